@@ -1,0 +1,20 @@
+/* Registry of campaigns.
+ *
+ * Adding a campaign: write models/campaigns/<name>.c defining
+ *     const bz_campaign_type bz_campaign_<name> = { .name = "<name>", ... };
+ * then add one `extern` line and one entry below. Nothing else names it.
+ */
+#include <string.h>
+
+#include "core/campaign.h"
+
+const bz_campaign_type *const bz_campaign_registry[] = {
+    NULL,
+};
+
+const bz_campaign_type *bz_campaign_find(const char *name)
+{
+    for (size_t i = 0; bz_campaign_registry[i]; i++)
+        if (strcmp(bz_campaign_registry[i]->name, name) == 0) return bz_campaign_registry[i];
+    return NULL;
+}

@@ -1,0 +1,20 @@
+/* Registry of diffusion models.
+ *
+ * Adding a model: write models/diffusion/<name>.c defining
+ *     const bz_model_type bz_model_<name> = { .name = "<name>", ... };
+ * then add one `extern` line and one entry below. Nothing else names it.
+ */
+#include <string.h>
+
+#include "core/model.h"
+
+const bz_model_type *const bz_model_registry[] = {
+    NULL,
+};
+
+const bz_model_type *bz_model_find(const char *name)
+{
+    for (size_t i = 0; bz_model_registry[i]; i++)
+        if (strcmp(bz_model_registry[i]->name, name) == 0) return bz_model_registry[i];
+    return NULL;
+}

@@ -1,0 +1,44 @@
+/* Subcommands of the buzzsim executable.
+ *
+ * Adding a command: write src/cli/cmd_<name>.c defining
+ *     int bz_cmd_<name>(int argc, char **argv);
+ * (argv[0] is the command name; return the process exit status: 0 success,
+ * 2 usage/config/input error, 1 runtime failure), declare it below and add one
+ * row to bz_commands[] in main.c. Only src/cli/ prints or exits.
+ */
+#ifndef BZ_CLI_H
+#define BZ_CLI_H
+
+#include <stdio.h>
+
+#include "core/error.h"
+
+typedef struct bz_command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *usage;   /* arguments after the command name */
+    const char *summary; /* one line */
+} bz_command;
+
+int bz_cmd_run(int argc, char **argv);
+int bz_cmd_validate(int argc, char **argv);
+int bz_cmd_info(int argc, char **argv);
+int bz_cmd_export(int argc, char **argv);
+int bz_cmd_plot(int argc, char **argv);
+int bz_cmd_models(int argc, char **argv);
+
+/* Print "buzzsim: <msg>" to stderr (one line) and return the exit status for
+ * the error's code. */
+int bz_cli_fail(const bz_error *err);
+
+/* Print "buzzsim <cmd>: <msg>\nusage: buzzsim <cmd> <usage>" and return 2. */
+int bz_cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Directory holding plots/*.gp: $BUZZSIM_PLOTS, else next to the executable
+ * (../plots, ../share/buzzsim/plots), else the source tree. */
+const char *bz_cli_plots_dir(void);
+
+/* The full command line, for provenance (set by main). */
+const char *bz_cli_command_line(void);
+
+#endif

@@ -1,0 +1,109 @@
+/* buzzsim: entry point and command dispatch. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <gsl/gsl_errno.h>
+
+#include "cli/cli.h"
+
+static const bz_command bz_commands[] = {
+    {"run", bz_cmd_run,
+     "EXPERIMENT.yaml [-o out.h5] [--set key.path=value]... [--replicates R] [--seed S] "
+     "[--threads T] [--arms a,b] [--force] [--quiet|--progress]",
+     "run an experiment: every arm, every replicate; print the comparison, write HDF5"},
+    {"validate", bz_cmd_validate, "EXPERIMENT.yaml [--set key.path=value]...",
+     "check an experiment and print it resolved, with every default"},
+    {"info", bz_cmd_info, "out.h5", "describe a results file: arms, outcomes, comparison"},
+    {"export", bz_cmd_export, "out.h5 DATASET [--format tsv|csv]",
+     "print a dataset as a table (for gnuplot and spreadsheets)"},
+    {"plot", bz_cmd_plot, "out.h5 [--format png|svg|pdf] [--outdir DIR]",
+     "make the report figures of a results file with gnuplot"},
+    {"models", bz_cmd_models, "[NAME]", "list every model, generator and campaign with its parameters"},
+};
+
+static char command_line[8192];
+
+const char *bz_cli_command_line(void)
+{
+    return command_line;
+}
+
+int bz_cli_fail(const bz_error *err)
+{
+    fprintf(stderr, "buzzsim: %s\n", err->msg[0] ? err->msg : "unknown error");
+    return bz_error_exit_code(err->code ? err->code : BZ_EINTERNAL);
+}
+
+int bz_cli_usage(const char *cmd, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    const char *usage = "";
+    for (size_t i = 0; i < sizeof bz_commands / sizeof bz_commands[0]; i++)
+        if (strcmp(bz_commands[i].name, cmd) == 0) usage = bz_commands[i].usage;
+    fprintf(stderr, "buzzsim %s: %s\nusage: buzzsim %s %s\n", cmd, msg, cmd, usage);
+    return 2;
+}
+
+const char *bz_cli_plots_dir(void)
+{
+    static char buf[4096]; /* written once, read-only afterwards: not shared mutable state */
+    const char *env = getenv("BUZZSIM_PLOTS");
+    if (env && *env) return env;
+    char exe[4096];
+    ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (len > 0) {
+        exe[len] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash) *slash = '\0';
+        const char *cands[] = {"/../plots", "/../share/buzzsim/plots", "/../../plots"};
+        for (size_t i = 0; i < 3; i++) {
+            snprintf(buf, sizeof buf, "%s%s/style.gp", exe, cands[i]);
+            if (access(buf, R_OK) == 0) {
+                snprintf(buf, sizeof buf, "%s%s", exe, cands[i]);
+                return buf;
+            }
+        }
+    }
+    return BZ_SOURCE_DIR "/plots";
+}
+
+static void print_help(FILE *f)
+{
+    fprintf(f, "buzzsim %s: word-of-mouth diffusion simulator\n\nusage:\n", BZ_VERSION);
+    for (size_t i = 0; i < sizeof bz_commands / sizeof bz_commands[0]; i++)
+        fprintf(f, "  buzzsim %-8s %s\n      %s\n", bz_commands[i].name, bz_commands[i].usage,
+                bz_commands[i].summary);
+    fprintf(f, "\nexit status: 0 success, 2 usage or input error, 1 runtime failure\n");
+}
+
+int main(int argc, char **argv)
+{
+    gsl_set_error_handler_off(); /* GSL must never abort: we check its return codes */
+    size_t used = 0;
+    for (int i = 0; i < argc && used + 2 < sizeof command_line; i++)
+        used += (size_t)snprintf(command_line + used, sizeof command_line - used, "%s%s",
+                                 i ? " " : "", argv[i]);
+    if (argc < 2) {
+        print_help(stderr);
+        return 2;
+    }
+    if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
+        print_help(stdout);
+        return 0;
+    }
+    if (!strcmp(argv[1], "--version")) {
+        printf("buzzsim %s\n", BZ_VERSION);
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof bz_commands / sizeof bz_commands[0]; i++)
+        if (strcmp(bz_commands[i].name, argv[1]) == 0) return bz_commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "buzzsim: unknown command '%s' (try 'buzzsim --help')\n", argv[1]);
+    return 2;
+}

@@ -1,0 +1,100 @@
+/* A validated experiment: what the YAML file of DESIGN.md becomes after
+ * parsing, --set overrides, defaults and validation. Everything the engine
+ * needs, nothing it must re-check. Built by bz_experiment_load(), freed by
+ * bz_experiment_destroy().
+ *
+ * Units: times in days (double), rates per day; see core/params.h.
+ */
+#ifndef BZ_EXPERIMENT_H
+#define BZ_EXPERIMENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/error.h"
+#include "core/params.h"
+
+struct bz_netgen_type;
+struct bz_model_type;
+struct bz_campaign_type;
+
+typedef struct bz_layer_spec {
+    char name[BZ_NAME_MAX];
+    int directed;
+    double share;                        /* sharing rate per tie, per day */
+    const struct bz_netgen_type *gen;
+    void *gen_params;                    /* gen->params_size bytes, owned */
+} bz_layer_spec;
+
+typedef struct bz_campaign_spec {
+    const struct bz_campaign_type *type;
+    void *params;                        /* type->params_size bytes, owned */
+} bz_campaign_spec;
+
+typedef struct bz_arm_spec {
+    char name[BZ_NAME_MAX];
+    size_t n_campaigns;
+    bz_campaign_spec *campaigns;         /* owned */
+    char *campaigns_yaml;                /* resolved campaigns as YAML flow text, owned */
+} bz_arm_spec;
+
+typedef enum bz_availability { BZ_AVAIL_ALWAYS, BZ_AVAIL_FLASH_ONLY, BZ_AVAIL_FROM } bz_availability;
+
+typedef struct bz_market_spec {
+    double price;
+    int availability;                    /* bz_availability */
+    double from;                         /* days, for BZ_AVAIL_FROM */
+    int64_t stock;                       /* 0 = unlimited */
+} bz_market_spec;
+
+typedef struct bz_experiment {
+    char name[BZ_NAME_MAX];
+    char *path;                          /* the YAML file it came from, owned */
+    char *base_dir;                      /* directory of path, for relative files, owned */
+    uint64_t seed;
+    double step;                         /* days */
+    double horizon;                      /* days */
+    uint32_t n_steps;                    /* ceil(horizon / step) */
+    uint32_t replicates;
+
+    uint32_t agents;                     /* 0 in the file means: from the edge_list layer */
+    uint32_t cities;
+    double city_zipf;
+
+    size_t n_layers;
+    bz_layer_spec *layers;               /* owned */
+    int resample;                        /* network.resample: new network per replicate */
+
+    const struct bz_model_type *model;
+    void *model_params;                  /* owned */
+
+    bz_market_spec market;
+
+    size_t n_arms;
+    bz_arm_spec *arms;                   /* owned; arms[0] is the baseline of comparisons */
+
+    char output[4096];                   /* output.file, "" if not given */
+    char *resolved_yaml;                 /* the whole experiment with defaults, owned */
+} bz_experiment;
+
+/* Load, override and validate an experiment.
+ *   path        YAML file
+ *   sets        n_sets strings "key.path=value" applied before validation;
+ *               a path that names no known key is an error
+ * On failure fills err with one line "FILE:LINE:COL: KEY.PATH: what was
+ * expected, got 'value'" (or "--set KEY.PATH: ..." for overrides) and returns
+ * BZ_EINVAL (BZ_ENOENT for a missing file); x is left empty. */
+int bz_experiment_load(bz_experiment *x, const char *path, const char *const *sets, size_t n_sets,
+                       bz_error *err);
+
+/* Same, from YAML text in memory (tests); `name` is used in messages. */
+int bz_experiment_load_string(bz_experiment *x, const char *text, const char *name,
+                              const char *const *sets, size_t n_sets, bz_error *err);
+
+/* Keep only the named arms (comma-separated list) in the given order; the
+ * first stays the comparison baseline. Unknown name: BZ_EINVAL. */
+int bz_experiment_select_arms(bz_experiment *x, const char *list, bz_error *err);
+
+void bz_experiment_destroy(bz_experiment *x);
+
+#endif

@@ -1,0 +1,25 @@
+/* Channels: where an exposure came from, for exposure counts and last-touch
+ * attribution. Fixed channels first, then one word-of-mouth channel per
+ * network layer (BZ_CH_LAYER0 + layer index), named after the layer. */
+#ifndef BZ_CHANNELS_H
+#define BZ_CHANNELS_H
+
+enum bz_channel {
+    BZ_CH_EXTERNAL = 0, /* spontaneous / innovation (Bass p) */
+    BZ_CH_SEED,         /* initial seeds of the diffusion model */
+    BZ_CH_ADVERTISING,
+    BZ_CH_KOL,
+    BZ_CH_FESTIVAL,
+    BZ_CH_PARTNERSHIP,
+    BZ_CH_REFERRAL,
+    BZ_CH_NEWS,
+    BZ_CH_LAYER0,       /* first network layer's word of mouth */
+    BZ_CH_MAX = 32      /* channel masks are uint32_t */
+};
+
+#define BZ_MAX_LAYERS (BZ_CH_MAX - BZ_CH_LAYER0)
+
+/* Name of a fixed channel ("external", "advertising", ...); NULL for layers. */
+const char *bz_channel_fixed_name(int ch);
+
+#endif

@@ -1,0 +1,41 @@
+/* Minimal harness shared by the CUnit test executables.
+ *
+ *   static CU_TestInfo tests[] = { {"name", fn}, ..., CU_TEST_INFO_NULL };
+ *   int main(void) { return bz_test_main("rng", tests); }
+ *
+ * The exit status is the number of failed assertions (capped at 1), read
+ * before the registry is cleaned up (CUnit's basic runner returns 0 even when
+ * tests fail). */
+#ifndef BZ_TEST_H
+#define BZ_TEST_H
+
+#include <CUnit/Basic.h>
+#include <CUnit/CUnit.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+static inline int bz_test_main(const char *suite, CU_TestInfo *tests)
+{
+    if (CU_initialize_registry() != CUE_SUCCESS) return 1;
+    CU_SuiteInfo suites[] = {{(char *)suite, NULL, NULL, NULL, NULL, tests}, CU_SUITE_INFO_NULL};
+    if (CU_register_suites(suites) != CUE_SUCCESS) {
+        fprintf(stderr, "cannot register suite %s\n", suite);
+        CU_cleanup_registry();
+        return 1;
+    }
+    CU_basic_set_mode(CU_BRM_VERBOSE);
+    CU_basic_run_tests();
+    unsigned failures = CU_get_number_of_failures();
+    unsigned failed_tests = CU_get_number_of_tests_failed();
+    CU_cleanup_registry();
+    return (failures || failed_tests) ? 1 : 0;
+}
+
+/* Path of a file in the source tree (BZ_SOURCE_DIR is set by CMake). */
+static inline const char *bz_test_source_dir(void)
+{
+    const char *d = getenv("BZ_SOURCE_DIR");
+    return d ? d : BZ_SOURCE_DIR;
+}
+
+#endif
