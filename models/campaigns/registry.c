@@ -8,7 +8,12 @@
 
 #include "core/campaign.h"
 
+extern const bz_campaign_type bz_campaign_advertising;
+extern const bz_campaign_type bz_campaign_kol_seeding;
+
 const bz_campaign_type *const bz_campaign_registry[] = {
+    &bz_campaign_advertising,
+    &bz_campaign_kol_seeding,
     NULL,
 };
 

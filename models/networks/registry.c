@@ -8,7 +8,18 @@
 
 #include "graph/generator.h"
 
+extern const bz_netgen_type bz_netgen_erdos_renyi;
+extern const bz_netgen_type bz_netgen_barabasi_albert;
+extern const bz_netgen_type bz_netgen_watts_strogatz;
+extern const bz_netgen_type bz_netgen_well_mixed;
+extern const bz_netgen_type bz_netgen_edge_list;
+
 const bz_netgen_type *const bz_netgen_registry[] = {
+    &bz_netgen_erdos_renyi,
+    &bz_netgen_barabasi_albert,
+    &bz_netgen_watts_strogatz,
+    &bz_netgen_well_mixed,
+    &bz_netgen_edge_list,
     NULL,
 };
 

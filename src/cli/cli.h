@@ -31,10 +31,11 @@ int bz_cmd_models(int argc, char **argv);
  * the error's code. */
 int bz_cli_fail(const bz_error *err);
 
-/* Print "buzzsim <cmd>: <msg>\nusage: buzzsim <cmd> <usage>" and return 2. */
+/* Print the one line "buzzsim <cmd>: <msg> (usage: 'buzzsim <cmd> --help')"
+ * to stderr and return 2. */
 int bz_cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Directory holding plots/*.gp: $BUZZSIM_PLOTS, else next to the executable
+/* Directory holding the plots/ scripts (*.gp): $BUZZSIM_PLOTS, else next to the executable
  * (../plots, ../share/buzzsim/plots), else the source tree. */
 const char *bz_cli_plots_dir(void);
 

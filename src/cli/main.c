@@ -44,11 +44,16 @@ int bz_cli_usage(const char *cmd, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    const char *usage = "";
-    for (size_t i = 0; i < sizeof bz_commands / sizeof bz_commands[0]; i++)
-        if (strcmp(bz_commands[i].name, cmd) == 0) usage = bz_commands[i].usage;
-    fprintf(stderr, "buzzsim %s: %s\nusage: buzzsim %s %s\n", cmd, msg, cmd, usage);
+    /* One line, like every other error; the full usage is in --help. */
+    fprintf(stderr, "buzzsim %s: %s (usage: 'buzzsim %s --help')\n", cmd, msg, cmd);
     return 2;
+}
+
+/* `buzzsim CMD --help`: the command's usage line. */
+static int command_help(const bz_command *c)
+{
+    printf("usage: buzzsim %s %s\n  %s\n", c->name, c->usage, c->summary);
+    return 0;
 }
 
 const char *bz_cli_plots_dir(void)
@@ -56,7 +61,7 @@ const char *bz_cli_plots_dir(void)
     static char buf[4096]; /* written once, read-only afterwards: not shared mutable state */
     const char *env = getenv("BUZZSIM_PLOTS");
     if (env && *env) return env;
-    char exe[4096];
+    char exe[2048];
     ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
     if (len > 0) {
         exe[len] = '\0';
@@ -103,7 +108,11 @@ int main(int argc, char **argv)
         return 0;
     }
     for (size_t i = 0; i < sizeof bz_commands / sizeof bz_commands[0]; i++)
-        if (strcmp(bz_commands[i].name, argv[1]) == 0) return bz_commands[i].run(argc - 1, argv + 1);
+        if (strcmp(bz_commands[i].name, argv[1]) == 0) {
+            if (argc == 3 && (!strcmp(argv[2], "--help") || !strcmp(argv[2], "-h")))
+                return command_help(&bz_commands[i]);
+            return bz_commands[i].run(argc - 1, argv + 1);
+        }
     fprintf(stderr, "buzzsim: unknown command '%s' (try 'buzzsim --help')\n", argv[1]);
     return 2;
 }

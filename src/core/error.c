@@ -25,13 +25,18 @@ int bz_error_prefix(bz_error *err, const char *fmt, ...)
 {
     if (!err) return BZ_EINTERNAL;
     char head[BZ_ERROR_MAX];
-    char old[BZ_ERROR_MAX];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(head, sizeof head, fmt, ap);
     va_end(ap);
-    memcpy(old, err->msg, sizeof old);
-    snprintf(err->msg, sizeof err->msg, "%s%s", head, old);
+    /* Shift the old message right and put the head in front, truncating the
+     * tail if the whole would not fit. */
+    size_t hl = strlen(head), ol = strlen(err->msg);
+    if (hl > BZ_ERROR_MAX - 1) hl = BZ_ERROR_MAX - 1;
+    if (hl + ol > BZ_ERROR_MAX - 1) ol = BZ_ERROR_MAX - 1 - hl;
+    memmove(err->msg + hl, err->msg, ol);
+    memcpy(err->msg, head, hl);
+    err->msg[hl + ol] = '\0';
     return err->code;
 }
 

@@ -114,10 +114,22 @@ uint64_t bz_spread(bz_sim *sim, bz_tally *t, size_t li, uint32_t u, double p, ui
 uint64_t bz_spread_visit(bz_sim *sim, bz_tally *t, size_t li, uint32_t u, double p,
                          void (*fn)(uint32_t v, void *ctx), void *ctx);
 
+/* Reach from u on layer `li` for a campaign (a KOL post, a partner's
+ * audience): each out-neighbour is exposed with probability p through the
+ * `expose` lever (sim->ext, channel bit), with the caller's stream s.
+ * Geometric skipping, O(1 + exposures). Returns exposures made. */
+uint64_t bz_sim_reach(bz_sim *sim, bz_tally *t, size_t li, uint32_t u, double p, int channel,
+                      bz_stream *s);
+
 /* Pick the tipping channel of an agent that adopted this step from its
  * channel mask, uniformly among the set bits, using stream s; `fallback` if
  * the mask is empty. */
 int bz_sim_pick_channel(uint32_t mask, bz_stream *s, int fallback);
+
+/* Choose k distinct agents uniformly at random (Floyd's algorithm) from
+ * stream s into out[k], in the order drawn. k <= n. BZ_ENOMEM if the
+ * n-bit scratch set cannot be allocated. O(k + n/8) memory, O(k) draws. */
+int bz_sim_random_agents(uint32_t n, uint32_t k, bz_stream *s, uint32_t *out, bz_error *err);
 
 /* Count agents per state into sim->counts (parallel reduction). */
 void bz_sim_count_states(bz_sim *sim);

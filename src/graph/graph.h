@@ -81,18 +81,32 @@ int bz_network_find_layer(const bz_network *net, const char *name);
  */
 typedef enum bz_pass { BZ_PASS_COUNT = 0, BZ_PASS_FILL = 1 } bz_pass;
 
+struct bz_sink_stage;
+
 typedef struct bz_edge_sink {
     bz_pass pass;
     int directed;
     uint32_t n;
     uint64_t *deg;     /* COUNT: per-agent arc count; FILL: write cursor */
     uint32_t *targets; /* FILL only */
+    /* Set by bz_layer_build for large layers (NULL: the atomic path below).
+     * Arcs are then staged per thread and per range of agents and applied in
+     * batches under one lock per range (build.c): random atomic updates of
+     * deg[] serialise the cache misses and cost ~10x more. */
+    struct bz_sink_stage *stage;
 } bz_edge_sink;
+
+/* The staged path of bz_sink_add (build.c). */
+void bz_sink_stage_add(bz_edge_sink *s, uint32_t u, uint32_t v);
 
 /* Emit one edge u -> v (and v -> u when undirected). Thread-safe.
  * Precondition: u, v < n (generators guarantee it; the loader checks). */
 static inline void bz_sink_add(bz_edge_sink *s, uint32_t u, uint32_t v)
 {
+    if (s->stage) {
+        bz_sink_stage_add(s, u, v);
+        return;
+    }
     if (s->pass == BZ_PASS_COUNT) {
 #pragma omp atomic
         s->deg[u]++;

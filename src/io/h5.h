@@ -33,11 +33,35 @@
  * partial file is removed. */
 int bz_h5_write(const char *path, const bz_results *r, int force, bz_error *err);
 
+/* Check that `path` may be written before spending time to produce it:
+ * BZ_EEXIST ("'PATH' exists (use --force to overwrite)") if it exists and
+ * !force, BZ_EINVAL if it is a directory or its parent directories cannot be
+ * created (they are created here). Writes nothing else. */
+int bz_h5_check_output(const char *path, int force, bz_error *err);
+
 /* Read a buzzsim file back (everything bz_h5_write writes except summaries
  * and comparisons, which are derived). Untrusted input: a file that is not
  * HDF5, has another schema version, or lacks a dataset gives BZ_EINVAL with
  * the file and object path. */
 int bz_h5_read(bz_results *r, const char *path, bz_error *err);
+
+/* Provenance a results file carries beyond bz_results. */
+typedef struct bz_h5_provenance {
+    char version[BZ_NAME_MAX]; /* buzzsim_version of the writer */
+    char created[BZ_NAME_MAX]; /* ISO 8601 UTC */
+} bz_h5_provenance;
+
+/* Like bz_h5_read but without the [R,T] series (states, adopters, sales,
+ * stock, exposures, adoptions stay NULL), so `info` stays cheap on big
+ * files. prov may be NULL. Same errors as bz_h5_read. */
+int bz_h5_read_meta(bz_results *r, bz_h5_provenance *prov, const char *path, bz_error *err);
+
+/* For short-lived processes that read untrusted files (info, export, plot):
+ * skip HDF5's exit-time cleanup. HDF5 1.10 leaks a little memory inside
+ * itself when an object header of a corrupt file fails to decode, and its
+ * cleanup then prints "HDF5: infinite loop closing library" at exit. Call
+ * before any other HDF5 use; every file must be closed before exit (ours are). */
+void bz_h5_skip_exit_cleanup(void);
 
 typedef enum bz_export_format { BZ_EXPORT_TSV, BZ_EXPORT_CSV } bz_export_format;
 

@@ -1,0 +1,42 @@
+# Thin wrapper around CMake. `make demo` and `make test` do all set-up.
+BUILD ?= build
+CMAKE_FLAGS ?=
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+BUZZSIM = $(BUILD)/buzzsim
+
+.PHONY: all deps configure build demo test test-asan bench format clean
+
+all: build
+
+deps:
+	@bash scripts/install-deps.sh
+
+configure: deps
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS) >/dev/null
+
+build: configure
+	@cmake --build $(BUILD) -j $(JOBS)
+
+demo: build
+	$(BUZZSIM) run configs/demo.yaml -o results/demo.h5 --force
+	$(BUZZSIM) plot results/demo.h5 --outdir results/demo_plots
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+test-asan: deps
+	@cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DBUZZSIM_SANITIZE=ON $(CMAKE_FLAGS) >/dev/null
+	@cmake --build build-asan -j $(JOBS)
+	cd build-asan && ctest --output-on-failure -L 'unit|cli' -j $(JOBS)
+
+bench:
+	@bash scripts/install-deps.sh libigraph-dev
+	@cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DBUZZSIM_BENCHMARKS=ON >/dev/null
+	@cmake --build build-bench -j $(JOBS)
+	@bash tests/benchmarks/run.sh build-bench
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf $(BUILD) build-asan build-bench

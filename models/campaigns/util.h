@@ -1,0 +1,35 @@
+/* Helpers shared by campaigns: time windows, city sets, layer lookup.
+ * Internal to models/campaigns. */
+#ifndef BZ_CAMPAIGN_UTIL_H
+#define BZ_CAMPAIGN_UTIL_H
+
+#include <math.h>
+
+#include "core/sim.h"
+
+/* Days of the current step [t0, t0 + dt) inside [at, at + duration);
+ * duration 0 means "until the horizon". */
+static inline double bz_window_overlap(const bz_sim *sim, double at, double duration)
+{
+    double end = duration > 0 ? at + duration : INFINITY;
+    double lo = fmax(sim->t0, at), hi = fmin(sim->t0 + sim->dt, end);
+    return hi > lo ? hi - lo : 0.0;
+}
+
+/* True in the one step whose interval contains time `at` (a one-off event).
+ * An event at or after the horizon never happens. */
+static inline int bz_window_starts(const bz_sim *sim, double at)
+{
+    return at >= sim->t0 && at < sim->t0 + sim->dt;
+}
+
+/* Mark the cities of a cityset in out[n_cities] (1 = included). {top: N}
+ * means the N largest cities (indices 0..N-1, population order). BZ_EINVAL
+ * if a listed city does not exist. */
+int bz_cityset_mark(const bz_cityset *cs, uint32_t n_cities, uint8_t *out, bz_error *err);
+
+/* Index of the layer named `name` in the experiment ("" = the first layer),
+ * or -1 with err filled (naming the key `what`). */
+int bz_campaign_layer(const bz_experiment *x, const char *name, const char *what, bz_error *err);
+
+#endif

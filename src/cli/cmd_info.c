@@ -1,0 +1,205 @@
+/* buzzsim info FILE: describe a results file (provenance, shape, model and
+ * network, per-arm outcomes, paired comparisons against the baseline).
+ * Reads no [R,T] series (bz_h5_read_meta), so it is fast on big files. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/report.h"
+#include "core/stats.h"
+#include "io/h5.h"
+
+/* Counts with thousands separators, small or fractional values with a few
+ * significant digits, "-" for NaN. */
+static const char *num(double v, char *buf, size_t size)
+{
+    if (isnan(v)) {
+        snprintf(buf, size, "-");
+        return buf;
+    }
+    if (!isfinite(v) || fabs(v) >= 1e15) {
+        snprintf(buf, size, "%.3g", v);
+        return buf;
+    }
+    if (fabs(v) < 1000 && v != floor(v)) {
+        snprintf(buf, size, "%.3g", v);
+        return buf;
+    }
+    char raw[64];
+    snprintf(raw, sizeof raw, "%.0f", fabs(v));
+    size_t len = strlen(raw), o = 0;
+    if (v < 0 && o + 1 < size) buf[o++] = '-';
+    for (size_t i = 0; i < len && o + 2 < size; i++) {
+        if (i && (len - i) % 3 == 0) buf[o++] = ',';
+        buf[o++] = raw[i];
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
+/* The diffusion model named in the resolved experiment text, or "": the
+ * first "model:" inside the top-level "diffusion:" entry (flow or block
+ * style; the block ends at the next line that is not indented). */
+static void model_name(const char *yaml, char *out, size_t size)
+{
+    out[0] = '\0';
+    if (!yaml) return;
+    const char *d = strncmp(yaml, "diffusion:", 10) == 0 ? yaml : strstr(yaml, "\ndiffusion:");
+    if (!d) return;
+    const char *end = d + 1;
+    while ((end = strchr(end, '\n')) && (end[1] == ' ' || end[1] == '\n'))
+        end++;
+    const char *m = strstr(d, "model:");
+    if (!m || (end && m > end)) return;
+    m += strlen("model:");
+    while (*m == ' ')
+        m++;
+    size_t n = strcspn(m, " ,}\n#");
+    if (n >= size) n = size - 1;
+    memcpy(out, m, n);
+    out[n] = '\0';
+}
+
+static void print_list(const char *label, int n, const char (*names)[BZ_NAME_MAX])
+{
+    printf("%-11s", label);
+    for (int i = 0; i < n; i++)
+        printf("%s%s", i ? ", " : "", names[i]);
+    printf("%s\n", n ? "" : "(none)");
+}
+
+static void print_header(const char *path, const bz_results *r, const bz_h5_provenance *prov)
+{
+    char a[64], b[64], model[BZ_NAME_MAX];
+    printf("%-11s%s\n", "file", path);
+    printf("%-11s%s by buzzsim %s\n", "written", prov->created, prov->version);
+    if (r->command_line && *r->command_line) printf("%-11s%s\n", "command", r->command_line);
+    printf("%-11s%llu\n", "seed", (unsigned long long)r->seed);
+    double t0 = r->time_hours[0], t1 = r->time_hours[r->T - 1];
+    double step = r->T > 1 ? r->time_hours[1] - r->time_hours[0] : 0;
+    printf("%-11s%u replicates x %u steps (%g to %g days, step %g h)\n", "runs", (unsigned)r->R,
+           (unsigned)(r->T - 1), t0 / 24, t1 / 24, step);
+    model_name(r->experiment_yaml, model, sizeof model);
+    if (model[0]) printf("%-11s%s\n", "model", model);
+    print_list("states", r->n_states, (const char(*)[BZ_NAME_MAX])r->state_names);
+    print_list("channels", r->n_channels, (const char(*)[BZ_NAME_MAX])r->channel_names);
+    for (size_t i = 0; i < r->n_layers; i++) {
+        const bz_layer_info *l = &r->layers[i];
+        double mean =
+            l->agents ? (double)l->edges * (l->directed ? 1.0 : 2.0) / (double)l->agents : 0.0;
+        printf("%-11s%s: %s, %s, %s agents, %s edges, mean %s %.2f\n", i ? "" : "network", l->name,
+               l->generator, l->directed ? "directed" : "undirected",
+               num((double)l->agents, a, sizeof a), num((double)l->edges, b, sizeof b),
+               l->directed ? "out-degree" : "degree", mean);
+    }
+    if (r->n_layers == 0) printf("%-11s(none: well mixed)\n", "network");
+    printf("%-11s", "arms");
+    for (size_t k = 0; k < r->n_arms; k++)
+        printf("%s%s%s", k ? ", " : "", r->arms[k].name, k ? "" : " (baseline)");
+    printf("\n");
+}
+
+/* Per arm and outcome: mean ± sd over replicates. */
+static void print_outcomes(const bz_results *r, double *x, double *work)
+{
+    char m[64], s[64], cell[160];
+    printf("\noutcomes per arm (mean ± sd over %u replicates)\n", (unsigned)r->R);
+    printf("%-14s", "arm");
+    for (int k = 0; k < BZ_N_OUTCOMES; k++)
+        printf(" %20s", bz_outcome_names[k]);
+    printf("\n");
+    for (size_t a = 0; a < r->n_arms; a++) {
+        printf("%-14s", r->arms[a].name);
+        for (int k = 0; k < BZ_N_OUTCOMES; k++) {
+            for (uint32_t i = 0; i < r->R; i++)
+                x[i] = bz_outcome_get(&r->arms[a].outcomes[i], k);
+            bz_summary sm = bz_stats_summary(x, r->R, work);
+            if (isnan(sm.mean))
+                snprintf(cell, sizeof cell, "-");
+            else
+                snprintf(cell, sizeof cell, "%s ± %s", num(sm.mean, m, sizeof m),
+                         num(sm.sd, s, sizeof s));
+            printf(" %*s", strstr(cell, "±") ? 21 : 20, cell); /* ± is 2 bytes */
+        }
+        printf("\n");
+    }
+}
+
+/* Paired differences vs arms[0] for every outcome (what /comparison holds). */
+static void print_comparison(const bz_results *r, double *x, double *y)
+{
+    char m[64], lo[64], hi[64], ci[160];
+    if (r->n_arms < 2) {
+        printf("\nonly one arm: no comparison\n");
+        return;
+    }
+    printf("\ndifference vs baseline '%s' (paired over replicates, 95%% CI)\n", r->arms[0].name);
+    printf("%-14s %-18s %16s  %s\n", "arm", "outcome", "mean", "95% CI");
+    for (size_t a = 1; a < r->n_arms; a++)
+        for (int k = 0; k < BZ_N_OUTCOMES; k++) {
+            for (uint32_t i = 0; i < r->R; i++) {
+                x[i] = bz_outcome_get(&r->arms[a].outcomes[i], k);
+                y[i] = bz_outcome_get(&r->arms[0].outcomes[i], k);
+            }
+            bz_compare c = bz_stats_paired(x, y, r->R);
+            if (isnan(c.ci_low))
+                snprintf(ci, sizeof ci, "-");
+            else
+                snprintf(ci, sizeof ci, "[%s, %s]", num(c.ci_low, lo, sizeof lo),
+                         num(c.ci_high, hi, sizeof hi));
+            char signed_mean[80];
+            snprintf(signed_mean, sizeof signed_mean, "%s%s", c.mean > 0 ? "+" : "",
+                     num(c.mean, m, sizeof m));
+            printf("%-14s %-18s %16s  %s\n", k ? "" : r->arms[a].name, bz_outcome_names[k],
+                   signed_mean, ci);
+        }
+}
+
+int bz_cmd_info(int argc, char **argv)
+{
+    const char *path = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+            printf("usage: buzzsim info out.h5\n"
+                   "Describe a results file: provenance, model and network, per-arm outcomes\n"
+                   "(mean ± sd) and paired differences against the first (baseline) arm.\n");
+            return 0;
+        }
+        if (argv[i][0] == '-' && argv[i][1])
+            return bz_cli_usage("info", "unknown option '%s'", argv[i]);
+        if (path) return bz_cli_usage("info", "unexpected argument '%s'", argv[i]);
+        path = argv[i];
+    }
+    if (!path) return bz_cli_usage("info", "missing the results file");
+
+    bz_h5_skip_exit_cleanup(); /* untrusted file: see io/h5.h */
+    bz_results r;
+    bz_h5_provenance prov;
+    bz_error err;
+    bz_error_clear(&err);
+    int status = bz_h5_read_meta(&r, &prov, path, &err);
+    if (status != BZ_OK) return bz_cli_fail(&err);
+    double *x = malloc(r.R * sizeof *x), *y = malloc(r.R * sizeof *y);
+    if (!x || !y) {
+        free(x);
+        free(y);
+        bz_results_destroy(&r);
+        bz_error_set(&err, BZ_ENOMEM, "out of memory");
+        return bz_cli_fail(&err);
+    }
+    print_header(path, &r, &prov);
+    printf("\n");
+    bz_report_comparison(stdout, &r);
+    print_outcomes(&r, x, y);
+    print_comparison(&r, x, y);
+    free(x);
+    free(y);
+    bz_results_destroy(&r);
+    if (fflush(stdout) != 0) {
+        bz_error_set(&err, BZ_EIO, "cannot write to standard output");
+        return bz_cli_fail(&err);
+    }
+    return 0;
+}

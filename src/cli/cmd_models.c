@@ -1,0 +1,118 @@
+/* buzzsim models [NAME] [--markdown]
+ * Lists every generator, diffusion model and campaign with its parameter
+ * table. --markdown prints the same as Markdown tables (docs/reference.md is
+ * generated this way). */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "core/campaign.h"
+#include "core/model.h"
+#include "graph/generator.h"
+
+static void bounds(const bz_param *p, char *buf, size_t size)
+{
+    switch (p->type) {
+    case BZ_PT_INT:
+    case BZ_PT_REAL:
+    case BZ_PT_RATE:
+    case BZ_PT_DURATION:
+        snprintf(buf, size, "[%g, %g]", p->min, p->max);
+        break;
+    case BZ_PT_PROB:
+        snprintf(buf, size, "[0, 1]");
+        break;
+    case BZ_PT_ENUM: {
+        size_t used = 0;
+        buf[0] = '\0';
+        for (size_t i = 0; p->choices[i] && used + 2 < size; i++)
+            used += (size_t)snprintf(buf + used, size - used, "%s%s", i ? "|" : "", p->choices[i]);
+        break;
+    }
+    default:
+        buf[0] = '\0';
+    }
+}
+
+static const char *type_name(bz_ptype t)
+{
+    static const char *const names[BZ_PT__COUNT] = {
+        "int", "real", "probability", "rate", "duration", "bool", "choice", "string", "cities"};
+    return t < BZ_PT__COUNT ? names[t] : "?";
+}
+
+static void print_entry(const char *kind, const char *name, const char *summary,
+                        const bz_param *params, size_t n, int md)
+{
+    char b[256];
+    if (md) {
+        printf("### %s `%s`\n\n%s\n\n", kind, name, summary);
+        if (n == 0) {
+            printf("No parameters.\n\n");
+            return;
+        }
+        printf("| parameter | type | bounds | default | unit | description |\n");
+        printf("|---|---|---|---|---|---|\n");
+        for (size_t i = 0; i < n; i++) {
+            bounds(&params[i], b, sizeof b);
+            printf("| `%s` | %s | %s | %s | %s | %s |\n", params[i].name, type_name(params[i].type),
+                   b, params[i].def ? params[i].def : "(required)", params[i].unit,
+                   params[i].desc);
+        }
+        printf("\n");
+        return;
+    }
+    printf("%s %s\n  %s\n", kind, name, summary);
+    for (size_t i = 0; i < n; i++) {
+        bounds(&params[i], b, sizeof b);
+        printf("  %-18s %-11s %-16s default %-8s %s\n      %s\n", params[i].name,
+               type_name(params[i].type), b, params[i].def ? params[i].def : "(required)",
+               params[i].unit, params[i].desc);
+    }
+    printf("\n");
+}
+
+int bz_cmd_models(int argc, char **argv)
+{
+    const char *only = NULL;
+    int md = 0, found = 0;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--markdown") == 0)
+            md = 1;
+        else if (argv[i][0] == '-')
+            return bz_cli_usage("models", "unknown option '%s'", argv[i]);
+        else
+            only = argv[i];
+    }
+    if (md) printf("## Network generators\n\n");
+    for (size_t i = 0; bz_netgen_registry[i]; i++) {
+        const bz_netgen_type *g = bz_netgen_registry[i];
+        if (only && strcmp(only, g->name)) continue;
+        print_entry("network", g->name, g->summary, g->params, g->n_params, md);
+        found++;
+    }
+    if (md) printf("## Diffusion models\n\n");
+    for (size_t i = 0; bz_model_registry[i]; i++) {
+        const bz_model_type *m = bz_model_registry[i];
+        if (only && strcmp(only, m->name)) continue;
+        print_entry("diffusion", m->name, m->summary, m->params, m->n_params, md);
+        if (!md) {
+            printf("  states:");
+            for (int k = 0; k < m->n_states; k++) printf(" %s", m->states[k]);
+            printf("\n\n");
+        }
+        found++;
+    }
+    if (md) printf("## Campaigns\n\n");
+    for (size_t i = 0; bz_campaign_registry[i]; i++) {
+        const bz_campaign_type *c = bz_campaign_registry[i];
+        if (only && strcmp(only, c->name)) continue;
+        print_entry("campaign", c->name, c->summary, c->params, c->n_params, md);
+        found++;
+    }
+    if (only && !found) {
+        fprintf(stderr, "buzzsim models: no generator, model or campaign named '%s'\n", only);
+        return 2;
+    }
+    return 0;
+}

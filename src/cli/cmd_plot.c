@@ -1,0 +1,253 @@
+/* buzzsim plot FILE [--format png|svg|pdf] [--outdir DIR]: run every gnuplot
+ * script in the plots directory (NAME.gp, except style.gp) on a results file.
+ *
+ * Each script gets its inputs as gnuplot variables through -e:
+ *   file     absolute path of the results file
+ *   outdir   absolute output directory (created here)
+ *   fmt      png, svg or pdf
+ *   buzzsim  this executable (scripts read data with '< buzzsim export ...')
+ *   plotsdir the directory of the scripts (for `load plotsdir.'/style.gp'`)
+ * and prints the path of every figure it wrote on standard output, which is
+ * relayed here after checking the file exists. gnuplot runs through
+ * posix_spawnp with an argv array (no shell); values inside the -e string
+ * are single-quoted, so paths containing a single quote are refused.
+ */
+#define _XOPEN_SOURCE 700 /* realpath() is an X/Open extension of POSIX */
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cli/args.h"
+#include "cli/cli.h"
+#include "io/h5.h"
+
+extern char **environ;
+
+/* mkdir -p; 0 or -1 with errno set. */
+static int make_dirs(const char *path)
+{
+    char buf[PATH_MAX];
+    if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    for (char *p = buf + 1;; p++) {
+        if (*p != '/' && *p != '\0') continue;
+        char saved = *p;
+        *p = '\0';
+        if (mkdir(buf, 0777) != 0 && errno != EEXIST) return -1;
+        *p = saved;
+        if (!saved) break;
+    }
+    struct stat st;
+    if (stat(buf, &st) != 0) return -1;
+    if (!S_ISDIR(st.st_mode)) {
+        errno = ENOTDIR;
+        return -1;
+    }
+    return 0;
+}
+
+/* 1 if `name` is an executable file in $PATH. */
+static int in_path(const char *name)
+{
+    const char *path = getenv("PATH");
+    if (!path || !*path) path = "/usr/bin:/bin";
+    while (*path) {
+        size_t n = strcspn(path, ":");
+        char cand[PATH_MAX];
+        if (snprintf(cand, sizeof cand, "%.*s/%s", (int)n, n ? path : ".", name) <
+                (int)sizeof cand &&
+            access(cand, X_OK) == 0)
+            return 1;
+        path += n;
+        if (*path == ':') path++;
+    }
+    return 0;
+}
+
+/* Default output directory: <dir of file>/<basename without .h5>_plots. */
+static void default_outdir(const char *file, char *out, size_t size)
+{
+    const char *slash = strrchr(file, '/');
+    const char *base = slash ? slash + 1 : file;
+    size_t blen = strlen(base);
+    if (blen > 3 && strcmp(base + blen - 3, ".h5") == 0) blen -= 3;
+    if (slash)
+        snprintf(out, size, "%.*s/%.*s_plots", (int)(slash - file), file, (int)blen, base);
+    else
+        snprintf(out, size, "%.*s_plots", (int)blen, base);
+}
+
+static int is_script(const struct dirent *e)
+{
+    size_t n = strlen(e->d_name);
+    return n > 3 && strcmp(e->d_name + n - 3, ".gp") == 0 && strcmp(e->d_name, "style.gp") != 0 &&
+           e->d_name[0] != '.';
+}
+
+/* Run one script; relay the figure paths it prints. Returns gnuplot's exit
+ * status, or -1 if it could not be started. */
+static int run_script(const char *script, const char *vars, int *figures)
+{
+    int fds[2];
+    if (pipe(fds) != 0) return -1;
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addclose(&fa, fds[0]);
+    posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO);
+    posix_spawn_file_actions_addclose(&fa, fds[1]);
+    char *args[] = {"gnuplot", "-e", (char *)vars, (char *)script, NULL};
+    pid_t pid;
+    int rc = posix_spawnp(&pid, "gnuplot", &fa, NULL, args, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    close(fds[1]);
+    if (rc != 0) {
+        close(fds[0]);
+        errno = rc;
+        return -1;
+    }
+    FILE *in = fdopen(fds[0], "r");
+    char line[PATH_MAX + 64];
+    while (in && fgets(line, sizeof line, in)) {
+        line[strcspn(line, "\r\n")] = '\0';
+        struct stat st;
+        if (line[0] && stat(line, &st) == 0 && S_ISREG(st.st_mode)) {
+            printf("%s\n", line);
+            (*figures)++;
+        } else if (line[0]) {
+            printf("%s\n", line); /* a message of the script: pass it on */
+        }
+    }
+    if (in)
+        fclose(in);
+    else
+        close(fds[0]);
+    int wst = 0;
+    while (waitpid(pid, &wst, 0) < 0)
+        if (errno != EINTR) return -1;
+    return WIFEXITED(wst) ? WEXITSTATUS(wst) : 128 + (WIFSIGNALED(wst) ? WTERMSIG(wst) : 0);
+}
+
+static int refuse_quote(const char *what, const char *value)
+{
+    if (!strchr(value, '\'')) return 0;
+    fprintf(stderr,
+            "buzzsim plot: %s '%s' contains a single quote, which gnuplot cannot be "
+            "given safely: rename it\n",
+            what, value);
+    return 1;
+}
+
+int bz_cmd_plot(int argc, char **argv)
+{
+    const char *path = NULL, *format = "png", *outdir_arg = NULL;
+    for (int i = 1; i < argc; i++) {
+        const char *v = NULL;
+        int r;
+        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+            printf("usage: buzzsim plot out.h5 [--format png|svg|pdf] [--outdir DIR]\n"
+                   "Make the report figures of a results file with gnuplot (plots/*.gp).\n"
+                   "Default DIR: next to the file, <name>_plots. Prints each figure written.\n");
+            return 0;
+        }
+        if ((r = bz_arg_value(argc, argv, &i, "--format", "-f", &v))) {
+            if (r < 0) return bz_cli_usage("plot", "--format needs a value (png, svg or pdf)");
+            format = v;
+        } else if ((r = bz_arg_value(argc, argv, &i, "--outdir", "-o", &v))) {
+            if (r < 0 || !*v) return bz_cli_usage("plot", "--outdir needs a directory");
+            outdir_arg = v;
+        } else if (argv[i][0] == '-' && argv[i][1]) {
+            return bz_cli_usage("plot", "unknown option '%s'", argv[i]);
+        } else if (!path) {
+            path = argv[i];
+        } else {
+            return bz_cli_usage("plot", "unexpected argument '%s'", argv[i]);
+        }
+    }
+    if (!path) return bz_cli_usage("plot", "missing the results file");
+    if (strcmp(format, "png") && strcmp(format, "svg") && strcmp(format, "pdf"))
+        return bz_cli_usage("plot", "--format: expected png, svg or pdf, got '%s'", format);
+
+    bz_h5_skip_exit_cleanup(); /* untrusted file: see io/h5.h */
+    /* Check the file before starting anything. */
+    bz_results res;
+    bz_error err;
+    bz_error_clear(&err);
+    if (bz_h5_read_meta(&res, NULL, path, &err) != BZ_OK) return bz_cli_fail(&err);
+    bz_results_destroy(&res);
+
+    if (!in_path("gnuplot")) {
+        fprintf(stderr, "buzzsim: gnuplot not found: install gnuplot-nox\n");
+        return 1;
+    }
+    char exe[PATH_MAX], file_abs[PATH_MAX], out_abs[PATH_MAX], dir_abs[PATH_MAX];
+    char outdir[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0) {
+        fprintf(stderr, "buzzsim: cannot find this executable (/proc/self/exe): %s\n",
+                strerror(errno));
+        return 1;
+    }
+    exe[n] = '\0';
+    const char *plots = bz_cli_plots_dir();
+    if (outdir_arg)
+        snprintf(outdir, sizeof outdir, "%s", outdir_arg);
+    else
+        default_outdir(path, outdir, sizeof outdir);
+    if (make_dirs(outdir) != 0) {
+        fprintf(stderr, "buzzsim: cannot create directory '%s': %s\n", outdir, strerror(errno));
+        return 2;
+    }
+    if (!realpath(path, file_abs) || !realpath(outdir, out_abs)) {
+        fprintf(stderr, "buzzsim: cannot resolve '%s' or '%s': %s\n", path, outdir,
+                strerror(errno));
+        return 1;
+    }
+    if (!realpath(plots, dir_abs)) {
+        fprintf(stderr, "buzzsim: plot scripts not found in '%s' (set BUZZSIM_PLOTS)\n", plots);
+        return 1;
+    }
+    if (refuse_quote("file", file_abs) || refuse_quote("output directory", out_abs) ||
+        refuse_quote("executable", exe) || refuse_quote("plots directory", dir_abs))
+        return 2;
+
+    char vars[5 * PATH_MAX + 128];
+    snprintf(vars, sizeof vars, "file='%s'; outdir='%s'; fmt='%s'; buzzsim='%s'; plotsdir='%s'",
+             file_abs, out_abs, format, exe, dir_abs);
+    struct dirent **list = NULL;
+    int count = scandir(dir_abs, &list, is_script, alphasort);
+    if (count <= 0) {
+        fprintf(stderr, "buzzsim: no plot scripts (*.gp) in '%s'\n", dir_abs);
+        free(list);
+        return 1;
+    }
+    int failed = 0, figures = 0;
+    fflush(stdout);
+    for (int i = 0; i < count; i++) {
+        char script[PATH_MAX + 256];
+        snprintf(script, sizeof script, "%s/%s", dir_abs, list[i]->d_name);
+        fflush(stdout);
+        int rc = run_script(script, vars, &figures);
+        if (rc < 0) {
+            fprintf(stderr, "buzzsim: cannot run gnuplot: %s\n", strerror(errno));
+            failed++;
+        } else if (rc != 0) {
+            fprintf(stderr, "buzzsim: %s failed (gnuplot exit status %d)\n", script, rc);
+            failed++;
+        }
+        free(list[i]);
+    }
+    free(list);
+    if (failed) return 1;
+    if (figures == 0) fprintf(stderr, "buzzsim: no figures were written\n");
+    return 0;
+}

@@ -1,0 +1,258 @@
+/* Generic conversion helpers of the config layer (see convert.h): error
+ * placement, key checks, and parameter-table driven reading of YAML maps. */
+#include "config/convert.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* "FILE:L:C: " for a node from the file, "--set " for one from an override. */
+static void where(const bz_cfg_ctx *c, const bz_ynode *n, int at_key, char *buf, size_t size)
+{
+    if (n && n->from_set) {
+        snprintf(buf, size, "--set ");
+        return;
+    }
+    int line = 1, col = 1;
+    if (n) {
+        line = (at_key && n->key_line) ? n->key_line : n->line;
+        col = (at_key && n->key_line) ? n->key_col : n->col;
+    }
+    snprintf(buf, size, "%s:%d:%d: ", c->fname, line, col);
+}
+
+/* Fill the error: "WHERE PATH: msg" where PATH is n's path, plus `suffix`. */
+int bz_cfg_fail(bz_cfg_ctx *c, const bz_ynode *n, int at_key, const char *suffix, const char *fmt,
+                ...)
+{
+    char loc[512], path[512], msg[BZ_ERROR_MAX];
+    where(c, n, at_key, loc, sizeof loc);
+    bz_ynode_path(n, path, sizeof path);
+    if (suffix) {
+        size_t used = strlen(path);
+        snprintf(path + used, sizeof path - used, "%s%s", used ? "." : "", suffix);
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    int rc = bz_error_set(c->err, BZ_EINVAL, "%s%s: %s", loc, path[0] ? path : "(top level)", msg);
+    for (char *p = c->err ? c->err->msg : NULL; p && *p; p++) /* keys may hold control chars */
+        if ((unsigned char)*p < 0x20 || *p == 0x7f) *p = '?';
+    return rc;
+}
+
+/* Value for "got ...": the quoted scalar text (one line, bounded) or "a
+ * mapping" / "a sequence". */
+const char *bz_cfg_shown(const bz_ynode *n, char *buf, size_t size)
+{
+    if (n->kind == BZ_YNODE_MAP) return "a mapping";
+    if (n->kind == BZ_YNODE_SEQ) return "a sequence";
+    size_t o = 0;
+    buf[o++] = '\'';
+    for (const char *p = n->text; *p && o + 6 < size && o < 81; p++)
+        buf[o++] = *p;
+    if (strlen(n->text) > 80 && o + 4 < size) {
+        memcpy(buf + o, "...", 3);
+        o += 3;
+    }
+    buf[o++] = '\'';
+    buf[o] = '\0';
+    return buf;
+}
+
+int bz_cfg_oom(bz_cfg_ctx *c)
+{
+    return bz_error_set(c->err, BZ_ENOMEM, "%s: out of memory while loading the experiment",
+                        c->fname);
+}
+
+/* "a, b, c" of the extra keys and the table's names. */
+static void key_list(char *buf, size_t size, const char *const *extra, const bz_param *t, size_t n)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; extra && extra[i] && used < size; i++)
+        used += (size_t)snprintf(buf + used, size - used, "%s%s", used ? ", " : "", extra[i]);
+    for (size_t i = 0; i < n && used < size; i++)
+        used += (size_t)snprintf(buf + used, size - used, "%s%s", used ? ", " : "", t[i].name);
+}
+
+/* Every key of `map` must be an extra key or a table entry. Marks the map
+ * used (its entries are marked as they are read). */
+int bz_cfg_check_keys(bz_cfg_ctx *c, bz_ynode *map, const char *const *extra, const bz_param *t,
+                      size_t n)
+{
+    bz_ynode_use(map, 0);
+    for (size_t i = 0; i < map->n; i++) {
+        const char *k = map->items[i]->key;
+        int known = bz_params_find(t, n, k) != NULL;
+        for (size_t j = 0; !known && extra && extra[j]; j++)
+            known = strcmp(extra[j], k) == 0;
+        if (known) continue;
+        char list[600];
+        key_list(list, sizeof list, extra, t, n);
+        return bz_cfg_fail(c, map->items[i], 1, NULL, "unknown key (expected one of: %s)", list);
+    }
+    return BZ_OK;
+}
+
+/* Optional section `key` of `parent` as a map (created empty if absent). */
+int bz_cfg_section(bz_cfg_ctx *c, bz_ynode *parent, const char *key, bz_ynode **out)
+{
+    int rc = bz_ynode_ensure_map(parent, key, out);
+    if (rc == BZ_ENOMEM) return bz_cfg_oom(c);
+    if (rc != BZ_OK) {
+        char b[96];
+        return bz_cfg_fail(c, *out, 0, NULL, "expected a mapping, got %s",
+                           bz_cfg_shown(*out, b, sizeof b));
+    }
+    bz_ynode_use(*out, 0);
+    return BZ_OK;
+}
+
+/* Turn bz_param_parse's "NAME: rest" into a positioned message for node v. */
+static int fail_param(bz_cfg_ctx *c, const bz_ynode *v, const bz_param *p, const bz_error *e)
+{
+    const char *msg = e->msg;
+    size_t nl = strlen(p->name);
+    if (strncmp(msg, p->name, nl) == 0 && msg[nl] == ':' && msg[nl + 1] == ' ') msg += nl + 2;
+    return bz_cfg_fail(c, v, 0, NULL, "%s", msg);
+}
+
+/* Text of a city-set node ({top: N} or [i, j]) in flow form for bz_param_parse. */
+static int cities_text(bz_cfg_ctx *c, bz_ynode *v, char *buf, size_t size)
+{
+    size_t used = 0;
+    if (v->kind == BZ_YNODE_SCALAR) {
+        snprintf(buf, size, "%s", v->text);
+        return BZ_OK;
+    }
+    int is_map = v->kind == BZ_YNODE_MAP;
+    used += (size_t)snprintf(buf, size, "%s", is_map ? "{" : "[");
+    for (size_t i = 0; i < v->n && used < size; i++) {
+        bz_ynode *it = v->items[i];
+        bz_ynode_use(it, 0);
+        if (it->kind != BZ_YNODE_SCALAR)
+            return bz_cfg_fail(c, it, 0, NULL, "expected a city index, got a nested collection");
+        if (is_map)
+            used += (size_t)snprintf(buf + used, size - used, "%s%s: %s", i ? ", " : "", it->key,
+                                     it->text);
+        else
+            used += (size_t)snprintf(buf + used, size - used, "%s%s", i ? ", " : "", it->text);
+    }
+    if (used < size) snprintf(buf + used, size - used, "%s", is_map ? "}" : "]");
+    return BZ_OK;
+}
+
+static int read_cities(bz_cfg_ctx *c, bz_ynode *v, const bz_param *p, void *dst)
+{
+    int status = BZ_OK;
+    bz_error e;
+    char text[4096];
+    BZ_CHECK(cities_text(c, v, text, sizeof text));
+    if (bz_param_parse(p, text, dst, &e) != BZ_OK) return fail_param(c, v, p, &e);
+    bz_cityset cs;
+    memcpy(&cs, (char *)dst + p->offset, sizeof cs);
+    uint32_t nc = c->x->cities;
+    if (cs.mode == BZ_CITIES_TOP && cs.top > nc)
+        return bz_cfg_fail(c, v, 0, NULL,
+                           "expected at most population.cities (%u) cities, got top %u", nc,
+                           cs.top);
+    for (uint32_t i = 0; cs.mode == BZ_CITIES_LIST && i < cs.n; i++)
+        if (cs.ids[i] >= nc)
+            return bz_cfg_fail(
+                c, v, 0, NULL,
+                "city index %u out of range (population.cities = %u, indices 0 to %u)", cs.ids[i],
+                nc, nc - 1);
+cleanup:
+    return status;
+}
+
+/* Read every table entry present in `map` into dst (defaults set before);
+ * a missing required entry is an error naming it. */
+int bz_cfg_read_params(bz_cfg_ctx *c, bz_ynode *map, const bz_param *t, size_t n, void *dst)
+{
+    bz_error e;
+    char b[96];
+    for (size_t i = 0; i < n; i++) {
+        const bz_param *p = &t[i];
+        bz_ynode *v = bz_ynode_child(map, p->name);
+        if (!v) {
+            if (!p->def)
+                return bz_cfg_fail(c, map, 1, p->name, "missing required key (a %s)",
+                                   bz_ptype_describe(p->type));
+            continue;
+        }
+        bz_ynode_use(v, 0);
+        if (p->type == BZ_PT_CITIES) {
+            int status = read_cities(c, v, p, dst);
+            if (status != BZ_OK) return status;
+            continue;
+        }
+        if (v->kind != BZ_YNODE_SCALAR)
+            return bz_cfg_fail(c, v, 0, NULL, "expected a %s, got %s", bz_ptype_describe(p->type),
+                               bz_cfg_shown(v, b, sizeof b));
+        if (bz_param_parse(p, v->text, dst, &e) != BZ_OK) return fail_param(c, v, p, &e);
+    }
+    return BZ_OK;
+}
+
+/* Defaults, key check and values of one fixed section. */
+int bz_cfg_read_section(bz_cfg_ctx *c, bz_ynode *map, const char *const *extra, const bz_param *t,
+                        size_t n, void *dst)
+{
+    int status = BZ_OK;
+    BZ_CHECK(bz_params_set_defaults(t, n, dst, c->err));
+    BZ_CHECK(bz_cfg_check_keys(c, map, extra, t, n));
+    BZ_CHECK(bz_cfg_read_params(c, map, t, n, dst));
+cleanup:
+    return status;
+}
+
+/* Name node `key` of a model map: present, scalar. */
+int bz_cfg_name_node(bz_cfg_ctx *c, bz_ynode *map, const char *key, const char *what,
+                     bz_ynode **out)
+{
+    char b[96];
+    bz_ynode *v = bz_ynode_child(map, key);
+    if (!v) return bz_cfg_fail(c, map, 1, key, "missing required key (the name of a %s)", what);
+    bz_ynode_use(v, 0);
+    if (v->kind != BZ_YNODE_SCALAR)
+        return bz_cfg_fail(c, v, 0, NULL, "expected the name of a %s, got %s", what,
+                           bz_cfg_shown(v, b, sizeof b));
+    *out = v;
+    return BZ_OK;
+}
+
+/* Allocate and fill a params struct from the map (keys other than `extra`). */
+int bz_cfg_read_model_params(bz_cfg_ctx *c, bz_ynode *map, const char *const *extra,
+                             const bz_param *t, size_t n, size_t size, void **out)
+{
+    int status = BZ_OK;
+    void *p = calloc(1, size ? size : 1);
+    if (!p) return bz_cfg_oom(c);
+    BZ_CHECK(bz_cfg_read_section(c, map, extra, t, n, p));
+    *out = p;
+    p = NULL;
+cleanup:
+    free(p);
+    return status;
+}
+
+/* A model's check() message "NAME: rest" is placed at that parameter's
+ * node when NAME is one of the map's keys; otherwise at the map. */
+int bz_cfg_fail_check(bz_cfg_ctx *c, bz_ynode *map, const bz_error *e)
+{
+    const char *msg = e->msg;
+    const char *colon = strstr(msg, ": ");
+    if (colon && (size_t)(colon - msg) < BZ_NAME_MAX) {
+        char name[BZ_NAME_MAX];
+        memcpy(name, msg, (size_t)(colon - msg));
+        name[colon - msg] = '\0';
+        bz_ynode *v = bz_ynode_child(map, name);
+        if (v) return bz_cfg_fail(c, v, 0, NULL, "%s", colon + 2);
+    }
+    return bz_cfg_fail(c, map, 1, NULL, "%s", msg);
+}

@@ -1,0 +1,68 @@
+/* Private to src/config: the conversion context and the helpers that turn
+ * YAML tree nodes into parameter structs with positioned messages.
+ *
+ * Message placement: a node from the file is reported as "FILE:LINE:COL: ",
+ * a node created by an override as "--set "; then the node's dotted key path
+ * and what was expected. Every helper that fails fills c->err and returns
+ * its code (BZ_EINVAL for bad input, BZ_ENOMEM). */
+#ifndef BZ_CONFIG_CONVERT_H
+#define BZ_CONFIG_CONVERT_H
+
+#include <stddef.h>
+
+#include "config/experiment.h"
+#include "config/yaml_tree.h"
+#include "core/params.h"
+
+typedef struct bz_cfg_ctx {
+    const char *fname;
+    bz_error *err;
+    bz_experiment *x;
+    bz_ynode *root;
+    bz_ynode **gen_nodes; /* [n_layers] generator maps, for check messages */
+    bz_ynode *diff_node;
+    bz_ynode **arm_nodes; /* [n_arms] campaign lists, in x->arms order */
+} bz_cfg_ctx;
+
+/* Fill c->err with "WHERE PATH: msg" where PATH is n's path plus `suffix`
+ * (for a missing key), WHERE the key's position if at_key, else the
+ * value's. Returns BZ_EINVAL. */
+int bz_cfg_fail(bz_cfg_ctx *c, const bz_ynode *n, int at_key, const char *suffix, const char *fmt,
+                ...) __attribute__((format(printf, 5, 6)));
+
+/* Value for "got ...": "'text'" (one line, bounded) or "a mapping" / "a sequence". */
+const char *bz_cfg_shown(const bz_ynode *n, char *buf, size_t size);
+
+/* Out-of-memory error; returns BZ_ENOMEM. */
+int bz_cfg_oom(bz_cfg_ctx *c);
+
+/* Every key of `map` must be in `extra` (NULL-terminated, may be NULL) or
+ * in the table; otherwise "unknown key (expected one of: ...)". Marks map used. */
+int bz_cfg_check_keys(bz_cfg_ctx *c, bz_ynode *map, const char *const *extra, const bz_param *t,
+                      size_t n);
+
+/* Optional section `key` of `parent` as a map, created empty when absent. */
+int bz_cfg_section(bz_cfg_ctx *c, bz_ynode *parent, const char *key, bz_ynode **out);
+
+/* Parse every table entry present in `map` into dst (defaults set before);
+ * missing required entries are errors. City sets are checked against
+ * c->x->cities. */
+int bz_cfg_read_params(bz_cfg_ctx *c, bz_ynode *map, const bz_param *t, size_t n, void *dst);
+
+/* Defaults, key check, then values: one fixed section or params map. */
+int bz_cfg_read_section(bz_cfg_ctx *c, bz_ynode *map, const char *const *extra, const bz_param *t,
+                        size_t n, void *dst);
+
+/* The scalar name entry `key` (model:, campaign:) of a map; required. */
+int bz_cfg_name_node(bz_cfg_ctx *c, bz_ynode *map, const char *key, const char *what,
+                     bz_ynode **out);
+
+/* calloc(size) a params struct and fill it from the map with read_section. */
+int bz_cfg_read_model_params(bz_cfg_ctx *c, bz_ynode *map, const char *const *extra,
+                             const bz_param *t, size_t n, size_t size, void **out);
+
+/* Place a model's check() message "NAME: rest" at parameter NAME's node
+ * when the map has it, else at the map. */
+int bz_cfg_fail_check(bz_cfg_ctx *c, bz_ynode *map, const bz_error *e);
+
+#endif

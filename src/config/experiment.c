@@ -1,0 +1,673 @@
+/* YAML experiment file -> validated bz_experiment (see experiment.h and
+ * docs/config.md).
+ *
+ * Pipeline: parse the text into a positioned tree (yaml_tree.c), apply the
+ * --set overrides to the tree, convert section by section (each map's keys
+ * are checked against its schema before its values are read, so a typo is
+ * reported as an unknown key rather than a missing one), run the models'
+ * cross checks, then write the resolved text (resolve.c). Every error is one
+ * line: "FILE:LINE:COL: KEY.PATH: what was expected, got 'VALUE'", or
+ * "--set KEY.PATH: ..." when the offending node came from an override.
+ */
+#include "config/experiment.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config/convert.h"
+#include "config/resolve.h"
+#include "config/yaml_tree.h"
+#include "core/campaign.h"
+#include "core/channels.h"
+#include "core/model.h"
+#include "graph/generator.h"
+
+#define MAX_STEPS 10000000.0
+#define MAX_FILE_BYTES (64u << 20)
+
+/* ---------------------------------------------------------------- schema of fixed sections */
+
+typedef struct top_vals {
+    char name[BZ_NAME_MAX];
+    int64_t seed;
+    int64_t replicates;
+} top_vals;
+
+static const bz_param top_params[] = {
+    {"name", BZ_PT_STRING, 0, 0, "", NULL, "experiment name; default: file name without extension",
+     offsetof(top_vals, name), NULL},
+    {"seed", BZ_PT_INT, 0, INFINITY, "1", NULL, "random seed", offsetof(top_vals, seed), NULL},
+    {"replicates", BZ_PT_INT, 1, 100000, "10", NULL, "independent runs per arm",
+     offsetof(top_vals, replicates), NULL},
+};
+
+static const char *const top_keys[] = {"name",       "seed",    "time",      "replicates",
+                                       "population", "network", "diffusion", "market",
+                                       "arms",       "output",  NULL};
+
+typedef struct time_vals {
+    double step, horizon;
+} time_vals;
+
+static const bz_param time_params[] = {
+    {"step", BZ_PT_DURATION, 0, INFINITY, "1h", "days", "length of one step",
+     offsetof(time_vals, step), NULL},
+    {"horizon", BZ_PT_DURATION, 0, INFINITY, NULL, "days", "simulated time",
+     offsetof(time_vals, horizon), NULL},
+};
+
+typedef struct pop_vals {
+    int64_t agents, cities;
+} pop_vals;
+
+static const bz_param pop_params[] = {
+    {"agents", BZ_PT_INT, 0, 4294967294.0, "0", "agents", "0 = defined by an edge_list layer",
+     offsetof(pop_vals, agents), NULL},
+    {"cities", BZ_PT_INT, 1, 4294967295.0, "1", "cities", "number of cities",
+     offsetof(pop_vals, cities), NULL},
+};
+static const char *const pop_extra[] = {"city_sizes", NULL};
+
+static const bz_param zipf_params[] = {
+    {"zipf", BZ_PT_REAL, 0, INFINITY, "1", NULL, "Zipf exponent of city sizes", 0, NULL},
+};
+
+typedef struct layer_vals {
+    char name[BZ_NAME_MAX];
+    int directed;
+    double share;
+} layer_vals;
+
+static const bz_param layer_params[] = {
+    {"name", BZ_PT_STRING, 0, 0, NULL, NULL, "layer name", offsetof(layer_vals, name), NULL},
+    {"directed", BZ_PT_BOOL, 0, 0, "false", NULL, "directed ties", offsetof(layer_vals, directed),
+     NULL},
+    {"share", BZ_PT_RATE, 0, INFINITY, "0.1", "per tie per day", "sharing rate",
+     offsetof(layer_vals, share), NULL},
+};
+static const char *const layer_extra[] = {"generator", NULL};
+
+static const bz_param net_params[] = {
+    {"resample", BZ_PT_BOOL, 0, 0, "false", NULL, "new network per replicate", 0, NULL},
+};
+static const char *const net_extra[] = {"layers", NULL};
+
+static const char *const avail_choices[] = {"always", "flash_only", "from", NULL};
+static const bz_param market_params[] = {
+    {"price", BZ_PT_REAL, 0, INFINITY, "0", NULL, "unit price", offsetof(bz_market_spec, price),
+     NULL},
+    {"availability", BZ_PT_ENUM, 0, 0, "always", NULL, "when the product is on sale",
+     offsetof(bz_market_spec, availability), avail_choices},
+    {"from", BZ_PT_DURATION, 0, INFINITY, "0", "days", "start of sales for availability: from",
+     offsetof(bz_market_spec, from), NULL},
+    {"stock", BZ_PT_INT, 0, INFINITY, "0", "units", "0 = unlimited",
+     offsetof(bz_market_spec, stock), NULL},
+};
+
+static const char *const model_extra[] = {"model", NULL};
+static const char *const campaign_extra[] = {"campaign", NULL};
+static const char *const output_keys[] = {"file", NULL};
+
+/* ---------------------------------------------------------------- model lookups */
+
+/* "a, b, c" of a NULL-terminated registry (element: pointer to a struct
+ * whose first member is the name). */
+#define REGISTRY_NAMES(reg, buf)                                                                   \
+    do {                                                                                           \
+        size_t used_ = 0;                                                                          \
+        (buf)[0] = '\0';                                                                           \
+        for (size_t i_ = 0; (reg)[i_] && used_ < sizeof(buf); i_++)                                \
+            used_ += (size_t)snprintf((buf) + used_, sizeof(buf) - used_, "%s%s", i_ ? ", " : "",  \
+                                      (reg)[i_]->name);                                            \
+        if (!(buf)[0]) snprintf((buf), sizeof(buf), "none registered");                            \
+    } while (0)
+
+/* ---------------------------------------------------------------- sections */
+
+static int valid_name(const char *s)
+{
+    if (!s[0] || strlen(s) >= BZ_NAME_MAX) return 0;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+              *s == '_' || *s == '-'))
+            return 0;
+    return 1;
+}
+
+static int convert_time(bz_cfg_ctx *c)
+{
+    int status = BZ_OK;
+    bz_ynode *m = NULL;
+    time_vals tv;
+    BZ_CHECK(bz_cfg_section(c, c->root, "time", &m));
+    BZ_CHECK(bz_cfg_read_section(c, m, NULL, time_params, BZ_PARAMS_COUNT(time_params), &tv));
+    bz_ynode *hn = bz_ynode_child(m, "horizon");
+    bz_ynode *sn = bz_ynode_child(m, "step");
+    char b[96];
+    if (!(tv.horizon > 0))
+        return bz_cfg_fail(c, hn, 0, NULL, "expected a duration > 0, got %s",
+                           bz_cfg_shown(hn, b, sizeof b));
+    if (!(tv.step > 0) || tv.step > tv.horizon)
+        return sn ? bz_cfg_fail(c, sn, 0, NULL,
+                                "expected a duration > 0 and at most time.horizon, got %s",
+                                bz_cfg_shown(sn, b, sizeof b))
+                  : bz_cfg_fail(c, m, 1, "step", "the default step of 1h exceeds time.horizon");
+    double steps = ceil(tv.horizon / tv.step - 1e-9);
+    if (steps > MAX_STEPS)
+        return bz_cfg_fail(
+            c, sn ? sn : hn, 0, NULL,
+            "time.horizon / time.step gives %.0f steps, more than %.0f: use a longer step", steps,
+            MAX_STEPS);
+    c->x->step = tv.step;
+    c->x->horizon = tv.horizon;
+    c->x->n_steps = (uint32_t)(steps < 1 ? 1 : steps);
+cleanup:
+    return status;
+}
+
+static int convert_population(bz_cfg_ctx *c)
+{
+    int status = BZ_OK;
+    bz_ynode *m = NULL, *cs = NULL;
+    pop_vals pv;
+    char b[96];
+    BZ_CHECK(bz_cfg_section(c, c->root, "population", &m));
+    BZ_CHECK(bz_cfg_read_section(c, m, pop_extra, pop_params, BZ_PARAMS_COUNT(pop_params), &pv));
+    bz_ynode *cn = bz_ynode_child(m, "cities");
+    if (pv.agents > 0 && pv.cities > pv.agents && cn) /* cities defaults to 1 <= agents */
+        return bz_cfg_fail(c, cn, 0, NULL,
+                           "expected at most population.agents (%lld) cities, got %s",
+                           (long long)pv.agents, bz_cfg_shown(cn, b, sizeof b));
+    BZ_CHECK(bz_cfg_section(c, m, "city_sizes", &cs));
+    BZ_CHECK(bz_cfg_read_section(c, cs, NULL, zipf_params, 1, &c->x->city_zipf));
+    c->x->agents = (uint32_t)pv.agents;
+    c->x->cities = (uint32_t)pv.cities;
+cleanup:
+    return status;
+}
+
+/* Generator map of layer li. */
+static int convert_generator(bz_cfg_ctx *c, bz_ynode *item, size_t li)
+{
+    int status = BZ_OK;
+    bz_layer_spec *l = &c->x->layers[li];
+    bz_ynode *g = NULL, *mn = NULL;
+    char b[96], known[600];
+    bz_error e;
+    g = bz_ynode_child(item, "generator");
+    if (!g)
+        return bz_cfg_fail(c, item, 1, "generator",
+                           "missing required key (a mapping with model: NAME)");
+    bz_ynode_use(g, 0);
+    if (g->kind != BZ_YNODE_MAP)
+        return bz_cfg_fail(c, g, 0, NULL, "expected a mapping with model: NAME, got %s",
+                           bz_cfg_shown(g, b, sizeof b));
+    c->gen_nodes[li] = g;
+    BZ_CHECK(bz_cfg_name_node(c, g, "model", "network generator", &mn));
+    l->gen = bz_netgen_find(mn->text);
+    if (!l->gen) {
+        REGISTRY_NAMES(bz_netgen_registry, known);
+        return bz_cfg_fail(c, mn, 0, NULL, "unknown generator %s (known: %s)",
+                           bz_cfg_shown(mn, b, sizeof b), known);
+    }
+    if (l->directed && !l->gen->directed_ok)
+        return bz_cfg_fail(c, mn, 0, NULL,
+                           "generator '%s' makes undirected layers only; set directed: "
+                           "false",
+                           l->gen->name);
+    BZ_CHECK(bz_cfg_read_model_params(c, g, model_extra, l->gen->params, l->gen->n_params,
+                                      l->gen->params_size, &l->gen_params));
+    if (l->gen->check && c->x->agents > 0 &&
+        l->gen->check(l->gen_params, c->x->agents, l->directed, &e) != BZ_OK)
+        return bz_cfg_fail_check(c, g, &e);
+cleanup:
+    return status;
+}
+
+static int convert_layer(bz_cfg_ctx *c, bz_ynode *item, size_t li)
+{
+    int status = BZ_OK;
+    char b[96];
+    layer_vals lv;
+    if (item->kind != BZ_YNODE_MAP)
+        return bz_cfg_fail(c, item, 0, NULL,
+                           "expected a layer mapping {name, directed, share, "
+                           "generator}, got %s",
+                           bz_cfg_shown(item, b, sizeof b));
+    BZ_CHECK(bz_cfg_read_section(c, item, layer_extra, layer_params, BZ_PARAMS_COUNT(layer_params),
+                                 &lv));
+    bz_ynode *nn = bz_ynode_child(item, "name");
+    if (!valid_name(lv.name))
+        return bz_cfg_fail(c, nn, 0, NULL,
+                           "expected a layer name of letters, digits, _ and -, got '%s'", lv.name);
+    for (int ch = 0; ch < BZ_CH_LAYER0; ch++) {
+        const char *fixed = bz_channel_fixed_name(ch);
+        if (fixed && strcmp(fixed, lv.name) == 0)
+            return bz_cfg_fail(c, nn, 0, NULL,
+                               "'%s' is the name of a fixed channel; choose another "
+                               "layer name",
+                               lv.name);
+    }
+    for (size_t j = 0; j < li; j++)
+        if (strcmp(c->x->layers[j].name, lv.name) == 0)
+            return bz_cfg_fail(c, nn, 0, NULL, "duplicate layer name '%s' (also layer %zu)",
+                               lv.name, j);
+    bz_layer_spec *l = &c->x->layers[li];
+    memcpy(l->name, lv.name, sizeof l->name);
+    l->directed = lv.directed;
+    l->share = lv.share;
+    BZ_CHECK(convert_generator(c, item, li));
+cleanup:
+    return status;
+}
+
+static int convert_network(bz_cfg_ctx *c)
+{
+    int status = BZ_OK;
+    bz_ynode *m = NULL;
+    char b[96];
+    BZ_CHECK(bz_cfg_section(c, c->root, "network", &m));
+    BZ_CHECK(bz_cfg_read_section(c, m, net_extra, net_params, 1, &c->x->resample));
+    bz_ynode *ls = bz_ynode_child(m, "layers");
+    if (!ls)
+        return bz_cfg_fail(c, m, 1, "layers", "missing required key (a list of 1 to %d layers)",
+                           BZ_MAX_LAYERS);
+    bz_ynode_use(ls, 0);
+    if (ls->kind != BZ_YNODE_SEQ)
+        return bz_cfg_fail(c, ls, 0, NULL, "expected a list of 1 to %d layers, got %s",
+                           BZ_MAX_LAYERS, bz_cfg_shown(ls, b, sizeof b));
+    if (ls->n < 1 || ls->n > BZ_MAX_LAYERS)
+        return bz_cfg_fail(c, ls, 0, NULL, "expected a list of 1 to %d layers, got %zu layers",
+                           BZ_MAX_LAYERS, ls->n);
+    c->x->layers = calloc(ls->n, sizeof *c->x->layers);
+    c->gen_nodes = calloc(ls->n, sizeof *c->gen_nodes);
+    if (!c->x->layers || !c->gen_nodes) return bz_cfg_oom(c);
+    for (size_t i = 0; i < ls->n; i++) {
+        bz_ynode_use(ls->items[i], 0);
+        c->x->n_layers = i + 1; /* so destroy frees what this layer allocated */
+        BZ_CHECK(convert_layer(c, ls->items[i], i));
+    }
+cleanup:
+    return status;
+}
+
+static int convert_diffusion(bz_cfg_ctx *c)
+{
+    int status = BZ_OK;
+    bz_ynode *m = NULL, *mn = NULL;
+    char b[96], known[600];
+    BZ_CHECK(bz_cfg_section(c, c->root, "diffusion", &m));
+    c->diff_node = m;
+    BZ_CHECK(bz_cfg_name_node(c, m, "model", "diffusion model", &mn));
+    c->x->model = bz_model_find(mn->text);
+    if (!c->x->model) {
+        REGISTRY_NAMES(bz_model_registry, known);
+        return bz_cfg_fail(c, mn, 0, NULL, "unknown model %s (known: %s)",
+                           bz_cfg_shown(mn, b, sizeof b), known);
+    }
+    const bz_model_type *t = c->x->model;
+    BZ_CHECK(bz_cfg_read_model_params(c, m, model_extra, t->params, t->n_params, t->params_size,
+                                      &c->x->model_params));
+cleanup:
+    return status;
+}
+
+static int convert_market(bz_cfg_ctx *c)
+{
+    int status = BZ_OK;
+    bz_ynode *m = NULL;
+    BZ_CHECK(bz_cfg_section(c, c->root, "market", &m));
+    BZ_CHECK(bz_cfg_read_section(c, m, NULL, market_params, BZ_PARAMS_COUNT(market_params),
+                                 &c->x->market));
+cleanup:
+    return status;
+}
+
+/* Campaign list `list` of arm ai. */
+static int convert_arm(bz_cfg_ctx *c, bz_ynode *list, size_t ai)
+{
+    int status = BZ_OK;
+    bz_arm_spec *arm = &c->x->arms[ai];
+    char b[96], known[600];
+    bz_ynode_use(list, 0);
+    c->arm_nodes[ai] = list;
+    if (bz_ynode_is_null(list)) return BZ_OK;
+    if (list->kind != BZ_YNODE_SEQ)
+        return bz_cfg_fail(c, list, 0, NULL, "expected a list of campaigns (or []), got %s",
+                           bz_cfg_shown(list, b, sizeof b));
+    if (list->n == 0) return BZ_OK;
+    arm->campaigns = calloc(list->n, sizeof *arm->campaigns);
+    if (!arm->campaigns) return bz_cfg_oom(c);
+    for (size_t j = 0; j < list->n; j++) {
+        bz_ynode *item = list->items[j], *cn = NULL;
+        bz_ynode_use(item, 0);
+        if (item->kind != BZ_YNODE_MAP)
+            return bz_cfg_fail(c, item, 0, NULL,
+                               "expected a campaign mapping {campaign: NAME, ...}, "
+                               "got %s",
+                               bz_cfg_shown(item, b, sizeof b));
+        BZ_CHECK(bz_cfg_name_node(c, item, "campaign", "campaign", &cn));
+        const bz_campaign_type *t = bz_campaign_find(cn->text);
+        if (!t) {
+            REGISTRY_NAMES(bz_campaign_registry, known);
+            return bz_cfg_fail(c, cn, 0, NULL, "unknown campaign %s (known: %s)",
+                               bz_cfg_shown(cn, b, sizeof b), known);
+        }
+        arm->campaigns[j].type = t;
+        arm->n_campaigns = j + 1;
+        BZ_CHECK(bz_cfg_read_model_params(c, item, campaign_extra, t->params, t->n_params,
+                                          t->params_size, &arm->campaigns[j].params));
+    }
+cleanup:
+    return status;
+}
+
+static int convert_arms(bz_cfg_ctx *c)
+{
+    int status = BZ_OK;
+    bz_ynode *m = bz_ynode_child(c->root, "arms");
+    char b[96];
+    size_t n = 1;
+    if (m) {
+        bz_ynode_use(m, 0);
+        if (!bz_ynode_is_null(m) && m->kind != BZ_YNODE_MAP)
+            return bz_cfg_fail(c, m, 0, NULL,
+                               "expected a mapping of arm names to campaign lists, "
+                               "got %s",
+                               bz_cfg_shown(m, b, sizeof b));
+        if (m->kind == BZ_YNODE_MAP && m->n == 0)
+            return bz_cfg_fail(c, m, 0, NULL, "expected at least one arm, got an empty mapping");
+        if (m->kind == BZ_YNODE_MAP) n = m->n;
+    }
+    c->x->arms = calloc(n, sizeof *c->x->arms);
+    c->arm_nodes = calloc(n, sizeof *c->arm_nodes);
+    if (!c->x->arms || !c->arm_nodes) return bz_cfg_oom(c);
+    if (!m || m->kind != BZ_YNODE_MAP) { /* absent or null: one empty baseline arm */
+        snprintf(c->x->arms[0].name, BZ_NAME_MAX, "baseline");
+        c->x->n_arms = 1;
+        return BZ_OK;
+    }
+    /* `baseline` goes first: it is the reference of every comparison. */
+    size_t base = m->n;
+    for (size_t i = 0; i < m->n; i++)
+        if (strcmp(m->items[i]->key, "baseline") == 0) base = i;
+    for (size_t k = 0; k < m->n; k++) {
+        size_t i = base == m->n ? k : (k == 0 ? base : (k <= base ? k - 1 : k));
+        bz_ynode *list = m->items[i];
+        if (!valid_name(list->key))
+            return bz_cfg_fail(c, list, 1, NULL,
+                               "expected an arm name of letters, digits, _ and - "
+                               "(at most %d), got '%.80s'",
+                               BZ_NAME_MAX - 1, list->key);
+        snprintf(c->x->arms[k].name, BZ_NAME_MAX, "%s", list->key);
+        c->x->n_arms = k + 1;
+        BZ_CHECK(convert_arm(c, list, k));
+    }
+cleanup:
+    return status;
+}
+
+static int convert_output(bz_cfg_ctx *c)
+{
+    int status = BZ_OK;
+    bz_ynode *m = NULL;
+    char b[96];
+    BZ_CHECK(bz_cfg_section(c, c->root, "output", &m));
+    BZ_CHECK(bz_cfg_check_keys(c, m, output_keys, NULL, 0));
+    bz_ynode *f = bz_ynode_child(m, "file");
+    if (!f) return BZ_OK;
+    bz_ynode_use(f, 0);
+    if (f->kind != BZ_YNODE_SCALAR || strlen(f->text) >= sizeof c->x->output)
+        return bz_cfg_fail(c, f, 0, NULL, "expected a file path of at most %zu characters, got %s",
+                           sizeof c->x->output - 1, bz_cfg_shown(f, b, sizeof b));
+    snprintf(c->x->output, sizeof c->x->output, "%s", f->text);
+cleanup:
+    return status;
+}
+
+/* Experiment name from a path: basename without its extension. */
+static void default_name(const char *path, char *out)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    size_t len = strlen(base);
+    const char *dot = strrchr(base, '.');
+    if (dot && dot != base) len = (size_t)(dot - base);
+    if (len >= BZ_NAME_MAX) len = BZ_NAME_MAX - 1;
+    memcpy(out, base, len);
+    out[len] = '\0';
+    if (!out[0]) snprintf(out, BZ_NAME_MAX, "experiment");
+}
+
+static int convert_top(bz_cfg_ctx *c)
+{
+    int status = BZ_OK;
+    top_vals tv;
+    char b[96];
+    BZ_CHECK(bz_params_set_defaults(top_params, BZ_PARAMS_COUNT(top_params), &tv, c->err));
+    BZ_CHECK(bz_cfg_check_keys(c, c->root, top_keys, NULL, 0));
+    BZ_CHECK(bz_cfg_read_params(c, c->root, top_params, BZ_PARAMS_COUNT(top_params), &tv));
+    bz_ynode *nn = bz_ynode_child(c->root, "name");
+    if (!nn)
+        default_name(c->fname, tv.name);
+    else if (!tv.name[0])
+        return bz_cfg_fail(c, nn, 0, NULL, "expected a non-empty name, got %s",
+                           bz_cfg_shown(nn, b, sizeof b));
+    memcpy(c->x->name, tv.name, sizeof c->x->name);
+    c->x->seed = (uint64_t)tv.seed;
+    c->x->replicates = (uint32_t)tv.replicates;
+cleanup:
+    return status;
+}
+
+/* Cross checks that need the whole experiment. */
+static int run_checks(bz_cfg_ctx *c)
+{
+    bz_error e;
+    bz_experiment *x = c->x;
+    if (x->model->check && x->model->check(x->model_params, x, &e) != BZ_OK)
+        return bz_cfg_fail_check(c, c->diff_node, &e);
+    for (size_t i = 0; i < x->n_arms; i++)
+        for (size_t j = 0; j < x->arms[i].n_campaigns; j++) {
+            const bz_campaign_spec *s = &x->arms[i].campaigns[j];
+            if (s->type->check && s->type->check(s->params, x, &e) != BZ_OK)
+                return bz_cfg_fail_check(c, c->arm_nodes[i]->items[j], &e);
+        }
+    return BZ_OK;
+}
+
+static int convert(bz_cfg_ctx *c)
+{
+    int status = BZ_OK;
+    char b[96];
+    if (c->root->kind != BZ_YNODE_MAP)
+        return bz_cfg_fail(c, c->root, 0, NULL, "expected a mapping of experiment settings, got %s",
+                           bz_cfg_shown(c->root, b, sizeof b));
+    BZ_CHECK(convert_top(c));
+    BZ_CHECK(convert_time(c));
+    BZ_CHECK(convert_population(c));
+    BZ_CHECK(convert_network(c));
+    BZ_CHECK(convert_diffusion(c));
+    BZ_CHECK(convert_market(c));
+    BZ_CHECK(convert_arms(c));
+    BZ_CHECK(convert_output(c));
+    const bz_ynode *u = bz_ynode_first_unused(c->root);
+    if (u) return bz_cfg_fail(c, u, 1, NULL, "unknown key");
+    BZ_CHECK(run_checks(c));
+cleanup:
+    return status;
+}
+
+/* ---------------------------------------------------------------- public API */
+
+static char *dir_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash) return strdup(".");
+    if (slash == path) return strdup("/");
+    return strndup(path, (size_t)(slash - path));
+}
+
+int bz_experiment_load_string(bz_experiment *x, const char *text, const char *name,
+                              const char *const *sets, size_t n_sets, bz_error *err)
+{
+    int status = BZ_OK;
+    bz_cfg_ctx c;
+    memset(&c, 0, sizeof c);
+    memset(x, 0, sizeof *x);
+    c.fname = name ? name : "<string>";
+    c.err = err;
+    c.x = x;
+    BZ_CHECK(bz_yaml_parse(text, text ? strlen(text) : 0, c.fname, &c.root, err));
+    if (bz_ynode_is_null(c.root)) { /* empty file: let --set fill it, then report */
+        c.root->kind = BZ_YNODE_MAP;
+        free(c.root->text);
+        c.root->text = NULL;
+    }
+    bz_ynode_use(c.root, 0);
+    for (size_t i = 0; i < n_sets; i++)
+        BZ_CHECK(bz_yaml_apply_set(c.root, sets[i], (int)i + 1, err));
+    BZ_CHECK(convert(&c));
+    x->path = strdup(c.fname);
+    x->base_dir = dir_of(c.fname);
+    if (!x->path || !x->base_dir) {
+        status = bz_cfg_oom(&c);
+        goto cleanup;
+    }
+    BZ_CHECK(bz_config_resolve(x, err));
+cleanup:
+    free(c.gen_nodes);
+    free(c.arm_nodes);
+    bz_ynode_free(c.root);
+    if (status != BZ_OK) bz_experiment_destroy(x);
+    return status;
+}
+
+int bz_experiment_load(bz_experiment *x, const char *path, const char *const *sets, size_t n_sets,
+                       bz_error *err)
+{
+    int status = BZ_OK;
+    FILE *f = NULL;
+    char *text = NULL;
+    size_t len = 0, cap = 0;
+    memset(x, 0, sizeof *x);
+    if (!path) BZ_FAIL(err, BZ_EINVAL, "no experiment file given");
+    f = fopen(path, "rb");
+    if (!f)
+        BZ_FAIL(err, errno == ENOENT ? BZ_ENOENT : BZ_EIO, "cannot open '%s': %s", path,
+                strerror(errno));
+    while (1) {
+        if (len + 4096 + 1 > cap) {
+            cap = cap ? 2 * cap : 8192;
+            if (cap > MAX_FILE_BYTES + 8192u)
+                BZ_FAIL(err, BZ_EINVAL, "%s: file is larger than %u MiB; not an experiment file",
+                        path, MAX_FILE_BYTES >> 20);
+            char *t = realloc(text, cap);
+            if (!t) BZ_FAIL(err, BZ_ENOMEM, "out of memory reading '%s'", path);
+            text = t;
+        }
+        size_t got = fread(text + len, 1, 4096, f);
+        len += got;
+        if (got < 4096) break;
+    }
+    if (ferror(f)) BZ_FAIL(err, BZ_EIO, "cannot read '%s': %s", path, strerror(errno));
+    text[len] = '\0';
+    if (strlen(text) != len) BZ_FAIL(err, BZ_EINVAL, "%s: file contains NUL bytes; not YAML", path);
+    status = bz_experiment_load_string(x, text, path, sets, n_sets, err);
+cleanup:
+    if (f) fclose(f);
+    free(text);
+    return status;
+}
+
+static void arm_release(bz_arm_spec *arm)
+{
+    for (size_t j = 0; j < arm->n_campaigns; j++)
+        free(arm->campaigns[j].params);
+    free(arm->campaigns);
+    free(arm->campaigns_yaml);
+    memset(arm, 0, sizeof *arm);
+}
+
+int bz_experiment_select_arms(bz_experiment *x, const char *list, bz_error *err)
+{
+    int status = BZ_OK;
+    size_t *pick = NULL, n_pick = 0;
+    bz_arm_spec *arms = NULL;
+    char known[1024];
+    size_t used = 0;
+    known[0] = '\0';
+    for (size_t i = 0; i < x->n_arms && used < sizeof known; i++)
+        used += (size_t)snprintf(known + used, sizeof known - used, "%s%s", i ? ", " : "",
+                                 x->arms[i].name);
+    if (!list) list = "";
+    pick = calloc(x->n_arms ? x->n_arms : 1, sizeof *pick);
+    if (!pick) BZ_FAIL(err, BZ_ENOMEM, "out of memory selecting arms");
+    for (const char *p = list; *p;) {
+        while (*p == ' ' || *p == ',')
+            p++;
+        if (!*p) break;
+        const char *e = p;
+        while (*e && *e != ',')
+            e++;
+        size_t len = (size_t)(e - p);
+        while (len && p[len - 1] == ' ')
+            len--;
+        size_t k = 0;
+        while (k < x->n_arms &&
+               !(strlen(x->arms[k].name) == len && strncmp(x->arms[k].name, p, len) == 0))
+            k++;
+        if (k == x->n_arms)
+            BZ_FAIL(err, BZ_EINVAL, "--arms: unknown arm '%.*s' (known: %s)", (int)len, p, known);
+        for (size_t j = 0; j < n_pick; j++)
+            if (pick[j] == k)
+                BZ_FAIL(err, BZ_EINVAL, "--arms: arm '%s' listed twice", x->arms[k].name);
+        pick[n_pick++] = k;
+        p = e;
+    }
+    if (n_pick == 0)
+        BZ_FAIL(err, BZ_EINVAL,
+                "--arms: expected a comma-separated list of arms "
+                "(known: %s), got '%.200s'",
+                known, list);
+    arms = calloc(n_pick, sizeof *arms);
+    if (!arms) BZ_FAIL(err, BZ_ENOMEM, "out of memory selecting arms");
+    for (size_t j = 0; j < n_pick; j++)
+        arms[j] = x->arms[pick[j]];
+    for (size_t k = 0; k < x->n_arms; k++) {
+        int kept = 0;
+        for (size_t j = 0; j < n_pick; j++)
+            kept |= pick[j] == k;
+        if (!kept) arm_release(&x->arms[k]);
+    }
+    free(x->arms);
+    x->arms = arms;
+    x->n_arms = n_pick;
+    arms = NULL;
+    /* Keep the provenance text in step with the arms that will run. */
+    BZ_CHECK(bz_config_resolve(x, err));
+cleanup:
+    free(arms);
+    free(pick);
+    return status;
+}
+
+void bz_experiment_destroy(bz_experiment *x)
+{
+    if (!x) return;
+    for (size_t i = 0; i < x->n_layers; i++)
+        free(x->layers[i].gen_params);
+    free(x->layers);
+    free(x->model_params);
+    for (size_t i = 0; i < x->n_arms; i++)
+        arm_release(&x->arms[i]);
+    free(x->arms);
+    free(x->path);
+    free(x->base_dir);
+    free(x->resolved_yaml);
+    memset(x, 0, sizeof *x);
+}

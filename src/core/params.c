@@ -1,0 +1,688 @@
+/* Parameter tables: parsing, defaults, formatting (see params.h).
+ *
+ * Conventions kept by every function here:
+ * - Numeric text is strict: optional sign, digits, optional fraction and
+ *   exponent. "inf", "nan", hex floats and trailing garbage are rejected, so a
+ *   typo never becomes a silent value.
+ * - Bounds: a table entry with min == max == 0 has no table bounds (only the
+ *   natural ones: probabilities in [0, 1], rates and durations >= 0); any
+ *   other pair is an inclusive range. A fixed value of 0 is never a useful
+ *   parameter, so the zero pair is free to mean "unbounded".
+ * - bz_param_format() writes the shortest text that bz_param_parse() reads
+ *   back to the bit-identical value (verified by parsing it), so resolved
+ *   experiments round-trip exactly and stay readable ("1h", not
+ *   "0.041666666666666664d").
+ */
+#include "core/params.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ECHO_MAX 80
+
+/* Copy `text` for quoting in a one-line message: at most ECHO_MAX
+ * characters, control characters escaped so the message stays one line. */
+static const char *echo(const char *text, char *buf, size_t size)
+{
+    size_t o = 0;
+    size_t i = 0;
+    if (!text) text = "";
+    for (; text[i] && o + 5 < size && i < ECHO_MAX; i++) {
+        unsigned char ch = (unsigned char)text[i];
+        if (ch == '\n') {
+            buf[o++] = '\\';
+            buf[o++] = 'n';
+        } else if (ch < 0x20 || ch == 0x7f) {
+            buf[o++] = '?';
+        } else {
+            buf[o++] = (char)ch;
+        }
+    }
+    if (text[i] && o + 4 < size) {
+        memcpy(buf + o, "...", 3);
+        o += 3;
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
+/* Text without leading/trailing blanks, copied into buf (truncated). */
+static const char *trim(const char *text, char *buf, size_t size)
+{
+    while (*text == ' ' || *text == '\t')
+        text++;
+    size_t len = strlen(text);
+    while (len && (text[len - 1] == ' ' || text[len - 1] == '\t'))
+        len--;
+    if (len >= size) len = size - 1;
+    memcpy(buf, text, len);
+    buf[len] = '\0';
+    return buf;
+}
+
+/* Scan a strict decimal number at s; returns the number of characters it
+ * spans (0 if none) and stores the finite value into *out. */
+static size_t scan_number(const char *s, double *out)
+{
+    size_t i = 0;
+    size_t digits = 0;
+    if (s[i] == '+' || s[i] == '-') i++;
+    while (s[i] >= '0' && s[i] <= '9')
+        i++, digits++;
+    if (s[i] == '.') {
+        i++;
+        while (s[i] >= '0' && s[i] <= '9')
+            i++, digits++;
+    }
+    if (digits == 0) return 0;
+    if (s[i] == 'e' || s[i] == 'E') {
+        size_t j = i + 1;
+        if (s[j] == '+' || s[j] == '-') j++;
+        size_t exp_digits = 0;
+        while (s[j] >= '0' && s[j] <= '9')
+            j++, exp_digits++;
+        if (exp_digits) i = j;
+    }
+    char tmp[128];
+    if (i >= sizeof tmp) return 0;
+    memcpy(tmp, s, i);
+    tmp[i] = '\0';
+    char *end = NULL;
+    double v = strtod(tmp, &end);
+    if (end != tmp + i || !isfinite(v)) return 0;
+    *out = v;
+    return i;
+}
+
+/* A whole string that is exactly one strict number. */
+static int parse_real_text(const char *text, double *out)
+{
+    double v = 0;
+    size_t n = scan_number(text, &v);
+    if (n == 0 || text[n] != '\0') return 0;
+    *out = v;
+    return 1;
+}
+
+/* Units for durations and rates, in preference order for formatting. */
+typedef struct unit_def {
+    char c;
+    double per_day; /* how many of this unit make one day */
+} unit_def;
+
+static const unit_def units[] = {
+    {'d', 1.0}, {'h', 24.0}, {'m', 1440.0}, {'s', 86400.0}, {'w', 1.0 / 7.0}};
+#define N_UNITS (sizeof units / sizeof units[0])
+
+static const unit_def *find_unit(char c)
+{
+    for (size_t i = 0; i < N_UNITS; i++)
+        if (units[i].c == c) return &units[i];
+    return NULL;
+}
+
+/* Convert x of a unit to days. Weeks multiply (exact for integers); the
+ * others divide, so "90s" is 90/86400 rather than 90 * (1/86400). */
+static double unit_to_days(double x, const unit_def *u)
+{
+    return u->c == 'w' ? x * 7.0 : x / u->per_day;
+}
+
+/* Rate "x per unit" converted to per day. */
+static double rate_to_per_day(double x, const unit_def *u)
+{
+    return u->c == 'w' ? x / 7.0 : x * u->per_day;
+}
+
+int bz_parse_duration(const char *text, double *days, bz_error *err)
+{
+    char buf[128], eb[ECHO_MAX + 8];
+    const char *t = trim(text ? text : "", buf, sizeof buf);
+    double v = 0;
+    size_t n = scan_number(t, &v);
+    if (n > 0 && v >= 0) {
+        const char *rest = t + n;
+        while (*rest == ' ')
+            rest++;
+        if (*rest == '\0' && v == 0) {
+            *days = 0.0;
+            return BZ_OK;
+        }
+        const unit_def *u = (rest[0] && !rest[1]) ? find_unit(rest[0]) : NULL;
+        if (u) {
+            double d = unit_to_days(v, u);
+            if (isfinite(d)) {
+                *days = d;
+                return BZ_OK;
+            }
+        }
+    }
+    return bz_error_set(err, BZ_EINVAL,
+                        "expected a duration >= 0 with a unit (s, m, h, d, w), got '%s'",
+                        echo(text, eb, sizeof eb));
+}
+
+int bz_parse_rate(const char *text, double *per_day, bz_error *err)
+{
+    char buf[128], eb[ECHO_MAX + 8];
+    const char *t = trim(text ? text : "", buf, sizeof buf);
+    double v = 0;
+    size_t n = scan_number(t, &v);
+    if (n > 0 && v >= 0) {
+        const char *rest = t + n;
+        while (*rest == ' ')
+            rest++;
+        if (*rest == '\0') {
+            *per_day = v;
+            return BZ_OK;
+        }
+        if (*rest == '/') {
+            rest++;
+            while (*rest == ' ')
+                rest++;
+            const unit_def *u = (rest[0] && !rest[1]) ? find_unit(rest[0]) : NULL;
+            if (u) {
+                double r = rate_to_per_day(v, u);
+                if (isfinite(r)) {
+                    *per_day = r;
+                    return BZ_OK;
+                }
+            }
+        }
+    }
+    return bz_error_set(
+        err, BZ_EINVAL,
+        "expected a rate >= 0 per day or per unit (e.g. 0.02, 0.5/h, 3/w), got '%s'",
+        echo(text, eb, sizeof eb));
+}
+
+const bz_param *bz_params_find(const bz_param *table, size_t n, const char *name)
+{
+    if (!table || !name) return NULL;
+    for (size_t i = 0; i < n; i++)
+        if (table[i].name && strcmp(table[i].name, name) == 0) return &table[i];
+    return NULL;
+}
+
+const char *bz_ptype_describe(bz_ptype t)
+{
+    switch (t) {
+    case BZ_PT_INT:
+        return "integer";
+    case BZ_PT_REAL:
+        return "number";
+    case BZ_PT_PROB:
+        return "probability in [0, 1]";
+    case BZ_PT_RATE:
+        return "rate per day (e.g. 0.5/h)";
+    case BZ_PT_DURATION:
+        return "duration with a unit (s, m, h, d, w)";
+    case BZ_PT_BOOL:
+        return "boolean (true/false, yes/no, on/off, 1/0)";
+    case BZ_PT_ENUM:
+        return "one of a fixed set of names";
+    case BZ_PT_STRING:
+        return "string";
+    case BZ_PT_CITIES:
+        return "set of cities (all, {top: N} or a list of city indices)";
+    default:
+        return "unknown type";
+    }
+}
+
+/* First "%.*g" precision worth trying for x: enough digits for the integer
+ * part, so 100 prints as "100" rather than the equally short "1e+02". */
+static int first_prec(double x)
+{
+    double a = fabs(x);
+    if (!(a >= 1) || a >= 1e17) return 1;
+    return (int)floor(log10(a)) + 1;
+}
+
+/* Shortest "%.*g" text of v that strtod reads back to v exactly. */
+static void format_real(double v, char *buf, size_t size)
+{
+    for (int prec = first_prec(v); prec <= 17; prec++) {
+        snprintf(buf, size, "%.*g", prec, v);
+        if (strtod(buf, NULL) == v) return;
+    }
+    snprintf(buf, size, "%.17g", v);
+}
+
+/* Shortest "NUMBERsuffix" text for which `back(text) == v` exactly, trying
+ * each unit; returns 0 if none. x is v expressed in the unit. */
+static int shortest_with_unit(double v, double x, const char *suffix, int is_rate, char *out,
+                              size_t size)
+{
+    if (!isfinite(x)) return 0;
+    for (int prec = first_prec(x); prec <= 17; prec++) {
+        char cand[64];
+        snprintf(cand, sizeof cand, "%.*g%s", prec, x, suffix);
+        double back = 0;
+        int rc = is_rate ? bz_parse_rate(cand, &back, NULL) : bz_parse_duration(cand, &back, NULL);
+        if (rc == BZ_OK && back == v) {
+            snprintf(out, size, "%s", cand);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Duration (days) as the shortest text that parses back exactly, trying
+ * each unit; "%.17gd" always round-trips because days convert by identity.
+ * Ties go to the earlier unit in `units` (days first). */
+static void format_duration(double days, char *buf, size_t size)
+{
+    char best[64], cand[64];
+    snprintf(best, sizeof best, "%.17gd", days);
+    for (size_t i = 0; i < N_UNITS; i++) {
+        const unit_def *u = &units[i];
+        double x = u->c == 'w' ? days / 7.0 : days * u->per_day;
+        char suffix[2] = {u->c, '\0'};
+        if (shortest_with_unit(days, x, suffix, 0, cand, sizeof cand) &&
+            strlen(cand) < strlen(best))
+            snprintf(best, sizeof best, "%s", cand);
+    }
+    snprintf(buf, size, "%s", best);
+}
+
+/* Rate (per day) as a plain number, or "x/unit" when that is shorter and
+ * still exact ("0.1/h" rather than "2.4000000000000004"). */
+static void format_rate(double per_day, char *buf, size_t size)
+{
+    char best[64], cand[64];
+    format_real(per_day, best, sizeof best);
+    for (size_t i = 0; i < N_UNITS; i++) {
+        const unit_def *u = &units[i];
+        if (u->c == 'd') continue;
+        double x = u->c == 'w' ? per_day * 7.0 : per_day / u->per_day;
+        char suffix[3] = {'/', u->c, '\0'};
+        if (shortest_with_unit(per_day, x, suffix, 1, cand, sizeof cand) &&
+            strlen(cand) < strlen(best))
+            snprintf(best, sizeof best, "%s", cand);
+    }
+    snprintf(buf, size, "%s", best);
+}
+
+static int has_table_bounds(const bz_param *p)
+{
+    return !(p->min == 0 && p->max == 0);
+}
+
+/* Effective inclusive bounds of a numeric parameter. */
+static void bounds_of(const bz_param *p, double *lo, double *hi)
+{
+    *lo = -INFINITY;
+    *hi = INFINITY;
+    if (p->type == BZ_PT_PROB) {
+        *lo = 0;
+        *hi = 1;
+    } else if (p->type == BZ_PT_RATE || p->type == BZ_PT_DURATION) {
+        *lo = 0;
+    }
+    if (has_table_bounds(p)) {
+        if (p->min > *lo) *lo = p->min;
+        if (p->max < *hi) *hi = p->max;
+    }
+}
+
+static void format_bound(const bz_param *p, double v, char *buf, size_t size)
+{
+    if (p->type == BZ_PT_INT)
+        snprintf(buf, size, "%.0f", v);
+    else if (p->type == BZ_PT_DURATION)
+        format_duration(v, buf, size);
+    else
+        format_real(v, buf, size);
+}
+
+/* "an integer in [1, 1000000]", "a duration >= 1h", ... */
+static void describe_expected(const bz_param *p, char *buf, size_t size)
+{
+    const char *what = "a number";
+    switch (p->type) {
+    case BZ_PT_INT:
+        what = "an integer";
+        break;
+    case BZ_PT_PROB:
+        what = "a probability";
+        break;
+    case BZ_PT_RATE:
+        what = "a rate per day";
+        break;
+    case BZ_PT_DURATION:
+        what = "a duration";
+        break;
+    default:
+        break;
+    }
+    double lo, hi;
+    bounds_of(p, &lo, &hi);
+    char a[64], b[64];
+    format_bound(p, lo, a, sizeof a);
+    format_bound(p, hi, b, sizeof b);
+    if (isfinite(lo) && isfinite(hi))
+        snprintf(buf, size, "%s in [%s, %s]", what, a, b);
+    else if (isfinite(lo))
+        snprintf(buf, size, "%s >= %s", what, a);
+    else if (isfinite(hi))
+        snprintf(buf, size, "%s <= %s", what, b);
+    else
+        snprintf(buf, size, "%s", what);
+}
+
+static int fail_expected(const bz_param *p, const char *text, bz_error *err)
+{
+    char what[256], eb[ECHO_MAX + 8];
+    describe_expected(p, what, sizeof what);
+    return bz_error_set(err, BZ_EINVAL, "%s: expected %s, got '%s'", p->name, what,
+                        echo(text, eb, sizeof eb));
+}
+
+static int parse_bool(const char *t, int *out)
+{
+    static const char *const yes[] = {"true", "yes", "on",   "1",   "True",
+                                      "Yes",  "On",  "TRUE", "YES", "ON"};
+    static const char *const no[] = {"false", "no",  "off",   "0",  "False",
+                                     "No",    "Off", "FALSE", "NO", "OFF"};
+    for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++) {
+        if (strcmp(t, yes[i]) == 0) {
+            *out = 1;
+            return 1;
+        }
+        if (strcmp(t, no[i]) == 0) {
+            *out = 0;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Parse an unsigned 32-bit integer at *s (skipping blanks), advancing *s. */
+static int scan_u32(const char **s, uint32_t *out)
+{
+    const char *p = *s;
+    while (*p == ' ')
+        p++;
+    if (*p < '0' || *p > '9') return 0;
+    uint64_t v = 0;
+    while (*p >= '0' && *p <= '9') {
+        v = v * 10 + (uint64_t)(*p - '0');
+        if (v > UINT32_MAX) return 0;
+        p++;
+    }
+    while (*p == ' ')
+        p++;
+    *out = (uint32_t)v;
+    *s = p;
+    return 1;
+}
+
+/* "all", "N" (top N), "{top: N}" or "[i, j, ...]" into a cityset. */
+static int parse_cities(const char *t, bz_cityset *cs)
+{
+    memset(cs, 0, sizeof *cs);
+    if (strcmp(t, "all") == 0) {
+        cs->mode = BZ_CITIES_ALL;
+        return 1;
+    }
+    const char *s = t;
+    uint32_t v = 0;
+    if (t[0] >= '0' && t[0] <= '9') {
+        if (!scan_u32(&s, &v) || *s || v == 0) return 0;
+        cs->mode = BZ_CITIES_TOP;
+        cs->top = v;
+        return 1;
+    }
+    if (t[0] == '{') {
+        s = t + 1;
+        while (*s == ' ')
+            s++;
+        if (strncmp(s, "top", 3) != 0) return 0;
+        s += 3;
+        while (*s == ' ')
+            s++;
+        if (*s++ != ':') return 0;
+        if (!scan_u32(&s, &v) || *s++ != '}' || *s || v == 0) return 0;
+        cs->mode = BZ_CITIES_TOP;
+        cs->top = v;
+        return 1;
+    }
+    if (t[0] == '[') {
+        s = t + 1;
+        cs->mode = BZ_CITIES_LIST;
+        while (1) {
+            if (cs->n >= BZ_CITYSET_MAX || !scan_u32(&s, &v)) return 0;
+            for (uint32_t i = 0; i < cs->n; i++)
+                if (cs->ids[i] == v) return 0; /* duplicates are almost surely typos */
+            cs->ids[cs->n++] = v;
+            if (*s == ',') {
+                s++;
+                continue;
+            }
+            if (*s == ']' && s[1] == '\0') return 1;
+            return 0;
+        }
+    }
+    return 0;
+}
+
+int bz_param_parse(const bz_param *p, const char *text, void *dst, bz_error *err)
+{
+    char buf[512], eb[ECHO_MAX + 8];
+    if (!p || !dst) return bz_error_set(err, BZ_EINTERNAL, "bz_param_parse: NULL argument");
+    if (!text) text = "";
+    char *field = (char *)dst + p->offset;
+    const char *t = trim(text, buf, sizeof buf);
+    if (strlen(text) >= sizeof buf && p->type != BZ_PT_STRING) return fail_expected(p, text, err);
+
+    switch (p->type) {
+    case BZ_PT_INT: {
+        const char *q = t;
+        if (*q == '+' || *q == '-') q++;
+        if (*q < '0' || *q > '9') return fail_expected(p, text, err);
+        while (*q >= '0' && *q <= '9')
+            q++;
+        if (*q) return fail_expected(p, text, err);
+        errno = 0;
+        long long v = strtoll(t, NULL, 10);
+        double lo, hi;
+        bounds_of(p, &lo, &hi);
+        if (errno == ERANGE || (double)v < lo || (double)v > hi) return fail_expected(p, text, err);
+        int64_t iv = (int64_t)v;
+        memcpy(field, &iv, sizeof iv);
+        return BZ_OK;
+    }
+    case BZ_PT_REAL:
+    case BZ_PT_PROB:
+    case BZ_PT_RATE:
+    case BZ_PT_DURATION: {
+        double v = 0;
+        int ok;
+        if (p->type == BZ_PT_RATE) {
+            ok = bz_parse_rate(t, &v, NULL) == BZ_OK;
+            if (!ok)
+                return bz_error_set(err, BZ_EINVAL,
+                                    "%s: expected a rate per day or per unit (e.g. 0.02, 0.5/h, "
+                                    "3/w), got '%s'",
+                                    p->name, echo(text, eb, sizeof eb));
+        } else if (p->type == BZ_PT_DURATION) {
+            ok = bz_parse_duration(t, &v, NULL) == BZ_OK;
+            if (!ok)
+                return bz_error_set(err, BZ_EINVAL,
+                                    "%s: expected a duration with a unit (s, m, h, d, w), got '%s'",
+                                    p->name, echo(text, eb, sizeof eb));
+        } else {
+            ok = parse_real_text(t, &v);
+        }
+        double lo, hi;
+        bounds_of(p, &lo, &hi);
+        if (!ok || v < lo || v > hi) return fail_expected(p, text, err);
+        memcpy(field, &v, sizeof v);
+        return BZ_OK;
+    }
+    case BZ_PT_BOOL: {
+        int b = 0;
+        if (!parse_bool(t, &b))
+            return bz_error_set(err, BZ_EINVAL,
+                                "%s: expected true or false (or yes/no, on/off, 1/0), got '%s'",
+                                p->name, echo(text, eb, sizeof eb));
+        memcpy(field, &b, sizeof b);
+        return BZ_OK;
+    }
+    case BZ_PT_ENUM: {
+        char list[512];
+        size_t used = 0;
+        list[0] = '\0';
+        for (int i = 0; p->choices && p->choices[i]; i++) {
+            if (strcmp(t, p->choices[i]) == 0) {
+                memcpy(field, &i, sizeof i);
+                return BZ_OK;
+            }
+            if (used < sizeof list)
+                used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "",
+                                         p->choices[i]);
+        }
+        return bz_error_set(err, BZ_EINVAL, "%s: expected one of (%s), got '%s'", p->name, list,
+                            echo(text, eb, sizeof eb));
+    }
+    case BZ_PT_STRING: {
+        size_t len = strlen(text);
+        if (len >= BZ_NAME_MAX)
+            return bz_error_set(err, BZ_EINVAL,
+                                "%s: expected a string of at most %d characters, got '%s'", p->name,
+                                BZ_NAME_MAX - 1, echo(text, eb, sizeof eb));
+        memset(field, 0, BZ_NAME_MAX);
+        memcpy(field, text, len);
+        return BZ_OK;
+    }
+    case BZ_PT_CITIES: {
+        bz_cityset cs;
+        if (!parse_cities(t, &cs))
+            return bz_error_set(err, BZ_EINVAL,
+                                "%s: expected 'all', {top: N} with N >= 1, or a list of 1 to %d "
+                                "distinct city indices, got '%s'",
+                                p->name, BZ_CITYSET_MAX, echo(text, eb, sizeof eb));
+        memcpy(field, &cs, sizeof cs);
+        return BZ_OK;
+    }
+    default:
+        return bz_error_set(err, BZ_EINTERNAL, "%s: unknown parameter type %d", p->name,
+                            (int)p->type);
+    }
+}
+
+/* Size of the stored field of a parameter type. */
+static size_t field_size(bz_ptype t)
+{
+    switch (t) {
+    case BZ_PT_INT:
+        return sizeof(int64_t);
+    case BZ_PT_REAL:
+    case BZ_PT_PROB:
+    case BZ_PT_RATE:
+    case BZ_PT_DURATION:
+        return sizeof(double);
+    case BZ_PT_BOOL:
+    case BZ_PT_ENUM:
+        return sizeof(int);
+    case BZ_PT_STRING:
+        return BZ_NAME_MAX;
+    case BZ_PT_CITIES:
+        return sizeof(bz_cityset);
+    default:
+        return 0;
+    }
+}
+
+int bz_params_set_defaults(const bz_param *table, size_t n, void *dst, bz_error *err)
+{
+    for (size_t i = 0; i < n; i++) {
+        const bz_param *p = &table[i];
+        if (!p->def) {
+            memset((char *)dst + p->offset, 0, field_size(p->type));
+            continue;
+        }
+        int status = bz_param_parse(p, p->def, dst, err);
+        if (status != BZ_OK) {
+            bz_error_prefix(err, "invalid default in parameter table: ");
+            return BZ_EINTERNAL;
+        }
+    }
+    return BZ_OK;
+}
+
+static void format_cities(const bz_cityset *cs, char *buf, size_t size)
+{
+    if (cs->mode == BZ_CITIES_TOP) {
+        snprintf(buf, size, "{top: %" PRIu32 "}", cs->top);
+        return;
+    }
+    if (cs->mode != BZ_CITIES_LIST) {
+        snprintf(buf, size, "all");
+        return;
+    }
+    size_t used = (size_t)snprintf(buf, size, "[");
+    for (uint32_t i = 0; i < cs->n && i < BZ_CITYSET_MAX && used < size; i++)
+        used += (size_t)snprintf(buf + used, size - used, "%s%" PRIu32, i ? ", " : "", cs->ids[i]);
+    if (used < size) snprintf(buf + used, size - used, "]");
+}
+
+char *bz_param_format(const bz_param *p, const void *src, char *buf, size_t size)
+{
+    if (!buf || size == 0) return buf;
+    buf[0] = '\0';
+    if (!p || !src) return buf;
+    const char *field = (const char *)src + p->offset;
+    double d;
+    int i;
+    switch (p->type) {
+    case BZ_PT_INT: {
+        int64_t v;
+        memcpy(&v, field, sizeof v);
+        snprintf(buf, size, "%" PRId64, v);
+        break;
+    }
+    case BZ_PT_REAL:
+    case BZ_PT_PROB:
+        memcpy(&d, field, sizeof d);
+        format_real(d, buf, size);
+        break;
+    case BZ_PT_RATE:
+        memcpy(&d, field, sizeof d);
+        format_rate(d, buf, size);
+        break;
+    case BZ_PT_DURATION:
+        memcpy(&d, field, sizeof d);
+        format_duration(d, buf, size);
+        break;
+    case BZ_PT_BOOL:
+        memcpy(&i, field, sizeof i);
+        snprintf(buf, size, "%s", i ? "true" : "false");
+        break;
+    case BZ_PT_ENUM: {
+        memcpy(&i, field, sizeof i);
+        int n = 0;
+        while (p->choices && p->choices[n])
+            n++;
+        snprintf(buf, size, "%s", (i >= 0 && i < n) ? p->choices[i] : "");
+        break;
+    }
+    case BZ_PT_STRING:
+        snprintf(buf, size, "%.*s", BZ_NAME_MAX - 1, field);
+        break;
+    case BZ_PT_CITIES: {
+        bz_cityset cs;
+        memcpy(&cs, field, sizeof cs);
+        format_cities(&cs, buf, size);
+        break;
+    }
+    default:
+        break;
+    }
+    return buf;
+}

@@ -1,0 +1,387 @@
+/* Experiment runner: worlds, arms, replicates, series and outcomes. */
+#include "core/run.h"
+
+#include <math.h>
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/sim.h"
+#include "graph/generator.h"
+
+/* ---- world ---------------------------------------------------------------- */
+
+int bz_world_build(bz_world *w, const bz_experiment *x, uint32_t replicate, bz_error *err)
+{
+    int status = BZ_OK;
+    void *states[BZ_MAX_LAYERS] = {0};
+    uint32_t file_n[BZ_MAX_LAYERS] = {0};
+    memset(w, 0, sizeof *w);
+    if (x->n_layers > BZ_MAX_LAYERS)
+        BZ_FAIL(err, BZ_EINVAL, "network.layers: at most %d layers, got %zu", BZ_MAX_LAYERS,
+                x->n_layers);
+
+    /* Generators that define the agents (edge_list) are prepared first. */
+    uint32_t n = x->agents, n_from_file = 0;
+    for (size_t i = 0; i < x->n_layers; i++) {
+        const bz_layer_spec *ls = &x->layers[i];
+        if (!ls->gen->prepare) continue;
+        bz_netgen_ctx ctx = {.n = x->agents, .directed = ls->directed, .seed = x->seed,
+                             .replicate = replicate, .layer_index = (uint32_t)i,
+                             .params = ls->gen_params, .base_dir = x->base_dir};
+        status = ls->gen->prepare(&ctx, &states[i], &file_n[i], err);
+        if (status != BZ_OK) {
+            bz_error_prefix(err, "network.layers.%zu (%s): ", i, ls->name);
+            goto cleanup;
+        }
+        if (file_n[i] > n_from_file) n_from_file = file_n[i];
+    }
+    if (n == 0) n = n_from_file;
+    if (n == 0)
+        BZ_FAIL(err, BZ_EINVAL,
+                "population.agents: not given, and no layer loads a network that defines it");
+    for (size_t i = 0; i < x->n_layers; i++)
+        if (file_n[i] > n)
+            BZ_FAIL(err, BZ_EINVAL,
+                    "population.agents: %u agents, but layer '%s' has %u nodes; give at least %u "
+                    "or leave agents out",
+                    n, x->layers[i].name, file_n[i], file_n[i]);
+
+    BZ_CHECK(bz_population_init(&w->pop, n, x->cities, x->city_zipf, x->seed, err));
+    BZ_CHECK(bz_network_init(&w->net, n, x->n_layers, err));
+    for (size_t i = 0; i < x->n_layers; i++) {
+        const bz_layer_spec *ls = &x->layers[i];
+        if (ls->gen->check) {
+            status = ls->gen->check(ls->gen_params, n, ls->directed, err);
+            if (status != BZ_OK) {
+                bz_error_prefix(err, "network.layers.%zu.generator: ", i);
+                goto cleanup;
+            }
+        }
+        bz_netgen_ctx ctx = {.n = n, .directed = ls->directed, .seed = x->seed,
+                             .replicate = replicate, .layer_index = (uint32_t)i,
+                             .params = ls->gen_params, .pop = &w->pop,
+                             .base_dir = x->base_dir, .state = states[i]};
+        status = bz_layer_build(&w->net.layers[i], ls->gen, &ctx, ls->name, err);
+        if (status != BZ_OK) {
+            bz_error_prefix(err, "building layer '%s': ", ls->name);
+            goto cleanup;
+        }
+        if (ls->gen->release) ls->gen->release(states[i]);
+        states[i] = NULL;
+    }
+cleanup:
+    for (size_t i = 0; i < x->n_layers && i < BZ_MAX_LAYERS; i++)
+        if (states[i] && x->layers[i].gen->release) x->layers[i].gen->release(states[i]);
+    if (status != BZ_OK) bz_world_destroy(w);
+    return status;
+}
+
+void bz_world_destroy(bz_world *w)
+{
+    if (!w) return;
+    bz_network_destroy(&w->net);
+    bz_population_destroy(&w->pop);
+}
+
+/* ---- one arm, one replicate ------------------------------------------------ */
+
+static void sim_destroy(bz_sim *sim)
+{
+    if (sim->model && sim->model->destroy && sim->model_state) sim->model->destroy(sim);
+    for (size_t i = 0; i < sim->n_campaigns; i++)
+        if (sim->campaigns[i].type && sim->campaigns[i].type->finish)
+            sim->campaigns[i].type->finish(&sim->campaigns[i]);
+    free(sim->campaigns);
+    free(sim->state);
+    free(sim->ext);
+    free(sim->wom);
+    free(sim->chmask);
+    free(sim->tally);
+}
+
+/* Store counts, tallies and sales of the sim at time index ti. */
+static void record(const bz_sim *sim, bz_results *res, size_t arm, uint32_t rep, uint32_t ti)
+{
+    const uint32_t R = res->R, T = res->T;
+    bz_arm_result *a = &res->arms[arm];
+    int64_t adopters = 0;
+    for (int k = 0; k < res->n_states; k++) {
+        bz_series_row(a->states, R, T, k, rep)[ti] = sim->counts[k];
+        if (sim->model->adopted_mask & (1u << k)) adopters += sim->counts[k];
+    }
+    bz_series_row(a->adopters, R, T, 0, rep)[ti] = adopters;
+    bz_series_row(a->sales, R, T, 0, rep)[ti] = sim->sold_total;
+    bz_series_row(a->stock, R, T, 0, rep)[ti] = sim->stock;
+    for (int c = 0; c < res->n_channels; c++) {
+        bz_series_row(a->exposures, R, T, c, rep)[ti] = sim->step_expo[c];
+        bz_series_row(a->adoptions, R, T, c, rep)[ti] = sim->step_adopt[c];
+    }
+}
+
+/* Sum the per-thread tallies of the step just finished into step totals. */
+static void gather_tallies(bz_sim *sim)
+{
+    memset(sim->step_expo, 0, sizeof sim->step_expo);
+    memset(sim->step_adopt, 0, sizeof sim->step_adopt);
+    for (int th = 0; th < sim->n_threads; th++) {
+        bz_tally *t = &sim->tally[th];
+        for (int c = 0; c < BZ_CH_MAX; c++) {
+            sim->step_expo[c] += t->expo[c];
+            sim->step_adopt[c] += t->adopt[c];
+        }
+        memset(t, 0, sizeof *t);
+    }
+    /* Without a market model (always available, unlimited stock) every
+     * adoption is one purchase. */
+    for (int c = 0; c < BZ_CH_MAX; c++) sim->sold_total += sim->step_adopt[c];
+}
+
+static void outcome(const bz_sim *sim, bz_results *res, size_t arm, uint32_t rep)
+{
+    const uint32_t R = res->R, T = res->T;
+    bz_arm_result *a = &res->arms[arm];
+    const int64_t *ad = bz_series_row(a->adopters, R, T, 0, rep);
+    bz_outcome *o = &a->outcomes[rep];
+    o->final_adopters = (double)ad[T - 1];
+    int64_t best = -1;
+    uint32_t peak = 0;
+    for (uint32_t t = 1; t < T; t++)
+        if (ad[t] - ad[t - 1] > best) {
+            best = ad[t] - ad[t - 1];
+            peak = t;
+        }
+    o->peak_step = (double)peak;
+    o->sellout_seconds = NAN;
+    double cost = 0;
+    for (size_t i = 0; i < sim->n_campaigns; i++) cost += sim->campaigns[i].cost;
+    o->cost = cost;
+    o->cost_per_adopter = o->final_adopters > 0 ? cost / o->final_adopters : NAN;
+}
+
+int bz_run_arm_replicate(const bz_experiment *x, const bz_world *w, size_t arm, uint32_t rep,
+                         bz_results *res, bz_error *err)
+{
+    int status = BZ_OK;
+    const bz_arm_spec *as = &x->arms[arm];
+    const uint32_t n = w->pop.n;
+    bz_sim sim;
+    memset(&sim, 0, sizeof sim);
+    sim.x = x;
+    sim.net = &w->net;
+    sim.pop = &w->pop;
+    sim.model = x->model;
+    sim.mp = x->model_params;
+    sim.n = n;
+    sim.seed = x->seed;
+    sim.replicate = rep;
+    sim.dt = x->step;
+    sim.stock = x->market.stock > 0 ? x->market.stock : -1;
+    sim.n_threads = omp_in_parallel() ? 1 : omp_get_max_threads();
+    if (sim.n_threads > BZ_MAX_THREADS) sim.n_threads = BZ_MAX_THREADS;
+
+    sim.state = calloc(n, sizeof *sim.state);
+    sim.ext = calloc(n, sizeof *sim.ext);
+    sim.wom = calloc(n, sizeof *sim.wom);
+    sim.chmask = calloc(n, sizeof *sim.chmask);
+    sim.tally = calloc((size_t)sim.n_threads, sizeof *sim.tally);
+    sim.campaigns = calloc(as->n_campaigns ? as->n_campaigns : 1, sizeof *sim.campaigns);
+    if (!sim.state || !sim.ext || !sim.wom || !sim.chmask || !sim.tally || !sim.campaigns)
+        BZ_FAIL(err, BZ_ENOMEM, "out of memory for the agent arrays of %u agents", n);
+
+    BZ_CHECK(x->model->init(&sim, err));
+    sim.n_campaigns = as->n_campaigns;
+    for (size_t i = 0; i < as->n_campaigns; i++) {
+        bz_campaign_run *run = &sim.campaigns[i];
+        run->type = as->campaigns[i].type;
+        run->params = as->campaigns[i].params;
+        run->index = (uint32_t)i;
+        if (run->type->start) {
+            status = run->type->start(&sim, run, err);
+            if (status != BZ_OK) {
+                bz_error_prefix(err, "arms.%s.%zu (%s): ", as->name, i, run->type->name);
+                goto cleanup;
+            }
+        }
+    }
+    gather_tallies(&sim);
+    sim.sold_total = 0; /* initial seeds are not purchases */
+    bz_sim_count_states(&sim);
+    record(&sim, res, arm, rep, 0);
+
+    for (uint32_t step = 0; step < x->n_steps; step++) {
+        sim.step = step;
+        sim.t0 = step * x->step;
+        memset(sim.ext, 0, (size_t)n * sizeof *sim.ext);
+        memset(sim.wom, 0, (size_t)n * sizeof *sim.wom);
+        memset(sim.chmask, 0, (size_t)n * sizeof *sim.chmask);
+        for (size_t i = 0; i < sim.n_campaigns; i++)
+            sim.campaigns[i].type->act(&sim, &sim.campaigns[i]);
+        x->model->step(&sim);
+        gather_tallies(&sim);
+        bz_sim_count_states(&sim);
+        record(&sim, res, arm, rep, step + 1);
+    }
+    outcome(&sim, res, arm, rep);
+cleanup:
+    sim_destroy(&sim);
+    return status;
+}
+
+/* ---- whole experiment ------------------------------------------------------- */
+
+static int fill_layer_info(bz_results *res, const bz_experiment *x, const bz_world *w,
+                           bz_error *err)
+{
+    for (size_t i = 0; i < w->net.n_layers; i++) {
+        const bz_layer *l = &w->net.layers[i];
+        bz_layer_info *li = &res->layers[i];
+        snprintf(li->name, sizeof li->name, "%s", l->name);
+        snprintf(li->generator, sizeof li->generator, "%s", x->layers[i].gen->name);
+        li->directed = l->directed;
+        li->agents = l->n;
+        li->edges = bz_layer_edges(l);
+        uint64_t maxd = 0;
+        for (uint32_t u = 0; u < l->n; u++) {
+            uint64_t d = bz_layer_degree(l, u);
+            if (d > maxd) maxd = d;
+        }
+        free(li->degree_histogram);
+        li->hist_len = (size_t)maxd + 1;
+        li->degree_histogram = calloc(li->hist_len, sizeof *li->degree_histogram);
+        if (!li->degree_histogram)
+            return bz_error_set(err, BZ_ENOMEM, "out of memory for a degree histogram");
+        if (l->complete)
+            li->degree_histogram[maxd] = l->n;
+        else
+            for (uint32_t u = 0; u < l->n; u++) li->degree_histogram[bz_layer_degree(l, u)]++;
+    }
+    return BZ_OK;
+}
+
+static int init_results(bz_results *res, const bz_experiment *x, bz_error *err)
+{
+    const bz_model_type *m = x->model;
+    int status = bz_results_init(res, x->replicates, x->n_steps + 1, m->n_states,
+                                 BZ_CH_LAYER0 + (int)x->n_layers, x->n_arms, x->n_layers, err);
+    if (status != BZ_OK) return status;
+    for (int k = 0; k < m->n_states; k++)
+        snprintf(res->state_names[k], BZ_NAME_MAX, "%s", m->states[k]);
+    for (int c = 0; c < res->n_channels; c++)
+        snprintf(res->channel_names[c], BZ_NAME_MAX, "%s",
+                 c < BZ_CH_LAYER0 ? bz_channel_fixed_name(c) : x->layers[c - BZ_CH_LAYER0].name);
+    for (uint32_t t = 0; t < res->T; t++) res->time_hours[t] = t * x->step * 24.0;
+    for (size_t a = 0; a < x->n_arms; a++) {
+        snprintf(res->arms[a].name, BZ_NAME_MAX, "%s", x->arms[a].name);
+        res->arms[a].campaigns_yaml = strdup(x->arms[a].campaigns_yaml ? x->arms[a].campaigns_yaml
+                                                                       : "[]");
+        if (!res->arms[a].campaigns_yaml) return bz_error_set(err, BZ_ENOMEM, "out of memory");
+    }
+    res->seed = x->seed;
+    res->experiment_yaml = strdup(x->resolved_yaml ? x->resolved_yaml : "");
+    if (!res->experiment_yaml) return bz_error_set(err, BZ_ENOMEM, "out of memory");
+    return BZ_OK;
+}
+
+static int check_supported(const bz_experiment *x, bz_error *err)
+{
+    /* Flash-sale windows and finite stock belong to the market model, which
+     * is not built yet: refuse rather than silently ignore them. */
+    if (x->market.stock != 0)
+        return bz_error_set(err, BZ_EINVAL,
+                            "market.stock: finite stock is not supported yet (use 0 = unlimited), "
+                            "got %lld",
+                            (long long)x->market.stock);
+    if (x->market.availability != BZ_AVAIL_ALWAYS)
+        return bz_error_set(err, BZ_EINVAL,
+                            "market.availability: only 'always' is supported yet");
+    return BZ_OK;
+}
+
+int bz_run_experiment(const bz_experiment *x, const bz_run_opts *opts, bz_results *res,
+                      bz_error *err)
+{
+    int status = BZ_OK;
+    bz_world shared;
+    memset(&shared, 0, sizeof shared);
+    memset(res, 0, sizeof *res);
+    BZ_CHECK(check_supported(x, err));
+    BZ_CHECK(init_results(res, x, err));
+
+    const uint64_t total = (uint64_t)x->replicates * x->n_arms;
+    uint64_t done = 0;
+    if (!x->resample) {
+        BZ_CHECK(bz_world_build(&shared, x, BZ_RNG_SHARED_REPLICATE, err));
+        BZ_CHECK(fill_layer_info(res, x, &shared, err));
+    }
+
+    if (!x->resample && shared.pop.n < BZ_RUN_PARALLEL_REPLICATES_BELOW && total > 1 &&
+        omp_get_max_threads() > 1) {
+        /* Small world: one (arm, replicate) per thread. Each task writes only
+         * its own rows of res, so no synchronisation is needed beyond the
+         * first error and the progress counter. */
+        int failed = 0;
+        bz_error first;
+        bz_error_clear(&first);
+#pragma omp parallel for schedule(dynamic, 1)
+        for (uint64_t task = 0; task < total; task++) {
+            int skip;
+#pragma omp atomic read
+            skip = failed;
+            if (skip) continue;
+            bz_error e;
+            bz_error_clear(&e);
+            int st = bz_run_arm_replicate(x, &shared, (size_t)(task % x->n_arms),
+                                          (uint32_t)(task / x->n_arms), res, &e);
+            if (st != BZ_OK) {
+#pragma omp critical(bz_run_error)
+                if (!failed) {
+                    failed = 1;
+                    first = e;
+                }
+            }
+            uint64_t now;
+#pragma omp atomic capture
+            now = ++done;
+            if (omp_get_thread_num() == 0 && opts && opts->progress)
+                opts->progress(opts->progress_ctx, now, total);
+        }
+        if (failed) {
+            if (err) *err = first;
+            status = first.code;
+            goto cleanup;
+        }
+    } else {
+        for (uint32_t rep = 0; rep < x->replicates; rep++) {
+            bz_world own;
+            const bz_world *w = &shared;
+            if (x->resample) {
+                BZ_CHECK(bz_world_build(&own, x, rep, err));
+                if (rep == 0) {
+                    status = fill_layer_info(res, x, &own, err);
+                    if (status != BZ_OK) {
+                        bz_world_destroy(&own);
+                        goto cleanup;
+                    }
+                }
+                w = &own;
+            }
+            for (size_t arm = 0; arm < x->n_arms && status == BZ_OK; arm++) {
+                status = bz_run_arm_replicate(x, w, arm, rep, res, err);
+                done++;
+                if (opts && opts->progress) opts->progress(opts->progress_ctx, done, total);
+            }
+            if (x->resample) bz_world_destroy(&own);
+            if (status != BZ_OK) goto cleanup;
+        }
+    }
+    if (opts && opts->progress) opts->progress(opts->progress_ctx, total, total);
+    for (size_t a = 0; a < x->n_arms; a++) {
+        double c = 0;
+        for (uint32_t r = 0; r < x->replicates; r++) c += res->arms[a].outcomes[r].cost;
+        res->arms[a].cost = c / x->replicates;
+    }
+cleanup:
+    bz_world_destroy(&shared);
+    return status;
+}

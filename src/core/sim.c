@@ -1,0 +1,142 @@
+/* Engine primitives used by models and campaigns (see core/sim.h). */
+#include "core/sim.h"
+
+#include <math.h>
+#include <omp.h>
+#include <stdlib.h>
+
+bz_tally *bz_sim_tally(bz_sim *sim)
+{
+    if (sim->n_threads <= 1) return &sim->tally[0];
+    int id = omp_get_thread_num();
+    return &sim->tally[id < sim->n_threads ? id : 0];
+}
+
+int bz_sim_seed(bz_sim *sim, uint32_t agent, int channel)
+{
+    if (agent >= sim->n || !sim->model->seed) return 0;
+    int changed = sim->model->seed(sim, agent, channel);
+    if (changed) sim->tally[0].adopt[channel]++;
+    return changed;
+}
+
+/* Neighbour j (0 <= j < degree) of u; on a complete layer the neighbours are
+ * every agent but u, in index order. */
+static inline uint32_t neighbour(const bz_layer *l, uint32_t u, uint64_t j)
+{
+    if (l->complete) return (uint32_t)(j < u ? j : j + 1);
+    return l->targets[l->offsets[u] + j];
+}
+
+static inline void hit(uint32_t *counter, uint32_t *chmask, uint32_t v, uint32_t bit)
+{
+#pragma omp atomic
+    counter[v]++;
+#pragma omp atomic
+    chmask[v] |= bit;
+}
+
+/* Visit each of u's out-neighbours independently with probability p by
+ * geometric skipping: the gap to the next contact is Geometric(p), so the
+ * loop runs once per contact, not once per neighbour. */
+#define BZ_FOR_EACH_CONTACT(l, u, p, s, v, body)                                                   \
+    do {                                                                                           \
+        uint64_t deg_ = bz_layer_degree((l), (u));                                                 \
+        if (deg_ == 0 || !((p) > 0)) break;                                                        \
+        if ((p) >= 1.0) {                                                                          \
+            for (uint64_t j_ = 0; j_ < deg_; j_++) {                                               \
+                uint32_t v = neighbour((l), (u), j_);                                              \
+                body;                                                                              \
+            }                                                                                      \
+            break;                                                                                 \
+        }                                                                                          \
+        double lq_ = log1p(-(p));                                                                  \
+        for (uint64_t j_ = bz_stream_geometric_skip((s), lq_); j_ < deg_;                          \
+             j_ += 1 + bz_stream_geometric_skip((s), lq_)) {                                       \
+            uint32_t v = neighbour((l), (u), j_);                                                  \
+            body;                                                                                  \
+        }                                                                                          \
+    } while (0)
+
+uint64_t bz_spread(bz_sim *sim, bz_tally *t, size_t li, uint32_t u, double p, uint32_t *counter)
+{
+    const bz_layer *l = &sim->net->layers[li];
+    const int ch = BZ_CH_LAYER0 + (int)li;
+    const uint32_t bit = (uint32_t)1 << ch;
+    uint64_t c = 0;
+    bz_stream s;
+    bz_stream_init(&s, sim->seed, sim->replicate, sim->step, u, BZ_RNG_SPREAD + (uint32_t)li);
+    BZ_FOR_EACH_CONTACT(l, u, p, &s, v, {
+        hit(counter, sim->chmask, v, bit);
+        c++;
+    });
+    t->expo[ch] += (int64_t)c;
+    return c;
+}
+
+uint64_t bz_spread_visit(bz_sim *sim, bz_tally *t, size_t li, uint32_t u, double p,
+                         void (*fn)(uint32_t v, void *ctx), void *ctx)
+{
+    const bz_layer *l = &sim->net->layers[li];
+    const int ch = BZ_CH_LAYER0 + (int)li;
+    uint64_t c = 0;
+    bz_stream s;
+    bz_stream_init(&s, sim->seed, sim->replicate, sim->step, u, BZ_RNG_SPREAD + (uint32_t)li);
+    BZ_FOR_EACH_CONTACT(l, u, p, &s, v, {
+        fn(v, ctx);
+        c++;
+    });
+    t->expo[ch] += (int64_t)c;
+    return c;
+}
+
+uint64_t bz_sim_reach(bz_sim *sim, bz_tally *t, size_t li, uint32_t u, double p, int channel,
+                      bz_stream *s)
+{
+    const bz_layer *l = &sim->net->layers[li];
+    const uint32_t bit = (uint32_t)1 << channel;
+    uint64_t c = 0;
+    BZ_FOR_EACH_CONTACT(l, u, p, s, v, {
+        hit(sim->ext, sim->chmask, v, bit);
+        c++;
+    });
+    t->expo[channel] += (int64_t)c;
+    return c;
+}
+
+int bz_sim_pick_channel(uint32_t mask, bz_stream *s, int fallback)
+{
+    int n = __builtin_popcount(mask);
+    if (n == 0) return fallback;
+    int k = n == 1 ? 0 : (int)bz_stream_below(s, (uint64_t)n);
+    for (int ch = 0; ch < BZ_CH_MAX; ch++)
+        if (mask & ((uint32_t)1 << ch))
+            if (k-- == 0) return ch;
+    return fallback;
+}
+
+void bz_sim_count_states(bz_sim *sim)
+{
+    int64_t cnt[BZ_MAX_STATES] = {0};
+    const uint8_t *st = sim->state;
+    const int64_t n = sim->n;
+#pragma omp parallel for reduction(+ : cnt[:BZ_MAX_STATES]) schedule(static) if (sim->n_threads > 1)
+    for (int64_t i = 0; i < n; i++) cnt[st[i]]++;
+    for (int k = 0; k < BZ_MAX_STATES; k++) sim->counts[k] = cnt[k];
+}
+
+int bz_sim_random_agents(uint32_t n, uint32_t k, bz_stream *s, uint32_t *out, bz_error *err)
+{
+    if (k > n) return bz_error_set(err, BZ_EINVAL, "cannot choose %u distinct agents of %u", k, n);
+    uint64_t *seen = calloc(((size_t)n + 63) / 64, sizeof *seen);
+    if (!seen) return bz_error_set(err, BZ_ENOMEM, "out of memory choosing %u agents", k);
+    uint32_t m = 0;
+    for (uint64_t j = (uint64_t)n - k; j < n; j++) {
+        uint32_t t = (uint32_t)bz_stream_below(s, j + 1);
+        if (seen[t / 64] & ((uint64_t)1 << (t % 64))) t = (uint32_t)j;
+        seen[t / 64] |= (uint64_t)1 << (t % 64);
+        out[m++] = t;
+    }
+    free(seen);
+    return BZ_OK;
+}

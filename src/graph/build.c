@@ -1,0 +1,420 @@
+/* The two-pass CSR builder (contract in generator.h and graph.h).
+ *
+ *   1. COUNT pass: the generator emits every edge; the sink counts arcs per
+ *      agent in deg[] (atomic adds).
+ *   2. Exclusive prefix sum of deg[] gives the row starts: copied to offsets.
+ *   3. FILL pass: the generator emits the same edges again; deg[] now serves
+ *      as the per-row write cursor (atomic capture), so row u receives its
+ *      arcs in a scheduling-dependent order.
+ *   4. Per row, in parallel: sort ascending, drop self-loops and duplicates.
+ *      After this the row content is a pure function of the emitted multiset,
+ *      whatever the thread count or interleaving.
+ *   5. Rows are compacted to the left (serially: each row only moves left, so
+ *      a pass in row order never overwrites a row not yet moved) and the
+ *      targets array is shrunk.
+ *
+ * Memory: deg[] and offsets[] (8 bytes per agent each) plus targets[]
+ * (4 bytes per arc), so the peak is 4 bytes per emitted arc + 16 per agent;
+ * no edge list is ever materialised. deg[] is freed before returning, so a
+ * built layer keeps 4 bytes per arc + 8 per agent (+ 4 per agent of
+ * in-degrees for directed layers).
+ */
+#include <limits.h>
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "graph/generator.h"
+
+/* ---- Sorting rows of uint32 ---------------------------------------------
+ * Rows are small on average (mean degree) but hubs can hold 1e5+ arcs, so:
+ * insertion sort up to SMALL, quicksort (median of three) up to MEDIUM, and
+ * an in-place MSD radix sort (American flag sort, 8-bit digits) above, which
+ * is also the fallback when quicksort recurses too deep. No scratch memory. */
+enum { SORT_SMALL = 24, SORT_MEDIUM = 2048 };
+
+static void sort_rows_u32(uint32_t *a, size_t n);
+
+static void insertion_sort_u32(uint32_t *a, size_t n)
+{
+    for (size_t i = 1; i < n; i++) {
+        uint32_t x = a[i];
+        size_t j = i;
+        while (j > 0 && a[j - 1] > x) {
+            a[j] = a[j - 1];
+            j--;
+        }
+        a[j] = x;
+    }
+}
+
+/* In-place MSD radix sort of a[0..n) on bits [0, shift + 8). */
+static void radix_sort_u32(uint32_t *a, size_t n, int shift)
+{
+    size_t count[256] = {0};
+    size_t head[256], tail[256];
+    for (size_t i = 0; i < n; i++) count[(a[i] >> shift) & 0xFFu]++;
+    size_t pos = 0;
+    for (int b = 0; b < 256; b++) {
+        head[b] = pos;
+        pos += count[b];
+        tail[b] = pos;
+    }
+    /* Cycle leader permutation: place each element into its bucket. */
+    for (int b = 0; b < 256; b++) {
+        while (head[b] < tail[b]) {
+            uint32_t x = a[head[b]];
+            unsigned d = (x >> shift) & 0xFFu;
+            while ((int)d != b) {
+                uint32_t y = a[head[d]];
+                a[head[d]++] = x;
+                x = y;
+                d = (x >> shift) & 0xFFu;
+            }
+            a[head[b]++] = x;
+        }
+    }
+    if (shift == 0) return; /* each bucket holds equal values */
+    size_t start = 0;
+    for (int b = 0; b < 256; b++) {
+        size_t len = count[b];
+        if (len > SORT_MEDIUM)
+            radix_sort_u32(a + start, len, shift - 8 < 0 ? 0 : shift - 8);
+        else if (len > 1)
+            sort_rows_u32(a + start, len);
+        start += len;
+    }
+}
+
+static void radix_sort_top(uint32_t *a, size_t n)
+{
+    uint32_t max = 0;
+    for (size_t i = 0; i < n; i++)
+        if (a[i] > max) max = a[i];
+    int bits = 0;
+    while (bits < 32 && (max >> bits) != 0) bits++;
+    radix_sort_u32(a, n, bits > 8 ? bits - 8 : 0);
+}
+
+static void quick_sort_u32(uint32_t *a, size_t n, int depth)
+{
+    while (n > SORT_SMALL) {
+        if (depth-- == 0) {
+            radix_sort_top(a, n); /* bounded worst case */
+            return;
+        }
+        uint32_t x = a[0], y = a[n / 2], z = a[n - 1];
+        uint32_t pivot = x < y ? (y < z ? y : (x < z ? z : x)) : (x < z ? x : (y < z ? z : y));
+        size_t i = 0, j = n - 1;
+        for (;;) { /* Hoare partition */
+            while (a[i] < pivot) i++;
+            while (a[j] > pivot) j--;
+            if (i >= j) break;
+            uint32_t t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+            i++;
+            j--;
+        }
+        /* [0, j] <= pivot <= [j + 1, n): recurse into the smaller part. */
+        size_t left = j + 1, right = n - left;
+        if (left < right) {
+            quick_sort_u32(a, left, depth);
+            a += left;
+            n = right;
+        } else {
+            quick_sort_u32(a + left, right, depth);
+            n = left;
+        }
+    }
+    insertion_sort_u32(a, n);
+}
+
+static void sort_rows_u32(uint32_t *a, size_t n)
+{
+    if (n <= SORT_SMALL)
+        insertion_sort_u32(a, n);
+    else if (n <= SORT_MEDIUM)
+        quick_sort_u32(a, n, 48);
+    else
+        radix_sort_top(a, n);
+}
+
+/* Sort row u in place, drop self-loops (value u) and repeats; return the new
+ * length and add the dropped arcs to *self and *dup. */
+static uint64_t clean_row(uint32_t *row, uint64_t len, uint32_t u, uint64_t *self, uint64_t *dup)
+{
+    if (len == 0) return 0;
+    sort_rows_u32(row, (size_t)len);
+    uint64_t w = 0, s = 0, d = 0;
+    for (uint64_t i = 0; i < len; i++) {
+        uint32_t v = row[i];
+        if (v == u)
+            s++;
+        else if (w > 0 && row[w - 1] == v)
+            d++;
+        else
+            row[w++] = v;
+    }
+    *self += s;
+    *dup += d;
+    return w;
+}
+
+/* ---- Staged sink ---------------------------------------------------------
+ * Emitting an arc updates deg[u] (and writes targets[] in the fill pass) at a
+ * random place in arrays far larger than the caches. With one atomic per arc
+ * every update is a serialising locked instruction on a cache miss. Instead,
+ * each thread appends arcs to a small buffer per range ("bucket") of source
+ * agents; a full buffer is applied with plain stores under that bucket's lock,
+ * so the misses overlap and the bucket's slice of deg[] stays warm. Whatever
+ * remains in the buffers is applied by the builder once generate() returns.
+ * The rows end up in a different order than with atomics, which the row sort
+ * makes irrelevant. Memory: STAGE_BUCKETS * STAGE_CAP * 8 bytes (256 KiB) per
+ * thread, independent of n. */
+enum { STAGE_MIN_AGENTS = 1 << 16, STAGE_BUCKETS = 1024, STAGE_CAP = 64 };
+
+typedef struct stage_thread {
+    uint32_t fill[STAGE_BUCKETS];
+    uint64_t arcs[STAGE_BUCKETS * STAGE_CAP]; /* u << 32 | v */
+} stage_thread;
+
+struct bz_sink_stage {
+    int base_level; /* omp_get_level() of the builder */
+    int nthreads;   /* buffers for thread ids 0..nthreads-1 of the next level */
+    unsigned shift; /* bucket of u = u >> shift */
+    uint32_t nbuckets;
+    omp_lock_t locks[STAGE_BUCKETS];
+    stage_thread *thr;
+};
+
+static void stage_apply(bz_edge_sink *s, const uint64_t *arcs, uint32_t count)
+{
+    uint64_t *deg = s->deg;
+    if (s->pass == BZ_PASS_COUNT) {
+        for (uint32_t i = 0; i < count; i++) deg[arcs[i] >> 32]++;
+    } else {
+        uint32_t *tg = s->targets;
+        for (uint32_t i = 0; i < count; i++) tg[deg[arcs[i] >> 32]++] = (uint32_t)arcs[i];
+    }
+}
+
+static inline void stage_arc(bz_edge_sink *s, stage_thread *t, uint32_t u, uint32_t v)
+{
+    struct bz_sink_stage *st = s->stage;
+    uint32_t k = u >> st->shift;
+    uint32_t f = t->fill[k];
+    uint64_t *buf = t->arcs + (size_t)k * STAGE_CAP;
+    buf[f++] = (uint64_t)u << 32 | v;
+    if (f == STAGE_CAP) {
+        omp_set_lock(&st->locks[k]);
+        stage_apply(s, buf, f);
+        omp_unset_lock(&st->locks[k]);
+        f = 0;
+    }
+    t->fill[k] = f;
+}
+
+static void stage_one_locked(bz_edge_sink *s, uint32_t u, uint32_t v)
+{
+    uint64_t arc = (uint64_t)u << 32 | v;
+    uint32_t k = u >> s->stage->shift;
+    omp_set_lock(&s->stage->locks[k]);
+    stage_apply(s, &arc, 1);
+    omp_unset_lock(&s->stage->locks[k]);
+}
+
+void bz_sink_stage_add(bz_edge_sink *s, uint32_t u, uint32_t v)
+{
+    struct bz_sink_stage *st = s->stage;
+    /* Thread id among those that can emit concurrently: the builder's own
+     * thread at its level, the generator's team one level down. Deeper
+     * nesting or a larger team than planned takes the locked slow path. */
+    int level = omp_get_level(), tid = -1;
+    if (level == st->base_level)
+        tid = 0;
+    else if (level == st->base_level + 1)
+        tid = omp_get_thread_num();
+    if (tid < 0 || tid >= st->nthreads) {
+        stage_one_locked(s, u, v);
+        if (!s->directed) stage_one_locked(s, v, u);
+        return;
+    }
+    stage_arc(s, &st->thr[tid], u, v);
+    if (!s->directed) stage_arc(s, &st->thr[tid], v, u);
+}
+
+/* Apply every staged arc (after generate() returned: no emitter is left, so
+ * buckets are processed in parallel without locks). */
+static void stage_drain(bz_edge_sink *s)
+{
+    struct bz_sink_stage *st = s->stage;
+    const int64_t nb = st->nbuckets;
+#pragma omp parallel for schedule(dynamic, 1)
+    for (int64_t k = 0; k < nb; k++)
+        for (int t = 0; t < st->nthreads; t++) {
+            stage_thread *th = &st->thr[t];
+            stage_apply(s, th->arcs + (size_t)k * STAGE_CAP, th->fill[k]);
+            th->fill[k] = 0;
+        }
+}
+
+static void stage_free(struct bz_sink_stage *st)
+{
+    if (!st) return;
+    for (uint32_t k = 0; k < st->nbuckets; k++) omp_destroy_lock(&st->locks[k]);
+    free(st->thr);
+    free(st);
+}
+
+/* NULL when the layer is small (deg[] fits in cache) or memory is short:
+ * staging is an optimisation, the atomic path is always correct. */
+static struct bz_sink_stage *stage_new(uint32_t n)
+{
+    if (n < STAGE_MIN_AGENTS) return NULL;
+    struct bz_sink_stage *st = calloc(1, sizeof *st);
+    if (!st) return NULL;
+    st->base_level = omp_get_level();
+    st->nthreads = omp_get_max_threads();
+    unsigned bits = 0;
+    while (bits < 32 && ((uint64_t)(n - 1) >> bits) != 0) bits++;
+    st->shift = bits > 10 ? bits - 10 : 0;
+    st->nbuckets = ((n - 1) >> st->shift) + 1;
+    st->thr = calloc((size_t)st->nthreads, sizeof *st->thr);
+    if (!st->thr) {
+        free(st);
+        return NULL;
+    }
+    for (uint32_t k = 0; k < st->nbuckets; k++) omp_init_lock(&st->locks[k]);
+    return st;
+}
+
+static int alloc_fail(bz_error *err, const char *what, const char *layer, size_t bytes)
+{
+    return bz_error_set(err, BZ_ENOMEM,
+                        "layer '%s': out of memory allocating %s (%zu bytes)", layer, what, bytes);
+}
+
+int bz_layer_build(bz_layer *out, const bz_netgen_type *type, const bz_netgen_ctx *ctx,
+                   const char *layer_name, bz_error *err)
+{
+    int status = BZ_OK;
+    uint64_t *deg = NULL;
+    struct bz_sink_stage *stage = NULL;
+    memset(out, 0, sizeof *out);
+    if (!type || !ctx)
+        return bz_error_set(err, BZ_EINTERNAL, "bz_layer_build: no generator or context");
+    snprintf(out->name, sizeof out->name, "%s", layer_name ? layer_name : "");
+    snprintf(out->generator, sizeof out->generator, "%s", type->name);
+    out->directed = ctx->directed ? 1 : 0;
+    out->n = ctx->n;
+    const uint32_t n = ctx->n;
+
+    if (ctx->directed && !type->directed_ok)
+        BZ_FAIL(err, BZ_EINVAL, "layer '%s': generator '%s' cannot make directed layers",
+                out->name, type->name);
+    if (type->implicit_complete) {
+        out->complete = 1;
+        return BZ_OK;
+    }
+    if (!type->generate)
+        BZ_FAIL(err, BZ_EINTERNAL, "layer '%s': generator '%s' has no generate()", out->name,
+                type->name);
+
+    size_t nbytes = ((size_t)n + 1) * sizeof(uint64_t);
+    deg = calloc((size_t)n + 1, sizeof *deg);
+    out->offsets = malloc(nbytes);
+    if (!deg || !out->offsets) {
+        status = alloc_fail(err, "row offsets", out->name, 2 * nbytes);
+        goto cleanup;
+    }
+
+    bz_edge_sink sink = {BZ_PASS_COUNT, out->directed, n, deg, NULL, NULL};
+    sink.stage = stage = stage_new(n);
+    BZ_CHECK(type->generate(ctx, &sink, err));
+    if (stage) stage_drain(&sink);
+
+    /* Exclusive prefix sum: O(n) and memory-bound, so serial is as fast. */
+    uint64_t total = 0;
+    for (uint32_t u = 0; u < n; u++) {
+        uint64_t c = deg[u];
+        deg[u] = total;
+        total += c;
+    }
+    deg[n] = total;
+    memcpy(out->offsets, deg, nbytes);
+
+    if (total > SIZE_MAX / sizeof(uint32_t))
+        BZ_FAIL(err, BZ_ENOMEM, "layer '%s': %llu arcs do not fit in memory", out->name,
+                (unsigned long long)total);
+    size_t tbytes = (size_t)total * sizeof(uint32_t);
+    out->targets = malloc(tbytes ? tbytes : 1);
+    if (!out->targets) {
+        status = alloc_fail(err, "targets", out->name, tbytes);
+        goto cleanup;
+    }
+
+    sink.pass = BZ_PASS_FILL;
+    sink.targets = out->targets;
+    BZ_CHECK(type->generate(ctx, &sink, err));
+    if (stage) stage_drain(&sink);
+    for (uint32_t u = 0; u < n; u++)
+        if (deg[u] != out->offsets[u + 1])
+            BZ_FAIL(err, BZ_EINTERNAL,
+                    "layer '%s': generator '%s' emitted different edges in its count and fill "
+                    "passes (agent %u)",
+                    out->name, type->name, u);
+
+    /* Sort and clean each row; deg[u] becomes the new row length. Rows are
+     * independent, and the dynamic schedule balances hub rows. */
+    uint64_t self = 0, dup = 0;
+    const uint64_t *off = out->offsets;
+    uint32_t *tg = out->targets;
+#pragma omp parallel for schedule(dynamic, 256) reduction(+ : self, dup)
+    for (int64_t u = 0; u < (int64_t)n; u++)
+        deg[u] = clean_row(tg + off[u], off[u + 1] - off[u], (uint32_t)u, &self, &dup);
+
+    /* Compact: skip the unchanged prefix, then move rows left in row order. */
+    uint32_t first = 0;
+    while (first < n && deg[first] == off[first + 1] - off[first]) first++;
+    if (first < n) {
+        uint64_t w = off[first];
+        for (uint32_t u = first; u < n; u++) {
+            uint64_t src = out->offsets[u], len = deg[u];
+            if (src != w && len) memmove(tg + w, tg + src, (size_t)len * sizeof *tg);
+            out->offsets[u] = w;
+            w += len;
+        }
+        out->offsets[n] = w;
+        uint32_t *shrunk = realloc(out->targets, w ? (size_t)w * sizeof *tg : 1);
+        if (shrunk) out->targets = shrunk; /* a failed shrink keeps the larger block */
+    }
+    out->m = out->offsets[n];
+    /* Undirected emissions become two arcs, so each dropped edge (self-loop
+     * or repeat) removed exactly two arcs: report edges, as users count. */
+    out->dropped_self_loops = out->directed ? self : self / 2;
+    out->dropped_duplicates = out->directed ? dup : dup / 2;
+
+    if (out->directed) {
+        out->in_degree = calloc(n ? n : 1, sizeof *out->in_degree);
+        if (!out->in_degree) {
+            status = alloc_fail(err, "in-degrees", out->name, (size_t)n * sizeof(uint32_t));
+            goto cleanup;
+        }
+        uint32_t *ind = out->in_degree;
+        const uint64_t m = out->m;
+        tg = out->targets;
+#pragma omp parallel for schedule(static)
+        for (int64_t i = 0; i < (int64_t)m; i++) {
+#pragma omp atomic
+            ind[tg[i]]++;
+        }
+    }
+
+cleanup:
+    stage_free(stage);
+    free(deg);
+    if (status != BZ_OK) bz_layer_destroy(out);
+    return status;
+}

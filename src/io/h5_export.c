@@ -1,0 +1,598 @@
+/* Export of one dataset of a results file as a TSV or CSV table (io/h5.h).
+ *
+ * Shapes handled (anything else is BZ_EINVAL naming the object):
+ *   [N] numeric            time -> "time_hours"; degree_histogram -> "degree count";
+ *                          others -> "time_hours|index NAME"
+ *   [N,M] numeric          one row per column index m (time), one column per row n:
+ *                          "time_hours rep0 .. repN-1" ([R,T] series)
+ *   [N] compound           one column per member, led by time_hours (summaries),
+ *                          replicate (outcomes), nothing (/comparison/<arm>) or index
+ *   [N,M] compound         led by two index columns (point replicate under /sweep)
+ *   /comparison (group)    "arm outcome mean ci_low ci_high", every arm in order
+ *   arms, states, channels, layers (pseudo-datasets): names, one per line, no header
+ *
+ * Data are read in blocks (at most ~32 MiB), so memory does not grow with the
+ * file. TSV: tab separated, header "# a\tb", NaN as "nan" (gnuplot treats it as
+ * missing). CSV: comma separated, header without '#', NaN as an empty field,
+ * strings quoted when they hold a comma, quote or line break.
+ */
+#include "io/h5.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <hdf5.h>
+
+#include "io/h5_util.h"
+
+#define BLOCK_BYTES ((size_t)32 << 20)
+
+typedef struct table {
+    FILE *out;
+    bz_export_format fmt;
+    int col;
+    int header; /* writing the header line */
+} table;
+
+static void t_sep(table *t)
+{
+    if (t->col++ > 0)
+        fputc(t->fmt == BZ_EXPORT_TSV ? '\t' : ',', t->out);
+    else if (t->header && t->fmt == BZ_EXPORT_TSV)
+        fputs("# ", t->out);
+}
+
+static void t_str(table *t, const char *s)
+{
+    t_sep(t);
+    if (t->fmt == BZ_EXPORT_CSV) {
+        if (strpbrk(s, ",\"\r\n") || (s[0] == ' ' || (s[0] && s[strlen(s) - 1] == ' '))) {
+            fputc('"', t->out);
+            for (const char *p = s; *p; p++) {
+                if (*p == '"') fputc('"', t->out);
+                fputc(*p, t->out);
+            }
+            fputc('"', t->out);
+        } else {
+            fputs(s, t->out);
+        }
+        return;
+    }
+    /* TSV has no quoting: keep one field on one line. */
+    for (const char *p = s; *p; p++)
+        fputc(*p == '\t' || *p == '\n' || *p == '\r' ? ' ' : *p, t->out);
+}
+
+static void t_dbl(table *t, double v)
+{
+    t_sep(t);
+    if (isnan(v)) {
+        if (t->fmt == BZ_EXPORT_TSV) fputs("nan", t->out);
+    } else if (isinf(v)) {
+        fputs(v > 0 ? "inf" : "-inf", t->out);
+    } else {
+        fprintf(t->out, "%.15g", v);
+    }
+}
+
+static void t_int(table *t, int64_t v)
+{
+    t_sep(t);
+    fprintf(t->out, "%" PRId64, v);
+}
+
+static void t_end(table *t)
+{
+    fputc('\n', t->out);
+    t->col = 0;
+    t->header = 0;
+}
+
+typedef struct xctx {
+    const char *path;
+    hid_t file;
+    table t;
+    bz_error *err;
+} xctx;
+
+static const char *basename_of(const char *obj)
+{
+    const char *s = strrchr(obj, '/');
+    return s ? s + 1 : obj;
+}
+
+static int starts_with(const char *s, const char *prefix)
+{
+    return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* The time axis that goes with an object under /arms/<arm>/, or NULL when
+ * there is none (or it is unusable: then rows get an index column). */
+static double *find_time(xctx *c, const char *obj, hsize_t *n)
+{
+    char tpath[4 * BZ_NAME_MAX];
+    double *time = NULL;
+    hid_t ds = H5I_INVALID_HID, space = H5I_INVALID_HID, type = H5I_INVALID_HID;
+    *n = 0;
+    if (!starts_with(obj, "/arms/")) return NULL;
+    const char *arm = obj + strlen("/arms/");
+    const char *end = strchr(arm, '/');
+    if (!end || (size_t)(end - arm) >= BZ_NAME_MAX) return NULL;
+    snprintf(tpath, sizeof tpath, "/arms/%.*s/time", (int)(end - arm), arm);
+    if (!bz_h5_exists(c->file, tpath)) return NULL;
+    hsize_t dims[1];
+    if ((ds = H5Dopen2(c->file, tpath, H5P_DEFAULT)) < 0 || (space = H5Dget_space(ds)) < 0 ||
+        (type = H5Dget_type(ds)) < 0 || H5Sget_simple_extent_ndims(space) != 1 ||
+        H5Sget_simple_extent_dims(space, dims, NULL) < 0 ||
+        (H5Tget_class(type) != H5T_FLOAT && H5Tget_class(type) != H5T_INTEGER) || dims[0] == 0 ||
+        dims[0] > SIZE_MAX / sizeof(double) / 4)
+        goto cleanup;
+    if ((time = malloc((size_t)dims[0] * sizeof *time)) &&
+        H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, time) >= 0) {
+        *n = dims[0];
+    } else {
+        free(time);
+        time = NULL;
+    }
+cleanup:
+    if (type >= 0) H5Tclose(type);
+    if (space >= 0) H5Sclose(space);
+    if (ds >= 0) H5Dclose(ds);
+    return time;
+}
+
+/* Read elements [start, start+count) along each dim of a dataset with the
+ * given rank into buf (row-major block). */
+static herr_t read_block(hid_t ds, hid_t fspace, hid_t mtype, int rank, const hsize_t *start,
+                         const hsize_t *count, void *buf)
+{
+    herr_t ret = -1;
+    hid_t mspace = H5Screate_simple(rank, count, NULL);
+    if (mspace < 0) return -1;
+    if (H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL) >= 0 &&
+        H5Dread(ds, mtype, mspace, fspace, H5P_DEFAULT, buf) >= 0)
+        ret = 0;
+    H5Sclose(mspace);
+    return ret;
+}
+
+/* ---- numeric datasets ---------------------------------------------------- */
+
+static int export_numeric(xctx *c, hid_t ds, hid_t fspace, const char *obj, int rank,
+                          const hsize_t *dims, int is_int)
+{
+    int status = BZ_OK;
+    hsize_t nt = 0;
+    double *time = find_time(c, obj, &nt);
+    void *buf = NULL;
+    const char *base = basename_of(obj);
+    const hsize_t rows = rank == 1 ? dims[0] : dims[1]; /* output rows */
+    const hsize_t cols = rank == 1 ? 1 : dims[0];
+    const int is_time = rank == 1 && strcmp(base, "time") == 0;
+    const int is_hist = rank == 1 && strcmp(base, "degree_histogram") == 0;
+    const int use_time = !is_time && !is_hist && time && nt == rows;
+
+    /* Header. */
+    c->t.header = 1;
+    if (is_time) {
+        t_str(&c->t, "time_hours");
+    } else if (is_hist) {
+        t_str(&c->t, "degree");
+        t_str(&c->t, "count");
+    } else {
+        t_str(&c->t, use_time ? "time_hours" : "index");
+        if (rank == 1) {
+            t_str(&c->t, base);
+        } else {
+            for (hsize_t j = 0; j < cols; j++) {
+                char name[32];
+                snprintf(name, sizeof name, "rep%llu", (unsigned long long)j);
+                t_str(&c->t, name);
+            }
+        }
+    }
+    t_end(&c->t);
+    if (rows == 0 || cols == 0) goto cleanup;
+
+    /* Block over output rows: B rows x all columns per read. */
+    hsize_t B = BLOCK_BYTES / 8 / cols;
+    if (B == 0) B = 1;
+    if (B > rows) B = rows;
+    if (!(buf = malloc((size_t)(B * cols) * 8)))
+        BZ_FAIL(c->err, BZ_ENOMEM, "%s: %s: out of memory", c->path, obj);
+    hid_t mtype = is_int ? H5T_NATIVE_INT64 : H5T_NATIVE_DOUBLE;
+    for (hsize_t r0 = 0; r0 < rows; r0 += B) {
+        hsize_t nb = rows - r0 < B ? rows - r0 : B;
+        hsize_t start[2], count[2];
+        if (rank == 1) {
+            start[0] = r0;
+            count[0] = nb;
+        } else {
+            start[0] = 0;
+            count[0] = cols;
+            start[1] = r0;
+            count[1] = nb;
+        }
+        if (read_block(ds, fspace, mtype, rank, start, count, buf) < 0)
+            BZ_CHECK(bz_h5_fail(c->err, BZ_EINVAL, c->path, obj, "cannot read (corrupt data?)"));
+        for (hsize_t i = 0; i < nb; i++) {
+            hsize_t row = r0 + i;
+            if (is_hist) t_int(&c->t, (int64_t)row);
+            if (!is_time && !is_hist) {
+                if (use_time)
+                    t_dbl(&c->t, time[row]);
+                else
+                    t_int(&c->t, (int64_t)row);
+            }
+            for (hsize_t j = 0; j < cols; j++) {
+                size_t k = (size_t)(j * nb + i); /* block is [cols][nb] */
+                if (is_int)
+                    t_int(&c->t, ((const int64_t *)buf)[k]);
+                else
+                    t_dbl(&c->t, ((const double *)buf)[k]);
+            }
+            t_end(&c->t);
+        }
+    }
+cleanup:
+    free(buf);
+    free(time);
+    return status;
+}
+
+/* ---- compound datasets --------------------------------------------------- */
+
+enum { M_INT, M_DBL, M_FSTR, M_VSTR };
+
+typedef struct member {
+    char *name; /* H5free_memory */
+    int kind;
+    size_t offset;
+} member;
+
+typedef struct layout {
+    int n;
+    member *m;
+    hid_t mtype;
+    int has_vlen;
+} layout;
+
+static void layout_destroy(layout *l)
+{
+    for (int i = 0; i < l->n; i++)
+        if (l->m[i].name) H5free_memory(l->m[i].name);
+    free(l->m);
+    if (l->mtype >= 0) H5Tclose(l->mtype);
+}
+
+/* Memory layout converting each member: integers to int64, floats to
+ * double, strings to NUL-terminated fixed or variable strings. */
+static int build_layout(xctx *c, hid_t ftype, const char *obj, layout *l)
+{
+    int status = BZ_OK;
+    hid_t mt = H5I_INVALID_HID;
+    l->n = 0;
+    l->m = NULL;
+    l->mtype = H5I_INVALID_HID;
+    l->has_vlen = 0;
+    int n = H5Tget_nmembers(ftype);
+    if (n <= 0 || n > 256) {
+        status = bz_h5_fail(c->err, BZ_EINVAL, c->path, obj,
+                            n <= 0 ? "compound has no members" : "too many compound members");
+        goto cleanup;
+    }
+    if (!(l->m = calloc((size_t)n, sizeof *l->m))) BZ_FAIL(c->err, BZ_ENOMEM, "out of memory");
+    l->n = n;
+    size_t off = 0;
+    hid_t types[256];
+    for (int i = 0; i < n; i++)
+        types[i] = H5I_INVALID_HID;
+    for (int i = 0; i < n; i++) {
+        member *m = &l->m[i];
+        m->name = H5Tget_member_name(ftype, (unsigned)i);
+        hid_t mft = H5Tget_member_type(ftype, (unsigned)i);
+        if (!m->name || mft < 0) {
+            if (mft >= 0) H5Tclose(mft);
+            BZ_CHECK(bz_h5_fail(c->err, BZ_EINVAL, c->path, obj, "unreadable member %d", i));
+        }
+        H5T_class_t cls = H5Tget_class(mft);
+        size_t size = 8;
+        if (cls == H5T_INTEGER) {
+            m->kind = M_INT;
+            types[i] = H5Tcopy(H5T_NATIVE_INT64);
+        } else if (cls == H5T_FLOAT) {
+            m->kind = M_DBL;
+            types[i] = H5Tcopy(H5T_NATIVE_DOUBLE);
+        } else if (cls == H5T_STRING && H5Tis_variable_str(mft) > 0) {
+            m->kind = M_VSTR;
+            l->has_vlen = 1;
+            types[i] = H5Tcopy(mft);
+            size = sizeof(char *);
+        } else if (cls == H5T_STRING) {
+            m->kind = M_FSTR;
+            size = H5Tget_size(mft) + 1;
+            types[i] = H5Tcopy(mft);
+            if (types[i] >= 0 && (H5Tset_size(types[i], size) < 0 ||
+                                  H5Tset_strpad(types[i], H5T_STR_NULLTERM) < 0)) {
+                H5Tclose(types[i]);
+                types[i] = H5I_INVALID_HID;
+            }
+        }
+        H5Tclose(mft);
+        if (cls != H5T_INTEGER && cls != H5T_FLOAT && cls != H5T_STRING)
+            BZ_CHECK(bz_h5_fail(c->err, BZ_EINVAL, c->path, obj,
+                                "member '%s' is not a number or a string", m->name));
+        if (types[i] < 0) BZ_FAIL(c->err, BZ_EINTERNAL, "cannot build a member type");
+        off = (off + 7) & ~(size_t)7;
+        m->offset = off;
+        off += size;
+    }
+    off = (off + 7) & ~(size_t)7;
+    if ((mt = H5Tcreate(H5T_COMPOUND, off)) < 0)
+        BZ_FAIL(c->err, BZ_EINTERNAL, "cannot build a compound type");
+    for (int i = 0; i < n; i++)
+        if (H5Tinsert(mt, l->m[i].name, l->m[i].offset, types[i]) < 0)
+            BZ_CHECK(
+                bz_h5_fail(c->err, BZ_EINVAL, c->path, obj, "duplicate member '%s'", l->m[i].name));
+    l->mtype = mt;
+    mt = H5I_INVALID_HID;
+cleanup:
+    if (n > 0 && n <= 256)
+        for (int i = 0; i < n; i++)
+            if (types[i] >= 0) H5Tclose(types[i]);
+    if (mt >= 0) H5Tclose(mt);
+    return status;
+}
+
+static void put_member(table *t, const member *m, const char *rec)
+{
+    const char *p = rec + m->offset;
+    switch (m->kind) {
+    case M_INT: {
+        int64_t v;
+        memcpy(&v, p, sizeof v);
+        t_int(t, v);
+        break;
+    }
+    case M_DBL: {
+        double v;
+        memcpy(&v, p, sizeof v);
+        t_dbl(t, v);
+        break;
+    }
+    case M_FSTR:
+        t_str(t, p);
+        break;
+    default: {
+        const char *s;
+        memcpy(&s, p, sizeof s);
+        t_str(t, s ? s : "");
+    }
+    }
+}
+
+/* A compound dataset; `lead`/`lead_value` add a constant first column (the
+ * arm in /comparison), `header` prints the header line. */
+static int export_compound(xctx *c, hid_t ds, hid_t fspace, const char *obj, int rank,
+                           const hsize_t *dims, const char *lead, const char *lead_value,
+                           int header)
+{
+    int status = BZ_OK;
+    hid_t ftype = H5I_INVALID_HID, mspace = H5I_INVALID_HID;
+    layout l = {0, NULL, H5I_INVALID_HID, 0};
+    char *buf = NULL;
+    hsize_t nt = 0;
+    double *time = NULL;
+    const char *base = basename_of(obj);
+    const int in_sweep = starts_with(obj, "/sweep/");
+    const char *idx0 = NULL, *idx1 = NULL;
+    if (rank == 1) {
+        time = find_time(c, obj, &nt);
+        if (starts_with(obj, "/comparison/"))
+            idx0 = NULL;
+        else if (strcmp(base, "outcomes") == 0)
+            idx0 = "replicate";
+        else if (time && nt == dims[0])
+            idx0 = "time_hours";
+        else
+            idx0 = in_sweep ? "point" : "index";
+    } else {
+        idx0 = in_sweep ? "point" : "i";
+        idx1 = in_sweep ? "replicate" : "j";
+    }
+    if ((ftype = H5Dget_type(ds)) < 0)
+        BZ_CHECK(bz_h5_fail(c->err, BZ_EINVAL, c->path, obj, "unreadable type"));
+    BZ_CHECK(build_layout(c, ftype, obj, &l));
+    if (header) {
+        c->t.header = 1;
+        if (lead) t_str(&c->t, lead);
+        if (idx0) t_str(&c->t, idx0);
+        if (idx1) t_str(&c->t, idx1);
+        for (int i = 0; i < l.n; i++)
+            t_str(&c->t, l.m[i].name);
+        t_end(&c->t);
+    }
+    const hsize_t rows = dims[0], inner = rank == 2 ? dims[1] : 1;
+    if (rows == 0 || inner == 0) goto cleanup;
+    const size_t rec = H5Tget_size(l.mtype);
+    hsize_t B = BLOCK_BYTES / rec / inner;
+    if (B == 0) B = 1;
+    if (B > rows) B = rows;
+    if (!(buf = malloc((size_t)(B * inner) * rec)))
+        BZ_FAIL(c->err, BZ_ENOMEM, "%s: %s: out of memory", c->path, obj);
+    for (hsize_t r0 = 0; r0 < rows; r0 += B) {
+        hsize_t nb = rows - r0 < B ? rows - r0 : B;
+        hsize_t start[2] = {r0, 0}, count[2] = {nb, inner};
+        if (read_block(ds, fspace, l.mtype, rank, start, count, buf) < 0)
+            BZ_CHECK(bz_h5_fail(c->err, BZ_EINVAL, c->path, obj, "cannot read (corrupt data?)"));
+        for (hsize_t i = 0; i < nb; i++)
+            for (hsize_t j = 0; j < inner; j++) {
+                const char *p = buf + (size_t)(i * inner + j) * rec;
+                if (lead) t_str(&c->t, lead_value);
+                if (idx0 && strcmp(idx0, "time_hours") == 0)
+                    t_dbl(&c->t, time[r0 + i]);
+                else if (idx0)
+                    t_int(&c->t, (int64_t)(r0 + i));
+                if (idx1) t_int(&c->t, (int64_t)j);
+                for (int k = 0; k < l.n; k++)
+                    put_member(&c->t, &l.m[k], p);
+                t_end(&c->t);
+            }
+        if (l.has_vlen) {
+            if ((mspace = H5Screate_simple(rank, count, NULL)) >= 0)
+                H5Dvlen_reclaim(l.mtype, mspace, H5P_DEFAULT, buf);
+            if (mspace >= 0) H5Sclose(mspace);
+            mspace = H5I_INVALID_HID;
+        }
+    }
+cleanup:
+    free(buf);
+    free(time);
+    layout_destroy(&l);
+    if (ftype >= 0) H5Tclose(ftype);
+    return status;
+}
+
+/* ---- dispatch ------------------------------------------------------------ */
+
+static int export_dataset(xctx *c, const char *obj, const char *lead, const char *lead_value,
+                          int header)
+{
+    int status = BZ_OK;
+    hid_t ds = H5I_INVALID_HID, type = H5I_INVALID_HID, space = H5I_INVALID_HID;
+    hsize_t dims[2] = {0, 0};
+    if ((ds = H5Dopen2(c->file, obj, H5P_DEFAULT)) < 0 || (type = H5Dget_type(ds)) < 0 ||
+        (space = H5Dget_space(ds)) < 0)
+        BZ_CHECK(bz_h5_fail(c->err, BZ_EINVAL, c->path, obj, "cannot open the dataset"));
+    int rank = H5Sget_simple_extent_ndims(space);
+    H5T_class_t cls = H5Tget_class(type);
+    if (rank < 1 || rank > 2 || H5Sget_simple_extent_dims(space, dims, NULL) < 0)
+        BZ_CHECK(bz_h5_fail(c->err, BZ_EINVAL, c->path, obj,
+                            "cannot export a dataset of rank %d (only 1 or 2)", rank));
+    if (cls == H5T_COMPOUND)
+        BZ_CHECK(export_compound(c, ds, space, obj, rank, dims, lead, lead_value, header));
+    else if (cls == H5T_INTEGER || cls == H5T_FLOAT)
+        BZ_CHECK(export_numeric(c, ds, space, obj, rank, dims, cls == H5T_INTEGER));
+    else
+        BZ_CHECK(bz_h5_fail(c->err, BZ_EINVAL, c->path, obj,
+                            "cannot export this data type (numbers and compounds only)"));
+cleanup:
+    if (space >= 0) H5Sclose(space);
+    if (type >= 0) H5Tclose(type);
+    if (ds >= 0) H5Dclose(ds);
+    return status;
+}
+
+/* /comparison as one table: arm outcome mean ci_low ci_high. */
+static int export_comparison(xctx *c)
+{
+    int status = BZ_OK;
+    bz_h5_names arms = {0, NULL};
+    char obj[4 * BZ_NAME_MAX];
+    BZ_CHECK(bz_h5_list(c->file, "/comparison", c->path, &arms, c->err));
+    if (arms.n == 0) {
+        c->t.header = 1;
+        const char *cols[] = {"arm", "outcome", "mean", "ci_low", "ci_high"};
+        for (size_t i = 0; i < 5; i++)
+            t_str(&c->t, cols[i]);
+        t_end(&c->t);
+    }
+    for (size_t a = 0; a < arms.n; a++) {
+        snprintf(obj, sizeof obj, "/comparison/%s", arms.v[a]);
+        BZ_CHECK(export_dataset(c, obj, "arm", arms.v[a], a == 0));
+    }
+cleanup:
+    bz_h5_names_destroy(&arms);
+    return status;
+}
+
+/* Pseudo-datasets listing names, one per line (for `words()` in gnuplot). */
+static int export_names(xctx *c, const char *what, int *handled)
+{
+    int status = BZ_OK;
+    bz_h5_names names = {0, NULL}, arms = {0, NULL};
+    char group[4 * BZ_NAME_MAX];
+    *handled = 1;
+    if (strcmp(what, "arms") == 0) {
+        snprintf(group, sizeof group, "/arms");
+    } else if (strcmp(what, "layers") == 0) {
+        snprintf(group, sizeof group, "/network");
+    } else if (strcmp(what, "states") == 0 || strcmp(what, "channels") == 0) {
+        BZ_CHECK(bz_h5_list(c->file, "/arms", c->path, &arms, c->err));
+        if (arms.n == 0) BZ_CHECK(bz_h5_fail(c->err, BZ_EINVAL, c->path, "/arms", "no arms"));
+        snprintf(group, sizeof group, "/arms/%s/%s", arms.v[0],
+                 what[0] == 's' ? "states" : "exposures");
+    } else {
+        *handled = 0;
+        goto cleanup;
+    }
+    BZ_CHECK(bz_h5_list(c->file, group, c->path, &names, c->err));
+    for (size_t i = 0; i < names.n; i++)
+        fprintf(c->t.out, "%s\n", names.v[i]);
+cleanup:
+    bz_h5_names_destroy(&names);
+    bz_h5_names_destroy(&arms);
+    return status;
+}
+
+/* "FILE: 'G' is a group, not a dataset; it holds: a, b, c". */
+static int group_error(xctx *c, const char *obj)
+{
+    bz_h5_names names = {0, NULL};
+    char list[512] = "";
+    size_t used = 0;
+    if (bz_h5_list(c->file, obj, c->path, &names, NULL) == BZ_OK)
+        for (size_t i = 0; i < names.n && used + 4 < sizeof list; i++)
+            used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "",
+                                     names.v[i]);
+    if (used >= sizeof list) snprintf(list + sizeof list - 5, 5, "...");
+    bz_h5_names_destroy(&names);
+    return bz_error_set(c->err, BZ_EINVAL,
+                        "%s: '%s' is a group, not a dataset; it holds: %s (try buzzsim info %s)",
+                        c->path, obj, list[0] ? list : "nothing", c->path);
+}
+
+int bz_h5_export(const char *path, const char *dataset, bz_export_format fmt, FILE *out,
+                 bz_error *err)
+{
+    int status = BZ_OK;
+    bz_h5_quiet quiet;
+    bz_h5_quiet_begin(&quiet);
+    xctx c = {path, H5I_INVALID_HID, {out, fmt, 0, 0}, err};
+    hid_t obj = H5I_INVALID_HID;
+    char *p = NULL;
+    BZ_CHECK(bz_h5_open_results(path, &c.file, err));
+    int handled = 0;
+    BZ_CHECK(export_names(&c, dataset, &handled));
+    if (handled) goto cleanup;
+
+    /* Normalise: leading '/', no trailing '/'. */
+    size_t len = strlen(dataset);
+    if (!(p = malloc(len + 2))) BZ_FAIL(err, BZ_ENOMEM, "out of memory");
+    snprintf(p, len + 2, "%s%s", dataset[0] == '/' ? "" : "/", dataset);
+    for (size_t n = strlen(p); n > 1 && p[n - 1] == '/'; n--)
+        p[n - 1] = '\0';
+    if (!bz_h5_exists(c.file, p))
+        BZ_FAIL(err, BZ_EINVAL, "%s: no dataset '%s' (try buzzsim info %s)", path, p, path);
+    if ((obj = H5Oopen(c.file, p, H5P_DEFAULT)) < 0)
+        BZ_FAIL(err, BZ_EINVAL, "%s: cannot open '%s' (corrupt file?)", path, p);
+    H5I_type_t kind = H5Iget_type(obj);
+    if (kind == H5I_GROUP && strcmp(p, "/comparison") == 0)
+        BZ_CHECK(export_comparison(&c));
+    else if (kind == H5I_GROUP)
+        BZ_CHECK(group_error(&c, p));
+    else if (kind == H5I_DATASET)
+        BZ_CHECK(export_dataset(&c, p, NULL, NULL, 1));
+    else
+        BZ_FAIL(err, BZ_EINVAL, "%s: '%s' is not a dataset", path, p);
+cleanup:
+    if (status == BZ_OK && (fflush(out) != 0 || ferror(out)))
+        status = bz_error_set(err, BZ_EIO, "cannot write the table of '%s'", dataset);
+    free(p);
+    if (obj >= 0) H5Oclose(obj);
+    if (c.file >= 0) H5Fclose(c.file);
+    bz_h5_quiet_end(&quiet);
+    return status;
+}

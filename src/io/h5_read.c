@@ -1,0 +1,384 @@
+/* HDF5 reader, schema version 1 (io/h5.h, docs/output.md).
+ *
+ * Files are untrusted: every object is checked for existence, type class,
+ * rank and dimensions before it is read, and any mismatch is BZ_EINVAL with
+ * "FILE: /object/path: what is wrong". Array sizes come from the file only
+ * through R (outcomes), T (time) and the histogram lengths, each bounded by
+ * what the reader can allocate (BZ_ENOMEM otherwise).
+ *
+ * Names (arms, states, channels, layers) are read in creation order, which
+ * bz_h5_write records; arms[0] is the baseline of the comparisons.
+ */
+#include "io/h5.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <hdf5.h>
+
+#include "io/h5_util.h"
+
+typedef struct rctx {
+    const char *path;
+    hid_t file;
+    bz_error *err;
+} rctx;
+
+static const char *class_name(H5T_class_t cls)
+{
+    switch (cls) {
+    case H5T_INTEGER:
+        return "integer";
+    case H5T_FLOAT:
+        return "float";
+    case H5T_STRING:
+        return "string";
+    case H5T_COMPOUND:
+        return "compound";
+    default:
+        return "other";
+    }
+}
+
+/* Open dataset `obj` (absolute), check its numeric class and shape:
+ * rank `rank` and, where want[i] != 0, dims[i] == want[i]. got (may be
+ * NULL) receives the dims. */
+static int open_checked(rctx *c, const char *obj, int want_compound, int rank, const hsize_t *want,
+                        hsize_t *got, hid_t *ds_out)
+{
+    int status = BZ_OK;
+    hid_t ds = H5I_INVALID_HID, type = H5I_INVALID_HID, space = H5I_INVALID_HID;
+    hsize_t dims[2] = {0, 0};
+    *ds_out = H5I_INVALID_HID;
+    if (!bz_h5_exists(c->file, obj))
+        BZ_CHECK(bz_h5_fail(c->err, BZ_EINVAL, c->path, obj, "dataset is missing"));
+    if ((ds = H5Dopen2(c->file, obj, H5P_DEFAULT)) < 0)
+        BZ_CHECK(bz_h5_fail(c->err, BZ_EINVAL, c->path, obj, "not a dataset"));
+    if ((type = H5Dget_type(ds)) < 0 || (space = H5Dget_space(ds)) < 0)
+        BZ_CHECK(bz_h5_fail(c->err, BZ_EINVAL, c->path, obj, "unreadable type or shape"));
+    H5T_class_t cls = H5Tget_class(type);
+    if (want_compound ? cls != H5T_COMPOUND : (cls != H5T_INTEGER && cls != H5T_FLOAT))
+        BZ_CHECK(bz_h5_fail(c->err, BZ_EINVAL, c->path, obj, "expected %s data, got %s",
+                            want_compound ? "compound" : "numeric", class_name(cls)));
+    int nd = H5Sget_simple_extent_ndims(space);
+    if (nd != rank)
+        BZ_CHECK(bz_h5_fail(c->err, BZ_EINVAL, c->path, obj, "expected rank %d, got %d", rank, nd));
+    if (H5Sget_simple_extent_dims(space, dims, NULL) < 0)
+        BZ_CHECK(bz_h5_fail(c->err, BZ_EINVAL, c->path, obj, "unreadable shape"));
+    for (int i = 0; i < rank; i++)
+        if (want && want[i] && dims[i] != want[i]) {
+            if (rank == 1)
+                BZ_CHECK(bz_h5_fail(c->err, BZ_EINVAL, c->path, obj,
+                                    "expected [%llu] elements, got [%llu]",
+                                    (unsigned long long)want[0], (unsigned long long)dims[0]));
+            BZ_CHECK(bz_h5_fail(c->err, BZ_EINVAL, c->path, obj,
+                                "expected dims [%llu, %llu], got [%llu, %llu]",
+                                (unsigned long long)want[0], (unsigned long long)want[1],
+                                (unsigned long long)dims[0], (unsigned long long)dims[1]));
+        }
+    if (got)
+        for (int i = 0; i < rank; i++)
+            got[i] = dims[i];
+    *ds_out = ds;
+    ds = H5I_INVALID_HID;
+cleanup:
+    if (space >= 0) H5Sclose(space);
+    if (type >= 0) H5Tclose(type);
+    if (ds >= 0) H5Dclose(ds);
+    return status;
+}
+
+/* Read a numeric dataset of exactly the given shape, converted to mtype. */
+static int read_numeric(rctx *c, const char *obj, int rank, const hsize_t *dims, hid_t mtype,
+                        void *buf)
+{
+    int status = BZ_OK;
+    hid_t ds = H5I_INVALID_HID;
+    BZ_CHECK(open_checked(c, obj, 0, rank, dims, NULL, &ds));
+    hsize_t n = 1;
+    for (int i = 0; i < rank; i++)
+        n *= dims[i];
+    if (n > 0 && H5Dread(ds, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0)
+        BZ_CHECK(bz_h5_fail(c->err, BZ_EINVAL, c->path, obj, "cannot read (corrupt data?)"));
+cleanup:
+    if (ds >= 0) H5Dclose(ds);
+    return status;
+}
+
+/* Shape of a dataset without reading it: dims[0..rank) (0 = any). */
+static int dataset_dims(rctx *c, const char *obj, int compound, int rank, hsize_t *dims)
+{
+    hid_t ds = H5I_INVALID_HID;
+    int status = open_checked(c, obj, compound, rank, NULL, dims, &ds);
+    if (ds >= 0) H5Dclose(ds);
+    return status;
+}
+
+static int read_outcomes(rctx *c, const char *obj, uint32_t R, bz_outcome *out)
+{
+    int status = BZ_OK;
+    hid_t ds = H5I_INVALID_HID, ftype = H5I_INVALID_HID, mtype = H5I_INVALID_HID;
+    hsize_t want = R;
+    BZ_CHECK(open_checked(c, obj, 1, 1, &want, NULL, &ds));
+    if ((ftype = H5Dget_type(ds)) < 0)
+        BZ_CHECK(bz_h5_fail(c->err, BZ_EINVAL, c->path, obj, "unreadable type"));
+    /* Compound conversion matches members by name; a missing member would
+     * be left untouched, so demand every one. */
+    for (int k = 0; k < BZ_N_OUTCOMES; k++) {
+        int idx = H5Tget_member_index(ftype, bz_outcome_names[k]);
+        H5T_class_t cls = idx >= 0 ? H5Tget_member_class(ftype, (unsigned)idx) : H5T_NO_CLASS;
+        if (cls != H5T_FLOAT && cls != H5T_INTEGER)
+            BZ_CHECK(bz_h5_fail(c->err, BZ_EINVAL, c->path, obj, "numeric field '%s' is missing",
+                                bz_outcome_names[k]));
+    }
+    if ((mtype = bz_h5_doubles_type(bz_outcome_names, BZ_N_OUTCOMES, 0)) < 0)
+        BZ_FAIL(c->err, BZ_EINTERNAL, "cannot build the outcome type");
+    if (H5Dread(ds, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, out) < 0)
+        BZ_CHECK(bz_h5_fail(c->err, BZ_EINVAL, c->path, obj, "cannot read (corrupt data?)"));
+cleanup:
+    if (mtype >= 0) H5Tclose(mtype);
+    if (ftype >= 0) H5Tclose(ftype);
+    if (ds >= 0) H5Dclose(ds);
+    return status;
+}
+
+/* Open group `obj` for its attributes. */
+static int open_group(rctx *c, const char *obj, hid_t *g)
+{
+    *g = H5I_INVALID_HID;
+    if (!bz_h5_exists(c->file, obj))
+        return bz_h5_fail(c->err, BZ_EINVAL, c->path, obj, "group is missing");
+    if ((*g = H5Gopen2(c->file, obj, H5P_DEFAULT)) < 0)
+        return bz_h5_fail(c->err, BZ_EINVAL, c->path, obj, "not a group");
+    return BZ_OK;
+}
+
+static int copy_name(rctx *c, const char *obj, const char *what, char *dst, const char *src)
+{
+    if (strlen(src) >= BZ_NAME_MAX)
+        return bz_h5_fail(c->err, BZ_EINVAL, c->path, obj, "%s is longer than %d characters", what,
+                          BZ_NAME_MAX - 1);
+    snprintf(dst, BZ_NAME_MAX, "%s", src);
+    return BZ_OK;
+}
+
+static int read_layer(rctx *c, bz_layer_info *li, const char *name)
+{
+    int status = BZ_OK;
+    char obj[4 * BZ_NAME_MAX];
+    char *gen = NULL;
+    hid_t g = H5I_INVALID_HID;
+    int64_t directed = 0;
+    hsize_t len = 0;
+    snprintf(obj, sizeof obj, "/network/%s", name);
+    snprintf(li->name, BZ_NAME_MAX, "%s", name);
+    BZ_CHECK(open_group(c, obj, &g));
+    BZ_CHECK(bz_h5_get_string_attr(g, c->path, obj, "generator", &gen, c->err));
+    BZ_CHECK(copy_name(c, obj, "generator", li->generator, gen));
+    BZ_CHECK(bz_h5_get_num_attr(g, c->path, obj, "directed", H5T_NATIVE_INT64, &directed, c->err));
+    li->directed = directed != 0;
+    BZ_CHECK(bz_h5_get_num_attr(g, c->path, obj, "agents", H5T_NATIVE_UINT64, &li->agents, c->err));
+    BZ_CHECK(bz_h5_get_num_attr(g, c->path, obj, "edges", H5T_NATIVE_UINT64, &li->edges, c->err));
+    snprintf(obj, sizeof obj, "/network/%s/degree_histogram", name);
+    BZ_CHECK(dataset_dims(c, obj, 0, 1, &len));
+    if (len > 0) {
+        if (len > SIZE_MAX / sizeof(int64_t) ||
+            !(li->degree_histogram = malloc((size_t)len * sizeof(int64_t))))
+            BZ_FAIL(c->err, BZ_ENOMEM, "%s: %s: out of memory for %llu entries", c->path, obj,
+                    (unsigned long long)len);
+        li->hist_len = (size_t)len;
+        BZ_CHECK(read_numeric(c, obj, 1, &len, H5T_NATIVE_INT64, li->degree_histogram));
+    }
+cleanup:
+    free(gen);
+    if (g >= 0) H5Gclose(g);
+    return status;
+}
+
+/* Allocate one arm's series for the full read. */
+static int alloc_series(rctx *c, bz_results *r, bz_arm_result *arm)
+{
+    const size_t RT = (size_t)r->R * r->T;
+    if (RT > SIZE_MAX / sizeof(int64_t) / (size_t)(2 * BZ_CH_MAX + 8))
+        return bz_error_set(c->err, BZ_ENOMEM, "%s: series of %u x %u are too large", c->path,
+                            (unsigned)r->R, (unsigned)r->T);
+    arm->adopters = calloc(RT, sizeof(int64_t));
+    arm->sales = calloc(RT, sizeof(int64_t));
+    arm->stock = calloc(RT, sizeof(int64_t));
+    if (r->n_states > 0) arm->states = calloc((size_t)r->n_states * RT, sizeof(int64_t));
+    if (r->n_channels > 0) {
+        arm->exposures = calloc((size_t)r->n_channels * RT, sizeof(int64_t));
+        arm->adoptions = calloc((size_t)r->n_channels * RT, sizeof(int64_t));
+    }
+    if (!arm->adopters || !arm->sales || !arm->stock || (r->n_states > 0 && !arm->states) ||
+        (r->n_channels > 0 && (!arm->exposures || !arm->adoptions)))
+        return bz_error_set(c->err, BZ_ENOMEM, "%s: out of memory for %u x %u series", c->path,
+                            (unsigned)r->R, (unsigned)r->T);
+    return BZ_OK;
+}
+
+static int read_arm(rctx *c, bz_results *r, bz_arm_result *arm, int first, int with_series)
+{
+    int status = BZ_OK;
+    char obj[4 * BZ_NAME_MAX];
+    hid_t g = H5I_INVALID_HID;
+    double *time = NULL;
+    const hsize_t RT[2] = {r->R, r->T};
+    const hsize_t T = r->T;
+    snprintf(obj, sizeof obj, "/arms/%s", arm->name);
+    BZ_CHECK(open_group(c, obj, &g));
+    BZ_CHECK(bz_h5_get_string_attr(g, c->path, obj, "campaigns", &arm->campaigns_yaml, c->err));
+    BZ_CHECK(bz_h5_get_num_attr(g, c->path, obj, "cost", H5T_NATIVE_DOUBLE, &arm->cost, c->err));
+
+    /* Every arm has the same time axis; arms[0]'s is kept. */
+    snprintf(obj, sizeof obj, "/arms/%s/time", arm->name);
+    if (first) {
+        BZ_CHECK(read_numeric(c, obj, 1, &T, H5T_NATIVE_DOUBLE, r->time_hours));
+    } else {
+        if (!(time = malloc((size_t)T * sizeof *time))) BZ_FAIL(c->err, BZ_ENOMEM, "out of memory");
+        BZ_CHECK(read_numeric(c, obj, 1, &T, H5T_NATIVE_DOUBLE, time));
+        if (memcmp(time, r->time_hours, (size_t)T * sizeof *time) != 0)
+            BZ_CHECK(bz_h5_fail(c->err, BZ_EINVAL, c->path, obj,
+                                "differs from the time axis of arm '%s'", r->arms[0].name));
+    }
+    snprintf(obj, sizeof obj, "/arms/%s/outcomes", arm->name);
+    BZ_CHECK(read_outcomes(c, obj, r->R, arm->outcomes));
+    if (!with_series) goto cleanup;
+
+    BZ_CHECK(alloc_series(c, r, arm));
+    const size_t rt = (size_t)r->R * r->T;
+    struct {
+        const char *name;
+        int64_t *buf;
+    } top[] = {{"adopters", arm->adopters}, {"sales", arm->sales}, {"stock", arm->stock}};
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(obj, sizeof obj, "/arms/%s/%s", arm->name, top[i].name);
+        BZ_CHECK(read_numeric(c, obj, 2, RT, H5T_NATIVE_INT64, top[i].buf));
+    }
+    for (int s = 0; s < r->n_states; s++) {
+        snprintf(obj, sizeof obj, "/arms/%s/states/%s", arm->name, r->state_names[s]);
+        BZ_CHECK(read_numeric(c, obj, 2, RT, H5T_NATIVE_INT64, arm->states + (size_t)s * rt));
+    }
+    for (int k = 0; k < r->n_channels; k++) {
+        snprintf(obj, sizeof obj, "/arms/%s/exposures/%s", arm->name, r->channel_names[k]);
+        BZ_CHECK(read_numeric(c, obj, 2, RT, H5T_NATIVE_INT64, arm->exposures + (size_t)k * rt));
+        snprintf(obj, sizeof obj, "/arms/%s/adoptions_by/%s", arm->name, r->channel_names[k]);
+        BZ_CHECK(read_numeric(c, obj, 2, RT, H5T_NATIVE_INT64, arm->adoptions + (size_t)k * rt));
+    }
+cleanup:
+    free(time);
+    if (g >= 0) H5Gclose(g);
+    return status;
+}
+
+/* Names of a group's members into a fixed table of at most `max` names. */
+static int read_names(rctx *c, const char *group, int max, char (*dst)[BZ_NAME_MAX], int *n)
+{
+    bz_h5_names names = {0, NULL};
+    int status = bz_h5_list(c->file, group, c->path, &names, c->err);
+    if (status != BZ_OK) return status;
+    if (names.n > (size_t)max) {
+        status = bz_h5_fail(c->err, BZ_EINVAL, c->path, group, "%zu members, at most %d allowed",
+                            names.n, max);
+    } else {
+        for (size_t i = 0; i < names.n; i++)
+            memcpy(dst[i], names.v[i], BZ_NAME_MAX);
+        *n = (int)names.n;
+    }
+    bz_h5_names_destroy(&names);
+    return status;
+}
+
+static int read_root(rctx *c, bz_results *r, bz_h5_provenance *prov)
+{
+    int status = BZ_OK;
+    char *version = NULL, *created = NULL;
+    BZ_CHECK(
+        bz_h5_get_num_attr(c->file, c->path, "/", "seed", H5T_NATIVE_UINT64, &r->seed, c->err));
+    BZ_CHECK(bz_h5_get_string_attr(c->file, c->path, "/", "experiment_yaml", &r->experiment_yaml,
+                                   c->err));
+    BZ_CHECK(
+        bz_h5_get_string_attr(c->file, c->path, "/", "command_line", &r->command_line, c->err));
+    BZ_CHECK(bz_h5_get_string_attr(c->file, c->path, "/", "buzzsim_version", &version, c->err));
+    BZ_CHECK(bz_h5_get_string_attr(c->file, c->path, "/", "created", &created, c->err));
+    if (prov) {
+        snprintf(prov->version, sizeof prov->version, "%s", version);
+        snprintf(prov->created, sizeof prov->created, "%s", created);
+    }
+cleanup:
+    free(version);
+    free(created);
+    return status;
+}
+
+static int read_file(bz_results *r, bz_h5_provenance *prov, const char *path, int with_series,
+                     bz_error *err)
+{
+    int status = BZ_OK;
+    bz_h5_quiet quiet;
+    bz_h5_quiet_begin(&quiet);
+    rctx c = {path, H5I_INVALID_HID, err};
+    bz_h5_names arms = {0, NULL}, layers = {0, NULL};
+    char obj[4 * BZ_NAME_MAX];
+    memset(r, 0, sizeof *r);
+    if (prov) memset(prov, 0, sizeof *prov);
+
+    BZ_CHECK(bz_h5_open_results(path, &c.file, err));
+    BZ_CHECK(bz_h5_list(c.file, "/arms", path, &arms, err));
+    if (arms.n == 0) BZ_CHECK(bz_h5_fail(err, BZ_EINVAL, path, "/arms", "no arms"));
+    BZ_CHECK(bz_h5_list(c.file, "/network", path, &layers, err));
+    if (layers.n > BZ_MAX_LAYERS)
+        BZ_CHECK(bz_h5_fail(err, BZ_EINVAL, path, "/network", "%zu layers, at most %d allowed",
+                            layers.n, (int)BZ_MAX_LAYERS));
+
+    /* Shape from arms[0]: T from time, R from outcomes. */
+    hsize_t T = 0, R = 0;
+    snprintf(obj, sizeof obj, "/arms/%s/time", arms.v[0]);
+    BZ_CHECK(dataset_dims(&c, obj, 0, 1, &T));
+    snprintf(obj, sizeof obj, "/arms/%s/outcomes", arms.v[0]);
+    BZ_CHECK(dataset_dims(&c, obj, 1, 1, &R));
+    if (T == 0 || T > UINT32_MAX || R == 0 || R > UINT32_MAX)
+        BZ_CHECK(bz_h5_fail(err, BZ_EINVAL, path, obj, "bad shape: %llu replicates, %llu times",
+                            (unsigned long long)R, (unsigned long long)T));
+    r->R = (uint32_t)R;
+    r->T = (uint32_t)T;
+    snprintf(obj, sizeof obj, "/arms/%s/states", arms.v[0]);
+    BZ_CHECK(read_names(&c, obj, 8, r->state_names, &r->n_states));
+    snprintf(obj, sizeof obj, "/arms/%s/exposures", arms.v[0]);
+    BZ_CHECK(read_names(&c, obj, BZ_CH_MAX, r->channel_names, &r->n_channels));
+
+    r->time_hours = calloc(r->T, sizeof *r->time_hours);
+    r->arms = calloc(arms.n, sizeof *r->arms);
+    if (layers.n > 0) r->layers = calloc(layers.n, sizeof *r->layers);
+    if (!r->time_hours || !r->arms || (layers.n > 0 && !r->layers))
+        BZ_FAIL(err, BZ_ENOMEM, "%s: out of memory", path);
+    r->n_arms = arms.n;
+    r->n_layers = layers.n;
+    for (size_t a = 0; a < arms.n; a++) {
+        bz_arm_result *arm = &r->arms[a];
+        memcpy(arm->name, arms.v[a], BZ_NAME_MAX);
+        if (!(arm->outcomes = calloc(r->R, sizeof *arm->outcomes)))
+            BZ_FAIL(err, BZ_ENOMEM, "%s: out of memory", path);
+        BZ_CHECK(read_arm(&c, r, arm, a == 0, with_series));
+    }
+    for (size_t i = 0; i < layers.n; i++)
+        BZ_CHECK(read_layer(&c, &r->layers[i], layers.v[i]));
+    BZ_CHECK(read_root(&c, r, prov));
+cleanup:
+    bz_h5_names_destroy(&arms);
+    bz_h5_names_destroy(&layers);
+    if (c.file >= 0) H5Fclose(c.file);
+    if (status != BZ_OK) bz_results_destroy(r);
+    bz_h5_quiet_end(&quiet);
+    return status;
+}
+
+int bz_h5_read(bz_results *r, const char *path, bz_error *err)
+{
+    return read_file(r, NULL, path, 1, err);
+}
+
+int bz_h5_read_meta(bz_results *r, bz_h5_provenance *prov, const char *path, bz_error *err)
+{
+    return read_file(r, prov, path, 0, err);
+}

@@ -1,0 +1,350 @@
+/* Helpers shared by the HDF5 writer, reader and exporter (see h5_util.h). */
+#include "io/h5_util.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <hdf5_hl.h>
+
+#include "io/h5.h"
+
+void bz_h5_skip_exit_cleanup(void)
+{
+    H5dont_atexit(); /* fails harmlessly once the library is initialised */
+}
+
+void bz_h5_quiet_begin(bz_h5_quiet *q)
+{
+    q->saved = H5Eget_auto2(H5E_DEFAULT, &q->func, &q->data) >= 0;
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+}
+
+void bz_h5_quiet_end(const bz_h5_quiet *q)
+{
+    if (q->saved) H5Eset_auto2(H5E_DEFAULT, q->func, q->data);
+}
+
+static herr_t first_error(unsigned n, const H5E_error2_t *e, void *data)
+{
+    char *buf = data;
+    if (n == 0 && e->desc) snprintf(buf, BZ_NAME_MAX * 4, "%s", e->desc);
+    return 0;
+}
+
+void bz_h5_last_error(char *buf, size_t len)
+{
+    char tmp[BZ_NAME_MAX * 4] = "";
+    H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, first_error, tmp);
+    snprintf(buf, len, "%s", tmp[0] ? tmp : "HDF5 error");
+}
+
+int bz_h5_fail(bz_error *err, int code, const char *file, const char *obj, const char *fmt, ...)
+{
+    char what[BZ_ERROR_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    return bz_error_set(err, code, "%s: %s: %s", file, obj, what);
+}
+
+int bz_h5_make_parents(const char *path, bz_error *err)
+{
+    int status = BZ_OK;
+    char *dir = strdup(path);
+    if (!dir) BZ_FAIL(err, BZ_ENOMEM, "out of memory");
+    char *slash = strrchr(dir, '/');
+    if (!slash || slash == dir) goto cleanup; /* relative file in cwd, or in / */
+    *slash = '\0';
+    /* Walk every prefix ending at a '/', then the whole directory. */
+    for (char *p = dir + 1;; p++) {
+        if (*p != '/' && *p != '\0') continue;
+        char saved = *p;
+        *p = '\0';
+        if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+            BZ_FAIL(err, BZ_EINVAL, "cannot create directory '%s': %s", dir, strerror(errno));
+        *p = saved;
+        if (saved == '\0') break;
+    }
+    struct stat st;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+        BZ_FAIL(err, BZ_EINVAL, "cannot create directory '%s': not a directory", dir);
+cleanup:
+    free(dir);
+    return status;
+}
+
+int bz_h5_check_output(const char *path, int force, bz_error *err)
+{
+    struct stat st;
+    if (!path || !*path) return bz_error_set(err, BZ_EINVAL, "output file name is empty");
+    if (stat(path, &st) == 0) {
+        if (S_ISDIR(st.st_mode))
+            return bz_error_set(err, BZ_EINVAL, "'%s' is a directory, not an output file", path);
+        if (!force)
+            return bz_error_set(err, BZ_EEXIST, "'%s' exists (use --force to overwrite)", path);
+    }
+    return bz_h5_make_parents(path, err);
+}
+
+/* ---- writing ------------------------------------------------------------ */
+
+herr_t bz_h5_put_string_attr(hid_t obj, const char *name, const char *value)
+{
+    herr_t ret = -1;
+    hid_t type = H5I_INVALID_HID, space = H5I_INVALID_HID, attr = H5I_INVALID_HID;
+    if (!value) value = "";
+    if ((type = H5Tcopy(H5T_C_S1)) < 0) goto cleanup;
+    if (H5Tset_size(type, strlen(value) + 1) < 0) goto cleanup;
+    if (H5Tset_strpad(type, H5T_STR_NULLTERM) < 0) goto cleanup;
+    if (H5Tset_cset(type, H5T_CSET_UTF8) < 0) goto cleanup;
+    if ((space = H5Screate(H5S_SCALAR)) < 0) goto cleanup;
+    if ((attr = H5Acreate2(obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT)) < 0) goto cleanup;
+    if (H5Awrite(attr, type, value) < 0) goto cleanup;
+    ret = 0;
+cleanup:
+    if (attr >= 0 && H5Aclose(attr) < 0) ret = -1;
+    if (space >= 0) H5Sclose(space);
+    if (type >= 0) H5Tclose(type);
+    return ret;
+}
+
+herr_t bz_h5_put_scalar_attr(hid_t obj, const char *name, hid_t ftype, hid_t mtype,
+                             const void *value)
+{
+    herr_t ret = -1;
+    hid_t space = H5I_INVALID_HID, attr = H5I_INVALID_HID;
+    if ((space = H5Screate(H5S_SCALAR)) < 0) goto cleanup;
+    if ((attr = H5Acreate2(obj, name, ftype, space, H5P_DEFAULT, H5P_DEFAULT)) < 0) goto cleanup;
+    if (H5Awrite(attr, mtype, value) < 0) goto cleanup;
+    ret = 0;
+cleanup:
+    if (attr >= 0 && H5Aclose(attr) < 0) ret = -1;
+    if (space >= 0) H5Sclose(space);
+    return ret;
+}
+
+hid_t bz_h5_doubles_type(const char *const *names, int n, int file)
+{
+    hid_t type = H5Tcreate(H5T_COMPOUND, (size_t)n * sizeof(double));
+    if (type < 0) return H5I_INVALID_HID;
+    for (int i = 0; i < n; i++) {
+        if (H5Tinsert(type, names[i], (size_t)i * sizeof(double),
+                      file ? H5T_IEEE_F64LE : H5T_NATIVE_DOUBLE) < 0) {
+            H5Tclose(type);
+            return H5I_INVALID_HID;
+        }
+    }
+    return type;
+}
+
+hid_t bz_h5_ordered_gcpl(void)
+{
+    hid_t gcpl = H5Pcreate(H5P_GROUP_CREATE);
+    if (gcpl < 0) return H5I_INVALID_HID;
+    if (H5Pset_link_creation_order(gcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED) < 0) {
+        H5Pclose(gcpl);
+        return H5I_INVALID_HID;
+    }
+    return gcpl;
+}
+
+/* ---- reading -------------------------------------------------------------- */
+
+int bz_h5_open_results(const char *path, hid_t *file, bz_error *err)
+{
+    int status = BZ_OK;
+    hid_t f = H5I_INVALID_HID;
+    struct stat st;
+    *file = H5I_INVALID_HID;
+    if (stat(path, &st) != 0)
+        BZ_FAIL(err, errno == ENOENT ? BZ_ENOENT : BZ_EINVAL, "cannot open '%s': %s", path,
+                strerror(errno));
+    if (S_ISDIR(st.st_mode)) BZ_FAIL(err, BZ_EINVAL, "%s: is a directory, not an HDF5 file", path);
+    if (access(path, R_OK) != 0)
+        BZ_FAIL(err, BZ_EINVAL, "cannot open '%s': %s", path, strerror(errno));
+    if (H5Fis_hdf5(path) <= 0) BZ_FAIL(err, BZ_EINVAL, "%s: not an HDF5 file (or truncated)", path);
+    if ((f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT)) < 0) {
+        char why[256];
+        bz_h5_last_error(why, sizeof why);
+        BZ_FAIL(err, BZ_EINVAL, "%s: cannot open as HDF5 (corrupt or truncated?): %s", path, why);
+    }
+    if (H5Aexists(f, "buzzsim_schema") <= 0)
+        BZ_FAIL(err, BZ_EINVAL, "%s: /: no 'buzzsim_schema' attribute: not a buzzsim results file",
+                path);
+    int64_t schema = 0, complete = 0;
+    BZ_CHECK(bz_h5_get_num_attr(f, path, "/", "buzzsim_schema", H5T_NATIVE_INT64, &schema, err));
+    if (schema != BZ_SCHEMA_VERSION)
+        BZ_FAIL(err, BZ_EINVAL,
+                "%s: /: buzzsim_schema is %lld, this buzzsim reads schema %d (use a matching "
+                "buzzsim version)",
+                path, (long long)schema, BZ_SCHEMA_VERSION);
+    BZ_CHECK(bz_h5_get_num_attr(f, path, "/", "complete", H5T_NATIVE_INT64, &complete, err));
+    if (complete != 1)
+        BZ_FAIL(err, BZ_EINVAL,
+                "%s: /: file is incomplete (complete = %lld): the run that wrote it "
+                "did not finish",
+                path, (long long)complete);
+    *file = f;
+    f = H5I_INVALID_HID;
+cleanup:
+    if (f >= 0) H5Fclose(f);
+    return status;
+}
+
+/* Open attribute `name` on obj and check it holds exactly one element. */
+static int open_attr(hid_t obj, const char *file, const char *objpath, const char *name,
+                     hid_t *attr, hid_t *type, bz_error *err)
+{
+    int status = BZ_OK;
+    hid_t space = H5I_INVALID_HID;
+    *attr = *type = H5I_INVALID_HID;
+    if (H5Aexists(obj, name) <= 0)
+        BZ_FAIL(err, BZ_EINVAL, "%s: %s: attribute '%s' is missing", file, objpath, name);
+    if ((*attr = H5Aopen(obj, name, H5P_DEFAULT)) < 0 || (*type = H5Aget_type(*attr)) < 0 ||
+        (space = H5Aget_space(*attr)) < 0)
+        BZ_FAIL(err, BZ_EINVAL, "%s: %s: cannot open attribute '%s'", file, objpath, name);
+    if (H5Sget_simple_extent_npoints(space) != 1)
+        BZ_FAIL(err, BZ_EINVAL, "%s: %s: attribute '%s' must hold one value", file, objpath, name);
+cleanup:
+    if (space >= 0) H5Sclose(space);
+    if (status != BZ_OK) {
+        if (*type >= 0) H5Tclose(*type);
+        if (*attr >= 0) H5Aclose(*attr);
+        *attr = *type = H5I_INVALID_HID;
+    }
+    return status;
+}
+
+int bz_h5_get_string_attr(hid_t obj, const char *file, const char *objpath, const char *name,
+                          char **out, bz_error *err)
+{
+    int status = BZ_OK;
+    hid_t attr = H5I_INVALID_HID, type = H5I_INVALID_HID, mtype = H5I_INVALID_HID;
+    char *s = NULL, *vl = NULL;
+    *out = NULL;
+    BZ_CHECK(open_attr(obj, file, objpath, name, &attr, &type, err));
+    if (H5Tget_class(type) != H5T_STRING)
+        BZ_FAIL(err, BZ_EINVAL, "%s: %s: attribute '%s' must be a string", file, objpath, name);
+    htri_t var = H5Tis_variable_str(type);
+    if (var < 0 || (mtype = H5Tcopy(type)) < 0)
+        BZ_FAIL(err, BZ_EINVAL, "%s: %s: attribute '%s': bad string type", file, objpath, name);
+    if (var) {
+        if (H5Aread(attr, mtype, &vl) < 0)
+            BZ_FAIL(err, BZ_EINVAL, "%s: %s: cannot read attribute '%s'", file, objpath, name);
+        s = strdup(vl ? vl : "");
+    } else {
+        size_t size = H5Tget_size(type);
+        if (size == 0 || size > ((size_t)1 << 30))
+            BZ_FAIL(err, BZ_EINVAL, "%s: %s: attribute '%s': bad string size %zu", file, objpath,
+                    name, size);
+        s = calloc(size + 1, 1);
+        if (s && H5Aread(attr, mtype, s) < 0)
+            BZ_FAIL(err, BZ_EINVAL, "%s: %s: cannot read attribute '%s'", file, objpath, name);
+    }
+    if (!s) BZ_FAIL(err, BZ_ENOMEM, "out of memory reading attribute '%s'", name);
+    *out = s;
+    s = NULL;
+cleanup:
+    if (vl) H5free_memory(vl);
+    free(s);
+    if (mtype >= 0) H5Tclose(mtype);
+    if (type >= 0) H5Tclose(type);
+    if (attr >= 0) H5Aclose(attr);
+    return status;
+}
+
+int bz_h5_get_num_attr(hid_t obj, const char *file, const char *objpath, const char *name,
+                       hid_t mtype, void *out, bz_error *err)
+{
+    int status = BZ_OK;
+    hid_t attr = H5I_INVALID_HID, type = H5I_INVALID_HID;
+    BZ_CHECK(open_attr(obj, file, objpath, name, &attr, &type, err));
+    H5T_class_t cls = H5Tget_class(type);
+    if (cls != H5T_INTEGER && cls != H5T_FLOAT)
+        BZ_FAIL(err, BZ_EINVAL, "%s: %s: attribute '%s' must be a number", file, objpath, name);
+    if (H5Aread(attr, mtype, out) < 0)
+        BZ_FAIL(err, BZ_EINVAL, "%s: %s: cannot read attribute '%s'", file, objpath, name);
+cleanup:
+    if (type >= 0) H5Tclose(type);
+    if (attr >= 0) H5Aclose(attr);
+    return status;
+}
+
+typedef struct list_ctx {
+    bz_h5_names *names;
+    size_t cap;
+    int too_long, nomem;
+} list_ctx;
+
+static herr_t collect(hid_t group, const char *name, const H5L_info_t *info, void *data)
+{
+    (void)group;
+    (void)info;
+    list_ctx *c = data;
+    if (strlen(name) >= BZ_NAME_MAX) {
+        c->too_long = 1;
+        return 1; /* stop */
+    }
+    if (c->names->n == c->cap) {
+        size_t cap = c->cap ? 2 * c->cap : 8;
+        void *v = realloc(c->names->v, cap * sizeof *c->names->v);
+        if (!v) {
+            c->nomem = 1;
+            return 1;
+        }
+        c->names->v = v;
+        c->cap = cap;
+    }
+    snprintf(c->names->v[c->names->n++], BZ_NAME_MAX, "%s", name);
+    return 0;
+}
+
+int bz_h5_list(hid_t loc, const char *group, const char *file, bz_h5_names *out, bz_error *err)
+{
+    int status = BZ_OK;
+    list_ctx c = {out, 0, 0, 0};
+    out->n = 0;
+    out->v = NULL;
+    hid_t g = H5I_INVALID_HID;
+    if (H5LTpath_valid(loc, group, 1) <= 0)
+        BZ_FAIL(err, BZ_EINVAL, "%s: %s: group is missing", file, group);
+    if ((g = H5Gopen2(loc, group, H5P_DEFAULT)) < 0)
+        BZ_FAIL(err, BZ_EINVAL, "%s: %s: not a group", file, group);
+    hsize_t idx = 0;
+    if (H5Literate(g, H5_INDEX_CRT_ORDER, H5_ITER_INC, &idx, collect, &c) < 0) {
+        /* No creation-order index (a file written by another tool): names. */
+        out->n = 0;
+        idx = 0;
+        if (!c.nomem && !c.too_long &&
+            H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, &idx, collect, &c) < 0)
+            BZ_FAIL(err, BZ_EINVAL, "%s: %s: cannot list the group", file, group);
+    }
+    if (c.nomem) BZ_FAIL(err, BZ_ENOMEM, "out of memory listing %s", group);
+    if (c.too_long)
+        BZ_FAIL(err, BZ_EINVAL, "%s: %s: a member name is longer than %d characters", file, group,
+                BZ_NAME_MAX - 1);
+cleanup:
+    if (g >= 0) H5Gclose(g);
+    if (status != BZ_OK) bz_h5_names_destroy(out);
+    return status;
+}
+
+void bz_h5_names_destroy(bz_h5_names *names)
+{
+    if (!names) return;
+    free(names->v);
+    names->v = NULL;
+    names->n = 0;
+}
+
+int bz_h5_exists(hid_t file, const char *path)
+{
+    if (strcmp(path, "/") == 0) return 1;
+    return H5LTpath_valid(file, path, 1) > 0;
+}

@@ -1,0 +1,468 @@
+/* HDF5 writer, schema version 1 (io/h5.h, docs/output.md).
+ *
+ * The file is built as "PATH.partial" with the root attribute complete = 0,
+ * which is set to 1 as the last write; the file is then closed and renamed,
+ * so a reader never sees a half-written PATH and a crashed run leaves only a
+ * .partial file (removed here on any error we can observe).
+ *
+ * Cost: every series is written once and summarised once, O(arms x series x
+ * R x T log R) for the quantiles; memory beyond the results is O(R + T).
+ */
+#include "io/h5.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <hdf5.h>
+
+#include "core/stats.h"
+#include "io/h5_util.h"
+
+#define CHUNK_T 4096 /* time points per chunk: one replicate's row for typical runs */
+#define DEFLATE_LEVEL 4
+#define OUTCOME_STR 32 /* fixed-length string of /comparison/<arm> outcome names */
+
+/* One row of /comparison/<arm>. */
+typedef struct cmp_row {
+    char outcome[OUTCOME_STR];
+    double mean, ci_low, ci_high;
+} cmp_row;
+
+/* Handles and buffers shared by the pieces of one write. */
+typedef struct wctx {
+    const char *path; /* final path, for messages */
+    const bz_results *r;
+    hid_t file, gcpl;
+    hid_t dcpl_series, dcpl_summary; /* chunked + shuffle + deflate */
+    hid_t summary_mtype, summary_ftype, outcome_mtype, outcome_ftype;
+    hid_t cmp_mtype, cmp_ftype, str_mtype, str_ftype;
+    bz_summary *sum; /* [T] */
+    double *work;    /* [R] */
+    double *a, *b;   /* [R] outcome columns for comparisons */
+    bz_error *err;
+} wctx;
+
+/* Report a failed HDF5 call on object `obj` with HDF5's own reason. */
+static int wfail(wctx *c, const char *obj)
+{
+    char why[256];
+    bz_h5_last_error(why, sizeof why);
+    return bz_error_set(c->err, BZ_EIO, "cannot write '%s': %s: %s", c->path, obj, why);
+}
+
+/* A name becomes an HDF5 link name: it must be non-empty, not ".", no '/'. */
+static int check_name(const char *what, const char *name, bz_error *err)
+{
+    if (name[0] == '\0' || strcmp(name, ".") == 0 || strchr(name, '/'))
+        return bz_error_set(err, BZ_EINVAL,
+                            "cannot write results: %s name '%s' must be non-empty, not '.', "
+                            "and contain no '/'",
+                            what, name);
+    return BZ_OK;
+}
+
+static int check_unique(const char *what, const char *a, const char *b, bz_error *err)
+{
+    if (strcmp(a, b) == 0)
+        return bz_error_set(err, BZ_EINVAL, "cannot write results: two %ss are named '%s'", what,
+                            a);
+    return BZ_OK;
+}
+
+static int validate(const bz_results *r, bz_error *err)
+{
+    int status = BZ_OK;
+    if (r->R == 0 || r->T == 0 || r->n_arms == 0 || !r->arms || !r->time_hours)
+        BZ_FAIL(err, BZ_EINVAL, "cannot write results: empty (R=%u T=%u arms=%zu)", (unsigned)r->R,
+                (unsigned)r->T, r->n_arms);
+    if (r->n_states < 0 || r->n_states > 8 || r->n_channels < 0 || r->n_channels > BZ_CH_MAX)
+        BZ_FAIL(err, BZ_EINVAL, "cannot write results: %d states / %d channels out of range",
+                r->n_states, r->n_channels);
+    if (r->n_layers > 0 && !r->layers)
+        BZ_FAIL(err, BZ_EINVAL, "cannot write results: layer info missing");
+    for (size_t a = 0; a < r->n_arms; a++) {
+        const bz_arm_result *arm = &r->arms[a];
+        BZ_CHECK(check_name("arm", arm->name, err));
+        for (size_t b = 0; b < a; b++)
+            BZ_CHECK(check_unique("arm", arm->name, r->arms[b].name, err));
+        if (!arm->adopters || !arm->sales || !arm->stock || !arm->outcomes ||
+            (r->n_states > 0 && !arm->states) ||
+            (r->n_channels > 0 && (!arm->exposures || !arm->adoptions)))
+            BZ_FAIL(err, BZ_EINVAL, "cannot write results: arm '%s' has unallocated series",
+                    arm->name);
+    }
+    for (int s = 0; s < r->n_states; s++) {
+        BZ_CHECK(check_name("state", r->state_names[s], err));
+        for (int t = 0; t < s; t++)
+            BZ_CHECK(check_unique("state", r->state_names[s], r->state_names[t], err));
+    }
+    for (int k = 0; k < r->n_channels; k++) {
+        BZ_CHECK(check_name("channel", r->channel_names[k], err));
+        for (int j = 0; j < k; j++)
+            BZ_CHECK(check_unique("channel", r->channel_names[k], r->channel_names[j], err));
+    }
+    for (size_t i = 0; i < r->n_layers; i++) {
+        BZ_CHECK(check_name("layer", r->layers[i].name, err));
+        for (size_t j = 0; j < i; j++)
+            BZ_CHECK(check_unique("layer", r->layers[i].name, r->layers[j].name, err));
+        if (r->layers[i].hist_len > 0 && !r->layers[i].degree_histogram)
+            BZ_FAIL(err, BZ_EINVAL, "cannot write results: layer '%s' has no degree histogram",
+                    r->layers[i].name);
+    }
+cleanup:
+    return status;
+}
+
+static hid_t make_dcpl(int rank, const hsize_t *chunk)
+{
+    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    if (dcpl < 0) return H5I_INVALID_HID;
+    if (H5Pset_chunk(dcpl, rank, chunk) < 0 || H5Pset_shuffle(dcpl) < 0 ||
+        H5Pset_deflate(dcpl, DEFLATE_LEVEL) < 0) {
+        H5Pclose(dcpl);
+        return H5I_INVALID_HID;
+    }
+    return dcpl;
+}
+
+/* Create every type and property list once per file. */
+static int setup(wctx *c)
+{
+    const bz_results *r = c->r;
+    static const char *const summary_names[5] = {"mean", "sd", "q05", "q50", "q95"};
+    hsize_t ct = r->T < CHUNK_T ? r->T : CHUNK_T;
+    hsize_t chunk2[2] = {1, ct};
+    if ((c->gcpl = bz_h5_ordered_gcpl()) < 0) return wfail(c, "(group properties)");
+    if ((c->dcpl_series = make_dcpl(2, chunk2)) < 0) return wfail(c, "(dataset properties)");
+    if ((c->dcpl_summary = make_dcpl(1, &ct)) < 0) return wfail(c, "(dataset properties)");
+    if ((c->summary_mtype = bz_h5_doubles_type(summary_names, 5, 0)) < 0 ||
+        (c->summary_ftype = bz_h5_doubles_type(summary_names, 5, 1)) < 0 ||
+        (c->outcome_mtype = bz_h5_doubles_type(bz_outcome_names, BZ_N_OUTCOMES, 0)) < 0 ||
+        (c->outcome_ftype = bz_h5_doubles_type(bz_outcome_names, BZ_N_OUTCOMES, 1)) < 0)
+        return wfail(c, "(compound types)");
+    /* HDF5 cannot convert between character sets: memory and file agree. */
+    if ((c->str_mtype = H5Tcopy(H5T_C_S1)) < 0 || H5Tset_size(c->str_mtype, OUTCOME_STR) < 0 ||
+        H5Tset_strpad(c->str_mtype, H5T_STR_NULLTERM) < 0 ||
+        H5Tset_cset(c->str_mtype, H5T_CSET_UTF8) < 0 || (c->str_ftype = H5Tcopy(c->str_mtype)) < 0)
+        return wfail(c, "(string type)");
+    if ((c->cmp_mtype = H5Tcreate(H5T_COMPOUND, sizeof(cmp_row))) < 0 ||
+        H5Tinsert(c->cmp_mtype, "outcome", offsetof(cmp_row, outcome), c->str_mtype) < 0 ||
+        H5Tinsert(c->cmp_mtype, "mean", offsetof(cmp_row, mean), H5T_NATIVE_DOUBLE) < 0 ||
+        H5Tinsert(c->cmp_mtype, "ci_low", offsetof(cmp_row, ci_low), H5T_NATIVE_DOUBLE) < 0 ||
+        H5Tinsert(c->cmp_mtype, "ci_high", offsetof(cmp_row, ci_high), H5T_NATIVE_DOUBLE) < 0)
+        return wfail(c, "(comparison type)");
+    const size_t fsize = OUTCOME_STR + 3 * 8;
+    if ((c->cmp_ftype = H5Tcreate(H5T_COMPOUND, fsize)) < 0 ||
+        H5Tinsert(c->cmp_ftype, "outcome", 0, c->str_ftype) < 0 ||
+        H5Tinsert(c->cmp_ftype, "mean", OUTCOME_STR, H5T_IEEE_F64LE) < 0 ||
+        H5Tinsert(c->cmp_ftype, "ci_low", OUTCOME_STR + 8, H5T_IEEE_F64LE) < 0 ||
+        H5Tinsert(c->cmp_ftype, "ci_high", OUTCOME_STR + 16, H5T_IEEE_F64LE) < 0)
+        return wfail(c, "(comparison type)");
+    c->sum = malloc((size_t)r->T * sizeof *c->sum);
+    c->work = malloc((size_t)r->R * sizeof *c->work);
+    c->a = malloc((size_t)r->R * sizeof *c->a);
+    c->b = malloc((size_t)r->R * sizeof *c->b);
+    if (!c->sum || !c->work || !c->a || !c->b)
+        return bz_error_set(c->err, BZ_ENOMEM, "out of memory writing '%s'", c->path);
+    return BZ_OK;
+}
+
+/* Write a dataset of `rank` dims with memory type mtype, stored as ftype. */
+static int write_dataset(wctx *c, hid_t loc, const char *name, const char *objpath, int rank,
+                         const hsize_t *dims, hid_t ftype, hid_t mtype, hid_t dcpl,
+                         const void *data)
+{
+    int status = BZ_OK;
+    hid_t space = H5I_INVALID_HID, ds = H5I_INVALID_HID;
+    hsize_t n = 1;
+    for (int i = 0; i < rank; i++)
+        n *= dims[i];
+    if ((space = H5Screate_simple(rank, dims, NULL)) < 0) BZ_CHECK(wfail(c, objpath));
+    if ((ds = H5Dcreate2(loc, name, ftype, space, H5P_DEFAULT, n ? dcpl : H5P_DEFAULT,
+                         H5P_DEFAULT)) < 0)
+        BZ_CHECK(wfail(c, objpath));
+    if (n > 0 && H5Dwrite(ds, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0)
+        BZ_CHECK(wfail(c, objpath));
+cleanup:
+    if (ds >= 0 && H5Dclose(ds) < 0 && status == BZ_OK) status = wfail(c, objpath);
+    if (space >= 0) H5Sclose(space);
+    return status;
+}
+
+/* One [R,T] series at group/leaf and its summary at summary/<sname>. */
+static int write_series(wctx *c, hid_t group, const char *gpath, const char *leaf, hid_t summary,
+                        const char *sname, const char *arm, const int64_t *data)
+{
+    int status = BZ_OK;
+    const bz_results *r = c->r;
+    char obj[4 * BZ_NAME_MAX];
+    hsize_t dims[2] = {r->R, r->T};
+    snprintf(obj, sizeof obj, "%s/%s", gpath, leaf);
+    BZ_CHECK(write_dataset(c, group, leaf, obj, 2, dims, H5T_STD_I64LE, H5T_NATIVE_INT64,
+                           c->dcpl_series, data));
+    bz_stats_summarise(data, r->R, r->T, c->sum, c->work);
+    snprintf(obj, sizeof obj, "/arms/%s/summary/%s", arm, sname);
+    BZ_CHECK(write_dataset(c, summary, sname, obj, 1, &dims[1], c->summary_ftype, c->summary_mtype,
+                           c->dcpl_summary, c->sum));
+cleanup:
+    return status;
+}
+
+static hid_t make_group(wctx *c, hid_t loc, const char *name, const char *objpath)
+{
+    hid_t g = H5Gcreate2(loc, name, H5P_DEFAULT, c->gcpl, H5P_DEFAULT);
+    if (g < 0) wfail(c, objpath);
+    return g;
+}
+
+/* Series under a subgroup (states, exposures, adoptions_by): one per name. */
+static int write_family(wctx *c, hid_t arm_g, hid_t summary, const char *arm, const char *family,
+                        int n, const char (*names)[BZ_NAME_MAX], const int64_t *base)
+{
+    int status = BZ_OK;
+    char obj[4 * BZ_NAME_MAX];
+    snprintf(obj, sizeof obj, "/arms/%s/%s", arm, family);
+    hid_t g = make_group(c, arm_g, family, obj);
+    if (g < 0) return c->err->code;
+    for (int k = 0; k < n; k++) {
+        char sname[2 * BZ_NAME_MAX + 2];
+        snprintf(sname, sizeof sname, "%s.%s", family, names[k]);
+        const int64_t *data = base + (size_t)k * c->r->R * c->r->T;
+        BZ_CHECK(write_series(c, g, obj, names[k], summary, sname, arm, data));
+    }
+cleanup:
+    if (H5Gclose(g) < 0 && status == BZ_OK) status = wfail(c, obj);
+    return status;
+}
+
+static int write_arm(wctx *c, hid_t arms_g, const bz_arm_result *arm)
+{
+    int status = BZ_OK;
+    const bz_results *r = c->r;
+    char obj[4 * BZ_NAME_MAX];
+    hid_t g = H5I_INVALID_HID, summary = H5I_INVALID_HID;
+    snprintf(obj, sizeof obj, "/arms/%s", arm->name);
+    if ((g = make_group(c, arms_g, arm->name, obj)) < 0) BZ_CHECK(c->err->code);
+    if (bz_h5_put_string_attr(g, "campaigns", arm->campaigns_yaml) < 0 ||
+        bz_h5_put_scalar_attr(g, "cost", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &arm->cost) < 0)
+        BZ_CHECK(wfail(c, obj));
+    hsize_t T = r->T, R = r->R;
+    snprintf(obj, sizeof obj, "/arms/%s/time", arm->name);
+    BZ_CHECK(write_dataset(c, g, "time", obj, 1, &T, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, H5P_DEFAULT,
+                           r->time_hours));
+    snprintf(obj, sizeof obj, "/arms/%s/summary", arm->name);
+    if ((summary = make_group(c, g, "summary", obj)) < 0) BZ_CHECK(c->err->code);
+    snprintf(obj, sizeof obj, "/arms/%s", arm->name);
+    BZ_CHECK(write_series(c, g, obj, "adopters", summary, "adopters", arm->name, arm->adopters));
+    BZ_CHECK(write_series(c, g, obj, "sales", summary, "sales", arm->name, arm->sales));
+    BZ_CHECK(write_series(c, g, obj, "stock", summary, "stock", arm->name, arm->stock));
+    BZ_CHECK(write_family(c, g, summary, arm->name, "states", r->n_states,
+                          (const char(*)[BZ_NAME_MAX])r->state_names, arm->states));
+    BZ_CHECK(write_family(c, g, summary, arm->name, "exposures", r->n_channels,
+                          (const char(*)[BZ_NAME_MAX])r->channel_names, arm->exposures));
+    BZ_CHECK(write_family(c, g, summary, arm->name, "adoptions_by", r->n_channels,
+                          (const char(*)[BZ_NAME_MAX])r->channel_names, arm->adoptions));
+    snprintf(obj, sizeof obj, "/arms/%s/outcomes", arm->name);
+    BZ_CHECK(write_dataset(c, g, "outcomes", obj, 1, &R, c->outcome_ftype, c->outcome_mtype,
+                           H5P_DEFAULT, arm->outcomes));
+cleanup:
+    if (summary >= 0 && H5Gclose(summary) < 0 && status == BZ_OK) status = wfail(c, obj);
+    if (g >= 0 && H5Gclose(g) < 0 && status == BZ_OK) status = wfail(c, obj);
+    return status;
+}
+
+/* /comparison/<arm>: paired differences of each outcome vs arms[0]. */
+static int write_comparison(wctx *c)
+{
+    int status = BZ_OK;
+    const bz_results *r = c->r;
+    char obj[4 * BZ_NAME_MAX];
+    hid_t g = make_group(c, c->file, "comparison", "/comparison");
+    if (g < 0) return c->err->code;
+    for (size_t a = 1; a < r->n_arms; a++) {
+        cmp_row rows[BZ_N_OUTCOMES];
+        memset(rows, 0, sizeof rows);
+        for (int k = 0; k < BZ_N_OUTCOMES; k++) {
+            for (uint32_t i = 0; i < r->R; i++) {
+                c->a[i] = bz_outcome_get(&r->arms[a].outcomes[i], k);
+                c->b[i] = bz_outcome_get(&r->arms[0].outcomes[i], k);
+            }
+            bz_compare d = bz_stats_paired(c->a, c->b, r->R);
+            snprintf(rows[k].outcome, OUTCOME_STR, "%s", bz_outcome_names[k]);
+            rows[k].mean = d.mean;
+            rows[k].ci_low = d.ci_low;
+            rows[k].ci_high = d.ci_high;
+        }
+        hsize_t n = BZ_N_OUTCOMES;
+        snprintf(obj, sizeof obj, "/comparison/%s", r->arms[a].name);
+        BZ_CHECK(write_dataset(c, g, r->arms[a].name, obj, 1, &n, c->cmp_ftype, c->cmp_mtype,
+                               H5P_DEFAULT, rows));
+    }
+cleanup:
+    if (H5Gclose(g) < 0 && status == BZ_OK) status = wfail(c, "/comparison");
+    return status;
+}
+
+static int write_network(wctx *c)
+{
+    int status = BZ_OK;
+    const bz_results *r = c->r;
+    char obj[4 * BZ_NAME_MAX];
+    hid_t layer = H5I_INVALID_HID;
+    hid_t g = make_group(c, c->file, "network", "/network");
+    if (g < 0) return c->err->code;
+    for (size_t i = 0; i < r->n_layers; i++) {
+        const bz_layer_info *li = &r->layers[i];
+        int32_t directed = li->directed ? 1 : 0;
+        snprintf(obj, sizeof obj, "/network/%s", li->name);
+        if ((layer = make_group(c, g, li->name, obj)) < 0) BZ_CHECK(c->err->code);
+        if (bz_h5_put_string_attr(layer, "generator", li->generator) < 0 ||
+            bz_h5_put_scalar_attr(layer, "directed", H5T_STD_I32LE, H5T_NATIVE_INT32, &directed) <
+                0 ||
+            bz_h5_put_scalar_attr(layer, "agents", H5T_STD_U64LE, H5T_NATIVE_UINT64, &li->agents) <
+                0 ||
+            bz_h5_put_scalar_attr(layer, "edges", H5T_STD_U64LE, H5T_NATIVE_UINT64, &li->edges) < 0)
+            BZ_CHECK(wfail(c, obj));
+        hsize_t n = li->hist_len;
+        snprintf(obj, sizeof obj, "/network/%s/degree_histogram", li->name);
+        BZ_CHECK(write_dataset(c, layer, "degree_histogram", obj, 1, &n, H5T_STD_I64LE,
+                               H5T_NATIVE_INT64, H5P_DEFAULT, li->degree_histogram));
+        if (H5Gclose(layer) < 0) {
+            layer = H5I_INVALID_HID;
+            BZ_CHECK(wfail(c, obj));
+        }
+        layer = H5I_INVALID_HID;
+    }
+cleanup:
+    if (layer >= 0) H5Gclose(layer);
+    if (H5Gclose(g) < 0 && status == BZ_OK) status = wfail(c, "/network");
+    return status;
+}
+
+static int write_root(wctx *c)
+{
+    const bz_results *r = c->r;
+    char created[32];
+    time_t now = time(NULL);
+    struct tm tm;
+    if (!gmtime_r(&now, &tm) || strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+        snprintf(created, sizeof created, "unknown");
+    int32_t schema = BZ_SCHEMA_VERSION, complete = 0;
+    if (bz_h5_put_string_attr(c->file, "buzzsim_version", BZ_VERSION) < 0 ||
+        bz_h5_put_scalar_attr(c->file, "buzzsim_schema", H5T_STD_I32LE, H5T_NATIVE_INT32, &schema) <
+            0 ||
+        bz_h5_put_string_attr(c->file, "created", created) < 0 ||
+        bz_h5_put_string_attr(c->file, "command_line", r->command_line) < 0 ||
+        bz_h5_put_string_attr(c->file, "experiment_yaml", r->experiment_yaml) < 0 ||
+        bz_h5_put_scalar_attr(c->file, "seed", H5T_STD_U64LE, H5T_NATIVE_UINT64, &r->seed) < 0 ||
+        bz_h5_put_scalar_attr(c->file, "complete", H5T_STD_I32LE, H5T_NATIVE_INT32, &complete) < 0)
+        return wfail(c, "/");
+    return BZ_OK;
+}
+
+/* The last write: mark the file complete. */
+static int mark_complete(wctx *c)
+{
+    int status = BZ_OK;
+    int32_t one = 1;
+    hid_t attr = H5Aopen(c->file, "complete", H5P_DEFAULT);
+    if (attr < 0 || H5Awrite(attr, H5T_NATIVE_INT32, &one) < 0) status = wfail(c, "/");
+    if (attr >= 0 && H5Aclose(attr) < 0 && status == BZ_OK) status = wfail(c, "/");
+    return status;
+}
+
+static void close_ctx(wctx *c)
+{
+    hid_t types[] = {c->summary_mtype, c->summary_ftype, c->outcome_mtype, c->outcome_ftype,
+                     c->cmp_mtype,     c->cmp_ftype,     c->str_mtype,     c->str_ftype};
+    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
+        if (types[i] >= 0) H5Tclose(types[i]);
+    hid_t plists[] = {c->gcpl, c->dcpl_series, c->dcpl_summary};
+    for (size_t i = 0; i < sizeof plists / sizeof plists[0]; i++)
+        if (plists[i] >= 0) H5Pclose(plists[i]);
+    free(c->sum);
+    free(c->work);
+    free(c->a);
+    free(c->b);
+}
+
+int bz_h5_write(const char *path, const bz_results *r, int force, bz_error *err)
+{
+    int status = BZ_OK;
+    bz_h5_quiet quiet;
+    bz_h5_quiet_begin(&quiet);
+    wctx c = {.path = path,
+              .r = r,
+              .file = H5I_INVALID_HID,
+              .gcpl = H5I_INVALID_HID,
+              .dcpl_series = H5I_INVALID_HID,
+              .dcpl_summary = H5I_INVALID_HID,
+              .summary_mtype = H5I_INVALID_HID,
+              .summary_ftype = H5I_INVALID_HID,
+              .outcome_mtype = H5I_INVALID_HID,
+              .outcome_ftype = H5I_INVALID_HID,
+              .cmp_mtype = H5I_INVALID_HID,
+              .cmp_ftype = H5I_INVALID_HID,
+              .str_mtype = H5I_INVALID_HID,
+              .str_ftype = H5I_INVALID_HID,
+              .err = err};
+    bz_error local;
+    if (!c.err) c.err = &local; /* wfail() reads err->code back */
+    hid_t fapl = H5I_INVALID_HID, fcpl = H5I_INVALID_HID, arms_g = H5I_INVALID_HID;
+    char *partial = NULL;
+    int created = 0;
+
+    BZ_CHECK(validate(r, c.err));
+    BZ_CHECK(bz_h5_check_output(path, force, c.err));
+    size_t len = strlen(path) + sizeof ".partial";
+    if (!(partial = malloc(len))) BZ_FAIL(c.err, BZ_ENOMEM, "out of memory");
+    snprintf(partial, len, "%s.partial", path);
+    BZ_CHECK(setup(&c));
+    /* 1.8 file format: creation-order indexes and attributes larger than
+     * 64 KiB (long experiment texts), readable by HDF5 >= 1.8 and h5py. */
+    if ((fapl = H5Pcreate(H5P_FILE_ACCESS)) < 0 ||
+        H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_V18) < 0 ||
+        (fcpl = H5Pcreate(H5P_FILE_CREATE)) < 0 ||
+        H5Pset_link_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED) < 0)
+        BZ_CHECK(wfail(&c, "(file properties)"));
+    if ((c.file = H5Fcreate(partial, H5F_ACC_TRUNC, fcpl, fapl)) < 0) {
+        char why[256];
+        bz_h5_last_error(why, sizeof why);
+        BZ_FAIL(c.err, BZ_EIO, "cannot create '%s': %s", partial, why);
+    }
+    created = 1;
+    BZ_CHECK(write_root(&c));
+    BZ_CHECK(write_network(&c));
+    if ((arms_g = make_group(&c, c.file, "arms", "/arms")) < 0) BZ_CHECK(c.err->code);
+    for (size_t a = 0; a < r->n_arms; a++)
+        BZ_CHECK(write_arm(&c, arms_g, &r->arms[a]));
+    if (H5Gclose(arms_g) < 0) {
+        arms_g = H5I_INVALID_HID;
+        BZ_CHECK(wfail(&c, "/arms"));
+    }
+    arms_g = H5I_INVALID_HID;
+    BZ_CHECK(write_comparison(&c));
+    BZ_CHECK(mark_complete(&c));
+    herr_t closed = H5Fclose(c.file);
+    c.file = H5I_INVALID_HID;
+    if (closed < 0) BZ_CHECK(wfail(&c, "(closing the file)"));
+    /* Someone may have created PATH while we were writing. */
+    BZ_CHECK(bz_h5_check_output(path, force, c.err));
+    if (rename(partial, path) != 0)
+        BZ_FAIL(c.err, BZ_EIO, "cannot rename '%s' to '%s': %s", partial, path, strerror(errno));
+    created = 0;
+cleanup:
+    if (arms_g >= 0) H5Gclose(arms_g);
+    if (c.file >= 0) H5Fclose(c.file);
+    if (fapl >= 0) H5Pclose(fapl);
+    if (fcpl >= 0) H5Pclose(fcpl);
+    if (created) remove(partial);
+    free(partial);
+    close_ctx(&c);
+    bz_h5_quiet_end(&quiet);
+    return status;
+}

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Bad input exits 2 with one line naming what and where, and creates no output.
+. "$(dirname "$0")/lib.sh"
+cd "$TMP"
+small_experiment good.yaml
+
+# Each case: a config that differs from good.yaml in one place.
+sed 's/seed: 5/seed: 5\nsneed: 3/' good.yaml >unknown_key.yaml
+expect_fail "unknown key" 2 "unknown_key.yaml:[0-9]+:[0-9]+: sneed" $BZ run unknown_key.yaml -o o1.h5
+sed 's/reach: 0.2 }/reach: 0.2, cities: all }/; s/q: 0.4/q: 0.4, response: 1.5/' good.yaml >prob.yaml
+expect_fail "probability 1.5" 2 "prob.yaml:[0-9]+:[0-9]+: diffusion.response: .*1.5" $BZ run prob.yaml -o o2.h5
+sed 's/count: 5/count: -3/' good.yaml >neg.yaml
+expect_fail "negative count" 2 "neg.yaml:[0-9]+:[0-9]+: arms.kol.0.count: .*-3" $BZ run neg.yaml -o o3.h5
+expect_fail "missing file" 2 "nope.yaml" $BZ run nope.yaml -o o4.h5
+printf 'name: x\nseed: [1, 2\n' >malformed.yaml
+expect_fail "malformed YAML" 2 "malformed.yaml:[0-9]+:[0-9]+: .*YAML" $BZ run malformed.yaml -o o5.h5
+sed 's/model: bass/model: basss/' good.yaml >model.yaml
+expect_fail "unknown model" 2 "model.yaml:[0-9]+:[0-9]+: diffusion.model: .*basss" $BZ run model.yaml -o o6.h5
+sed 's/campaign: advertising/campaign: adverts/' good.yaml >campaign.yaml
+expect_fail "unknown campaign" 2 "campaign.yaml:[0-9]+:[0-9]+: arms.ads.0.campaign: .*adverts" $BZ run campaign.yaml -o o7.h5
+sed 's/model: erdos_renyi, mean_degree: 6/model: erdos_rennyi/' good.yaml >gen.yaml
+expect_fail "unknown generator" 2 "gen.yaml:[0-9]+:[0-9]+: network.layers.1.generator.model: .*erdos_rennyi" $BZ run gen.yaml -o o8.h5
+printf '# edges\n0 1\n1 2\n2 x3\n' >edges.txt
+cat >edges.yaml <<YAML
+name: edges
+time: { step: 1d, horizon: 5d }
+network: { layers: [ { name: g, generator: { model: edge_list, path: edges.txt } } ] }
+diffusion: { model: sir }
+YAML
+expect_fail "malformed edge-list line" 2 "edges.txt:4" $BZ run edges.yaml -o o9.h5
+expect_fail "--set unknown key" 2 "--set diffusion.qq" $BZ run good.yaml --set diffusion.qq=0.3 -o o10.h5
+expect_fail "--set bad value" 2 "--set diffusion.q: .*abc" $BZ run good.yaml --set diffusion.q=abc -o o11.h5
+expect_fail "bad --replicates" 2 "replicates" $BZ run good.yaml --replicates 0 -o o12.h5
+expect_fail "unknown option" 2 "unknown option" $BZ run good.yaml --frobnicate
+expect_fail "unknown arm" 2 "nosuch" $BZ run good.yaml --arms baseline,nosuch -o o13.h5
+expect_fail "unknown command" 2 "unknown command" $BZ frobnicate
+
+# None of the failures may leave an output or a partial file behind.
+left=$(ls o*.h5* 2>/dev/null | wc -l)
+[ "$left" -eq 0 ] && ok "no output files left by failed runs" || bad "left behind: $(ls o*.h5*)"
+
+# An existing result is never overwritten without --force.
+$BZ run good.yaml -o keep.h5 --quiet || bad "good run failed"
+before=$(md5sum keep.h5)
+expect_fail "existing output" 2 "keep.h5.*--force" $BZ run good.yaml -o keep.h5 --quiet
+[ "$(md5sum keep.h5)" = "$before" ] && ok "existing file untouched" || bad "existing file changed"
+$BZ run good.yaml -o keep.h5 --quiet --force --seed 9 && ok "--force overwrites" || bad "--force failed"
+[ ! -e keep.h5.partial ] && ok "no partial file" || bad "partial file left"
+finish

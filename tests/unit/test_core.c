@@ -1,0 +1,190 @@
+/* core: population (Zipf cities), statistics, and the engine primitives
+ * (spread by geometric skipping, random agent choice, channel picking). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bz_test.h"
+#include "core/population.h"
+#include "core/sim.h"
+#include "core/stats.h"
+
+static void test_population_zipf(void)
+{
+    bz_population pop;
+    bz_error err;
+    CU_ASSERT_FATAL(bz_population_init(&pop, 100000, 10, 1.0, 3, &err) == BZ_OK);
+    uint64_t total = 0;
+    for (uint32_t k = 0; k < 10; k++) {
+        uint64_t size = pop.city_offsets[k + 1] - pop.city_offsets[k];
+        total += size;
+        if (k > 0) CU_ASSERT(size <= pop.city_offsets[k] - pop.city_offsets[k - 1]);
+        /* Zipf(1): size_k / size_0 = 1 / (k + 1), up to rounding of the
+         * one-agent floor (n >> cities, so within 0.1%). */
+        double ratio = (double)size / (double)(pop.city_offsets[1] - pop.city_offsets[0]);
+        CU_ASSERT(fabs(ratio - 1.0 / (k + 1)) < 1e-3);
+    }
+    CU_ASSERT_EQUAL(total, 100000);
+    /* Members agree with the per-agent city, ascending within a city. */
+    for (uint32_t k = 0; k < 10; k++)
+        for (uint64_t j = pop.city_offsets[k]; j < pop.city_offsets[k + 1]; j++) {
+            CU_ASSERT_EQUAL(pop.city[pop.city_members[j]], k);
+            if (j > pop.city_offsets[k]) CU_ASSERT(pop.city_members[j] > pop.city_members[j - 1]);
+        }
+    /* Shuffled: the first 1000 agents are not all in the largest city. */
+    int mixed = 0;
+    for (uint32_t i = 0; i < 1000; i++) mixed |= pop.city[i] != 0;
+    CU_ASSERT(mixed);
+    bz_population_destroy(&pop);
+
+    CU_ASSERT(bz_population_init(&pop, 10, 11, 1.0, 3, &err) == BZ_EINVAL);
+    CU_ASSERT(strstr(err.msg, "population.cities") != NULL);
+    CU_ASSERT(bz_population_init(&pop, 10, 0, 1.0, 3, &err) == BZ_EINVAL);
+    CU_ASSERT(bz_population_init(&pop, 10, 10, 1.0, 3, &err) == BZ_OK); /* one agent each */
+    for (uint32_t k = 0; k < 10; k++) CU_ASSERT_EQUAL(pop.city_offsets[k + 1] - pop.city_offsets[k], 1);
+    bz_population_destroy(&pop);
+}
+
+static void test_stats(void)
+{
+    /* Series [R=4][T=2]: column 0 = 1,2,3,4; column 1 = 10,10,10,10. */
+    int64_t series[8] = {1, 10, 2, 10, 3, 10, 4, 10};
+    bz_summary out[2];
+    double work[4];
+    bz_stats_summarise(series, 4, 2, out, work);
+    CU_ASSERT_DOUBLE_EQUAL(out[0].mean, 2.5, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(out[0].sd, sqrt(5.0 / 3.0), 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(out[0].q50, 2.5, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(out[0].q05, 1.15, 1e-12); /* 1 + 0.05 * 3 * (2 - 1) */
+    CU_ASSERT_DOUBLE_EQUAL(out[0].q95, 3.85, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(out[1].sd, 0.0, 1e-12);
+    /* Paired differences 1, 2, 3: mean 2, sd 1, t(0.975, 2) = 4.302653. */
+    double a[3] = {11, 22, 33}, b[3] = {10, 20, 30};
+    bz_compare c = bz_stats_paired(a, b, 3);
+    CU_ASSERT_DOUBLE_EQUAL(c.mean, 2.0, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(c.ci_high - 2.0, 4.302652729911275 / sqrt(3.0), 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(2.0 - c.ci_low, c.ci_high - 2.0, 1e-12);
+    /* NaN pairs are skipped; one pair left gives no interval. */
+    double an[3] = {NAN, 5, NAN};
+    c = bz_stats_paired(an, b, 3);
+    CU_ASSERT_DOUBLE_EQUAL(c.mean, -15.0, 1e-12);
+    CU_ASSERT(isnan(c.ci_low) && isnan(c.ci_high));
+    bz_summary s = bz_stats_summary(an, 3, work);
+    CU_ASSERT_DOUBLE_EQUAL(s.mean, 5.0, 1e-12);
+}
+
+/* A sim over an implicit complete layer of n agents, enough for spread. */
+typedef struct fixture {
+    bz_network net;
+    bz_sim sim;
+    uint32_t *counter;
+} fixture;
+
+static void fixture_init(fixture *f, uint32_t n)
+{
+    bz_error err;
+    memset(f, 0, sizeof *f);
+    CU_ASSERT_FATAL(bz_network_init(&f->net, n, 1, &err) == BZ_OK);
+    f->net.layers[0].complete = 1;
+    f->net.layers[0].n = n;
+    f->sim.net = &f->net;
+    f->sim.n = n;
+    f->sim.seed = 99;
+    f->sim.n_threads = 1;
+    f->sim.chmask = calloc(n, sizeof *f->sim.chmask);
+    f->sim.tally = calloc(1, sizeof *f->sim.tally);
+    f->counter = calloc(n, sizeof *f->counter);
+    CU_ASSERT_FATAL(f->sim.chmask && f->sim.tally && f->counter);
+}
+
+static void fixture_destroy(fixture *f)
+{
+    free(f->sim.chmask);
+    free(f->sim.tally);
+    free(f->counter);
+    bz_network_destroy(&f->net);
+}
+
+static void test_spread_binomial(void)
+{
+    /* Contacts from one sender to n - 1 others with probability p are
+     * Binomial(n - 1, p): check mean and variance over many senders/steps,
+     * that the sender is never contacted, and the per-target uniformity. */
+    const uint32_t n = 1001;
+    const double p = 0.03;
+    fixture f;
+    fixture_init(&f, n);
+    double sum = 0, sumsq = 0;
+    const int trials = 4000;
+    for (int t = 0; t < trials; t++) {
+        f.sim.step = (uint32_t)t;
+        uint32_t u = (uint32_t)(t % n);
+        uint32_t before = f.counter[u];
+        double c = (double)bz_spread(&f.sim, &f.sim.tally[0], 0, u, p, f.counter);
+        CU_ASSERT_EQUAL(f.counter[u], before);
+        sum += c;
+        sumsq += c * c;
+    }
+    double mean = sum / trials, var = sumsq / trials - mean * mean;
+    double want = (n - 1) * p, wvar = (n - 1) * p * (1 - p);
+    CU_ASSERT(fabs(mean - want) < 5 * sqrt(wvar / trials));
+    CU_ASSERT(fabs(var / wvar - 1) < 0.1);
+    CU_ASSERT_EQUAL(f.sim.tally[0].expo[BZ_CH_LAYER0], (int64_t)sum);
+    uint64_t total = 0;
+    for (uint32_t v = 0; v < n; v++) total += f.counter[v];
+    CU_ASSERT_EQUAL(total, (uint64_t)sum);
+    CU_ASSERT(f.sim.chmask[f.counter[0] ? 0 : 1] == ((uint32_t)1 << BZ_CH_LAYER0) ||
+              f.counter[0] == 0);
+    /* p = 1 contacts everyone else; p = 0 nobody. */
+    memset(f.counter, 0, n * sizeof *f.counter);
+    CU_ASSERT_EQUAL(bz_spread(&f.sim, &f.sim.tally[0], 0, 5, 1.0, f.counter), n - 1);
+    CU_ASSERT_EQUAL(f.counter[5], 0);
+    CU_ASSERT_EQUAL(f.counter[6], 1);
+    CU_ASSERT_EQUAL(bz_spread(&f.sim, &f.sim.tally[0], 0, 5, 0.0, f.counter), 0);
+    /* Same (seed, step, sender): same contacts. */
+    memset(f.counter, 0, n * sizeof *f.counter);
+    f.sim.step = 17;
+    uint64_t c1 = bz_spread(&f.sim, &f.sim.tally[0], 0, 3, 0.2, f.counter);
+    uint32_t *copy = malloc(n * sizeof *copy);
+    memcpy(copy, f.counter, n * sizeof *copy);
+    memset(f.counter, 0, n * sizeof *f.counter);
+    uint64_t c2 = bz_spread(&f.sim, &f.sim.tally[0], 0, 3, 0.2, f.counter);
+    CU_ASSERT_EQUAL(c1, c2);
+    CU_ASSERT(memcmp(copy, f.counter, n * sizeof *copy) == 0);
+    free(copy);
+    fixture_destroy(&f);
+}
+
+static void test_random_agents_and_channels(void)
+{
+    bz_stream s;
+    bz_error err;
+    bz_stream_init(&s, 1, 0, 0, 0, BZ_RNG_TEST);
+    uint32_t ids[500];
+    CU_ASSERT_FATAL(bz_sim_random_agents(1000, 500, &s, ids, &err) == BZ_OK);
+    uint8_t seen[1000] = {0};
+    for (int i = 0; i < 500; i++) {
+        CU_ASSERT_FATAL(ids[i] < 1000);
+        CU_ASSERT(!seen[ids[i]]);
+        seen[ids[i]] = 1;
+    }
+    CU_ASSERT(bz_sim_random_agents(10, 10, &s, ids, &err) == BZ_OK); /* all of them */
+    CU_ASSERT(bz_sim_random_agents(10, 11, &s, ids, &err) == BZ_EINVAL);
+    /* pick_channel: only set bits, roughly uniform among them. */
+    int hits[BZ_CH_MAX] = {0};
+    uint32_t mask = (1u << BZ_CH_ADVERTISING) | (1u << BZ_CH_KOL) | (1u << BZ_CH_LAYER0);
+    for (int i = 0; i < 3000; i++) hits[bz_sim_pick_channel(mask, &s, -1)]++;
+    CU_ASSERT(hits[BZ_CH_ADVERTISING] + hits[BZ_CH_KOL] + hits[BZ_CH_LAYER0] == 3000);
+    CU_ASSERT(hits[BZ_CH_KOL] > 850 && hits[BZ_CH_KOL] < 1150);
+    CU_ASSERT(bz_sim_pick_channel(0, &s, 7) == 7);
+}
+
+int main(void)
+{
+    CU_TestInfo tests[] = {{"population: Zipf city sizes", test_population_zipf},
+                           {"stats: summaries and paired intervals", test_stats},
+                           {"spread: binomial contacts by geometric skipping", test_spread_binomial},
+                           {"random agents and channel picking", test_random_agents_and_channels},
+                           CU_TEST_INFO_NULL};
+    return bz_test_main("core", tests);
+}
