@@ -131,7 +131,8 @@ static void bass_step(bz_sim *sim)
                 num += net->layers[li].complete ? (double)adopted_now
                                                 : (double)bs->adopted_nbrs[li * (size_t)n + v];
             double h_ext = p_dt, h_wom = bp->q * num * bs->inv_den[v] * dt;
-            double h_camp = sim->ext[v] ? -(double)sim->ext[v] * logr : 0.0;
+            const uint32_t e = sim->inbox[v].ext;
+            double h_camp = e ? -(double)e * logr : 0.0;
             double h = h_ext + h_wom + h_camp;
             if (h <= 0) continue;
             /* Most agents most of the time feel only the innovation hazard:
@@ -160,7 +161,7 @@ static void bass_step(bz_sim *sim)
                     }
                 }
             } else if (u >= h_ext + h_wom) {
-                ch = bz_sim_pick_channel(sim->chmask[v] & (((uint32_t)1 << BZ_CH_LAYER0) - 1), &s,
+                ch = bz_sim_pick_channel(sim->inbox[v].mask & (((uint32_t)1 << BZ_CH_LAYER0) - 1), &s,
                                          BZ_CH_ADVERTISING);
             }
             bz_tally_adopt(t, ch);

@@ -1,6 +1,7 @@
 #include "contagion.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 int bz_contagion_seed_random(bz_sim *sim, uint32_t count, uint8_t active, bz_error *err)
 {
@@ -20,4 +21,74 @@ int bz_contagion_seed_random(bz_sim *sim, uint32_t count, uint8_t active, bz_err
         }
     free(ids);
     return status;
+}
+
+int bz_active_init(bz_active *a, const bz_sim *sim, uint8_t active, bz_error *err)
+{
+    memset(a, 0, sizeof *a);
+    size_t cap = (size_t)sim->n + (size_t)sim->n_threads * BZ_IDLIST_BLOCK;
+    a->list = malloc(cap * sizeof *a->list);
+    a->next.ids = malloc(cap * sizeof *a->next.ids);
+    a->cursor = calloc((size_t)sim->n_threads, sizeof *a->cursor);
+    a->n_cursors = sim->n_threads;
+    if (!a->list || !a->next.ids || !a->cursor) {
+        bz_active_destroy(a);
+        return bz_error_set(err, BZ_ENOMEM, "out of memory for the active list (%u agents)",
+                            sim->n);
+    }
+    for (uint32_t v = 0; v < sim->n; v++)
+        if (sim->state[v] == active) a->list[a->n++] = v;
+    return BZ_OK;
+}
+
+void bz_active_destroy(bz_active *a)
+{
+    free(a->list);
+    free(a->next.ids);
+    free(a->cursor);
+    memset(a, 0, sizeof *a);
+}
+
+/* Sort k agent ids ascending: insertion sort when short, otherwise three
+ * passes of an 11-bit LSD radix sort through `scratch`. */
+static void sort_ids(uint32_t *ids, uint32_t *scratch, uint64_t k)
+{
+    if (k < 64) {
+        for (uint64_t i = 1; i < k; i++) {
+            uint32_t v = ids[i];
+            uint64_t j = i;
+            for (; j > 0 && ids[j - 1] > v; j--) ids[j] = ids[j - 1];
+            ids[j] = v;
+        }
+        return;
+    }
+    uint32_t *src = ids, *dst = scratch;
+    for (int shift = 0; shift < 33; shift += 11) {
+        uint64_t count[2048] = {0};
+        for (uint64_t i = 0; i < k; i++) count[(src[i] >> shift) & 2047]++;
+        uint64_t sum = 0;
+        for (int d = 0; d < 2048; d++) {
+            uint64_t c = count[d];
+            count[d] = sum;
+            sum += c;
+        }
+        for (uint64_t i = 0; i < k; i++) dst[count[(src[i] >> shift) & 2047]++] = src[i];
+        uint32_t *t = src;
+        src = dst;
+        dst = t;
+    }
+    /* Three passes: the sorted data ended in `scratch`. */
+    memcpy(ids, src, k * sizeof *ids);
+}
+
+void bz_active_swap(bz_active *a)
+{
+    uint32_t *t = a->list;
+    a->list = a->next.ids;
+    a->next.ids = t;
+    uint64_t k = a->next.reserved;
+    sort_ids(a->list, a->next.ids, k);
+    while (k > 0 && a->list[k - 1] == BZ_IDLIST_HOLE) k--; /* holes sorted last */
+    a->n = k;
+    bz_idlist_reset(&a->next, a->cursor, a->n_cursors);
 }

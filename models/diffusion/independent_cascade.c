@@ -7,7 +7,7 @@
  * seed's cluster in bond percolation with occupation p (Newman 2002): on
  * G(n, z/n) a large cascade reaches S = 1 - exp(-z p S) of the agents.
  * p is a one-off probability per tie, so it does not depend on time.step.
- * Cost per step O(n + contacts made).
+ * Event-driven: a step costs O(newly active + contacts made), not O(n).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -35,58 +35,90 @@ static const bz_param ic_param_table[] = {
 
 static const char *const ic_states[] = {"inactive", "active", "spent"};
 
+enum { INACTIVE = 0, ACTIVE = 1, SPENT = 2 };
+
 static int ic_init(bz_sim *sim, bz_error *err)
 {
     const ic_params *ip = sim->mp;
-    return bz_contagion_seed_random(sim, (uint32_t)ip->seeds, 1, err);
+    bz_active *a = calloc(1, sizeof *a);
+    if (!a) return bz_error_set(err, BZ_ENOMEM, "out of memory");
+    sim->model_state = a;
+    int status = bz_contagion_seed_random(sim, (uint32_t)ip->seeds, ACTIVE, err);
+    if (status == BZ_OK) status = bz_active_init(a, sim, ACTIVE, err);
+    return status;
+}
+
+static void ic_destroy(bz_sim *sim)
+{
+    bz_active *a = sim->model_state;
+    if (!a) return;
+    bz_active_destroy(a);
+    free(a);
+    sim->model_state = NULL;
 }
 
 static int ic_seed(bz_sim *sim, uint32_t agent, int channel)
 {
     (void)channel;
-    if (sim->state[agent] != 0) return 0;
-    sim->state[agent] = 1;
+    bz_active *a = sim->model_state;
+    if (sim->state[agent] != INACTIVE) return 0;
+    sim->state[agent] = ACTIVE;
+    a->list[a->n++] = agent;
+    sim->counts[INACTIVE]--;
+    sim->counts[ACTIVE]++;
     return 1;
 }
 
 static void ic_step(bz_sim *sim)
 {
     const ic_params *ip = sim->mp;
-    const int64_t n = sim->n;
+    bz_active *a = sim->model_state;
     const size_t L = sim->net->n_layers;
     const int par = sim->n_threads > 1;
     const uint32_t layer_bits = ~(((uint32_t)1 << BZ_CH_LAYER0) - 1);
     const uint32_t campaign_bits = ~layer_bits;
     const double logr = log1p(-fmin(ip->response, 1.0 - 1e-16));
+    const int64_t n_act = (int64_t)a->n;
+    int64_t activated = 0;
 
-#pragma omp parallel if (par)
+#pragma omp parallel if (par) reduction(+ : activated)
     {
         bz_tally *t = bz_sim_tally(sim);
-        /* Phase 1: agents activated last step (or seeded) try their ties. */
-#pragma omp for schedule(dynamic, 1024)
-        for (int64_t u = 0; u < n; u++) {
-            if (sim->state[u] != 1) continue;
-            for (size_t li = 0; li < L; li++) bz_spread(sim, t, li, (uint32_t)u, ip->p, sim->wom);
-            sim->state[u] = 2;
-        }
-        /* Phase 2: inactive agents reached by a contact or converted by a
-         * campaign exposure become active. */
+        /* Phase 1: agents activated last step (or seeded) try their ties
+         * once (no state is written while contacts are filtered on it)... */
+#pragma omp for schedule(dynamic, 256)
+        for (int64_t i = 0; i < n_act; i++)
+            for (size_t li = 0; li < L; li++) bz_spread(sim, t, li, a->list[i], ip->p, INACTIVE);
+        /* ...then they are spent. */
 #pragma omp for schedule(static)
-        for (int64_t v = 0; v < n; v++) {
-            if (sim->state[v] != 0 || (sim->wom[v] == 0 && sim->ext[v] == 0)) continue;
+        for (int64_t i = 0; i < n_act; i++) sim->state[a->list[i]] = SPENT;
+        /* Phase 2: inactive agents reached by a contact, or converted by a
+         * campaign exposure, become active. */
+        const int64_t n_touched = (int64_t)sim->touched.reserved;
+#pragma omp for schedule(dynamic, 256)
+        for (int64_t i = 0; i < n_touched; i++) {
+            uint32_t v = sim->touched.ids[i];
+            if (v == BZ_IDLIST_HOLE || sim->state[v] != INACTIVE) continue;
             bz_stream s;
-            bz_sim_agent_stream(sim, &s, (uint32_t)v, BZ_RNG_DECIDE);
+            bz_sim_agent_stream(sim, &s, v, BZ_RNG_DECIDE);
+            const bz_inbox in = sim->inbox[v];
             int ch;
-            if (sim->wom[v] > 0) {
-                ch = bz_sim_pick_channel(sim->chmask[v] & layer_bits, &s, BZ_CH_LAYER0);
+            if (in.wom) {
+                ch = bz_sim_pick_channel(in.mask & layer_bits, &s, BZ_CH_LAYER0);
             } else {
-                if (!(bz_stream_uniform(&s) < -expm1((double)sim->ext[v] * logr))) continue;
-                ch = bz_sim_pick_channel(sim->chmask[v] & campaign_bits, &s, BZ_CH_ADVERTISING);
+                if (!(bz_stream_uniform(&s) < -expm1((double)in.ext * logr))) continue;
+                ch = bz_sim_pick_channel(in.mask & campaign_bits, &s, BZ_CH_ADVERTISING);
             }
-            sim->state[v] = 1;
+            sim->state[v] = ACTIVE;
+            bz_active_push_next(a, sim, t, v);
             bz_tally_adopt(t, ch);
+            activated++;
         }
     }
+    bz_active_swap(a);
+    sim->counts[INACTIVE] -= activated;
+    sim->counts[ACTIVE] = activated;
+    sim->counts[SPENT] += n_act;
 }
 
 const bz_model_type bz_model_independent_cascade = {
@@ -97,8 +129,10 @@ const bz_model_type bz_model_independent_cascade = {
     .params_size = sizeof(ic_params),
     .states = ic_states,
     .n_states = 3,
-    .adopted_mask = (1u << 1) | (1u << 2),
+    .adopted_mask = (1u << ACTIVE) | (1u << SPENT),
+    .maintains_counts = 1,
     .init = ic_init,
     .step = ic_step,
     .seed = ic_seed,
+    .destroy = ic_destroy,
 };

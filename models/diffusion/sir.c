@@ -6,7 +6,11 @@
  * agent that was infectious at the start of the step recovers with
  * probability 1 - exp(-gamma dt). Campaign exposures infect a susceptible
  * agent with probability `response` each. With dt -> 0 this converges to the
- * continuous-time SIR on the network. Cost per step O(n + contacts made).
+ * continuous-time SIR on the network.
+ *
+ * Event-driven: the model keeps the list of infectious agents and looks only
+ * at them and at the agents contacted in the step, so a step costs
+ * O(infectious + contacts), not O(n).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -40,21 +44,39 @@ enum { S = 0, I = 1, R = 2 };
 static int sir_init(bz_sim *sim, bz_error *err)
 {
     const sir_params *sp = sim->mp;
-    return bz_contagion_seed_random(sim, (uint32_t)sp->seeds, I, err);
+    bz_active *a = calloc(1, sizeof *a);
+    if (!a) return bz_error_set(err, BZ_ENOMEM, "out of memory");
+    sim->model_state = a;
+    int status = bz_contagion_seed_random(sim, (uint32_t)sp->seeds, I, err);
+    if (status == BZ_OK) status = bz_active_init(a, sim, I, err);
+    return status;
+}
+
+static void sir_destroy(bz_sim *sim)
+{
+    bz_active *a = sim->model_state;
+    if (!a) return;
+    bz_active_destroy(a);
+    free(a);
+    sim->model_state = NULL;
 }
 
 static int sir_seed(bz_sim *sim, uint32_t agent, int channel)
 {
     (void)channel;
+    bz_active *a = sim->model_state;
     if (sim->state[agent] != S) return 0;
     sim->state[agent] = I;
+    a->list[a->n++] = agent;
+    sim->counts[S]--;
+    sim->counts[I]++;
     return 1;
 }
 
 static void sir_step(bz_sim *sim)
 {
     const sir_params *sp = sim->mp;
-    const int64_t n = sim->n;
+    bz_active *a = sim->model_state;
     const size_t L = sim->net->n_layers;
     const int par = sim->n_threads > 1;
     const double p_inf = bz_rate_to_prob(sp->beta, sim->dt);
@@ -62,38 +84,56 @@ static void sir_step(bz_sim *sim)
     const uint32_t layer_bits = ~(((uint32_t)1 << BZ_CH_LAYER0) - 1);
     const uint32_t campaign_bits = ~layer_bits;
     const double logr = log1p(-fmin(sp->response, 1.0 - 1e-16));
+    const int64_t n_inf = (int64_t)a->n;
+    int64_t infected = 0, recovered = 0;
 
-#pragma omp parallel if (par)
+#pragma omp parallel if (par) reduction(+ : infected, recovered)
     {
         bz_tally *t = bz_sim_tally(sim);
-#pragma omp for schedule(dynamic, 1024)
-        for (int64_t u = 0; u < n; u++) {
-            if (sim->state[u] != I) continue;
-            for (size_t li = 0; li < L; li++) bz_spread(sim, t, li, (uint32_t)u, p_inf, sim->wom);
+        /* Phase 1: the infectious contact their neighbours. */
+#pragma omp for schedule(dynamic, 256)
+        for (int64_t i = 0; i < n_inf; i++)
+            for (size_t li = 0; li < L; li++) bz_spread(sim, t, li, a->list[i], p_inf, S);
+        /* Phase 2a: contacted or exposed susceptibles become infectious.
+         * The touched list is complete only after phase 1's barrier. */
+        const int64_t n_touched = (int64_t)sim->touched.reserved;
+#pragma omp for schedule(dynamic, 256)
+        for (int64_t i = 0; i < n_touched; i++) {
+            uint32_t v = sim->touched.ids[i];
+            if (v == BZ_IDLIST_HOLE || sim->state[v] != S) continue;
+            bz_stream s;
+            bz_sim_agent_stream(sim, &s, v, BZ_RNG_DECIDE);
+            const bz_inbox in = sim->inbox[v];
+            int ch;
+            if (in.wom) {
+                ch = bz_sim_pick_channel(in.mask & layer_bits, &s, BZ_CH_LAYER0);
+            } else {
+                if (!(bz_stream_uniform(&s) < -expm1((double)in.ext * logr))) continue;
+                ch = bz_sim_pick_channel(in.mask & campaign_bits, &s, BZ_CH_ADVERTISING);
+            }
+            sim->state[v] = I;
+            bz_active_push_next(a, sim, t, v);
+            bz_tally_adopt(t, ch);
+            infected++;
         }
+        /* Phase 2b: those infectious at the start of the step may recover. */
 #pragma omp for schedule(static)
-        for (int64_t v = 0; v < n; v++) {
-            uint8_t st = sim->state[v];
-            if (st == I) {
-                bz_stream s;
-                bz_sim_agent_stream(sim, &s, (uint32_t)v, BZ_RNG_DECIDE);
-                if (bz_stream_uniform(&s) < p_rec) sim->state[v] = R;
-            } else if (st == S && (sim->wom[v] || sim->ext[v])) {
-                bz_stream s;
-                bz_sim_agent_stream(sim, &s, (uint32_t)v, BZ_RNG_DECIDE);
-                int ch;
-                if (sim->wom[v]) {
-                    ch = bz_sim_pick_channel(sim->chmask[v] & layer_bits, &s, BZ_CH_LAYER0);
-                } else {
-                    if (!(bz_stream_uniform(&s) < -expm1((double)sim->ext[v] * logr))) continue;
-                    ch = bz_sim_pick_channel(sim->chmask[v] & campaign_bits, &s,
-                                             BZ_CH_ADVERTISING);
-                }
-                sim->state[v] = I;
-                bz_tally_adopt(t, ch);
+        for (int64_t i = 0; i < n_inf; i++) {
+            uint32_t v = a->list[i];
+            bz_stream s;
+            bz_sim_agent_stream(sim, &s, v, BZ_RNG_DECIDE);
+            if (bz_stream_uniform(&s) < p_rec) {
+                sim->state[v] = R;
+                recovered++;
+            } else {
+                bz_active_push_next(a, sim, t, v);
             }
         }
     }
+    bz_active_swap(a);
+    sim->counts[S] -= infected;
+    sim->counts[I] += infected - recovered;
+    sim->counts[R] += recovered;
 }
 
 const bz_model_type bz_model_sir = {
@@ -105,7 +145,9 @@ const bz_model_type bz_model_sir = {
     .states = sir_states,
     .n_states = 3,
     .adopted_mask = (1u << I) | (1u << R),
+    .maintains_counts = 1,
     .init = sir_init,
     .step = sir_step,
     .seed = sir_seed,
+    .destroy = sir_destroy,
 };

@@ -46,8 +46,7 @@ typedef struct ba_params {
 
 static const bz_param ba_param_table[] = {
     {"m", BZ_PT_INT, 1, 1000, "5", "edges per agent",
-     "edges each new agent attaches; mean degree is about 2m",
-     offsetof(ba_params, m), NULL},
+     "edges each new agent attaches; mean degree is about 2m", offsetof(ba_params, m), NULL},
     {"m0", BZ_PT_INT, 0, 4294967295.0, "0", "agents",
      "size of the initial clique; 0 means m + 1 (the smallest that gives every agent m "
      "distinct targets)",
@@ -96,8 +95,10 @@ static uint32_t ba_resolve(const ba_gen *g, uint64_t s)
         uint64_t e = s >> 1;
         if (e < g->clique) { /* clique edge e = (a, b), a < b, e = b(b-1)/2 + a */
             uint64_t b = (uint64_t)((1.0 + sqrt(1.0 + 8.0 * (double)e)) / 2.0);
-            while (b > 1 && b * (b - 1) / 2 > e) b--;
-            while ((b + 1) * b / 2 <= e) b++;
+            while (b > 1 && b * (b - 1) / 2 > e)
+                b--;
+            while ((b + 1) * b / 2 <= e)
+                b++;
             return (uint32_t)((s & 1) ? e - b * (b - 1) / 2 : b);
         }
         uint64_t k = e - g->clique;
@@ -137,8 +138,7 @@ static void ba_emit(bz_edge_sink *sink, int directed, uint32_t v, uint32_t t)
 
 /* Agent v's m edges: first draws, then redraws for repeats; the targets are
  * left in chosen[0..m). */
-static void ba_node(const ba_gen *g, bz_edge_sink *sink, uint32_t v, ba_set *set,
-                    uint32_t *chosen)
+static void ba_node(const ba_gen *g, bz_edge_sink *sink, uint32_t v, ba_set *set, uint32_t *chosen)
 {
     const bz_netgen_ctx *ctx = g->ctx;
     uint64_t range = 2 * (g->clique + ((uint64_t)v - g->m0) * g->m);
@@ -152,7 +152,8 @@ static void ba_node(const ba_gen *g, bz_edge_sink *sink, uint32_t v, ba_set *set
         while (!ba_set_insert(set, t)) {
             if (++tries > BA_MAX_TRIES) { /* pathological: smallest free agent */
                 t = 0;
-                while (!ba_set_insert(set, t)) t++;
+                while (!ba_set_insert(set, t))
+                    t++;
                 break;
             }
             t = ba_resolve(g, ba_scale(bz_stream_u64(&s), range));
@@ -178,8 +179,8 @@ static void ba_node(const ba_gen *g, bz_edge_sink *sink, uint32_t v, ba_set *set
  * for it, both passes compute. The state belongs to one layer build at a
  * time (as every prepare() state does). */
 typedef struct ba_state {
-    uint32_t *cache;    /* [(n - m0) m] targets of the last count pass, or NULL */
-    bz_netgen_ctx key;  /* the count pass it belongs to (params compared by value) */
+    uint32_t *cache;   /* [(n - m0) m] targets of the last count pass, or NULL */
+    bz_netgen_ctx key; /* the count pass it belongs to (params compared by value) */
     ba_params params;
 } ba_state;
 
@@ -216,7 +217,8 @@ static int ba_generate(const bz_netgen_ctx *ctx, bz_edge_sink *sink, bz_error *e
     ba_gen g = {ctx, (uint64_t)pr->m, ba_m0(pr), 0, 0};
     g.m_inv = g.m >= 2 ? UINT64_MAX / g.m + 1 : 0;
     if (pr->m < 1 || g.m0 <= g.m || g.m0 > ctx->n)
-        return bz_error_set(err, BZ_EINVAL, "barabasi_albert: m = %lld, m0 = %llu invalid for n = %u",
+        return bz_error_set(err, BZ_EINVAL,
+                            "barabasi_albert: m = %lld, m0 = %llu invalid for n = %u",
                             (long long)pr->m, (unsigned long long)g.m0, ctx->n);
     g.clique = g.m0 * (g.m0 - 1) / 2;
     const int directed = ctx->directed;
@@ -225,7 +227,8 @@ static int ba_generate(const bz_netgen_ctx *ctx, bz_edge_sink *sink, bz_error *e
 
 #pragma omp parallel for schedule(dynamic, 64)
     for (int64_t b = 1; b < m0; b++)
-        for (int64_t a = 0; a < b; a++) ba_emit(sink, directed, (uint32_t)b, (uint32_t)a);
+        for (int64_t a = 0; a < b; a++)
+            ba_emit(sink, directed, (uint32_t)b, (uint32_t)a);
 
     if (st && sink->pass == BZ_PASS_FILL && ba_same_pass(st, ctx)) {
         const uint32_t *cache = st->cache;
@@ -242,11 +245,13 @@ static int ba_generate(const bz_netgen_ctx *ctx, bz_edge_sink *sink, bz_error *e
         free(st->cache);
         st->cache = NULL;
         uint64_t count = (uint64_t)(n - m0) * m;
-        if (count <= SIZE_MAX / sizeof *cache) cache = malloc((size_t)(count ? count : 1) * sizeof *cache);
+        if (count <= SIZE_MAX / sizeof *cache)
+            cache = malloc((size_t)(count ? count : 1) * sizeof *cache);
     }
 
     uint32_t cap = 16;
-    while (cap < 4 * m) cap *= 2;
+    while (cap < 4 * m)
+        cap *= 2;
     int failed = 0;
 #pragma omp parallel
     {
@@ -260,7 +265,8 @@ static int ba_generate(const bz_netgen_ctx *ctx, bz_edge_sink *sink, bz_error *e
 #pragma omp for schedule(dynamic, 1024)
         for (int64_t v = m0; v < n; v++)
             if (slots && (cache || chosen))
-                ba_node(&g, sink, (uint32_t)v, &set, cache ? cache + (uint64_t)(v - m0) * m : chosen);
+                ba_node(&g, sink, (uint32_t)v, &set,
+                        cache ? cache + (uint64_t)(v - m0) * m : chosen);
         free(slots);
         free(chosen);
     }
@@ -294,7 +300,8 @@ static int ba_check(const void *params, uint32_t n, int directed, bz_error *err)
         if (pr->m0 > 0)
             return bz_error_set(err, BZ_EINVAL, "m0 = %lld exceeds the number of agents n = %u",
                                 (long long)pr->m0, n);
-        return bz_error_set(err, BZ_EINVAL, "m = %lld needs at least m + 1 = %lld agents, got n = %u",
+        return bz_error_set(err, BZ_EINVAL,
+                            "m = %lld needs at least m + 1 = %lld agents, got n = %u",
                             (long long)pr->m, (long long)pr->m + 1, n);
     }
     return BZ_OK;

@@ -28,8 +28,8 @@ static const bz_param el_param_table[] = {
      "edge-list file, one 'u v' pair of integer ids per line; relative to the experiment file",
      offsetof(el_params, path), NULL},
     {"comment", BZ_PT_STRING, 0, 0, "#", "",
-     "character that starts a comment line (SNAP files use '#')",
-     offsetof(el_params, comment), NULL},
+     "character that starts a comment line (SNAP files use '#')", offsetof(el_params, comment),
+     NULL},
 };
 
 static int el_check(const void *params, uint32_t n, int directed, bz_error *err)
@@ -37,7 +37,8 @@ static int el_check(const void *params, uint32_t n, int directed, bz_error *err)
     const el_params *pr = params;
     (void)n;
     (void)directed;
-    if (pr->path[0] == '\0') return bz_error_set(err, BZ_EINVAL, "path: an edge-list file is required");
+    if (pr->path[0] == '\0')
+        return bz_error_set(err, BZ_EINVAL, "path: an edge-list file is required");
     char c = pr->comment[0];
     if (c == '\0' || pr->comment[1] != '\0' || (c >= '0' && c <= '9') || c == ' ' || c == '\t' ||
         c == ',' || c == '-' || c == '+' || c == '.')
@@ -90,14 +91,17 @@ static int el_generate(const bz_netgen_ctx *ctx, bz_edge_sink *sink, bz_error *e
 {
     const bz_edgelist *el = ctx->state;
     const el_params *pr = ctx->params;
-    if (!el) return bz_error_set(err, BZ_EINTERNAL, "edge_list: '%s' was not loaded (no prepare)", pr->path);
+    if (!el)
+        return bz_error_set(err, BZ_EINTERNAL, "edge_list: '%s' was not loaded (no prepare)",
+                            pr->path);
     if (ctx->n < el->n)
         return bz_error_set(err, BZ_EINVAL, "'%s' defines %u agents but the layer has only n = %u",
                             pr->path, el->n, ctx->n);
     const uint32_t *pairs = el->pairs;
     const int64_t m = (int64_t)el->n_edges;
 #pragma omp parallel for schedule(static)
-    for (int64_t i = 0; i < m; i++) bz_sink_add(sink, pairs[2 * i], pairs[2 * i + 1]);
+    for (int64_t i = 0; i < m; i++)
+        bz_sink_add(sink, pairs[2 * i], pairs[2 * i + 1]);
     return BZ_OK;
 }
 

@@ -9,7 +9,7 @@
  * the blocks depend on n and p only, so the graph is the same for any thread
  * count.
  *
- * G(n, m) (`edges` > 0): exactly m distinct uniform pairs. prepare() counts
+ * G(n, m) (`edges` > 0): exactly m distinct uniform pairs. A plan counts
  * the edges of a slightly denser G(n, p') per block (p' = (m + 10 sqrt(m) +
  * 100) / N, so the count M' reaches m except with negligible probability; if
  * not, p' grows and the count is redone on the same streams), then picks
@@ -66,8 +66,10 @@ static uint64_t er_block_size(uint64_t pairs, double p)
 static void er_pair_at(uint64_t x, uint64_t *v, uint64_t *w)
 {
     uint64_t r = (uint64_t)((1.0 + sqrt(1.0 + 8.0 * (double)x)) / 2.0);
-    while (r > 1 && r * (r - 1) / 2 > x) r--;
-    while ((r + 1) * r / 2 <= x) r++;
+    while (r > 1 && r * (r - 1) / 2 > x)
+        r--;
+    while ((r + 1) * r / 2 <= x)
+        r++;
     *v = r;
     *w = x - r * (r - 1) / 2;
 }
@@ -99,7 +101,7 @@ typedef struct er_iter {
     uint64_t pos, end;  /* next candidate index; end of the block */
     uint64_t cur, v, w; /* the pair at index cur: (v, w), w < v, or directed (v, w-th other) */
     uint64_t nm1;
-    double inv_log_q;   /* 1 / log(1 - p): a multiply per skip instead of a divide */
+    double inv_log_q; /* 1 / log(1 - p): a multiply per skip instead of a divide */
     int directed, dense;
 } er_iter;
 
@@ -161,24 +163,43 @@ static inline int er_iter_next(er_iter *it, uint32_t *u, uint32_t *v)
     return 1;
 }
 
-/* ---- G(n, m) state ------------------------------------------------------ */
-typedef struct er_state {
+/* ---- G(n, m) plan ---------------------------------------------------------
+ * Computed by the first generate() call of a build (the engine may prepare
+ * before it knows n, when another layer's file defines the agents) and kept
+ * in prepare()'s state for the second pass; without a state, each pass makes
+ * its own (the same) plan. */
+typedef struct er_plan {
     uint32_t n;
     int directed;
-    double p;            /* candidate density p' */
+    uint64_t seed, edges;
+    uint32_t replicate, layer_index;
+    double p; /* candidate density p' */
     uint64_t n_blocks;
-    uint64_t *first;     /* [n_blocks + 1] global rank of each block's first candidate */
-    uint64_t *deleted;   /* [n_deleted] ascending global ranks to skip */
+    uint64_t *first;   /* [n_blocks + 1] global rank of each block's first candidate */
+    uint64_t *deleted; /* [n_deleted] ascending global ranks to skip */
     uint64_t n_deleted;
-} er_state;
+} er_plan;
+
+static void er_plan_clear(er_plan *pl)
+{
+    free(pl->first);
+    free(pl->deleted);
+    memset(pl, 0, sizeof *pl);
+}
 
 static void er_release(void *state)
 {
-    er_state *st = state;
-    if (!st) return;
-    free(st->first);
-    free(st->deleted);
-    free(st);
+    if (!state) return;
+    er_plan_clear(state);
+    free(state);
+}
+
+static int er_plan_matches(const er_plan *pl, const bz_netgen_ctx *ctx)
+{
+    const er_params *pr = ctx->params;
+    return pl->first && pl->n == ctx->n && pl->directed == ctx->directed && pl->seed == ctx->seed &&
+           pl->replicate == ctx->replicate && pl->layer_index == ctx->layer_index &&
+           pl->edges == (uint64_t)pr->edges;
 }
 
 static int cmp_u64(const void *a, const void *b)
@@ -188,12 +209,12 @@ static int cmp_u64(const void *a, const void *b)
 }
 
 /* Floyd's sampling of d distinct values in [0, total), sorted into out. */
-static int er_sample_deletions(const bz_netgen_ctx *ctx, uint64_t total, uint64_t d,
-                               uint64_t *out)
+static int er_sample_deletions(const bz_netgen_ctx *ctx, uint64_t total, uint64_t d, uint64_t *out)
 {
     if (d == 0) return BZ_OK;
     uint64_t cap = 16;
-    while (cap < 2 * d) cap *= 2;
+    while (cap < 2 * d)
+        cap *= 2;
     uint64_t *set = malloc((size_t)cap * sizeof *set);
     if (!set) return BZ_ENOMEM;
     memset(set, 0xFF, (size_t)cap * sizeof *set); /* UINT64_MAX = empty */
@@ -204,8 +225,9 @@ static int er_sample_deletions(const bz_netgen_ctx *ctx, uint64_t total, uint64_
     for (uint64_t j = total - d; j < total; j++) {
         uint64_t t = bz_stream_below(&s, j + 1);
         for (int pass = 0; pass < 2; pass++) { /* insert t, or j if t is taken */
-            uint64_t h = (t * 0x9E3779B97F4A7C15ULL) >> 20 & (cap - 1);
-            while (set[h] != UINT64_MAX && set[h] != t) h = (h + 1) & (cap - 1);
+            uint64_t h = ((t * 0x9E3779B97F4A7C15ULL) >> 20) & (cap - 1);
+            while (set[h] != UINT64_MAX && set[h] != t)
+                h = (h + 1) & (cap - 1);
             if (set[h] == UINT64_MAX) {
                 set[h] = t;
                 out[k++] = t;
@@ -219,119 +241,146 @@ static int er_sample_deletions(const bz_netgen_ctx *ctx, uint64_t total, uint64_
     return BZ_OK;
 }
 
-static int er_prepare(const bz_netgen_ctx *ctx, void **state, uint32_t *n_agents, bz_error *err)
+static int er_plan_make(er_plan *pl, const bz_netgen_ctx *ctx, bz_error *err)
 {
     const er_params *pr = ctx->params;
     int status = BZ_OK;
-    er_state *st = NULL;
-    *state = NULL;
-    *n_agents = 0;
-    if (pr->edges <= 0) return BZ_OK; /* G(n, p) needs no state */
-
+    er_plan_clear(pl);
     uint64_t pairs = er_pairs(ctx->n, ctx->directed);
     uint64_t m = (uint64_t)pr->edges;
     if (m > pairs)
-        return bz_error_set(err, BZ_EINVAL, "edges = %lld exceeds the %llu possible pairs of %u agents",
+        return bz_error_set(err, BZ_EINVAL,
+                            "edges = %lld exceeds the %llu possible pairs of %u agents",
                             (long long)pr->edges, (unsigned long long)pairs, ctx->n);
-    st = calloc(1, sizeof *st);
-    if (!st) BZ_FAIL(err, BZ_ENOMEM, "erdos_renyi: out of memory");
-    st->n = ctx->n;
-    st->directed = ctx->directed;
 
     double excess = 10.0 * sqrt((double)m) + 100.0;
     for (;;) {
         double p = ((double)m + excess) / (double)pairs;
-        st->p = p >= 1.0 ? 1.0 : p;
+        pl->p = p >= 1.0 ? 1.0 : p;
         er_walk w;
-        er_walk_init(&w, ctx, st->p);
-        st->n_blocks = er_n_blocks(&w);
-        free(st->first);
-        st->first = malloc(((size_t)st->n_blocks + 1) * sizeof *st->first);
-        if (!st->first)
+        er_walk_init(&w, ctx, pl->p);
+        pl->n_blocks = er_n_blocks(&w);
+        free(pl->first);
+        pl->first = malloc(((size_t)pl->n_blocks + 1) * sizeof *pl->first);
+        if (!pl->first)
             BZ_FAIL(err, BZ_ENOMEM, "erdos_renyi: out of memory (%llu blocks)",
-                    (unsigned long long)st->n_blocks);
-        uint64_t *first = st->first;
-        const int64_t nb = (int64_t)st->n_blocks;
+                    (unsigned long long)pl->n_blocks);
+        uint64_t *first = pl->first;
+        const int64_t nb = (int64_t)pl->n_blocks;
 #pragma omp parallel for schedule(dynamic, 1)
         for (int64_t b = 0; b < nb; b++) {
             er_iter it;
             uint32_t u, v;
             uint64_t c = 0;
             er_iter_init(&it, &w, (uint64_t)b);
-            while (er_iter_next(&it, &u, &v)) c++;
+            while (er_iter_next(&it, &u, &v))
+                c++;
             first[b + 1] = c;
         }
         first[0] = 0;
-        for (uint64_t b = 0; b < st->n_blocks; b++) first[b + 1] += first[b];
-        if (first[st->n_blocks] >= m) break;
+        for (uint64_t b = 0; b < pl->n_blocks; b++)
+            first[b + 1] += first[b];
+        if (first[pl->n_blocks] >= m) break;
         excess *= 4.0; /* astronomically rare: retry denser on the same streams */
     }
-    uint64_t total = st->first[st->n_blocks];
-    st->n_deleted = total - m;
-    st->deleted = malloc((size_t)(st->n_deleted ? st->n_deleted : 1) * sizeof *st->deleted);
-    if (!st->deleted || er_sample_deletions(ctx, total, st->n_deleted, st->deleted) != BZ_OK)
+    uint64_t total = pl->first[pl->n_blocks];
+    pl->n_deleted = total - m;
+    pl->deleted = malloc((size_t)(pl->n_deleted ? pl->n_deleted : 1) * sizeof *pl->deleted);
+    if (!pl->deleted || er_sample_deletions(ctx, total, pl->n_deleted, pl->deleted) != BZ_OK)
         BZ_FAIL(err, BZ_ENOMEM, "erdos_renyi: out of memory (%llu deletions)",
-                (unsigned long long)st->n_deleted);
-    *state = st;
-    st = NULL;
+                (unsigned long long)pl->n_deleted);
+    pl->n = ctx->n;
+    pl->directed = ctx->directed;
+    pl->seed = ctx->seed;
+    pl->edges = m;
+    pl->replicate = ctx->replicate;
+    pl->layer_index = ctx->layer_index;
 
 cleanup:
-    er_release(st);
+    if (status != BZ_OK) er_plan_clear(pl);
     return status;
 }
 
-static int er_generate(const bz_netgen_ctx *ctx, bz_edge_sink *sink, bz_error *err)
+static int er_prepare(const bz_netgen_ctx *ctx, void **state, uint32_t *n_agents, bz_error *err)
 {
     const er_params *pr = ctx->params;
-    const er_state *st = ctx->state;
-    if (ctx->n < 2) return BZ_OK;
-    if (pr->edges <= 0) {
-        er_walk w;
-        er_walk_init(&w, ctx, pr->mean_degree / (double)(ctx->n - 1u));
-        const int64_t nb = (int64_t)er_n_blocks(&w);
-#pragma omp parallel for schedule(dynamic, 1)
-        for (int64_t b = 0; b < nb; b++) {
-            er_iter it;
-            uint32_t u, v;
-            er_iter_init(&it, &w, (uint64_t)b);
-            while (er_iter_next(&it, &u, &v)) bz_sink_add(sink, u, v);
-        }
-        return BZ_OK;
-    }
-    if (!st || st->n != ctx->n || st->directed != ctx->directed)
-        return bz_error_set(err, BZ_EINTERNAL, "erdos_renyi: prepare() state does not match n = %u",
-                            ctx->n);
+    *state = NULL;
+    *n_agents = 0;
+    if (pr->edges <= 0) return BZ_OK; /* G(n, p) needs no state */
+    *state = calloc(1, sizeof(er_plan));
+    if (!*state) return bz_error_set(err, BZ_ENOMEM, "erdos_renyi: out of memory");
+    return BZ_OK;
+}
+
+static void er_emit_gnp(const bz_netgen_ctx *ctx, bz_edge_sink *sink, double p)
+{
     er_walk w;
-    er_walk_init(&w, ctx, st->p);
-    const int64_t nb = (int64_t)st->n_blocks;
+    er_walk_init(&w, ctx, p);
+    const int64_t nb = (int64_t)er_n_blocks(&w);
 #pragma omp parallel for schedule(dynamic, 1)
     for (int64_t b = 0; b < nb; b++) {
-        uint64_t base = st->first[b];
+        er_iter it;
+        uint32_t u, v;
+        er_iter_init(&it, &w, (uint64_t)b);
+        while (er_iter_next(&it, &u, &v))
+            bz_sink_add(sink, u, v);
+    }
+}
+
+static void er_emit_gnm(const bz_netgen_ctx *ctx, bz_edge_sink *sink, const er_plan *pl)
+{
+    er_walk w;
+    er_walk_init(&w, ctx, pl->p);
+    const int64_t nb = (int64_t)pl->n_blocks;
+#pragma omp parallel for schedule(dynamic, 1)
+    for (int64_t b = 0; b < nb; b++) {
+        uint64_t base = pl->first[b];
         /* first deletion at or after this block's first candidate */
-        uint64_t lo = 0, hi = st->n_deleted;
+        uint64_t lo = 0, hi = pl->n_deleted;
         while (lo < hi) {
             uint64_t mid = lo + (hi - lo) / 2;
-            if (st->deleted[mid] < base) lo = mid + 1;
-            else hi = mid;
+            if (pl->deleted[mid] < base)
+                lo = mid + 1;
+            else
+                hi = mid;
         }
         uint64_t next = lo, rank = base;
         er_iter it;
         uint32_t u, v;
         er_iter_init(&it, &w, (uint64_t)b);
         for (; er_iter_next(&it, &u, &v); rank++) {
-            if (next < st->n_deleted && st->deleted[next] == rank)
+            if (next < pl->n_deleted && pl->deleted[next] == rank)
                 next++;
             else
                 bz_sink_add(sink, u, v);
         }
     }
+}
+
+static int er_generate(const bz_netgen_ctx *ctx, bz_edge_sink *sink, bz_error *err)
+{
+    const er_params *pr = ctx->params;
+    if (ctx->n < 2) return BZ_OK;
+    if (pr->edges <= 0) {
+        er_emit_gnp(ctx, sink, pr->mean_degree / (double)(ctx->n - 1u));
+        return BZ_OK;
+    }
+    er_plan local = {0};
+    er_plan *pl = ctx->state ? ctx->state : &local;
+    if (!er_plan_matches(pl, ctx)) {
+        int status = er_plan_make(pl, ctx, err);
+        if (status != BZ_OK) return status;
+    }
+    er_emit_gnm(ctx, sink, pl);
+    er_plan_clear(&local);
     return BZ_OK;
 }
 
 static int er_check(const void *params, uint32_t n, int directed, bz_error *err)
 {
     const er_params *pr = params;
-    if (n < 2) return bz_error_set(err, BZ_EINVAL, "erdos_renyi needs at least 2 agents, got n = %u", n);
+    if (n < 2)
+        return bz_error_set(err, BZ_EINVAL, "erdos_renyi needs at least 2 agents, got n = %u", n);
     if (pr->edges > 0) {
         uint64_t pairs = er_pairs(n, directed);
         if ((uint64_t)pr->edges > pairs)
@@ -342,7 +391,8 @@ static int er_check(const void *params, uint32_t n, int directed, bz_error *err)
         return BZ_OK;
     }
     if (pr->edges < 0)
-        return bz_error_set(err, BZ_EINVAL, "edges = %lld must not be negative", (long long)pr->edges);
+        return bz_error_set(err, BZ_EINVAL, "edges = %lld must not be negative",
+                            (long long)pr->edges);
     if (!(pr->mean_degree > 0) || !(pr->mean_degree < (double)n - 1.0))
         return bz_error_set(err, BZ_EINVAL,
                             "mean_degree = %g must be in (0, n - 1) = (0, %u) for n = %u agents",

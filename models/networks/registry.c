@@ -14,6 +14,8 @@ extern const bz_netgen_type bz_netgen_watts_strogatz;
 extern const bz_netgen_type bz_netgen_well_mixed;
 extern const bz_netgen_type bz_netgen_edge_list;
 
+/* One entry per line, so that adding a generator is a one-line diff. */
+/* clang-format off */
 const bz_netgen_type *const bz_netgen_registry[] = {
     &bz_netgen_erdos_renyi,
     &bz_netgen_barabasi_albert,
@@ -22,6 +24,7 @@ const bz_netgen_type *const bz_netgen_registry[] = {
     &bz_netgen_edge_list,
     NULL,
 };
+/* clang-format on */
 
 const bz_netgen_type *bz_netgen_find(const char *name)
 {

@@ -78,12 +78,14 @@ static int ws_generate(const bz_netgen_ctx *ctx, bz_edge_sink *sink, bz_error *e
                     do {
                         d = far_lo + bz_stream_below(&s, far_n);
                         fresh = 1;
-                        for (uint64_t i = 0; i < nfar && fresh; i++) fresh = far[i] != d;
+                        for (uint64_t i = 0; i < nfar && fresh; i++)
+                            fresh = far[i] != d;
                     } while (!fresh && ++tries < WS_MAX_TRIES);
                     if (!fresh) { /* many repeats (n close to 2k + 1): smallest free one */
                         for (d = far_lo;; d++) {
                             fresh = 1;
-                            for (uint64_t i = 0; i < nfar && fresh; i++) fresh = far[i] != d;
+                            for (uint64_t i = 0; i < nfar && fresh; i++)
+                                fresh = far[i] != d;
                             if (fresh) break;
                         }
                     }
@@ -109,7 +111,8 @@ static int ws_check(const void *params, uint32_t n, int directed, bz_error *err)
     if (!(pr->beta >= 0 && pr->beta <= 1))
         return bz_error_set(err, BZ_EINVAL, "beta = %g must be a probability in [0, 1]", pr->beta);
     if ((uint64_t)n < 2 * (uint64_t)pr->k + 1)
-        return bz_error_set(err, BZ_EINVAL, "k = %lld needs at least 2k + 1 = %lld agents, got n = %u",
+        return bz_error_set(err, BZ_EINVAL,
+                            "k = %lld needs at least 2k + 1 = %lld agents, got n = %u",
                             (long long)pr->k, 2 * (long long)pr->k + 1, n);
     return BZ_OK;
 }

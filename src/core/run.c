@@ -94,9 +94,8 @@ static void sim_destroy(bz_sim *sim)
             sim->campaigns[i].type->finish(&sim->campaigns[i]);
     free(sim->campaigns);
     free(sim->state);
-    free(sim->ext);
-    free(sim->wom);
-    free(sim->chmask);
+    free(sim->inbox);
+    free(sim->touched.ids);
     free(sim->tally);
 }
 
@@ -119,6 +118,20 @@ static void record(const bz_sim *sim, bz_results *res, size_t arm, uint32_t rep,
     }
 }
 
+/* Reset the per-step counters of the agents touched in the last step. Every
+ * write to an inbox goes with a touch, so this clears them all. */
+static void clear_touched(bz_sim *sim)
+{
+    const int64_t k = (int64_t)sim->touched.reserved;
+#pragma omp parallel for schedule(static) if (sim->n_threads > 1 && k > 65536)
+    for (int64_t i = 0; i < k; i++) {
+        uint32_t v = sim->touched.ids[i];
+        if (v != BZ_IDLIST_HOLE) sim->inbox[v] = (bz_inbox){0, 0, 0, 0};
+    }
+    sim->touched.reserved = 0;
+    for (int th = 0; th < sim->n_threads; th++) sim->tally[th].touch = (bz_idcursor){0, 0, {0}};
+}
+
 /* Sum the per-thread tallies of the step just finished into step totals. */
 static void gather_tallies(bz_sim *sim)
 {
@@ -130,7 +143,9 @@ static void gather_tallies(bz_sim *sim)
             sim->step_expo[c] += t->expo[c];
             sim->step_adopt[c] += t->adopt[c];
         }
-        memset(t, 0, sizeof *t);
+        memset(t->expo, 0, sizeof t->expo);
+        memset(t->adopt, 0, sizeof t->adopt);
+        t->sold = 0;
     }
     /* Without a market model (always available, unlimited stock) every
      * adoption is one purchase. */
@@ -181,12 +196,12 @@ int bz_run_arm_replicate(const bz_experiment *x, const bz_world *w, size_t arm, 
     if (sim.n_threads > BZ_MAX_THREADS) sim.n_threads = BZ_MAX_THREADS;
 
     sim.state = calloc(n, sizeof *sim.state);
-    sim.ext = calloc(n, sizeof *sim.ext);
-    sim.wom = calloc(n, sizeof *sim.wom);
-    sim.chmask = calloc(n, sizeof *sim.chmask);
+    sim.inbox = calloc(n, sizeof *sim.inbox);
+    sim.touched.ids = malloc(((size_t)n + (size_t)sim.n_threads * BZ_IDLIST_BLOCK) *
+                             sizeof *sim.touched.ids);
     sim.tally = calloc((size_t)sim.n_threads, sizeof *sim.tally);
     sim.campaigns = calloc(as->n_campaigns ? as->n_campaigns : 1, sizeof *sim.campaigns);
-    if (!sim.state || !sim.ext || !sim.wom || !sim.chmask || !sim.tally || !sim.campaigns)
+    if (!sim.state || !sim.inbox || !sim.touched.ids || !sim.tally || !sim.campaigns)
         BZ_FAIL(err, BZ_ENOMEM, "out of memory for the agent arrays of %u agents", n);
 
     BZ_CHECK(x->model->init(&sim, err));
@@ -212,14 +227,12 @@ int bz_run_arm_replicate(const bz_experiment *x, const bz_world *w, size_t arm, 
     for (uint32_t step = 0; step < x->n_steps; step++) {
         sim.step = step;
         sim.t0 = step * x->step;
-        memset(sim.ext, 0, (size_t)n * sizeof *sim.ext);
-        memset(sim.wom, 0, (size_t)n * sizeof *sim.wom);
-        memset(sim.chmask, 0, (size_t)n * sizeof *sim.chmask);
+        clear_touched(&sim);
         for (size_t i = 0; i < sim.n_campaigns; i++)
             sim.campaigns[i].type->act(&sim, &sim.campaigns[i]);
         x->model->step(&sim);
         gather_tallies(&sim);
-        bz_sim_count_states(&sim);
+        if (!x->model->maintains_counts) bz_sim_count_states(&sim);
         record(&sim, res, arm, rep, step + 1);
     }
     outcome(&sim, res, arm, rep);

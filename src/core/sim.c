@@ -28,12 +28,13 @@ static inline uint32_t neighbour(const bz_layer *l, uint32_t u, uint64_t j)
     return l->targets[l->offsets[u] + j];
 }
 
-static inline void hit(uint32_t *counter, uint32_t *chmask, uint32_t v, uint32_t bit)
+/* Deliver one contact or exposure to v: count it in *counter (a field of
+ * v's inbox) and mark the channel. */
+static inline void deliver(bz_sim *sim, bz_tally *t, uint32_t *counter, uint32_t v, uint32_t bit)
 {
 #pragma omp atomic
-    counter[v]++;
-#pragma omp atomic
-    chmask[v] |= bit;
+    (*counter)++;
+    bz_sim_touch(sim, t, v, bit);
 }
 
 /* Visit each of u's out-neighbours independently with probability p by
@@ -58,33 +59,19 @@ static inline void hit(uint32_t *counter, uint32_t *chmask, uint32_t v, uint32_t
         }                                                                                          \
     } while (0)
 
-uint64_t bz_spread(bz_sim *sim, bz_tally *t, size_t li, uint32_t u, double p, uint32_t *counter)
+uint64_t bz_spread(bz_sim *sim, bz_tally *t, size_t li, uint32_t u, double p, int receptive)
 {
     const bz_layer *l = &sim->net->layers[li];
     const int ch = BZ_CH_LAYER0 + (int)li;
     const uint32_t bit = (uint32_t)1 << ch;
+    const uint8_t *state = sim->state;
     uint64_t c = 0;
     bz_stream s;
     bz_stream_init(&s, sim->seed, sim->replicate, sim->step, u, BZ_RNG_SPREAD + (uint32_t)li);
     BZ_FOR_EACH_CONTACT(l, u, p, &s, v, {
-        hit(counter, sim->chmask, v, bit);
         c++;
-    });
-    t->expo[ch] += (int64_t)c;
-    return c;
-}
-
-uint64_t bz_spread_visit(bz_sim *sim, bz_tally *t, size_t li, uint32_t u, double p,
-                         void (*fn)(uint32_t v, void *ctx), void *ctx)
-{
-    const bz_layer *l = &sim->net->layers[li];
-    const int ch = BZ_CH_LAYER0 + (int)li;
-    uint64_t c = 0;
-    bz_stream s;
-    bz_stream_init(&s, sim->seed, sim->replicate, sim->step, u, BZ_RNG_SPREAD + (uint32_t)li);
-    BZ_FOR_EACH_CONTACT(l, u, p, &s, v, {
-        fn(v, ctx);
-        c++;
+        if (receptive == BZ_RECEPTIVE_ALL || state[v] == (uint8_t)receptive)
+            deliver(sim, t, &sim->inbox[v].wom, v, bit);
     });
     t->expo[ch] += (int64_t)c;
     return c;
@@ -97,7 +84,7 @@ uint64_t bz_sim_reach(bz_sim *sim, bz_tally *t, size_t li, uint32_t u, double p,
     const uint32_t bit = (uint32_t)1 << channel;
     uint64_t c = 0;
     BZ_FOR_EACH_CONTACT(l, u, p, s, v, {
-        hit(sim->ext, sim->chmask, v, bit);
+        deliver(sim, t, &sim->inbox[v].ext, v, bit);
         c++;
     });
     t->expo[channel] += (int64_t)c;

@@ -15,6 +15,7 @@
 #include "config/experiment.h"
 #include "core/campaign.h"
 #include "core/channels.h"
+#include "core/idlist.h"
 #include "core/model.h"
 #include "core/population.h"
 #include "graph/graph.h"
@@ -22,12 +23,26 @@
 
 #define BZ_MAX_THREADS 256
 
-/* Per-thread counts of one step; cache-line padded. */
+/* What reached one agent in the current step. The three counters share one
+ * 16-byte cell so a contact costs one cache miss, not three. */
+typedef struct bz_inbox {
+    uint32_t wom;  /* word-of-mouth contacts (bz_spread) */
+    uint32_t ext;  /* campaign exposures (bz_sim_expose, bz_sim_reach) */
+    uint32_t mask; /* channels that reached the agent (bit = channel) */
+    uint32_t spare;
+} bz_inbox;
+
+/* bz_spread's `receptive` value meaning every agent takes contacts. */
+#define BZ_RECEPTIVE_ALL (-1)
+
+/* Per-thread counts of one step, and the thread's cursor into the touched
+ * list; cache-line padded. */
 typedef struct bz_tally {
     int64_t expo[BZ_CH_MAX];
     int64_t adopt[BZ_CH_MAX];
     int64_t sold;
-    char pad[64 - sizeof(int64_t)];
+    char pad[56];
+    bz_idcursor touch;
 } bz_tally;
 
 typedef struct bz_sim {
@@ -46,9 +61,11 @@ typedef struct bz_sim {
 
     /* agent arrays (n entries each) */
     uint8_t *state;
-    uint32_t *ext;           /* campaign exposures this step (cleared each step) */
-    uint32_t *wom;           /* word-of-mouth contacts this step (cleared each step) */
-    uint32_t *chmask;        /* channels that reached the agent this step */
+    bz_inbox *inbox;         /* what reached each agent this step (cleared each step) */
+    bz_idlist touched;       /* agents with a nonzero inbox mask this step, in no fixed
+                              * order, with holes (BZ_IDLIST_HOLE) to skip; the engine
+                              * clears only these between steps, so a step costs
+                              * O(agents touched), not O(n) */
     void *model_state;       /* model-private, allocated in model->init */
 
     /* campaigns of the arm */
@@ -87,13 +104,35 @@ static inline void bz_tally_adopt(bz_tally *t, int channel)
     t->adopt[channel]++;
 }
 
+/* Set channel bit `bit` of agent v and, on its first touch this step, add
+ * it to the touched list. Thread-safe. The list's order depends on thread
+ * timing; models must use it only in order-independent ways (each agent
+ * decides with its own stream; tallies are sums). */
+static inline void bz_sim_touch(bz_sim *sim, bz_tally *t, uint32_t v, uint32_t bit)
+{
+    uint32_t old;
+#pragma omp atomic capture
+    {
+        old = sim->inbox[v].mask;
+        sim->inbox[v].mask |= bit;
+    }
+    if (old == 0) bz_idlist_append(&sim->touched, &t->touch, v);
+}
+
+/* Index of tally t in sim->tally: the calling thread's slot for per-thread
+ * structures of models (valid in nested and replicate-parallel runs, where
+ * omp_get_thread_num() is not). */
+static inline int bz_sim_tid(const bz_sim *sim, const bz_tally *t)
+{
+    return (int)(t - sim->tally);
+}
+
 /* Lever `expose`: one exposure of agent from a channel (campaign). Thread-safe. */
 static inline void bz_sim_expose(bz_sim *sim, bz_tally *t, uint32_t agent, int channel)
 {
 #pragma omp atomic
-    sim->ext[agent]++;
-#pragma omp atomic
-    sim->chmask[agent] |= (uint32_t)1 << channel;
+    sim->inbox[agent].ext++;
+    bz_sim_touch(sim, t, agent, (uint32_t)1 << channel);
     t->expo[channel]++;
 }
 
@@ -102,21 +141,18 @@ int bz_sim_seed(bz_sim *sim, uint32_t agent, int channel);
 
 /* Spread from sender u on layer `li`: each out-neighbour is contacted
  * independently with probability p, sampled by geometric skipping so the cost
- * is O(1 + contacts), not O(degree). Each contact increments counter[v]
- * atomically and sets the layer's channel bit in chmask[v]; contacts are
- * counted as exposures of that channel in t. The stream is the sender's own
+ * is O(1 + contacts), not O(degree). A contact counts as an exposure of the
+ * layer's channel in t; it is delivered (inbox wom + 1, channel bit, touched
+ * list) only to agents whose state equals `receptive`, or to all with
+ * BZ_RECEPTIVE_ALL. Filtering saves the random-access writes for contacts
+ * that cannot change anything (e.g. to recovered agents); the state array must
+ * not be written during the spreading phase. The stream is the sender's own
  * (step, u, BZ_RNG_SPREAD + li). Returns the number of contacts. */
-uint64_t bz_spread(bz_sim *sim, bz_tally *t, size_t li, uint32_t u, double p, uint32_t *counter);
-
-/* Like bz_spread but calls nothing atomic: visits each contacted neighbour
- * through fn(v, ctx). For models that need the target ids (e.g. frontier
- * building). fn must itself be thread-safe. */
-uint64_t bz_spread_visit(bz_sim *sim, bz_tally *t, size_t li, uint32_t u, double p,
-                         void (*fn)(uint32_t v, void *ctx), void *ctx);
+uint64_t bz_spread(bz_sim *sim, bz_tally *t, size_t li, uint32_t u, double p, int receptive);
 
 /* Reach from u on layer `li` for a campaign (a KOL post, a partner's
  * audience): each out-neighbour is exposed with probability p through the
- * `expose` lever (sim->ext, channel bit), with the caller's stream s.
+ * `expose` lever (inbox ext, channel bit), with the caller's stream s.
  * Geometric skipping, O(1 + exposures). Returns exposures made. */
 uint64_t bz_sim_reach(bz_sim *sim, bz_tally *t, size_t li, uint32_t u, double p, int channel,
                       bz_stream *s);

@@ -1,23 +1,25 @@
 /* The two-pass CSR builder (contract in generator.h and graph.h).
  *
  *   1. COUNT pass: the generator emits every edge; the sink counts arcs per
- *      agent in deg[] (atomic adds).
+ *      agent in deg[].
  *   2. Exclusive prefix sum of deg[] gives the row starts: copied to offsets.
  *   3. FILL pass: the generator emits the same edges again; deg[] now serves
- *      as the per-row write cursor (atomic capture), so row u receives its
- *      arcs in a scheduling-dependent order.
+ *      as the per-row write cursor, so row u receives its arcs in a
+ *      scheduling-dependent order.
  *   4. Per row, in parallel: sort ascending, drop self-loops and duplicates.
  *      After this the row content is a pure function of the emitted multiset,
  *      whatever the thread count or interleaving.
  *   5. Rows are compacted to the left (serially: each row only moves left, so
  *      a pass in row order never overwrites a row not yet moved) and the
  *      targets array is shrunk.
+ * The sink updates deg[] and targets[] with atomics for small layers and
+ * through per-thread staging buffers for large ones (see "Staged sink").
  *
  * Memory: deg[] and offsets[] (8 bytes per agent each) plus targets[]
- * (4 bytes per arc), so the peak is 4 bytes per emitted arc + 16 per agent;
- * no edge list is ever materialised. deg[] is freed before returning, so a
- * built layer keeps 4 bytes per arc + 8 per agent (+ 4 per agent of
- * in-degrees for directed layers).
+ * (4 bytes per arc), plus 512 KiB of staging per thread: the builder's peak
+ * is 4 bytes per emitted arc + 16 per agent; no edge list is ever
+ * materialised. deg[] is freed before returning, so a built layer keeps
+ * 4 bytes per arc + 8 per agent (+ 4 per agent of in-degrees when directed).
  */
 #include <limits.h>
 #include <omp.h>
@@ -54,7 +56,8 @@ static void radix_sort_u32(uint32_t *a, size_t n, int shift)
 {
     size_t count[256] = {0};
     size_t head[256], tail[256];
-    for (size_t i = 0; i < n; i++) count[(a[i] >> shift) & 0xFFu]++;
+    for (size_t i = 0; i < n; i++)
+        count[(a[i] >> shift) & 0xFFu]++;
     size_t pos = 0;
     for (int b = 0; b < 256; b++) {
         head[b] = pos;
@@ -93,7 +96,8 @@ static void radix_sort_top(uint32_t *a, size_t n)
     for (size_t i = 0; i < n; i++)
         if (a[i] > max) max = a[i];
     int bits = 0;
-    while (bits < 32 && (max >> bits) != 0) bits++;
+    while (bits < 32 && (max >> bits) != 0)
+        bits++;
     radix_sort_u32(a, n, bits > 8 ? bits - 8 : 0);
 }
 
@@ -108,8 +112,10 @@ static void quick_sort_u32(uint32_t *a, size_t n, int depth)
         uint32_t pivot = x < y ? (y < z ? y : (x < z ? z : x)) : (x < z ? x : (y < z ? z : y));
         size_t i = 0, j = n - 1;
         for (;;) { /* Hoare partition */
-            while (a[i] < pivot) i++;
-            while (a[j] > pivot) j--;
+            while (a[i] < pivot)
+                i++;
+            while (a[j] > pivot)
+                j--;
             if (i >= j) break;
             uint32_t t = a[i];
             a[i] = a[j];
@@ -171,7 +177,7 @@ static uint64_t clean_row(uint32_t *row, uint64_t len, uint32_t u, uint64_t *sel
  * so the misses overlap and the bucket's slice of deg[] stays warm. Whatever
  * remains in the buffers is applied by the builder once generate() returns.
  * The rows end up in a different order than with atomics, which the row sort
- * makes irrelevant. Memory: STAGE_BUCKETS * STAGE_CAP * 8 bytes (256 KiB) per
+ * makes irrelevant. Memory: STAGE_BUCKETS * STAGE_CAP * 8 bytes (512 KiB) per
  * thread, independent of n. */
 enum { STAGE_MIN_AGENTS = 1 << 16, STAGE_BUCKETS = 1024, STAGE_CAP = 64 };
 
@@ -193,10 +199,12 @@ static void stage_apply(bz_edge_sink *s, const uint64_t *arcs, uint32_t count)
 {
     uint64_t *deg = s->deg;
     if (s->pass == BZ_PASS_COUNT) {
-        for (uint32_t i = 0; i < count; i++) deg[arcs[i] >> 32]++;
+        for (uint32_t i = 0; i < count; i++)
+            deg[arcs[i] >> 32]++;
     } else {
         uint32_t *tg = s->targets;
-        for (uint32_t i = 0; i < count; i++) tg[deg[arcs[i] >> 32]++] = (uint32_t)arcs[i];
+        for (uint32_t i = 0; i < count; i++)
+            tg[deg[arcs[i] >> 32]++] = (uint32_t)arcs[i];
     }
 }
 
@@ -263,7 +271,8 @@ static void stage_drain(bz_edge_sink *s)
 static void stage_free(struct bz_sink_stage *st)
 {
     if (!st) return;
-    for (uint32_t k = 0; k < st->nbuckets; k++) omp_destroy_lock(&st->locks[k]);
+    for (uint32_t k = 0; k < st->nbuckets; k++)
+        omp_destroy_lock(&st->locks[k]);
     free(st->thr);
     free(st);
 }
@@ -278,7 +287,8 @@ static struct bz_sink_stage *stage_new(uint32_t n)
     st->base_level = omp_get_level();
     st->nthreads = omp_get_max_threads();
     unsigned bits = 0;
-    while (bits < 32 && ((uint64_t)(n - 1) >> bits) != 0) bits++;
+    while (bits < 32 && ((uint64_t)(n - 1) >> bits) != 0)
+        bits++;
     st->shift = bits > 10 ? bits - 10 : 0;
     st->nbuckets = ((n - 1) >> st->shift) + 1;
     st->thr = calloc((size_t)st->nthreads, sizeof *st->thr);
@@ -286,14 +296,15 @@ static struct bz_sink_stage *stage_new(uint32_t n)
         free(st);
         return NULL;
     }
-    for (uint32_t k = 0; k < st->nbuckets; k++) omp_init_lock(&st->locks[k]);
+    for (uint32_t k = 0; k < st->nbuckets; k++)
+        omp_init_lock(&st->locks[k]);
     return st;
 }
 
 static int alloc_fail(bz_error *err, const char *what, const char *layer, size_t bytes)
 {
-    return bz_error_set(err, BZ_ENOMEM,
-                        "layer '%s': out of memory allocating %s (%zu bytes)", layer, what, bytes);
+    return bz_error_set(err, BZ_ENOMEM, "layer '%s': out of memory allocating %s (%zu bytes)",
+                        layer, what, bytes);
 }
 
 int bz_layer_build(bz_layer *out, const bz_netgen_type *type, const bz_netgen_ctx *ctx,
@@ -312,8 +323,8 @@ int bz_layer_build(bz_layer *out, const bz_netgen_type *type, const bz_netgen_ct
     const uint32_t n = ctx->n;
 
     if (ctx->directed && !type->directed_ok)
-        BZ_FAIL(err, BZ_EINVAL, "layer '%s': generator '%s' cannot make directed layers",
-                out->name, type->name);
+        BZ_FAIL(err, BZ_EINVAL, "layer '%s': generator '%s' cannot make directed layers", out->name,
+                type->name);
     if (type->implicit_complete) {
         out->complete = 1;
         return BZ_OK;
@@ -377,7 +388,8 @@ int bz_layer_build(bz_layer *out, const bz_netgen_type *type, const bz_netgen_ct
 
     /* Compact: skip the unchanged prefix, then move rows left in row order. */
     uint32_t first = 0;
-    while (first < n && deg[first] == off[first + 1] - off[first]) first++;
+    while (first < n && deg[first] == off[first + 1] - off[first])
+        first++;
     if (first < n) {
         uint64_t w = off[first];
         for (uint32_t u = first; u < n; u++) {

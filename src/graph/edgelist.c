@@ -17,7 +17,7 @@
 typedef struct idmap {
     uint32_t *slot;
     uint64_t mask;
-    uint64_t *keys;  /* [count] ids in order of first appearance */
+    uint64_t *keys; /* [count] ids in order of first appearance */
     uint64_t count, keys_cap;
 } idmap;
 
@@ -38,7 +38,8 @@ static int idmap_grow(idmap *m)
     if (!slot) return BZ_ENOMEM;
     for (uint64_t i = 0; i < m->count; i++) {
         uint64_t h = mix64(m->keys[i]) & (cap - 1);
-        while (slot[h]) h = (h + 1) & (cap - 1);
+        while (slot[h])
+            h = (h + 1) & (cap - 1);
         slot[h] = (uint32_t)(i + 1);
     }
     free(m->slot);
@@ -89,8 +90,10 @@ static int scan_id(const char **p, const char *end, uint64_t *out)
     int over = 0;
     while (s < end && *s >= '0' && *s <= '9') {
         unsigned d = (unsigned)(*s - '0');
-        if (v > (ID_MAX - d) / 10) over = 1;
-        else v = v * 10 + d;
+        if (v > (ID_MAX - d) / 10)
+            over = 1;
+        else
+            v = v * 10 + d;
         s++;
     }
     if (s == *p) return 1;
@@ -105,17 +108,20 @@ static int scan_number(const char **p, const char *end)
     const char *s = *p;
     int digits = 0;
     if (s < end && (*s == '+' || *s == '-')) s++;
-    while (s < end && *s >= '0' && *s <= '9') s++, digits++;
+    while (s < end && *s >= '0' && *s <= '9')
+        s++, digits++;
     if (s < end && *s == '.') {
         s++;
-        while (s < end && *s >= '0' && *s <= '9') s++, digits++;
+        while (s < end && *s >= '0' && *s <= '9')
+            s++, digits++;
     }
     if (!digits) return 1;
     if (s < end && (*s == 'e' || *s == 'E')) {
         const char *e = s + 1;
         if (e < end && (*e == '+' || *e == '-')) e++;
         if (e < end && *e >= '0' && *e <= '9') {
-            while (e < end && *e >= '0' && *e <= '9') e++;
+            while (e < end && *e >= '0' && *e <= '9')
+                e++;
             s = e;
         }
     }
@@ -128,10 +134,12 @@ static int scan_number(const char **p, const char *end)
 static int skip_separator(const char **p, const char *end, char comment)
 {
     const char *s = *p;
-    while (s < end && is_blank(*s)) s++;
+    while (s < end && is_blank(*s))
+        s++;
     if (s < end && *s == ',') {
         s++;
-        while (s < end && is_blank(*s)) s++;
+        while (s < end && is_blank(*s))
+            s++;
     }
     int ok = s != *p || s == end || *s == comment;
     *p = s;
@@ -141,11 +149,12 @@ static int skip_separator(const char **p, const char *end, char comment)
 static int line_error(bz_error *err, const char *name, uint64_t line, const char *what,
                       const char *s, const char *e)
 {
-    while (e > s && is_blank(e[-1])) e--;
+    while (e > s && is_blank(e[-1]))
+        e--;
     size_t len = (size_t)(e - s);
     int cut = len > 60;
-    return bz_error_set(err, BZ_EINVAL, "%s:%llu: %s, got '%.*s%s'", name,
-                        (unsigned long long)line, what, (int)(cut ? 60 : len), s, cut ? "..." : "");
+    return bz_error_set(err, BZ_EINVAL, "%s:%llu: %s, got '%.*s%s'", name, (unsigned long long)line,
+                        what, (int)(cut ? 60 : len), s, cut ? "..." : "");
 }
 
 /* Sort (key, value) pairs by key: LSD radix, 8-bit digits, skipping digits
@@ -158,16 +167,20 @@ typedef struct kv {
 static int sort_kv(kv *a, size_t n)
 {
     uint64_t all_or = 0, all_and = ~(uint64_t)0;
-    for (size_t i = 0; i < n; i++) all_or |= a[i].key, all_and &= a[i].key;
+    for (size_t i = 0; i < n; i++)
+        all_or |= a[i].key, all_and &= a[i].key;
     kv *tmp = malloc(n ? n * sizeof *tmp : 1);
     if (!tmp) return BZ_ENOMEM;
     kv *src = a, *dst = tmp;
     for (int shift = 0; shift < 64; shift += 8) {
         if ((((all_or ^ all_and) >> shift) & 0xFFu) == 0) continue; /* shared digit */
         size_t count[257] = {0};
-        for (size_t i = 0; i < n; i++) count[((src[i].key >> shift) & 0xFFu) + 1]++;
-        for (int b = 0; b < 256; b++) count[b + 1] += count[b];
-        for (size_t i = 0; i < n; i++) dst[count[(src[i].key >> shift) & 0xFFu]++] = src[i];
+        for (size_t i = 0; i < n; i++)
+            count[((src[i].key >> shift) & 0xFFu) + 1]++;
+        for (int b = 0; b < 256; b++)
+            count[b + 1] += count[b];
+        for (size_t i = 0; i < n; i++)
+            dst[count[(src[i].key >> shift) & 0xFFu]++] = src[i];
         kv *t = src;
         src = dst;
         dst = t;
@@ -185,8 +198,8 @@ void bz_edgelist_destroy(bz_edgelist *el)
     memset(el, 0, sizeof *el);
 }
 
-int bz_edgelist_parse(bz_edgelist *el, const char *buf, size_t len, const char *name,
-                      char comment, bz_error *err)
+int bz_edgelist_parse(bz_edgelist *el, const char *buf, size_t len, const char *name, char comment,
+                      bz_error *err)
 {
     int status = BZ_OK;
     idmap map = {0};
@@ -205,15 +218,16 @@ int bz_edgelist_parse(bz_edgelist *el, const char *buf, size_t len, const char *
         const char *s = p, *start = p;
         p = e < end ? e + 1 : end;
         line++;
-        while (s < e && is_blank(*s)) s++;
+        while (s < e && is_blank(*s))
+            s++;
         if (s == e || *s == comment) continue;
 
         uint64_t id[2];
         for (int k = 0; k < 2; k++) {
             int r = scan_id(&s, e, &id[k]);
             if (r == 2)
-                BZ_FAIL(err, BZ_EINVAL, "%s:%llu: node id out of range (0 to %llu) in '%.*s'",
-                        name, (unsigned long long)line, (unsigned long long)ID_MAX,
+                BZ_FAIL(err, BZ_EINVAL, "%s:%llu: node id out of range (0 to %llu) in '%.*s'", name,
+                        (unsigned long long)line, (unsigned long long)ID_MAX,
                         (int)(e - start > 60 ? 60 : e - start), start);
             if (r == 1 || !skip_separator(&s, e, comment)) {
                 status = line_error(err, name, line, "expected two integer node ids", start, e);
@@ -251,7 +265,8 @@ int bz_edgelist_parse(bz_edgelist *el, const char *buf, size_t len, const char *
         el->n_edges++;
     }
     el->lines = line;
-    if (el->n_edges == 0 && line == 0) BZ_FAIL(err, BZ_EINVAL, "%s: no edges found (empty file)", name);
+    if (el->n_edges == 0 && line == 0)
+        BZ_FAIL(err, BZ_EINVAL, "%s:1: no edges found (empty file)", name);
     if (el->n_edges == 0)
         BZ_FAIL(err, BZ_EINVAL, "%s:%llu: no edges found (only comments and blank lines)", name,
                 (unsigned long long)line);
@@ -262,13 +277,15 @@ int bz_edgelist_parse(bz_edgelist *el, const char *buf, size_t len, const char *
     rank = malloc(n * sizeof *rank);
     el->ids = malloc(n * sizeof *el->ids);
     if (!order || !rank || !el->ids) goto nomem;
-    for (size_t i = 0; i < n; i++) order[i] = (kv){map.keys[i], i};
+    for (size_t i = 0; i < n; i++)
+        order[i] = (kv){map.keys[i], i};
     if (sort_kv(order, n) != BZ_OK) goto nomem;
     for (size_t i = 0; i < n; i++) {
         el->ids[i] = order[i].key;
         rank[order[i].val] = (uint32_t)i;
     }
-    for (uint64_t i = 0; i < 2 * el->n_edges; i++) el->pairs[i] = rank[el->pairs[i]];
+    for (uint64_t i = 0; i < 2 * el->n_edges; i++)
+        el->pairs[i] = rank[el->pairs[i]];
     el->n = (uint32_t)n;
     uint32_t *shrunk = realloc(el->pairs, (size_t)el->n_edges * 2 * sizeof *shrunk);
     if (shrunk) el->pairs = shrunk;
@@ -330,9 +347,11 @@ static char *put_u32(char *p, uint32_t v)
 {
     char tmp[10];
     int k = 0;
-    do tmp[k++] = (char)('0' + v % 10);
+    do
+        tmp[k++] = (char)('0' + v % 10);
     while ((v /= 10) != 0);
-    while (k) *p++ = tmp[--k];
+    while (k)
+        *p++ = tmp[--k];
     return p;
 }
 

@@ -26,11 +26,11 @@
 #include "graph/graph.h"
 
 typedef struct bz_edgelist {
-    uint32_t n;        /* distinct node ids = agents defined by the file */
-    uint64_t n_edges;  /* data lines (self-loops and repeats included) */
-    uint32_t *pairs;   /* [2 * n_edges] agent indices u0 v0 u1 v1 ..., owned */
-    uint64_t *ids;     /* [n] file id of each agent, ascending, owned */
-    uint64_t lines;    /* lines read, for messages */
+    uint32_t n;       /* distinct node ids = agents defined by the file */
+    uint64_t n_edges; /* data lines (self-loops and repeats included) */
+    uint32_t *pairs;  /* [2 * n_edges] agent indices u0 v0 u1 v1 ..., owned */
+    uint64_t *ids;    /* [n] file id of each agent, ascending, owned */
+    uint64_t lines;   /* lines read, for messages */
 } bz_edgelist;
 
 /* Parse `len` bytes of edge-list text. `name` is used in messages
@@ -39,8 +39,8 @@ typedef struct bz_edgelist {
  * more than 2^32 - 2 distinct ids, or no edge at all; BZ_ENOMEM.
  * Cost: O(bytes + n log n), one pass with a hand-written scanner and an
  * open-addressing hash map from ids to agents. */
-int bz_edgelist_parse(bz_edgelist *el, const char *buf, size_t len, const char *name,
-                      char comment, bz_error *err);
+int bz_edgelist_parse(bz_edgelist *el, const char *buf, size_t len, const char *name, char comment,
+                      bz_error *err);
 
 /* Read a whole file with one buffered read and parse it. BZ_ENOENT
  * ("cannot open 'PATH': No such file or directory") when it does not exist,

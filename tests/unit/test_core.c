@@ -77,7 +77,6 @@ static void test_stats(void)
 typedef struct fixture {
     bz_network net;
     bz_sim sim;
-    uint32_t *counter;
 } fixture;
 
 static void fixture_init(fixture *f, uint32_t n)
@@ -91,37 +90,55 @@ static void fixture_init(fixture *f, uint32_t n)
     f->sim.n = n;
     f->sim.seed = 99;
     f->sim.n_threads = 1;
-    f->sim.chmask = calloc(n, sizeof *f->sim.chmask);
+    f->sim.inbox = calloc(n, sizeof *f->sim.inbox);
+    f->sim.state = calloc(n, sizeof *f->sim.state);
+    f->sim.touched.ids = calloc(n + BZ_IDLIST_BLOCK, sizeof *f->sim.touched.ids);
     f->sim.tally = calloc(1, sizeof *f->sim.tally);
-    f->counter = calloc(n, sizeof *f->counter);
-    CU_ASSERT_FATAL(f->sim.chmask && f->sim.tally && f->counter);
+    CU_ASSERT_FATAL(f->sim.inbox && f->sim.state && f->sim.touched.ids && f->sim.tally);
 }
 
 static void fixture_destroy(fixture *f)
 {
-    free(f->sim.chmask);
+    free(f->sim.inbox);
+    free(f->sim.state);
+    free(f->sim.touched.ids);
     free(f->sim.tally);
-    free(f->counter);
     bz_network_destroy(&f->net);
+}
+
+static void reset_inbox(fixture *f)
+{
+    memset(f->sim.inbox, 0, f->sim.n * sizeof *f->sim.inbox);
+    bz_idlist_reset(&f->sim.touched, &f->sim.tally[0].touch, 1);
+}
+
+/* Agents in the touched list (holes skipped). */
+static uint64_t touched_count(const fixture *f)
+{
+    uint64_t k = 0;
+    for (uint64_t i = 0; i < f->sim.touched.reserved; i++)
+        k += f->sim.touched.ids[i] != BZ_IDLIST_HOLE;
+    return k;
 }
 
 static void test_spread_binomial(void)
 {
     /* Contacts from one sender to n - 1 others with probability p are
      * Binomial(n - 1, p): check mean and variance over many senders/steps,
-     * that the sender is never contacted, and the per-target uniformity. */
+     * that the sender is never contacted, and the touched list. */
     const uint32_t n = 1001;
     const double p = 0.03;
     fixture f;
     fixture_init(&f, n);
+    bz_inbox *in = f.sim.inbox;
     double sum = 0, sumsq = 0;
     const int trials = 4000;
     for (int t = 0; t < trials; t++) {
         f.sim.step = (uint32_t)t;
         uint32_t u = (uint32_t)(t % n);
-        uint32_t before = f.counter[u];
-        double c = (double)bz_spread(&f.sim, &f.sim.tally[0], 0, u, p, f.counter);
-        CU_ASSERT_EQUAL(f.counter[u], before);
+        uint32_t before = in[u].wom;
+        double c = (double)bz_spread(&f.sim, &f.sim.tally[0], 0, u, p, BZ_RECEPTIVE_ALL);
+        CU_ASSERT_EQUAL(in[u].wom, before);
         sum += c;
         sumsq += c * c;
     }
@@ -131,26 +148,49 @@ static void test_spread_binomial(void)
     CU_ASSERT(fabs(var / wvar - 1) < 0.1);
     CU_ASSERT_EQUAL(f.sim.tally[0].expo[BZ_CH_LAYER0], (int64_t)sum);
     uint64_t total = 0;
-    for (uint32_t v = 0; v < n; v++) total += f.counter[v];
+    uint32_t contacted = 0;
+    for (uint32_t v = 0; v < n; v++) {
+        total += in[v].wom;
+        contacted += in[v].wom > 0;
+        CU_ASSERT_EQUAL(in[v].ext, 0);
+    }
     CU_ASSERT_EQUAL(total, (uint64_t)sum);
-    CU_ASSERT(f.sim.chmask[f.counter[0] ? 0 : 1] == ((uint32_t)1 << BZ_CH_LAYER0) ||
-              f.counter[0] == 0);
+    /* The touched list holds each contacted agent exactly once. */
+    CU_ASSERT_EQUAL(touched_count(&f), contacted);
+    for (uint64_t i = 0; i < f.sim.touched.reserved; i++) {
+        uint32_t v = f.sim.touched.ids[i];
+        if (v == BZ_IDLIST_HOLE) continue;
+        CU_ASSERT(in[v].wom > 0);
+        CU_ASSERT_EQUAL(in[v].mask, (uint32_t)1 << BZ_CH_LAYER0);
+        in[v].mask = 0; /* a second entry for v would now fail the check above */
+    }
     /* p = 1 contacts everyone else; p = 0 nobody. */
-    memset(f.counter, 0, n * sizeof *f.counter);
-    CU_ASSERT_EQUAL(bz_spread(&f.sim, &f.sim.tally[0], 0, 5, 1.0, f.counter), n - 1);
-    CU_ASSERT_EQUAL(f.counter[5], 0);
-    CU_ASSERT_EQUAL(f.counter[6], 1);
-    CU_ASSERT_EQUAL(bz_spread(&f.sim, &f.sim.tally[0], 0, 5, 0.0, f.counter), 0);
+    reset_inbox(&f);
+    CU_ASSERT_EQUAL(bz_spread(&f.sim, &f.sim.tally[0], 0, 5, 1.0, BZ_RECEPTIVE_ALL), n - 1);
+    CU_ASSERT_EQUAL(touched_count(&f), n - 1);
+    CU_ASSERT_EQUAL(in[5].wom, 0);
+    CU_ASSERT_EQUAL(in[6].wom, 1);
+    CU_ASSERT_EQUAL(bz_spread(&f.sim, &f.sim.tally[0], 0, 5, 0.0, BZ_RECEPTIVE_ALL), 0);
+    /* Receptive filter: contacts to agents in another state are counted as
+     * exposures but not delivered. */
+    reset_inbox(&f);
+    for (uint32_t v = 0; v < n; v += 2) f.sim.state[v] = 1;
+    int64_t expo_before = f.sim.tally[0].expo[BZ_CH_LAYER0];
+    CU_ASSERT_EQUAL(bz_spread(&f.sim, &f.sim.tally[0], 0, 5, 1.0, 0), n - 1);
+    CU_ASSERT_EQUAL(f.sim.tally[0].expo[BZ_CH_LAYER0] - expo_before, n - 1);
+    CU_ASSERT_EQUAL(touched_count(&f), n / 2 - 1); /* the odd agents but the sender 5 */
+    CU_ASSERT(in[4].wom == 0 && in[3].wom == 1 && in[4].mask == 0);
+    memset(f.sim.state, 0, n);
     /* Same (seed, step, sender): same contacts. */
-    memset(f.counter, 0, n * sizeof *f.counter);
+    reset_inbox(&f);
     f.sim.step = 17;
-    uint64_t c1 = bz_spread(&f.sim, &f.sim.tally[0], 0, 3, 0.2, f.counter);
-    uint32_t *copy = malloc(n * sizeof *copy);
-    memcpy(copy, f.counter, n * sizeof *copy);
-    memset(f.counter, 0, n * sizeof *f.counter);
-    uint64_t c2 = bz_spread(&f.sim, &f.sim.tally[0], 0, 3, 0.2, f.counter);
+    uint64_t c1 = bz_spread(&f.sim, &f.sim.tally[0], 0, 3, 0.2, BZ_RECEPTIVE_ALL);
+    bz_inbox *copy = malloc(n * sizeof *copy);
+    memcpy(copy, in, n * sizeof *copy);
+    reset_inbox(&f);
+    uint64_t c2 = bz_spread(&f.sim, &f.sim.tally[0], 0, 3, 0.2, BZ_RECEPTIVE_ALL);
     CU_ASSERT_EQUAL(c1, c2);
-    CU_ASSERT(memcmp(copy, f.counter, n * sizeof *copy) == 0);
+    CU_ASSERT(memcmp(copy, in, n * sizeof *copy) == 0);
     free(copy);
     fixture_destroy(&f);
 }

@@ -41,23 +41,26 @@ static int list_generate(const bz_netgen_ctx *ctx, bz_edge_sink *sink, bz_error 
     const uint32_t *p = pl->pairs;
     switch (pl->mode) {
     case EMIT_SERIAL: /* from the builder's own thread */
-        for (int64_t i = 0; i < count; i++) bz_sink_add(sink, p[2 * i], p[2 * i + 1]);
+        for (int64_t i = 0; i < count; i++)
+            bz_sink_add(sink, p[2 * i], p[2 * i + 1]);
         break;
     case EMIT_BIG_TEAM: /* more threads than the builder planned for */
 #pragma omp parallel for num_threads(5) schedule(dynamic, 7)
-        for (int64_t i = 0; i < count; i++) bz_sink_add(sink, p[2 * i], p[2 * i + 1]);
+        for (int64_t i = 0; i < count; i++)
+            bz_sink_add(sink, p[2 * i], p[2 * i + 1]);
         break;
     case EMIT_NESTED: /* from inside nested regions */
 #pragma omp parallel num_threads(2)
-        {
-            int outer = omp_get_thread_num();
+    {
+        int outer = omp_get_thread_num();
 #pragma omp parallel for num_threads(2) schedule(dynamic, 7)
-            for (int64_t i = outer; i < count; i += 2) bz_sink_add(sink, p[2 * i], p[2 * i + 1]);
-        }
-        break;
+        for (int64_t i = outer; i < count; i += 2)
+            bz_sink_add(sink, p[2 * i], p[2 * i + 1]);
+    } break;
     default:
 #pragma omp parallel for schedule(dynamic, 7)
-        for (int64_t i = 0; i < count; i++) bz_sink_add(sink, p[2 * i], p[2 * i + 1]);
+        for (int64_t i = 0; i < count; i++)
+            bz_sink_add(sink, p[2 * i], p[2 * i + 1]);
     }
     return BZ_OK;
 }
@@ -161,7 +164,8 @@ static uint32_t *reference(const uint32_t *pairs, uint64_t count, uint32_t n, in
         else
             tg[w++] = v, off[u + 1]++;
     }
-    for (uint32_t u = 0; u < n; u++) off[u + 1] += off[u];
+    for (uint32_t u = 0; u < n; u++)
+        off[u + 1] += off[u];
     free(arcs);
     *m = w;
     *loops = directed ? lp : lp / 2;
@@ -211,8 +215,10 @@ static void check_against_reference(uint32_t n, uint64_t count, double hub, int 
             uint64_t lo = 0, hi = l.offsets[v + 1] - l.offsets[v];
             while (lo < hi) {
                 uint64_t mid = (lo + hi) / 2;
-                if (row[mid] < u) lo = mid + 1;
-                else hi = mid;
+                if (row[mid] < u)
+                    lo = mid + 1;
+                else
+                    hi = mid;
             }
             if (lo == l.offsets[v + 1] - l.offsets[v] || row[lo] != u) symmetric = 0;
         }
@@ -220,10 +226,12 @@ static void check_against_reference(uint32_t n, uint64_t count, double hub, int 
     CU_ASSERT(symmetric);
     if (directed) {
         uint64_t sum = 0;
-        for (uint32_t v = 0; v < n; v++) sum += l.in_degree[v];
+        for (uint32_t v = 0; v < n; v++)
+            sum += l.in_degree[v];
         CU_ASSERT_EQUAL(sum, l.m);
         uint32_t in0 = 0;
-        for (uint64_t i = 0; i < m; i++) in0 += tg[i] == 0;
+        for (uint64_t i = 0; i < m; i++)
+            in0 += tg[i] == 0;
         CU_ASSERT_EQUAL(l.in_degree[0], in0);
     }
     bz_layer_destroy(&l);
@@ -234,8 +242,8 @@ static void check_against_reference(uint32_t n, uint64_t count, double hub, int 
 
 static void test_random_undirected(void)
 {
-    check_against_reference(2000, 30000, 0.0, 0, EMIT_PARALLEL); /* many small rows */
-    check_against_reference(50, 20000, 0.0, 0, EMIT_PARALLEL);   /* dense: repeats, medium rows */
+    check_against_reference(2000, 30000, 0.0, 0, EMIT_PARALLEL);   /* many small rows */
+    check_against_reference(50, 20000, 0.0, 0, EMIT_PARALLEL);     /* dense: repeats, medium rows */
     check_against_reference(100000, 60000, 0.5, 0, EMIT_PARALLEL); /* hub row ~30000: radix */
 }
 

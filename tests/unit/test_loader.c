@@ -46,8 +46,8 @@ static int load(bz_layer *l, const char *base_dir, const char *path, uint32_t n,
     CU_ASSERT_EQUAL_FATAL(bz_params_set_defaults(t->params, t->n_params, pv.bytes, &perr), BZ_OK);
     set_param(&pv, "path", path);
     if (comment) set_param(&pv, "comment", comment);
-    bz_netgen_ctx ctx = {.n = n, .directed = directed, .seed = 1, .params = pv.bytes,
-                         .base_dir = base_dir};
+    bz_netgen_ctx ctx = {
+        .n = n, .directed = directed, .seed = 1, .params = pv.bytes, .base_dir = base_dir};
     memset(l, 0, sizeof *l);
     int status = t->check(pv.bytes, n, directed, err);
     uint32_t agents = 0;
@@ -162,7 +162,8 @@ static void test_facebook(void)
 
     /* A larger population: the extra agents are isolated. */
     bz_layer big;
-    CU_ASSERT_EQUAL_FATAL(load(&big, dir, "facebook_combined.txt", 5000, 0, NULL, NULL, &err), BZ_OK);
+    CU_ASSERT_EQUAL_FATAL(load(&big, dir, "facebook_combined.txt", 5000, 0, NULL, NULL, &err),
+                          BZ_OK);
     CU_ASSERT_EQUAL(big.n, 5000);
     CU_ASSERT_EQUAL(big.m, l.m);
     CU_ASSERT_EQUAL(bz_layer_degree(&big, 4999), 0);
@@ -174,7 +175,8 @@ static void test_facebook(void)
     CU_ASSERT_EQUAL_FATAL(load(&d, dir, "facebook_combined.txt", 0, 1, NULL, NULL, &err), BZ_OK);
     CU_ASSERT_EQUAL(d.m, 88234);
     uint64_t in_sum = 0;
-    for (uint32_t v = 0; v < d.n; v++) in_sum += d.in_degree[v];
+    for (uint32_t v = 0; v < d.n; v++)
+        in_sum += d.in_degree[v];
     CU_ASSERT_EQUAL(in_sum, 88234);
     for (uint32_t u = 0; u < d.n; u++)
         CU_ASSERT_EQUAL(bz_layer_degree(&d, u) + d.in_degree[u], bz_layer_degree(&l, u));
@@ -264,7 +266,7 @@ static void test_malformed(void)
     expect_bad("word.txt", "1 2 heavy\n", "word.txt:1:", "'1 2 heavy'");
     expect_bad("four.txt", "1 2 3 4\n", "four.txt:1:", "'1 2 3 4'");
     expect_bad("comma.txt", "1,\n", "comma.txt:1:", NULL);
-    expect_bad("empty.txt", "", "empty.txt", "no edges");
+    expect_bad("empty.txt", "", "empty.txt:1: no edges found (empty file)", NULL);
     expect_bad("comments.txt", "# only\n\n# comments\n", "comments.txt:3: no edges", NULL);
 }
 

@@ -41,8 +41,12 @@ static int set_params(const bz_netgen_type *t, params_buf *pb, const char *const
 static int build(bz_layer *l, const bz_netgen_type *t, const params_buf *pb, uint32_t n,
                  int directed, uint64_t seed, bz_error *err)
 {
-    bz_netgen_ctx ctx = {.n = n, .directed = directed, .seed = seed, .replicate = 0,
-                         .layer_index = 0, .params = pb->bytes};
+    bz_netgen_ctx ctx = {.n = n,
+                         .directed = directed,
+                         .seed = seed,
+                         .replicate = 0,
+                         .layer_index = 0,
+                         .params = pb->bytes};
     int status = t->check ? t->check(pb->bytes, n, directed, err) : BZ_OK;
     if (status != BZ_OK) return status;
     uint32_t n_agents = 0;
@@ -89,8 +93,10 @@ static int has_arc(const bz_layer *l, uint32_t u, uint32_t v)
     uint64_t lo = l->offsets[u], hi = l->offsets[u + 1];
     while (lo < hi) {
         uint64_t mid = (lo + hi) / 2;
-        if (l->targets[mid] < v) lo = mid + 1;
-        else hi = mid;
+        if (l->targets[mid] < v)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
     return lo < l->offsets[u + 1] && l->targets[lo] == v;
 }
@@ -107,9 +113,12 @@ static void clustering(const bz_layer *l, double *avg_local, double *transitivit
             uint32_t v = l->targets[i];
             uint64_t a = l->offsets[u], b = l->offsets[v];
             while (a < l->offsets[u + 1] && b < l->offsets[v + 1]) {
-                if (l->targets[a] < l->targets[b]) a++;
-                else if (l->targets[a] > l->targets[b]) b++;
-                else t++, a++, b++;
+                if (l->targets[a] < l->targets[b])
+                    a++;
+                else if (l->targets[a] > l->targets[b])
+                    b++;
+                else
+                    t++, a++, b++;
             }
         }
         /* t counts each triangle at u twice (v then w, w then v) */
@@ -191,6 +200,28 @@ static void test_er_gnm(void)
     CU_ASSERT_EQUAL(bz_layer_edges(&l), 4950);
     CU_ASSERT_EQUAL(max_degree(&l), 99);
     bz_layer_destroy(&l);
+
+    /* The engine may prepare before it knows n (agents from a file): the
+     * plan is made at build time, and the same without any prepare(). */
+    const bz_netgen_type *t = gen("erdos_renyi");
+    static const char *const kv[] = {"edges", "5000"};
+    params_buf pb;
+    bz_error err;
+    CU_ASSERT_EQUAL_FATAL(set_params(t, &pb, kv, 2, &err), BZ_OK);
+    bz_netgen_ctx ctx = {.n = 0, .seed = 3, .params = pb.bytes};
+    uint32_t na;
+    CU_ASSERT_EQUAL_FATAL(t->prepare(&ctx, &ctx.state, &na, &err), BZ_OK);
+    CU_ASSERT_EQUAL(na, 0);
+    ctx.n = 3000;
+    bz_layer a, b;
+    CU_ASSERT_EQUAL_FATAL(bz_layer_build(&a, t, &ctx, "a", &err), BZ_OK);
+    CU_ASSERT_EQUAL(bz_layer_edges(&a), 5000);
+    t->release(ctx.state);
+    ctx.state = NULL;
+    CU_ASSERT_EQUAL_FATAL(bz_layer_build(&b, t, &ctx, "b", &err), BZ_OK);
+    CU_ASSERT(same_layer(&a, &b));
+    bz_layer_destroy(&a);
+    bz_layer_destroy(&b);
 }
 
 /* G(n, m) must be uniform over pairs: over R seeds each of the N pairs is
@@ -212,7 +243,8 @@ static void test_er_gnm_uniform(void)
         bz_layer_destroy(&l);
     }
     double expect = (double)reps * m / pairs, chi2 = 0;
-    for (uint64_t i = 0; i < pairs; i++) chi2 += (count[i] - expect) * (count[i] - expect) / expect;
+    for (uint64_t i = 0; i < pairs; i++)
+        chi2 += (count[i] - expect) * (count[i] - expect) / expect;
     /* The counts are hypergeometric-like (variance expect (1 - m/N)), so the
      * statistic is a bit below df; the bound is generous both ways. */
     double df = (double)pairs - 1;
@@ -269,9 +301,11 @@ static void test_ba_directed_and_m0(void)
     BUILD_OK(&l, "barabasi_albert", n, 1, 3, "m", "3", "m0", "10");
     /* every later agent follows exactly m earlier agents: in-degree m */
     int in_ok = 1;
-    for (uint32_t v = 10; v < n; v++) in_ok &= l.in_degree[v] == 3;
+    for (uint32_t v = 10; v < n; v++)
+        in_ok &= l.in_degree[v] == 3;
     CU_ASSERT(in_ok);
-    for (uint32_t v = 0; v < 10; v++) CU_ASSERT_EQUAL(l.in_degree[v], v); /* clique: a -> b, a < b */
+    for (uint32_t v = 0; v < 10; v++)
+        CU_ASSERT_EQUAL(l.in_degree[v], v); /* clique: a -> b, a < b */
     CU_ASSERT_EQUAL(l.m, 45 + (uint64_t)(n - 10) * 3);
     /* followers (out-degree) are heavy-tailed */
     CU_ASSERT(max_degree(&l) > 100);
@@ -498,7 +532,8 @@ static void test_registry(void)
     const char *names[] = {"erdos_renyi", "barabasi_albert", "watts_strogatz", "well_mixed",
                            "edge_list"};
     size_t count = 0;
-    while (bz_netgen_registry[count]) count++;
+    while (bz_netgen_registry[count])
+        count++;
     CU_ASSERT(count >= 5);
     for (size_t i = 0; i < 5; i++) {
         const bz_netgen_type *t = bz_netgen_find(names[i]);
@@ -510,7 +545,8 @@ static void test_registry(void)
         bz_error err;
         /* every default parses (edge_list's path is required: NULL default) */
         CU_ASSERT_EQUAL(bz_params_set_defaults(t->params, t->n_params, pb.bytes, &err), BZ_OK);
-        for (size_t j = 0; j < t->n_params; j++) CU_ASSERT(t->params[j].desc != NULL);
+        for (size_t j = 0; j < t->n_params; j++)
+            CU_ASSERT(t->params[j].desc != NULL);
     }
     CU_ASSERT_PTR_NULL(bz_netgen_find("no_such_model"));
     /* estimates */
@@ -518,8 +554,7 @@ static void test_registry(void)
     bz_error err;
     static const char *const ba[] = {"m", "4"};
     CU_ASSERT_EQUAL(set_params(gen("barabasi_albert"), &pb, ba, 2, &err), BZ_OK);
-    CU_ASSERT_EQUAL(gen("barabasi_albert")->estimate_arcs(pb.bytes, 1000, 0),
-                    2 * (10 + 995 * 4));
+    CU_ASSERT_EQUAL(gen("barabasi_albert")->estimate_arcs(pb.bytes, 1000, 0), 2 * (10 + 995 * 4));
     static const char *const er[] = {"mean_degree", "10"};
     CU_ASSERT_EQUAL(set_params(gen("erdos_renyi"), &pb, er, 2, &err), BZ_OK);
     CU_ASSERT_EQUAL(gen("erdos_renyi")->estimate_arcs(pb.bytes, 1000, 0), 10000);

@@ -1,0 +1,216 @@
+/* Models and campaigns through the runner: common random numbers across
+ * arms, attribution adds up, costs add up, advertising windows and rates,
+ * KOL strategies pick the right agents, determinism of replicates. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bz_test.h"
+#include "config/experiment.h"
+#include "core/run.h"
+
+static int run_yaml(const char *yaml, bz_experiment *x, bz_results *res)
+{
+    bz_error err;
+    int st = bz_experiment_load_string(x, yaml, "test.yaml", NULL, 0, &err);
+    if (st != BZ_OK) {
+        fprintf(stderr, "config: %s\n", err.msg);
+        return st;
+    }
+    st = bz_run_experiment(x, NULL, res, &err);
+    if (st != BZ_OK) fprintf(stderr, "run: %s\n", err.msg);
+    return st;
+}
+
+static int64_t series_sum(const int64_t *s, uint32_t T)
+{
+    int64_t sum = 0;
+    for (uint32_t t = 0; t < T; t++) sum += s[t];
+    return sum;
+}
+
+static const char *const model_lines[] = {
+    "diffusion: { model: bass, p: 0.01, q: 0.5, response: 0.3 }\n",
+    "diffusion: { model: independent_cascade, p: 0.05, seeds: 3, response: 0.3 }\n",
+    "diffusion: { model: sir, beta: 0.3, gamma: 0.3, seeds: 3, response: 0.3 }\n",
+};
+
+/* Arms share streams: before a campaign's first action the arms are
+ * identical, step for step; afterwards they differ. */
+static void test_common_random_numbers(void)
+{
+    for (int m = 0; m < 3; m++) {
+        char yaml[2048];
+        snprintf(yaml, sizeof yaml,
+                 "seed: 3\ntime: { step: 6h, horizon: 20d }\nreplicates: 3\n"
+                 "population: { agents: 4000, cities: 5 }\n"
+                 "network: { layers: [ { name: a, generator: { model: erdos_renyi, mean_degree: 5 "
+                 "} }, { name: b, directed: true, generator: { model: barabasi_albert, m: 2 } } ] "
+                 "}\n%s"
+                 "arms:\n  baseline: []\n"
+                 "  ads: [ { campaign: advertising, at: 5d, duration: 2d, reach: 0.5 } ]\n"
+                 "  kol: [ { campaign: kol_seeding, at: 3d, count: 20, layer: b } ]\n",
+                 model_lines[m]);
+        bz_experiment x;
+        bz_results r;
+        CU_ASSERT_FATAL(run_yaml(yaml, &x, &r) == BZ_OK);
+        const uint32_t T = r.T, R = r.R;
+        for (uint32_t rep = 0; rep < R; rep++) {
+            const int64_t *b = bz_series_row(r.arms[0].adopters, R, T, 0, rep);
+            const int64_t *ads = bz_series_row(r.arms[1].adopters, R, T, 0, rep);
+            const int64_t *kol = bz_series_row(r.arms[2].adopters, R, T, 0, rep);
+            /* index t = state after t steps of 6h: ads act in step 20 (day 5). */
+            for (uint32_t t = 0; t <= 20; t++) CU_ASSERT_EQUAL(ads[t], b[t]);
+            for (uint32_t t = 0; t <= 12; t++) CU_ASSERT_EQUAL(kol[t], b[t]);
+            for (int k = 0; k < r.n_states; k++) {
+                const int64_t *sb = bz_series_row(r.arms[0].states, R, T, k, rep);
+                const int64_t *sa = bz_series_row(r.arms[1].states, R, T, k, rep);
+                CU_ASSERT(memcmp(sb, sa, 21 * sizeof *sb) == 0);
+            }
+            /* The campaigns do act (the ads make exposures in step 20). */
+            CU_ASSERT(bz_series_row(r.arms[1].exposures, R, T, BZ_CH_ADVERTISING, rep)[21] > 0);
+            CU_ASSERT(bz_series_row(r.arms[1].exposures, R, T, BZ_CH_ADVERTISING, rep)[20] == 0);
+            CU_ASSERT(bz_series_row(r.arms[2].adoptions, R, T, BZ_CH_KOL, rep)[13] > 0);
+        }
+        bz_results_destroy(&r);
+        bz_experiment_destroy(&x);
+    }
+}
+
+/* Every adoption is attributed to exactly one channel: summed over channels
+ * and time (index 0 holds the initial seeds) they equal the adopters at
+ * the horizon; and costs follow their formulas. */
+static void test_attribution_and_costs(void)
+{
+    for (int m = 0; m < 3; m++) {
+        char yaml[2048];
+        snprintf(yaml, sizeof yaml,
+                 "seed: 4\ntime: { step: 12h, horizon: 15d }\nreplicates: 2\n"
+                 "population: { agents: 3000, cities: 3 }\n"
+                 "network: { layers: [ { name: a, generator: { model: watts_strogatz, k: 6, beta: "
+                 "0.2 } }, { name: b, directed: true, generator: { model: barabasi_albert, m: 3 } "
+                 "} ] }\n%s"
+                 "arms:\n  baseline: []\n"
+                 "  both: [ { campaign: advertising, at: 1d, duration: 4d, reach: 0.3, cpm: 40, "
+                 "fixed: 500 },\n"
+                 "          { campaign: kol_seeding, at: 2d, count: 7, layer: b, reach: 0.5, fee: "
+                 "100, fee_per_follower: 0.25 } ]\n",
+                 model_lines[m]);
+        bz_experiment x;
+        bz_results r;
+        CU_ASSERT_FATAL(run_yaml(yaml, &x, &r) == BZ_OK);
+        const uint32_t T = r.T, R = r.R;
+        for (size_t a = 0; a < r.n_arms; a++)
+            for (uint32_t rep = 0; rep < R; rep++) {
+                int64_t attributed = 0;
+                for (int c = 0; c < r.n_channels; c++)
+                    attributed += series_sum(bz_series_row(r.arms[a].adoptions, R, T, c, rep), T);
+                int64_t final = bz_series_row(r.arms[a].adopters, R, T, 0, rep)[T - 1];
+                CU_ASSERT_EQUAL(attributed, final);
+                CU_ASSERT_EQUAL((double)final, r.arms[a].outcomes[rep].final_adopters);
+            }
+        for (uint32_t rep = 0; rep < R; rep++) {
+            double ads = (double)series_sum(
+                bz_series_row(r.arms[1].exposures, R, T, BZ_CH_ADVERTISING, rep), T);
+            double kol =
+                (double)series_sum(bz_series_row(r.arms[1].exposures, R, T, BZ_CH_KOL, rep), T);
+            double want = 500 + 40 * ads / 1000 + 7 * 100 + 0.25 * kol;
+            CU_ASSERT(ads > 0 && kol > 0);
+            CU_ASSERT_DOUBLE_EQUAL(r.arms[1].outcomes[rep].cost, want, 1e-6);
+            CU_ASSERT_DOUBLE_EQUAL(r.arms[0].outcomes[rep].cost, 0, 0);
+        }
+        bz_results_destroy(&r);
+        bz_experiment_destroy(&x);
+    }
+}
+
+/* Advertising: exposures only inside the window, at the rate asked
+ * (binomial mean within 5 sd per step), only in targeted cities. */
+static void test_advertising_window_and_rate(void)
+{
+    const char *yaml =
+        "seed: 8\ntime: { step: 1d, horizon: 10d }\nreplicates: 1\n"
+        "population: { agents: 20000, cities: 4, city_sizes: { zipf: 0 } }\n"
+        "network: { layers: [ { name: a, generator: { model: erdos_renyi, mean_degree: 2 } } ] }\n"
+        "diffusion: { model: bass, p: 0, q: 0, response: 0 }\n"
+        "arms:\n  baseline: [ { campaign: advertising, at: 2d, duration: 3d, reach: 0.2 } ]\n"
+        "  top: [ { campaign: advertising, at: 2d, duration: 3d, reach: 0.2, cities: { top: 1 } "
+        "} ]\n";
+    bz_experiment x;
+    bz_results r;
+    CU_ASSERT_FATAL(run_yaml(yaml, &x, &r) == BZ_OK);
+    const int64_t *all = bz_series_row(r.arms[0].exposures, 1, r.T, BZ_CH_ADVERTISING, 0);
+    const int64_t *top = bz_series_row(r.arms[1].exposures, 1, r.T, BZ_CH_ADVERTISING, 0);
+    double p = 1 - exp(-0.2), mean = 20000 * p, sd = sqrt(20000 * p * (1 - p));
+    for (uint32_t t = 1; t < r.T; t++) {
+        int in = t >= 3 && t <= 5; /* index t records step t - 1, covering day t-1..t */
+        if (in) {
+            CU_ASSERT(fabs((double)all[t] - mean) < 5 * sd);
+            /* One of four equal cities: a quarter of the exposures. */
+            CU_ASSERT(fabs((double)top[t] - mean / 4) < 5 * sd / 2);
+        } else {
+            CU_ASSERT_EQUAL(all[t], 0);
+            CU_ASSERT_EQUAL(top[t], 0);
+        }
+    }
+    /* response 0, p = q = 0: nobody adopts. */
+    CU_ASSERT_EQUAL(r.arms[0].outcomes[0].final_adopters, 0);
+    bz_results_destroy(&r);
+    bz_experiment_destroy(&x);
+}
+
+/* KOL degree strategy on a network whose answer is known: a directed edge
+ * list where agent i has out-degree i (i = 1..9) follows the larger hubs.
+ * With reach 1 every follower of the chosen KOLs is exposed, so the
+ * exposures equal the sum of their degrees: 9 + 8 + 7 = 24 for 3 KOLs. */
+static void test_kol_degree_strategy(void)
+{
+    char dir[] = "/tmp/bz_kol_XXXXXX";
+    CU_ASSERT_FATAL(mkdtemp(dir) != NULL);
+    char path[256], yaml[2048];
+    snprintf(path, sizeof path, "%s/star.txt", dir);
+    FILE *f = fopen(path, "w");
+    CU_ASSERT_FATAL(f != NULL);
+    /* Agents 100..109 are the followers; hub h (1..9) reaches h of them. */
+    for (int h = 1; h <= 9; h++)
+        for (int k = 0; k < h; k++) fprintf(f, "%d %d\n", h, 100 + k);
+    fclose(f);
+    snprintf(yaml, sizeof yaml,
+             "seed: 1\ntime: { step: 1d, horizon: 3d }\nreplicates: 2\n"
+             "network: { layers: [ { name: f, directed: true, generator: { model: edge_list, path: "
+             "%s } } ] }\n"
+             "diffusion: { model: bass, p: 0, q: 0, response: 0 }\n"
+             "arms:\n  baseline: [ { campaign: kol_seeding, count: 3, strategy: degree, reach: 1, "
+             "fee: 0, fee_per_follower: 1 } ]\n"
+             "  random: [ { campaign: kol_seeding, count: 3, strategy: random, reach: 1, fee: 0, "
+             "fee_per_follower: 1 } ]\n",
+             path);
+    bz_experiment x;
+    bz_results r;
+    CU_ASSERT_FATAL(run_yaml(yaml, &x, &r) == BZ_OK);
+    for (uint32_t rep = 0; rep < r.R; rep++) {
+        CU_ASSERT_DOUBLE_EQUAL(r.arms[0].outcomes[rep].cost, 24, 0);
+        CU_ASSERT_EQUAL(bz_series_row(r.arms[0].adoptions, r.R, r.T, BZ_CH_KOL, rep)[1], 3);
+        /* Random KOLs: a different, smaller total in general, never more. */
+        CU_ASSERT(r.arms[1].outcomes[rep].cost <= 24);
+    }
+    /* Random picks differ between replicates or from the top three. */
+    CU_ASSERT(r.arms[1].outcomes[0].cost != 24 || r.arms[1].outcomes[1].cost != 24);
+    bz_results_destroy(&r);
+    bz_experiment_destroy(&x);
+    remove(path);
+    rmdir(dir);
+}
+
+int main(void)
+{
+    CU_TestInfo tests[] = {
+        {"arms share random numbers until a campaign acts", test_common_random_numbers},
+        {"attribution and costs add up", test_attribution_and_costs},
+        {"advertising window, rate and cities", test_advertising_window_and_rate},
+        {"KOL degree strategy picks the hubs", test_kol_degree_strategy},
+        CU_TEST_INFO_NULL};
+    return bz_test_main("models", tests);
+}
