@@ -21,8 +21,8 @@ typedef struct ad_params {
 } ad_params;
 
 static const bz_param ad_param_table[] = {
-    {"at", BZ_PT_DURATION, 0, 1e7, "0d", "days", "start of the campaign",
-     offsetof(ad_params, at), NULL},
+    {"at", BZ_PT_DURATION, 0, 1e7, "0d", "days", "start of the campaign", offsetof(ad_params, at),
+     NULL},
     {"duration", BZ_PT_DURATION, 0, 1e7, "0d", "days",
      "length of the campaign (0: until the horizon)", offsetof(ad_params, duration), NULL},
     {"reach", BZ_PT_RATE, 0, 1e6, "0.05", "per day",

@@ -10,7 +10,8 @@ int bz_cityset_mark(const bz_cityset *cs, uint32_t n_cities, uint8_t *out, bz_er
         memset(out, 1, n_cities);
         return BZ_OK;
     case BZ_CITIES_TOP:
-        for (uint32_t k = 0; k < cs->top && k < n_cities; k++) out[k] = 1;
+        for (uint32_t k = 0; k < cs->top && k < n_cities; k++)
+            out[k] = 1;
         return BZ_OK;
     default:
         for (uint32_t i = 0; i < cs->n; i++) {

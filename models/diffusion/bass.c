@@ -26,11 +26,13 @@ typedef struct bass_params {
 
 static const bz_param bass_param_table[] = {
     {"p", BZ_PT_RATE, 0, 1e6, "0.03", "per day",
-     "innovation rate: adoption hazard without any adopted neighbour (Sultan et al. 1990: 0.03/year "
+     "innovation rate: adoption hazard without any adopted neighbour (Sultan et al. 1990: "
+     "0.03/year "
      "for durables; per day here so short campaigns can be studied)",
      offsetof(bass_params, p), NULL},
     {"q", BZ_PT_RATE, 0, 1e6, "0.38", "per day",
-     "imitation rate: extra hazard when every neighbour has adopted (Sultan et al. 1990: 0.38/year)",
+     "imitation rate: extra hazard when every neighbour has adopted (Sultan et al. 1990: "
+     "0.38/year)",
      offsetof(bass_params, q), NULL},
     {"response", BZ_PT_PROB, 0, 1, "0.05", "probability",
      "chance that one campaign exposure (ad, KOL post) makes a potential adopter adopt",
@@ -161,8 +163,8 @@ static void bass_step(bz_sim *sim)
                     }
                 }
             } else if (u >= h_ext + h_wom) {
-                ch = bz_sim_pick_channel(sim->inbox[v].mask & (((uint32_t)1 << BZ_CH_LAYER0) - 1), &s,
-                                         BZ_CH_ADVERTISING);
+                ch = bz_sim_pick_channel(sim->inbox[v].mask & (((uint32_t)1 << BZ_CH_LAYER0) - 1),
+                                         &s, BZ_CH_ADVERTISING);
             }
             bz_tally_adopt(t, ch);
         }

@@ -57,7 +57,8 @@ static void sort_ids(uint32_t *ids, uint32_t *scratch, uint64_t k)
         for (uint64_t i = 1; i < k; i++) {
             uint32_t v = ids[i];
             uint64_t j = i;
-            for (; j > 0 && ids[j - 1] > v; j--) ids[j] = ids[j - 1];
+            for (; j > 0 && ids[j - 1] > v; j--)
+                ids[j] = ids[j - 1];
             ids[j] = v;
         }
         return;
@@ -65,14 +66,16 @@ static void sort_ids(uint32_t *ids, uint32_t *scratch, uint64_t k)
     uint32_t *src = ids, *dst = scratch;
     for (int shift = 0; shift < 33; shift += 11) {
         uint64_t count[2048] = {0};
-        for (uint64_t i = 0; i < k; i++) count[(src[i] >> shift) & 2047]++;
+        for (uint64_t i = 0; i < k; i++)
+            count[(src[i] >> shift) & 2047]++;
         uint64_t sum = 0;
         for (int d = 0; d < 2048; d++) {
             uint64_t c = count[d];
             count[d] = sum;
             sum += c;
         }
-        for (uint64_t i = 0; i < k; i++) dst[count[(src[i] >> shift) & 2047]++] = src[i];
+        for (uint64_t i = 0; i < k; i++)
+            dst[count[(src[i] >> shift) & 2047]++] = src[i];
         uint32_t *t = src;
         src = dst;
         dst = t;
@@ -88,7 +91,8 @@ void bz_active_swap(bz_active *a)
     a->next.ids = t;
     uint64_t k = a->next.reserved;
     sort_ids(a->list, a->next.ids, k);
-    while (k > 0 && a->list[k - 1] == BZ_IDLIST_HOLE) k--; /* holes sorted last */
+    while (k > 0 && a->list[k - 1] == BZ_IDLIST_HOLE)
+        k--; /* holes sorted last */
     a->n = k;
     bz_idlist_reset(&a->next, a->cursor, a->n_cursors);
 }

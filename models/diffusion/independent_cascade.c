@@ -29,8 +29,8 @@ static const bz_param ic_param_table[] = {
      "agents activated at random before the first step (0: only campaigns start cascades)",
      offsetof(ic_params, seeds), NULL},
     {"response", BZ_PT_PROB, 0, 1, "1", "probability",
-     "chance that one campaign exposure activates an inactive agent",
-     offsetof(ic_params, response), NULL},
+     "chance that one campaign exposure activates an inactive agent", offsetof(ic_params, response),
+     NULL},
 };
 
 static const char *const ic_states[] = {"inactive", "active", "spent"};
@@ -88,10 +88,12 @@ static void ic_step(bz_sim *sim)
          * once (no state is written while contacts are filtered on it)... */
 #pragma omp for schedule(dynamic, 256)
         for (int64_t i = 0; i < n_act; i++)
-            for (size_t li = 0; li < L; li++) bz_spread(sim, t, li, a->list[i], ip->p, INACTIVE);
-        /* ...then they are spent. */
+            for (size_t li = 0; li < L; li++)
+                bz_spread(sim, t, li, a->list[i], ip->p, INACTIVE);
+                /* ...then they are spent. */
 #pragma omp for schedule(static)
-        for (int64_t i = 0; i < n_act; i++) sim->state[a->list[i]] = SPENT;
+        for (int64_t i = 0; i < n_act; i++)
+            sim->state[a->list[i]] = SPENT;
         /* Phase 2: inactive agents reached by a contact, or converted by a
          * campaign exposure, become active. */
         const int64_t n_touched = (int64_t)sim->touched.reserved;

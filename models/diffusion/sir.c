@@ -93,7 +93,8 @@ static void sir_step(bz_sim *sim)
         /* Phase 1: the infectious contact their neighbours. */
 #pragma omp for schedule(dynamic, 256)
         for (int64_t i = 0; i < n_inf; i++)
-            for (size_t li = 0; li < L; li++) bz_spread(sim, t, li, a->list[i], p_inf, S);
+            for (size_t li = 0; li < L; li++)
+                bz_spread(sim, t, li, a->list[i], p_inf, S);
         /* Phase 2a: contacted or exposed susceptibles become infectious.
          * The touched list is complete only after phase 1's barrier. */
         const int64_t n_touched = (int64_t)sim->touched.reserved;

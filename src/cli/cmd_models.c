@@ -56,8 +56,7 @@ static void print_entry(const char *kind, const char *name, const char *summary,
         for (size_t i = 0; i < n; i++) {
             bounds(&params[i], b, sizeof b);
             printf("| `%s` | %s | %s | %s | %s | %s |\n", params[i].name, type_name(params[i].type),
-                   b, params[i].def ? params[i].def : "(required)", params[i].unit,
-                   params[i].desc);
+                   b, params[i].def ? params[i].def : "(required)", params[i].unit, params[i].desc);
         }
         printf("\n");
         return;
@@ -98,7 +97,8 @@ int bz_cmd_models(int argc, char **argv)
         print_entry("diffusion", m->name, m->summary, m->params, m->n_params, md);
         if (!md) {
             printf("  states:");
-            for (int k = 0; k < m->n_states; k++) printf(" %s", m->states[k]);
+            for (int k = 0; k < m->n_states; k++)
+                printf(" %s", m->states[k]);
             printf("\n\n");
         }
         found++;

@@ -40,7 +40,8 @@ static void show_progress(void *ctx, uint64_t done, uint64_t total)
     double eta = done ? el * (double)(total - done) / (double)done : 0;
     char bar[31];
     int fill = pct * 30 / 100;
-    for (int i = 0; i < 30; i++) bar[i] = i < fill ? '#' : '.';
+    for (int i = 0; i < 30; i++)
+        bar[i] = i < fill ? '#' : '.';
     bar[30] = '\0';
     fprintf(stderr, "\r[%s] %3d%%  %llu/%llu runs  %.0fs elapsed, ETA %.0fs ", bar, pct,
             (unsigned long long)done, (unsigned long long)total, el, eta);
@@ -73,8 +74,8 @@ int bz_cmd_run(int argc, char **argv)
         } else if ((r = bz_arg_value(argc, argv, &i, "--replicates", NULL, &v))) {
             if (r < 0) goto missing;
             if (bz_arg_u64(v, 1, 100000, &u)) {
-                rc = bz_cli_usage("run", "--replicates: expected an integer in [1, 100000], got '%s'",
-                                  v);
+                rc = bz_cli_usage("run",
+                                  "--replicates: expected an integer in [1, 100000], got '%s'", v);
                 goto cleanup;
             }
             size_t len = strlen(v) + 16;
@@ -94,7 +95,8 @@ int bz_cmd_run(int argc, char **argv)
         } else if ((r = bz_arg_value(argc, argv, &i, "--threads", "-t", &v))) {
             if (r < 0) goto missing;
             if (bz_arg_u64(v, 1, 4096, &threads)) {
-                rc = bz_cli_usage("run", "--threads: expected an integer in [1, 4096], got '%s'", v);
+                rc =
+                    bz_cli_usage("run", "--threads: expected an integer in [1, 4096], got '%s'", v);
                 goto cleanup;
             }
         } else if ((r = bz_arg_value(argc, argv, &i, "--arms", NULL, &v))) {
@@ -181,7 +183,8 @@ int bz_cmd_run(int argc, char **argv)
 cleanup:
     if (have_results) bz_results_destroy(&res);
     if (loaded) bz_experiment_destroy(&x);
-    for (size_t i = 0; i < n_sets; i++) free(sets[i]);
+    for (size_t i = 0; i < n_sets; i++)
+        free(sets[i]);
     free(sets);
     return rc;
 }

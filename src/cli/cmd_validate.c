@@ -46,8 +46,8 @@ int bz_cmd_validate(int argc, char **argv)
         goto cleanup;
     }
     fputs(x.resolved_yaml, stdout);
-    fprintf(stderr, "%s: valid (%zu arms, %u replicates, %u steps)\n", path, x.n_arms,
-            x.replicates, x.n_steps);
+    fprintf(stderr, "%s: valid (%zu arms, %u replicates, %u steps)\n", path, x.n_arms, x.replicates,
+            x.n_steps);
     bz_experiment_destroy(&x);
 cleanup:
     free(sets);

@@ -21,7 +21,8 @@ static const bz_command bz_commands[] = {
      "print a dataset as a table (for gnuplot and spreadsheets)"},
     {"plot", bz_cmd_plot, "out.h5 [--format png|svg|pdf] [--outdir DIR]",
      "make the report figures of a results file with gnuplot"},
-    {"models", bz_cmd_models, "[NAME]", "list every model, generator and campaign with its parameters"},
+    {"models", bz_cmd_models, "[NAME]",
+     "list every model, generator and campaign with its parameters"},
 };
 
 static char command_line[8192];

@@ -21,60 +21,64 @@ struct bz_campaign_type;
 typedef struct bz_layer_spec {
     char name[BZ_NAME_MAX];
     int directed;
-    double share;                        /* sharing rate per tie, per day */
+    double share; /* sharing rate per tie, per day */
     const struct bz_netgen_type *gen;
-    void *gen_params;                    /* gen->params_size bytes, owned */
+    void *gen_params; /* gen->params_size bytes, owned */
 } bz_layer_spec;
 
 typedef struct bz_campaign_spec {
     const struct bz_campaign_type *type;
-    void *params;                        /* type->params_size bytes, owned */
+    void *params; /* type->params_size bytes, owned */
 } bz_campaign_spec;
 
 typedef struct bz_arm_spec {
     char name[BZ_NAME_MAX];
     size_t n_campaigns;
-    bz_campaign_spec *campaigns;         /* owned */
-    char *campaigns_yaml;                /* resolved campaigns as YAML flow text, owned */
+    bz_campaign_spec *campaigns; /* owned */
+    char *campaigns_yaml;        /* resolved campaigns as YAML flow text, owned */
 } bz_arm_spec;
 
-typedef enum bz_availability { BZ_AVAIL_ALWAYS, BZ_AVAIL_FLASH_ONLY, BZ_AVAIL_FROM } bz_availability;
+typedef enum bz_availability {
+    BZ_AVAIL_ALWAYS,
+    BZ_AVAIL_FLASH_ONLY,
+    BZ_AVAIL_FROM
+} bz_availability;
 
 typedef struct bz_market_spec {
     double price;
-    int availability;                    /* bz_availability */
-    double from;                         /* days, for BZ_AVAIL_FROM */
-    int64_t stock;                       /* 0 = unlimited */
+    int availability; /* bz_availability */
+    double from;      /* days, for BZ_AVAIL_FROM */
+    int64_t stock;    /* 0 = unlimited */
 } bz_market_spec;
 
 typedef struct bz_experiment {
     char name[BZ_NAME_MAX];
-    char *path;                          /* the YAML file it came from, owned */
-    char *base_dir;                      /* directory of path, for relative files, owned */
+    char *path;     /* the YAML file it came from, owned */
+    char *base_dir; /* directory of path, for relative files, owned */
     uint64_t seed;
-    double step;                         /* days */
-    double horizon;                      /* days */
-    uint32_t n_steps;                    /* ceil(horizon / step) */
+    double step;      /* days */
+    double horizon;   /* days */
+    uint32_t n_steps; /* ceil(horizon / step) */
     uint32_t replicates;
 
-    uint32_t agents;                     /* 0 in the file means: from the edge_list layer */
+    uint32_t agents; /* 0 in the file means: from the edge_list layer */
     uint32_t cities;
     double city_zipf;
 
     size_t n_layers;
-    bz_layer_spec *layers;               /* owned */
-    int resample;                        /* network.resample: new network per replicate */
+    bz_layer_spec *layers; /* owned */
+    int resample;          /* network.resample: new network per replicate */
 
     const struct bz_model_type *model;
-    void *model_params;                  /* owned */
+    void *model_params; /* owned */
 
     bz_market_spec market;
 
     size_t n_arms;
-    bz_arm_spec *arms;                   /* owned; arms[0] is the baseline of comparisons */
+    bz_arm_spec *arms; /* owned; arms[0] is the baseline of comparisons */
 
-    char output[4096];                   /* output.file, "" if not given */
-    char *resolved_yaml;                 /* the whole experiment with defaults, owned */
+    char output[4096];   /* output.file, "" if not given */
+    char *resolved_yaml; /* the whole experiment with defaults, owned */
 } bz_experiment;
 
 /* Load, override and validate an experiment.

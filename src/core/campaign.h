@@ -22,9 +22,9 @@ struct bz_experiment;
 typedef struct bz_campaign_run {
     const struct bz_campaign_type *type;
     const void *params;
-    uint32_t index;  /* position in the arm */
-    void *state;     /* owned by the type: start() allocates, finish() frees */
-    double cost;     /* accrued cost so far (currency units) */
+    uint32_t index; /* position in the arm */
+    void *state;    /* owned by the type: start() allocates, finish() frees */
+    double cost;    /* accrued cost so far (currency units) */
 } bz_campaign_run;
 
 typedef struct bz_campaign_type {

@@ -13,8 +13,8 @@ enum bz_channel {
     BZ_CH_PARTNERSHIP,
     BZ_CH_REFERRAL,
     BZ_CH_NEWS,
-    BZ_CH_LAYER0,       /* first network layer's word of mouth */
-    BZ_CH_MAX = 32      /* channel masks are uint32_t */
+    BZ_CH_LAYER0,  /* first network layer's word of mouth */
+    BZ_CH_MAX = 32 /* channel masks are uint32_t */
 };
 
 #define BZ_MAX_LAYERS (BZ_CH_MAX - BZ_CH_LAYER0)

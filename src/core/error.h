@@ -13,11 +13,11 @@
 
 enum {
     BZ_OK = 0,
-    BZ_EINVAL = 1,  /* bad input from the user: config, argument, file content */
-    BZ_ENOENT = 2,  /* a named file or object does not exist */
-    BZ_EEXIST = 3,  /* output exists and overwriting was not allowed */
-    BZ_ENOMEM = 4,  /* allocation failed or estimate exceeds memory */
-    BZ_EIO = 5,     /* read/write failure of an otherwise valid request */
+    BZ_EINVAL = 1, /* bad input from the user: config, argument, file content */
+    BZ_ENOENT = 2, /* a named file or object does not exist */
+    BZ_EEXIST = 3, /* output exists and overwriting was not allowed */
+    BZ_ENOMEM = 4, /* allocation failed or estimate exceeds memory */
+    BZ_EIO = 5,    /* read/write failure of an otherwise valid request */
     BZ_EINTERNAL = 6
 };
 

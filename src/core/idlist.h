@@ -38,7 +38,8 @@ static inline void bz_idlist_append(bz_idlist *l, bz_idcursor *c, uint32_t id)
         }
         /* Fill the block with holes first, so slots never written read as
          * holes whatever happens later. */
-        for (uint64_t i = 0; i < BZ_IDLIST_BLOCK; i++) l->ids[base + i] = BZ_IDLIST_HOLE;
+        for (uint64_t i = 0; i < BZ_IDLIST_BLOCK; i++)
+            l->ids[base + i] = BZ_IDLIST_HOLE;
         c->pos = base;
         c->end = base + BZ_IDLIST_BLOCK;
     }

@@ -33,9 +33,9 @@ typedef struct bz_model_type {
     size_t params_size;
     const char *const *states; /* n_states names, state 0 = initial */
     int n_states;
-    uint32_t adopted_mask;     /* bit s set: state s counts as adopted */
-    int maintains_counts;      /* 1: step() keeps sim->counts up to date itself, so the
-                                * engine skips its O(n) recount (event-driven models) */
+    uint32_t adopted_mask; /* bit s set: state s counts as adopted */
+    int maintains_counts;  /* 1: step() keeps sim->counts up to date itself, so the
+                            * engine skips its O(n) recount (event-driven models) */
 
     /* Optional: cross-parameter checks once the experiment is known. */
     int (*check)(const void *params, const struct bz_experiment *x, bz_error *err);

@@ -42,20 +42,20 @@ typedef enum bz_citymode { BZ_CITIES_ALL, BZ_CITIES_TOP, BZ_CITIES_LIST } bz_cit
 
 /* A set of cities: all, the N largest, or an explicit list of indices. */
 typedef struct bz_cityset {
-    int mode;          /* bz_citymode */
-    uint32_t top;      /* BZ_CITIES_TOP */
-    uint32_t n;        /* BZ_CITIES_LIST: number of entries */
+    int mode;     /* bz_citymode */
+    uint32_t top; /* BZ_CITIES_TOP */
+    uint32_t n;   /* BZ_CITIES_LIST: number of entries */
     uint32_t ids[BZ_CITYSET_MAX];
 } bz_cityset;
 
 typedef struct bz_param {
     const char *name;
     bz_ptype type;
-    double min, max;           /* inclusive bounds for INT/REAL/RATE/DURATION */
-    const char *def;           /* default as YAML text; NULL = required */
-    const char *unit;          /* shown in docs ("per day", "days", "agents") */
-    const char *desc;          /* one sentence: what it is and why the default */
-    size_t offset;             /* where the value lives in the params struct */
+    double min, max;            /* inclusive bounds for INT/REAL/RATE/DURATION */
+    const char *def;            /* default as YAML text; NULL = required */
+    const char *unit;           /* shown in docs ("per day", "days", "agents") */
+    const char *desc;           /* one sentence: what it is and why the default */
+    size_t offset;              /* where the value lives in the params struct */
     const char *const *choices; /* BZ_PT_ENUM only, NULL-terminated */
 } bz_param;
 

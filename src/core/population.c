@@ -16,7 +16,8 @@ static int zipf_sizes(uint32_t n, uint32_t c, double s, uint64_t *size, bz_error
     double *frac = malloc((size_t)c * sizeof *frac);
     if (!frac) BZ_FAIL(err, BZ_ENOMEM, "out of memory for %u city sizes", c);
     double wsum = 0;
-    for (uint32_t k = 0; k < c; k++) wsum += pow((double)k + 1.0, -s);
+    for (uint32_t k = 0; k < c; k++)
+        wsum += pow((double)k + 1.0, -s);
     uint64_t rest = (uint64_t)n - c, given = 0;
     for (uint32_t k = 0; k < c; k++) {
         double share = (double)rest * pow((double)k + 1.0, -s) / wsum;
@@ -47,8 +48,8 @@ int bz_population_init(bz_population *pop, uint32_t n, uint32_t n_cities, double
     memset(pop, 0, sizeof *pop);
     if (n == 0) BZ_FAIL(err, BZ_EINVAL, "population.agents: expected at least 1 agent, got 0");
     if (n_cities == 0 || n_cities > n)
-        BZ_FAIL(err, BZ_EINVAL, "population.cities: expected 1 to %u (the number of agents), got %u",
-                n, n_cities);
+        BZ_FAIL(err, BZ_EINVAL,
+                "population.cities: expected 1 to %u (the number of agents), got %u", n, n_cities);
     if (!(zipf_s >= 0))
         BZ_FAIL(err, BZ_EINVAL, "population.city_sizes.zipf: expected >= 0, got %g", zipf_s);
     pop->n = n;
@@ -64,7 +65,8 @@ int bz_population_init(bz_population *pop, uint32_t n, uint32_t n_cities, double
     /* Labels in blocks, then a Fisher-Yates shuffle from one stream. */
     uint64_t pos = 0;
     for (uint32_t k = 0; k < n_cities; k++)
-        for (uint64_t j = 0; j < size[k]; j++) pop->city[pos++] = k;
+        for (uint64_t j = 0; j < size[k]; j++)
+            pop->city[pos++] = k;
     bz_stream s;
     bz_stream_init(&s, seed, BZ_RNG_SHARED_REPLICATE, 0, 0, BZ_RNG_POPULATION);
     for (uint32_t i = n - 1; i > 0; i--) {
@@ -74,7 +76,8 @@ int bz_population_init(bz_population *pop, uint32_t n, uint32_t n_cities, double
         pop->city[j] = t;
     }
     /* Members grouped by city, ascending agent ids (counting sort). */
-    for (uint32_t k = 0; k < n_cities; k++) pop->city_offsets[k + 1] = pop->city_offsets[k] + size[k];
+    for (uint32_t k = 0; k < n_cities; k++)
+        pop->city_offsets[k + 1] = pop->city_offsets[k] + size[k];
     memset(size, 0, (size_t)n_cities * sizeof *size);
     for (uint32_t i = 0; i < n; i++) {
         uint32_t k = pop->city[i];

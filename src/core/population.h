@@ -16,9 +16,9 @@
 typedef struct bz_population {
     uint32_t n;
     uint32_t n_cities;
-    uint32_t *city;          /* [n] city of each agent, owned */
-    uint64_t *city_offsets;  /* [n_cities + 1] into city_members, owned */
-    uint32_t *city_members;  /* [n] agents grouped by city, ascending, owned */
+    uint32_t *city;         /* [n] city of each agent, owned */
+    uint64_t *city_offsets; /* [n_cities + 1] into city_members, owned */
+    uint32_t *city_members; /* [n] agents grouped by city, ascending, owned */
 } bz_population;
 
 /* Build a population of n agents in n_cities cities with Zipf exponent s

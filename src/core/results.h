@@ -18,11 +18,11 @@
 /* Per-replicate outcome. Doubles throughout so the HDF5 compound is uniform;
  * NaN where undefined (no sell-out, no adopters for cost per adopter). */
 typedef struct bz_outcome {
-    double final_adopters;    /* agents in an adopted state at the horizon */
-    double peak_step;         /* step index with the most new adoptions */
-    double sellout_seconds;   /* seconds from sale start to sell-out, NaN if none */
-    double cost;              /* total campaign cost of the arm */
-    double cost_per_adopter;  /* cost / final_adopters */
+    double final_adopters;   /* agents in an adopted state at the horizon */
+    double peak_step;        /* step index with the most new adoptions */
+    double sellout_seconds;  /* seconds from sale start to sell-out, NaN if none */
+    double cost;             /* total campaign cost of the arm */
+    double cost_per_adopter; /* cost / final_adopters */
 } bz_outcome;
 
 #define BZ_N_OUTCOMES 5
@@ -34,15 +34,15 @@ static inline double bz_outcome_get(const bz_outcome *o, int k)
 
 typedef struct bz_arm_result {
     char name[BZ_NAME_MAX];
-    char *campaigns_yaml;     /* owned copy */
-    double cost;              /* mean cost over replicates */
-    int64_t *states;          /* [n_states][R][T] */
-    int64_t *adopters;        /* [R][T] agents in an adopted state (model's adopted_mask) */
-    int64_t *sales;           /* [R][T] cumulative units sold */
-    int64_t *stock;           /* [R][T] units left, -1 = unlimited */
-    int64_t *exposures;       /* [n_channels][R][T] exposures made in the step */
-    int64_t *adoptions;       /* [n_channels][R][T] adoptions tipped by channel in the step */
-    bz_outcome *outcomes;     /* [R] */
+    char *campaigns_yaml; /* owned copy */
+    double cost;          /* mean cost over replicates */
+    int64_t *states;      /* [n_states][R][T] */
+    int64_t *adopters;    /* [R][T] agents in an adopted state (model's adopted_mask) */
+    int64_t *sales;       /* [R][T] cumulative units sold */
+    int64_t *stock;       /* [R][T] units left, -1 = unlimited */
+    int64_t *exposures;   /* [n_channels][R][T] exposures made in the step */
+    int64_t *adoptions;   /* [n_channels][R][T] adoptions tipped by channel in the step */
+    bz_outcome *outcomes; /* [R] */
 } bz_arm_result;
 
 typedef struct bz_layer_info {
@@ -50,13 +50,13 @@ typedef struct bz_layer_info {
     char generator[BZ_NAME_MAX];
     int directed;
     uint64_t agents, edges;
-    size_t hist_len;          /* degree_histogram[k] = agents with out-degree k */
-    int64_t *degree_histogram;/* owned */
+    size_t hist_len;           /* degree_histogram[k] = agents with out-degree k */
+    int64_t *degree_histogram; /* owned */
 } bz_layer_info;
 
 typedef struct bz_results {
     uint32_t R, T;
-    double *time_hours;       /* [T] */
+    double *time_hours; /* [T] */
     int n_states;
     char state_names[8][BZ_NAME_MAX];
     int n_channels;
@@ -67,8 +67,8 @@ typedef struct bz_results {
     bz_layer_info *layers;
     /* provenance */
     uint64_t seed;
-    char *experiment_yaml;    /* owned */
-    char *command_line;       /* owned */
+    char *experiment_yaml; /* owned */
+    char *command_line;    /* owned */
 } bz_results;
 
 /* Allocate every array for R replicates, T times, n_arms arms (names and

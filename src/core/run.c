@@ -26,9 +26,13 @@ int bz_world_build(bz_world *w, const bz_experiment *x, uint32_t replicate, bz_e
     for (size_t i = 0; i < x->n_layers; i++) {
         const bz_layer_spec *ls = &x->layers[i];
         if (!ls->gen->prepare) continue;
-        bz_netgen_ctx ctx = {.n = x->agents, .directed = ls->directed, .seed = x->seed,
-                             .replicate = replicate, .layer_index = (uint32_t)i,
-                             .params = ls->gen_params, .base_dir = x->base_dir};
+        bz_netgen_ctx ctx = {.n = x->agents,
+                             .directed = ls->directed,
+                             .seed = x->seed,
+                             .replicate = replicate,
+                             .layer_index = (uint32_t)i,
+                             .params = ls->gen_params,
+                             .base_dir = x->base_dir};
         status = ls->gen->prepare(&ctx, &states[i], &file_n[i], err);
         if (status != BZ_OK) {
             bz_error_prefix(err, "network.layers.%zu (%s): ", i, ls->name);
@@ -58,10 +62,15 @@ int bz_world_build(bz_world *w, const bz_experiment *x, uint32_t replicate, bz_e
                 goto cleanup;
             }
         }
-        bz_netgen_ctx ctx = {.n = n, .directed = ls->directed, .seed = x->seed,
-                             .replicate = replicate, .layer_index = (uint32_t)i,
-                             .params = ls->gen_params, .pop = &w->pop,
-                             .base_dir = x->base_dir, .state = states[i]};
+        bz_netgen_ctx ctx = {.n = n,
+                             .directed = ls->directed,
+                             .seed = x->seed,
+                             .replicate = replicate,
+                             .layer_index = (uint32_t)i,
+                             .params = ls->gen_params,
+                             .pop = &w->pop,
+                             .base_dir = x->base_dir,
+                             .state = states[i]};
         status = bz_layer_build(&w->net.layers[i], ls->gen, &ctx, ls->name, err);
         if (status != BZ_OK) {
             bz_error_prefix(err, "building layer '%s': ", ls->name);
@@ -129,7 +138,8 @@ static void clear_touched(bz_sim *sim)
         if (v != BZ_IDLIST_HOLE) sim->inbox[v] = (bz_inbox){0, 0, 0, 0};
     }
     sim->touched.reserved = 0;
-    for (int th = 0; th < sim->n_threads; th++) sim->tally[th].touch = (bz_idcursor){0, 0, {0}};
+    for (int th = 0; th < sim->n_threads; th++)
+        sim->tally[th].touch = (bz_idcursor){0, 0, {0}};
 }
 
 /* Sum the per-thread tallies of the step just finished into step totals. */
@@ -149,7 +159,8 @@ static void gather_tallies(bz_sim *sim)
     }
     /* Without a market model (always available, unlimited stock) every
      * adoption is one purchase. */
-    for (int c = 0; c < BZ_CH_MAX; c++) sim->sold_total += sim->step_adopt[c];
+    for (int c = 0; c < BZ_CH_MAX; c++)
+        sim->sold_total += sim->step_adopt[c];
 }
 
 static void outcome(const bz_sim *sim, bz_results *res, size_t arm, uint32_t rep)
@@ -169,7 +180,8 @@ static void outcome(const bz_sim *sim, bz_results *res, size_t arm, uint32_t rep
     o->peak_step = (double)peak;
     o->sellout_seconds = NAN;
     double cost = 0;
-    for (size_t i = 0; i < sim->n_campaigns; i++) cost += sim->campaigns[i].cost;
+    for (size_t i = 0; i < sim->n_campaigns; i++)
+        cost += sim->campaigns[i].cost;
     o->cost = cost;
     o->cost_per_adopter = o->final_adopters > 0 ? cost / o->final_adopters : NAN;
 }
@@ -197,8 +209,8 @@ int bz_run_arm_replicate(const bz_experiment *x, const bz_world *w, size_t arm, 
 
     sim.state = calloc(n, sizeof *sim.state);
     sim.inbox = calloc(n, sizeof *sim.inbox);
-    sim.touched.ids = malloc(((size_t)n + (size_t)sim.n_threads * BZ_IDLIST_BLOCK) *
-                             sizeof *sim.touched.ids);
+    sim.touched.ids =
+        malloc(((size_t)n + (size_t)sim.n_threads * BZ_IDLIST_BLOCK) * sizeof *sim.touched.ids);
     sim.tally = calloc((size_t)sim.n_threads, sizeof *sim.tally);
     sim.campaigns = calloc(as->n_campaigns ? as->n_campaigns : 1, sizeof *sim.campaigns);
     if (!sim.state || !sim.inbox || !sim.touched.ids || !sim.tally || !sim.campaigns)
@@ -267,7 +279,8 @@ static int fill_layer_info(bz_results *res, const bz_experiment *x, const bz_wor
         if (l->complete)
             li->degree_histogram[maxd] = l->n;
         else
-            for (uint32_t u = 0; u < l->n; u++) li->degree_histogram[bz_layer_degree(l, u)]++;
+            for (uint32_t u = 0; u < l->n; u++)
+                li->degree_histogram[bz_layer_degree(l, u)]++;
     }
     return BZ_OK;
 }
@@ -283,11 +296,12 @@ static int init_results(bz_results *res, const bz_experiment *x, bz_error *err)
     for (int c = 0; c < res->n_channels; c++)
         snprintf(res->channel_names[c], BZ_NAME_MAX, "%s",
                  c < BZ_CH_LAYER0 ? bz_channel_fixed_name(c) : x->layers[c - BZ_CH_LAYER0].name);
-    for (uint32_t t = 0; t < res->T; t++) res->time_hours[t] = t * x->step * 24.0;
+    for (uint32_t t = 0; t < res->T; t++)
+        res->time_hours[t] = t * x->step * 24.0;
     for (size_t a = 0; a < x->n_arms; a++) {
         snprintf(res->arms[a].name, BZ_NAME_MAX, "%s", x->arms[a].name);
-        res->arms[a].campaigns_yaml = strdup(x->arms[a].campaigns_yaml ? x->arms[a].campaigns_yaml
-                                                                       : "[]");
+        res->arms[a].campaigns_yaml =
+            strdup(x->arms[a].campaigns_yaml ? x->arms[a].campaigns_yaml : "[]");
         if (!res->arms[a].campaigns_yaml) return bz_error_set(err, BZ_ENOMEM, "out of memory");
     }
     res->seed = x->seed;
@@ -306,8 +320,7 @@ static int check_supported(const bz_experiment *x, bz_error *err)
                             "got %lld",
                             (long long)x->market.stock);
     if (x->market.availability != BZ_AVAIL_ALWAYS)
-        return bz_error_set(err, BZ_EINVAL,
-                            "market.availability: only 'always' is supported yet");
+        return bz_error_set(err, BZ_EINVAL, "market.availability: only 'always' is supported yet");
     return BZ_OK;
 }
 
@@ -391,7 +404,8 @@ int bz_run_experiment(const bz_experiment *x, const bz_run_opts *opts, bz_result
     if (opts && opts->progress) opts->progress(opts->progress_ctx, total, total);
     for (size_t a = 0; a < x->n_arms; a++) {
         double c = 0;
-        for (uint32_t r = 0; r < x->replicates; r++) c += res->arms[a].outcomes[r].cost;
+        for (uint32_t r = 0; r < x->replicates; r++)
+            c += res->arms[a].outcomes[r].cost;
         res->arms[a].cost = c / x->replicates;
     }
 cleanup:

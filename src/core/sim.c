@@ -108,8 +108,10 @@ void bz_sim_count_states(bz_sim *sim)
     const uint8_t *st = sim->state;
     const int64_t n = sim->n;
 #pragma omp parallel for reduction(+ : cnt[:BZ_MAX_STATES]) schedule(static) if (sim->n_threads > 1)
-    for (int64_t i = 0; i < n; i++) cnt[st[i]]++;
-    for (int k = 0; k < BZ_MAX_STATES; k++) sim->counts[k] = cnt[k];
+    for (int64_t i = 0; i < n; i++)
+        cnt[st[i]]++;
+    for (int k = 0; k < BZ_MAX_STATES; k++)
+        sim->counts[k] = cnt[k];
 }
 
 int bz_sim_random_agents(uint32_t n, uint32_t k, bz_stream *s, uint32_t *out, bz_error *err)

@@ -51,22 +51,22 @@ typedef struct bz_sim {
     const bz_network *net;
     const bz_population *pop;
     const bz_model_type *model;
-    const void *mp;          /* model params */
-    uint32_t n;              /* agents */
+    const void *mp; /* model params */
+    uint32_t n;     /* agents */
     uint64_t seed;
     uint32_t replicate;
-    uint32_t step;           /* current step, 0-based */
-    double dt;               /* step length, days */
-    double t0;               /* start of the current step, days */
+    uint32_t step; /* current step, 0-based */
+    double dt;     /* step length, days */
+    double t0;     /* start of the current step, days */
 
     /* agent arrays (n entries each) */
     uint8_t *state;
-    bz_inbox *inbox;         /* what reached each agent this step (cleared each step) */
-    bz_idlist touched;       /* agents with a nonzero inbox mask this step, in no fixed
-                              * order, with holes (BZ_IDLIST_HOLE) to skip; the engine
-                              * clears only these between steps, so a step costs
-                              * O(agents touched), not O(n) */
-    void *model_state;       /* model-private, allocated in model->init */
+    bz_inbox *inbox;   /* what reached each agent this step (cleared each step) */
+    bz_idlist touched; /* agents with a nonzero inbox mask this step, in no fixed
+                        * order, with holes (BZ_IDLIST_HOLE) to skip; the engine
+                        * clears only these between steps, so a step costs
+                        * O(agents touched), not O(n) */
+    void *model_state; /* model-private, allocated in model->init */
 
     /* campaigns of the arm */
     size_t n_campaigns;
@@ -74,12 +74,12 @@ typedef struct bz_sim {
 
     /* tallies */
     int n_threads;
-    bz_tally *tally;         /* [n_threads] */
+    bz_tally *tally;               /* [n_threads] */
     int64_t counts[BZ_MAX_STATES]; /* state counts after the last step */
     int64_t step_expo[BZ_CH_MAX];
     int64_t step_adopt[BZ_CH_MAX];
-    int64_t sold_total;      /* cumulative units sold */
-    int64_t stock;           /* units left, -1 unlimited */
+    int64_t sold_total; /* cumulative units sold */
+    int64_t stock;      /* units left, -1 unlimited */
 } bz_sim;
 
 /* Stream for an agent's own decision at the current step. */

@@ -27,7 +27,8 @@ void bz_stats_summarise(const int64_t *series, uint32_t R, uint32_t T, bz_summar
                         double *work)
 {
     for (uint32_t t = 0; t < T; t++) {
-        for (uint32_t r = 0; r < R; r++) work[r] = (double)series[(size_t)r * T + t];
+        for (uint32_t r = 0; r < R; r++)
+            work[r] = (double)series[(size_t)r * T + t];
         /* Integer data has no NaN: summarise in place. */
         bz_summary s;
         s.mean = gsl_stats_mean(work, 1, R);

@@ -19,25 +19,25 @@
 #include "graph/graph.h"
 
 typedef struct bz_netgen_ctx {
-    uint32_t n;                 /* agents */
+    uint32_t n; /* agents */
     int directed;
     uint64_t seed;
-    uint32_t replicate;         /* BZ_RNG_SHARED_REPLICATE unless network.resample */
+    uint32_t replicate; /* BZ_RNG_SHARED_REPLICATE unless network.resample */
     uint32_t layer_index;
-    const void *params;         /* the generator's params struct */
-    const bz_population *pop;   /* cities, for city-aware generators; may be NULL in tests */
-    const char *base_dir;       /* for relative paths in params; may be NULL */
-    void *state;                /* from prepare(), or NULL */
+    const void *params;       /* the generator's params struct */
+    const bz_population *pop; /* cities, for city-aware generators; may be NULL in tests */
+    const char *base_dir;     /* for relative paths in params; may be NULL */
+    void *state;              /* from prepare(), or NULL */
 } bz_netgen_ctx;
 
 typedef struct bz_netgen_type {
     const char *name;
-    const char *summary;        /* one line for `buzzsim models` */
+    const char *summary; /* one line for `buzzsim models` */
     const bz_param *params;
     size_t n_params;
     size_t params_size;
-    int directed_ok;            /* 1 if the generator can make directed layers */
-    int implicit_complete;      /* 1 for well_mixed: no edges are stored */
+    int directed_ok;       /* 1 if the generator can make directed layers */
+    int implicit_complete; /* 1 for well_mixed: no edges are stored */
 
     /* Optional. Check parameters against n before anything is allocated.
      * Message names the parameter and its value. */

@@ -25,12 +25,12 @@ typedef struct bz_layer {
     char name[BZ_NAME_MAX];
     char generator[BZ_NAME_MAX];
     int directed;
-    int complete;       /* implicit complete graph: offsets/targets are NULL */
+    int complete; /* implicit complete graph: offsets/targets are NULL */
     uint32_t n;
-    uint64_t m;         /* stored arcs (both directions for undirected) */
-    uint64_t *offsets;  /* n + 1 entries, owned */
-    uint32_t *targets;  /* m entries, owned */
-    uint32_t *in_degree;/* directed layers only (n entries, owned); NULL otherwise */
+    uint64_t m;          /* stored arcs (both directions for undirected) */
+    uint64_t *offsets;   /* n + 1 entries, owned */
+    uint32_t *targets;   /* m entries, owned */
+    uint32_t *in_degree; /* directed layers only (n entries, owned); NULL otherwise */
     uint64_t dropped_self_loops;
     uint64_t dropped_duplicates;
 } bz_layer;

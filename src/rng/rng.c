@@ -17,9 +17,9 @@ static double philox_get_double(void *state)
     return bz_stream_uniform(state);
 }
 
-static const gsl_rng_type philox_type = {
-    "bz_philox4x32_10", 0xFFFFFFFFUL, 0, sizeof(bz_stream), philox_set, philox_get,
-    philox_get_double};
+static const gsl_rng_type philox_type = {"bz_philox4x32_10", 0xFFFFFFFFUL, 0,
+                                         sizeof(bz_stream),  philox_set,   philox_get,
+                                         philox_get_double};
 
 const gsl_rng_type *const bz_gsl_rng_philox = &philox_type;
 

@@ -23,13 +23,13 @@
 /* Purposes: one per independent use of randomness. Keep values stable: they
  * are part of the reproducibility contract (changing one changes results). */
 enum bz_rng_purpose {
-    BZ_RNG_NETWORK = 1,     /* graph generators: agent = block, step = layer */
-    BZ_RNG_POPULATION = 2,  /* cities and heterogeneity draws */
-    BZ_RNG_INIT = 3,        /* initial states / seeds of a diffusion model */
-    BZ_RNG_DECIDE = 4,      /* an agent's own transition in a step */
-    BZ_RNG_CAMPAIGN = 8,    /* + campaign index within its arm (up to 32) */
-    BZ_RNG_SPREAD = 64,     /* + layer index (up to 64 layers) */
-    BZ_RNG_MODEL = 128,     /* + model-specific sub-purposes (up to 64) */
+    BZ_RNG_NETWORK = 1,    /* graph generators: agent = block, step = layer */
+    BZ_RNG_POPULATION = 2, /* cities and heterogeneity draws */
+    BZ_RNG_INIT = 3,       /* initial states / seeds of a diffusion model */
+    BZ_RNG_DECIDE = 4,     /* an agent's own transition in a step */
+    BZ_RNG_CAMPAIGN = 8,   /* + campaign index within its arm (up to 32) */
+    BZ_RNG_SPREAD = 64,    /* + layer index (up to 64 layers) */
+    BZ_RNG_MODEL = 128,    /* + model-specific sub-purposes (up to 64) */
     BZ_RNG_TEST = 250
 };
 
@@ -102,10 +102,15 @@ static inline uint64_t bz_stream_below(bz_stream *s, uint64_t n)
     }
     /* 64-bit range: rejection on the smallest power-of-two mask. */
     uint64_t mask = n - 1;
-    mask |= mask >> 1; mask |= mask >> 2; mask |= mask >> 4;
-    mask |= mask >> 8; mask |= mask >> 16; mask |= mask >> 32;
+    mask |= mask >> 1;
+    mask |= mask >> 2;
+    mask |= mask >> 4;
+    mask |= mask >> 8;
+    mask |= mask >> 16;
+    mask |= mask >> 32;
     uint64_t r;
-    do r = bz_stream_u64(s) & mask;
+    do
+        r = bz_stream_u64(s) & mask;
     while (r >= n);
     return r;
 }

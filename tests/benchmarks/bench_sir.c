@@ -61,12 +61,13 @@ static void run_buzzsim(const opts *o, result *r)
 {
     char yaml[1024];
     /* Horizon: long enough for the epidemic to end (about 30 / gamma). */
-    snprintf(yaml, sizeof yaml,
-             "name: bench\nseed: 1\ntime: { step: %gd, horizon: %gd }\nreplicates: 1\n"
-             "population: { agents: %ld }\n"
-             "network: { layers: [ { name: ba, generator: { model: barabasi_albert, m: %ld } } ] }\n"
-             "diffusion: { model: sir, beta: %g, gamma: %g, seeds: 10 }\n",
-             o->dt, ceil(30 / o->gamma), o->n, o->m, o->beta, o->gamma);
+    snprintf(
+        yaml, sizeof yaml,
+        "name: bench\nseed: 1\ntime: { step: %gd, horizon: %gd }\nreplicates: 1\n"
+        "population: { agents: %ld }\n"
+        "network: { layers: [ { name: ba, generator: { model: barabasi_albert, m: %ld } } ] }\n"
+        "diffusion: { model: sir, beta: %g, gamma: %g, seeds: 10 }\n",
+        o->dt, ceil(30 / o->gamma), o->n, o->m, o->beta, o->gamma);
     bz_experiment x;
     bz_error err;
     bz_world w;
@@ -173,14 +174,22 @@ int main(int argc, char **argv)
 {
     opts o = {1000000, 10, 0.0625, 0.5, 0.05, 0, 1, 5};
     for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--n") && i + 1 < argc) o.n = atol(argv[++i]);
-        else if (!strcmp(argv[i], "--m") && i + 1 < argc) o.m = atol(argv[++i]);
-        else if (!strcmp(argv[i], "--beta") && i + 1 < argc) o.beta = atof(argv[++i]);
-        else if (!strcmp(argv[i], "--gamma") && i + 1 < argc) o.gamma = atof(argv[++i]);
-        else if (!strcmp(argv[i], "--dt") && i + 1 < argc) o.dt = atof(argv[++i]);
-        else if (!strcmp(argv[i], "--threads") && i + 1 < argc) o.threads = atoi(argv[++i]);
-        else if (!strcmp(argv[i], "--no-igraph")) o.igraph = 0;
-        else if (!strcmp(argv[i], "--igraph-runs") && i + 1 < argc) o.igraph_runs = atol(argv[++i]);
+        if (!strcmp(argv[i], "--n") && i + 1 < argc)
+            o.n = atol(argv[++i]);
+        else if (!strcmp(argv[i], "--m") && i + 1 < argc)
+            o.m = atol(argv[++i]);
+        else if (!strcmp(argv[i], "--beta") && i + 1 < argc)
+            o.beta = atof(argv[++i]);
+        else if (!strcmp(argv[i], "--gamma") && i + 1 < argc)
+            o.gamma = atof(argv[++i]);
+        else if (!strcmp(argv[i], "--dt") && i + 1 < argc)
+            o.dt = atof(argv[++i]);
+        else if (!strcmp(argv[i], "--threads") && i + 1 < argc)
+            o.threads = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--no-igraph"))
+            o.igraph = 0;
+        else if (!strcmp(argv[i], "--igraph-runs") && i + 1 < argc)
+            o.igraph_runs = atol(argv[++i]);
         else {
             fprintf(stderr, "usage: bench_sir [--n N] [--m M] [--beta B] [--gamma G] [--dt D] "
                             "[--threads T] [--no-igraph]\n");

@@ -33,7 +33,8 @@ static void test_population_zipf(void)
         }
     /* Shuffled: the first 1000 agents are not all in the largest city. */
     int mixed = 0;
-    for (uint32_t i = 0; i < 1000; i++) mixed |= pop.city[i] != 0;
+    for (uint32_t i = 0; i < 1000; i++)
+        mixed |= pop.city[i] != 0;
     CU_ASSERT(mixed);
     bz_population_destroy(&pop);
 
@@ -41,7 +42,8 @@ static void test_population_zipf(void)
     CU_ASSERT(strstr(err.msg, "population.cities") != NULL);
     CU_ASSERT(bz_population_init(&pop, 10, 0, 1.0, 3, &err) == BZ_EINVAL);
     CU_ASSERT(bz_population_init(&pop, 10, 10, 1.0, 3, &err) == BZ_OK); /* one agent each */
-    for (uint32_t k = 0; k < 10; k++) CU_ASSERT_EQUAL(pop.city_offsets[k + 1] - pop.city_offsets[k], 1);
+    for (uint32_t k = 0; k < 10; k++)
+        CU_ASSERT_EQUAL(pop.city_offsets[k + 1] - pop.city_offsets[k], 1);
     bz_population_destroy(&pop);
 }
 
@@ -174,7 +176,8 @@ static void test_spread_binomial(void)
     /* Receptive filter: contacts to agents in another state are counted as
      * exposures but not delivered. */
     reset_inbox(&f);
-    for (uint32_t v = 0; v < n; v += 2) f.sim.state[v] = 1;
+    for (uint32_t v = 0; v < n; v += 2)
+        f.sim.state[v] = 1;
     int64_t expo_before = f.sim.tally[0].expo[BZ_CH_LAYER0];
     CU_ASSERT_EQUAL(bz_spread(&f.sim, &f.sim.tally[0], 0, 5, 1.0, 0), n - 1);
     CU_ASSERT_EQUAL(f.sim.tally[0].expo[BZ_CH_LAYER0] - expo_before, n - 1);
@@ -213,7 +216,8 @@ static void test_random_agents_and_channels(void)
     /* pick_channel: only set bits, roughly uniform among them. */
     int hits[BZ_CH_MAX] = {0};
     uint32_t mask = (1u << BZ_CH_ADVERTISING) | (1u << BZ_CH_KOL) | (1u << BZ_CH_LAYER0);
-    for (int i = 0; i < 3000; i++) hits[bz_sim_pick_channel(mask, &s, -1)]++;
+    for (int i = 0; i < 3000; i++)
+        hits[bz_sim_pick_channel(mask, &s, -1)]++;
     CU_ASSERT(hits[BZ_CH_ADVERTISING] + hits[BZ_CH_KOL] + hits[BZ_CH_LAYER0] == 3000);
     CU_ASSERT(hits[BZ_CH_KOL] > 850 && hits[BZ_CH_KOL] < 1150);
     CU_ASSERT(bz_sim_pick_channel(0, &s, 7) == 7);
@@ -221,10 +225,11 @@ static void test_random_agents_and_channels(void)
 
 int main(void)
 {
-    CU_TestInfo tests[] = {{"population: Zipf city sizes", test_population_zipf},
-                           {"stats: summaries and paired intervals", test_stats},
-                           {"spread: binomial contacts by geometric skipping", test_spread_binomial},
-                           {"random agents and channel picking", test_random_agents_and_channels},
-                           CU_TEST_INFO_NULL};
+    CU_TestInfo tests[] = {
+        {"population: Zipf city sizes", test_population_zipf},
+        {"stats: summaries and paired intervals", test_stats},
+        {"spread: binomial contacts by geometric skipping", test_spread_binomial},
+        {"random agents and channel picking", test_random_agents_and_channels},
+        CU_TEST_INFO_NULL};
     return bz_test_main("core", tests);
 }

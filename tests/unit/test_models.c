@@ -27,7 +27,8 @@ static int run_yaml(const char *yaml, bz_experiment *x, bz_results *res)
 static int64_t series_sum(const int64_t *s, uint32_t T)
 {
     int64_t sum = 0;
-    for (uint32_t t = 0; t < T; t++) sum += s[t];
+    for (uint32_t t = 0; t < T; t++)
+        sum += s[t];
     return sum;
 }
 
@@ -62,8 +63,10 @@ static void test_common_random_numbers(void)
             const int64_t *ads = bz_series_row(r.arms[1].adopters, R, T, 0, rep);
             const int64_t *kol = bz_series_row(r.arms[2].adopters, R, T, 0, rep);
             /* index t = state after t steps of 6h: ads act in step 20 (day 5). */
-            for (uint32_t t = 0; t <= 20; t++) CU_ASSERT_EQUAL(ads[t], b[t]);
-            for (uint32_t t = 0; t <= 12; t++) CU_ASSERT_EQUAL(kol[t], b[t]);
+            for (uint32_t t = 0; t <= 20; t++)
+                CU_ASSERT_EQUAL(ads[t], b[t]);
+            for (uint32_t t = 0; t <= 12; t++)
+                CU_ASSERT_EQUAL(kol[t], b[t]);
             for (int k = 0; k < r.n_states; k++) {
                 const int64_t *sb = bz_series_row(r.arms[0].states, R, T, k, rep);
                 const int64_t *sa = bz_series_row(r.arms[1].states, R, T, k, rep);
@@ -109,7 +112,7 @@ static void test_attribution_and_costs(void)
                     attributed += series_sum(bz_series_row(r.arms[a].adoptions, R, T, c, rep), T);
                 int64_t final = bz_series_row(r.arms[a].adopters, R, T, 0, rep)[T - 1];
                 CU_ASSERT_EQUAL(attributed, final);
-                CU_ASSERT_EQUAL((double)final, r.arms[a].outcomes[rep].final_adopters);
+                CU_ASSERT_EQUAL((double) final, r.arms[a].outcomes[rep].final_adopters);
             }
         for (uint32_t rep = 0; rep < R; rep++) {
             double ads = (double)series_sum(
@@ -175,7 +178,8 @@ static void test_kol_degree_strategy(void)
     CU_ASSERT_FATAL(f != NULL);
     /* Agents 100..109 are the followers; hub h (1..9) reaches h of them. */
     for (int h = 1; h <= 9; h++)
-        for (int k = 0; k < h; k++) fprintf(f, "%d %d\n", h, 100 + k);
+        for (int k = 0; k < h; k++)
+            fprintf(f, "%d %d\n", h, 100 + k);
     fclose(f);
     snprintf(yaml, sizeof yaml,
              "seed: 1\ntime: { step: 1d, horizon: 3d }\nreplicates: 2\n"

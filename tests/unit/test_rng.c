@@ -24,7 +24,8 @@ static void test_known_answers(void)
         uint64_t seed = (uint64_t)kat[i][5] << 32 | kat[i][4];
         bz_stream_init(&s, seed, kat[i][2], kat[i][1], kat[i][0], kat[i][3] >> 24);
         s.ctr.v[3] = kat[i][3]; /* full 32-bit word, including the block bits */
-        for (int k = 0; k < 4; k++) CU_ASSERT_EQUAL(bz_stream_u32(&s), kat[i][6 + k]);
+        for (int k = 0; k < 4; k++)
+            CU_ASSERT_EQUAL(bz_stream_u32(&s), kat[i][6 + k]);
     }
 }
 
@@ -52,7 +53,8 @@ static void test_streams_differ_and_repeat(void)
     bz_stream_init(&s, 1, 0, 0, 1, 1), first[4] = bz_stream_u32(&s);
     bz_stream_init(&s, 1, 0, 0, 0, 2), first[5] = bz_stream_u32(&s);
     for (int i = 0; i < 6; i++)
-        for (int j = i + 1; j < 6; j++) CU_ASSERT_NOT_EQUAL(first[i], first[j]);
+        for (int j = i + 1; j < 6; j++)
+            CU_ASSERT_NOT_EQUAL(first[i], first[j]);
     /* A seed above 2^32 differs from its low word. */
     bz_stream_init(&s, (1ULL << 32) | 1, 0, 0, 0, 1);
     CU_ASSERT_NOT_EQUAL(bz_stream_u32(&s), first[0]);
@@ -77,7 +79,8 @@ static void test_uniformity(void)
         count[(int)(u * BINS)]++;
     }
     double chi2 = 0, e = (double)N / BINS;
-    for (int b = 0; b < BINS; b++) chi2 += (count[b] - e) * (count[b] - e) / e;
+    for (int b = 0; b < BINS; b++)
+        chi2 += (count[b] - e) * (count[b] - e) / e;
     CU_ASSERT(chi2 < gsl_cdf_chisq_Pinv(0.9999, BINS - 1));
     CU_ASSERT(mn < 1e-4 && mx > 1 - 1e-4);
     /* Lag-1 correlation near 0 (sd 1/sqrt(N) = 0.001). */
@@ -101,13 +104,16 @@ static void test_below_and_geometric(void)
         CU_ASSERT_FATAL(k < 7);
         hist[k]++;
     }
-    for (int k = 0; k < 7; k++) CU_ASSERT(fabs(hist[k] - 10000.0) < 5 * sqrt(10000.0));
+    for (int k = 0; k < 7; k++)
+        CU_ASSERT(fabs(hist[k] - 10000.0) < 5 * sqrt(10000.0));
     CU_ASSERT(bz_stream_below(&s, 1) == 0);
     uint64_t big = (1ULL << 40) + 3;
-    for (int i = 0; i < 1000; i++) CU_ASSERT(bz_stream_below(&s, big) < big);
+    for (int i = 0; i < 1000; i++)
+        CU_ASSERT(bz_stream_below(&s, big) < big);
     /* Geometric skip: mean number of failures (1-p)/p. */
     double p = 0.05, sum = 0, lq = log1p(-p);
-    for (int i = 0; i < 100000; i++) sum += (double)bz_stream_geometric_skip(&s, lq);
+    for (int i = 0; i < 100000; i++)
+        sum += (double)bz_stream_geometric_skip(&s, lq);
     double mean = sum / 100000, want = (1 - p) / p, sd = sqrt((1 - p) / (p * p) / 100000);
     CU_ASSERT(fabs(mean - want) < 5 * sd);
     CU_ASSERT(fabs(bz_rate_to_prob(0.5, 2.0) - (1 - exp(-1.0))) < 1e-15);
@@ -122,11 +128,13 @@ static void test_gsl_adapter(void)
     t = s;
     bz_gsl_rng_attach(r, &s);
     /* The adapter draws exactly the stream's numbers. */
-    for (int i = 0; i < 10; i++) CU_ASSERT_EQUAL(gsl_rng_get(r), bz_stream_u32(&t));
+    for (int i = 0; i < 10; i++)
+        CU_ASSERT_EQUAL(gsl_rng_get(r), bz_stream_u32(&t));
     /* A GSL distribution through it: Poisson(4) mean within 5 sd. */
     bz_gsl_rng_attach(r, &s);
     double sum = 0;
-    for (int i = 0; i < 20000; i++) sum += gsl_ran_poisson(r, 4.0);
+    for (int i = 0; i < 20000; i++)
+        sum += gsl_ran_poisson(r, 4.0);
     CU_ASSERT(fabs(sum / 20000 - 4.0) < 5 * sqrt(4.0 / 20000));
     CU_ASSERT_STRING_EQUAL(gsl_rng_name(r), "bz_philox4x32_10");
     gsl_rng_free(r);

@@ -15,7 +15,8 @@
 static double percolation_S(double zp)
 {
     double S = 0.5;
-    for (int i = 0; i < 200; i++) S = 1 - exp(-zp * S);
+    for (int i = 0; i < 200; i++)
+        S = 1 - exp(-zp * S);
     return S;
 }
 
@@ -106,8 +107,8 @@ static void test_sir_final_size(void)
         CU_ASSERT_EQUAL(bz_series_row(res.arms[0].states, R, res.T, 1, k)[res.T - 1], 0);
     }
     double mean = large ? sum / large : NAN;
-    printf("\n  SIR on G(n, 10/n), T=%.4f: %u/%u large outbreaks, mean size %.4f, theory %.4f\n",
-           T, large, R, mean, S);
+    printf("\n  SIR on G(n, 10/n), T=%.4f: %u/%u large outbreaks, mean size %.4f, theory %.4f\n", T,
+           large, R, mean, S);
     CU_ASSERT(large >= R / 3);
     CU_ASSERT(fabs(mean - S) <= 0.01);
     bz_results_destroy(&res);
