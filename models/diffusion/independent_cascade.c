@@ -86,10 +86,11 @@ static void ic_step(bz_sim *sim)
         bz_tally *t = bz_sim_tally(sim);
         /* Phase 1: agents activated last step (or seeded) try their ties
          * once (no state is written while contacts are filtered on it)... */
-#pragma omp for schedule(dynamic, 256)
-        for (int64_t i = 0; i < n_act; i++)
+#pragma omp for schedule(dynamic, 1)
+        for (int64_t b = 0; b < n_act; b += 256)
             for (size_t li = 0; li < L; li++)
-                bz_spread(sim, t, li, a->list[i], ip->p, INACTIVE);
+                bz_spread_batch(sim, t, li, a->list + b, n_act - b < 256 ? n_act - b : 256, ip->p,
+                                INACTIVE);
                 /* ...then they are spent. */
 #pragma omp for schedule(static)
         for (int64_t i = 0; i < n_act; i++)

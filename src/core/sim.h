@@ -150,6 +150,13 @@ int bz_sim_seed(bz_sim *sim, uint32_t agent, int channel);
  * (step, u, BZ_RNG_SPREAD + li). Returns the number of contacts. */
 uint64_t bz_spread(bz_sim *sim, bz_tally *t, size_t li, uint32_t u, double p, int receptive);
 
+/* bz_spread for k senders at once (same draws, same results), faster on
+ * large networks: contacts are buffered and delivered in batches whose cache
+ * misses overlap, and CSR rows are prefetched ahead (senders sorted by id
+ * help). Use it for frontier loops: one call per chunk of the frontier. */
+uint64_t bz_spread_batch(bz_sim *sim, bz_tally *t, size_t li, const uint32_t *senders, uint64_t k,
+                         double p, int receptive);
+
 /* Reach from u on layer `li` for a campaign (a KOL post, a partner's
  * audience): each out-neighbour is exposed with probability p through the
  * `expose` lever (inbox ext, channel bit), with the caller's stream s.

@@ -194,6 +194,20 @@ static void test_spread_binomial(void)
     uint64_t c2 = bz_spread(&f.sim, &f.sim.tally[0], 0, 3, 0.2, BZ_RECEPTIVE_ALL);
     CU_ASSERT_EQUAL(c1, c2);
     CU_ASSERT(memcmp(copy, in, n * sizeof *copy) == 0);
+    /* A batch of senders gives exactly what one call per sender gives. */
+    uint32_t senders[700];
+    for (int i = 0; i < 700; i++)
+        senders[i] = (uint32_t)(i * 7 % n);
+    reset_inbox(&f);
+    uint64_t single = 0;
+    for (int i = 0; i < 700; i++)
+        single += bz_spread(&f.sim, &f.sim.tally[0], 0, senders[i], 0.05, BZ_RECEPTIVE_ALL);
+    memcpy(copy, in, n * sizeof *copy);
+    reset_inbox(&f);
+    CU_ASSERT_EQUAL(
+        bz_spread_batch(&f.sim, &f.sim.tally[0], 0, senders, 700, 0.05, BZ_RECEPTIVE_ALL), single);
+    CU_ASSERT(single > 512); /* more than one delivery buffer */
+    CU_ASSERT(memcmp(copy, in, n * sizeof *copy) == 0);
     free(copy);
     fixture_destroy(&f);
 }
