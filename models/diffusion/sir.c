@@ -91,10 +91,11 @@ static void sir_step(bz_sim *sim)
     {
         bz_tally *t = bz_sim_tally(sim);
         /* Phase 1: the infectious contact their neighbours. */
-#pragma omp for schedule(dynamic, 256)
-        for (int64_t i = 0; i < n_inf; i++)
+#pragma omp for schedule(dynamic, 1)
+        for (int64_t b = 0; b < n_inf; b += 256)
             for (size_t li = 0; li < L; li++)
-                bz_spread(sim, t, li, a->list[i], p_inf, S);
+                bz_spread_batch(sim, t, li, a->list + b, n_inf - b < 256 ? n_inf - b : 256, p_inf,
+                                S);
         /* Phase 2a: contacted or exposed susceptibles become infectious.
          * The touched list is complete only after phase 1's barrier. */
         const int64_t n_touched = (int64_t)sim->touched.reserved;

@@ -39,7 +39,7 @@ typedef struct opts {
 } opts;
 
 typedef struct result {
-    double build_s, sim_s, edges, events, rss_mb;
+    double build_s, sim_s, edges, events, contacts, rss_mb;
     int ok;
 } result;
 
@@ -93,6 +93,9 @@ static void run_buzzsim(const opts *o, result *r)
             double ever = (double)res.arms[0].adopters[T - 1];
             double rec = (double)bz_series_row(res.arms[0].states, 1, T, 2, 0)[T - 1];
             r->events = (ever - 10) + rec;
+            for (uint32_t t = 0; t < T; t++)
+                r->contacts +=
+                    (double)bz_series_row(res.arms[0].exposures, 1, T, BZ_CH_LAYER0, 0)[t];
             r->ok = 1;
         } else {
             fprintf(stderr, "bench: %s\n", err.msg);
@@ -168,6 +171,9 @@ static void print(const char *who, const result *r, long n)
            "peak %7.1f MB = %.1f B/edge + 64 B/agent\n",
            who, r->build_s, r->edges / r->build_s / 1e6, r->sim_s, r->events / 1e6,
            r->events / r->sim_s / 1e6, r->rss_mb, per_edge);
+    if (r->contacts > 0)
+        printf("         %.2f M contacts made (%.1f per event), %.1f M contacts/s\n", r->contacts / 1e6,
+               r->contacts / r->events, r->contacts / r->sim_s / 1e6);
 }
 
 int main(int argc, char **argv)
