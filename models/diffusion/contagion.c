@@ -1,5 +1,7 @@
 #include "contagion.h"
 
+#include <math.h>
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -95,4 +97,55 @@ void bz_active_swap(bz_active *a)
         k--; /* holes sorted last */
     a->n = k;
     bz_idlist_reset(&a->next, a->cursor, a->n_cursors);
+}
+
+int bz_contagion_init(bz_sim *sim, uint32_t seeds, bz_error *err)
+{
+    bz_active *a = calloc(1, sizeof *a);
+    if (!a) return bz_error_set(err, BZ_ENOMEM, "out of memory");
+    sim->model_state = a;
+    int status = bz_contagion_seed_random(sim, seeds, BZ_CONTAGION_ACTIVE, err);
+    if (status == BZ_OK) status = bz_active_init(a, sim, BZ_CONTAGION_ACTIVE, err);
+    return status;
+}
+
+void bz_contagion_destroy(bz_sim *sim)
+{
+    bz_active *a = sim->model_state;
+    if (!a) return;
+    bz_active_destroy(a);
+    free(a);
+    sim->model_state = NULL;
+}
+
+int bz_contagion_seed(bz_sim *sim, uint32_t agent, int channel)
+{
+    (void)channel;
+    bz_active *a = sim->model_state;
+    if (sim->state[agent] != BZ_CONTAGION_SUSCEPTIBLE) return 0;
+    sim->state[agent] = BZ_CONTAGION_ACTIVE;
+    a->list[a->n++] = agent;
+    sim->counts[BZ_CONTAGION_SUSCEPTIBLE]--;
+    sim->counts[BZ_CONTAGION_ACTIVE]++;
+    return 1;
+}
+
+int bz_contagion_take_up(bz_sim *sim, bz_tally *t, uint32_t v, double log_keep)
+{
+    const uint32_t layer_bits = ~(((uint32_t)1 << BZ_CH_LAYER0) - 1);
+    if (v == BZ_IDLIST_HOLE || sim->state[v] != BZ_CONTAGION_SUSCEPTIBLE) return 0;
+    const bz_inbox in = sim->inbox[v];
+    bz_stream s;
+    bz_sim_agent_stream(sim, &s, v, BZ_RNG_DECIDE);
+    int ch;
+    if (in.wom) {
+        ch = bz_sim_pick_channel(in.mask & layer_bits, &s, BZ_CH_LAYER0);
+    } else {
+        if (!(bz_stream_uniform(&s) < -expm1((double)in.ext * log_keep))) return 0;
+        ch = bz_sim_pick_channel(in.mask & ~layer_bits, &s, BZ_CH_ADVERTISING);
+    }
+    sim->state[v] = BZ_CONTAGION_ACTIVE;
+    bz_active_push_next(sim->model_state, sim, t, v);
+    bz_tally_adopt(t, ch);
+    return 1;
 }

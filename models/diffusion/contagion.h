@@ -18,6 +18,24 @@ typedef struct bz_active {
     int n_cursors;
 } bz_active;
 
+/* In both models state 0 is susceptible (inactive) and state 1 active
+ * (infectious): the shared lifecycle below relies on it. */
+enum { BZ_CONTAGION_SUSCEPTIBLE = 0, BZ_CONTAGION_ACTIVE = 1 };
+
+/* model->init: seed `seeds` random agents and build the active list into
+ * sim->model_state. */
+int bz_contagion_init(bz_sim *sim, uint32_t seeds, bz_error *err);
+/* model->destroy. */
+void bz_contagion_destroy(bz_sim *sim);
+/* model->seed: a susceptible agent becomes active now (counts kept). */
+int bz_contagion_seed(bz_sim *sim, uint32_t agent, int channel);
+
+/* Phase 2 for a touched agent v: if it is susceptible and a contact reached
+ * it, or one of its campaign exposures converts it (each with probability
+ * 1 - exp(log_keep)), it becomes active, joins the next list and its
+ * adoption is attributed. Returns 1 if it became active. */
+int bz_contagion_take_up(bz_sim *sim, bz_tally *t, uint32_t v, double log_keep);
+
 /* Put `count` distinct random agents (stream BZ_RNG_INIT of the replicate)
  * into state `active`, attributing them to the seed channel. */
 int bz_contagion_seed_random(bz_sim *sim, uint32_t count, uint8_t active, bz_error *err);

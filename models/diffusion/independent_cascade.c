@@ -35,38 +35,12 @@ static const bz_param ic_param_table[] = {
 
 static const char *const ic_states[] = {"inactive", "active", "spent"};
 
-enum { INACTIVE = 0, ACTIVE = 1, SPENT = 2 };
+enum { INACTIVE = BZ_CONTAGION_SUSCEPTIBLE, ACTIVE = BZ_CONTAGION_ACTIVE, SPENT = 2 };
 
 static int ic_init(bz_sim *sim, bz_error *err)
 {
-    const ic_params *ip = sim->mp;
-    bz_active *a = calloc(1, sizeof *a);
-    if (!a) return bz_error_set(err, BZ_ENOMEM, "out of memory");
-    sim->model_state = a;
-    int status = bz_contagion_seed_random(sim, (uint32_t)ip->seeds, ACTIVE, err);
-    if (status == BZ_OK) status = bz_active_init(a, sim, ACTIVE, err);
-    return status;
-}
-
-static void ic_destroy(bz_sim *sim)
-{
-    bz_active *a = sim->model_state;
-    if (!a) return;
-    bz_active_destroy(a);
-    free(a);
-    sim->model_state = NULL;
-}
-
-static int ic_seed(bz_sim *sim, uint32_t agent, int channel)
-{
-    (void)channel;
-    bz_active *a = sim->model_state;
-    if (sim->state[agent] != INACTIVE) return 0;
-    sim->state[agent] = ACTIVE;
-    a->list[a->n++] = agent;
-    sim->counts[INACTIVE]--;
-    sim->counts[ACTIVE]++;
-    return 1;
+    const ic_params *mp = sim->mp;
+    return bz_contagion_init(sim, (uint32_t)mp->seeds, err);
 }
 
 static void ic_step(bz_sim *sim)
@@ -75,8 +49,6 @@ static void ic_step(bz_sim *sim)
     bz_active *a = sim->model_state;
     const size_t L = sim->net->n_layers;
     const int par = sim->n_threads > 1;
-    const uint32_t layer_bits = ~(((uint32_t)1 << BZ_CH_LAYER0) - 1);
-    const uint32_t campaign_bits = ~layer_bits;
     const double logr = log1p(-fmin(ip->response, 1.0 - 1e-16));
     const int64_t n_act = (int64_t)a->n;
     int64_t activated = 0;
@@ -99,24 +71,8 @@ static void ic_step(bz_sim *sim)
          * campaign exposure, become active. */
         const int64_t n_touched = (int64_t)sim->touched.reserved;
 #pragma omp for schedule(dynamic, 256)
-        for (int64_t i = 0; i < n_touched; i++) {
-            uint32_t v = sim->touched.ids[i];
-            if (v == BZ_IDLIST_HOLE || sim->state[v] != INACTIVE) continue;
-            bz_stream s;
-            bz_sim_agent_stream(sim, &s, v, BZ_RNG_DECIDE);
-            const bz_inbox in = sim->inbox[v];
-            int ch;
-            if (in.wom) {
-                ch = bz_sim_pick_channel(in.mask & layer_bits, &s, BZ_CH_LAYER0);
-            } else {
-                if (!(bz_stream_uniform(&s) < -expm1((double)in.ext * logr))) continue;
-                ch = bz_sim_pick_channel(in.mask & campaign_bits, &s, BZ_CH_ADVERTISING);
-            }
-            sim->state[v] = ACTIVE;
-            bz_active_push_next(a, sim, t, v);
-            bz_tally_adopt(t, ch);
-            activated++;
-        }
+        for (int64_t i = 0; i < n_touched; i++)
+            activated += bz_contagion_take_up(sim, t, sim->touched.ids[i], logr);
     }
     bz_active_swap(a);
     sim->counts[INACTIVE] -= activated;
@@ -136,6 +92,6 @@ const bz_model_type bz_model_independent_cascade = {
     .maintains_counts = 1,
     .init = ic_init,
     .step = ic_step,
-    .seed = ic_seed,
-    .destroy = ic_destroy,
+    .seed = bz_contagion_seed,
+    .destroy = bz_contagion_destroy,
 };

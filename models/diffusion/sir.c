@@ -39,38 +39,12 @@ static const bz_param sir_param_table[] = {
 
 static const char *const sir_states[] = {"susceptible", "infectious", "recovered"};
 
-enum { S = 0, I = 1, R = 2 };
+enum { S = BZ_CONTAGION_SUSCEPTIBLE, I = BZ_CONTAGION_ACTIVE, R = 2 };
 
 static int sir_init(bz_sim *sim, bz_error *err)
 {
-    const sir_params *sp = sim->mp;
-    bz_active *a = calloc(1, sizeof *a);
-    if (!a) return bz_error_set(err, BZ_ENOMEM, "out of memory");
-    sim->model_state = a;
-    int status = bz_contagion_seed_random(sim, (uint32_t)sp->seeds, I, err);
-    if (status == BZ_OK) status = bz_active_init(a, sim, I, err);
-    return status;
-}
-
-static void sir_destroy(bz_sim *sim)
-{
-    bz_active *a = sim->model_state;
-    if (!a) return;
-    bz_active_destroy(a);
-    free(a);
-    sim->model_state = NULL;
-}
-
-static int sir_seed(bz_sim *sim, uint32_t agent, int channel)
-{
-    (void)channel;
-    bz_active *a = sim->model_state;
-    if (sim->state[agent] != S) return 0;
-    sim->state[agent] = I;
-    a->list[a->n++] = agent;
-    sim->counts[S]--;
-    sim->counts[I]++;
-    return 1;
+    const sir_params *mp = sim->mp;
+    return bz_contagion_init(sim, (uint32_t)mp->seeds, err);
 }
 
 static void sir_step(bz_sim *sim)
@@ -81,8 +55,6 @@ static void sir_step(bz_sim *sim)
     const int par = sim->n_threads > 1;
     const double p_inf = bz_rate_to_prob(sp->beta, sim->dt);
     const double p_rec = bz_rate_to_prob(sp->gamma, sim->dt);
-    const uint32_t layer_bits = ~(((uint32_t)1 << BZ_CH_LAYER0) - 1);
-    const uint32_t campaign_bits = ~layer_bits;
     const double logr = log1p(-fmin(sp->response, 1.0 - 1e-16));
     const int64_t n_inf = (int64_t)a->n;
     int64_t infected = 0, recovered = 0;
@@ -100,25 +72,9 @@ static void sir_step(bz_sim *sim)
          * The touched list is complete only after phase 1's barrier. */
         const int64_t n_touched = (int64_t)sim->touched.reserved;
 #pragma omp for schedule(dynamic, 256)
-        for (int64_t i = 0; i < n_touched; i++) {
-            uint32_t v = sim->touched.ids[i];
-            if (v == BZ_IDLIST_HOLE || sim->state[v] != S) continue;
-            bz_stream s;
-            bz_sim_agent_stream(sim, &s, v, BZ_RNG_DECIDE);
-            const bz_inbox in = sim->inbox[v];
-            int ch;
-            if (in.wom) {
-                ch = bz_sim_pick_channel(in.mask & layer_bits, &s, BZ_CH_LAYER0);
-            } else {
-                if (!(bz_stream_uniform(&s) < -expm1((double)in.ext * logr))) continue;
-                ch = bz_sim_pick_channel(in.mask & campaign_bits, &s, BZ_CH_ADVERTISING);
-            }
-            sim->state[v] = I;
-            bz_active_push_next(a, sim, t, v);
-            bz_tally_adopt(t, ch);
-            infected++;
-        }
-        /* Phase 2b: those infectious at the start of the step may recover. */
+        for (int64_t i = 0; i < n_touched; i++)
+            infected += bz_contagion_take_up(sim, t, sim->touched.ids[i], logr);
+            /* Phase 2b: those infectious at the start of the step may recover. */
 #pragma omp for schedule(static)
         for (int64_t i = 0; i < n_inf; i++) {
             uint32_t v = a->list[i];
@@ -150,6 +106,6 @@ const bz_model_type bz_model_sir = {
     .maintains_counts = 1,
     .init = sir_init,
     .step = sir_step,
-    .seed = sir_seed,
-    .destroy = sir_destroy,
+    .seed = bz_contagion_seed,
+    .destroy = bz_contagion_destroy,
 };

@@ -11,34 +11,6 @@
 #include "core/stats.h"
 #include "io/h5.h"
 
-/* Counts with thousands separators, small or fractional values with a few
- * significant digits, "-" for NaN. */
-static const char *num(double v, char *buf, size_t size)
-{
-    if (isnan(v)) {
-        snprintf(buf, size, "-");
-        return buf;
-    }
-    if (!isfinite(v) || fabs(v) >= 1e15) {
-        snprintf(buf, size, "%.3g", v);
-        return buf;
-    }
-    if (fabs(v) < 1000 && v != floor(v)) {
-        snprintf(buf, size, "%.3g", v);
-        return buf;
-    }
-    char raw[64];
-    snprintf(raw, sizeof raw, "%.0f", fabs(v));
-    size_t len = strlen(raw), o = 0;
-    if (v < 0 && o + 1 < size) buf[o++] = '-';
-    for (size_t i = 0; i < len && o + 2 < size; i++) {
-        if (i && (len - i) % 3 == 0) buf[o++] = ',';
-        buf[o++] = raw[i];
-    }
-    buf[o] = '\0';
-    return buf;
-}
-
 /* The diffusion model named in the resolved experiment text, or "": the
  * first "model:" inside the top-level "diffusion:" entry (flow or block
  * style; the block ends at the next line that is not indented). */
@@ -91,7 +63,8 @@ static void print_header(const char *path, const bz_results *r, const bz_h5_prov
             l->agents ? (double)l->edges * (l->directed ? 1.0 : 2.0) / (double)l->agents : 0.0;
         printf("%-11s%s: %s, %s, %s agents, %s edges, mean %s %.2f\n", i ? "" : "network", l->name,
                l->generator, l->directed ? "directed" : "undirected",
-               num((double)l->agents, a, sizeof a), num((double)l->edges, b, sizeof b),
+               bz_report_number((double)l->agents, a, sizeof a),
+               bz_report_number((double)l->edges, b, sizeof b),
                l->directed ? "out-degree" : "degree", mean);
     }
     if (r->n_layers == 0) printf("%-11s(none: well mixed)\n", "network");
@@ -119,8 +92,8 @@ static void print_outcomes(const bz_results *r, double *x, double *work)
             if (isnan(sm.mean))
                 snprintf(cell, sizeof cell, "-");
             else
-                snprintf(cell, sizeof cell, "%s ± %s", num(sm.mean, m, sizeof m),
-                         num(sm.sd, s, sizeof s));
+                snprintf(cell, sizeof cell, "%s ± %s", bz_report_number(sm.mean, m, sizeof m),
+                         bz_report_number(sm.sd, s, sizeof s));
             printf(" %*s", strstr(cell, "±") ? 21 : 20, cell); /* ± is 2 bytes */
         }
         printf("\n");
@@ -147,11 +120,11 @@ static void print_comparison(const bz_results *r, double *x, double *y)
             if (isnan(c.ci_low))
                 snprintf(ci, sizeof ci, "-");
             else
-                snprintf(ci, sizeof ci, "[%s, %s]", num(c.ci_low, lo, sizeof lo),
-                         num(c.ci_high, hi, sizeof hi));
+                snprintf(ci, sizeof ci, "[%s, %s]", bz_report_number(c.ci_low, lo, sizeof lo),
+                         bz_report_number(c.ci_high, hi, sizeof hi));
             char signed_mean[80];
             snprintf(signed_mean, sizeof signed_mean, "%s%s", c.mean > 0 ? "+" : "",
-                     num(c.mean, m, sizeof m));
+                     bz_report_number(c.mean, m, sizeof m));
             printf("%-14s %-18s %16s  %s\n", k ? "" : r->arms[a].name, bz_outcome_names[k],
                    signed_mean, ci);
         }

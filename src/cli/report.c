@@ -8,15 +8,18 @@
 
 #include "core/stats.h"
 
-/* "12,345" style grouping for counts; plain %.3g for small values. */
-static const char *num(double v, char *buf, size_t size)
+const char *bz_report_number(double v, char *buf, size_t size)
 {
-    if (!isfinite(v)) {
+    if (isnan(v)) {
         snprintf(buf, size, "-");
         return buf;
     }
-    if (fabs(v) < 100 && v != floor(v)) {
-        snprintf(buf, size, "%.2f", v);
+    if (!isfinite(v) || fabs(v) >= 1e15) {
+        snprintf(buf, size, "%.3g", v);
+        return buf;
+    }
+    if (fabs(v) < 1000 && v != floor(v)) {
+        snprintf(buf, size, "%.3g", v);
         return buf;
     }
     char raw[64];
@@ -48,21 +51,24 @@ void bz_report_comparison(FILE *f, const bz_results *r)
         }
         bz_summary s = bz_stats_summary(a, R, w);
         double half = R > 1 ? tq * s.sd / sqrt((double)R) : NAN;
-        snprintf(cell1, sizeof cell1, "%s [%s, %s]", num(s.mean, s1, sizeof s1),
-                 num(s.mean - half, s2, sizeof s2), num(s.mean + half, s3, sizeof s3));
+        snprintf(cell1, sizeof cell1, "%s [%s, %s]", bz_report_number(s.mean, s1, sizeof s1),
+                 bz_report_number(s.mean - half, s2, sizeof s2),
+                 bz_report_number(s.mean + half, s3, sizeof s3));
         double per_extra = NAN;
         if (k == 0) {
             snprintf(cell2, sizeof cell2, "(baseline)");
         } else {
             bz_compare c = bz_stats_paired(a, b, R);
             snprintf(cell2, sizeof cell2, "%s%s [%s, %s]", c.mean >= 0 ? "+" : "",
-                     num(c.mean, s4, sizeof s4), num(c.ci_low, s5, sizeof s5),
-                     num(c.ci_high, s6, sizeof s6));
+                     bz_report_number(c.mean, s4, sizeof s4),
+                     bz_report_number(c.ci_low, s5, sizeof s5),
+                     bz_report_number(c.ci_high, s6, sizeof s6));
             if (c.mean > 0) per_extra = (arm->cost - r->arms[0].cost) / c.mean;
         }
         char cost[64], pe[64];
         fprintf(f, "%-14s %-32s %-34s %12s %14s\n", arm->name, cell1, cell2,
-                num(arm->cost, cost, sizeof cost), num(per_extra, pe, sizeof pe));
+                bz_report_number(arm->cost, cost, sizeof cost),
+                bz_report_number(per_extra, pe, sizeof pe));
     }
 cleanup:
     free(a);

@@ -12,4 +12,8 @@
  * adopters; "-" when the arm adds no adopters). */
 void bz_report_comparison(FILE *f, const bz_results *r);
 
+/* v for a table cell into buf: counts grouped by thousands ("12,345"),
+ * fractions to three significant digits, "-" for NaN. Returns buf. */
+const char *bz_report_number(double v, char *buf, size_t size);
+
 #endif
