@@ -61,6 +61,7 @@ static int kol_check(const void *params, const bz_experiment *x, bz_error *err)
 static void top_degree(const bz_layer *l, uint32_t n, uint32_t k, uint32_t *out)
 {
     uint32_t size = 0;
+    if (k == 0) return;
 #define KOL_LESS(a, b)                                                                             \
     (bz_layer_degree(l, a) < bz_layer_degree(l, b) ||                                              \
      (bz_layer_degree(l, a) == bz_layer_degree(l, b) && (a) > (b)))

@@ -273,6 +273,9 @@ static int build_layout(xctx *c, hid_t ftype, const char *obj, layout *l)
 {
     int status = BZ_OK;
     hid_t mt = H5I_INVALID_HID;
+    hid_t types[256];
+    for (int i = 0; i < 256; i++)
+        types[i] = H5I_INVALID_HID;
     l->n = 0;
     l->m = NULL;
     l->mtype = H5I_INVALID_HID;
@@ -286,9 +289,6 @@ static int build_layout(xctx *c, hid_t ftype, const char *obj, layout *l)
     if (!(l->m = calloc((size_t)n, sizeof *l->m))) BZ_FAIL(c->err, BZ_ENOMEM, "out of memory");
     l->n = n;
     size_t off = 0;
-    hid_t types[256];
-    for (int i = 0; i < n; i++)
-        types[i] = H5I_INVALID_HID;
     for (int i = 0; i < n; i++) {
         member *m = &l->m[i];
         m->name = H5Tget_member_name(ftype, (unsigned)i);
@@ -339,9 +339,8 @@ static int build_layout(xctx *c, hid_t ftype, const char *obj, layout *l)
     l->mtype = mt;
     mt = H5I_INVALID_HID;
 cleanup:
-    if (n > 0 && n <= 256)
-        for (int i = 0; i < n; i++)
-            if (types[i] >= 0) H5Tclose(types[i]);
+    for (int i = 0; i < 256; i++)
+        if (types[i] >= 0) H5Tclose(types[i]);
     if (mt >= 0) H5Tclose(mt);
     return status;
 }

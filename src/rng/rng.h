@@ -88,6 +88,7 @@ static inline double bz_stream_uniform_pos(bz_stream *s)
 /* Uniform integer in [0, n), n >= 1, without modulo bias (Lemire). */
 static inline uint64_t bz_stream_below(bz_stream *s, uint64_t n)
 {
+    if (n <= 1) return 0; /* also guards n = 0, outside the contract */
     if (n <= UINT32_MAX) {
         uint64_t m = (uint64_t)bz_stream_u32(s) * n;
         uint32_t l = (uint32_t)m;

@@ -66,7 +66,7 @@ static void test_bass_step_convergence(void)
 {
     const char *steps[] = {"12h", "6h", "2h", "1h", "15m"};
     const int n = getenv("BZ_FULL_VALIDATION") ? 5 : 3;
-    double err[5];
+    double err[5] = {NAN, NAN, NAN, NAN, NAN};
     printf("\n  step  max|F_sim - F|  (N=100000, 10 replicates)\n");
     for (int i = 0; i < n; i++) {
         err[i] = bass_error(steps[i], 100000, 10);
