@@ -26,6 +26,7 @@ int bz_cmd_info(int argc, char **argv);
 int bz_cmd_export(int argc, char **argv);
 int bz_cmd_plot(int argc, char **argv);
 int bz_cmd_models(int argc, char **argv);
+int bz_cmd_graph(int argc, char **argv);
 
 /* Print "buzzsim: <msg>" to stderr (one line) and return the exit status for
  * the error's code. */

@@ -154,6 +154,14 @@ int bz_cmd_run(int argc, char **argv)
         goto cleanup;
     }
     if (threads) omp_set_num_threads((int)threads);
+    if (!getenv("BUZZSIM_NO_MEMORY_CHECK")) {
+        bz_mem_estimate est;
+        if (bz_mem_estimate_compute(&x, omp_get_max_threads(), &est, &err) != BZ_OK ||
+            bz_mem_estimate_check(&est, &err) != BZ_OK) {
+            rc = bz_cli_fail(&err);
+            goto cleanup;
+        }
+    }
 
     progress prog = {now_seconds(), -1};
     int show = want_progress == 1 || (!quiet && want_progress != 0 && isatty(STDERR_FILENO));

@@ -16,6 +16,10 @@ static const bz_command bz_commands[] = {
      "run an experiment: every arm, every replicate; print the comparison, write HDF5"},
     {"validate", bz_cmd_validate, "EXPERIMENT.yaml [--set key.path=value]...",
      "check an experiment and print it resolved, with every default"},
+    {"graph", bz_cmd_graph,
+     "EXPERIMENT.yaml [--set key.path=value]... [--dry-run] [--stats [-o out.h5]] "
+     "[--save-edges FILE [--layer NAME]] [--threads T] [--force]",
+     "build the experiment's network and describe it; memory estimate; statistics; edge lists"},
     {"info", bz_cmd_info, "out.h5", "describe a results file: arms, outcomes, comparison"},
     {"export", bz_cmd_export, "out.h5 DATASET [--format tsv|csv]",
      "print a dataset as a table (for gnuplot and spreadsheets)"},

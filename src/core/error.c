@@ -48,6 +48,7 @@ int bz_error_exit_code(int code)
     case BZ_EINVAL:
     case BZ_ENOENT:
     case BZ_EEXIST:
+    case BZ_ETOOBIG:
         return 2;
     default:
         return 1;

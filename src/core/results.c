@@ -72,6 +72,16 @@ cleanup:
 
 /* Release everything r owns and zero it. Safe on a zeroed or partly built
  * struct and on NULL. Cannot fail. */
+int bz_results_init_network(bz_results *r, size_t n_layers, bz_error *err)
+{
+    memset(r, 0, sizeof *r);
+    if (n_layers == 0) return BZ_OK;
+    r->layers = calloc(n_layers, sizeof *r->layers);
+    if (!r->layers) return bz_error_set(err, BZ_ENOMEM, "out of memory for %zu layers", n_layers);
+    r->n_layers = n_layers;
+    return BZ_OK;
+}
+
 void bz_results_destroy(bz_results *r)
 {
     if (!r) return;
@@ -90,8 +100,11 @@ void bz_results_destroy(bz_results *r)
         free(r->arms);
     }
     if (r->layers) {
-        for (size_t i = 0; i < r->n_layers; i++)
+        for (size_t i = 0; i < r->n_layers; i++) {
             free(r->layers[i].degree_histogram);
+            free(r->layers[i].stats.in_degree_histogram);
+            free(r->layers[i].stats.core_histogram);
+        }
         free(r->layers);
     }
     free(r->time_hours);

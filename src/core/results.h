@@ -45,6 +45,29 @@ typedef struct bz_arm_result {
     bz_outcome *outcomes; /* [R] */
 } bz_arm_result;
 
+#define BZ_STATS_TOP 10
+
+/* Structure statistics of a layer (`buzzsim graph --stats`); see
+ * src/graph/metrics.h for definitions and costs. */
+typedef struct bz_layer_stats {
+    int computed;                      /* 0: nothing below is set */
+    uint64_t components;               /* weakly connected components, isolated agents included */
+    uint64_t giant;                    /* agents in the largest one */
+    double clustering_avg;             /* average local clustering */
+    double clustering_global;          /* transitivity: 3 x triangles / connected triples */
+    double clustering_stderr;          /* standard error of the sampled estimates, 0 if exact */
+    uint64_t clustering_samples;       /* agents/wedges sampled, 0 = exact */
+    double assortativity;              /* degree assortativity (Newman) */
+    uint32_t max_core;                 /* largest k-core number */
+    int n_top;                         /* entries in top_agents */
+    uint32_t top_agents[BZ_STATS_TOP]; /* highest PageRank first */
+    double top_pagerank[BZ_STATS_TOP];
+    size_t in_hist_len;           /* directed layers: in-degree histogram */
+    int64_t *in_degree_histogram; /* owned, NULL for undirected layers */
+    size_t core_hist_len;         /* core_histogram[k] = agents with core number k */
+    int64_t *core_histogram;      /* owned */
+} bz_layer_stats;
+
 typedef struct bz_layer_info {
     char name[BZ_NAME_MAX];
     char generator[BZ_NAME_MAX];
@@ -52,6 +75,7 @@ typedef struct bz_layer_info {
     uint64_t agents, edges;
     size_t hist_len;           /* degree_histogram[k] = agents with out-degree k */
     int64_t *degree_histogram; /* owned */
+    bz_layer_stats stats;
 } bz_layer_info;
 
 typedef struct bz_results {
@@ -76,6 +100,10 @@ typedef struct bz_results {
 int bz_results_init(bz_results *r, uint32_t R, uint32_t T, int n_states, int n_channels,
                     size_t n_arms, size_t n_layers, bz_error *err);
 void bz_results_destroy(bz_results *r);
+
+/* Results that hold only network information (layers), no arms: what
+ * `buzzsim graph` writes. R = T = 0, n_arms = 0. */
+int bz_results_init_network(bz_results *r, size_t n_layers, bz_error *err);
 
 static inline int64_t *bz_series_row(int64_t *base, uint32_t R, uint32_t T, int k, uint32_t rep)
 {

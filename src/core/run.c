@@ -3,9 +3,11 @@
 
 #include <math.h>
 #include <omp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/netstats.h"
 #include "core/sim.h"
 #include "graph/generator.h"
 
@@ -259,28 +261,9 @@ static int fill_layer_info(bz_results *res, const bz_experiment *x, const bz_wor
                            bz_error *err)
 {
     for (size_t i = 0; i < w->net.n_layers; i++) {
-        const bz_layer *l = &w->net.layers[i];
-        bz_layer_info *li = &res->layers[i];
-        snprintf(li->name, sizeof li->name, "%s", l->name);
-        snprintf(li->generator, sizeof li->generator, "%s", x->layers[i].gen->name);
-        li->directed = l->directed;
-        li->agents = l->n;
-        li->edges = bz_layer_edges(l);
-        uint64_t maxd = 0;
-        for (uint32_t u = 0; u < l->n; u++) {
-            uint64_t d = bz_layer_degree(l, u);
-            if (d > maxd) maxd = d;
-        }
-        free(li->degree_histogram);
-        li->hist_len = (size_t)maxd + 1;
-        li->degree_histogram = calloc(li->hist_len, sizeof *li->degree_histogram);
-        if (!li->degree_histogram)
-            return bz_error_set(err, BZ_ENOMEM, "out of memory for a degree histogram");
-        if (l->complete)
-            li->degree_histogram[maxd] = l->n;
-        else
-            for (uint32_t u = 0; u < l->n; u++)
-                li->degree_histogram[bz_layer_degree(l, u)]++;
+        int status =
+            bz_netstats_layer_info(&w->net.layers[i], x->layers[i].gen->name, &res->layers[i], err);
+        if (status != BZ_OK) return status;
     }
     return BZ_OK;
 }
@@ -411,4 +394,78 @@ int bz_run_experiment(const bz_experiment *x, const bz_run_opts *opts, bz_result
 cleanup:
     bz_world_destroy(&shared);
     return status;
+}
+
+/* ---- memory estimate -------------------------------------------------------- */
+
+static uint64_t mem_available(void)
+{
+    FILE *f = fopen("/proc/meminfo", "r");
+    if (!f) return 0;
+    char line[256];
+    unsigned long long kb = 0;
+    while (fgets(line, sizeof line, f))
+        if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1) break;
+    fclose(f);
+    return (uint64_t)kb * 1024;
+}
+
+int bz_mem_estimate_compute(const bz_experiment *x, int threads, bz_mem_estimate *est,
+                            bz_error *err)
+{
+    memset(est, 0, sizeof *est);
+    est->complete = 1;
+    const uint64_t n = x->agents;
+    est->agents = x->agents;
+    if (n == 0) {
+        /* The agent count comes from a file: sizes are known only after
+         * loading it. */
+        est->complete = 0;
+        est->available = mem_available();
+        return BZ_OK;
+    }
+    (void)err;
+    /* Population: city (4) + city members (4) + attributes (3 x 4). */
+    est->population = n * 20 + ((uint64_t)x->cities + 1) * 8;
+    uint64_t largest_peak = 0;
+    for (size_t i = 0; i < x->n_layers; i++) {
+        const bz_layer_spec *ls = &x->layers[i];
+        if (ls->gen->implicit_complete) continue;
+        uint64_t arcs = ls->gen->estimate_arcs
+                            ? ls->gen->estimate_arcs(ls->gen_params, (uint32_t)n, ls->directed)
+                            : 0;
+        if (arcs == 0) est->complete = 0;
+        est->network += arcs * 4 + (n + 1) * 8 + (ls->directed ? n * 4 : 0);
+        /* Building: per-agent counters (8), staging buffers (512 KiB per
+         * thread) and up to 4 bytes per arc of generator state. */
+        uint64_t peak = (n + 1) * 8 + (uint64_t)threads * 524288 + arcs * 4;
+        if (peak > largest_peak) largest_peak = peak;
+    }
+    est->build_peak = largest_peak;
+    /* Simulation: state (1), inbox (16), touched list (4), model arrays
+     * (at most 8 + 4 per layer + 8 for active lists, or 21 for bass);
+     * several at once when replicates run in parallel. */
+    uint64_t per_sim = n * (1 + 16 + 4 + 16 + 4 * (uint64_t)x->n_layers);
+    uint64_t concurrent =
+        (n < BZ_RUN_PARALLEL_REPLICATES_BELOW && threads > 1) ? (uint64_t)threads : 1;
+    est->simulation = per_sim * concurrent;
+    uint64_t series = (uint64_t)x->model->n_states + 3 + 2 * (BZ_CH_LAYER0 + x->n_layers);
+    est->results = (uint64_t)x->n_arms * x->replicates * ((uint64_t)x->n_steps + 1) * series * 8;
+    uint64_t transient = est->build_peak > est->simulation ? est->build_peak : est->simulation;
+    est->total = est->population + est->network + transient + est->results;
+    est->available = mem_available();
+    return BZ_OK;
+}
+
+int bz_mem_estimate_check(const bz_mem_estimate *est, bz_error *err)
+{
+    if (!est->available || est->total <= est->available) return BZ_OK;
+    const double g = 1024.0 * 1024.0 * 1024.0;
+    return bz_error_set(err, BZ_ETOOBIG,
+                        "the experiment needs about %.1f GiB (network %.1f, agents %.1f, "
+                        "simulation %.1f, results %.1f) but %.1f GiB are available: reduce "
+                        "population.agents, the mean degrees, replicates or the horizon",
+                        est->total / g, est->network / g, est->population / g,
+                        (est->build_peak > est->simulation ? est->build_peak : est->simulation) / g,
+                        est->results / g, est->available / g);
 }

@@ -32,6 +32,31 @@ typedef struct bz_world {
 int bz_world_build(bz_world *w, const bz_experiment *x, uint32_t replicate, bz_error *err);
 void bz_world_destroy(bz_world *w);
 
+/* Memory an experiment needs, estimated before anything is allocated. */
+typedef struct bz_mem_estimate {
+    uint64_t population; /* agents' cities and attributes */
+    uint64_t network;    /* every built layer */
+    uint64_t build_peak; /* extra while the largest layer is being built */
+    uint64_t simulation; /* agent arrays of the simulations that run at once */
+    uint64_t results;    /* recorded series */
+    uint64_t total;      /* peak: population + network + max(build_peak, simulation) + results */
+    uint64_t available;  /* MemAvailable of /proc/meminfo, 0 if unknown */
+    uint32_t agents;     /* 0 if only known after loading a file */
+    int complete;        /* 0 if a layer's size is unknown before loading (edge_list) */
+} bz_mem_estimate;
+
+/* Estimate the memory of x (see docs/performance.md for the formulas). The
+ * estimate is conservative: it assumes the build peak of the largest layer
+ * (degree counters, staging buffers, 4 bytes per arc of generator state).
+ * Cannot fail except for BZ_EINVAL on an experiment with no agent count. */
+int bz_mem_estimate_compute(const bz_experiment *x, int threads, bz_mem_estimate *est,
+                            bz_error *err);
+
+/* BZ_ETOOBIG with a message naming the parts when est->total exceeds the
+ * available memory (skipped if unknown, or if BUZZSIM_NO_MEMORY_CHECK is set
+ * in the environment: the CLI reads it, the library does not). */
+int bz_mem_estimate_check(const bz_mem_estimate *est, bz_error *err);
+
 /* Progress callback: done and total units of work (arm-replicates). Called
  * from the master thread only. */
 typedef void (*bz_progress_fn)(void *ctx, uint64_t done, uint64_t total);

@@ -76,7 +76,8 @@ static int check_unique(const char *what, const char *a, const char *b, bz_error
 static int validate(const bz_results *r, bz_error *err)
 {
     int status = BZ_OK;
-    if (r->R == 0 || r->T == 0 || r->n_arms == 0 || !r->arms || !r->time_hours)
+    const int network_only = r->n_arms == 0 && r->R == 0 && r->T == 0;
+    if (!network_only && (r->R == 0 || r->T == 0 || r->n_arms == 0 || !r->arms || !r->time_hours))
         BZ_FAIL(err, BZ_EINVAL, "cannot write results: empty (R=%u T=%u arms=%zu)", (unsigned)r->R,
                 (unsigned)r->T, r->n_arms);
     if (r->n_states < 0 || r->n_states > 8 || r->n_channels < 0 || r->n_channels > BZ_CH_MAX)
@@ -134,7 +135,8 @@ static int setup(wctx *c)
 {
     const bz_results *r = c->r;
     static const char *const summary_names[5] = {"mean", "sd", "q05", "q50", "q95"};
-    hsize_t ct = r->T < CHUNK_T ? r->T : CHUNK_T;
+    /* A network file has T = R = 0: keep chunks and buffers non-empty. */
+    hsize_t ct = r->T < CHUNK_T ? (r->T ? r->T : 1) : CHUNK_T;
     hsize_t chunk2[2] = {1, ct};
     if ((c->gcpl = bz_h5_ordered_gcpl()) < 0) return wfail(c, "(group properties)");
     if ((c->dcpl_series = make_dcpl(2, chunk2)) < 0) return wfail(c, "(dataset properties)");
@@ -162,10 +164,11 @@ static int setup(wctx *c)
         H5Tinsert(c->cmp_ftype, "ci_low", OUTCOME_STR + 8, H5T_IEEE_F64LE) < 0 ||
         H5Tinsert(c->cmp_ftype, "ci_high", OUTCOME_STR + 16, H5T_IEEE_F64LE) < 0)
         return wfail(c, "(comparison type)");
-    c->sum = malloc((size_t)r->T * sizeof *c->sum);
-    c->work = malloc((size_t)r->R * sizeof *c->work);
-    c->a = malloc((size_t)r->R * sizeof *c->a);
-    c->b = malloc((size_t)r->R * sizeof *c->b);
+    const size_t T = r->T ? r->T : 1, R = r->R ? r->R : 1;
+    c->sum = malloc(T * sizeof *c->sum);
+    c->work = malloc(R * sizeof *c->work);
+    c->a = malloc(R * sizeof *c->a);
+    c->b = malloc(R * sizeof *c->b);
     if (!c->sum || !c->work || !c->a || !c->b)
         return bz_error_set(c->err, BZ_ENOMEM, "out of memory writing '%s'", c->path);
     return BZ_OK;
@@ -307,6 +310,57 @@ cleanup:
     return status;
 }
 
+/* Structure statistics of a layer: scalar attributes plus the in-degree and
+ * core-number histograms and the top agents by PageRank. */
+static int write_stats(wctx *c, hid_t layer, const bz_layer_info *li)
+{
+    const bz_layer_stats *s = &li->stats;
+    char obj[4 * BZ_NAME_MAX];
+    snprintf(obj, sizeof obj, "/network/%s", li->name);
+    uint32_t max_core = s->max_core;
+    if (bz_h5_put_scalar_attr(layer, "components", H5T_STD_U64LE, H5T_NATIVE_UINT64,
+                              &s->components) < 0 ||
+        bz_h5_put_scalar_attr(layer, "giant_component", H5T_STD_U64LE, H5T_NATIVE_UINT64,
+                              &s->giant) < 0 ||
+        bz_h5_put_scalar_attr(layer, "clustering_avg", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
+                              &s->clustering_avg) < 0 ||
+        bz_h5_put_scalar_attr(layer, "clustering_global", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
+                              &s->clustering_global) < 0 ||
+        bz_h5_put_scalar_attr(layer, "clustering_stderr", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
+                              &s->clustering_stderr) < 0 ||
+        bz_h5_put_scalar_attr(layer, "clustering_samples", H5T_STD_U64LE, H5T_NATIVE_UINT64,
+                              &s->clustering_samples) < 0 ||
+        bz_h5_put_scalar_attr(layer, "assortativity", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
+                              &s->assortativity) < 0 ||
+        bz_h5_put_scalar_attr(layer, "max_core", H5T_STD_U32LE, H5T_NATIVE_UINT32, &max_core) < 0)
+        return wfail(c, obj);
+    int status = BZ_OK;
+    hsize_t n;
+    if (s->in_degree_histogram) {
+        n = s->in_hist_len;
+        snprintf(obj, sizeof obj, "/network/%s/in_degree_histogram", li->name);
+        BZ_CHECK(write_dataset(c, layer, "in_degree_histogram", obj, 1, &n, H5T_STD_I64LE,
+                               H5T_NATIVE_INT64, H5P_DEFAULT, s->in_degree_histogram));
+    }
+    if (s->core_histogram) {
+        n = s->core_hist_len;
+        snprintf(obj, sizeof obj, "/network/%s/core_histogram", li->name);
+        BZ_CHECK(write_dataset(c, layer, "core_histogram", obj, 1, &n, H5T_STD_I64LE,
+                               H5T_NATIVE_INT64, H5P_DEFAULT, s->core_histogram));
+    }
+    if (s->n_top > 0) {
+        n = (hsize_t)s->n_top;
+        snprintf(obj, sizeof obj, "/network/%s/pagerank_top_agents", li->name);
+        BZ_CHECK(write_dataset(c, layer, "pagerank_top_agents", obj, 1, &n, H5T_STD_U32LE,
+                               H5T_NATIVE_UINT32, H5P_DEFAULT, s->top_agents));
+        snprintf(obj, sizeof obj, "/network/%s/pagerank_top_values", li->name);
+        BZ_CHECK(write_dataset(c, layer, "pagerank_top_values", obj, 1, &n, H5T_IEEE_F64LE,
+                               H5T_NATIVE_DOUBLE, H5P_DEFAULT, s->top_pagerank));
+    }
+cleanup:
+    return status;
+}
+
 static int write_network(wctx *c)
 {
     int status = BZ_OK;
@@ -331,6 +385,7 @@ static int write_network(wctx *c)
         snprintf(obj, sizeof obj, "/network/%s/degree_histogram", li->name);
         BZ_CHECK(write_dataset(c, layer, "degree_histogram", obj, 1, &n, H5T_STD_I64LE,
                                H5T_NATIVE_INT64, H5P_DEFAULT, li->degree_histogram));
+        if (li->stats.computed) BZ_CHECK(write_stats(c, layer, li));
         if (H5Gclose(layer) < 0) {
             layer = H5I_INVALID_HID;
             BZ_CHECK(wfail(c, obj));
@@ -437,6 +492,7 @@ int bz_h5_write(const char *path, const bz_results *r, int force, bz_error *err)
     created = 1;
     BZ_CHECK(write_root(&c));
     BZ_CHECK(write_network(&c));
+    if (r->n_arms == 0) goto complete; /* a network file (buzzsim graph) */
     if ((arms_g = make_group(&c, c.file, "arms", "/arms")) < 0) BZ_CHECK(c.err->code);
     for (size_t a = 0; a < r->n_arms; a++)
         BZ_CHECK(write_arm(&c, arms_g, &r->arms[a]));
@@ -446,6 +502,7 @@ int bz_h5_write(const char *path, const bz_results *r, int force, bz_error *err)
     }
     arms_g = H5I_INVALID_HID;
     BZ_CHECK(write_comparison(&c));
+complete:
     BZ_CHECK(mark_complete(&c));
     herr_t closed = H5Fclose(c.file);
     c.file = H5I_INVALID_HID;

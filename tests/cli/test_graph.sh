@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# buzzsim graph: statistics of a real network, edge lists that read back to
+# the identical layer, the memory estimate and its refusal, argument errors.
+. "$(dirname "$0")/lib.sh"
+cd "$TMP"
+FB=${BZ_SHARED_DIR:-$SRC/../shared}/data/facebook_combined.txt
+[ -f "$FB" ] || { bad "missing $FB"; finish; exit 1; }
+cat >fb.yaml <<YAML
+name: fb
+time: { step: 1d, horizon: 5d }
+network: { layers: [ { name: friends, generator: { model: edge_list, path: $FB } } ] }
+diffusion: { model: sir }
+YAML
+$BZ graph fb.yaml --stats -o fb.h5 >fb.txt 2>&1 || bad "graph --stats failed: $(cat fb.txt)"
+grep -q "agents 4,039, edges 88,234" fb.txt && ok "ego-Facebook: 4039 agents, 88234 edges" \
+  || bad "sizes: $(cat fb.txt)"
+grep -q "components 1, largest 4,039" fb.txt && ok "one component" || bad "components"
+grep -q "average local 0.6055" fb.txt && ok "average clustering 0.6055 (SNAP)" || bad "clustering"
+grep -q "max k-core 115" fb.txt && ok "max k-core 115" || bad "k-core"
+h5dump -a /network/friends/max_core fb.h5 | grep -q "115" && ok "stats stored in HDF5" \
+  || bad "HDF5 stats"
+$BZ export fb.h5 /network/friends/core_histogram >cores.tsv && [ "$(grep -vc '^#' cores.tsv)" -eq 116 ] \
+  && ok "core histogram exported" || bad "core histogram"
+
+# Save a generated directed layer, load it back, save again: identical files.
+cat >ba.yaml <<YAML
+name: ba
+seed: 3
+time: { step: 1d, horizon: 5d }
+population: { agents: 5000 }
+network:
+  layers:
+    - { name: follow, directed: true, generator: { model: barabasi_albert, m: 4 } }
+    - { name: friends, generator: { model: watts_strogatz, k: 6, beta: 0.2 } }
+diffusion: { model: sir }
+YAML
+$BZ graph ba.yaml --save-edges follow.txt --layer follow >/dev/null || bad "save-edges"
+cat >back.yaml <<YAML
+name: back
+time: { step: 1d, horizon: 5d }
+population: { agents: 5000 }
+network: { layers: [ { name: follow, directed: true, generator: { model: edge_list, path: follow.txt } } ] }
+diffusion: { model: sir }
+YAML
+$BZ graph back.yaml --save-edges again.txt >/dev/null || bad "reload"
+cmp -s <(grep -v '^#' follow.txt) <(grep -v '^#' again.txt) \
+  && ok "saved edge list reads back to the identical layer" || bad "edge lists differ"
+
+# Memory estimate and refusal.
+$BZ graph ba.yaml --dry-run | grep -q "total (peak)" && ok "--dry-run prints the estimate" \
+  || bad "dry-run"
+cat >huge.yaml <<YAML
+time: { step: 1d, horizon: 5d }
+population: { agents: 3000000000 }
+network: { layers: [ { name: g, generator: { model: erdos_renyi, mean_degree: 20 } } ] }
+diffusion: { model: sir }
+YAML
+expect_fail "too big for memory (run)" 2 "needs about .* GiB .* available" $BZ run huge.yaml -o huge.h5
+expect_fail "too big for memory (graph)" 2 "needs about" $BZ graph huge.yaml
+[ ! -e huge.h5 ] && ok "no output for a refused run" || bad "output left"
+expect_fail "several layers need --layer" 2 "name one with --layer" $BZ graph ba.yaml --save-edges x.txt
+expect_fail "--layer alone" 2 "--layer goes with --save-edges" $BZ graph ba.yaml --layer follow
+expect_fail "unknown layer" 2 "no layer named 'nope'" $BZ graph ba.yaml --save-edges x.txt --layer nope
+expect_fail "existing stats file" 2 "exists" $BZ graph fb.yaml --stats -o fb.h5
+finish
