@@ -9,6 +9,12 @@
  * (u's posts reach v) or an undirected tie. Self-loops and repeated lines are
  * dropped by the builder and counted in the layer. If the population has
  * more agents than the file defines, the extra agents are isolated.
+ *
+ * Gzip files are read directly (recognised by their magic bytes). A third
+ * column (tie strength) is parsed and ignored (weights: ignore, no model
+ * uses tie strengths yet) or refused (weights: error). With `mapping` set,
+ * prepare() writes the "agent original_id" table there (relative to the
+ * experiment directory), replacing any older copy atomically.
  */
 #include <stddef.h>
 #include <stdio.h>
@@ -21,7 +27,11 @@
 typedef struct el_params {
     char path[BZ_NAME_MAX];
     char comment[BZ_NAME_MAX];
+    int weights; /* 0 ignore, 1 error */
+    char mapping[BZ_NAME_MAX];
 } el_params;
+
+static const char *const el_weight_choices[] = {"ignore", "error", NULL};
 
 static const bz_param el_param_table[] = {
     {"path", BZ_PT_STRING, 0, 0, NULL, "",
@@ -30,7 +40,28 @@ static const bz_param el_param_table[] = {
     {"comment", BZ_PT_STRING, 0, 0, "#", "",
      "character that starts a comment line (SNAP files use '#')", offsetof(el_params, comment),
      NULL},
+    {"weights", BZ_PT_ENUM, 0, 0, "ignore", "",
+     "a third column (tie strength): ignore it (no model uses weights yet) or error out",
+     offsetof(el_params, weights), el_weight_choices},
+    {"mapping", BZ_PT_STRING, 0, 0, "", "",
+     "if set, write 'agent original_id' lines to this file (relative to the experiment file)",
+     offsetof(el_params, mapping), NULL},
 };
+
+/* base_dir/rel unless rel is absolute or there is no base; *full owns it. */
+static int join_path(const char *base_dir, const char *rel, char **full, const char **out,
+                     bz_error *err)
+{
+    *full = NULL;
+    *out = rel;
+    if (!base_dir || !base_dir[0] || rel[0] == '/') return BZ_OK;
+    size_t len = strlen(base_dir) + strlen(rel) + 2;
+    *full = malloc(len);
+    if (!*full) return bz_error_set(err, BZ_ENOMEM, "edge_list: out of memory");
+    snprintf(*full, len, "%s/%s", base_dir, rel);
+    *out = *full;
+    return BZ_OK;
+}
 
 static int el_check(const void *params, uint32_t n, int directed, bz_error *err)
 {
@@ -61,22 +92,21 @@ static int el_prepare(const bz_netgen_ctx *ctx, void **state, uint32_t *n_agents
 {
     const el_params *pr = ctx->params;
     int status = BZ_OK;
-    char *full = NULL;
+    char *full = NULL, *map_full = NULL;
     bz_edgelist *el = NULL;
     *state = NULL;
     *n_agents = 0;
     BZ_CHECK(el_check(pr, ctx->n, ctx->directed, err));
-    const char *path = pr->path;
-    if (ctx->base_dir && ctx->base_dir[0] && path[0] != '/') {
-        size_t len = strlen(ctx->base_dir) + strlen(path) + 2;
-        full = malloc(len);
-        if (!full) BZ_FAIL(err, BZ_ENOMEM, "edge_list: out of memory");
-        snprintf(full, len, "%s/%s", ctx->base_dir, path);
-        path = full;
-    }
+    const char *path = NULL, *map_path = NULL;
+    BZ_CHECK(join_path(ctx->base_dir, pr->path, &full, &path, err));
     el = calloc(1, sizeof *el);
     if (!el) BZ_FAIL(err, BZ_ENOMEM, "edge_list: out of memory");
-    BZ_CHECK(bz_edgelist_read(el, path, pr->comment[0], err));
+    BZ_CHECK(bz_edgelist_read(el, path, pr->comment[0],
+                              pr->weights ? BZ_EDGELIST_REJECT_WEIGHTS : 0u, err));
+    if (pr->mapping[0]) {
+        BZ_CHECK(join_path(ctx->base_dir, pr->mapping, &map_full, &map_path, err));
+        BZ_CHECK(bz_edgelist_write_mapping(el, map_path, err));
+    }
     *n_agents = el->n;
     *state = el;
     el = NULL;
@@ -84,6 +114,7 @@ static int el_prepare(const bz_netgen_ctx *ctx, void **state, uint32_t *n_agents
 cleanup:
     el_release(el);
     free(full);
+    free(map_full);
     return status;
 }
 

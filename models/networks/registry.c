@@ -13,6 +13,10 @@ extern const bz_netgen_type bz_netgen_barabasi_albert;
 extern const bz_netgen_type bz_netgen_watts_strogatz;
 extern const bz_netgen_type bz_netgen_well_mixed;
 extern const bz_netgen_type bz_netgen_edge_list;
+extern const bz_netgen_type bz_netgen_chung_lu;
+extern const bz_netgen_type bz_netgen_holme_kim;
+extern const bz_netgen_type bz_netgen_sbm;
+extern const bz_netgen_type bz_netgen_configuration;
 
 /* One entry per line, so that adding a generator is a one-line diff. */
 /* clang-format off */
@@ -22,6 +26,10 @@ const bz_netgen_type *const bz_netgen_registry[] = {
     &bz_netgen_watts_strogatz,
     &bz_netgen_well_mixed,
     &bz_netgen_edge_list,
+    &bz_netgen_chung_lu,
+    &bz_netgen_holme_kim,
+    &bz_netgen_sbm,
+    &bz_netgen_configuration,
     NULL,
 };
 /* clang-format on */

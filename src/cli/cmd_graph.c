@@ -90,13 +90,14 @@ static void describe_layer(const bz_layer *l, const bz_layer_spec *ls, double se
     printf("  built in %.3f s (%.1f M edges/s)\n", secs, secs > 0 ? edges / secs / 1e6 : 0.0);
 }
 
-static void print_stats(const bz_layer_stats *s, const bz_layer *l)
+static void print_stats(const bz_layer_stats *s, const bz_layer *l, int full)
 {
     char a[64];
     printf("  components %s, largest %s agents (%.2f%%)\n",
            bz_report_number((double)s->components, a, sizeof a),
            bz_report_number((double)s->giant, a + 32, 32),
            l->n ? 100.0 * (double)s->giant / l->n : 0.0);
+    if (!full) return;
     if (s->clustering_samples)
         printf("  clustering: average local %.4f +- %.4f, global %.4f (sampled, %llu draws)\n",
                s->clustering_avg, s->clustering_stderr, s->clustering_global,
@@ -151,7 +152,9 @@ int bz_cmd_graph(int argc, char **argv)
             force = 1;
         } else if (!strcmp(argv[i], "--dry-run")) {
             dry = 1;
-        } else if (!strcmp(argv[i], "--stats")) {
+        } else if (!strcmp(argv[i], "--stats") || !strcmp(argv[i], "--stats=full")) {
+            stats = 2;
+        } else if (!strcmp(argv[i], "--stats=basic")) {
             stats = 1;
         } else if (argv[i][0] == '-' && argv[i][1]) {
             rc = bz_cli_usage("graph", "unknown option '%s'", argv[i]);
@@ -250,11 +253,11 @@ int bz_cmd_graph(int argc, char **argv)
         bz_layer_info *li = &res.layers[i];
         double t1 = seconds_now();
         if (bz_netstats_layer_info(&w.net.layers[i], x.layers[i].gen->name, li, &err) != BZ_OK ||
-            bz_netstats_compute(&w.net.layers[i], x.seed, &li->stats, &err) != BZ_OK) {
+            bz_netstats_compute(&w.net.layers[i], x.seed, stats == 2, &li->stats, &err) != BZ_OK) {
             rc = bz_cli_fail(&err);
             goto cleanup;
         }
-        print_stats(&li->stats, &w.net.layers[i]);
+        print_stats(&li->stats, &w.net.layers[i], stats == 2);
         printf("  statistics in %.3f s\n", seconds_now() - t1);
     }
     if (stats) {

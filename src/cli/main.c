@@ -17,7 +17,7 @@ static const bz_command bz_commands[] = {
     {"validate", bz_cmd_validate, "EXPERIMENT.yaml [--set key.path=value]...",
      "check an experiment and print it resolved, with every default"},
     {"graph", bz_cmd_graph,
-     "EXPERIMENT.yaml [--set key.path=value]... [--dry-run] [--stats [-o out.h5]] "
+     "EXPERIMENT.yaml [--set key.path=value]... [--dry-run] [--stats[=basic] [-o out.h5]] "
      "[--save-edges FILE [--layer NAME]] [--threads T] [--force]",
      "build the experiment's network and describe it; memory estimate; statistics; edge lists"},
     {"info", bz_cmd_info, "out.h5", "describe a results file: arms, outcomes, comparison"},

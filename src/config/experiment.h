@@ -13,6 +13,7 @@
 
 #include "core/error.h"
 #include "core/params.h"
+#include "core/population.h"
 
 struct bz_netgen_type;
 struct bz_model_type;
@@ -64,6 +65,9 @@ typedef struct bz_experiment {
     uint32_t agents; /* 0 in the file means: from the edge_list layer */
     uint32_t cities;
     double city_zipf;
+    double *city_shares;               /* [cities] from a city table (sum 1), else NULL; owned */
+    char (*city_names)[BZ_NAME_MAX];   /* [cities] from a city table, else NULL; owned */
+    bz_dist attributes[BZ_ATTR_COUNT]; /* population.attributes, BZ_ATTR_* order */
 
     size_t n_layers;
     bz_layer_spec *layers; /* owned */
@@ -98,6 +102,11 @@ int bz_experiment_load_string(bz_experiment *x, const char *text, const char *na
 /* Keep only the named arms (comma-separated list) in the given order; the
  * first stays the comparison baseline. Unknown name: BZ_EINVAL. */
 int bz_experiment_select_arms(bz_experiment *x, const char *list, bz_error *err);
+
+/* The population part of x as a build spec for bz_population_build(): city
+ * count, Zipf exponent or table (shares, names) and attribute distributions.
+ * The spec points into x (valid while x is). */
+void bz_experiment_population_spec(const bz_experiment *x, bz_population_spec *spec);
 
 void bz_experiment_destroy(bz_experiment *x);
 

@@ -207,11 +207,30 @@ static void emit_experiment(sbuf *b, const bz_experiment *x)
     emit_int(b, x->replicates);
     sb_puts(b, "\npopulation:\n  agents: ");
     emit_int(b, x->agents);
-    sb_puts(b, "\n  cities: ");
-    emit_int(b, x->cities);
-    sb_puts(b, "\n  city_sizes:\n    zipf: ");
-    emit_typed(b, BZ_PT_REAL, &x->city_zipf);
-    sb_puts(b, "\nnetwork:\n  layers:\n");
+    if (x->city_names && x->city_shares) { /* a city table: shares as normalised */
+        sb_puts(b, "\n  cities:");
+        for (uint32_t k = 0; k < x->cities; k++) {
+            sb_puts(b, "\n    - name: ");
+            emit_string(b, x->city_names[k]);
+            sb_puts(b, "\n      share: ");
+            emit_typed(b, BZ_PT_REAL, &x->city_shares[k]);
+        }
+    } else {
+        sb_puts(b, "\n  cities: ");
+        emit_int(b, x->cities);
+        sb_puts(b, "\n  city_sizes:\n    zipf: ");
+        emit_typed(b, BZ_PT_REAL, &x->city_zipf);
+    }
+    sb_puts(b, "\n  attributes:\n");
+    for (int a = 0; a < BZ_ATTR_COUNT; a++) {
+        const bz_dist *d = &x->attributes[a];
+        size_t n = 0;
+        const bz_param *t = bz_dist_params(d->kind, &n);
+        sb_printf(b, "    %s:\n      dist: %s\n", bz_attr_names[a],
+                  bz_dist_name(d->kind) ? bz_dist_name(d->kind) : "constant");
+        if (t) emit_params_block(b, 6, t, n, d);
+    }
+    sb_puts(b, "network:\n  layers:\n");
     for (size_t i = 0; i < x->n_layers; i++) {
         const bz_layer_spec *l = &x->layers[i];
         sb_puts(b, "    - name: ");

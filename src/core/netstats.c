@@ -20,7 +20,8 @@ int bz_netstats_layer_info(const bz_layer *l, const char *generator, bz_layer_in
     return bz_metrics_degree_histogram(l, 0, &info->degree_histogram, &info->hist_len, err);
 }
 
-int bz_netstats_compute(const bz_layer *l, uint64_t seed, bz_layer_stats *out, bz_error *err)
+int bz_netstats_compute(const bz_layer *l, uint64_t seed, int full, bz_layer_stats *out,
+                        bz_error *err)
 {
     int status = BZ_OK;
     uint32_t *core = NULL;
@@ -28,6 +29,13 @@ int bz_netstats_compute(const bz_layer *l, uint64_t seed, bz_layer_stats *out, b
     bz_clustering cl;
     memset(out, 0, sizeof *out);
     BZ_CHECK(bz_metrics_components(l, NULL, &out->components, &out->giant, err));
+    if (l->directed)
+        BZ_CHECK(
+            bz_metrics_degree_histogram(l, 1, &out->in_degree_histogram, &out->in_hist_len, err));
+    out->clustering_avg = out->clustering_global = out->clustering_stderr = NAN;
+    out->assortativity = NAN;
+    out->computed = 1;
+    if (!full) goto cleanup;
     uint64_t samples = l->m > BZ_NETSTATS_EXACT_ARCS ? BZ_NETSTATS_CLUSTERING_SAMPLES : 0;
     BZ_CHECK(bz_metrics_clustering(l, samples, seed, &cl, err));
     out->clustering_avg = cl.avg_local;
@@ -68,7 +76,7 @@ int bz_netstats_compute(const bz_layer *l, uint64_t seed, bz_layer_stats *out, b
             out->top_agents[k] = u;
         }
     }
-    out->computed = 1;
+    out->computed = 2;
 cleanup:
     free(core);
     free(rank);

@@ -10,12 +10,15 @@
 #define BZ_NETSTATS_EXACT_ARCS 20000000ull
 #define BZ_NETSTATS_CLUSTERING_SAMPLES 200000ull
 
-/* Fill *out (freeing nothing: out must be zeroed or fresh) with components,
+/* Fill *out (freeing nothing: out must be zeroed or fresh) with components
+ * and the in-degree histogram of directed layers; with `full`, also
  * clustering (exact on layers up to BZ_NETSTATS_EXACT_ARCS arcs, else sampled
  * with a standard error), assortativity (NaN where undefined), k-core
- * numbers, the in-degree histogram of directed layers and the top agents by
- * PageRank. Cost O(m) plus the clustering (see metrics.h). */
-int bz_netstats_compute(const bz_layer *l, uint64_t seed, bz_layer_stats *out, bz_error *err);
+ * numbers and the top agents by PageRank. Cost O(m) (basic) plus the
+ * clustering and PageRank iterations (full; see metrics.h). Statistics not
+ * computed are NaN (clustering, assortativity) or 0. */
+int bz_netstats_compute(const bz_layer *l, uint64_t seed, int full, bz_layer_stats *out,
+                        bz_error *err);
 
 /* Degree histogram and identity of a layer (name, generator, sizes) into
  * info (its histogram is allocated; freed by bz_results_destroy). */

@@ -50,7 +50,7 @@ typedef struct bz_arm_result {
 /* Structure statistics of a layer (`buzzsim graph --stats`); see
  * src/graph/metrics.h for definitions and costs. */
 typedef struct bz_layer_stats {
-    int computed;                      /* 0: nothing below is set */
+    int computed;                      /* 0: nothing below; 1: components and degrees; 2: all */
     uint64_t components;               /* weakly connected components, isolated agents included */
     uint64_t giant;                    /* agents in the largest one */
     double clustering_avg;             /* average local clustering */

@@ -53,7 +53,9 @@ int bz_world_build(bz_world *w, const bz_experiment *x, uint32_t replicate, bz_e
                     "or leave agents out",
                     n, x->layers[i].name, file_n[i], file_n[i]);
 
-    BZ_CHECK(bz_population_init(&w->pop, n, x->cities, x->city_zipf, x->seed, err));
+    bz_population_spec ps;
+    bz_experiment_population_spec(x, &ps);
+    BZ_CHECK(bz_population_build(&w->pop, n, &ps, x->seed, err));
     BZ_CHECK(bz_network_init(&w->net, n, x->n_layers, err));
     for (size_t i = 0; i < x->n_layers; i++) {
         const bz_layer_spec *ls = &x->layers[i];

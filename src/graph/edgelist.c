@@ -2,20 +2,28 @@
 #include "graph/edgelist.h"
 
 #include <errno.h>
+#include <omp.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <zlib.h>
 
 #define ID_MAX ((uint64_t)INT64_MAX) /* ids up to 2^63 - 1 */
 #define MAX_AGENTS (UINT32_MAX - 1u)
 
 /* ---- id -> first-appearance index map ------------------------------------
- * Open addressing with linear probing. The table holds index + 1 (0 = empty)
- * and the keys live once in `keys`, so a slot is 4 bytes: at load <= 1/2 the
- * map costs 8 bytes of table + 8 of keys per distinct id. */
+ * Used only for sparse ids (see remap_sparse). Open addressing with linear
+ * probing; a slot holds the key and index + 1 (0 = empty), so a lookup costs
+ * one cache miss. At load <= 1/2: 32 bytes of table + 8 of keys per id. */
+typedef struct idslot {
+    uint64_t key;
+    uint64_t index1;
+} idslot;
+
 typedef struct idmap {
-    uint32_t *slot;
+    idslot *slot;
     uint64_t mask;
     uint64_t *keys; /* [count] ids in order of first appearance */
     uint64_t count, keys_cap;
@@ -33,14 +41,14 @@ static uint64_t mix64(uint64_t x) /* splitmix64 finaliser */
 static int idmap_grow(idmap *m)
 {
     uint64_t cap = m->mask ? (m->mask + 1) * 2 : 1024;
-    if (cap > SIZE_MAX / sizeof(uint32_t)) return BZ_ENOMEM;
-    uint32_t *slot = calloc((size_t)cap, sizeof *slot);
+    if (cap > SIZE_MAX / sizeof(idslot)) return BZ_ENOMEM;
+    idslot *slot = calloc((size_t)cap, sizeof *slot);
     if (!slot) return BZ_ENOMEM;
     for (uint64_t i = 0; i < m->count; i++) {
         uint64_t h = mix64(m->keys[i]) & (cap - 1);
-        while (slot[h])
+        while (slot[h].index1)
             h = (h + 1) & (cap - 1);
-        slot[h] = (uint32_t)(i + 1);
+        slot[h] = (idslot){m->keys[i], i + 1};
     }
     free(m->slot);
     m->slot = slot;
@@ -53,10 +61,10 @@ static int idmap_get(idmap *m, uint64_t key, uint32_t *index)
 {
     uint64_t h = mix64(key) & m->mask;
     for (;;) {
-        uint32_t s = m->slot[h];
-        if (!s) break;
-        if (m->keys[s - 1] == key) {
-            *index = s - 1;
+        const idslot *sl = &m->slot[h];
+        if (!sl->index1) break;
+        if (sl->key == key) {
+            *index = (uint32_t)(sl->index1 - 1);
             return BZ_OK;
         }
         h = (h + 1) & m->mask;
@@ -70,7 +78,7 @@ static int idmap_get(idmap *m, uint64_t key, uint32_t *index)
         m->keys_cap = cap;
     }
     m->keys[m->count] = key;
-    m->slot[h] = (uint32_t)(m->count + 1);
+    m->slot[h] = (idslot){key, m->count + 1};
     *index = (uint32_t)m->count++;
     if (m->count * 2 > m->mask + 1) return idmap_grow(m);
     return BZ_OK;
@@ -82,24 +90,9 @@ static int is_blank(char c)
     return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
 }
 
-/* Parse a decimal id at *p (< end). 0 ok, 1 no digits, 2 out of range. */
-static int scan_id(const char **p, const char *end, uint64_t *out)
+static int is_digit(char c)
 {
-    const char *s = *p;
-    uint64_t v = 0;
-    int over = 0;
-    while (s < end && *s >= '0' && *s <= '9') {
-        unsigned d = (unsigned)(*s - '0');
-        if (v > (ID_MAX - d) / 10)
-            over = 1;
-        else
-            v = v * 10 + d;
-        s++;
-    }
-    if (s == *p) return 1;
-    *p = s;
-    *out = v;
-    return over ? 2 : 0;
+    return c >= '0' && c <= '9';
 }
 
 /* Skip a number like -1.5e3 (a weight column). Returns 0 if one was found. */
@@ -108,19 +101,19 @@ static int scan_number(const char **p, const char *end)
     const char *s = *p;
     int digits = 0;
     if (s < end && (*s == '+' || *s == '-')) s++;
-    while (s < end && *s >= '0' && *s <= '9')
+    while (s < end && is_digit(*s))
         s++, digits++;
     if (s < end && *s == '.') {
         s++;
-        while (s < end && *s >= '0' && *s <= '9')
+        while (s < end && is_digit(*s))
             s++, digits++;
     }
     if (!digits) return 1;
     if (s < end && (*s == 'e' || *s == 'E')) {
         const char *e = s + 1;
         if (e < end && (*e == '+' || *e == '-')) e++;
-        if (e < end && *e >= '0' && *e <= '9') {
-            while (e < end && *e >= '0' && *e <= '9')
+        if (e < end && is_digit(*e)) {
+            while (e < end && is_digit(*e))
                 e++;
             s = e;
         }
@@ -129,11 +122,15 @@ static int scan_number(const char **p, const char *end)
     return 0;
 }
 
-/* Skip blanks, then at most one comma and the blanks after it. Returns 1 if
- * a separator was there (or the field ends the line), 0 otherwise. */
-static int skip_separator(const char **p, const char *end, char comment)
+/* Does the field that starts at s end there (blank, comma, line end, comment)? */
+static int field_ends(const char *s, const char *end, char comment)
 {
-    const char *s = *p;
+    return s == end || *s == '\n' || *s == ',' || *s == comment || is_blank(*s);
+}
+
+/* Skip blanks, then at most one comma and the blanks after it. */
+static const char *skip_separator(const char *s, const char *end)
+{
     while (s < end && is_blank(*s))
         s++;
     if (s < end && *s == ',') {
@@ -141,20 +138,26 @@ static int skip_separator(const char **p, const char *end, char comment)
         while (s < end && is_blank(*s))
             s++;
     }
-    int ok = s != *p || s == end || *s == comment;
-    *p = s;
-    return ok;
+    return s;
 }
 
-static int line_error(bz_error *err, const char *name, uint64_t line, const char *what,
-                      const char *s, const char *e)
+static int line_end(const char *s, const char *end, char comment)
 {
-    while (e > s && is_blank(e[-1]))
+    return s == end || *s == '\n' || *s == comment;
+}
+
+/* "NAME:LINE: WHAT, got 'LINE TEXT'" (text cut at 60 characters). */
+static int line_error(bz_error *err, const char *name, uint64_t line, const char *what,
+                      const char *start, const char *end)
+{
+    const char *e = memchr(start, '\n', (size_t)(end - start));
+    if (!e) e = end;
+    while (e > start && is_blank(e[-1]))
         e--;
-    size_t len = (size_t)(e - s);
+    size_t len = (size_t)(e - start);
     int cut = len > 60;
     return bz_error_set(err, BZ_EINVAL, "%s:%llu: %s, got '%.*s%s'", name, (unsigned long long)line,
-                        what, (int)(cut ? 60 : len), s, cut ? "..." : "");
+                        what, (int)(cut ? 60 : len), start, cut ? "..." : "");
 }
 
 /* Sort (key, value) pairs by key: LSD radix, 8-bit digits, skipping digits
@@ -198,114 +201,352 @@ void bz_edgelist_destroy(bz_edgelist *el)
     memset(el, 0, sizeof *el);
 }
 
-int bz_edgelist_parse(bz_edgelist *el, const char *buf, size_t len, const char *name, char comment,
-                      bz_error *err)
+/* Parse one data line starting at s (first non-blank character, not a line
+ * end or comment): the two ids into id[], *weighted set if a third column
+ * was there. Returns the position just after the line (past its '\n'), or
+ * NULL with err filled. */
+static const char *parse_line(const char *s, const char *end, const char *start, const char *name,
+                              uint64_t line, char comment, unsigned flags, uint64_t id[2],
+                              int *weighted, bz_error *err)
+{
+    for (int k = 0; k < 2; k++) {
+        if (s == end || !is_digit(*s)) {
+            if (k == 1 && line_end(s, end, comment)) {
+                line_error(err, name, line, "only one column (expected two integer node ids)",
+                           start, end);
+                return NULL;
+            }
+            line_error(err, name, line, "expected two integer node ids (non-negative integers)",
+                       start, end);
+            return NULL;
+        }
+        uint64_t v = 0;
+        int over = 0;
+        while (s < end && is_digit(*s)) {
+            unsigned d = (unsigned)(*s - '0');
+            if (v > (ID_MAX - d) / 10)
+                over = 1;
+            else
+                v = v * 10 + d;
+            s++;
+        }
+        if (!field_ends(s, end, comment)) {
+            line_error(err, name, line, "expected two integer node ids (non-negative integers)",
+                       start, end);
+            return NULL;
+        }
+        if (over) {
+            line_error(err, name, line, "node id out of range (0 to 9223372036854775807)", start,
+                       end);
+            return NULL;
+        }
+        id[k] = v;
+        s = skip_separator(s, end);
+        if (k == 0 && line_end(s, end, comment)) {
+            line_error(err, name, line, "only one column (expected two integer node ids)", start,
+                       end);
+            return NULL;
+        }
+    }
+    *weighted = 0;
+    if (!line_end(s, end, comment)) { /* a third column: the weight */
+        if (flags & BZ_EDGELIST_REJECT_WEIGHTS) {
+            line_error(err, name, line,
+                       "a third column (weight) is not allowed with weights: error", start, end);
+            return NULL;
+        }
+        if (scan_number(&s, end) != 0 || !field_ends(s, end, comment)) {
+            line_error(err, name, line, "the third column (weight) is not a number", start, end);
+            return NULL;
+        }
+        *weighted = 1;
+        s = skip_separator(s, end);
+        if (!line_end(s, end, comment)) {
+            line_error(err, name, line,
+                       "too many columns (expected two integer node ids and an optional weight)",
+                       start, end);
+            return NULL;
+        }
+    }
+    if (s < end && *s == comment) {
+        s = memchr(s, '\n', (size_t)(end - s));
+        if (!s) s = end;
+    }
+    return s < end ? s + 1 : end;
+}
+
+/* One chunk of the text, parsed on its own (pass 1). */
+typedef struct chunk {
+    const char *begin, *end;
+    uint64_t *raw; /* [2 m] ids as written, owned */
+    uint64_t m, lines, weighted, max_id;
+    int status;
+} chunk;
+
+/* Parse the lines of ch (line numbers counted from line0 + 1). On a bad
+ * line: BZ_EINVAL with err filled; BZ_ENOMEM without a message. */
+static int parse_chunk(chunk *ch, const char *name, uint64_t line0, char comment, unsigned flags,
+                       bz_error *err)
+{
+    const char *p = ch->begin, *end = ch->end;
+    /* A first guess of the edge count (about 12 bytes a line) saves most of
+     * the doubling copies on big files. */
+    uint64_t cap = (uint64_t)(end - p) / 12 + 16, line = line0, m = 0;
+    ch->raw = malloc((size_t)cap * 2 * sizeof *ch->raw);
+    if (!ch->raw) return BZ_ENOMEM;
+    while (p < end) {
+        const char *start = p, *s = p;
+        line++;
+        while (s < end && is_blank(*s))
+            s++;
+        if (line_end(s, end, comment)) { /* blank or comment line */
+            if (s < end && *s != '\n') s = memchr(s, '\n', (size_t)(end - s));
+            p = s && s < end ? s + 1 : end;
+            continue;
+        }
+        if (m == cap) {
+            uint64_t *nr =
+                cap <= SIZE_MAX / 32 ? realloc(ch->raw, (size_t)cap * 4 * sizeof *nr) : NULL;
+            if (!nr) return BZ_ENOMEM;
+            ch->raw = nr;
+            cap *= 2;
+        }
+        int weighted;
+        uint64_t *id = &ch->raw[2 * m];
+        p = parse_line(s, end, start, name, line, comment, flags, id, &weighted, err);
+        if (!p) return BZ_EINVAL;
+        if (id[0] > ch->max_id) ch->max_id = id[0];
+        if (id[1] > ch->max_id) ch->max_id = id[1];
+        ch->weighted += (uint64_t)weighted;
+        m++;
+    }
+    ch->m = m;
+    ch->lines = line - line0;
+    return BZ_OK;
+}
+
+/* Dense ids (max id small against the edge count): a direct table
+ * rank[id] gives agents in ascending id order with no hashing and no sort.
+ * O(m + max_id); the final lookups run in parallel. */
+static int remap_dense(bz_edgelist *el, const chunk *ch, int n_ch, uint64_t max_id)
+{
+    uint32_t *rank = calloc((size_t)max_id + 1, sizeof *rank);
+    if (!rank) return BZ_ENOMEM;
+    for (int c = 0; c < n_ch; c++)
+        for (uint64_t i = 0; i < 2 * ch[c].m; i++)
+            rank[ch[c].raw[i]] = 1;
+    uint64_t n = 0;
+    for (uint64_t id = 0; id <= max_id; id++)
+        n += rank[id];
+    el->ids = malloc((size_t)n * sizeof *el->ids);
+    if (!el->ids) {
+        free(rank);
+        return BZ_ENOMEM;
+    }
+    uint32_t next = 0;
+    for (uint64_t id = 0; id <= max_id; id++)
+        if (rank[id]) {
+            el->ids[next] = id;
+            rank[id] = next++;
+        }
+    uint64_t off = 0;
+    for (int c = 0; c < n_ch; c++) {
+        const uint64_t *raw = ch[c].raw;
+        uint32_t *out = el->pairs + off;
+        const int64_t m2 = (int64_t)(2 * ch[c].m);
+#pragma omp parallel for schedule(static)
+        for (int64_t i = 0; i < m2; i++)
+            out[i] = rank[raw[i]];
+        off += 2 * ch[c].m;
+    }
+    el->n = (uint32_t)n;
+    free(rank);
+    return BZ_OK;
+}
+
+/* Sparse ids: hash map to first-appearance indices, then a radix sort of the
+ * distinct ids turns them into ascending-id agents. BZ_EINVAL when there are
+ * more than MAX_AGENTS distinct ids. O(m + n). */
+static int remap_sparse(bz_edgelist *el, const chunk *ch, int n_ch)
 {
     int status = BZ_OK;
     idmap map = {0};
     kv *order = NULL;
     uint32_t *rank = NULL;
-    uint64_t pairs_cap = 0;
-    memset(el, 0, sizeof *el);
-    if (!name) name = "(edge list)";
-    if (idmap_grow(&map) != BZ_OK) goto nomem;
-
-    const char *p = buf, *end = buf + len;
-    uint64_t line = 0;
-    while (p < end) {
-        const char *e = memchr(p, '\n', (size_t)(end - p));
-        if (!e) e = end;
-        const char *s = p, *start = p;
-        p = e < end ? e + 1 : end;
-        line++;
-        while (s < e && is_blank(*s))
-            s++;
-        if (s == e || *s == comment) continue;
-
-        uint64_t id[2];
-        for (int k = 0; k < 2; k++) {
-            int r = scan_id(&s, e, &id[k]);
-            if (r == 2)
-                BZ_FAIL(err, BZ_EINVAL, "%s:%llu: node id out of range (0 to %llu) in '%.*s'", name,
-                        (unsigned long long)line, (unsigned long long)ID_MAX,
-                        (int)(e - start > 60 ? 60 : e - start), start);
-            if (r == 1 || !skip_separator(&s, e, comment)) {
-                status = line_error(err, name, line, "expected two integer node ids", start, e);
-                goto cleanup;
-            }
-            if (k == 0 && (s == e || *s == comment)) {
-                status = line_error(err, name, line, "expected two integer node ids", start, e);
-                goto cleanup;
-            }
+    uint64_t m2 = 2 * el->n_edges, off = 0;
+    if (idmap_grow(&map) != BZ_OK) return BZ_ENOMEM;
+    for (int c = 0; c < n_ch; c++)
+        for (uint64_t i = 0; i < 2 * ch[c].m; i++) {
+            status = idmap_get(&map, ch[c].raw[i], &el->pairs[off++]);
+            if (status != BZ_OK) goto cleanup;
         }
-        if (s < e && *s != comment) { /* optional numeric weight */
-            if (scan_number(&s, e) != 0 || !skip_separator(&s, e, comment) ||
-                (s < e && *s != comment)) {
-                status = line_error(err, name, line,
-                                    "expected two integer node ids and an optional numeric weight",
-                                    start, e);
-                goto cleanup;
-            }
-        }
-
-        if (el->n_edges == pairs_cap) {
-            uint64_t cap = pairs_cap ? pairs_cap * 2 : 4096;
-            uint32_t *np = realloc(el->pairs, (size_t)cap * 2 * sizeof *np);
-            if (!np) goto nomem;
-            el->pairs = np;
-            pairs_cap = cap;
-        }
-        for (int k = 0; k < 2; k++) {
-            int r = idmap_get(&map, id[k], &el->pairs[2 * el->n_edges + (uint64_t)k]);
-            if (r == BZ_ENOMEM) goto nomem;
-            if (r != BZ_OK)
-                BZ_FAIL(err, BZ_EINVAL, "%s:%llu: more than %u distinct node ids", name,
-                        (unsigned long long)line, (unsigned)MAX_AGENTS);
-        }
-        el->n_edges++;
-    }
-    el->lines = line;
-    if (el->n_edges == 0 && line == 0)
-        BZ_FAIL(err, BZ_EINVAL, "%s:1: no edges found (empty file)", name);
-    if (el->n_edges == 0)
-        BZ_FAIL(err, BZ_EINVAL, "%s:%llu: no edges found (only comments and blank lines)", name,
-                (unsigned long long)line);
-
-    /* Agents in ascending id order: rank[first-appearance index] = agent. */
     size_t n = (size_t)map.count;
     order = malloc(n * sizeof *order);
     rank = malloc(n * sizeof *rank);
     el->ids = malloc(n * sizeof *el->ids);
-    if (!order || !rank || !el->ids) goto nomem;
+    if (!order || !rank || !el->ids) {
+        status = BZ_ENOMEM;
+        goto cleanup;
+    }
     for (size_t i = 0; i < n; i++)
         order[i] = (kv){map.keys[i], i};
-    if (sort_kv(order, n) != BZ_OK) goto nomem;
+    if ((status = sort_kv(order, n)) != BZ_OK) goto cleanup;
     for (size_t i = 0; i < n; i++) {
         el->ids[i] = order[i].key;
         rank[order[i].val] = (uint32_t)i;
     }
-    for (uint64_t i = 0; i < 2 * el->n_edges; i++)
+    for (uint64_t i = 0; i < m2; i++)
         el->pairs[i] = rank[el->pairs[i]];
     el->n = (uint32_t)n;
-    uint32_t *shrunk = realloc(el->pairs, (size_t)el->n_edges * 2 * sizeof *shrunk);
-    if (shrunk) el->pairs = shrunk;
-    goto cleanup;
-
-nomem:
-    status = bz_error_set(err, BZ_ENOMEM, "%s: out of memory while reading the edge list", name);
 cleanup:
     free(map.slot);
     free(map.keys);
     free(order);
     free(rank);
+    return status;
+}
+
+#define MAX_CHUNKS 64
+#define CHUNK_MIN_BYTES (4u << 20) /* smaller texts are parsed by one thread */
+
+int bz_edgelist_parse(bz_edgelist *el, const char *buf, size_t len, const char *name, char comment,
+                      unsigned flags, bz_error *err)
+{
+    int status = BZ_OK;
+    chunk ch[MAX_CHUNKS];
+    memset(ch, 0, sizeof ch);
+    memset(el, 0, sizeof *el);
+    if (!name) name = "(edge list)";
+
+    /* Pass 1 in parallel: chunks cut after a '\n', one per thread. */
+    int n_ch = omp_get_max_threads();
+    if (n_ch > MAX_CHUNKS) n_ch = MAX_CHUNKS;
+    if ((size_t)n_ch > len / CHUNK_MIN_BYTES) n_ch = (int)(len / CHUNK_MIN_BYTES);
+    if (n_ch < 1) n_ch = 1;
+    const char *at = buf, *end = buf + len;
+    for (int c = 0; c < n_ch; c++) {
+        const char *cut = c == n_ch - 1 ? end : buf + len / (size_t)n_ch * (size_t)(c + 1);
+        if (cut < at) cut = at;
+        if (cut < end) {
+            const char *nl = memchr(cut, '\n', (size_t)(end - cut));
+            cut = nl ? nl + 1 : end;
+        }
+        ch[c].begin = at;
+        ch[c].end = cut;
+        at = cut;
+    }
+#pragma omp parallel for schedule(dynamic, 1) num_threads(n_ch)
+    for (int c = 0; c < n_ch; c++) {
+        bz_error local; /* messages are rebuilt below with global line numbers */
+        ch[c].status = parse_chunk(&ch[c], name, 0, comment, flags, &local);
+    }
+    uint64_t line = 0, m = 0;
+    for (int c = 0; c < n_ch; c++) {
+        if (ch[c].status == BZ_ENOMEM) goto nomem;
+        if (ch[c].status != BZ_OK) { /* earlier chunks are complete: re-run for the message */
+            free(ch[c].raw);
+            memset(&ch[c].raw, 0, sizeof ch[c] - offsetof(chunk, raw));
+            status = parse_chunk(&ch[c], name, line, comment, flags, err);
+            if (status == BZ_ENOMEM) goto nomem;
+            goto cleanup;
+        }
+        line += ch[c].lines;
+        m += ch[c].m;
+        el->weighted += ch[c].weighted;
+    }
+    el->lines = line;
+    el->n_edges = m;
+    if (m == 0 && line == 0) BZ_FAIL(err, BZ_EINVAL, "%s:1: no edges found (empty file)", name);
+    if (m == 0)
+        BZ_FAIL(err, BZ_EINVAL, "%s:%llu: no edges found (only comments and blank lines)", name,
+                (unsigned long long)line);
+
+    /* Pass 2: ids -> agents 0..n-1 in ascending id order. */
+    uint64_t max_id = 0;
+    for (int c = 0; c < n_ch; c++)
+        if (ch[c].max_id > max_id) max_id = ch[c].max_id;
+    el->pairs = malloc((size_t)m * 2 * sizeof *el->pairs);
+    if (!el->pairs) goto nomem;
+    if (max_id < MAX_AGENTS && max_id / 4 <= m + (1u << 22))
+        status = remap_dense(el, ch, n_ch, max_id); /* rank table <= 16 B per edge + 64 MiB */
+    else
+        status = remap_sparse(el, ch, n_ch);
+    if (status == BZ_ENOMEM) goto nomem;
+    if (status != BZ_OK)
+        BZ_FAIL(err, BZ_EINVAL, "%s: more than %u distinct node ids", name, (unsigned)MAX_AGENTS);
+    goto cleanup;
+
+nomem:
+    status = bz_error_set(err, BZ_ENOMEM, "%s: out of memory while reading the edge list", name);
+cleanup:
+    for (int c = 0; c < n_ch; c++)
+        free(ch[c].raw);
     if (status != BZ_OK) bz_edgelist_destroy(el);
     return status;
 }
 
-int bz_edgelist_read(bz_edgelist *el, const char *path, char comment, bz_error *err)
+/* Inflate gzip data (one or more members) into a new buffer *out. BZ_EINVAL
+ * for truncated or corrupt data, BZ_ENOMEM. */
+static int gunzip(const char *path, const unsigned char *in, size_t in_len, char **out,
+                  size_t *out_len, bz_error *err)
 {
     int status = BZ_OK;
-    char *buf = NULL;
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    size_t cap = in_len < SIZE_MAX / 8 ? in_len * 4 + 4096 : in_len, len = 0;
+    char *buf = malloc(cap);
+    if (!buf) BZ_FAIL(err, BZ_ENOMEM, "cannot read '%s': out of memory", path);
+    if (inflateInit2(&z, 15 + 16) != Z_OK) /* 15 + 16: gzip wrapper only */
+        BZ_FAIL(err, BZ_ENOMEM, "cannot read '%s': zlib initialisation failed", path);
+    size_t pos = 0;
+    int done = 0;
+    while (!done) {
+        if (len == cap) {
+            char *nb = cap <= SIZE_MAX / 2 ? realloc(buf, cap * 2) : NULL;
+            if (!nb) {
+                inflateEnd(&z);
+                BZ_FAIL(err, BZ_ENOMEM, "cannot read '%s': out of memory", path);
+            }
+            buf = nb;
+            cap *= 2;
+        }
+        /* zlib counts in uInt: feed at most 1 GiB at a time. */
+        size_t in_chunk = in_len - pos < (1u << 30) ? in_len - pos : (1u << 30);
+        size_t out_chunk = cap - len < (1u << 30) ? cap - len : (1u << 30);
+        z.next_in = (unsigned char *)(uintptr_t)(in + pos);
+        z.avail_in = (uInt)in_chunk;
+        z.next_out = (unsigned char *)buf + len;
+        z.avail_out = (uInt)out_chunk;
+        int r = inflate(&z, Z_NO_FLUSH);
+        pos += in_chunk - z.avail_in;
+        len += out_chunk - z.avail_out;
+        if (r == Z_STREAM_END) {
+            /* Another member may follow (concatenated gzip files). */
+            if (pos < in_len && in[pos] == 0x1f) {
+                inflateReset(&z);
+                continue;
+            }
+            done = 1;
+        } else if (r == Z_BUF_ERROR && z.avail_out > 0 && pos == in_len) {
+            break; /* input ended inside the stream: truncated */
+        } else if (r != Z_OK && r != Z_BUF_ERROR) {
+            break;
+        }
+    }
+    inflateEnd(&z);
+    if (!done) BZ_FAIL(err, BZ_EINVAL, "%s: truncated or corrupt gzip data", path);
+    *out = buf;
+    *out_len = len;
+    buf = NULL;
+cleanup:
+    free(buf);
+    return status;
+}
+
+int bz_edgelist_read(bz_edgelist *el, const char *path, char comment, unsigned flags, bz_error *err)
+{
+    int status = BZ_OK;
+    char *buf = NULL, *text = NULL;
     size_t len = 0, cap = 0;
     memset(el, 0, sizeof *el);
     FILE *f = fopen(path, "rb");
@@ -334,11 +575,20 @@ int bz_edgelist_read(bz_edgelist *el, const char *path, char comment, bz_error *
             break;
         }
     }
-    status = bz_edgelist_parse(el, buf, len, path, comment, err);
+    if (len >= 2 && (unsigned char)buf[0] == 0x1f && (unsigned char)buf[1] == 0x8b) {
+        size_t tlen = 0;
+        BZ_CHECK(gunzip(path, (const unsigned char *)buf, len, &text, &tlen, err));
+        free(buf);
+        buf = text;
+        text = NULL;
+        len = tlen;
+    }
+    status = bz_edgelist_parse(el, buf, len, path, comment, flags, err);
 
 cleanup:
     fclose(f);
     free(buf);
+    free(text);
     return status;
 }
 
@@ -410,5 +660,36 @@ cleanup:
     if (status != BZ_OK && tmp_path) remove(tmp_path);
     free(tmp_path);
     free(buf);
+    return status;
+}
+
+int bz_edgelist_write_mapping(const bz_edgelist *el, const char *path, bz_error *err)
+{
+    int status = BZ_OK;
+    char *tmp_path = NULL;
+    FILE *f = NULL;
+    size_t plen = strlen(path);
+    tmp_path = malloc(plen + sizeof ".partial");
+    if (!tmp_path) BZ_FAIL(err, BZ_ENOMEM, "cannot write '%s': out of memory", path);
+    memcpy(tmp_path, path, plen);
+    memcpy(tmp_path + plen, ".partial", sizeof ".partial");
+    f = fopen(tmp_path, "wb");
+    if (!f) BZ_FAIL(err, BZ_EIO, "cannot open '%s': %s", tmp_path, strerror(errno));
+    if (fputs("# agent original_id\n", f) < 0) goto ioerr;
+    for (uint32_t i = 0; i < el->n; i++)
+        if (fprintf(f, "%u %llu\n", i, (unsigned long long)el->ids[i]) < 0) goto ioerr;
+    FILE *fc = f;
+    f = NULL;
+    if (fclose(fc) != 0) goto ioerr;
+    if (rename(tmp_path, path) != 0)
+        BZ_FAIL(err, BZ_EIO, "cannot rename '%s' to '%s': %s", tmp_path, path, strerror(errno));
+    goto cleanup;
+
+ioerr:
+    status = bz_error_set(err, BZ_EIO, "cannot write '%s': %s", tmp_path, strerror(errno));
+cleanup:
+    if (f) fclose(f);
+    if (status != BZ_OK && tmp_path) remove(tmp_path);
+    free(tmp_path);
     return status;
 }

@@ -5,9 +5,11 @@
  * 2^63 - 1) separated by spaces, tabs and/or one comma. Blank lines and lines
  * whose first non-blank character is the comment character are skipped, and
  * a comment may also end a data line. An optional third column is accepted
- * only if it is a number (a weight: parsed for validity, ignored for now);
- * anything else is an error naming FILE:LINE and the offending text.
- * CRLF line ends are accepted.
+ * only if it is a number (a weight: parsed for validity, ignored for now;
+ * BZ_EDGELIST_REJECT_WEIGHTS makes it an error); anything else is an error
+ * naming FILE:LINE and the offending text. CRLF line ends are accepted.
+ * bz_edgelist_read() also reads gzip files, recognised by their first two
+ * bytes (1f 8b) whatever their name.
  *
  * Ids are remapped to agents 0..n-1 in ascending id order (not in order of
  * first appearance): the mapping then does not depend on the order of the
@@ -26,12 +28,16 @@
 #include "graph/graph.h"
 
 typedef struct bz_edgelist {
-    uint32_t n;       /* distinct node ids = agents defined by the file */
-    uint64_t n_edges; /* data lines (self-loops and repeats included) */
-    uint32_t *pairs;  /* [2 * n_edges] agent indices u0 v0 u1 v1 ..., owned */
-    uint64_t *ids;    /* [n] file id of each agent, ascending, owned */
-    uint64_t lines;   /* lines read, for messages */
+    uint32_t n;        /* distinct node ids = agents defined by the file */
+    uint64_t n_edges;  /* data lines (self-loops and repeats included) */
+    uint32_t *pairs;   /* [2 * n_edges] agent indices u0 v0 u1 v1 ..., owned */
+    uint64_t *ids;     /* [n] file id of each agent, ascending, owned */
+    uint64_t lines;    /* lines read, for messages */
+    uint64_t weighted; /* data lines that had a third (weight) column */
 } bz_edgelist;
+
+/* Flags of bz_edgelist_parse() / bz_edgelist_read(). */
+enum { BZ_EDGELIST_REJECT_WEIGHTS = 1u }; /* a third column is an error */
 
 /* Parse `len` bytes of edge-list text. `name` is used in messages
  * ("NAME:LINE: ..."). On success *el owns its arrays; on failure *el is left
@@ -40,12 +46,21 @@ typedef struct bz_edgelist {
  * Cost: O(bytes + n log n), one pass with a hand-written scanner and an
  * open-addressing hash map from ids to agents. */
 int bz_edgelist_parse(bz_edgelist *el, const char *buf, size_t len, const char *name, char comment,
-                      bz_error *err);
+                      unsigned flags, bz_error *err);
 
-/* Read a whole file with one buffered read and parse it. BZ_ENOENT
+/* Read a whole file with one buffered read (inflating it with zlib when it
+ * starts with the gzip magic bytes 1f 8b) and parse it. BZ_ENOENT
  * ("cannot open 'PATH': No such file or directory") when it does not exist,
- * BZ_EIO for other read failures, otherwise as bz_edgelist_parse(). */
-int bz_edgelist_read(bz_edgelist *el, const char *path, char comment, bz_error *err);
+ * BZ_EIO for other read failures, BZ_EINVAL "PATH: truncated or corrupt gzip
+ * data" for a damaged gzip file, otherwise as bz_edgelist_parse(). */
+int bz_edgelist_read(bz_edgelist *el, const char *path, char comment, unsigned flags,
+                     bz_error *err);
+
+/* Write the agent -> file id mapping of el: a "# agent original_id" header
+ * then one "AGENT ID" line per agent, 0 to n - 1. Written to PATH.partial and
+ * renamed to PATH, so readers never see half a file; an existing PATH is
+ * replaced (the mapping is derived data). BZ_EIO with the OS reason. O(n). */
+int bz_edgelist_write_mapping(const bz_edgelist *el, const char *path, bz_error *err);
 
 /* Free the arrays of an edge list; safe twice and on a zeroed struct. */
 void bz_edgelist_destroy(bz_edgelist *el);

@@ -321,18 +321,20 @@ static int write_stats(wctx *c, hid_t layer, const bz_layer_info *li)
     if (bz_h5_put_scalar_attr(layer, "components", H5T_STD_U64LE, H5T_NATIVE_UINT64,
                               &s->components) < 0 ||
         bz_h5_put_scalar_attr(layer, "giant_component", H5T_STD_U64LE, H5T_NATIVE_UINT64,
-                              &s->giant) < 0 ||
-        bz_h5_put_scalar_attr(layer, "clustering_avg", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
-                              &s->clustering_avg) < 0 ||
-        bz_h5_put_scalar_attr(layer, "clustering_global", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
-                              &s->clustering_global) < 0 ||
-        bz_h5_put_scalar_attr(layer, "clustering_stderr", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
-                              &s->clustering_stderr) < 0 ||
-        bz_h5_put_scalar_attr(layer, "clustering_samples", H5T_STD_U64LE, H5T_NATIVE_UINT64,
-                              &s->clustering_samples) < 0 ||
-        bz_h5_put_scalar_attr(layer, "assortativity", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
-                              &s->assortativity) < 0 ||
-        bz_h5_put_scalar_attr(layer, "max_core", H5T_STD_U32LE, H5T_NATIVE_UINT32, &max_core) < 0)
+                              &s->giant) < 0)
+        return wfail(c, obj);
+    if (s->computed >= 2 &&
+        (bz_h5_put_scalar_attr(layer, "clustering_avg", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
+                               &s->clustering_avg) < 0 ||
+         bz_h5_put_scalar_attr(layer, "clustering_global", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
+                               &s->clustering_global) < 0 ||
+         bz_h5_put_scalar_attr(layer, "clustering_stderr", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
+                               &s->clustering_stderr) < 0 ||
+         bz_h5_put_scalar_attr(layer, "clustering_samples", H5T_STD_U64LE, H5T_NATIVE_UINT64,
+                               &s->clustering_samples) < 0 ||
+         bz_h5_put_scalar_attr(layer, "assortativity", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
+                               &s->assortativity) < 0 ||
+         bz_h5_put_scalar_attr(layer, "max_core", H5T_STD_U32LE, H5T_NATIVE_UINT32, &max_core) < 0))
         return wfail(c, obj);
     int status = BZ_OK;
     hsize_t n;

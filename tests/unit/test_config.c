@@ -768,6 +768,141 @@ static void test_select_arms(void)
     bz_experiment_destroy(&x);
 }
 
+/* population: a city table and attribute distributions */
+static const char POP[] = "time: {horizon: 2d}\n"
+                          "population:\n"
+                          "  agents: 100\n"
+                          "  cities:\n"
+                          "    - { name: Lisbon, share: 3 }\n"
+                          "    - { name: \"São Paulo\", share: 1 }\n"
+                          "  attributes:\n"
+                          "    activity: { dist: gamma, shape: 2, scale: 0.5 }\n"
+                          "    threshold: 0.3\n"
+                          "network: {layers: [{name: all, generator: {model: well_mixed}}]}\n"
+                          "diffusion: {model: bass}\n";
+
+static void test_population_config(void)
+{
+    bz_experiment a, b;
+    if (!load_ok(&a, POP, NULL, 0)) return;
+    CU_ASSERT_EQUAL(a.cities, 2);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a.city_names);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a.city_shares);
+    CU_ASSERT_STRING_EQUAL(a.city_names[0], "Lisbon");
+    CU_ASSERT_STRING_EQUAL(a.city_names[1], "São Paulo");
+    CU_ASSERT_DOUBLE_EQUAL(a.city_shares[0], 0.75, 1e-15); /* normalised: 3 / (3 + 1) */
+    CU_ASSERT_DOUBLE_EQUAL(a.city_shares[1], 0.25, 1e-15);
+    CU_ASSERT_EQUAL(a.attributes[BZ_ATTR_ACTIVITY].kind, BZ_DIST_GAMMA);
+    CU_ASSERT_EQUAL(a.attributes[BZ_ATTR_ACTIVITY].p[0], 2.0);
+    CU_ASSERT_EQUAL(a.attributes[BZ_ATTR_ACTIVITY].p[1], 0.5);
+    CU_ASSERT_EQUAL(a.attributes[BZ_ATTR_SUSCEPTIBILITY].kind, BZ_DIST_CONSTANT); /* default */
+    CU_ASSERT_EQUAL(a.attributes[BZ_ATTR_SUSCEPTIBILITY].p[0], 1.0);
+    CU_ASSERT_EQUAL(a.attributes[BZ_ATTR_THRESHOLD].kind, BZ_DIST_CONSTANT);
+    CU_ASSERT_EQUAL(a.attributes[BZ_ATTR_THRESHOLD].p[0], 0.3);
+    CU_ASSERT_PTR_NOT_NULL(strstr(a.resolved_yaml, "\n    - name: Lisbon\n      share: 0.75\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(a.resolved_yaml, "São Paulo"));
+    CU_ASSERT_PTR_NOT_NULL(
+        strstr(a.resolved_yaml, "    activity:\n      dist: gamma\n      shape: 2\n"));
+    CU_ASSERT_PTR_NULL(strstr(a.resolved_yaml, "city_sizes"));
+    if (load_ok(&b, a.resolved_yaml, NULL, 0)) {
+        assert_same(&a, &b);
+        CU_ASSERT_EQUAL_FATAL(b.cities, 2);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(b.city_names);
+        CU_ASSERT_STRING_EQUAL(b.city_names[1], "São Paulo");
+        CU_ASSERT_DOUBLE_EQUAL(b.city_shares[0], a.city_shares[0], 1e-15);
+        CU_ASSERT_EQUAL(memcmp(a.attributes, b.attributes, sizeof a.attributes), 0);
+        bz_experiment_destroy(&b);
+    }
+    bz_experiment_destroy(&a);
+
+    /* defaults: a number of cities, no names, default attributes in the resolved text */
+    if (!load_ok(&a, BASE, NULL, 0)) return;
+    CU_ASSERT_PTR_NULL(a.city_names);
+    CU_ASSERT_PTR_NULL(a.city_shares);
+    CU_ASSERT_EQUAL(a.attributes[BZ_ATTR_THRESHOLD].kind, BZ_DIST_CONSTANT);
+    CU_ASSERT_EQUAL(a.attributes[BZ_ATTR_THRESHOLD].p[0], 0.5);
+    CU_ASSERT_EQUAL(a.attributes[BZ_ATTR_ACTIVITY].p[0], 1.0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(a.resolved_yaml, "  threshold:\n      dist: constant\n      "
+                                                   "value: 0.5\n"));
+    bz_experiment_destroy(&a);
+
+    /* --set reaches into the table and the attributes */
+    const char *sets[] = {"population.cities.1.share=3", "population.attributes.activity.shape=4"};
+    if (load_ok(&a, POP, sets, 2)) {
+        CU_ASSERT_DOUBLE_EQUAL(a.city_shares[1], 0.5, 1e-15);
+        CU_ASSERT_EQUAL(a.attributes[BZ_ATTR_ACTIVITY].p[0], 4.0);
+        bz_experiment_destroy(&a);
+    }
+}
+
+/* Error at `needle` in POP with `from` replaced by `to`. */
+static void pop_error(const char *from, const char *to, const char *needle, const char *msg)
+{
+    char *t = with(POP, from, to);
+    expect_error_at(t, "population:", needle, msg, 0);
+    free(t);
+}
+
+static void test_population_errors(void)
+{
+    pop_error("share: 3 }", "share: 0 }", "0 }",
+              "population.cities.0.share: expected a share > 0, got '0'");
+    pop_error("share: 3 }", "share: -2 }", "-2 }",
+              "population.cities.0.share: expected a number >= 0, got '-2'");
+    pop_error("share: 3 }", "share: lots }", "lots",
+              "population.cities.0.share: expected a number >= 0, got 'lots'");
+    pop_error("{ name: Lisbon, share: 3 }", "{ name: Lisbon }", "{ name: Lisbon }",
+              "population.cities.0.share: missing required key (a number)");
+    pop_error("\"São Paulo\"", "Lisbon", "Lisbon, share: 1",
+              "population.cities.1.name: duplicate city name 'Lisbon' (also city 0)");
+    pop_error("    - { name: Lisbon, share: 3 }\n", "    - 7\n", "7",
+              "population.cities.0: expected a city mapping {name, share}, got '7'");
+    pop_error("agents: 100", "agents: 1", "- { name: Lisbon",
+              "population.cities: expected at most population.agents (1) cities, got a table of 2");
+    pop_error("dist: gamma", "dist: weibull", "weibull",
+              "population.attributes.activity.dist: unknown distribution 'weibull' (known: "
+              "constant, uniform, normal, lognormal, beta, gamma, exponential)");
+    pop_error("{ dist: gamma, shape: 2, scale: 0.5 }", "{ dist: beta, a: 0, b: 2 }", "0, b",
+              "population.attributes.activity.a: expected a finite number > 0, got 0");
+    pop_error("{ dist: gamma, shape: 2, scale: 0.5 }", "{ dist: beta, a: 1, b: -1 }", "-1 }",
+              "population.attributes.activity.b: expected a finite number > 0, got -1");
+    pop_error("{ dist: gamma, shape: 2, scale: 0.5 }", "{ dist: uniform, min: 2, max: 1.5 }",
+              "1.5 }",
+              "population.attributes.activity.max: expected finite bounds with min <= max, "
+              "got min 2, max 1.5");
+    pop_error("{ dist: gamma, shape: 2, scale: 0.5 }", "{ dist: normal, mean: 1, sd: -0.1 }",
+              "-0.1", "population.attributes.activity.sd: expected a finite number >= 0, got -0.1");
+    pop_error("{ dist: gamma, shape: 2, scale: 0.5 }", "{ dist: exponential, mean: 0 }", "0 }",
+              "population.attributes.activity.mean: expected a finite number > 0, got 0");
+    pop_error("{ dist: gamma, shape: 2, scale: 0.5 }", "{ dist: beta, a: 1, mean: 2 }", "mean",
+              "population.attributes.activity.mean: unknown key (expected one of: dist, a, b)");
+    pop_error("{ dist: gamma, shape: 2, scale: 0.5 }", "{ shape: 2 }", "activity",
+              "population.attributes.activity.dist: missing required key (the name of a "
+              "distribution)");
+    pop_error("threshold: 0.3", "threshold: high", "high",
+              "population.attributes.threshold: expected a number or a mapping {dist: NAME, ...}, "
+              "got 'high'");
+    pop_error("threshold: 0.3", "fatigue: 0.3", "fatigue",
+              "population.attributes.fatigue: unknown key (expected one of: activity, "
+              "susceptibility, threshold)");
+    /* a city table excludes city_sizes */
+    char *t = with(POP, "  attributes:", "  city_sizes: { zipf: 1 }\n  attributes:");
+    expect_error_at(t, "population:", "city_sizes",
+                    "population.city_sizes: city_sizes applies to a number of cities; a city "
+                    "table gives the shares itself",
+                    0);
+    free(t);
+    t = with(POP,
+             "  cities:\n    - { name: Lisbon, share: 3 }\n    - { name: \"São Paulo\", "
+             "share: 1 }\n",
+             "  cities: []\n");
+    expect_error_at(t, "population:", "[]",
+                    "population.cities: expected a number of cities or a list of {name, share}, "
+                    "got an empty list",
+                    0);
+    free(t);
+}
+
 static CU_TestInfo tests[] = {
     {"tree: positions, lookup, used marks", test_tree_positions},
     {"tree: errors", test_tree_errors},
@@ -784,6 +919,8 @@ static CU_TestInfo tests[] = {
     {"models: --set through maps, sequences, arms", test_sets},
     {"models: resolved round trip", test_resolved_roundtrip},
     {"models: select arms", test_select_arms},
+    {"models: population city table and attributes", test_population_config},
+    {"models: population errors with positions", test_population_errors},
     CU_TEST_INFO_NULL,
 };
 
