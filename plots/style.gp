@@ -57,9 +57,13 @@ bz_out(name) = sprintf("%s/%s.%s", outdir, name, fmt)
 # File name without directory, for captions.
 bz_base(p) = (strstrt(p, "/") > 0) ? bz_base(p[strstrt(p, "/") + 1:]) : p
 
-arms = bz_names("arms")
-narms = words(arms)
-if (narms < 1) exit error sprintf("no arms in %s (is it a buzzsim results file?)", file)
+# Network files (buzzsim graph --stats) have no arms: buzzsim plot sets
+# network_only and runs network.gp alone.
+if (!exists("network_only")) {
+    arms = bz_names("arms")
+    narms = words(arms)
+    if (narms < 1) exit error sprintf("no arms in %s (is it a buzzsim results file?)", file)
+}
 # Scale for counts: plain up to 10,000, then thousands, then millions.
 bz_scale(max) = max >= 1e6 ? 1e6 : (max >= 1e4 ? 1e3 : 1)
 bz_unit(max) = max >= 1e6 ? " (millions)" : (max >= 1e4 ? " (thousands)" : "")

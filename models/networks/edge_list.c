@@ -54,7 +54,7 @@ static int join_path(const char *base_dir, const char *rel, char **full, const c
 {
     *full = NULL;
     *out = rel;
-    if (!base_dir || !base_dir[0] || rel[0] == '/') return BZ_OK;
+    if (!base_dir || !base_dir[0] || !strcmp(base_dir, ".") || rel[0] == '/') return BZ_OK;
     size_t len = strlen(base_dir) + strlen(rel) + 2;
     *full = malloc(len);
     if (!*full) return bz_error_set(err, BZ_ENOMEM, "edge_list: out of memory");

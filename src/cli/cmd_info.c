@@ -42,21 +42,9 @@ static void print_list(const char *label, int n, const char (*names)[BZ_NAME_MAX
     printf("%s\n", n ? "" : "(none)");
 }
 
-static void print_header(const char *path, const bz_results *r, const bz_h5_provenance *prov)
+static void print_layers(const bz_results *r)
 {
-    char a[64], b[64], model[BZ_NAME_MAX];
-    printf("%-11s%s\n", "file", path);
-    printf("%-11s%s by buzzsim %s\n", "written", prov->created, prov->version);
-    if (r->command_line && *r->command_line) printf("%-11s%s\n", "command", r->command_line);
-    printf("%-11s%llu\n", "seed", (unsigned long long)r->seed);
-    double t0 = r->time_hours[0], t1 = r->time_hours[r->T - 1];
-    double step = r->T > 1 ? r->time_hours[1] - r->time_hours[0] : 0;
-    printf("%-11s%u replicates x %u steps (%g to %g days, step %g h)\n", "runs", (unsigned)r->R,
-           (unsigned)(r->T - 1), t0 / 24, t1 / 24, step);
-    model_name(r->experiment_yaml, model, sizeof model);
-    if (model[0]) printf("%-11s%s\n", "model", model);
-    print_list("states", r->n_states, (const char(*)[BZ_NAME_MAX])r->state_names);
-    print_list("channels", r->n_channels, (const char(*)[BZ_NAME_MAX])r->channel_names);
+    char a[64], b[64];
     for (size_t i = 0; i < r->n_layers; i++) {
         const bz_layer_info *l = &r->layers[i];
         double mean =
@@ -68,6 +56,29 @@ static void print_header(const char *path, const bz_results *r, const bz_h5_prov
                l->directed ? "out-degree" : "degree", mean);
     }
     if (r->n_layers == 0) printf("%-11s(none: well mixed)\n", "network");
+}
+
+static void print_header(const char *path, const bz_results *r, const bz_h5_provenance *prov)
+{
+    char model[BZ_NAME_MAX];
+    printf("%-11s%s\n", "file", path);
+    printf("%-11s%s by buzzsim %s\n", "written", prov->created, prov->version);
+    if (r->command_line && *r->command_line) printf("%-11s%s\n", "command", r->command_line);
+    printf("%-11s%llu\n", "seed", (unsigned long long)r->seed);
+    if (r->n_arms == 0) { /* a network file (buzzsim graph --stats) */
+        print_layers(r);
+        printf("%-11s(none: a network file; see /network for statistics)\n", "arms");
+        return;
+    }
+    double t0 = r->time_hours[0], t1 = r->time_hours[r->T - 1];
+    double step = r->T > 1 ? r->time_hours[1] - r->time_hours[0] : 0;
+    printf("%-11s%u replicates x %u steps (%g to %g days, step %g h)\n", "runs", (unsigned)r->R,
+           (unsigned)(r->T - 1), t0 / 24, t1 / 24, step);
+    model_name(r->experiment_yaml, model, sizeof model);
+    if (model[0]) printf("%-11s%s\n", "model", model);
+    print_list("states", r->n_states, (const char(*)[BZ_NAME_MAX])r->state_names);
+    print_list("channels", r->n_channels, (const char(*)[BZ_NAME_MAX])r->channel_names);
+    print_layers(r);
     printf("%-11s", "arms");
     for (size_t k = 0; k < r->n_arms; k++)
         printf("%s%s%s", k ? ", " : "", r->arms[k].name, k ? "" : " (baseline)");
@@ -154,6 +165,11 @@ int bz_cmd_info(int argc, char **argv)
     bz_error_clear(&err);
     int status = bz_h5_read_meta(&r, &prov, path, &err);
     if (status != BZ_OK) return bz_cli_fail(&err);
+    if (r.n_arms == 0) {
+        print_header(path, &r, &prov);
+        bz_results_destroy(&r);
+        return 0;
+    }
     double *x = malloc(r.R * sizeof *x), *y = malloc(r.R * sizeof *y);
     if (!x || !y) {
         free(x);

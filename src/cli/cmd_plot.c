@@ -183,6 +183,7 @@ int bz_cmd_plot(int argc, char **argv)
     bz_error err;
     bz_error_clear(&err);
     if (bz_h5_read_meta(&res, NULL, path, &err) != BZ_OK) return bz_cli_fail(&err);
+    const int network_only = res.n_arms == 0; /* buzzsim graph --stats: network.gp only */
     bz_results_destroy(&res);
 
     if (!in_path("gnuplot")) {
@@ -221,8 +222,8 @@ int bz_cmd_plot(int argc, char **argv)
         return 2;
 
     char vars[5 * PATH_MAX + 128];
-    snprintf(vars, sizeof vars, "file='%s'; outdir='%s'; fmt='%s'; buzzsim='%s'; plotsdir='%s'",
-             file_abs, out_abs, format, exe, dir_abs);
+    snprintf(vars, sizeof vars, "file='%s'; outdir='%s'; fmt='%s'; buzzsim='%s'; plotsdir='%s'%s",
+             file_abs, out_abs, format, exe, dir_abs, network_only ? "; network_only=1" : "");
     struct dirent **list = NULL;
     int count = scandir(dir_abs, &list, is_script, alphasort);
     if (count <= 0) {
@@ -235,6 +236,10 @@ int bz_cmd_plot(int argc, char **argv)
     for (int i = 0; i < count; i++) {
         char script[PATH_MAX + 256];
         snprintf(script, sizeof script, "%s/%s", dir_abs, list[i]->d_name);
+        if (network_only && strcmp(list[i]->d_name, "network.gp") != 0) {
+            free(list[i]);
+            continue;
+        }
         fflush(stdout);
         int rc = run_script(script, vars, &figures);
         if (rc < 0) {

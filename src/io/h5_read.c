@@ -324,12 +324,23 @@ static int read_file(bz_results *r, bz_h5_provenance *prov, const char *path, in
     if (prov) memset(prov, 0, sizeof *prov);
 
     BZ_CHECK(bz_h5_open_results(path, &c.file, err));
-    BZ_CHECK(bz_h5_list(c.file, "/arms", path, &arms, err));
-    if (arms.n == 0) BZ_CHECK(bz_h5_fail(err, BZ_EINVAL, path, "/arms", "no arms"));
     BZ_CHECK(bz_h5_list(c.file, "/network", path, &layers, err));
     if (layers.n > BZ_MAX_LAYERS)
         BZ_CHECK(bz_h5_fail(err, BZ_EINVAL, path, "/network", "%zu layers, at most %d allowed",
                             layers.n, (int)BZ_MAX_LAYERS));
+    if (H5Lexists(c.file, "arms", H5P_DEFAULT) == 0) {
+        /* A network file (buzzsim graph --stats): layers and provenance only. */
+        if (layers.n == 0) BZ_CHECK(bz_h5_fail(err, BZ_EINVAL, path, "/arms", "group is missing"));
+        if (!(r->layers = calloc(layers.n, sizeof *r->layers)))
+            BZ_FAIL(err, BZ_ENOMEM, "%s: out of memory", path);
+        r->n_layers = layers.n;
+        for (size_t i = 0; i < layers.n; i++)
+            BZ_CHECK(read_layer(&c, &r->layers[i], layers.v[i]));
+        BZ_CHECK(read_root(&c, r, prov));
+        goto cleanup;
+    }
+    BZ_CHECK(bz_h5_list(c.file, "/arms", path, &arms, err));
+    if (arms.n == 0) BZ_CHECK(bz_h5_fail(err, BZ_EINVAL, path, "/arms", "no arms"));
 
     /* Shape from arms[0]: T from time, R from outcomes. */
     hsize_t T = 0, R = 0;

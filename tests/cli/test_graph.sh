@@ -22,6 +22,34 @@ h5dump -a /network/friends/max_core fb.h5 | grep -q "115" && ok "stats stored in
 $BZ export fb.h5 /network/friends/core_histogram >cores.tsv && [ "$(grep -vc '^#' cores.tsv)" -eq 116 ] \
   && ok "core histogram exported" || bad "core histogram"
 
+$BZ info fb.h5 | grep -q "friends: edge_list, undirected, 4,039 agents" && ok "info on a network file" \
+  || bad "info on a network file"
+if command -v gnuplot >/dev/null; then
+  $BZ plot fb.h5 --outdir fbplots >/dev/null && [ -s fbplots/network.png ] \
+    && ok "plot of a network file: degree distribution" || bad "plot of a network file"
+fi
+
+# Bad network input: each exits 2 with one line, naming what and where.
+net() { # net NAME GENERATOR-FLOW-MAP [directed]
+  cat >"$1.yaml" <<YAML
+time: { step: 1d, horizon: 5d }
+population: { agents: 1000 }
+network: { layers: [ { name: g, directed: ${3:-false}, generator: $2 } ] }
+diffusion: { model: sir }
+YAML
+}
+net cl2 "{ model: chung_lu, exponent: 2 }"
+expect_fail "chung_lu exponent 2" 2 "exponent.*2" $BZ graph cl2.yaml
+net er "{ model: erdos_renyi, mean_degree: 1500 }"
+expect_fail "mean degree above n - 1" 2 "mean_degree.*1500" $BZ graph er.yaml
+printf '0 1\n1 2.5\n' >frac.txt
+net frac "{ model: edge_list, path: frac.txt }"
+expect_fail "non-integer id" 2 "frac.txt:2" $BZ graph frac.yaml
+head -c 20000 "$FB" | gzip -c >trunc.gz.full
+head -c 3000 trunc.gz.full >trunc.gz
+net trunc "{ model: edge_list, path: trunc.gz }"
+expect_fail "truncated gzip" 2 "trunc.gz.*(truncated|corrupt)" $BZ graph trunc.yaml
+
 # Save a generated directed layer, load it back, save again: identical files.
 cat >ba.yaml <<YAML
 name: ba
