@@ -62,7 +62,9 @@ bz_base(p) = (strstrt(p, "/") > 0) ? bz_base(p[strstrt(p, "/") + 1:]) : p
 if (!exists("network_only")) {
     arms = bz_names("arms")
     narms = words(arms)
-    if (narms < 1) exit error sprintf("no arms in %s (is it a buzzsim results file?)", file)
+    if (narms < 1) {
+        exit error sprintf("no arms in %s (is it a buzzsim results file?)", file)
+    }
 }
 # Scale for counts: plain up to 10,000, then thousands, then millions.
 bz_scale(max) = max >= 1e6 ? 1e6 : (max >= 1e4 ? 1e3 : 1)
