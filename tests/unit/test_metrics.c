@@ -318,7 +318,7 @@ static void check_all(const unsigned char *A, uint32_t n, int directed)
     bz_error err = {0};
     layer_from_matrix(&l, n, directed, A);
     uint32_t *lab = malloc(n * sizeof *lab), *rlab = malloc(n * sizeof *rlab);
-    uint32_t *core = malloc(n * sizeof *core), *rcore = malloc(n * sizeof *rcore);
+    uint32_t *core = malloc(n * sizeof *core), *rcore = calloc(n, sizeof *rcore);
     double *r = malloc(n * sizeof *r), *rr = malloc(n * sizeof *rr);
 
     for (int in = 0; in <= 1; in++) {
@@ -788,17 +788,17 @@ static void layer_from_pairs(bz_layer *l, const bz_edgelist *el, int directed)
 
 static const char *facebook_path(void)
 {
-    static char f[4300];
+    static char f[4400];
     const char *env = getenv("BZ_SHARED_DIR");
-    char cands[4][4200];
+    char cands[4][4096];
     int nc = 0;
     if (env) {
-        snprintf(cands[nc++], sizeof cands[0], "%s/data", env);
-        snprintf(cands[nc++], sizeof cands[0], "%s", env);
+        snprintf(cands[nc++], sizeof cands[0], "%.4000s/data", env);
+        snprintf(cands[nc++], sizeof cands[0], "%.4000s", env);
     }
-    snprintf(cands[nc++], sizeof cands[0], "%s/../shared/data", bz_test_source_dir());
+    snprintf(cands[nc++], sizeof cands[0], "%.4000s/../shared/data", bz_test_source_dir());
     for (int i = 0; i < nc; i++) {
-        snprintf(f, sizeof f, "%s/facebook_combined.txt", cands[i]);
+        snprintf(f, sizeof f, "%.4096s/facebook_combined.txt", cands[i]);
         if (access(f, R_OK) == 0) return f;
     }
     return NULL;
