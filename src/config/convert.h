@@ -65,4 +65,7 @@ int bz_cfg_read_model_params(bz_cfg_ctx *c, bz_ynode *map, const char *const *ex
  * when the map has it, else at the map. */
 int bz_cfg_fail_check(bz_cfg_ctx *c, bz_ynode *map, const bz_error *e);
 
+/* The population section (src/config/population.c). */
+int bz_cfg_convert_population(bz_cfg_ctx *c);
+
 #endif
