@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# docs/reference.md is generated from the parameter tables
+# (`buzzsim models --markdown`): it must not drift from the code. Regenerate
+# it with: { head -n 6 docs/reference.md; build/buzzsim models --markdown; } > new
+. "$(dirname "$0")/lib.sh"
+ref=$SRC/docs/reference.md
+[ -f "$ref" ] || { bad "missing docs/reference.md"; finish; exit 1; }
+$BZ models --markdown >"$TMP/models.md" || bad "buzzsim models --markdown failed"
+# The file starts with a 6-line preamble written by hand.
+if tail -n +7 "$ref" | cmp -s - "$TMP/models.md"; then
+  ok "docs/reference.md matches buzzsim models --markdown"
+else
+  bad "docs/reference.md is out of date: $(tail -n +7 "$ref" | diff - "$TMP/models.md" | head -5)"
+fi
+# Every registered model appears in the plain listing, with its parameters.
+for name in bass sir independent_cascade erdos_renyi barabasi_albert chung_lu sbm advertising kol_seeding; do
+  $BZ models "$name" | grep -q "$name" && ok "models $name" || bad "models $name"
+done
+expect_fail "unknown model name" 2 "no generator, model or campaign named 'nope'" $BZ models nope
+finish
