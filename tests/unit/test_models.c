@@ -208,6 +208,75 @@ static void test_kol_degree_strategy(void)
     rmdir(dir);
 }
 
+/* Run one arm per strategy (count 1, reach 1, fee_per_follower 1) on an
+ * undirected edge-list network: each arm's cost is the degree of the KOL it
+ * chose. */
+static void kol_costs(const char *edges, const char *const *strategies, int n, double *cost)
+{
+    char dir[] = "/tmp/bz_kol2_XXXXXX";
+    CU_ASSERT_FATAL(mkdtemp(dir) != NULL);
+    char path[256], yaml[4096];
+    snprintf(path, sizeof path, "%s/g.txt", dir);
+    FILE *f = fopen(path, "w");
+    CU_ASSERT_FATAL(f != NULL);
+    fputs(edges, f);
+    fclose(f);
+    int len = snprintf(yaml, sizeof yaml,
+                       "seed: 1\ntime: { step: 1d, horizon: 2d }\nreplicates: 1\n"
+                       "network: { layers: [ { name: f, generator: { model: edge_list, path: %s "
+                       "} } ] }\ndiffusion: { model: bass, p: 0, q: 0, response: 0 }\narms:\n",
+                       path);
+    for (int i = 0; i < n; i++)
+        len += snprintf(yaml + len, sizeof yaml - (size_t)len,
+                        "  a%d: [ { campaign: kol_seeding, count: 1, strategy: %s, reach: 1, fee: "
+                        "0, fee_per_follower: 1, samples: 1000 } ]\n",
+                        i, strategies[i]);
+    bz_experiment x;
+    bz_results r;
+    CU_ASSERT_FATAL(run_yaml(yaml, &x, &r) == BZ_OK);
+    for (int i = 0; i < n; i++) cost[i] = r.arms[i].outcomes[0].cost;
+    bz_results_destroy(&r);
+    bz_experiment_destroy(&x);
+    remove(path);
+    rmdir(dir);
+}
+
+/* Networks whose answers are known:
+ * - a 6-clique (agents 0-5, core number 5, degree 5) and a star (hub 6 with
+ *   8 leaves, core number 1): degree and PageRank pick the hub (8 followers),
+ *   kcore a clique member (5);
+ * - a barbell: cliques 0-4 and 5-9 joined only through agent 10 (linked to 0
+ *   and 5): agent 10 carries all 25 paths between the cliques, more than any
+ *   other, so bridges picks it (degree 2), degree picks agent 0 or 5 (5). */
+static void test_kol_strategies(void)
+{
+    char edges[2048] = "";
+    size_t len = 0;
+    for (int a = 0; a < 6; a++)
+        for (int b = a + 1; b < 6; b++) len += (size_t)snprintf(edges + len, 64, "%d %d\n", a, b);
+    for (int leaf = 7; leaf <= 14; leaf++)
+        len += (size_t)snprintf(edges + len, 64, "6 %d\n", leaf);
+    const char *s1[] = {"degree", "pagerank", "kcore"};
+    double c1[3];
+    kol_costs(edges, s1, 3, c1);
+    CU_ASSERT_DOUBLE_EQUAL(c1[0], 8, 0);
+    CU_ASSERT_DOUBLE_EQUAL(c1[1], 8, 0);
+    CU_ASSERT_DOUBLE_EQUAL(c1[2], 5, 0);
+
+    len = 0;
+    edges[0] = '\0';
+    for (int base = 0; base <= 5; base += 5)
+        for (int a = base; a < base + 5; a++)
+            for (int b = a + 1; b < base + 5; b++)
+                len += (size_t)snprintf(edges + len, 64, "%d %d\n", a, b);
+    len += (size_t)snprintf(edges + len, 64, "0 10\n5 10\n");
+    const char *s2[] = {"degree", "bridges"};
+    double c2[2];
+    kol_costs(edges, s2, 2, c2);
+    CU_ASSERT_DOUBLE_EQUAL(c2[0], 5, 0);
+    CU_ASSERT_DOUBLE_EQUAL(c2[1], 2, 0);
+}
+
 int main(void)
 {
     CU_TestInfo tests[] = {
@@ -215,6 +284,7 @@ int main(void)
         {"attribution and costs add up", test_attribution_and_costs},
         {"advertising window, rate and cities", test_advertising_window_and_rate},
         {"KOL degree strategy picks the hubs", test_kol_degree_strategy},
+        {"KOL pagerank, kcore and bridges strategies", test_kol_strategies},
         CU_TEST_INFO_NULL};
     return bz_test_main("models", tests);
 }
