@@ -234,7 +234,8 @@ static void kol_costs(const char *edges, const char *const *strategies, int n, d
     bz_experiment x;
     bz_results r;
     CU_ASSERT_FATAL(run_yaml(yaml, &x, &r) == BZ_OK);
-    for (int i = 0; i < n; i++) cost[i] = r.arms[i].outcomes[0].cost;
+    for (int i = 0; i < n; i++)
+        cost[i] = r.arms[i].outcomes[0].cost;
     bz_results_destroy(&r);
     bz_experiment_destroy(&x);
     remove(path);
@@ -253,7 +254,8 @@ static void test_kol_strategies(void)
     char edges[2048] = "";
     size_t len = 0;
     for (int a = 0; a < 6; a++)
-        for (int b = a + 1; b < 6; b++) len += (size_t)snprintf(edges + len, 64, "%d %d\n", a, b);
+        for (int b = a + 1; b < 6; b++)
+            len += (size_t)snprintf(edges + len, 64, "%d %d\n", a, b);
     for (int leaf = 7; leaf <= 14; leaf++)
         len += (size_t)snprintf(edges + len, 64, "6 %d\n", leaf);
     const char *s1[] = {"degree", "pagerank", "kcore"};
