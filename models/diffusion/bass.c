@@ -12,6 +12,11 @@
  * Shares use the counts at the start of the step (synchronous update): new
  * adopters push +1 to each out-neighbour's per-layer counter once, in the
  * next step's first phase. Cost per step O(n + arcs of new adopters).
+ *
+ * Adoption is a purchase (buys = 1): an agent that decides to adopt asks the
+ * market (bz_sim_want) and adopts only if served (bass_adopt), see
+ * core/market.h. With the product always on sale and unlimited stock every
+ * request is served, which is the plain model.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -143,8 +148,6 @@ static void bass_step(bz_sim *sim)
             bz_stream s;
             bz_sim_agent_stream(sim, &s, (uint32_t)v, BZ_RNG_DECIDE);
             if (!(bz_stream_uniform(&s) < prob)) continue;
-            sim->state[v] = 1;
-            bs->fresh[v] = 1;
             /* Competing risks: the tipping cause is drawn in proportion to
              * its hazard; within word of mouth, in proportion to each
              * layer's adopted neighbours. */
@@ -166,9 +169,20 @@ static void bass_step(bz_sim *sim)
                 ch = bz_sim_pick_channel(sim->inbox[v].mask & (((uint32_t)1 << BZ_CH_LAYER0) - 1),
                                          &s, BZ_CH_ADVERTISING);
             }
-            bz_tally_adopt(t, ch);
+            /* Adoption is a purchase: the market serves it (bass_adopt) if
+             * the product is on sale and in stock. */
+            bz_sim_want(sim, t, (uint32_t)v, ch);
         }
     }
+}
+
+/* A served buyer adopts (serial, after the step). */
+static void bass_adopt(bz_sim *sim, uint32_t v, int channel)
+{
+    bass_state *bs = sim->model_state;
+    sim->state[v] = 1;
+    bs->fresh[v] = 1;
+    bz_tally_adopt(&sim->tally[0], channel);
 }
 
 const bz_model_type bz_model_bass = {
@@ -180,8 +194,10 @@ const bz_model_type bz_model_bass = {
     .states = bass_states,
     .n_states = 2,
     .adopted_mask = 1u << 1,
+    .buys = 1,
     .init = bass_init,
     .step = bass_step,
     .seed = bass_seed,
+    .adopt = bass_adopt,
     .destroy = bass_destroy,
 };

@@ -36,6 +36,9 @@ typedef struct bz_model_type {
     uint32_t adopted_mask; /* bit s set: state s counts as adopted */
     int maintains_counts;  /* 1: step() keeps sim->counts up to date itself, so the
                             * engine skips its O(n) recount (event-driven models) */
+    int buys;              /* 1: adoption is a purchase through the market: in phase 2
+                            * the model calls bz_sim_want() instead of adopting, and
+                            * the engine calls adopt() for the buyers it serves */
 
     /* Optional: cross-parameter checks once the experiment is known. */
     int (*check)(const void *params, const struct bz_experiment *x, bz_error *err);
@@ -48,6 +51,10 @@ typedef struct bz_model_type {
     /* Lever `seed`: make agent an active advocate now (serial context).
      * Returns 1 if its state changed. */
     int (*seed)(struct bz_sim *sim, uint32_t agent, int channel);
+    /* Required if buys: agent v, a potential adopter that wanted to buy
+     * this step, got a unit: make it adopt with attribution `channel` and
+     * tally the adoption. Called serially after step(). */
+    void (*adopt)(struct bz_sim *sim, uint32_t agent, int channel);
     /* Free sim->model_state. Optional. */
     void (*destroy)(struct bz_sim *sim);
 } bz_model_type;

@@ -110,6 +110,7 @@ static void sim_destroy(bz_sim *sim)
     free(sim->inbox);
     free(sim->touched.ids);
     free(sim->tally);
+    bz_market_destroy(&sim->market);
 }
 
 /* Store counts, tallies and sales of the sim at time index ti. */
@@ -161,8 +162,10 @@ static void gather_tallies(bz_sim *sim)
         memset(t->adopt, 0, sizeof t->adopt);
         t->sold = 0;
     }
-    /* Without a market model (always available, unlimited stock) every
-     * adoption is one purchase. */
+    /* Units delivered: every adoption of the step. For a model that buys,
+     * that is the purchases the market served plus agents seeded by a
+     * campaign (gifted units, which do not draw on the stock); for the
+     * others every adoption counts as one purchase. */
     for (int c = 0; c < BZ_CH_MAX; c++)
         sim->sold_total += sim->step_adopt[c];
 }
@@ -182,7 +185,7 @@ static void outcome(const bz_sim *sim, bz_results *res, size_t arm, uint32_t rep
             peak = t;
         }
     o->peak_step = (double)peak;
-    o->sellout_seconds = NAN;
+    o->sellout_seconds = sim->market.sellout_seconds;
     double cost = 0;
     for (size_t i = 0; i < sim->n_campaigns; i++)
         cost += sim->campaigns[i].cost;
@@ -207,7 +210,6 @@ int bz_run_arm_replicate(const bz_experiment *x, const bz_world *w, size_t arm, 
     sim.seed = x->seed;
     sim.replicate = rep;
     sim.dt = x->step;
-    sim.stock = x->market.stock > 0 ? x->market.stock : -1;
     sim.n_threads = omp_in_parallel() ? 1 : omp_get_max_threads();
     if (sim.n_threads > BZ_MAX_THREADS) sim.n_threads = BZ_MAX_THREADS;
 
@@ -220,6 +222,7 @@ int bz_run_arm_replicate(const bz_experiment *x, const bz_world *w, size_t arm, 
     if (!sim.state || !sim.inbox || !sim.touched.ids || !sim.tally || !sim.campaigns)
         BZ_FAIL(err, BZ_ENOMEM, "out of memory for the agent arrays of %u agents", n);
 
+    BZ_CHECK(bz_market_init(&sim, err));
     BZ_CHECK(x->model->init(&sim, err));
     sim.n_campaigns = as->n_campaigns;
     for (size_t i = 0; i < as->n_campaigns; i++) {
@@ -244,9 +247,11 @@ int bz_run_arm_replicate(const bz_experiment *x, const bz_world *w, size_t arm, 
         sim.step = step;
         sim.t0 = step * x->step;
         clear_touched(&sim);
+        bz_market_begin_step(&sim);
         for (size_t i = 0; i < sim.n_campaigns; i++)
             sim.campaigns[i].type->act(&sim, &sim.campaigns[i]);
         x->model->step(&sim);
+        BZ_CHECK(bz_market_resolve(&sim, err));
         gather_tallies(&sim);
         if (!x->model->maintains_counts) bz_sim_count_states(&sim);
         record(&sim, res, arm, rep, step + 1);
@@ -297,15 +302,19 @@ static int init_results(bz_results *res, const bz_experiment *x, bz_error *err)
 
 static int check_supported(const bz_experiment *x, bz_error *err)
 {
-    /* Flash-sale windows and finite stock belong to the market model, which
-     * is not built yet: refuse rather than silently ignore them. */
+    /* Stock and availability act only on models whose adoption is a
+     * purchase: refuse rather than silently ignore them elsewhere. */
+    if (x->model->buys) return BZ_OK;
     if (x->market.stock != 0)
         return bz_error_set(err, BZ_EINVAL,
-                            "market.stock: finite stock is not supported yet (use 0 = unlimited), "
-                            "got %lld",
-                            (long long)x->market.stock);
+                            "market.stock: model '%s' does not buy through the market, so stock "
+                            "has no effect (use 0 = unlimited), got %lld",
+                            x->model->name, (long long)x->market.stock);
     if (x->market.availability != BZ_AVAIL_ALWAYS)
-        return bz_error_set(err, BZ_EINVAL, "market.availability: only 'always' is supported yet");
+        return bz_error_set(err, BZ_EINVAL,
+                            "market.availability: model '%s' does not buy through the market; "
+                            "only 'always' applies",
+                            x->model->name);
     return BZ_OK;
 }
 

@@ -16,6 +16,7 @@
 #include "core/campaign.h"
 #include "core/channels.h"
 #include "core/idlist.h"
+#include "core/market.h"
 #include "core/model.h"
 #include "core/population.h"
 #include "graph/graph.h"
@@ -43,6 +44,7 @@ typedef struct bz_tally {
     int64_t sold;
     char pad[56];
     bz_idcursor touch;
+    bz_idcursor want; /* cursor into sim->market.requests */
 } bz_tally;
 
 typedef struct bz_sim {
@@ -80,6 +82,7 @@ typedef struct bz_sim {
     int64_t step_adopt[BZ_CH_MAX];
     int64_t sold_total; /* cumulative units sold */
     int64_t stock;      /* units left, -1 unlimited */
+    bz_market market;   /* availability, windows, purchase requests (core/market.h) */
 } bz_sim;
 
 /* Stream for an agent's own decision at the current step. */
@@ -134,6 +137,16 @@ static inline void bz_sim_expose(bz_sim *sim, bz_tally *t, uint32_t agent, int c
     sim->inbox[agent].ext++;
     bz_sim_touch(sim, t, agent, (uint32_t)1 << channel);
     t->expo[channel]++;
+}
+
+/* Phase 2 of a model that buys (bz_model_type.buys): potential adopter v
+ * decides to adopt, tipped by `channel`; the engine serves it after the
+ * model's step if the market is open and stock is left (core/market.h).
+ * Call at most once per agent per step. Thread-safe. */
+static inline void bz_sim_want(bz_sim *sim, bz_tally *t, uint32_t v, int channel)
+{
+    sim->market.want_channel[v] = (uint8_t)channel;
+    bz_idlist_append(&sim->market.requests, &t->want, v);
 }
 
 /* Lever `seed`: make the agent an active advocate via the model. Serial. */

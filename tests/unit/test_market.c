@@ -1,0 +1,302 @@
+/* The market and flash sales through the runner: stock caps sales at
+ * min(demand, stock), sell-out times lie in the window and shrink with the
+ * stock, failed buyers buy later, availability rules, thread independence,
+ * and the refusal of market settings for models that do not buy. */
+#include <math.h>
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bz_test.h"
+#include "config/experiment.h"
+#include "core/run.h"
+
+static int run_yaml(const char *yaml, bz_experiment *x, bz_results *res, int quiet)
+{
+    bz_error err;
+    memset(res, 0, sizeof *res);
+    int st = bz_experiment_load_string(x, yaml, "test.yaml", NULL, 0, &err);
+    if (st != BZ_OK) {
+        if (!quiet) fprintf(stderr, "config: %s\n", err.msg);
+        return st;
+    }
+    st = bz_run_experiment(x, NULL, res, &err);
+    if (st != BZ_OK && !quiet) fprintf(stderr, "run: %s\n", err.msg);
+    return st;
+}
+
+/* 4000 well-mixed agents, hourly steps, 3 days; a high innovation rate so
+ * more than half of the potential adopters want to buy in any step. */
+#define HEAD                                                                                       \
+    "seed: 11\ntime: { step: 1h, horizon: 3d }\nreplicates: 3\n"                                   \
+    "population: { agents: 4000, cities: 2 }\n"                                                    \
+    "network: { layers: [ { name: all, generator: { model: well_mixed } } ] }\n"                   \
+    "diffusion: { model: bass, p: 20, q: 2, response: 0.3 }\n"
+
+static const int64_t *row(const bz_results *r, int64_t *s, uint32_t rep)
+{
+    return bz_series_row(s, r->R, r->T, 0, rep);
+}
+
+/* Sales = min(demand, stock) with common random numbers across arms; more
+ * stock never sells less; sell-out inside the window, earlier with less
+ * stock; flash_only without a window sells nothing. */
+static void test_stock_caps_sales(void)
+{
+    const char *yaml =
+        HEAD "market: { availability: flash_only, stock: 0 }\n"
+             "arms:\n  none: []\n"
+             "  s1: [ { campaign: flash_sale, at: 1d, duration: 10m, stock: 300 } ]\n"
+             "  s2: [ { campaign: flash_sale, at: 1d, duration: 10m, stock: 600 } ]\n"
+             "  s3: [ { campaign: flash_sale, at: 1d, duration: 10m, stock: 900 } ]\n"
+             "  s4: [ { campaign: flash_sale, at: 1d, duration: 10m, stock: 3000 } ]\n"
+             "  big: [ { campaign: flash_sale, at: 1d, duration: 10m, stock: 100000 } ]\n";
+    bz_experiment x;
+    bz_results r;
+    CU_ASSERT_FATAL(run_yaml(yaml, &x, &r, 0) == BZ_OK);
+    const uint32_t T = r.T;
+    const int64_t stocks[] = {300, 600, 900, 3000, 100000}; /* arms 1..5 */
+    for (uint32_t rep = 0; rep < r.R; rep++) {
+        /* No window: nothing is ever on sale. */
+        for (uint32_t t = 0; t < T; t++) {
+            CU_ASSERT_EQUAL(row(&r, r.arms[0].sales, rep)[t], 0);
+            CU_ASSERT_EQUAL(row(&r, r.arms[0].adopters, rep)[t], 0);
+        }
+        CU_ASSERT(isnan(r.arms[0].outcomes[rep].sellout_seconds));
+        const int64_t demand = row(&r, r.arms[5].sales, rep)[T - 1];
+        CU_ASSERT(demand > 900);
+        CU_ASSERT(demand < 3000);
+        CU_ASSERT(isnan(r.arms[5].outcomes[rep].sellout_seconds));
+        int64_t prev_sold = 0;
+        double prev_sellout = 0;
+        for (int a = 1; a <= 5; a++) {
+            const int64_t *sales = row(&r, r.arms[a].sales, rep);
+            const int64_t *stock = row(&r, r.arms[a].stock, rep);
+            const int64_t *ad = row(&r, r.arms[a].adopters, rep);
+            const int64_t S = stocks[a - 1];
+            /* Before the window: unlimited stock, nothing sold. */
+            CU_ASSERT_EQUAL(stock[0], -1);
+            CU_ASSERT_EQUAL(sales[24], 0);
+            for (uint32_t t = 25; t < T; t++) {
+                CU_ASSERT(stock[t] >= 0);
+                CU_ASSERT_EQUAL(sales[t] + stock[t], S);
+                CU_ASSERT_EQUAL(sales[t], ad[t]); /* every adopter bought */
+            }
+            const int64_t sold = sales[T - 1];
+            CU_ASSERT_EQUAL(sold, demand < S ? demand : S);
+            CU_ASSERT(sold >= prev_sold);
+            prev_sold = sold;
+            const double so = r.arms[a].outcomes[rep].sellout_seconds;
+            if (a <= 3) {
+                CU_ASSERT(so > 0 && so <= 600);
+                CU_ASSERT(so > prev_sellout); /* more stock lasts longer */
+                prev_sellout = so;
+            } else {
+                CU_ASSERT(isnan(so));
+            }
+        }
+    }
+    bz_results_destroy(&r);
+    bz_experiment_destroy(&x);
+}
+
+/* Buyers who found the stock gone stay potential and buy in the next
+ * window; unsold units carry over. */
+static void test_failed_buyers_buy_later(void)
+{
+    const char *yaml =
+        HEAD "market: { availability: flash_only, stock: 0 }\n"
+             "arms:\n"
+             "  two: [ { campaign: flash_sale, at: 1d, duration: 10m, stock: 300 },\n"
+             "         { campaign: flash_sale, at: 2d, duration: 10m, stock: 300 } ]\n"
+             "  carry: [ { campaign: flash_sale, at: 1d, duration: 10m, stock: 3500 },\n"
+             "           { campaign: flash_sale, at: 2d, duration: 10m, stock: 7 } ]\n";
+    bz_experiment x;
+    bz_results r;
+    CU_ASSERT_FATAL(run_yaml(yaml, &x, &r, 0) == BZ_OK);
+    const uint32_t T = r.T, R = r.R;
+    for (uint32_t rep = 0; rep < R; rep++) {
+        const int64_t *sales = row(&r, r.arms[0].sales, rep);
+        const int64_t *pot = bz_series_row(r.arms[0].states, R, T, 0, rep);
+        CU_ASSERT_EQUAL(sales[25], 300);
+        CU_ASSERT_EQUAL(pot[25], 4000 - 300); /* the unserved are still potential */
+        CU_ASSERT_EQUAL(sales[48], 300);      /* closed between the windows */
+        CU_ASSERT_EQUAL(sales[49], 600);
+        CU_ASSERT(r.arms[0].outcomes[rep].sellout_seconds <= 600);
+
+        const int64_t *cs = row(&r, r.arms[1].sales, rep);
+        const int64_t *ck = row(&r, r.arms[1].stock, rep);
+        const int64_t d1 = cs[25];
+        CU_ASSERT(d1 > 0 && d1 < 3500);
+        CU_ASSERT_EQUAL(ck[48], 3500 - d1);
+        /* The second window adds 7 units to what was left, and sells. */
+        CU_ASSERT_EQUAL(ck[49] + cs[49], 3507);
+        CU_ASSERT(cs[49] > d1);
+    }
+    bz_results_destroy(&r);
+    bz_experiment_destroy(&x);
+}
+
+/* Sold-out news and the announcement expose agents through channel news,
+ * at the right times; the fixed cost is charged once. */
+static void test_announce_and_news(void)
+{
+    const char *yaml = HEAD "market: { availability: flash_only, stock: 0 }\n"
+                            "arms:\n"
+                            "  a: [ { campaign: flash_sale, at: 1d, duration: 10m, stock: 100, "
+                            "announce: 6h, announce_reach: 1, news_reach: 0.5, cost: 777 } ]\n";
+    bz_experiment x;
+    bz_results r;
+    CU_ASSERT_FATAL(run_yaml(yaml, &x, &r, 0) == BZ_OK);
+    const uint32_t T = r.T, R = r.R;
+    for (uint32_t rep = 0; rep < R; rep++) {
+        const int64_t *news = bz_series_row(r.arms[0].exposures, R, T, BZ_CH_NEWS, rep);
+        for (uint32_t t = 1; t <= 18; t++)
+            CU_ASSERT_EQUAL(news[t], 0);
+        /* Announcement: steps 18..23 (index t = after step t-1), ~4000 x
+         * (1 - e^{-1/24}) = 163 per step. */
+        for (uint32_t t = 19; t <= 24; t++)
+            CU_ASSERT(news[t] > 100 && news[t] < 240);
+        CU_ASSERT_EQUAL(news[25], 0); /* the sale step itself */
+        /* Sold out in step 24: the news goes out in step 25 to about half
+         * of everyone, once. */
+        CU_ASSERT(news[26] > 1700 && news[26] < 2300);
+        for (uint32_t t = 27; t < T; t++)
+            CU_ASSERT_EQUAL(news[t], 0);
+        CU_ASSERT_DOUBLE_EQUAL(r.arms[0].outcomes[rep].cost, 777, 1e-9);
+    }
+    bz_results_destroy(&r);
+    bz_experiment_destroy(&x);
+}
+
+/* availability: from — nothing sold before `from`; always with a huge finite
+ * stock is the same as unlimited stock (no draw changes anything). */
+static void test_availability_from_and_always(void)
+{
+    const char *base = HEAD "arms:\n  b: []\n";
+    char y1[2048], y2[2048], y3[2048];
+    snprintf(y1, sizeof y1, "%s", base);
+    snprintf(y2, sizeof y2, "%smarket: { availability: always, stock: 1000000 }\n", base);
+    snprintf(y3, sizeof y3, "%smarket: { availability: from, from: 1d }\n", base);
+    bz_experiment x1, x2, x3;
+    bz_results r1, r2, r3;
+    CU_ASSERT_FATAL(run_yaml(y1, &x1, &r1, 0) == BZ_OK);
+    CU_ASSERT_FATAL(run_yaml(y2, &x2, &r2, 0) == BZ_OK);
+    CU_ASSERT_FATAL(run_yaml(y3, &x3, &r3, 0) == BZ_OK);
+    const size_t cells = (size_t)r1.R * r1.T;
+    CU_ASSERT(memcmp(r1.arms[0].adopters, r2.arms[0].adopters, cells * sizeof(int64_t)) == 0);
+    CU_ASSERT(memcmp(r1.arms[0].sales, r2.arms[0].sales, cells * sizeof(int64_t)) == 0);
+    for (uint32_t rep = 0; rep < r1.R; rep++) {
+        const int64_t *s1 = row(&r1, r1.arms[0].sales, rep);
+        const int64_t *k2 = row(&r2, r2.arms[0].stock, rep);
+        const int64_t *s3 = row(&r3, r3.arms[0].sales, rep);
+        CU_ASSERT(s1[1] > 0);
+        CU_ASSERT_EQUAL(row(&r1, r1.arms[0].stock, rep)[r1.T - 1], -1);
+        CU_ASSERT_EQUAL(k2[r2.T - 1], 1000000 - s1[r1.T - 1]);
+        CU_ASSERT_EQUAL(s3[24], 0);
+        CU_ASSERT(s3[25] > 0);
+        CU_ASSERT(isnan(r1.arms[0].outcomes[rep].sellout_seconds));
+    }
+    bz_results_destroy(&r1);
+    bz_results_destroy(&r2);
+    bz_results_destroy(&r3);
+    bz_experiment_destroy(&x1);
+    bz_experiment_destroy(&x2);
+    bz_experiment_destroy(&x3);
+}
+
+/* A finite market stock under availability always sells out once; the
+ * sell-out time counts from the start of the sale. */
+static void test_always_sellout(void)
+{
+    const char *yaml = HEAD "market: { availability: always, stock: 2500 }\narms:\n  b: []\n";
+    bz_experiment x;
+    bz_results r;
+    CU_ASSERT_FATAL(run_yaml(yaml, &x, &r, 0) == BZ_OK);
+    for (uint32_t rep = 0; rep < r.R; rep++) {
+        const int64_t *sales = row(&r, r.arms[0].sales, rep);
+        CU_ASSERT_EQUAL(sales[r.T - 1], 2500);
+        CU_ASSERT(sales[1] < 2500); /* first hour: ~57% of 4000 want */
+        double so = r.arms[0].outcomes[rep].sellout_seconds;
+        CU_ASSERT(so > 3600 && so <= 2 * 3600);
+    }
+    bz_results_destroy(&r);
+    bz_experiment_destroy(&x);
+}
+
+/* The same results with 1 and 2 threads, replicate-parallel or not. */
+static void test_threads(void)
+{
+    const char *yaml = HEAD "market: { availability: flash_only, stock: 0 }\n"
+                            "arms:\n  s: [ { campaign: flash_sale, at: 1d, duration: 10m, stock: "
+                            "500, announce: 3h, announce_reach: 2, news_reach: 0.3 } ]\n";
+    bz_experiment x1, x2;
+    bz_results r1, r2;
+    int saved = omp_get_max_threads();
+    omp_set_num_threads(1);
+    CU_ASSERT_FATAL(run_yaml(yaml, &x1, &r1, 0) == BZ_OK);
+    omp_set_num_threads(2);
+    CU_ASSERT_FATAL(run_yaml(yaml, &x2, &r2, 0) == BZ_OK);
+    omp_set_num_threads(saved);
+    const size_t cells = (size_t)r1.R * r1.T * sizeof(int64_t);
+    CU_ASSERT(memcmp(r1.arms[0].sales, r2.arms[0].sales, cells) == 0);
+    CU_ASSERT(memcmp(r1.arms[0].stock, r2.arms[0].stock, cells) == 0);
+    CU_ASSERT(memcmp(r1.arms[0].adopters, r2.arms[0].adopters, cells) == 0);
+    CU_ASSERT(memcmp(r1.arms[0].adoptions, r2.arms[0].adoptions, cells * (size_t)r1.n_channels) ==
+              0);
+    for (uint32_t rep = 0; rep < r1.R; rep++) {
+        CU_ASSERT(r1.arms[0].outcomes[rep].sellout_seconds > 0);
+        CU_ASSERT_EQUAL(r1.arms[0].outcomes[rep].sellout_seconds,
+                        r2.arms[0].outcomes[rep].sellout_seconds);
+    }
+    bz_results_destroy(&r1);
+    bz_results_destroy(&r2);
+    bz_experiment_destroy(&x1);
+    bz_experiment_destroy(&x2);
+}
+
+/* Models that do not buy refuse market settings and flash sales; a flash
+ * sale at the horizon is refused. */
+static void test_errors(void)
+{
+    const char *sir = "seed: 1\ntime: { step: 1h, horizon: 2d }\nreplicates: 1\n"
+                      "population: { agents: 500, cities: 1 }\n"
+                      "network: { layers: [ { name: all, generator: { model: well_mixed } } ] }\n"
+                      "diffusion: { model: sir, beta: 0.3, gamma: 0.1, seeds: 2 }\n";
+    const char *tails[] = {
+        "market: { stock: 10 }\narms:\n  b: []\n",
+        "market: { availability: flash_only }\narms:\n  b: []\n",
+        "arms:\n  b: [ { campaign: flash_sale, at: 1d, stock: 5 } ]\n",
+    };
+    for (int i = 0; i < 3; i++) {
+        char y[2048];
+        snprintf(y, sizeof y, "%s%s", sir, tails[i]);
+        bz_experiment x;
+        bz_results r;
+        CU_ASSERT(run_yaml(y, &x, &r, 1) == BZ_EINVAL);
+        bz_results_destroy(&r);
+        bz_experiment_destroy(&x);
+    }
+    bz_experiment x;
+    bz_results r;
+    CU_ASSERT(run_yaml(HEAD "arms:\n  b: [ { campaign: flash_sale, at: 3d, stock: 5 } ]\n", &x, &r,
+                       1) == BZ_EINVAL);
+    bz_results_destroy(&r);
+    bz_experiment_destroy(&x);
+}
+
+int main(void)
+{
+    CU_TestInfo tests[] = {
+        {"stock caps sales at min(demand, stock)", test_stock_caps_sales},
+        {"failed buyers buy in a later window", test_failed_buyers_buy_later},
+        {"announcement and sold-out news", test_announce_and_news},
+        {"availability from and always", test_availability_from_and_always},
+        {"finite stock under always sells out", test_always_sellout},
+        {"same results with 1 and 2 threads", test_threads},
+        {"market refused for models that do not buy", test_errors},
+        CU_TEST_INFO_NULL,
+    };
+    return bz_test_main("market", tests);
+}
