@@ -10,11 +10,13 @@
 
 extern const bz_campaign_type bz_campaign_advertising;
 extern const bz_campaign_type bz_campaign_kol_seeding;
+extern const bz_campaign_type bz_campaign_partnership;
 extern const bz_campaign_type bz_campaign_flash_sale;
 
 const bz_campaign_type *const bz_campaign_registry[] = {
     &bz_campaign_advertising,
     &bz_campaign_kol_seeding,
+    &bz_campaign_partnership,
     &bz_campaign_flash_sale,
     NULL,
 };
