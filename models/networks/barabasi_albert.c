@@ -37,6 +37,7 @@
 #include <string.h>
 
 #include "graph/generator.h"
+#include "graph/passcache.h"
 #include "rng/rng.h"
 
 typedef struct ba_params {
@@ -175,45 +176,19 @@ static void ba_node(const ba_gen *g, bz_edge_sink *sink, uint32_t v, ba_set *set
  * builder calls generate() twice. When prepare() made a state, the count
  * pass keeps every chosen target (4 bytes per edge, 2 per stored arc: the
  * build then peaks at 6 bytes per arc + 16 per agent, within the 8 + 16 of
- * graph.h) and the fill pass replays them, then frees them. Without memory
+ * graph.h) and the fill pass replays them (graph/passcache.h). Without memory
  * for it, both passes compute. The state belongs to one layer build at a
  * time (as every prepare() state does). */
-typedef struct ba_state {
-    uint32_t *cache;   /* [(n - m0) m] targets of the last count pass, or NULL */
-    bz_netgen_ctx key; /* the count pass it belongs to (params compared by value) */
-    ba_params params;
-} ba_state;
-
 static int ba_prepare(const bz_netgen_ctx *ctx, void **state, uint32_t *n_agents, bz_error *err)
 {
     (void)ctx;
-    *n_agents = 0;
-    *state = calloc(1, sizeof(ba_state));
-    if (!*state) return bz_error_set(err, BZ_ENOMEM, "barabasi_albert: out of memory");
-    return BZ_OK;
-}
-
-static void ba_release(void *state)
-{
-    ba_state *st = state;
-    if (!st) return;
-    free(st->cache);
-    free(st);
-}
-
-static int ba_same_pass(const ba_state *st, const bz_netgen_ctx *ctx)
-{
-    const ba_params *pr = ctx->params;
-    return st->cache && st->key.n == ctx->n && st->key.directed == ctx->directed &&
-           st->key.seed == ctx->seed && st->key.replicate == ctx->replicate &&
-           st->key.layer_index == ctx->layer_index && st->params.m == pr->m &&
-           st->params.m0 == pr->m0;
+    return bz_pass_cache_prepare(state, n_agents, "barabasi_albert", err);
 }
 
 static int ba_generate(const bz_netgen_ctx *ctx, bz_edge_sink *sink, bz_error *err)
 {
     const ba_params *pr = ctx->params;
-    ba_state *st = ctx->state;
+    bz_pass_cache *st = ctx->state;
     ba_gen g = {ctx, (uint64_t)pr->m, ba_m0(pr), 0, 0};
     g.m_inv = g.m >= 2 ? UINT64_MAX / g.m + 1 : 0;
     if (pr->m < 1 || g.m0 <= g.m || g.m0 > ctx->n)
@@ -230,20 +205,18 @@ static int ba_generate(const bz_netgen_ctx *ctx, bz_edge_sink *sink, bz_error *e
         for (int64_t a = 0; a < b; a++)
             ba_emit(sink, directed, (uint32_t)b, (uint32_t)a);
 
-    if (st && sink->pass == BZ_PASS_FILL && ba_same_pass(st, ctx)) {
-        const uint32_t *cache = st->cache;
+    uint32_t *kept = sink->pass == BZ_PASS_FILL ? bz_pass_cache_take(st, ctx, sizeof *pr) : NULL;
+    if (kept) {
 #pragma omp parallel for schedule(static, 4096)
         for (int64_t v = m0; v < n; v++)
             for (uint64_t i = 0; i < m; i++)
-                ba_emit(sink, directed, (uint32_t)v, cache[(uint64_t)(v - m0) * m + i]);
-        free(st->cache);
-        st->cache = NULL;
+                ba_emit(sink, directed, (uint32_t)v, kept[(uint64_t)(v - m0) * m + i]);
+        free(kept);
         return BZ_OK;
     }
     uint32_t *cache = NULL;
     if (st && sink->pass == BZ_PASS_COUNT) {
-        free(st->cache);
-        st->cache = NULL;
+        bz_pass_cache_keep(st, ctx, sizeof *pr, NULL); /* drop anything older */
         uint64_t count = (uint64_t)(n - m0) * m;
         if (count <= SIZE_MAX / sizeof *cache)
             cache = malloc((size_t)(count ? count : 1) * sizeof *cache);
@@ -274,11 +247,7 @@ static int ba_generate(const bz_netgen_ctx *ctx, bz_edge_sink *sink, bz_error *e
         free(cache);
         return bz_error_set(err, BZ_ENOMEM, "barabasi_albert: out of memory");
     }
-    if (cache) {
-        st->cache = cache;
-        st->key = *ctx;
-        st->params = *pr;
-    }
+    if (cache) bz_pass_cache_keep(st, ctx, sizeof *pr, cache);
     return BZ_OK;
 }
 
@@ -327,6 +296,6 @@ const bz_netgen_type bz_netgen_barabasi_albert = {
     .check = ba_check,
     .estimate_arcs = ba_estimate,
     .prepare = ba_prepare,
-    .release = ba_release,
+    .release = bz_pass_cache_release,
     .generate = ba_generate,
 };

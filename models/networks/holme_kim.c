@@ -35,6 +35,7 @@
 #include <string.h>
 
 #include "graph/generator.h"
+#include "graph/passcache.h"
 #include "rng/rng.h"
 
 typedef struct hk_params {
@@ -174,53 +175,24 @@ cleanup:
     return status;
 }
 
-typedef struct hk_state {
-    uint32_t *cache;   /* targets of the last count pass, or NULL */
-    bz_netgen_ctx key; /* the count pass it belongs to */
-    hk_params params;
-} hk_state;
-
 static int hk_prepare(const bz_netgen_ctx *ctx, void **state, uint32_t *n_agents, bz_error *err)
 {
     (void)ctx;
-    *n_agents = 0;
-    *state = calloc(1, sizeof(hk_state));
-    if (!*state) return bz_error_set(err, BZ_ENOMEM, "holme_kim: out of memory");
-    return BZ_OK;
-}
-
-static void hk_release(void *state)
-{
-    hk_state *st = state;
-    if (!st) return;
-    free(st->cache);
-    free(st);
-}
-
-static int hk_same_pass(const hk_state *st, const bz_netgen_ctx *ctx)
-{
-    const hk_params *pr = ctx->params;
-    return st->cache && st->key.n == ctx->n && st->key.directed == ctx->directed &&
-           st->key.seed == ctx->seed && st->key.replicate == ctx->replicate &&
-           st->key.layer_index == ctx->layer_index && st->params.m == pr->m &&
-           st->params.p_triad == pr->p_triad;
+    return bz_pass_cache_prepare(state, n_agents, "holme_kim", err);
 }
 
 static int hk_generate(const bz_netgen_ctx *ctx, bz_edge_sink *sink, bz_error *err)
 {
     const hk_params *pr = ctx->params;
-    hk_state *st = ctx->state;
+    bz_pass_cache *st = ctx->state;
     if (pr->m < 1 || (uint64_t)pr->m + 1 > ctx->n)
         return bz_error_set(err, BZ_EINVAL, "holme_kim: m = %lld invalid for n = %u",
                             (long long)pr->m, ctx->n);
     const uint64_t m = (uint64_t)pr->m, m0 = m + 1;
     const int64_t n = ctx->n;
     const int directed = ctx->directed;
-    uint32_t *cache = NULL;
-    if (st && hk_same_pass(st, ctx)) {
-        cache = st->cache;
-        st->cache = NULL;
-    } else {
+    uint32_t *cache = bz_pass_cache_take(st, ctx, sizeof *pr);
+    if (!cache) {
         uint64_t count = ((uint64_t)n - m0) * m;
         if (count <= SIZE_MAX / sizeof *cache)
             cache = malloc((size_t)(count ? count : 1) * sizeof *cache);
@@ -245,14 +217,10 @@ static int hk_generate(const bz_netgen_ctx *ctx, bz_edge_sink *sink, bz_error *e
             else
                 bz_sink_add(sink, (uint32_t)v, t);
         }
-    if (st && sink->pass == BZ_PASS_COUNT) { /* keep for the fill pass */
-        free(st->cache);
-        st->cache = cache;
-        st->key = *ctx;
-        st->params = *pr;
-    } else {
+    if (st && sink->pass == BZ_PASS_COUNT)
+        bz_pass_cache_keep(st, ctx, sizeof *pr, cache); /* for the fill pass */
+    else
         free(cache);
-    }
     return BZ_OK;
 }
 
@@ -291,6 +259,6 @@ const bz_netgen_type bz_netgen_holme_kim = {
     .check = hk_check,
     .estimate_arcs = hk_estimate,
     .prepare = hk_prepare,
-    .release = hk_release,
+    .release = bz_pass_cache_release,
     .generate = hk_generate,
 };
