@@ -592,6 +592,21 @@ cleanup:
     return status;
 }
 
+/* Close *f (set to NULL) and move the finished NAME.partial to NAME; on
+ * failure err names the file and the partial file stays for the caller's
+ * cleanup to remove. */
+static int commit_partial(FILE **f, const char *tmp_path, const char *path, bz_error *err)
+{
+    FILE *fc = *f;
+    *f = NULL;
+    if (fclose(fc) != 0)
+        return bz_error_set(err, BZ_EIO, "cannot write '%s': %s", tmp_path, strerror(errno));
+    if (rename(tmp_path, path) != 0)
+        return bz_error_set(err, BZ_EIO, "cannot rename '%s' to '%s': %s", tmp_path, path,
+                            strerror(errno));
+    return BZ_OK;
+}
+
 /* ---- Writing ------------------------------------------------------------ */
 static char *put_u32(char *p, uint32_t v)
 {
@@ -646,11 +661,7 @@ int bz_edgelist_write(const bz_layer *l, const char *path, bz_error *err)
         }
     }
     if (p > buf && fwrite(buf, 1, (size_t)(p - buf), f) != (size_t)(p - buf)) goto ioerr;
-    FILE *fc = f;
-    f = NULL;
-    if (fclose(fc) != 0) goto ioerr;
-    if (rename(tmp_path, path) != 0)
-        BZ_FAIL(err, BZ_EIO, "cannot rename '%s' to '%s': %s", tmp_path, path, strerror(errno));
+    status = commit_partial(&f, tmp_path, path, err);
     goto cleanup;
 
 ioerr:
@@ -678,11 +689,7 @@ int bz_edgelist_write_mapping(const bz_edgelist *el, const char *path, bz_error 
     if (fputs("# agent original_id\n", f) < 0) goto ioerr;
     for (uint32_t i = 0; i < el->n; i++)
         if (fprintf(f, "%u %llu\n", i, (unsigned long long)el->ids[i]) < 0) goto ioerr;
-    FILE *fc = f;
-    f = NULL;
-    if (fclose(fc) != 0) goto ioerr;
-    if (rename(tmp_path, path) != 0)
-        BZ_FAIL(err, BZ_EIO, "cannot rename '%s' to '%s': %s", tmp_path, path, strerror(errno));
+    status = commit_partial(&f, tmp_path, path, err);
     goto cleanup;
 
 ioerr:
