@@ -7,36 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bz_net_test.h"
 #include "bz_test.h"
 #include "graph/generator.h"
 #include "rng/rng.h"
-
-/* ---- helpers ------------------------------------------------------------ */
-typedef struct params_buf {
-    _Alignas(16) unsigned char bytes[4096];
-} params_buf;
-
-static const bz_netgen_type *gen(const char *name)
-{
-    const bz_netgen_type *t = bz_netgen_find(name);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(t);
-    return t;
-}
-
-/* Defaults of t, then "name=value" settings through the parameter table. */
-static int set_params(const bz_netgen_type *t, params_buf *pb, const char *const *kv, size_t n,
-                      bz_error *err)
-{
-    memset(pb, 0, sizeof *pb);
-    CU_ASSERT_FATAL(t->params_size <= sizeof pb->bytes);
-    int status = bz_params_set_defaults(t->params, t->n_params, pb->bytes, err);
-    for (size_t i = 0; status == BZ_OK && i < n; i += 2) {
-        const bz_param *p = bz_params_find(t->params, t->n_params, kv[i]);
-        CU_ASSERT_PTR_NOT_NULL_FATAL(p);
-        status = bz_param_parse(p, kv[i + 1], pb->bytes, err);
-    }
-    return status;
-}
 
 static int build(bz_layer *l, const bz_netgen_type *t, const params_buf *pb, uint32_t n,
                  int directed, uint64_t seed, bz_error *err)
@@ -68,26 +42,6 @@ static int build(bz_layer *l, const bz_netgen_type *t, const params_buf *pb, uin
         CU_ASSERT_EQUAL_FATAL(s_, BZ_OK);                                                          \
     } while (0)
 
-static void degree_moments(const bz_layer *l, double *mean, double *var)
-{
-    double s = 0, s2 = 0;
-    for (uint32_t u = 0; u < l->n; u++) {
-        double k = (double)bz_layer_degree(l, u);
-        s += k;
-        s2 += k * k;
-    }
-    *mean = s / l->n;
-    *var = s2 / l->n - *mean * *mean;
-}
-
-static uint64_t max_degree(const bz_layer *l)
-{
-    uint64_t mx = 0;
-    for (uint32_t u = 0; u < l->n; u++)
-        if (bz_layer_degree(l, u) > mx) mx = bz_layer_degree(l, u);
-    return mx;
-}
-
 static int has_arc(const bz_layer *l, uint32_t u, uint32_t v)
 {
     uint64_t lo = l->offsets[u], hi = l->offsets[u + 1];
@@ -99,47 +53,6 @@ static int has_arc(const bz_layer *l, uint32_t u, uint32_t v)
             hi = mid;
     }
     return lo < l->offsets[u + 1] && l->targets[lo] == v;
-}
-
-/* Average local clustering and transitivity (3 triangles / connected
- * triples) of an undirected layer; rows are sorted, so triangles through u
- * are counted by merging neighbour rows. */
-static void clustering(const bz_layer *l, double *avg_local, double *transitivity)
-{
-    double sum_c = 0, tri = 0, triples = 0;
-    for (uint32_t u = 0; u < l->n; u++) {
-        uint64_t d = bz_layer_degree(l, u), t = 0;
-        for (uint64_t i = l->offsets[u]; i < l->offsets[u + 1]; i++) {
-            uint32_t v = l->targets[i];
-            uint64_t a = l->offsets[u], b = l->offsets[v];
-            while (a < l->offsets[u + 1] && b < l->offsets[v + 1]) {
-                if (l->targets[a] < l->targets[b])
-                    a++;
-                else if (l->targets[a] > l->targets[b])
-                    b++;
-                else
-                    t++, a++, b++;
-            }
-        }
-        /* t counts each triangle at u twice (v then w, w then v) */
-        double pairs = (double)d * (double)(d - 1) / 2;
-        if (d >= 2) sum_c += (t / 2.0) / pairs;
-        tri += t / 2.0;
-        triples += d >= 2 ? pairs : 0;
-    }
-    *avg_local = sum_c / l->n;
-    *transitivity = tri / triples;
-}
-
-static int same_layer(const bz_layer *a, const bz_layer *b)
-{
-    if (a->n != b->n || a->m != b->m || a->complete != b->complete) return 0;
-    if (a->complete) return 1;
-    if (memcmp(a->offsets, b->offsets, ((size_t)a->n + 1) * sizeof *a->offsets)) return 0;
-    if (memcmp(a->targets, b->targets, (size_t)a->m * sizeof *a->targets)) return 0;
-    if (a->directed && memcmp(a->in_degree, b->in_degree, (size_t)a->n * sizeof *a->in_degree))
-        return 0;
-    return 1;
 }
 
 /* ---- erdos_renyi -------------------------------------------------------- */
