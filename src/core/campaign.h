@@ -40,6 +40,9 @@ typedef struct bz_campaign_type {
     int (*start)(struct bz_sim *sim, bz_campaign_run *run, bz_error *err);
     /* Act at the current step sim->step (time sim->t0 .. sim->t0 + sim->dt). */
     void (*act)(struct bz_sim *sim, bz_campaign_run *run);
+    /* Optional: after the step's model update and purchases, with the step's
+     * totals in sim->step_adopt / step_expo (pay per referred adoption). */
+    void (*settle)(struct bz_sim *sim, bz_campaign_run *run);
     /* Optional: free run->state. */
     void (*finish)(bz_campaign_run *run);
 } bz_campaign_type;

@@ -14,8 +14,14 @@ enum bz_channel {
     BZ_CH_REFERRAL,
     BZ_CH_NEWS,
     BZ_CH_LAYER0,  /* first network layer's word of mouth */
-    BZ_CH_MAX = 32 /* channel masks are uint32_t */
+    BZ_CH_MAX = 31 /* channel masks are uint32_t; bit 31 is BZ_MASK_TOUCHED */
 };
+
+/* Inbox mask bit set by every delivery, so that deliveries that carry no
+ * channel (negative word of mouth) still put the agent on the touched list
+ * exactly once. Never a channel: bz_sim_pick_channel ignores it. */
+#define BZ_MASK_TOUCHED ((uint32_t)1 << 31)
+#define BZ_MASK_CHANNELS (~BZ_MASK_TOUCHED)
 
 #define BZ_MAX_LAYERS (BZ_CH_MAX - BZ_CH_LAYER0)
 

@@ -58,7 +58,8 @@ int bz_market_add_window(bz_sim *sim, double start, double end, int64_t stock, d
         m->cap_windows = cap;
     }
     m->windows[m->n_windows] =
-        (bz_market_window){.start = start, .end = end, .stock = stock, .price = price};
+        (bz_market_window){
+        .start = start, .end = end, .stock = stock, .price = price, .sellout_seconds = NAN};
     *index = m->n_windows++;
     return BZ_OK;
 }
@@ -128,6 +129,42 @@ void bz_market_begin_step(bz_sim *sim)
     }
 }
 
+double bz_market_price_now(const bz_sim *sim)
+{
+    const bz_market *m = &sim->market;
+    const double t0 = sim->t0, t1 = sim->t0 + sim->dt;
+    double price = INFINITY;
+    for (size_t i = 0; i < m->n_windows; i++)
+        if (m->windows[i].start < t1 && m->windows[i].end > t0 && m->windows[i].price < price)
+            price = m->windows[i].price;
+    return isinf(price) ? m->price : price;
+}
+
+/* Index of the window containing time a (days), or -1. */
+static long window_at(const bz_market *m, double a)
+{
+    for (size_t i = 0; i < m->n_windows; i++)
+        if (a >= m->windows[i].start && a < m->windows[i].end) return (long)i;
+    return -1;
+}
+
+/* Index of the first window overlapping the current step, or -1. */
+static long window_in_step(const bz_sim *sim)
+{
+    const bz_market *m = &sim->market;
+    for (size_t i = 0; i < m->n_windows; i++)
+        if (m->windows[i].start < sim->t0 + sim->dt && m->windows[i].end > sim->t0) return (long)i;
+    return -1;
+}
+
+/* Book `units` purchases of the step: totals, revenue, the window's count. */
+static void book(bz_sim *sim, int64_t units, long window)
+{
+    sim->purchases += units;
+    sim->revenue += (double)units * bz_market_price_now(sim);
+    if (window >= 0) sim->market.windows[window].sold += units;
+}
+
 static int order_cmp(const void *a, const void *b)
 {
     const bz_market_order *x = a, *y = b;
@@ -154,11 +191,13 @@ static double arrival(const bz_sim *sim, uint32_t v)
  * flash-sale window, else the start of availability. Marks the window. */
 static double sellout_seconds(bz_market *m, double a)
 {
-    for (size_t i = 0; i < m->n_windows; i++)
-        if (a >= m->windows[i].start && a < m->windows[i].end) {
-            m->windows[i].sold_out = 1;
-            return (a - m->windows[i].start) * 86400.0;
-        }
+    long w = window_at(m, a);
+    if (w >= 0) {
+        bz_market_window *win = &m->windows[w];
+        win->sold_out = 1;
+        if (isnan(win->sellout_seconds)) win->sellout_seconds = (a - win->start) * 86400.0;
+        return (a - win->start) * 86400.0;
+    }
     double base = m->availability == BZ_AVAIL_FROM ? m->from : 0.0;
     return (a - base) * 86400.0;
 }
@@ -182,6 +221,7 @@ int bz_market_resolve(bz_sim *sim, bz_error *err)
             sim->model->adopt(sim, ids[i], m->want_channel[ids[i]]);
         m->served = (int64_t)k;
         if (sim->stock > 0) sim->stock -= (int64_t)k;
+        book(sim, (int64_t)k, window_in_step(sim));
         return BZ_OK;
     }
 
@@ -198,8 +238,10 @@ int bz_market_resolve(bz_sim *sim, bz_error *err)
         m->order[i] = (bz_market_order){arrival(sim, ids[i]), ids[i]};
     qsort(m->order, k, sizeof *m->order, order_cmp);
     const int64_t units = sim->stock;
-    for (int64_t i = 0; i < units; i++)
+    for (int64_t i = 0; i < units; i++) {
         sim->model->adopt(sim, m->order[i].v, m->want_channel[m->order[i].v]);
+        book(sim, 1, window_at(m, m->order[i].t));
+    }
     m->served = units;
     sim->stock = 0;
     double s = sellout_seconds(m, m->order[units - 1].t);

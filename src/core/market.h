@@ -44,6 +44,8 @@ typedef struct bz_market_window {
     double price;  /* price during the window (recorded, no effect on demand) */
     int opened;    /* its stock was added */
     int sold_out;  /* the stock ran out inside this window */
+    int64_t sold;  /* units bought while it was open */
+    double sellout_seconds; /* seconds from its opening to its sell-out, NaN if none */
 } bz_market_window;
 
 /* A request with its arrival time (days), for ordering. */
@@ -98,8 +100,15 @@ int bz_market_add_window(struct bz_sim *sim, double start, double end, int64_t s
  * O(windows + threads). */
 void bz_market_begin_step(struct bz_sim *sim);
 
+/* Price of a unit bought in the current step: the lowest price of the
+ * flash-sale windows that overlap the step, else the market price. O(windows). */
+double bz_market_price_now(const struct bz_sim *sim);
+
 /* Serve the requests of the step (see above), calling model->adopt for each
- * buyer; updates sim->stock and the sell-out time. Serial, O(k log k) for k
+ * buyer; updates sim->stock, purchases, revenue (units x bz_market_price_now),
+ * units sold per window and the sell-out times. Units served without an
+ * arrival order (stock covers every request) count for the first window
+ * open in the step. Serial, O(k log k) for k
  * requests when stock is short, O(k) otherwise. BZ_ENOMEM if the ordering
  * scratch cannot be allocated. */
 int bz_market_resolve(struct bz_sim *sim, bz_error *err);

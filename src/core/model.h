@@ -36,6 +36,9 @@ typedef struct bz_model_type {
     uint32_t adopted_mask; /* bit s set: state s counts as adopted */
     int maintains_counts;  /* 1: step() keeps sim->counts up to date itself, so the
                             * engine skips its O(n) recount (event-driven models) */
+    int shares;            /* 1: word of mouth honours the sharing levers of core/sim.h
+                            * (share_mult, per-agent boosts, referral_mult), so
+                            * campaigns that need them (referral) may be used */
     int buys;              /* 1: adoption is a purchase through the market: in phase 2
                             * the model calls bz_sim_want() instead of adopting, and
                             * the engine calls adopt() for the buyers it serves */

@@ -110,6 +110,8 @@ static void sim_destroy(bz_sim *sim)
     free(sim->inbox);
     free(sim->touched.ids);
     free(sim->tally);
+    free(sim->boost);
+    free(sim->boost_until);
     bz_market_destroy(&sim->market);
 }
 
@@ -140,7 +142,7 @@ static void clear_touched(bz_sim *sim)
 #pragma omp parallel for schedule(static) if (sim->n_threads > 1 && k > 65536)
     for (int64_t i = 0; i < k; i++) {
         uint32_t v = sim->touched.ids[i];
-        if (v != BZ_IDLIST_HOLE) sim->inbox[v] = (bz_inbox){0, 0, 0, 0};
+        if (v != BZ_IDLIST_HOLE) sim->inbox[v] = (bz_inbox){0, 0, 0, 0, 0};
     }
     sim->touched.reserved = 0;
     for (int th = 0; th < sim->n_threads; th++)
@@ -210,6 +212,7 @@ int bz_run_arm_replicate(const bz_experiment *x, const bz_world *w, size_t arm, 
     sim.seed = x->seed;
     sim.replicate = rep;
     sim.dt = x->step;
+    sim.share_mult = 1.0;
     sim.n_threads = omp_in_parallel() ? 1 : omp_get_max_threads();
     if (sim.n_threads > BZ_MAX_THREADS) sim.n_threads = BZ_MAX_THREADS;
 
@@ -248,11 +251,15 @@ int bz_run_arm_replicate(const bz_experiment *x, const bz_world *w, size_t arm, 
         sim.t0 = step * x->step;
         clear_touched(&sim);
         bz_market_begin_step(&sim);
+        sim.share_mult = 1.0;
+        sim.referral_mult = 0.0;
         for (size_t i = 0; i < sim.n_campaigns; i++)
             sim.campaigns[i].type->act(&sim, &sim.campaigns[i]);
         x->model->step(&sim);
         BZ_CHECK(bz_market_resolve(&sim, err));
         gather_tallies(&sim);
+        for (size_t i = 0; i < sim.n_campaigns; i++)
+            if (sim.campaigns[i].type->settle) sim.campaigns[i].type->settle(&sim, &sim.campaigns[i]);
         if (!x->model->maintains_counts) bz_sim_count_states(&sim);
         record(&sim, res, arm, rep, step + 1);
     }

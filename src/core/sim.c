@@ -76,12 +76,22 @@ uint64_t bz_spread(bz_sim *sim, bz_tally *t, size_t li, uint32_t u, double p, in
     return c;
 }
 
+/* Deliver one negative contact: saturating inbox.neg, touched bit only. */
+static inline void deliver_neg(bz_sim *sim, bz_tally *t, uint32_t v)
+{
+    uint16_t *e = &sim->inbox[v].neg, o = __atomic_load_n(e, __ATOMIC_RELAXED);
+    while (o != UINT16_MAX && !__atomic_compare_exchange_n(e, &o, (uint16_t)(o + 1), 1,
+                                                           __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
+    }
+    bz_sim_touch(sim, t, v, 0);
+}
+
 /* Deliver a buffer of contacts in three passes so that the cache misses of
  * many contacts overlap instead of being paid one after another: prefetch
  * every target's state, then the inbox of every receptive target, then
  * deliver. The order of delivery does not matter (commutative counters). */
 static void deliver_batch(bz_sim *sim, bz_tally *t, const uint32_t *buf, int nb, uint32_t bit,
-                          int receptive)
+                          int receptive, bz_deliver into)
 {
     const uint8_t *state = sim->state;
     if (receptive != BZ_RECEPTIVE_ALL)
@@ -92,19 +102,24 @@ static void deliver_batch(bz_sim *sim, bz_tally *t, const uint32_t *buf, int nb,
             __builtin_prefetch(&sim->inbox[buf[i]], 1, 1);
     for (int i = 0; i < nb; i++) {
         uint32_t v = buf[i];
-        if (receptive == BZ_RECEPTIVE_ALL || state[v] == (uint8_t)receptive)
+        if (receptive != BZ_RECEPTIVE_ALL && state[v] != (uint8_t)receptive) continue;
+        if (into == BZ_DELIVER_NEG)
+            deliver_neg(sim, t, v);
+        else
             deliver(sim, t, &sim->inbox[v].wom, v, bit);
     }
 }
 
-uint64_t bz_spread_batch(bz_sim *sim, bz_tally *t, size_t li, const uint32_t *senders, uint64_t k,
-                         double p, int receptive)
+uint64_t bz_spread_batch_ex(bz_sim *sim, bz_tally *t, size_t li, const uint32_t *senders,
+                            const double *probs, uint64_t k, double p, int receptive, int channel,
+                            bz_deliver into)
 {
     enum { BUF = 512, AHEAD = 8 };
     const bz_layer *l = &sim->net->layers[li];
-    const int ch = BZ_CH_LAYER0 + (int)li;
-    const uint32_t bit = (uint32_t)1 << ch;
-    const double lq = p > 0 && p < 1 ? log1p(-p) : 0.0;
+    const uint32_t bit = into == BZ_DELIVER_NEG ? 0 : (uint32_t)1 << channel;
+    const uint32_t purpose =
+        BZ_RNG_SPREAD + (uint32_t)li + (into == BZ_DELIVER_NEG ? BZ_MAX_LAYERS : 0);
+    double lq = p > 0 && p < 1 ? log1p(-p) : 0.0;
     uint32_t buf[BUF];
     int nb = 0;
     uint64_t c = 0;
@@ -115,20 +130,31 @@ uint64_t bz_spread_batch(bz_sim *sim, bz_tally *t, size_t li, const uint32_t *se
         if (!l->complete && i + AHEAD < k)
             __builtin_prefetch(&l->targets[l->offsets[senders[i + AHEAD]]]);
         const uint32_t u = senders[i];
+        if (probs) {
+            p = probs[i];
+            lq = p > 0 && p < 1 ? log1p(-p) : 0.0;
+        }
         bz_stream s;
-        bz_stream_init(&s, sim->seed, sim->replicate, sim->step, u, BZ_RNG_SPREAD + (uint32_t)li);
+        bz_stream_init(&s, sim->seed, sim->replicate, sim->step, u, purpose);
         BZ_FOR_EACH_CONTACT(l, u, p, lq, &s, v, {
             c++;
             buf[nb++] = v;
             if (nb == BUF) {
-                deliver_batch(sim, t, buf, nb, bit, receptive);
+                deliver_batch(sim, t, buf, nb, bit, receptive, into);
                 nb = 0;
             }
         });
     }
-    deliver_batch(sim, t, buf, nb, bit, receptive);
-    t->expo[ch] += (int64_t)c;
+    deliver_batch(sim, t, buf, nb, bit, receptive, into);
+    if (into != BZ_DELIVER_NEG) t->expo[channel] += (int64_t)c;
     return c;
+}
+
+uint64_t bz_spread_batch(bz_sim *sim, bz_tally *t, size_t li, const uint32_t *senders, uint64_t k,
+                         double p, int receptive)
+{
+    return bz_spread_batch_ex(sim, t, li, senders, NULL, k, p, receptive,
+                              BZ_CH_LAYER0 + (int)li, BZ_DELIVER_WOM);
 }
 
 uint64_t bz_sim_reach(bz_sim *sim, bz_tally *t, size_t li, uint32_t u, double p, int channel,
@@ -147,6 +173,7 @@ uint64_t bz_sim_reach(bz_sim *sim, bz_tally *t, size_t li, uint32_t u, double p,
 
 int bz_sim_pick_channel(uint32_t mask, bz_stream *s, int fallback)
 {
+    mask &= BZ_MASK_CHANNELS;
     int n = __builtin_popcount(mask);
     if (n == 0) return fallback;
     int k = n == 1 ? 0 : (int)bz_stream_below(s, (uint64_t)n);
@@ -154,6 +181,32 @@ int bz_sim_pick_channel(uint32_t mask, bz_stream *s, int fallback)
         if (mask & ((uint32_t)1 << ch))
             if (k-- == 0) return ch;
     return fallback;
+}
+
+int bz_sim_boost_enable(bz_sim *sim, bz_error *err)
+{
+    if (sim->boost) return BZ_OK;
+    sim->boost = calloc(sim->n ? sim->n : 1, sizeof *sim->boost);
+    sim->boost_until = calloc(sim->n ? sim->n : 1, sizeof *sim->boost_until);
+    if (!sim->boost || !sim->boost_until) {
+        free(sim->boost);
+        free(sim->boost_until);
+        sim->boost = sim->boost_until = NULL;
+        return bz_error_set(err, BZ_ENOMEM, "out of memory for sharing boosts of %u agents",
+                            sim->n);
+    }
+    return BZ_OK;
+}
+
+void bz_sim_boost(bz_sim *sim, uint32_t v, double mult, double until)
+{
+    if (sim->boost_until[v] > sim->t0) { /* an active boost: keep the larger */
+        if (mult > sim->boost[v]) sim->boost[v] = (float)mult;
+        if (until > sim->boost_until[v]) sim->boost_until[v] = (float)until;
+    } else {
+        sim->boost[v] = (float)mult;
+        sim->boost_until[v] = (float)until;
+    }
 }
 
 void bz_sim_count_states(bz_sim *sim)

@@ -24,14 +24,21 @@
 
 #define BZ_MAX_THREADS 256
 
-/* What reached one agent in the current step. The three counters share one
- * 16-byte cell so a contact costs one cache miss, not three. */
+/* What reached one agent in the current step. The counters share one
+ * 16-byte cell so a contact costs one cache miss, not several. */
 typedef struct bz_inbox {
     uint32_t wom;  /* word-of-mouth contacts (bz_spread) */
-    uint32_t ext;  /* campaign exposures (bz_sim_expose, bz_sim_reach) */
-    uint32_t mask; /* channels that reached the agent (bit = channel) */
-    uint32_t spare;
+    uint32_t ext;  /* campaign exposures (bz_sim_expose, bz_sim_reach, bz_sim_engage) */
+    uint32_t mask; /* channels that reached the agent (bit = channel) | BZ_MASK_TOUCHED */
+    uint16_t eng;  /* engaging exposures (bz_sim_engage: festival attendance), saturating */
+    uint16_t neg;  /* negative word-of-mouth contacts (BZ_DELIVER_NEG), saturating */
 } bz_inbox;
+
+/* Which inbox counter a spread delivers into. */
+typedef enum bz_deliver {
+    BZ_DELIVER_WOM, /* inbox.wom + channel bit: ordinary word of mouth */
+    BZ_DELIVER_NEG  /* inbox.neg, no channel bit: negative word of mouth */
+} bz_deliver;
 
 /* bz_spread's `receptive` value meaning every agent takes contacts. */
 #define BZ_RECEPTIVE_ALL (-1)
@@ -80,7 +87,20 @@ typedef struct bz_sim {
     int64_t counts[BZ_MAX_STATES]; /* state counts after the last step */
     int64_t step_expo[BZ_CH_MAX];
     int64_t step_adopt[BZ_CH_MAX];
-    int64_t sold_total; /* cumulative units sold */
+    int64_t sold_total; /* cumulative units delivered (purchases + gifted seeds) */
+    int64_t purchases;  /* cumulative units bought through the market */
+    double revenue;     /* cumulative revenue of purchases (currency) */
+
+    /* Sharing levers: campaigns set them in act(), models that share read
+     * them through bz_sim_share_factor(). */
+    double share_mult;    /* multiplies every layer's sharing rate in this step; the
+                           * engine resets it to 1 before campaigns act (urgency) */
+    double referral_mult; /* > 0 while a referral programme runs: advocates' sharing
+                           * is multiplied by it and their contacts count as channel
+                           * referral; reset to 0 before campaigns act */
+    float *boost;         /* [n] per-agent sharing multiplier, NULL until a campaign
+                           * calls bz_sim_boost_enable() (festival attendees) */
+    float *boost_until;   /* [n] day until which boost[v] applies */
     int64_t stock;      /* units left, -1 unlimited */
     bz_market market;   /* availability, windows, purchase requests (core/market.h) */
 } bz_sim;
@@ -117,7 +137,7 @@ static inline void bz_sim_touch(bz_sim *sim, bz_tally *t, uint32_t v, uint32_t b
 #pragma omp atomic capture
     {
         old = sim->inbox[v].mask;
-        sim->inbox[v].mask |= bit;
+        sim->inbox[v].mask |= bit | BZ_MASK_TOUCHED;
     }
     if (old == 0) bz_idlist_append(&sim->touched, &t->touch, v);
 }
@@ -137,6 +157,37 @@ static inline void bz_sim_expose(bz_sim *sim, bz_tally *t, uint32_t agent, int c
     sim->inbox[agent].ext++;
     bz_sim_touch(sim, t, agent, (uint32_t)1 << channel);
     t->expo[channel]++;
+}
+
+/* Lever `engage`: an engaging, face-to-face exposure (festival
+ * attendance): counts as a campaign exposure (ext) for every model, and in
+ * inbox.eng for models that treat it as stronger (buzz_funnel makes the agent
+ * interested). Thread-safe. */
+static inline void bz_sim_engage(bz_sim *sim, bz_tally *t, uint32_t agent, int channel)
+{
+    uint16_t *e = &sim->inbox[agent].eng, o = __atomic_load_n(e, __ATOMIC_RELAXED);
+    while (o != UINT16_MAX && !__atomic_compare_exchange_n(e, &o, (uint16_t)(o + 1), 1,
+                                                           __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
+    }
+    bz_sim_expose(sim, t, agent, channel);
+}
+
+/* Allocate the per-agent boost arrays (idempotent). BZ_ENOMEM on failure.
+ * O(8 n) bytes. Call from a campaign's start(). */
+int bz_sim_boost_enable(bz_sim *sim, bz_error *err);
+
+/* Multiply agent v's sharing by `mult` until day `until` (the larger of an
+ * active boost and this one wins). Needs bz_sim_boost_enable(). Not
+ * thread-safe for the same agent. */
+void bz_sim_boost(bz_sim *sim, uint32_t v, double mult, double until);
+
+/* Sharing multiplier of agent v in this step: the step's share_mult times
+ * v's active boost. Models that share multiply each layer's rate by it. */
+static inline double bz_sim_share_factor(const bz_sim *sim, uint32_t v)
+{
+    double f = sim->share_mult;
+    if (sim->boost && sim->boost_until[v] > sim->t0) f *= sim->boost[v];
+    return f;
 }
 
 /* Phase 2 of a model that buys (bz_model_type.buys): potential adopter v
@@ -170,6 +221,17 @@ uint64_t bz_spread(bz_sim *sim, bz_tally *t, size_t li, uint32_t u, double p, in
 uint64_t bz_spread_batch(bz_sim *sim, bz_tally *t, size_t li, const uint32_t *senders, uint64_t k,
                          double p, int receptive);
 
+/* The general form of bz_spread_batch: sender i contacts each neighbour
+ * with probability probs[i] (probs NULL: p for all), delivering into
+ * `into`; WOM contacts count as exposures of `channel` (a layer's channel,
+ * or BZ_CH_REFERRAL for a referral programme's advocates) and set its bit;
+ * NEG contacts set no channel bit and count no exposure. The stream of
+ * sender u is (step, u, BZ_RNG_SPREAD + li) for WOM and
+ * (step, u, BZ_RNG_SPREAD + BZ_MAX_LAYERS + li) for NEG. */
+uint64_t bz_spread_batch_ex(bz_sim *sim, bz_tally *t, size_t li, const uint32_t *senders,
+                            const double *probs, uint64_t k, double p, int receptive, int channel,
+                            bz_deliver into);
+
 /* Reach from u on layer `li` for a campaign (a KOL post, a partner's
  * audience): each out-neighbour is exposed with probability p through the
  * `expose` lever (inbox ext, channel bit), with the caller's stream s.
@@ -178,8 +240,8 @@ uint64_t bz_sim_reach(bz_sim *sim, bz_tally *t, size_t li, uint32_t u, double p,
                       bz_stream *s);
 
 /* Pick the tipping channel of an agent that adopted this step from its
- * channel mask, uniformly among the set bits, using stream s; `fallback` if
- * the mask is empty. */
+ * channel mask, uniformly among the set channel bits (BZ_MASK_TOUCHED is
+ * ignored), using stream s; `fallback` if there is none. */
 int bz_sim_pick_channel(uint32_t mask, bz_stream *s, int fallback);
 
 /* Choose k distinct agents uniformly at random (Floyd's algorithm) from

@@ -362,10 +362,10 @@ static void test_core_errors(void)
     expect_error_at(t13, NULL, "perhaps", "network.resample: expected true or false", 1);
     const char *t14 = "time: {horizon: 1d}\nnetwork: {resample: true}\n";
     expect_error_at(t14, NULL, "network",
-                    "network.layers: missing required key (a list of 1 to 24 layers)", 0);
+                    "network.layers: missing required key (a list of 1 to 23 layers)", 0);
     const char *t15 = "time: {horizon: 1d}\nnetwork: {layers: []}\n";
     expect_error_at(t15, NULL, "[]",
-                    "network.layers: expected a list of 1 to 24 layers, got 0 "
+                    "network.layers: expected a list of 1 to 23 layers, got 0 "
                     "layers",
                     0);
     /* the empty file is reported, not accepted */

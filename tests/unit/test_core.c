@@ -163,7 +163,7 @@ static void test_spread_binomial(void)
         uint32_t v = f.sim.touched.ids[i];
         if (v == BZ_IDLIST_HOLE) continue;
         CU_ASSERT(in[v].wom > 0);
-        CU_ASSERT_EQUAL(in[v].mask, (uint32_t)1 << BZ_CH_LAYER0);
+        CU_ASSERT_EQUAL(in[v].mask, ((uint32_t)1 << BZ_CH_LAYER0) | BZ_MASK_TOUCHED);
         in[v].mask = 0; /* a second entry for v would now fail the check above */
     }
     /* p = 1 contacts everyone else; p = 0 nobody. */
