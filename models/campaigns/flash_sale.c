@@ -1,16 +1,26 @@
-/* Flash sale: a window [at, at + duration) in which `stock` units go on sale
- * (added to the market's stock when the window opens; see core/market.h).
- * With market.availability flash_only the product is on sale only inside
- * such windows. Around the window:
- *   - announcement: during [at - announce, at) every agent is exposed at rate
- *     announce_reach per day (expose lever, channel news);
- *   - sold-out news: in the step after the window sells out, every agent is
- *     exposed once with probability news_reach (channel news).
+/* Flash sale: `repeat` windows [at + k every, at + k every + duration),
+ * k = 0 .. repeat-1 (Xiaomi ran weekly flash sales), each putting `stock`
+ * units on sale (added to the market's stock when the window opens; see
+ * core/market.h). With market.availability flash_only the product is on sale
+ * only inside such windows. Around each window:
+ *   - announcement: during [start - announce, start) every agent is exposed at
+ *     rate announce_reach per day (expose lever, channel news); overlapping
+ *     announcements of consecutive windows count once. While a step overlaps
+ *     an announcement, sim->share_mult is multiplied by `urgency` (people talk
+ *     more before a sale; only models that share honour it);
+ *   - sold-out news: in the step after a window sells out, every agent is
+ *     exposed once with probability news_reach (channel news; once per step
+ *     even if two windows sold out in it).
+ * Pent-up demand needs nothing here: buyers who found a window sold out stay
+ * potential adopters and try again when the next window opens; unsold units
+ * carry over (core/market.h). Windows at or after the horizon never open.
  * Exposures are sampled like advertising: fixed blocks of 65,536 agents,
- * each skipping geometrically with its own stream, so the cost is
- * O(exposures + blocks) and independent of the thread count.
- * Cost: `cost`, charged once when the announcement or the window starts.
- * The discount lowers the window's price, which is recorded with the window
+ * each skipping geometrically with its own stream (announcement and news
+ * streams differ), so the cost is O(exposures + blocks) and independent of
+ * the thread count; the schedule costs O(repeat) per step.
+ * Cost: `cost` per window, charged once when its announcement or the window
+ * itself starts: repeat x cost in all if every window happens.
+ * The discount lowers the windows' price, which is recorded with the window
  * but does not change demand (no price response is modelled).
  */
 #include <math.h>
@@ -23,7 +33,9 @@
 typedef struct fs_params {
     double at, duration;
     int64_t stock;
-    double discount, announce, announce_reach, news_reach, cost;
+    double discount, announce, announce_reach, news_reach, cost, urgency;
+    int64_t repeat;
+    double every;
 } fs_params;
 
 static const bz_param fs_param_table[] = {
@@ -47,15 +59,31 @@ static const bz_param fs_param_table[] = {
     {"news_reach", BZ_PT_PROB, 0, 1, "0", "probability",
      "chance that an agent hears that the window sold out (one exposure, channel news)",
      offsetof(fs_params, news_reach), NULL},
-    {"cost", BZ_PT_REAL, 0, 1e15, "0", "currency", "fixed cost of the sale event",
+    {"cost", BZ_PT_REAL, 0, 1e15, "0", "currency", "fixed cost of each sale window",
      offsetof(fs_params, cost), NULL},
+    {"urgency", BZ_PT_REAL, 1, 1000, "1", "factor",
+     "multiplies every layer's sharing in steps that overlap an announcement (scarcity makes "
+     "people talk before a sale; 1: no effect, the behaviour before this parameter existed)",
+     offsetof(fs_params, urgency), NULL},
+    {"repeat", BZ_PT_INT, 1, 1000, "1", "windows",
+     "number of sale windows, `every` apart (1: a single sale)", offsetof(fs_params, repeat), NULL},
+    {"every", BZ_PT_DURATION, 1e-9, 1e7, "7d", "days",
+     "time between the openings of consecutive windows (Xiaomi's flash sales were weekly); at "
+     "least `duration`",
+     offsetof(fs_params, every), NULL},
 };
 
 enum { FS_BLOCK = 65536 };
 
+/* Block streams of the sold-out news: agent field FS_NEWS_STREAM + block, so
+ * they differ from the announcement's (agent field = block) in a step that
+ * has both. */
+#define FS_NEWS_STREAM 0x80000000u
+
 typedef struct fs_state {
-    size_t window; /* index into sim->market.windows */
-    int charged, news_done;
+    size_t *window;     /* [repeat] indices into sim->market.windows */
+    uint8_t *charged;   /* [repeat] cost of window k charged */
+    uint8_t *news_done; /* [repeat] sold-out news of window k sent */
 } fs_state;
 
 static int fs_check(const void *params, const bz_experiment *x, bz_error *err)
@@ -69,21 +97,39 @@ static int fs_check(const void *params, const bz_experiment *x, bz_error *err)
                             "campaign flash_sale: model '%s' does not buy through the market "
                             "(only models with purchases, e.g. bass, can have a flash sale)",
                             x->model->name);
+    if (p->repeat > 1 && p->every < p->duration)
+        return bz_error_set(err, BZ_EINVAL,
+                            "every: %g days is shorter than the window (duration %g days), so "
+                            "the %lld windows would overlap",
+                            p->every, p->duration, (long long)p->repeat);
     return BZ_OK;
 }
 
 static int fs_start(bz_sim *sim, bz_campaign_run *run, bz_error *err)
 {
     const fs_params *p = run->params;
+    const size_t k = (size_t)p->repeat;
     fs_state *st = calloc(1, sizeof *st);
     if (!st) return bz_error_set(err, BZ_ENOMEM, "out of memory");
     run->state = st;
-    return bz_market_add_window(sim, p->at, p->at + p->duration, p->stock,
-                                sim->market.price * (1.0 - p->discount), &st->window, err);
+    st->window = malloc(k * sizeof *st->window);
+    st->charged = calloc(k, 1);
+    st->news_done = calloc(k, 1);
+    if (!st->window || !st->charged || !st->news_done)
+        return bz_error_set(err, BZ_ENOMEM, "out of memory for %zu flash-sale windows", k);
+    for (size_t i = 0; i < k; i++) {
+        const double start = p->at + (double)i * p->every;
+        int status =
+            bz_market_add_window(sim, start, start + p->duration, p->stock,
+                                 sim->market.price * (1.0 - p->discount), &st->window[i], err);
+        if (status != BZ_OK) return status;
+    }
+    return BZ_OK;
 }
 
-/* Expose every agent with probability prob through channel news. */
-static void expose_all(bz_sim *sim, bz_campaign_run *run, double prob)
+/* Expose every agent with probability prob through channel news, with the
+ * block streams stream_base + block. */
+static void expose_all(bz_sim *sim, bz_campaign_run *run, double prob, uint32_t stream_base)
 {
     if (!(prob > 0)) return;
     const double lq = prob < 1 ? log1p(-prob) : 0;
@@ -96,7 +142,7 @@ static void expose_all(bz_sim *sim, bz_campaign_run *run, double prob)
             uint64_t lo = (uint64_t)b * FS_BLOCK, hi = lo + FS_BLOCK;
             if (hi > sim->n) hi = sim->n;
             bz_stream s;
-            bz_sim_campaign_stream(sim, run, &s, (uint32_t)b);
+            bz_sim_campaign_stream(sim, run, &s, stream_base + (uint32_t)b);
             uint64_t i = lo + (prob < 1 ? bz_stream_geometric_skip(&s, lq) : 0);
             while (i < hi) {
                 bz_sim_expose(sim, t, (uint32_t)i, BZ_CH_NEWS);
@@ -110,30 +156,55 @@ static void fs_act(bz_sim *sim, bz_campaign_run *run)
 {
     const fs_params *p = run->params;
     fs_state *st = run->state;
-    const double lead = fmin(p->announce, p->at);
-    double ann = lead > 0 ? bz_window_overlap(sim, p->at - lead, lead) : 0;
-    int active = ann > 0 || bz_window_overlap(sim, p->at, p->duration) > 0;
-    if (active && !st->charged) {
-        run->cost += p->cost;
-        st->charged = 1;
+    const double t1 = sim->t0 + sim->dt;
+    /* Days of the step covered by the union of the announcements, whose
+     * starts are nondecreasing in k, so one sweep merges them. */
+    double ann = 0, covered = sim->t0;
+    int any_news = 0;
+    for (int64_t k = 0; k < p->repeat; k++) {
+        const double start = p->at + (double)k * p->every;
+        const double lead = fmin(p->announce, start), a0 = start - lead;
+        if (lead > 0) {
+            double lo = fmax(covered, a0), hi = fmin(t1, start);
+            if (hi > lo) {
+                ann += hi - lo;
+                covered = hi;
+            }
+        }
+        int active = (lead > 0 && bz_window_overlap(sim, a0, lead) > 0) ||
+                     bz_window_overlap(sim, start, p->duration) > 0;
+        if (active && !st->charged[k]) {
+            run->cost += p->cost;
+            st->charged[k] = 1;
+        }
+        /* The market marks the window during the previous step's resolution. */
+        if (!st->news_done[k] && sim->market.windows[st->window[k]].sold_out) {
+            st->news_done[k] = 1;
+            any_news = 1;
+        }
     }
-    if (ann > 0) expose_all(sim, run, bz_rate_to_prob(p->announce_reach, ann));
-    /* The market marks the window during the previous step's resolution. */
-    if (!st->news_done && sim->market.windows[st->window].sold_out) {
-        st->news_done = 1;
-        expose_all(sim, run, p->news_reach);
+    if (ann > 0) {
+        sim->share_mult *= p->urgency; /* reset to 1 by the engine every step */
+        expose_all(sim, run, bz_rate_to_prob(p->announce_reach, ann), 0);
     }
+    if (any_news) expose_all(sim, run, p->news_reach, FS_NEWS_STREAM);
 }
 
 static void fs_finish(bz_campaign_run *run)
 {
-    free(run->state);
+    fs_state *st = run->state;
+    if (!st) return;
+    free(st->window);
+    free(st->charged);
+    free(st->news_done);
+    free(st);
     run->state = NULL;
 }
 
 const bz_campaign_type bz_campaign_flash_sale = {
     .name = "flash_sale",
-    .summary = "a sale window with limited stock; optional announcement and sold-out news",
+    .summary = "sale windows with limited stock, optionally repeated; announcement (with urgency) "
+               "and sold-out news",
     .params = fs_param_table,
     .n_params = BZ_PARAMS_COUNT(fs_param_table),
     .params_size = sizeof(fs_params),

@@ -12,12 +12,16 @@ extern const bz_campaign_type bz_campaign_advertising;
 extern const bz_campaign_type bz_campaign_kol_seeding;
 extern const bz_campaign_type bz_campaign_partnership;
 extern const bz_campaign_type bz_campaign_flash_sale;
+extern const bz_campaign_type bz_campaign_festival;
+extern const bz_campaign_type bz_campaign_referral;
 
 const bz_campaign_type *const bz_campaign_registry[] = {
     &bz_campaign_advertising,
     &bz_campaign_kol_seeding,
     &bz_campaign_partnership,
     &bz_campaign_flash_sale,
+    &bz_campaign_festival,
+    &bz_campaign_referral,
     NULL,
 };
 

@@ -38,3 +38,22 @@ int bz_campaign_layer(const bz_experiment *x, const char *name, const char *what
     bz_error_set(err, BZ_EINVAL, "%s: no layer named '%s' (layers: %s)", what, name, known);
     return -1;
 }
+
+int bz_campaign_layer_last(const bz_experiment *x, const char *name, const char *what,
+                           bz_error *err)
+{
+    if (!name[0]) {
+        if (x->n_layers > 0) return (int)x->n_layers - 1;
+        bz_error_set(err, BZ_EINVAL, "%s: the experiment has no layers", what);
+        return -1;
+    }
+    return bz_campaign_layer(x, name, what, err);
+}
+
+uint32_t bz_cityset_count(const uint8_t *marks, uint32_t n_cities)
+{
+    uint32_t k = 0;
+    for (uint32_t c = 0; c < n_cities; c++)
+        k += marks[c] != 0;
+    return k;
+}

@@ -32,4 +32,14 @@ int bz_cityset_mark(const bz_cityset *cs, uint32_t n_cities, uint8_t *out, bz_er
  * or -1 with err filled (naming the key `what`). */
 int bz_campaign_layer(const bz_experiment *x, const char *name, const char *what, bz_error *err);
 
+/* bz_campaign_layer, except that "" means the last layer (where experiments
+ * put the strong-tie friend network: festival guests, referrals). */
+int bz_campaign_layer_last(const bz_experiment *x, const char *name, const char *what,
+                           bz_error *err);
+
+/* Number of cities marked in marks[n_cities] (filled by bz_cityset_mark):
+ * {top: N} counts at most n_cities, a city listed twice counts once.
+ * O(n_cities). */
+uint32_t bz_cityset_count(const uint8_t *marks, uint32_t n_cities);
+
 #endif

@@ -6,10 +6,13 @@
 
 #include "core/results.h"
 
-/* The arm comparison table: per arm the mean final adopters with a 95% CI,
- * the paired difference against the first arm with its 95% CI, mean cost and
- * cost per extra adopter (difference of mean costs over difference of mean
- * adopters; "-" when the arm adds no adopters). */
+/* The arm comparison tables: (1) adoption: final adopters with a 95% CI,
+ * the paired difference against the first arm, and the split of the gain
+ * into acceleration and expansion (core/results.h); (2) sales and money:
+ * units bought, revenue, cost, cost per adopter, cost per extra adopter
+ * (ratio of paired differences with a delta-method CI; "-" when the arm's
+ * extra adopters are not significantly above zero) and the mean sell-out
+ * time; (3) last-touch attribution shares per channel, when series exist. */
 void bz_report_comparison(FILE *f, const bz_results *r);
 
 /* v for a table cell into buf: counts grouped by thousands ("12,345"),

@@ -1,11 +1,16 @@
 /* Results container: allocation and release (contracts in core/results.h). */
 #include "core/results.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-const char *const bz_outcome_names[BZ_N_OUTCOMES] = {"final_adopters", "peak_step",
-                                                     "sellout_seconds", "cost", "cost_per_adopter"};
+const char *const bz_outcome_names[BZ_N_OUTCOMES] = {
+    "final_adopters", "peak_step", "sellout_seconds", "cost",        "cost_per_adopter",
+    "purchases",      "revenue",   "acceleration",    "expansion"};
+
+const char *const bz_window_field_names[BZ_N_WINDOW_FIELDS] = {
+    "start_days", "end_days", "stock", "sold", "sellout_seconds", "price"};
 
 /* Zeroed array of n * size bytes, or NULL on overflow / out of memory.
  * n == 0 yields NULL too, which callers treat as "nothing to store" (a model
@@ -58,6 +63,7 @@ int bz_results_init(bz_results *r, uint32_t R, uint32_t T, int n_states, int n_c
         arm->exposures = zalloc((size_t)n_channels * RT, sizeof(int64_t), &failed);
         arm->adoptions = zalloc((size_t)n_channels * RT, sizeof(int64_t), &failed);
         arm->outcomes = zalloc(R, sizeof(bz_outcome), &failed);
+        arm->windows = zalloc((size_t)R * BZ_RESULT_WINDOWS, sizeof(bz_window_result), &failed);
         if (failed) BZ_FAIL(err, BZ_ENOMEM, NOMEM_FMT, n_arms, (unsigned)R, (unsigned)T);
     }
     if (n_layers > 0) {
@@ -82,6 +88,30 @@ int bz_results_init_network(bz_results *r, size_t n_layers, bz_error *err)
     return BZ_OK;
 }
 
+void bz_results_decompose(bz_results *r, double step_days)
+{
+    const uint32_t R = r->R, T = r->T;
+    for (size_t a = 0; a < r->n_arms; a++)
+        for (uint32_t rep = 0; rep < R; rep++) {
+            const int64_t *A = bz_series_row(r->arms[a].adopters, R, T, 0, rep);
+            const int64_t *B = bz_series_row(r->arms[0].adopters, R, T, 0, rep);
+            const double NB = (double)B[T - 1];
+            double acc = 0, exp = 0, pa = 0, pe = 0;
+            for (uint32_t t = 0; t < T; t++) {
+                double at = (double)A[t], bt = (double)B[t];
+                double ca = fmin(at, NB) - bt, ce = fmax(at - NB, 0.0);
+                if (t > 0) {
+                    acc += 0.5 * (pa + ca) * step_days;
+                    exp += 0.5 * (pe + ce) * step_days;
+                }
+                pa = ca;
+                pe = ce;
+            }
+            r->arms[a].outcomes[rep].acceleration = a == 0 ? 0.0 : acc;
+            r->arms[a].outcomes[rep].expansion = a == 0 ? 0.0 : exp;
+        }
+}
+
 void bz_results_destroy(bz_results *r)
 {
     if (!r) return;
@@ -96,6 +126,7 @@ void bz_results_destroy(bz_results *r)
             free(arm->exposures);
             free(arm->adoptions);
             free(arm->outcomes);
+            free(arm->windows);
         }
         free(r->arms);
     }

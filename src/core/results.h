@@ -16,21 +16,49 @@
 #include "core/params.h"
 
 /* Per-replicate outcome. Doubles throughout so the HDF5 compound is uniform;
- * NaN where undefined (no sell-out, no adopters for cost per adopter). */
+ * NaN where undefined (no sell-out, no adopters for cost per adopter).
+ *
+ * acceleration and expansion split an arm's gain over the baseline in the
+ * same replicate (common random numbers) as in Libai, Muller & Peres (2013):
+ * with A(t) the arm's adopters, B(t) the baseline's and N_B = B(horizon),
+ *   acceleration = integral of min(A(t), N_B) - B(t) dt   (adopter-days)
+ *   expansion    = integral of max(A(t) - N_B, 0) dt      (adopter-days)
+ * so acceleration + expansion = integral of A - B: adoptions the baseline
+ * would also have had, only earlier, versus adopters it would never have
+ * had. Both are 0 for the baseline arm (trapezoid rule over the steps). */
 typedef struct bz_outcome {
     double final_adopters;   /* agents in an adopted state at the horizon */
     double peak_step;        /* step index with the most new adoptions */
-    double sellout_seconds;  /* seconds from sale start to sell-out, NaN if none */
+    double sellout_seconds;  /* seconds from sale start to the first sell-out, NaN if none */
     double cost;             /* total campaign cost of the arm */
     double cost_per_adopter; /* cost / final_adopters */
+    double purchases;        /* units bought through the market (all adoptions for models
+                              * that do not buy); gifted units (KOL seeds) excluded */
+    double revenue;          /* sum of the prices paid (currency) */
+    double acceleration;     /* adopter-days gained by earlier adoption (see above) */
+    double expansion;        /* adopter-days gained from extra adopters (see above) */
 } bz_outcome;
 
-#define BZ_N_OUTCOMES 5
+#define BZ_N_OUTCOMES 9
+#define BZ_N_OUTCOMES_REQUIRED 5 /* files must have these; later ones are read if present */
 extern const char *const bz_outcome_names[BZ_N_OUTCOMES];
 static inline double bz_outcome_get(const bz_outcome *o, int k)
 {
     return ((const double *)o)[k];
 }
+
+/* One flash-sale window of one replicate. */
+typedef struct bz_window_result {
+    double start_days, end_days;
+    double stock;           /* units it brought */
+    double sold;            /* units bought while it was open */
+    double sellout_seconds; /* from its opening to its sell-out, NaN if it did not sell out */
+    double price;
+} bz_window_result;
+
+#define BZ_N_WINDOW_FIELDS 6
+extern const char *const bz_window_field_names[BZ_N_WINDOW_FIELDS];
+#define BZ_RESULT_WINDOWS 64 /* windows recorded per replicate (later ones are dropped) */
 
 typedef struct bz_arm_result {
     char name[BZ_NAME_MAX];
@@ -43,6 +71,8 @@ typedef struct bz_arm_result {
     int64_t *exposures;   /* [n_channels][R][T] exposures made in the step */
     int64_t *adoptions;   /* [n_channels][R][T] adoptions tipped by channel in the step */
     bz_outcome *outcomes; /* [R] */
+    uint32_t n_windows;   /* flash-sale windows per replicate (same in every replicate) */
+    bz_window_result *windows; /* [R][BZ_RESULT_WINDOWS], first n_windows of each row used */
 } bz_arm_result;
 
 #define BZ_STATS_TOP 10
@@ -104,6 +134,10 @@ void bz_results_destroy(bz_results *r);
 /* Results that hold only network information (layers), no arms: what
  * `buzzsim graph` writes. R = T = 0, n_arms = 0. */
 int bz_results_init_network(bz_results *r, size_t n_layers, bz_error *err);
+
+/* Fill the acceleration and expansion outcomes of every arm against arms[0]
+ * from the adopter series (step_days = length of a step). O(arms R T). */
+void bz_results_decompose(bz_results *r, double step_days);
 
 static inline int64_t *bz_series_row(int64_t *base, uint32_t R, uint32_t T, int k, uint32_t rep)
 {

@@ -126,7 +126,8 @@ static void record(const bz_sim *sim, bz_results *res, size_t arm, uint32_t rep,
         if (sim->model->adopted_mask & (1u << k)) adopters += sim->counts[k];
     }
     bz_series_row(a->adopters, R, T, 0, rep)[ti] = adopters;
-    bz_series_row(a->sales, R, T, 0, rep)[ti] = sim->sold_total;
+    bz_series_row(a->sales, R, T, 0, rep)[ti] =
+        sim->model->buys ? sim->purchases : sim->sold_total;
     bz_series_row(a->stock, R, T, 0, rep)[ti] = sim->stock;
     for (int c = 0; c < res->n_channels; c++) {
         bz_series_row(a->exposures, R, T, c, rep)[ti] = sim->step_expo[c];
@@ -193,6 +194,21 @@ static void outcome(const bz_sim *sim, bz_results *res, size_t arm, uint32_t rep
         cost += sim->campaigns[i].cost;
     o->cost = cost;
     o->cost_per_adopter = o->final_adopters > 0 ? cost / o->final_adopters : NAN;
+    o->purchases = (double)bz_series_row(a->sales, R, T, 0, rep)[T - 1];
+    o->revenue = sim->model->buys ? sim->revenue : o->purchases * sim->market.price;
+    o->acceleration = o->expansion = NAN; /* bz_results_decompose, once all arms ran */
+    const bz_market *m = &sim->market;
+    uint32_t nw = m->n_windows < BZ_RESULT_WINDOWS ? (uint32_t)m->n_windows : BZ_RESULT_WINDOWS;
+    for (uint32_t i = 0; i < nw; i++) {
+        const bz_market_window *w = &m->windows[i];
+        a->windows[(size_t)rep * BZ_RESULT_WINDOWS + i] =
+            (bz_window_result){w->start, w->end, (double)w->stock, (double)w->sold,
+                               w->sellout_seconds, w->price};
+    }
+    /* Every replicate registers the same windows; replicates may run in
+     * parallel, so the count is written atomically. */
+#pragma omp atomic write
+    a->n_windows = nw;
 }
 
 int bz_run_arm_replicate(const bz_experiment *x, const bz_world *w, size_t arm, uint32_t rep,
@@ -409,6 +425,7 @@ int bz_run_experiment(const bz_experiment *x, const bz_run_opts *opts, bz_result
             c += res->arms[a].outcomes[r].cost;
         res->arms[a].cost = c / x->replicates;
     }
+    bz_results_decompose(res, x->step);
 cleanup:
     bz_world_destroy(&shared);
     return status;

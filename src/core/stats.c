@@ -65,3 +65,42 @@ bz_compare bz_stats_paired(const double *a, const double *b, size_t R)
     c.ci_high = c.mean + tq * se;
     return c;
 }
+
+bz_compare bz_stats_paired_ratio(const double *num_a, const double *num_b, const double *den_a,
+                                 const double *den_b, size_t R)
+{
+    bz_compare c = {NAN, NAN, NAN};
+    double sn = 0, sd = 0;
+    size_t k = 0;
+#define BZ_PAIR_OK(i)                                                                              \
+    (isfinite(num_a[i]) && isfinite(num_b[i]) && isfinite(den_a[i]) && isfinite(den_b[i]))
+    for (size_t i = 0; i < R; i++) {
+        if (!BZ_PAIR_OK(i)) continue;
+        sn += num_a[i] - num_b[i];
+        sd += den_a[i] - den_b[i];
+        k++;
+    }
+    if (k < 2) return c;
+    const double mn = sn / (double)k, md = sd / (double)k;
+    double vn = 0, vd = 0, cv = 0;
+    for (size_t i = 0; i < R; i++) {
+        if (!BZ_PAIR_OK(i)) continue;
+        double dn = num_a[i] - num_b[i] - mn, dd = den_a[i] - den_b[i] - md;
+        vn += dn * dn;
+        vd += dd * dd;
+        cv += dn * dd;
+    }
+#undef BZ_PAIR_OK
+    vn /= (double)(k - 1);
+    vd /= (double)(k - 1);
+    cv /= (double)(k - 1);
+    const double tq = gsl_cdf_tdist_Pinv(0.975, (double)(k - 1));
+    if (!(md - tq * sqrt(vd / (double)k) > 0)) return c; /* no extra adopters for sure */
+    const double ratio = mn / md;
+    const double var = (vn - 2 * ratio * cv + ratio * ratio * vd) / (md * md) / (double)k;
+    const double half = tq * sqrt(var > 0 ? var : 0);
+    c.mean = ratio;
+    c.ci_low = ratio - half;
+    c.ci_high = ratio + half;
+    return c;
+}

@@ -27,4 +27,14 @@ bz_summary bz_stats_summary(const double *x, size_t R, double *work);
  * is NaN (mean may still be defined). */
 bz_compare bz_stats_paired(const double *a, const double *b, size_t R);
 
+/* Ratio of paired mean differences, e.g. cost per extra adopter:
+ *   mean(num_a - num_b) / mean(den_a - den_b)
+ * over the pairs where all four are finite, with a 95% interval by the delta
+ * method (Student t, k - 1 degrees of freedom). The ratio is NaN (not
+ * estimable) when the denominator's own 95% interval contains zero or lies
+ * below it: the arm then adds no adopters distinguishable from chance, and
+ * "cost per extra adopter" has no meaning. */
+bz_compare bz_stats_paired_ratio(const double *num_a, const double *num_b, const double *den_a,
+                                 const double *den_b, size_t R);
+
 #endif

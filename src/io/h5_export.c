@@ -9,6 +9,8 @@
  *                          replicate (outcomes), nothing (/comparison/<arm>) or index
  *   [N,M] compound         led by two index columns (point replicate under /sweep)
  *   /comparison (group)    "arm outcome mean ci_low ci_high", every arm in order
+ *   /arms/<arm>/states, exposures, adoptions_by (groups)
+ *                          "time_hours name..." means over replicates, one row per time
  *   arms, states, channels, layers (pseudo-datasets): names, one per line, no header
  *
  * Data are read in blocks (at most ~32 MiB), so memory does not grow with the
@@ -397,6 +399,9 @@ static int export_compound(xctx *c, hid_t ds, hid_t fspace, const char *obj, int
             idx0 = "time_hours";
         else
             idx0 = in_sweep ? "point" : "index";
+    } else if (strcmp(base, "windows") == 0) {
+        idx0 = "replicate";
+        idx1 = "window";
     } else {
         idx0 = in_sweep ? "point" : "i";
         idx1 = in_sweep ? "replicate" : "j";
@@ -507,6 +512,78 @@ cleanup:
     return status;
 }
 
+/* A family of series (/arms/<arm>/states, exposures or adoptions_by) as one
+ * table of means over replicates: "time_hours name1 name2 ...", from the
+ * summaries under /arms/<arm>/summary/<family>.<name>. For stacked-area
+ * figures, which need every member on one row. O(T x members) memory. */
+static int export_family_means(xctx *c, const char *obj, const char *arm, const char *family)
+{
+    int status = BZ_OK;
+    bz_h5_names names = {0, NULL};
+    double *time = NULL, *mean = NULL;
+    hid_t mtype = H5I_INVALID_HID, ds = H5I_INVALID_HID;
+    hsize_t T = 0;
+    char sobj[6 * BZ_NAME_MAX];
+    BZ_CHECK(bz_h5_list(c->file, obj, c->path, &names, c->err));
+    snprintf(sobj, sizeof sobj, "/arms/%s/summary", arm);
+    if (!(time = find_time(c, sobj, &T)) || T == 0)
+        BZ_CHECK(bz_h5_fail(c->err, BZ_EINVAL, c->path, obj, "no usable time axis for the arm"));
+    if (names.n > 0 && !(mean = malloc(names.n * (size_t)T * sizeof *mean)))
+        BZ_FAIL(c->err, BZ_ENOMEM, "out of memory exporting %s", obj);
+    if ((mtype = H5Tcreate(H5T_COMPOUND, sizeof(double))) < 0 ||
+        H5Tinsert(mtype, "mean", 0, H5T_NATIVE_DOUBLE) < 0)
+        BZ_FAIL(c->err, BZ_EINTERNAL, "cannot build the summary type");
+    for (size_t k = 0; k < names.n; k++) {
+        snprintf(sobj, sizeof sobj, "/arms/%s/summary/%s.%s", arm, family, names.v[k]);
+        hsize_t dims[1] = {0};
+        hid_t space = H5I_INVALID_HID;
+        int ok = bz_h5_exists(c->file, sobj) && (ds = H5Dopen2(c->file, sobj, H5P_DEFAULT)) >= 0 &&
+                 (space = H5Dget_space(ds)) >= 0 && H5Sget_simple_extent_ndims(space) == 1 &&
+                 H5Sget_simple_extent_dims(space, dims, NULL) >= 0 && dims[0] == T &&
+                 H5Dread(ds, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, mean + k * T) >= 0;
+        if (space >= 0) H5Sclose(space);
+        if (ds >= 0) H5Dclose(ds);
+        ds = H5I_INVALID_HID;
+        if (!ok)
+            BZ_CHECK(bz_h5_fail(c->err, BZ_EINVAL, c->path, sobj,
+                                "expected a [%llu] summary with a 'mean' field",
+                                (unsigned long long)T));
+    }
+    c->t.header = 1;
+    t_str(&c->t, "time_hours");
+    for (size_t k = 0; k < names.n; k++)
+        t_str(&c->t, names.v[k]);
+    t_end(&c->t);
+    for (hsize_t i = 0; i < T; i++) {
+        t_dbl(&c->t, time[i]);
+        for (size_t k = 0; k < names.n; k++)
+            t_dbl(&c->t, mean[k * T + i]);
+        t_end(&c->t);
+    }
+cleanup:
+    if (mtype >= 0) H5Tclose(mtype);
+    free(time);
+    free(mean);
+    bz_h5_names_destroy(&names);
+    return status;
+}
+
+/* If obj is /arms/<arm>/<family> for a series family, its arm and family. */
+static int family_of(const char *obj, char *arm, const char **family)
+{
+    static const char *const families[] = {"states", "exposures", "adoptions_by"};
+    if (!starts_with(obj, "/arms/")) return 0;
+    const char *a = obj + strlen("/arms/"), *slash = strchr(a, '/');
+    if (!slash || (size_t)(slash - a) >= BZ_NAME_MAX) return 0;
+    for (size_t i = 0; i < 3; i++)
+        if (strcmp(slash + 1, families[i]) == 0) {
+            snprintf(arm, BZ_NAME_MAX, "%.*s", (int)(slash - a), a);
+            *family = families[i];
+            return 1;
+        }
+    return 0;
+}
+
 /* Pseudo-datasets listing names, one per line (for `words()` in gnuplot). */
 static int export_names(xctx *c, const char *what, int *handled)
 {
@@ -578,8 +655,12 @@ int bz_h5_export(const char *path, const char *dataset, bz_export_format fmt, FI
     if ((obj = H5Oopen(c.file, p, H5P_DEFAULT)) < 0)
         BZ_FAIL(err, BZ_EINVAL, "%s: cannot open '%s' (corrupt file?)", path, p);
     H5I_type_t kind = H5Iget_type(obj);
+    char fam_arm[BZ_NAME_MAX];
+    const char *family = NULL;
     if (kind == H5I_GROUP && strcmp(p, "/comparison") == 0)
         BZ_CHECK(export_comparison(&c));
+    else if (kind == H5I_GROUP && family_of(p, fam_arm, &family))
+        BZ_CHECK(export_family_means(&c, p, fam_arm, family));
     else if (kind == H5I_GROUP)
         BZ_CHECK(group_error(&c, p));
     else if (kind == H5I_DATASET)

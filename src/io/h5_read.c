@@ -11,6 +11,7 @@
  */
 #include "io/h5.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -122,9 +123,13 @@ static int read_outcomes(rctx *c, const char *obj, uint32_t R, bz_outcome *out)
     BZ_CHECK(open_checked(c, obj, 1, 1, &want, NULL, &ds));
     if ((ftype = H5Dget_type(ds)) < 0)
         BZ_CHECK(bz_h5_fail(c->err, BZ_EINVAL, c->path, obj, "unreadable type"));
-    /* Compound conversion matches members by name; a missing member would
-     * be left untouched, so demand every one. */
-    for (int k = 0; k < BZ_N_OUTCOMES; k++) {
+    /* Compound conversion matches members by name and leaves missing ones
+     * untouched: demand the outcomes of the first schema, and read the later
+     * ones as NaN when an older file lacks them. */
+    for (uint32_t i = 0; i < R; i++)
+        for (int k = BZ_N_OUTCOMES_REQUIRED; k < BZ_N_OUTCOMES; k++)
+            ((double *)&out[i])[k] = NAN;
+    for (int k = 0; k < BZ_N_OUTCOMES_REQUIRED; k++) {
         int idx = H5Tget_member_index(ftype, bz_outcome_names[k]);
         H5T_class_t cls = idx >= 0 ? H5Tget_member_class(ftype, (unsigned)idx) : H5T_NO_CLASS;
         if (cls != H5T_FLOAT && cls != H5T_INTEGER)
@@ -138,6 +143,42 @@ static int read_outcomes(rctx *c, const char *obj, uint32_t R, bz_outcome *out)
 cleanup:
     if (mtype >= 0) H5Tclose(mtype);
     if (ftype >= 0) H5Tclose(ftype);
+    if (ds >= 0) H5Dclose(ds);
+    return status;
+}
+
+/* /arms/<arm>/windows [R, W] (optional): flash-sale windows per replicate. */
+static int read_windows(rctx *c, const char *obj, uint32_t R, bz_arm_result *arm)
+{
+    int status = BZ_OK;
+    hid_t ds = H5I_INVALID_HID, space = H5I_INVALID_HID, mtype = H5I_INVALID_HID;
+    bz_window_result *buf = NULL;
+    hsize_t dims[2] = {0, 0};
+    if ((ds = H5Dopen2(c->file, obj, H5P_DEFAULT)) < 0 || (space = H5Dget_space(ds)) < 0 ||
+        H5Sget_simple_extent_ndims(space) != 2 || H5Sget_simple_extent_dims(space, dims, NULL) < 0)
+        BZ_CHECK(bz_h5_fail(c->err, BZ_EINVAL, c->path, obj, "expected a [R, windows] dataset"));
+    if (dims[0] != R || dims[1] == 0 || dims[1] > BZ_RESULT_WINDOWS)
+        BZ_CHECK(bz_h5_fail(c->err, BZ_EINVAL, c->path, obj,
+                            "expected [%u, 1..%d], got [%llu, %llu]", (unsigned)R,
+                            BZ_RESULT_WINDOWS, (unsigned long long)dims[0],
+                            (unsigned long long)dims[1]));
+    if (!(buf = malloc((size_t)R * dims[1] * sizeof *buf)))
+        BZ_FAIL(c->err, BZ_ENOMEM, "out of memory reading %s", obj);
+    for (size_t i = 0; i < (size_t)R * dims[1]; i++)
+        for (int k = 0; k < BZ_N_WINDOW_FIELDS; k++)
+            ((double *)&buf[i])[k] = NAN;
+    if ((mtype = bz_h5_doubles_type(bz_window_field_names, BZ_N_WINDOW_FIELDS, 0)) < 0)
+        BZ_FAIL(c->err, BZ_EINTERNAL, "cannot build the window type");
+    if (H5Dread(ds, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0)
+        BZ_CHECK(bz_h5_fail(c->err, BZ_EINVAL, c->path, obj, "cannot read (corrupt data?)"));
+    arm->n_windows = (uint32_t)dims[1];
+    for (uint32_t i = 0; i < R; i++)
+        memcpy(arm->windows + (size_t)i * BZ_RESULT_WINDOWS, buf + (size_t)i * dims[1],
+               dims[1] * sizeof *buf);
+cleanup:
+    free(buf);
+    if (mtype >= 0) H5Tclose(mtype);
+    if (space >= 0) H5Sclose(space);
     if (ds >= 0) H5Dclose(ds);
     return status;
 }
@@ -243,6 +284,8 @@ static int read_arm(rctx *c, bz_results *r, bz_arm_result *arm, int first, int w
     }
     snprintf(obj, sizeof obj, "/arms/%s/outcomes", arm->name);
     BZ_CHECK(read_outcomes(c, obj, r->R, arm->outcomes));
+    snprintf(obj, sizeof obj, "/arms/%s/windows", arm->name);
+    if (bz_h5_exists(c->file, obj)) BZ_CHECK(read_windows(c, obj, r->R, arm));
     if (!with_series) goto cleanup;
 
     BZ_CHECK(alloc_series(c, r, arm));
@@ -368,7 +411,8 @@ static int read_file(bz_results *r, bz_h5_provenance *prov, const char *path, in
     for (size_t a = 0; a < arms.n; a++) {
         bz_arm_result *arm = &r->arms[a];
         memcpy(arm->name, arms.v[a], BZ_NAME_MAX);
-        if (!(arm->outcomes = calloc(r->R, sizeof *arm->outcomes)))
+        if (!(arm->outcomes = calloc(r->R, sizeof *arm->outcomes)) ||
+            !(arm->windows = calloc((size_t)r->R * BZ_RESULT_WINDOWS, sizeof *arm->windows)))
             BZ_FAIL(err, BZ_ENOMEM, "%s: out of memory", path);
         BZ_CHECK(read_arm(&c, r, arm, a == 0, with_series));
     }

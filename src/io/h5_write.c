@@ -202,7 +202,7 @@ static int write_series(wctx *c, hid_t group, const char *gpath, const char *lea
 {
     int status = BZ_OK;
     const bz_results *r = c->r;
-    char obj[4 * BZ_NAME_MAX];
+    char obj[6 * BZ_NAME_MAX]; /* gpath (up to 4 names) + "/" + leaf */
     hsize_t dims[2] = {r->R, r->T};
     snprintf(obj, sizeof obj, "%s/%s", gpath, leaf);
     BZ_CHECK(write_dataset(c, group, leaf, obj, 2, dims, H5T_STD_I64LE, H5T_NATIVE_INT64,
@@ -248,6 +248,8 @@ static int write_arm(wctx *c, hid_t arms_g, const bz_arm_result *arm)
     const bz_results *r = c->r;
     char obj[4 * BZ_NAME_MAX];
     hid_t g = H5I_INVALID_HID, summary = H5I_INVALID_HID;
+    hid_t wtype_m = H5I_INVALID_HID, wtype_f = H5I_INVALID_HID;
+    bz_window_result *wins = NULL;
     snprintf(obj, sizeof obj, "/arms/%s", arm->name);
     if ((g = make_group(c, arms_g, arm->name, obj)) < 0) BZ_CHECK(c->err->code);
     if (bz_h5_put_string_attr(g, "campaigns", arm->campaigns_yaml) < 0 ||
@@ -272,7 +274,24 @@ static int write_arm(wctx *c, hid_t arms_g, const bz_arm_result *arm)
     snprintf(obj, sizeof obj, "/arms/%s/outcomes", arm->name);
     BZ_CHECK(write_dataset(c, g, "outcomes", obj, 1, &R, c->outcome_ftype, c->outcome_mtype,
                            H5P_DEFAULT, arm->outcomes));
+    if (arm->n_windows > 0) {
+        /* [R, W]: the used part of each replicate's row. */
+        const hsize_t RW[2] = {R, arm->n_windows};
+        if (!(wins = malloc((size_t)R * arm->n_windows * sizeof *wins)))
+            BZ_FAIL(c->err, BZ_ENOMEM, "out of memory writing flash-sale windows");
+        for (hsize_t i = 0; i < R; i++)
+            memcpy(wins + i * arm->n_windows, arm->windows + i * BZ_RESULT_WINDOWS,
+                   arm->n_windows * sizeof *wins);
+        if ((wtype_m = bz_h5_doubles_type(bz_window_field_names, BZ_N_WINDOW_FIELDS, 0)) < 0 ||
+            (wtype_f = bz_h5_doubles_type(bz_window_field_names, BZ_N_WINDOW_FIELDS, 1)) < 0)
+            BZ_CHECK(wfail(c, "(window type)"));
+        snprintf(obj, sizeof obj, "/arms/%s/windows", arm->name);
+        BZ_CHECK(write_dataset(c, g, "windows", obj, 2, RW, wtype_f, wtype_m, H5P_DEFAULT, wins));
+    }
 cleanup:
+    free(wins);
+    if (wtype_m >= 0) H5Tclose(wtype_m);
+    if (wtype_f >= 0) H5Tclose(wtype_f);
     if (summary >= 0 && H5Gclose(summary) < 0 && status == BZ_OK) status = wfail(c, obj);
     if (g >= 0 && H5Gclose(g) < 0 && status == BZ_OK) status = wfail(c, obj);
     return status;
@@ -284,10 +303,15 @@ static int write_comparison(wctx *c)
     int status = BZ_OK;
     const bz_results *r = c->r;
     char obj[4 * BZ_NAME_MAX];
+    double *ratio = malloc(2 * (size_t)r->R * sizeof *ratio);
+    if (!ratio) return bz_error_set(c->err, BZ_ENOMEM, "out of memory writing /comparison");
     hid_t g = make_group(c, c->file, "comparison", "/comparison");
-    if (g < 0) return c->err->code;
+    if (g < 0) {
+        free(ratio);
+        return c->err->code;
+    }
     for (size_t a = 1; a < r->n_arms; a++) {
-        cmp_row rows[BZ_N_OUTCOMES];
+        cmp_row rows[BZ_N_OUTCOMES + 1];
         memset(rows, 0, sizeof rows);
         for (int k = 0; k < BZ_N_OUTCOMES; k++) {
             for (uint32_t i = 0; i < r->R; i++) {
@@ -300,12 +324,26 @@ static int write_comparison(wctx *c)
             rows[k].ci_low = d.ci_low;
             rows[k].ci_high = d.ci_high;
         }
-        hsize_t n = BZ_N_OUTCOMES;
+        /* The extra row: cost per extra adopter (ratio of paired mean
+         * differences, core/stats.h). */
+        for (uint32_t i = 0; i < r->R; i++) {
+            c->a[i] = r->arms[a].outcomes[i].cost;
+            c->b[i] = r->arms[0].outcomes[i].cost;
+            ratio[i] = r->arms[a].outcomes[i].final_adopters;
+            ratio[r->R + i] = r->arms[0].outcomes[i].final_adopters;
+        }
+        bz_compare d = bz_stats_paired_ratio(c->a, c->b, ratio, ratio + r->R, r->R);
+        snprintf(rows[BZ_N_OUTCOMES].outcome, OUTCOME_STR, "cost_per_extra_adopter");
+        rows[BZ_N_OUTCOMES].mean = d.mean;
+        rows[BZ_N_OUTCOMES].ci_low = d.ci_low;
+        rows[BZ_N_OUTCOMES].ci_high = d.ci_high;
+        hsize_t n = BZ_N_OUTCOMES + 1;
         snprintf(obj, sizeof obj, "/comparison/%s", r->arms[a].name);
         BZ_CHECK(write_dataset(c, g, r->arms[a].name, obj, 1, &n, c->cmp_ftype, c->cmp_mtype,
                                H5P_DEFAULT, rows));
     }
 cleanup:
+    free(ratio);
     if (H5Gclose(g) < 0 && status == BZ_OK) status = wfail(c, "/comparison");
     return status;
 }

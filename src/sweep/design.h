@@ -40,10 +40,10 @@ typedef enum bz_axis_kind {
 } bz_axis_kind;
 
 typedef enum bz_axis_dist {
-    BZ_DIST_UNIFORM,   /* a = low, b = high */
-    BZ_DIST_NORMAL,    /* a = mean, b = sd */
-    BZ_DIST_LOGNORMAL, /* a = mu, b = sigma of log */
-    BZ_DIST_BETA       /* a, b shape parameters */
+    BZ_AXIS_DIST_UNIFORM,   /* a = low, b = high */
+    BZ_AXIS_DIST_NORMAL,    /* a = mean, b = sd */
+    BZ_AXIS_DIST_LOGNORMAL, /* a = mu, b = sigma of log */
+    BZ_AXIS_DIST_BETA       /* a, b shape parameters */
 } bz_axis_dist;
 
 typedef struct bz_axis {
@@ -54,8 +54,10 @@ typedef struct bz_axis {
     double lo, hi;             /* LINEAR/LOG */
     int dist;                  /* DIST: bz_axis_dist */
     double a, b;               /* DIST parameters */
-    int integer;               /* round numeric values to integers (counts, stock) */
-    int tie;                   /* tie group: axes with equal tie vary together */
+    int integer;               /* round numeric values to integers (counts, stock); an integer
+                                  linear axis in lhs/sobol is uniform on the integers of [lo, hi] */
+    int tie;                   /* tie group: axes with equal tie >= 0 vary together; a negative
+                                  tie is an axis of its own */
 } bz_axis;
 
 typedef enum bz_design_kind { BZ_DESIGN_GRID, BZ_DESIGN_LHS, BZ_DESIGN_SOBOL } bz_design_kind;

@@ -6,6 +6,7 @@
 
 #include "bz_test.h"
 #include "core/population.h"
+#include "core/results.h"
 #include "core/sim.h"
 #include "core/stats.h"
 
@@ -73,6 +74,51 @@ static void test_stats(void)
     CU_ASSERT(isnan(c.ci_low) && isnan(c.ci_high));
     bz_summary s = bz_stats_summary(an, 3, work);
     CU_ASSERT_DOUBLE_EQUAL(s.mean, 5.0, 1e-12);
+}
+
+/* Cost per extra adopter: a ratio of paired mean differences with a
+ * delta-method interval, undefined when the extra adopters are not
+ * significantly positive. */
+static void test_stats_ratio(void)
+{
+    /* Extra cost 10 per replicate exactly; extra adopters 4, 5, 6: ratio
+     * 10 / 5 = 2; var of d = 1, num constant, so
+     * se = sqrt(r^2 var_d / md^2 / k) = sqrt(4 / 25 / 3). */
+    double ca[3] = {110, 210, 310}, cb[3] = {100, 200, 300};
+    double na[3] = {14, 25, 36}, nb[3] = {10, 20, 30};
+    bz_compare c = bz_stats_paired_ratio(ca, cb, na, nb, 3);
+    CU_ASSERT_DOUBLE_EQUAL(c.mean, 2.0, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(c.ci_high - 2.0, 4.302652729911275 * sqrt(4.0 / 25.0 / 3.0), 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(2.0 - c.ci_low, c.ci_high - 2.0, 1e-12);
+    /* Extra adopters -1, 0, +1: not significantly positive -> NaN. */
+    double nz[3] = {9, 20, 31};
+    c = bz_stats_paired_ratio(ca, cb, nz, nb, 3);
+    CU_ASSERT(isnan(c.mean) && isnan(c.ci_low));
+}
+
+/* Acceleration + expansion: integrals of min(A, N_B) - B and max(A - N_B, 0). */
+static void test_decompose(void)
+{
+    bz_results r;
+    bz_error err;
+    CU_ASSERT_FATAL(bz_results_init(&r, 1, 4, 2, 1, 2, 0, &err) == BZ_OK);
+    /* Baseline 0, 2, 4, 4 (N_B = 4); the arm 0, 4, 6, 6: earlier and more. */
+    const int64_t B[4] = {0, 2, 4, 4}, A[4] = {0, 4, 6, 6};
+    memcpy(r.arms[0].adopters, B, sizeof B);
+    memcpy(r.arms[1].adopters, A, sizeof A);
+    bz_results_decompose(&r, 0.5);
+    /* min(A, 4) - B = 0, 2, 0, 0 -> trapezoid: (0+2)/2 + (2+0)/2 + 0 = 2, x 0.5 = 1.
+     * max(A - 4, 0) = 0, 0, 2, 2 -> 0 + 1 + 2 = 3, x 0.5 = 1.5. */
+    CU_ASSERT_DOUBLE_EQUAL(r.arms[1].outcomes[0].acceleration, 1.0, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(r.arms[1].outcomes[0].expansion, 1.5, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(r.arms[0].outcomes[0].acceleration, 0.0, 0);
+    /* The two parts add up to the area between the curves. */
+    double area = 0;
+    for (int t = 1; t < 4; t++)
+        area += 0.5 * ((A[t] - B[t]) + (A[t - 1] - B[t - 1])) * 0.5;
+    CU_ASSERT_DOUBLE_EQUAL(r.arms[1].outcomes[0].acceleration + r.arms[1].outcomes[0].expansion,
+                           area, 1e-12);
+    bz_results_destroy(&r);
 }
 
 /* A sim over an implicit complete layer of n agents, enough for spread. */
@@ -242,6 +288,8 @@ int main(void)
     CU_TestInfo tests[] = {
         {"population: Zipf city sizes", test_population_zipf},
         {"stats: summaries and paired intervals", test_stats},
+        {"stats: cost per extra adopter (paired ratio)", test_stats_ratio},
+        {"results: acceleration and expansion split", test_decompose},
         {"spread: binomial contacts by geometric skipping", test_spread_binomial},
         {"random agents and channel picking", test_random_agents_and_channels},
         CU_TEST_INFO_NULL};

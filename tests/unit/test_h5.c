@@ -578,9 +578,9 @@ static void test_export_outcomes(void)
     CU_ASSERT_EQUAL_FATAL(export_str(path, "/arms/promo/outcomes", BZ_EXPORT_TSV, &text, &err),
                           BZ_OK);
     CU_ASSERT(has_prefix(text, "# replicate\tfinal_adopters\tpeak_step\tsellout_seconds\tcost\t"
-                               "cost_per_adopter\n"));
+                               "cost_per_adopter\tpurchases\trevenue\tacceleration\texpansion\n"));
     CU_ASSERT_EQUAL(count_lines(text), 1 + R_);
-    CU_ASSERT_EQUAL_FATAL(fields(text, 2, '\t', f), 6); /* replicate 1 */
+    CU_ASSERT_EQUAL_FATAL(fields(text, 2, '\t', f), 10); /* replicate 1 */
     CU_ASSERT_STRING_EQUAL(f[0], "1");
     CU_ASSERT_DOUBLE_EQUAL(strtod(f[1], NULL), 27.0, 0);
     CU_ASSERT_DOUBLE_EQUAL(strtod(f[2], NULL), 2.0, 0);
@@ -590,7 +590,7 @@ static void test_export_outcomes(void)
     CU_ASSERT_EQUAL_FATAL(export_str(path, "/arms/promo/outcomes", BZ_EXPORT_CSV, &text, &err),
                           BZ_OK);
     CU_ASSERT(has_prefix(text, "replicate,final_adopters,"));
-    CU_ASSERT_EQUAL_FATAL(fields(text, 1, ',', f), 6);
+    CU_ASSERT_EQUAL_FATAL(fields(text, 1, ',', f), 10);
     CU_ASSERT_STRING_EQUAL(f[3], ""); /* NaN is an empty CSV field */
     free(text);
 }
@@ -607,7 +607,9 @@ static void test_export_comparison(void)
     const double half = tq * 2.0 / sqrt(3.0);
     CU_ASSERT_EQUAL_FATAL(export_str(path, "/comparison/promo", BZ_EXPORT_TSV, &text, &err), BZ_OK);
     CU_ASSERT(has_prefix(text, "# outcome\tmean\tci_low\tci_high\n"));
-    CU_ASSERT_EQUAL(count_lines(text), 1 + BZ_N_OUTCOMES);
+    CU_ASSERT_EQUAL(count_lines(text), 1 + BZ_N_OUTCOMES + 1); /* + cost per extra adopter */
+    CU_ASSERT_EQUAL_FATAL(fields(text, 1 + BZ_N_OUTCOMES, '\t', f), 4);
+    CU_ASSERT_STRING_EQUAL(f[0], "cost_per_extra_adopter");
     CU_ASSERT_EQUAL_FATAL(fields(text, 1, '\t', f), 4);
     CU_ASSERT_STRING_EQUAL(f[0], "final_adopters");
     CU_ASSERT_DOUBLE_EQUAL(strtod(f[1], NULL), 5.0, 1e-12);
@@ -619,7 +621,7 @@ static void test_export_comparison(void)
     free(text);
     CU_ASSERT_EQUAL_FATAL(export_str(path, "/comparison", BZ_EXPORT_CSV, &text, &err), BZ_OK);
     CU_ASSERT(has_prefix(text, "arm,outcome,mean,ci_low,ci_high\n"));
-    CU_ASSERT_EQUAL(count_lines(text), 1 + BZ_N_OUTCOMES); /* one arm besides the baseline */
+    CU_ASSERT_EQUAL(count_lines(text), 2 + BZ_N_OUTCOMES); /* one arm besides the baseline */
     CU_ASSERT_EQUAL_FATAL(fields(text, 2, ',', f), 5);
     CU_ASSERT_STRING_EQUAL(f[0], "promo");
     CU_ASSERT_STRING_EQUAL(f[1], "peak_step");
@@ -685,7 +687,7 @@ static void test_results_init(void)
     CU_ASSERT(r.arms[1].exposures[3 * 2 * 5 - 1] == 0);
     CU_ASSERT(r.layers[0].degree_histogram == NULL);
     CU_ASSERT_STRING_EQUAL(bz_outcome_names[4], "cost_per_adopter");
-    bz_outcome o = {1, 2, 3, 4, 5};
+    bz_outcome o = {1, 2, 3, 4, 5, 6, 7, 8, 9};
     CU_ASSERT(bz_outcome_get(&o, 2) == 3.0);
     bz_results_destroy(&r);
     CU_ASSERT(r.arms == NULL && r.n_arms == 0);

@@ -1,0 +1,276 @@
+/* Festival: an offline fan event (Xiaomi's annual fan festival, its meetups
+ * in 100+ cities) at one time `at`, in the chosen `cities`.
+ *
+ * Who comes. Fans are the agents of the chosen cities whose state is not 0
+ * at the start of the festival's step. State 0 is every model's initial,
+ * unaware state, so a fan is anyone who has heard of the product (aware,
+ * interested, adopted, active, ...). Each fan attends with probability
+ * `attendance` (a one-off probability, not a rate). Each attendee brings up
+ * to `bring` distinct friends, chosen uniformly among its neighbours on the
+ * strong-tie `layer` (default: the last layer, where experiments put the
+ * friend network); with `local_guests` (default) only friends who live in one
+ * of the chosen cities can come, since an offline event draws local friends.
+ * An attendee with fewer eligible friends brings all of them. Guests need
+ * not be fans: bringing new people is the point.
+ *
+ * What it does. Attendees and guests get one engaging exposure (the `engage`
+ * lever, channel festival: a campaign exposure for every model, "becomes
+ * interested" for buzz_funnel), and their sharing is multiplied by
+ * `share_boost` until at + boost_for (the `boost` lever; models that do not
+ * share ignore it). A person reached twice (the guest of two attendees, an
+ * attendee also invited by a friend) is engaged and counted once.
+ *
+ * Layer. When bring > 0, a directed layer is refused (its out-neighbours
+ * are followers, not friends one brings along), and so is a well_mixed
+ * layer (it has no ties to choose friends from). With bring 0 the layer is
+ * not used.
+ *
+ * Determinism. Attendance and the guest list of fan v come from v's own
+ * campaign stream (bz_sim_campaign_stream at the festival's step). Which of
+ * two inviters claims a shared guest first depends on thread timing but
+ * changes nothing (the guest's engagement and boost are the same, and counts
+ * are of distinct people), so results are identical for any thread count.
+ *
+ * Cost: cost_per_city x (chosen cities that exist) + cost_per_attendee x
+ * (distinct people engaged: attendees + guests), charged in the festival's
+ * step; the people count equals the festival channel's exposures of that step.
+ * Complexity: O(agents of the chosen cities + strong-tie degree of the
+ * attendees + bring^2 per attendee), once; n bytes of marks from start() to
+ * the festival, and 8 n bytes of boost arrays when share_boost > 1.
+ */
+#include <stdlib.h>
+
+#include "core/campaign.h"
+#include "core/sim.h"
+#include "util.h"
+
+enum { FEST_MAX_BRING = 100 };
+
+typedef struct fest_params {
+    double at;
+    bz_cityset cities;
+    double attendance;
+    int64_t bring;
+    char layer[BZ_NAME_MAX];
+    int local_guests;
+    double share_boost, boost_for, cost_per_city, cost_per_attendee;
+} fest_params;
+
+static const bz_param fest_param_table[] = {
+    {"at", BZ_PT_DURATION, 0, 1e7, "14d", "days",
+     "when the festival takes place (two weeks after launch, as in DESIGN.md's example: only "
+     "agents who have heard of the product by then are fans)",
+     offsetof(fest_params, at), NULL},
+    {"cities", BZ_PT_CITIES, 0, 0, "10", "cities",
+     "where festivals are held: all, {top: N} (the N largest cities) or a list of city indices; "
+     "default the 10 largest, where fan clubs are",
+     offsetof(fest_params, cities), NULL},
+    {"attendance", BZ_PT_PROB, 0, 1, "0.05", "probability",
+     "chance that a local fan attends (one-off; a few percent of a fan base come to a meetup)",
+     offsetof(fest_params, attendance), NULL},
+    {"bring", BZ_PT_INT, 0, FEST_MAX_BRING, "2", "friends",
+     "most friends an attendee brings, chosen among its strong-tie neighbours (2: a couple of "
+     "friends, as in DESIGN.md's example)",
+     offsetof(fest_params, bring), NULL},
+    {"layer", BZ_PT_STRING, 0, 0, "", "",
+     "undirected strong-tie layer guests are chosen on (empty: the last layer, by convention the "
+     "friend network)",
+     offsetof(fest_params, layer), NULL},
+    {"local_guests", BZ_PT_BOOL, 0, 0, "true", "",
+     "only friends living in one of the chosen cities come (an offline event draws local "
+     "friends); false: any friend",
+     offsetof(fest_params, local_guests), NULL},
+    {"share_boost", BZ_PT_REAL, 1, 1000, "3", "factor",
+     "multiplies the sharing of attendees and guests after the event (face-to-face experience "
+     "gives a story to tell; 3 is an assumption to calibrate, 1 disables the boost)",
+     offsetof(fest_params, share_boost), NULL},
+    {"boost_for", BZ_PT_DURATION, 0, 1e7, "7d", "days",
+     "how long after `at` the sharing boost lasts (the buzz of an event fades in about a week)",
+     offsetof(fest_params, boost_for), NULL},
+    {"cost_per_city", BZ_PT_REAL, 0, 1e15, "5000", "currency per city",
+     "venue and staff of one city's event (5 KOL fees at kol_seeding's default fee of 1000)",
+     offsetof(fest_params, cost_per_city), NULL},
+    {"cost_per_attendee", BZ_PT_REAL, 0, 1e15, "20", "currency per person",
+     "gift and refreshments for each person engaged (attendees and guests)",
+     offsetof(fest_params, cost_per_attendee), NULL},
+};
+
+typedef struct fest_state {
+    int layer;
+    int boost;         /* share_boost applies (> 1 for a positive time) */
+    uint32_t n_chosen; /* chosen cities that exist */
+    uint8_t *in_city;  /* [n_cities] 1 = festival city */
+    uint8_t *mark;     /* [n] 1 = engaged by the festival; freed after it */
+    int done;
+} fest_state;
+
+static int fest_layer(const bz_experiment *x, const fest_params *p, bz_error *err)
+{
+    int li = bz_campaign_layer_last(x, p->layer, "layer", err);
+    if (li < 0) return -1;
+    if (x->layers[li].directed && p->bring > 0) {
+        bz_error_set(err, BZ_EINVAL,
+                     "layer: '%s' is directed; festival guests are friends on an undirected "
+                     "strong-tie layer (a directed layer's neighbours are followers)",
+                     x->layers[li].name);
+        return -1;
+    }
+    return li;
+}
+
+static int fest_check(const void *params, const bz_experiment *x, bz_error *err)
+{
+    const fest_params *p = params;
+    if (p->at >= x->horizon)
+        return bz_error_set(err, BZ_EINVAL, "at: %g days is not before the horizon (%g days)",
+                            p->at, x->horizon);
+    /* City indices are checked by the config layer (and again at start). */
+    return fest_layer(x, p, err) < 0 ? BZ_EINVAL : BZ_OK;
+}
+
+static int fest_start(bz_sim *sim, bz_campaign_run *run, bz_error *err)
+{
+    const fest_params *p = run->params;
+    fest_state *st = calloc(1, sizeof *st);
+    if (!st) return bz_error_set(err, BZ_ENOMEM, "out of memory");
+    run->state = st;
+    st->layer = fest_layer(sim->x, p, err);
+    if (st->layer < 0) return BZ_EINVAL;
+    const bz_layer *l = &sim->net->layers[st->layer];
+    if (l->complete && p->bring > 0)
+        return bz_error_set(err, BZ_EINVAL,
+                            "layer: '%s' is well_mixed, it has no friendship ties to choose "
+                            "guests from (use a network layer, or bring: 0)",
+                            l->name);
+    st->in_city = calloc(sim->pop->n_cities, 1);
+    st->mark = calloc(sim->n ? sim->n : 1, 1);
+    if (!st->in_city || !st->mark)
+        return bz_error_set(err, BZ_ENOMEM, "out of memory for the festival of %u agents", sim->n);
+    int status = bz_cityset_mark(&p->cities, sim->pop->n_cities, st->in_city, err);
+    if (status != BZ_OK) return status;
+    st->n_chosen = bz_cityset_count(st->in_city, sim->pop->n_cities);
+    st->boost = p->share_boost > 1 && p->boost_for > 0;
+    return st->boost ? bz_sim_boost_enable(sim, err) : BZ_OK;
+}
+
+/* Up to k distinct neighbours of u on l, uniformly among the eligible ones
+ * (all, or those living in a marked city when in_city is not NULL), into
+ * out[k]; returns how many. Floyd's algorithm draws k distinct ranks among
+ * the d eligible, so the cost is O(degree + k^2) with no scratch memory. */
+static uint32_t choose_guests(const bz_layer *l, const uint32_t *city, const uint8_t *in_city,
+                              uint32_t u, uint32_t k, bz_stream *s, uint32_t *out)
+{
+    const uint32_t *nb = l->targets + l->offsets[u];
+    const uint64_t deg = l->offsets[u + 1] - l->offsets[u];
+    uint64_t d = deg;
+    if (in_city) {
+        d = 0;
+        for (uint64_t j = 0; j < deg; j++)
+            d += in_city[city[nb[j]]] != 0;
+    }
+    uint64_t rank[FEST_MAX_BRING];
+    uint32_t m = 0;
+    if (d <= k) {
+        for (uint64_t j = 0; j < d; j++)
+            rank[m++] = j;
+    } else {
+        for (uint64_t j = d - k; j < d; j++) {
+            uint64_t x = bz_stream_below(s, j + 1);
+            int seen = 0;
+            for (uint32_t i = 0; i < m && !seen; i++)
+                seen = rank[i] == x;
+            rank[m++] = seen ? j : x;
+        }
+        for (uint32_t i = 1; i < m; i++) { /* ascending, for the mapping below */
+            uint64_t r = rank[i];
+            uint32_t j = i;
+            for (; j > 0 && rank[j - 1] > r; j--)
+                rank[j] = rank[j - 1];
+            rank[j] = r;
+        }
+    }
+    if (!in_city) {
+        for (uint32_t i = 0; i < m; i++)
+            out[i] = nb[rank[i]];
+        return m;
+    }
+    uint32_t i = 0;
+    for (uint64_t j = 0, r = 0; j < deg && i < m; j++) {
+        if (!in_city[city[nb[j]]]) continue;
+        if (r++ == rank[i]) out[i++] = nb[j];
+    }
+    return i;
+}
+
+/* Engage v once: the first caller to mark it wins, later ones do nothing.
+ * Returns 1 if this call engaged v. Thread-safe. */
+static int engage_once(bz_sim *sim, fest_state *st, bz_tally *t, uint32_t v, double mult,
+                       double until)
+{
+    if (__atomic_exchange_n(&st->mark[v], (uint8_t)1, __ATOMIC_RELAXED)) return 0;
+    bz_sim_engage(sim, t, v, BZ_CH_FESTIVAL);
+    if (st->boost) bz_sim_boost(sim, v, mult, until);
+    return 1;
+}
+
+static void fest_act(bz_sim *sim, bz_campaign_run *run)
+{
+    const fest_params *p = run->params;
+    fest_state *st = run->state;
+    if (st->done || !bz_window_starts(sim, p->at)) return;
+    st->done = 1;
+    const bz_population *pop = sim->pop;
+    const bz_layer *l = &sim->net->layers[st->layer];
+    const uint8_t *local = p->local_guests ? st->in_city : NULL;
+    const uint32_t bring = (uint32_t)p->bring;
+    const double until = p->at + p->boost_for;
+    int64_t people = 0;
+#pragma omp parallel if (sim->n_threads > 1) reduction(+ : people)
+    {
+        bz_tally *t = bz_sim_tally(sim);
+        uint32_t guests[FEST_MAX_BRING];
+        for (uint32_t c = 0; c < pop->n_cities; c++) {
+            if (!st->in_city[c]) continue;
+            const int64_t lo = (int64_t)pop->city_offsets[c],
+                          hi = (int64_t)pop->city_offsets[c + 1];
+#pragma omp for schedule(dynamic, 1024) nowait
+            for (int64_t i = lo; i < hi; i++) {
+                const uint32_t v = pop->city_members[i];
+                if (sim->state[v] == 0) continue; /* has not heard of the product */
+                bz_stream s;
+                bz_sim_campaign_stream(sim, run, &s, v);
+                if (!(bz_stream_uniform(&s) < p->attendance)) continue;
+                people += engage_once(sim, st, t, v, p->share_boost, until);
+                uint32_t k = bring ? choose_guests(l, pop->city, local, v, bring, &s, guests) : 0;
+                for (uint32_t j = 0; j < k; j++)
+                    people += engage_once(sim, st, t, guests[j], p->share_boost, until);
+            }
+        }
+    }
+    run->cost += p->cost_per_city * (double)st->n_chosen + p->cost_per_attendee * (double)people;
+    free(st->mark);
+    st->mark = NULL;
+}
+
+static void fest_finish(bz_campaign_run *run)
+{
+    fest_state *st = run->state;
+    if (!st) return;
+    free(st->in_city);
+    free(st->mark);
+    free(st);
+    run->state = NULL;
+}
+
+const bz_campaign_type bz_campaign_festival = {
+    .name = "festival",
+    .summary = "an offline fan event in chosen cities: fans attend and bring strong-tie friends, "
+               "who are engaged and share more for a while",
+    .params = fest_param_table,
+    .n_params = BZ_PARAMS_COUNT(fest_param_table),
+    .params_size = sizeof(fest_params),
+    .check = fest_check,
+    .start = fest_start,
+    .act = fest_act,
+    .finish = fest_finish,
+};
