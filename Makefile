@@ -4,7 +4,7 @@ CMAKE_FLAGS ?=
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 BUZZSIM = $(BUILD)/buzzsim
 
-.PHONY: all deps configure build demo test test-asan bench format clean
+.PHONY: all deps configure build demo test test-asan test-mpi bench format clean
 
 all: build
 
@@ -28,6 +28,13 @@ test-asan: deps
 	@cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DBUZZSIM_SANITIZE=ON $(CMAKE_FLAGS) >/dev/null
 	@cmake --build build-asan -j $(JOBS)
 	cd build-asan && ctest --output-on-failure -L 'unit|cli' -j $(JOBS)
+
+# The MPI build (optional): mpirun -n 2/3 sweeps equal the serial run.
+test-mpi:
+	@bash scripts/install-deps.sh libopenmpi-dev openmpi-bin
+	@cmake -S . -B build-mpi -DCMAKE_BUILD_TYPE=Release -DBUZZSIM_MPI=ON $(CMAKE_FLAGS) >/dev/null
+	@cmake --build build-mpi -j $(JOBS)
+	cd build-mpi && ctest --output-on-failure -L mpi
 
 bench:
 	@bash scripts/install-deps.sh libigraph-dev

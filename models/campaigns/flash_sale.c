@@ -20,8 +20,10 @@
  * the thread count; the schedule costs O(repeat) per step.
  * Cost: `cost` per window, charged once when its announcement or the window
  * itself starts: repeat x cost in all if every window happens.
- * The discount lowers the windows' price, which is recorded with the window
- * but does not change demand (no price response is modelled).
+ * The discount lowers the windows' price (recorded with the window, and in
+ * revenue). Models with a price response see it through
+ * bz_market_price_now(): buzz_funnel's appeal rises when value/price does;
+ * bass ignores price.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -48,7 +50,8 @@ static const bz_param fs_param_table[] = {
      "units on sale in this window, added to the market's stock when it opens",
      offsetof(fs_params, stock), NULL},
     {"discount", BZ_PT_PROB, 0, 1, "0", "fraction",
-     "price reduction during the window (recorded only: demand does not respond to price)",
+     "price reduction during the window (sets the window's price and revenue; raises demand in "
+     "models with a price response, e.g. buzz_funnel's appeal)",
      offsetof(fs_params, discount), NULL},
     {"announce", BZ_PT_DURATION, 0, 1e7, "0d", "days",
      "lead time before `at` during which the sale is announced", offsetof(fs_params, announce),

@@ -1,6 +1,10 @@
-/* KOL seeding: at a time, `count` key opinion leaders chosen on a layer by a
- * strategy become active advocates (the `seed` lever), and their launch post
- * reaches each follower with probability `reach` (the `expose` lever).
+/* KOL seeding: at a time `at`, `count` key opinion leaders chosen on a layer
+ * by a strategy become active advocates (the `seed` lever), and post `posts`
+ * times, evenly over [at, at + period] (post i at at + i period / (posts - 1);
+ * one post is at `at`). Each post reaches each follower independently with
+ * probability `reach` (the `expose` lever, channel kol). Posts falling in the
+ * same step draw from one stream per (step, KOL) in turn, so they are
+ * independent; a post at or after the horizon never happens.
  *
  * Strategies (ties always go to the lower agent id):
  *   random            uniform, distinct
@@ -12,16 +16,36 @@
  *                     sources), the agents between communities (Hinz et al. 2011)
  *   community_spread  the highest-degree agents of every city in turn, largest
  *                     city first, so seeds are spread over the country
- * Selection runs once per replicate at start: O(n log count) plus the metric
- * (PageRank O(m) per iteration, bridges O(samples m)). Cost: fee per KOL plus
- * fee_per_follower for each follower the post reaches.
+ *   greedy            influence maximisation (Kempe et al. 2003): the `count`
+ *                     agents that greedily maximise the expected spread of an
+ *                     independent cascade on the layer, estimated from
+ *                     `rr_sets` reverse-reachable sets (Borgs et al. 2014, Tang
+ *                     et al. 2014) with lazy CELF evaluation (graph/influence.h).
+ *                     Arc probability: `ic_prob`, or when 0, the chance that an
+ *                     advocate sharing at the layer's rate `share` (per tie, per
+ *                     day) reaches a follower within `ic_days` days:
+ *                     1 - exp(-share * ic_days). Unlike degree, greedy avoids
+ *                     hubs whose audiences overlap.
+ * Selection runs once per replicate at start (random and greedy draw from the
+ * replicate's streams; the others are deterministic, bridges sampling with
+ * the same sources in every replicate): O(n log count) plus the metric
+ * (PageRank O(m) per iteration, bridges O(samples m), greedy O(m) for a
+ * directed layer's transpose plus the RR sets, about rr_sets times the mean
+ * set size in time and up to 12 bytes per stored agent, capped at 2^25: past
+ * the cap fewer sets are used, which suffices there because the spread is
+ * large).
+ * Cost: fee per KOL (once, at `at`) plus fee_per_follower for each follower
+ * reached by each post.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/campaign.h"
 #include "core/sim.h"
+#include "graph/influence.h"
 #include "graph/metrics.h"
+#include "kol_seeding.h"
 #include "util.h"
 
 typedef struct kol_params {
@@ -30,20 +54,24 @@ typedef struct kol_params {
     int strategy;
     int64_t samples;
     char layer[BZ_NAME_MAX];
+    int64_t posts;
+    double period;
+    double ic_prob, ic_days;
+    int64_t rr_sets;
 } kol_params;
 
-enum { KOL_RANDOM, KOL_DEGREE, KOL_PAGERANK, KOL_KCORE, KOL_BRIDGES, KOL_COMMUNITY };
+enum { KOL_RANDOM, KOL_DEGREE, KOL_PAGERANK, KOL_KCORE, KOL_BRIDGES, KOL_COMMUNITY, KOL_GREEDY };
 static const char *const kol_strategies[] = {"random",  "degree",           "pagerank", "kcore",
-                                             "bridges", "community_spread", NULL};
+                                             "bridges", "community_spread", "greedy",   NULL};
 
 static const bz_param kol_param_table[] = {
-    {"at", BZ_PT_DURATION, 0, 1e7, "0d", "days", "when the KOLs post", offsetof(kol_params, at),
-     NULL},
+    {"at", BZ_PT_DURATION, 0, 1e7, "0d", "days", "when the KOLs become advocates and first post",
+     offsetof(kol_params, at), NULL},
     {"count", BZ_PT_INT, 1, 4294967295.0, "10", "agents", "number of KOLs",
      offsetof(kol_params, count), NULL},
     {"strategy", BZ_PT_ENUM, 0, 0, "degree", "",
-     "how KOLs are chosen: random, degree (hubs), pagerank, kcore, bridges (betweenness) or "
-     "community_spread (top agents of every city)",
+     "how KOLs are chosen: random, degree (hubs), pagerank, kcore, bridges (betweenness), "
+     "community_spread (top agents of every city) or greedy (influence maximisation)",
      offsetof(kol_params, strategy), kol_strategies},
     {"samples", BZ_PT_INT, 1, 1e6, "64", "sources",
      "BFS sources of the approximate betweenness (strategy bridges): error ~ 1/sqrt(samples)",
@@ -52,11 +80,26 @@ static const bz_param kol_param_table[] = {
      "layer whose followers the KOLs reach (empty: the first layer)", offsetof(kol_params, layer),
      NULL},
     {"reach", BZ_PT_PROB, 0, 1, "0.2", "probability",
-     "chance that a follower sees the KOL's launch post", offsetof(kol_params, reach), NULL},
+     "chance that a follower sees each of the KOL's posts", offsetof(kol_params, reach), NULL},
     {"fee", BZ_PT_REAL, 0, 1e15, "1000", "currency per KOL", "fee paid to each KOL",
      offsetof(kol_params, fee), NULL},
     {"fee_per_follower", BZ_PT_REAL, 0, 1e12, "0", "currency per follower reached",
-     "variable fee per follower reached", offsetof(kol_params, fee_per_follower), NULL},
+     "variable fee per follower reached, per post", offsetof(kol_params, fee_per_follower), NULL},
+    {"posts", BZ_PT_INT, 1, 10000, "1", "posts",
+     "posts per KOL, evenly spread over [at, at + period]", offsetof(kol_params, posts), NULL},
+    {"period", BZ_PT_DURATION, 0, 1e7, "0d", "days",
+     "time from the first post to the last (posts > 1)", offsetof(kol_params, period), NULL},
+    {"ic_prob", BZ_PT_PROB, 0, 1, "0", "probability",
+     "arc probability of the independent cascade greedy maximises (strategy greedy); 0: "
+     "1 - exp(-share * ic_days) from the layer's sharing rate",
+     offsetof(kol_params, ic_prob), NULL},
+    {"ic_days", BZ_PT_REAL, 0, 1e6, "7", "days",
+     "how long an advocate shares, to derive the cascade's arc probability when ic_prob is 0",
+     offsetof(kol_params, ic_days), NULL},
+    {"rr_sets", BZ_PT_INT, 1, 1e9, "100000", "sets",
+     "reverse-reachable sets of the greedy strategy: spread estimates have relative error "
+     "~ sqrt(n / (rr_sets * spread)); 1e5 sets pin a spread of 1% of n to ~3%",
+     offsetof(kol_params, rr_sets), NULL},
 };
 
 typedef struct kol_state {
@@ -64,13 +107,26 @@ typedef struct kol_state {
     uint32_t *kols; /* [count] */
 } kol_state;
 
+double bz_kol_ic_prob(const bz_experiment *x, int li, const void *params)
+{
+    const kol_params *p = params;
+    if (p->ic_prob > 0) return p->ic_prob;
+    return -expm1(-x->layers[li].share * p->ic_days);
+}
+
 static int kol_check(const void *params, const bz_experiment *x, bz_error *err)
 {
     const kol_params *p = params;
-    if (bz_campaign_layer(x, p->layer, "layer", err) < 0) return BZ_EINVAL;
+    int li = bz_campaign_layer(x, p->layer, "layer", err);
+    if (li < 0) return BZ_EINVAL;
     if (x->agents > 0 && (uint64_t)p->count > x->agents)
         return bz_error_set(err, BZ_EINVAL, "count: %lld KOLs but only %u agents",
                             (long long)p->count, x->agents);
+    if (p->strategy == KOL_GREEDY && !(bz_kol_ic_prob(x, li, p) > 0))
+        return bz_error_set(err, BZ_EINVAL,
+                            "ic_prob: 0 and layer '%s' has share %g over ic_days %g: the cascade "
+                            "would never spread; set ic_prob or a sharing rate",
+                            x->layers[li].name, x->layers[li].share, p->ic_days);
     return BZ_OK;
 }
 
@@ -152,26 +208,42 @@ cleanup:
     return status;
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
 /* community_spread: the best agents of each city in turn, largest city
- * first (city 0), until k are chosen. */
+ * first (ties to the lower city index; a city table need not be sorted),
+ * until k are chosen. */
 static int spread_over_cities(const bz_population *pop, const double *score, uint32_t k,
                               uint32_t *out, bz_error *err)
 {
     const uint32_t C = pop->n_cities, per = (k + C - 1) / C;
     uint32_t *best = malloc((size_t)C * per * sizeof *best), *got = calloc(C, sizeof *got);
-    if (!best || !got) {
+    uint64_t *order = malloc((size_t)C * sizeof *order);
+    if (!best || !got || !order) {
         free(best);
         free(got);
+        free(order);
         return bz_error_set(err, BZ_ENOMEM, "out of memory choosing KOLs over %u cities", C);
     }
-    for (uint32_t c = 0; c < C; c++)
-        got[c] =
-            top_score(score, pop->city_members + pop->city_offsets[c],
-                      pop->city_offsets[c + 1] - pop->city_offsets[c], per, best + (size_t)c * per);
+    /* Key (UINT32_MAX - size) << 32 | city sorts by size down, index up. */
+    for (uint32_t c = 0; c < C; c++) {
+        uint64_t size = pop->city_offsets[c + 1] - pop->city_offsets[c];
+        order[c] = (UINT32_MAX - size) << 32 | c;
+        got[c] = top_score(score, pop->city_members + pop->city_offsets[c], size, per,
+                           best + (size_t)c * per);
+    }
+    qsort(order, C, sizeof *order, cmp_u64);
     uint32_t m = 0;
     for (uint32_t round = 0; round < per && m < k; round++)
-        for (uint32_t c = 0; c < C && m < k; c++)
+        for (uint32_t i = 0; i < C && m < k; i++) {
+            uint32_t c = (uint32_t)order[i];
             if (round < got[c]) out[m++] = best[(size_t)c * per + round];
+        }
+    free(order);
     int status = BZ_OK;
     if (m < k) {
         /* Small cities ran out: fill with the best agents overall not yet
@@ -195,6 +267,53 @@ static int spread_over_cities(const bz_population *pop, const double *score, uin
     return status;
 }
 
+/* Key of the greedy strategy's RR-set streams: one per (seed, replicate,
+ * campaign index), mixed by the splitmix64 finaliser. */
+static uint64_t greedy_key(uint64_t seed, uint32_t replicate, uint32_t index)
+{
+    uint64_t z = seed + 0x9E3779B97F4A7C15ull * (((uint64_t)replicate << 8 | index) + 1);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+int bz_kol_select(const bz_experiment *x, const bz_network *net, const bz_population *pop,
+                  const void *params, uint64_t seed, uint32_t replicate, uint32_t index,
+                  uint32_t *out, bz_error *err)
+{
+    const kol_params *p = params;
+    const uint32_t n = net->n;
+    int li = bz_campaign_layer(x, p->layer, "layer", err);
+    if (li < 0) return BZ_EINVAL;
+    if ((uint64_t)p->count > n)
+        return bz_error_set(err, BZ_EINVAL, "count: %lld KOLs but only %u agents",
+                            (long long)p->count, n);
+    const uint32_t k = (uint32_t)p->count;
+    const bz_layer *l = &net->layers[li];
+    if (p->strategy == KOL_RANDOM) {
+        bz_stream s;
+        bz_stream_init(&s, seed, replicate, 0, UINT32_MAX, BZ_RNG_CAMPAIGN + index);
+        return bz_sim_random_agents(n, k, &s, out, err);
+    }
+    if (p->strategy == KOL_GREEDY) {
+        int status = bz_influence_greedy(l, bz_kol_ic_prob(x, li, p), (uint64_t)p->rr_sets,
+                                         greedy_key(seed, replicate, index), k, out, NULL, err);
+        if (status != BZ_OK) bz_error_prefix(err, "kol_seeding greedy: ");
+        return status;
+    }
+    double *score = malloc((size_t)n * sizeof *score + 1);
+    if (!score) return bz_error_set(err, BZ_ENOMEM, "out of memory for KOL scores");
+    int status = kol_scores(l, p, seed ^ index, score, err);
+    if (status == BZ_OK) {
+        if (p->strategy == KOL_COMMUNITY)
+            status = spread_over_cities(pop, score, k, out, err);
+        else
+            top_score(score, NULL, n, k, out);
+    }
+    free(score);
+    return status;
+}
+
 static int kol_start(bz_sim *sim, bz_campaign_run *run, bz_error *err)
 {
     const kol_params *p = run->params;
@@ -206,43 +325,45 @@ static int kol_start(bz_sim *sim, bz_campaign_run *run, bz_error *err)
     if ((uint64_t)p->count > sim->n)
         return bz_error_set(err, BZ_EINVAL, "count: %lld KOLs but only %u agents",
                             (long long)p->count, sim->n);
-    uint32_t k = (uint32_t)p->count;
-    st->kols = malloc((size_t)k * sizeof *st->kols);
-    if (!st->kols) return bz_error_set(err, BZ_ENOMEM, "out of memory for %u KOLs", k);
-    if (p->strategy != KOL_RANDOM) {
-        const bz_layer *l = &sim->net->layers[st->layer];
-        double *score = malloc((size_t)sim->n * sizeof *score + 1);
-        if (!score) return bz_error_set(err, BZ_ENOMEM, "out of memory for KOL scores");
-        int status = kol_scores(l, p, sim->seed ^ run->index, score, err);
-        if (status == BZ_OK) {
-            if (p->strategy == KOL_COMMUNITY)
-                status = spread_over_cities(sim->pop, score, k, st->kols, err);
-            else
-                top_score(score, NULL, sim->n, k, st->kols);
-        }
-        free(score);
-        return status;
-    }
-    bz_stream s;
-    bz_stream_init(&s, sim->seed, sim->replicate, 0, UINT32_MAX, BZ_RNG_CAMPAIGN + run->index);
-    return bz_sim_random_agents(sim->n, k, &s, st->kols, err);
+    st->kols = malloc((size_t)p->count * sizeof *st->kols);
+    if (!st->kols)
+        return bz_error_set(err, BZ_ENOMEM, "out of memory for %lld KOLs", (long long)p->count);
+    return bz_kol_select(sim->x, sim->net, sim->pop, p, sim->seed, sim->replicate, run->index,
+                         st->kols, err);
+}
+
+/* Number of posts whose time falls in the current step. */
+static uint32_t posts_now(const bz_sim *sim, const kol_params *p)
+{
+    if (p->posts <= 1) return (uint32_t)bz_window_starts(sim, p->at);
+    uint32_t m = 0;
+    for (int64_t i = 0; i < p->posts; i++)
+        m += bz_window_starts(sim, p->at + (double)i * p->period / (double)(p->posts - 1));
+    return m;
 }
 
 static void kol_act(bz_sim *sim, bz_campaign_run *run)
 {
     const kol_params *p = run->params;
     kol_state *st = run->state;
-    if (!bz_window_starts(sim, p->at)) return;
+    const int seeding = bz_window_starts(sim, p->at);
+    const uint32_t m = posts_now(sim, p);
+    if (!seeding && m == 0) return;
     bz_tally *t = &sim->tally[0];
     uint64_t reached = 0;
     for (int64_t i = 0; i < p->count; i++) {
         uint32_t kol = st->kols[i];
-        bz_sim_seed(sim, kol, BZ_CH_KOL);
+        if (seeding) bz_sim_seed(sim, kol, BZ_CH_KOL);
+        if (m == 0) continue;
+        /* One stream per (step, KOL); posts of the same step draw from it
+         * in turn. */
         bz_stream s;
         bz_sim_campaign_stream(sim, run, &s, kol);
-        reached += bz_sim_reach(sim, t, (size_t)st->layer, kol, p->reach, BZ_CH_KOL, &s);
+        for (uint32_t j = 0; j < m; j++)
+            reached += bz_sim_reach(sim, t, (size_t)st->layer, kol, p->reach, BZ_CH_KOL, &s);
     }
-    run->cost += p->fee * (double)p->count + p->fee_per_follower * (double)reached;
+    if (seeding) run->cost += p->fee * (double)p->count;
+    run->cost += p->fee_per_follower * (double)reached;
 }
 
 static void kol_finish(bz_campaign_run *run)

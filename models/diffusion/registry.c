@@ -9,12 +9,18 @@
 #include "core/model.h"
 
 extern const bz_model_type bz_model_bass;
+extern const bz_model_type bz_model_buzz_funnel;
 extern const bz_model_type bz_model_independent_cascade;
 extern const bz_model_type bz_model_linear_threshold;
 extern const bz_model_type bz_model_sir;
 
 const bz_model_type *const bz_model_registry[] = {
-    &bz_model_bass, &bz_model_independent_cascade, &bz_model_linear_threshold, &bz_model_sir, NULL,
+    &bz_model_bass,
+    &bz_model_buzz_funnel,
+    &bz_model_independent_cascade,
+    &bz_model_linear_threshold,
+    &bz_model_sir,
+    NULL,
 };
 
 const bz_model_type *bz_model_find(const char *name)

@@ -23,8 +23,11 @@
  * pass generates and keeps every agent's targets in prepare()'s state
  * (4 bytes per edge); the fill pass replays them in parallel and frees
  * them. While generating, each agent's list of the later agents that chose
- * it is kept (4 bytes per edge, up to twice that with growth, plus 16 bytes
- * per agent) and freed at the end. Without a state both passes generate.
+ * it is kept in an arena of chunks (hk_adj below: about 6.5 bytes per edge
+ * at m = 10, plus 8 bytes per agent) and returned to the system at the end,
+ * so the build's peak is the fill pass: layer (8 bytes per edge + 16 per
+ * agent while building) plus the 4 bytes per edge of kept targets.
+ * Without a state both passes generate.
  *
  * Directed layers: the edge between v and its chosen earlier agent t is
  * stored t -> v (v follows t), as in barabasi_albert.
@@ -56,23 +59,127 @@ enum { HK_MAX_TRIES = 64, HK_TF_TRIES = 32 };
 
 __extension__ typedef unsigned __int128 hk_u128;
 
-/* Who chose each agent (and the clique neighbours of clique agents). */
+/* Who chose each agent (and the clique neighbours of clique agents), in
+ * push order: agent t's list is a backward-linked chain of chunks in an
+ * arena of 64 MiB slabs. Chunk k of a list has 4 << min(k, HK_KCAP) words:
+ * word 0 links to chunk k - 1, the rest hold entries, so a list of L entries
+ * wastes less than its last chunk (under 2 L + 4 words in all) and nothing
+ * is ever copied. Per agent: the length and the last chunk (8 bytes). The
+ * slabs are single large allocations (mmap-backed), so freeing them returns
+ * the memory to the system before the builder allocates the layer; with
+ * one small realloc'ed array per agent, glibc kept about 0.6 GB of freed
+ * heap resident at 10^7 agents (m = 10), which pushed the build over its
+ * memory budget. Entry r of a list is found by walking back from the last
+ * chunk, which holds about half of the entries: O(1) expected hops. */
+enum {
+    HK_SLAB_SHIFT = 24, /* slab = 2^24 words (64 MiB) */
+    HK_UNIT_SHIFT = 2,  /* chunks are addressed in 4-word units */
+    HK_MAX_SLABS = 1 << (32 - HK_SLAB_SHIFT + HK_UNIT_SHIFT), /* 64 GiB of units */
+    HK_KCAP = 14, /* largest chunk: 4 << 14 words (256 KiB) */
+    HK_KTAB = 64
+};
+
+typedef struct hk_list {
+    uint32_t len;  /* entries */
+    uint32_t last; /* unit of the last chunk (meaningless when len = 0) */
+} hk_list;
+
 typedef struct hk_adj {
-    uint32_t **list;
-    uint32_t *len, *cap;
+    hk_list *list;                /* [n] */
+    uint32_t *slab[HK_MAX_SLABS]; /* owned */
+    uint32_t nslabs;
+    uint64_t used;               /* words used in slab[nslabs - 1] */
+    uint64_t first[HK_KTAB + 1]; /* first entry index of chunk k, k <= HK_KTAB */
 } hk_adj;
+
+static uint64_t hk_chunk_words(uint64_t k)
+{
+    return (uint64_t)4 << (k < HK_KCAP ? k : HK_KCAP);
+}
+
+static void hk_adj_tables(hk_adj *a)
+{
+    a->first[0] = 0;
+    for (uint64_t k = 0; k < HK_KTAB; k++)
+        a->first[k + 1] = a->first[k] + hk_chunk_words(k) - 1;
+}
+
+/* First entry index of chunk k. */
+static inline uint64_t hk_first(const hk_adj *a, uint64_t k)
+{
+    if (k <= HK_KTAB) return a->first[k];
+    return a->first[HK_KTAB] + (k - HK_KTAB) * (hk_chunk_words(HK_KCAP) - 1);
+}
+
+/* The chunk holding entry index i. */
+static inline uint64_t hk_chunk_of(const hk_adj *a, uint64_t i)
+{
+    if (i >= a->first[HK_KTAB])
+        return HK_KTAB + (i - a->first[HK_KTAB]) / (hk_chunk_words(HK_KCAP) - 1);
+    uint64_t k = 0;
+    while (a->first[k + 1] <= i)
+        k++;
+    return k;
+}
+
+static inline uint32_t *hk_unit(const hk_adj *a, uint32_t u)
+{
+    const unsigned per_slab = HK_SLAB_SHIFT - HK_UNIT_SHIFT;
+    return a->slab[u >> per_slab] + ((uint64_t)(u & ((1u << per_slab) - 1)) << HK_UNIT_SHIFT);
+}
+
+/* A new chunk of `words` words; its unit in *unit. */
+static int hk_adj_alloc(hk_adj *a, uint64_t words, uint32_t *unit)
+{
+    const uint64_t slab_words = (uint64_t)1 << HK_SLAB_SHIFT;
+    if (a->nslabs == 0 || a->used + words > slab_words) {
+        if (a->nslabs == HK_MAX_SLABS) return BZ_ENOMEM;
+        uint32_t *p = malloc(slab_words * sizeof *p);
+        if (!p) return BZ_ENOMEM;
+        a->slab[a->nslabs++] = p;
+        a->used = 0;
+    }
+    *unit = (uint32_t)(((uint64_t)(a->nslabs - 1) << (HK_SLAB_SHIFT - HK_UNIT_SHIFT)) +
+                       (a->used >> HK_UNIT_SHIFT));
+    a->used += words;
+    return BZ_OK;
+}
 
 static int hk_adj_push(hk_adj *a, uint32_t t, uint32_t v)
 {
-    if (a->len[t] == a->cap[t]) {
-        uint32_t c = a->cap[t] ? 2 * a->cap[t] : 4;
-        uint32_t *p = realloc(a->list[t], (size_t)c * sizeof *p);
-        if (!p) return BZ_ENOMEM;
-        a->list[t] = p;
-        a->cap[t] = c;
+    hk_list *l = &a->list[t];
+    uint64_t k = hk_chunk_of(a, l->len);
+    uint64_t at = l->len - hk_first(a, k);
+    if (at == 0) { /* chunk k is new */
+        uint32_t unit;
+        if (hk_adj_alloc(a, hk_chunk_words(k), &unit)) return BZ_ENOMEM;
+        hk_unit(a, unit)[0] = l->last;
+        l->last = unit;
     }
-    a->list[t][a->len[t]++] = v;
+    hk_unit(a, l->last)[1 + at] = v;
+    l->len++;
     return BZ_OK;
+}
+
+/* Entry r < len of agent t's list. */
+static inline uint32_t hk_adj_get(const hk_adj *a, uint32_t t, uint64_t r)
+{
+    const hk_list *l = &a->list[t];
+    uint64_t k = hk_chunk_of(a, l->len - 1);
+    uint32_t unit = l->last;
+    const uint32_t *c = hk_unit(a, unit);
+    while (r < hk_first(a, k)) {
+        c = hk_unit(a, c[0]);
+        k--;
+    }
+    return c[1 + r - hk_first(a, k)];
+}
+
+static void hk_adj_free(hk_adj *a)
+{
+    for (uint32_t i = 0; i < a->nslabs; i++)
+        free(a->slab[i]);
+    free(a->list);
 }
 
 typedef struct hk_gen {
@@ -102,7 +209,7 @@ static uint32_t hk_neighbour(const hk_gen *g, uint32_t t, uint64_t r)
 {
     uint64_t own = t >= g->m0 ? g->m : 0;
     if (r < own) return g->targets[(t - g->m0) * g->m + r];
-    return g->adj.list[t][r - own];
+    return hk_adj_get(&g->adj, t, r - own);
 }
 
 static int hk_taken(const uint32_t *chosen, uint64_t c, uint32_t t)
@@ -120,11 +227,9 @@ static int hk_make(const bz_netgen_ctx *ctx, uint32_t *targets, bz_error *err)
     const uint32_t n = ctx->n;
     hk_gen g = {(uint64_t)pr->m, (uint64_t)pr->m + 1, 0, targets, {0}};
     g.clique = g.m0 * (g.m0 - 1) / 2;
+    hk_adj_tables(&g.adj);
     g.adj.list = calloc(n, sizeof *g.adj.list);
-    g.adj.len = calloc(n, sizeof *g.adj.len);
-    g.adj.cap = calloc(n, sizeof *g.adj.cap);
-    if (!g.adj.list || !g.adj.len || !g.adj.cap)
-        BZ_FAIL(err, BZ_ENOMEM, "holme_kim: out of memory (%u agents)", n);
+    if (!g.adj.list) BZ_FAIL(err, BZ_ENOMEM, "holme_kim: out of memory (%u agents)", n);
     for (uint32_t b = 1; b < g.m0; b++)
         for (uint32_t a = 0; a < b; a++)
             if (hk_adj_push(&g.adj, a, b) || hk_adj_push(&g.adj, b, a))
@@ -139,7 +244,7 @@ static int hk_make(const bz_netgen_ctx *ctx, uint32_t *targets, bz_error *err)
         for (uint64_t i = 0; i < g.m; i++) {
             uint32_t t = UINT32_MAX;
             if (i > 0 && bz_stream_uniform(&s) < pr->p_triad) { /* triad formation */
-                uint64_t deg = (last_pa >= g.m0 ? g.m : 0) + g.adj.len[last_pa];
+                uint64_t deg = (last_pa >= g.m0 ? g.m : 0) + g.adj.list[last_pa].len;
                 for (int k = 0; k < HK_TF_TRIES && t == UINT32_MAX; k++) {
                     uint32_t w = hk_neighbour(&g, last_pa, bz_stream_below(&s, deg));
                     if (w != v && !hk_taken(chosen, i, w)) t = w;
@@ -166,12 +271,7 @@ static int hk_make(const bz_netgen_ctx *ctx, uint32_t *targets, bz_error *err)
         }
     }
 cleanup:
-    if (g.adj.list)
-        for (uint32_t u = 0; u < n; u++)
-            free(g.adj.list[u]);
-    free(g.adj.list);
-    free(g.adj.len);
-    free(g.adj.cap);
+    hk_adj_free(&g.adj);
     return status;
 }
 

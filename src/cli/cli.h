@@ -27,6 +27,14 @@ int bz_cmd_export(int argc, char **argv);
 int bz_cmd_plot(int argc, char **argv);
 int bz_cmd_models(int argc, char **argv);
 int bz_cmd_graph(int argc, char **argv);
+int bz_cmd_sweep(int argc, char **argv);
+int bz_cmd_merge(int argc, char **argv);
+
+/* Sweep files (cmd_sweep.c): `buzzsim info` of a sweep file (returns the
+ * exit status), and the Sobol index table of a sweep's results. */
+struct bz_sweep_data;
+int bz_cli_sweep_info(const char *path);
+void bz_cli_sweep_sobol(FILE *f, const struct bz_sweep_data *d);
 
 /* Print "buzzsim: <msg>" to stderr (one line) and return the exit status for
  * the error's code. */

@@ -6,6 +6,7 @@
 #include "cli/args.h"
 #include "cli/cli.h"
 #include "io/h5.h"
+#include "io/h5_sweep.h"
 
 static void help(void)
 {
@@ -19,6 +20,8 @@ static void help(void)
            "  /comparison                    paired differences vs the baseline, every arm\n"
            "  /network/LAYER/degree_histogram\n"
            "or one of the name lists arms, states, channels, layers (one name per line).\n"
+           "Sweep files: /sweep (one row per point and replicate), /sweep/summary (per\n"
+           "point: mean, sd, q05, q50, q95), /sweep/sobol, /sweep/series/ARM.\n"
            "TSV (default): tab separated, header line starts with '# ', NaN as 'nan'.\n"
            "CSV: comma separated, plain header, NaN as an empty field.\n"
            "`buzzsim info out.h5` lists the arms, states and channels of a file.\n");
@@ -60,6 +63,10 @@ int bz_cmd_export(int argc, char **argv)
     bz_h5_skip_exit_cleanup(); /* untrusted file: see io/h5.h */
     bz_error err;
     bz_error_clear(&err);
+    if (!strncmp(dataset, "/sweep", 6) || !strcmp(dataset, "sweep")) { /* a sweep file */
+        if (bz_h5_sweep_export(path, dataset, fmt, stdout, &err) != BZ_OK) return bz_cli_fail(&err);
+        return 0;
+    }
     if (bz_h5_export(path, dataset, fmt, stdout, &err) != BZ_OK) return bz_cli_fail(&err);
     return 0;
 }

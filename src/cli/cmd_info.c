@@ -10,6 +10,7 @@
 #include "cli/report.h"
 #include "core/stats.h"
 #include "io/h5.h"
+#include "io/h5_sweep.h"
 
 /* The diffusion model named in the resolved experiment text, or "": the
  * first "model:" inside the top-level "diffusion:" entry (flow or block
@@ -159,6 +160,7 @@ int bz_cmd_info(int argc, char **argv)
     if (!path) return bz_cli_usage("info", "missing the results file");
 
     bz_h5_skip_exit_cleanup(); /* untrusted file: see io/h5.h */
+    if (bz_h5_sweep_detect(path)) return bz_cli_sweep_info(path);
     bz_results r;
     bz_h5_provenance prov;
     bz_error err;

@@ -20,6 +20,13 @@ static const bz_command bz_commands[] = {
      "EXPERIMENT.yaml [--set key.path=value]... [--dry-run] [--stats[=basic] [-o out.h5]] "
      "[--save-edges FILE [--layer NAME]] [--threads T] [--force]",
      "build the experiment's network and describe it; memory estimate; statistics; edge lists"},
+    {"sweep", bz_cmd_sweep,
+     "SWEEP.yaml [-o out.h5] [--shard I/N] [--resume] [--force] [--threads T] [--quiet]",
+     "run a parameter sweep (grid, lhs, sobol), checkpointed and resumable; --shard I/N\n"
+     "      (1-based, or SLURM_ARRAY_TASK_* when unset) runs points p % N == I-1 into "
+     "OUT.I-of-N.h5"},
+    {"merge", bz_cmd_merge, "PART.h5... -o out.h5 [--force] [--partial]",
+     "join the shard files of one sweep into one file"},
     {"info", bz_cmd_info, "out.h5", "describe a results file: arms, outcomes, comparison"},
     {"export", bz_cmd_export, "out.h5 DATASET [--format tsv|csv]",
      "print a dataset as a table (for gnuplot and spreadsheets)"},

@@ -23,9 +23,10 @@ int bz_market_init(bz_sim *sim, bz_error *err)
         return bz_error_set(err, BZ_EINVAL, "model '%s' buys through the market but has no adopt()",
                             sim->model->name);
     m->want_channel = calloc(sim->n ? sim->n : 1, 1);
+    m->waiting = calloc(sim->n ? sim->n : 1, 1);
     m->requests.ids =
         malloc(((size_t)sim->n + (size_t)sim->n_threads * BZ_IDLIST_BLOCK) * sizeof(uint32_t));
-    if (!m->want_channel || !m->requests.ids)
+    if (!m->want_channel || !m->waiting || !m->requests.ids)
         return bz_error_set(err, BZ_ENOMEM, "out of memory for the market of %u agents", sim->n);
     return BZ_OK;
 }
@@ -35,10 +36,12 @@ void bz_market_destroy(bz_market *m)
     if (!m) return;
     free(m->windows);
     free(m->want_channel);
+    free(m->waiting);
     free(m->requests.ids);
     free(m->order);
     m->windows = NULL;
     m->want_channel = NULL;
+    m->waiting = NULL;
     m->requests.ids = NULL;
     m->order = NULL;
 }
@@ -57,8 +60,7 @@ int bz_market_add_window(bz_sim *sim, double start, double end, int64_t stock, d
         m->windows = w;
         m->cap_windows = cap;
     }
-    m->windows[m->n_windows] =
-        (bz_market_window){
+    m->windows[m->n_windows] = (bz_market_window){
         .start = start, .end = end, .stock = stock, .price = price, .sellout_seconds = NAN};
     *index = m->n_windows++;
     return BZ_OK;
@@ -67,32 +69,37 @@ int bz_market_add_window(bz_sim *sim, double start, double end, int64_t stock, d
 /* Add [lo, hi) to the sorted disjoint open intervals, merging overlaps.
  * Beyond BZ_MARKET_MAX_OPEN disjoint pieces in one step (more windows than
  * that overlapping one step) the extra pieces are dropped. */
-static void open_add(bz_market *m, double lo, double hi)
+static void interval_add(int *n, double *los, double *his, double lo, double hi)
 {
     if (!(hi > lo)) return;
-    int i = m->n_open;
+    int i = *n;
     if (i == BZ_MARKET_MAX_OPEN) return;
     /* insertion by start */
-    while (i > 0 && m->open_lo[i - 1] > lo) {
-        m->open_lo[i] = m->open_lo[i - 1];
-        m->open_hi[i] = m->open_hi[i - 1];
+    while (i > 0 && los[i - 1] > lo) {
+        los[i] = los[i - 1];
+        his[i] = his[i - 1];
         i--;
     }
-    m->open_lo[i] = lo;
-    m->open_hi[i] = hi;
-    m->n_open++;
+    los[i] = lo;
+    his[i] = hi;
+    (*n)++;
     /* merge overlapping or touching neighbours */
     int k = 0;
-    for (int j = 1; j < m->n_open; j++) {
-        if (m->open_lo[j] <= m->open_hi[k]) {
-            if (m->open_hi[j] > m->open_hi[k]) m->open_hi[k] = m->open_hi[j];
+    for (int j = 1; j < *n; j++) {
+        if (los[j] <= his[k]) {
+            if (his[j] > his[k]) his[k] = his[j];
         } else {
             k++;
-            m->open_lo[k] = m->open_lo[j];
-            m->open_hi[k] = m->open_hi[j];
+            los[k] = los[j];
+            his[k] = his[j];
         }
     }
-    m->n_open = k + 1;
+    *n = k + 1;
+}
+
+static void open_add(bz_market *m, double lo, double hi)
+{
+    interval_add(&m->n_open, m->open_lo, m->open_hi, lo, hi);
 }
 
 void bz_market_begin_step(bz_sim *sim)
@@ -122,6 +129,17 @@ void bz_market_begin_step(bz_sim *sim)
     m->open_days = 0;
     for (int i = 0; i < m->n_open; i++)
         m->open_days += m->open_hi[i] - m->open_lo[i];
+    /* Backlog span: the rest of the windows open in this step; without
+     * windows in the step, waiting requests arrive like fresh ones. */
+    m->n_backlog = 0;
+    if (m->availability == BZ_AVAIL_FLASH_ONLY)
+        for (size_t i = 0; i < m->n_windows; i++)
+            if (m->windows[i].start < t1 && m->windows[i].end > t0)
+                interval_add(&m->n_backlog, m->backlog_lo, m->backlog_hi,
+                             fmax(t0, m->windows[i].start), m->windows[i].end);
+    m->backlog_days = 0;
+    for (int i = 0; i < m->n_backlog; i++)
+        m->backlog_days += m->backlog_hi[i] - m->backlog_lo[i];
     if (m->enabled) {
         m->requests.reserved = 0;
         for (int th = 0; th < sim->n_threads; th++)
@@ -172,19 +190,24 @@ static int order_cmp(const void *a, const void *b)
     return x->v < y->v ? -1 : (x->v > y->v);
 }
 
-/* Arrival time (days) of buyer v: uniform in the open part of the step. */
+/* Arrival time (days) of buyer v: uniform in the open part of the step for
+ * a fresh request, in the backlog span for a waiting one (core/market.h). */
 static double arrival(const bz_sim *sim, uint32_t v)
 {
     const bz_market *m = &sim->market;
+    const int backlog = m->waiting[v] && m->backlog_days > 0;
+    const int n = backlog ? m->n_backlog : m->n_open;
+    const double *lo = backlog ? m->backlog_lo : m->open_lo;
+    const double *hi = backlog ? m->backlog_hi : m->open_hi;
     bz_stream s;
     bz_stream_init(&s, sim->seed, sim->replicate, sim->step, v, BZ_RNG_MARKET);
-    double x = bz_stream_uniform(&s) * m->open_days;
-    for (int i = 0; i < m->n_open; i++) {
-        double len = m->open_hi[i] - m->open_lo[i];
-        if (x < len || i == m->n_open - 1) return fmin(m->open_lo[i] + x, m->open_hi[i]);
+    double x = bz_stream_uniform(&s) * (backlog ? m->backlog_days : m->open_days);
+    for (int i = 0; i < n; i++) {
+        double len = hi[i] - lo[i];
+        if (x < len || i == n - 1) return fmin(lo[i] + x, hi[i]);
         x -= len;
     }
-    return m->open_lo[0];
+    return lo[0];
 }
 
 /* Seconds from the opening of the sale that time a (days) belongs to: its
@@ -205,7 +228,7 @@ static double sellout_seconds(bz_market *m, double a)
 int bz_market_resolve(bz_sim *sim, bz_error *err)
 {
     bz_market *m = &sim->market;
-    m->requested = m->served = 0;
+    m->requested = m->served = m->refused = 0;
     if (!m->enabled) return BZ_OK;
     /* Compact the request list (drop holes) in place. */
     uint32_t *ids = m->requests.ids;
@@ -213,12 +236,21 @@ int bz_market_resolve(bz_sim *sim, bz_error *err)
     for (uint64_t i = 0; i < m->requests.reserved; i++)
         if (ids[i] != BZ_IDLIST_HOLE) ids[k++] = ids[i];
     m->requested = (int64_t)k;
-    if (k == 0 || m->open_days <= 0 || sim->stock == 0) return BZ_OK;
+    if (k == 0) return BZ_OK;
+    if (m->open_days <= 0 || sim->stock == 0) {
+        /* Closed or sold out: the requesters wait (pent-up demand). */
+        for (uint64_t i = 0; i < k; i++)
+            m->waiting[ids[i]] = 1;
+        if (m->open_days > 0) m->refused = (int64_t)k;
+        return BZ_OK;
+    }
 
     if (sim->stock < 0 || (int64_t)k < sim->stock) {
         /* Enough for everyone: the order does not matter, draw nothing. */
-        for (uint64_t i = 0; i < k; i++)
+        for (uint64_t i = 0; i < k; i++) {
+            m->waiting[ids[i]] = 0;
             sim->model->adopt(sim, ids[i], m->want_channel[ids[i]]);
+        }
         m->served = (int64_t)k;
         if (sim->stock > 0) sim->stock -= (int64_t)k;
         book(sim, (int64_t)k, window_in_step(sim));
@@ -239,10 +271,14 @@ int bz_market_resolve(bz_sim *sim, bz_error *err)
     qsort(m->order, k, sizeof *m->order, order_cmp);
     const int64_t units = sim->stock;
     for (int64_t i = 0; i < units; i++) {
+        m->waiting[m->order[i].v] = 0;
         sim->model->adopt(sim, m->order[i].v, m->want_channel[m->order[i].v]);
         book(sim, 1, window_at(m, m->order[i].t));
     }
+    for (int64_t i = units; i < kk; i++)
+        m->waiting[m->order[i].v] = 1;
     m->served = units;
+    m->refused = kk - units;
     sim->stock = 0;
     double s = sellout_seconds(m, m->order[units - 1].t);
     if (isnan(m->sellout_seconds)) m->sellout_seconds = s;

@@ -9,12 +9,24 @@
  *     own hazard (pent-up demand);
  *   - if the stock covers every request (or is unlimited), everyone is
  *     served and no random number is drawn;
- *   - otherwise each requester gets an arrival time uniform in the open part
- *     of the step from its own stream (seed, replicate, step, agent,
- *     BZ_RNG_MARKET); requests are served in (arrival, agent id) order until
- *     the stock runs out, and the arrival of the last unit is the sell-out
- *     time. The order is a pure function of the requesters, so results do not
- *     depend on the thread count.
+ *   - otherwise each requester gets an arrival time from its own stream
+ *     (seed, replicate, step, agent, BZ_RNG_MARKET); requests are served in
+ *     (arrival, agent id) order until the stock runs out, and the arrival of
+ *     the last unit is the sell-out time. The order is a pure function of the
+ *     requesters, so results do not depend on the thread count.
+ *
+ * Arrival times. A fresh request (an agent that decided to buy in this step)
+ * arrives uniformly in the open part of the step: demand that flows in over
+ * time. A waiting request (the agent asked before, while the market was
+ * closed or sold out: pent-up demand) arrives uniformly over the rest of the
+ * flash-sale windows open in the step, [max(t0, start), end): people who
+ * waited for an announced sale come when they can during it, not all in its
+ * first step. So the sell-out time of a backlog does not depend on the step
+ * length (a 10-minute window sells a backlog of D >= S units at about
+ * S / D x 10 minutes with 1-minute or 10-minute steps). Waiting requests are
+ * resolved in the step they are made, so their sales are booked in that step
+ * even when their arrival time lies later in the window. Waiting is tracked
+ * per agent (1 byte) and cleared when the agent is served.
  *
  * Open part of a step [t0, t0 + dt): the whole step for availability
  * `always`, the part after `from` for `from`, and the union of the flash-sale
@@ -40,11 +52,11 @@ struct bz_sim;
 /* A flash-sale window [start, end) in days. */
 typedef struct bz_market_window {
     double start, end;
-    int64_t stock; /* units it adds when it opens */
-    double price;  /* price during the window (recorded, no effect on demand) */
-    int opened;    /* its stock was added */
-    int sold_out;  /* the stock ran out inside this window */
-    int64_t sold;  /* units bought while it was open */
+    int64_t stock;          /* units it adds when it opens */
+    double price;           /* price during the window (recorded, no effect on demand) */
+    int opened;             /* its stock was added */
+    int sold_out;           /* the stock ran out inside this window */
+    int64_t sold;           /* units bought while it was open */
     double sellout_seconds; /* seconds from its opening to its sell-out, NaN if none */
 } bz_market_window;
 
@@ -66,6 +78,7 @@ typedef struct bz_market {
     bz_market_window *windows; /* owned, in registration order */
 
     uint8_t *want_channel;  /* [n] attribution of each request of this step */
+    uint8_t *waiting;       /* [n] 1: asked while closed or sold out, not yet served */
     bz_idlist requests;     /* requesters of this step, with holes */
     bz_market_order *order; /* scratch [n], allocated on the first sell-out race */
 
@@ -73,9 +86,15 @@ typedef struct bz_market {
     int n_open;
     double open_lo[BZ_MARKET_MAX_OPEN], open_hi[BZ_MARKET_MAX_OPEN];
     double open_days; /* total length */
+    /* where waiting requests arrive: the open windows' rest, [max(t0, start), end) */
+    int n_backlog;
+    double backlog_lo[BZ_MARKET_MAX_OPEN], backlog_hi[BZ_MARKET_MAX_OPEN];
+    double backlog_days;
 
     int64_t requested;      /* requests in the last resolved step */
     int64_t served;         /* purchases served in the last resolved step */
+    int64_t refused;        /* requests of the last resolved step not served although part of
+                             * the step was open (the stock ran out): failed buyers */
     double sellout_seconds; /* first sell-out: seconds since its window opened, NaN if none */
 } bz_market;
 

@@ -13,7 +13,7 @@ else
   bad "docs/reference.md is out of date: $(tail -n +7 "$ref" | diff - "$TMP/models.md" | head -5)"
 fi
 # Every registered model appears in the plain listing, with its parameters.
-for name in bass sir independent_cascade erdos_renyi barabasi_albert chung_lu sbm advertising kol_seeding; do
+for name in bass sir independent_cascade erdos_renyi barabasi_albert chung_lu sbm advertising kol_seeding buzz_funnel festival referral flash_sale; do
   $BZ models "$name" | grep -q "$name" && ok "models $name" || bad "models $name"
 done
 expect_fail "unknown model name" 2 "no generator, model or campaign named 'nope'" $BZ models nope

@@ -1,0 +1,524 @@
+/* buzzsim sweep SWEEP.yaml [-o out.h5] [--shard I/N] [--resume] [--force] [--threads T]
+ *               [--quiet]
+ *
+ * Order of work: load the sweep and every point (exit 2 on any bad axis
+ * before anything is written), pick the shard and the output, refuse to
+ * overwrite, then run the points one after another, checkpointing each into
+ * OUT.partial; rename it to OUT when every point of the shard is done.
+ *
+ * Shards: --shard I/N (1-based: 1/3, 2/3, 3/3) runs the points p with
+ * p % N == I - 1 and writes OUT with ".I-of-N" before its extension
+ * (out.h5 -> out.2-of-3.h5), so the tasks of a job array never collide.
+ * Without --shard, a Slurm job array (SLURM_ARRAY_TASK_COUNT set) gives
+ * I = (SLURM_ARRAY_TASK_ID - SLURM_ARRAY_TASK_MIN) / SLURM_ARRAY_TASK_STEP + 1
+ * and N = SLURM_ARRAY_TASK_COUNT, so `--array=0-2` and `--array=1-3` both work.
+ *
+ * Signals: the first SIGINT/SIGTERM lets the point in flight finish, then the
+ * file is flushed and left incomplete and resumable (exit 130 / 143); a
+ * second one drops the point in flight at once (the file on disk holds every
+ * point finished before it; a checkpoint being written is completed first).
+ */
+#include <errno.h>
+#include <math.h>
+#include <omp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/args.h"
+#include "cli/cli.h"
+#include "cli/report.h"
+#include "core/run.h"
+#include "core/stats.h"
+#include "io/h5_sweep.h"
+#include "sweep/sweep.h"
+#ifdef BZ_HAVE_MPI
+#include "sweep/mpi.h"
+#endif
+
+/* Signal state: the only globals, because a handler can reach nothing else. */
+static volatile sig_atomic_t sig_count, sig_last, sig_writing;
+static char sig_msg[9000]; /* written before the handlers are installed */
+
+static void on_signal(int sig)
+{
+    sig_last = sig;
+    sig_count++;
+    if (sig_count >= 2 && !sig_writing) {
+        /* Drop the point in flight: every finished point is already on disk. */
+        ssize_t w = write(STDERR_FILENO, sig_msg, strlen(sig_msg));
+        (void)w;
+        _exit(128 + sig);
+    }
+}
+
+static int install_handlers(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    return sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL);
+}
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+typedef struct progress {
+    int quiet;
+    size_t done, total, P;
+} progress;
+
+static void point_done(void *ctx, size_t point, double seconds)
+{
+    progress *pr = ctx;
+    pr->done++;
+    if (!pr->quiet)
+        fprintf(stderr, "point %zu done (%.2f s) [%zu/%zu]\n", point, seconds, pr->done, pr->total);
+}
+
+/* "--shard I/N", or the Slurm array variables; 0-based shard out. */
+static int pick_shard(const char *text, uint32_t *shard, uint32_t *n, char *msg, size_t size)
+{
+    *shard = 0;
+    *n = 1;
+    if (text) {
+        unsigned i = 0, k = 0;
+        char extra;
+        if (sscanf(text, "%u/%u%c", &i, &k, &extra) != 2 || k == 0 || i == 0 || i > k ||
+            k > 1000000) {
+            snprintf(msg, size, "--shard: expected I/N with 1 <= I <= N (1-based), got '%s'", text);
+            return -1;
+        }
+        *shard = i - 1;
+        *n = k;
+        return 0;
+    }
+    const char *count = getenv("SLURM_ARRAY_TASK_COUNT"), *id = getenv("SLURM_ARRAY_TASK_ID");
+    if (!count || !*count) return 0;
+    const char *min = getenv("SLURM_ARRAY_TASK_MIN"), *step = getenv("SLURM_ARRAY_TASK_STEP");
+    uint64_t c = 0, t = 0, m = 0, s = 1;
+    if (bz_arg_u64(count, 1, 1000000, &c) || !id || bz_arg_u64(id, 0, UINT32_MAX, &t) ||
+        (min && *min && bz_arg_u64(min, 0, UINT32_MAX, &m)) ||
+        (step && *step && bz_arg_u64(step, 1, UINT32_MAX, &s)) || t < m || (t - m) % s ||
+        (t - m) / s >= c) {
+        snprintf(msg, size,
+                 "SLURM_ARRAY_TASK_ID=%s, SLURM_ARRAY_TASK_MIN=%s, SLURM_ARRAY_TASK_STEP=%s and "
+                 "SLURM_ARRAY_TASK_COUNT=%s do not give a shard (use --shard I/N)",
+                 id ? id : "(unset)", min ? min : "(unset)", step ? step : "(unset)", count);
+        return -1;
+    }
+    *shard = (uint32_t)((t - m) / s);
+    *n = (uint32_t)c;
+    return 0;
+}
+
+/* OUT with ".I-of-N" before the extension when sharded. */
+static void shard_path(const char *out, uint32_t shard, uint32_t n, char *buf, size_t size)
+{
+    if (n <= 1) {
+        snprintf(buf, size, "%s", out);
+        return;
+    }
+    const char *slash = strrchr(out, '/'), *dot = strrchr(out, '.');
+    if (!dot || (slash && dot < slash) || dot == out || (slash && dot == slash + 1)) dot = NULL;
+    size_t stem = dot ? (size_t)(dot - out) : strlen(out);
+    snprintf(buf, size, "%.*s.%u-of-%u%s", (int)stem, out, (unsigned)shard + 1, (unsigned)n,
+             dot ? dot : "");
+}
+
+static int exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+/* ------------------------------------------------------------- reporting */
+
+void bz_cli_sweep_sobol(FILE *f, const bz_sweep_data *d)
+{
+    if (!d->have_sobol) return;
+    fprintf(f, "\nSobol sensitivity indices (Saltelli 2010 first order, Jansen total; over "
+               "replicate means)\n");
+    fprintf(f, "%-28s %-28s %12s %12s\n", "outcome", "dimension", "first_order", "total");
+    for (size_t k = 0; k < d->n_out; k++)
+        for (size_t j = 0; j < d->n_dims; j++)
+            fprintf(f, "%-28s %-28s %12.4f %12.4f\n", j ? "" : d->out_names[k], d->dim_names[j],
+                    d->s1[k * d->n_dims + j], d->st[k * d->n_dims + j]);
+}
+
+/* Per done point: axis values and the replicate mean of every column (at
+ * most `max_rows` rows); columns as wide as their names. */
+static int width(const char *name, int min)
+{
+    int w = (int)strlen(name);
+    return w < min ? min : w > 40 ? 40 : w;
+}
+
+static void print_points(FILE *f, const bz_sweep_data *d, size_t max_rows)
+{
+    char num[64];
+    fprintf(f, "%6s", "point");
+    for (size_t a = 0; a < d->n_axes; a++)
+        fprintf(f, "  %*.40s", width(d->axis_names[a], 10), d->axis_names[a]);
+    for (size_t k = 0; k < d->n_out; k++)
+        fprintf(f, "  %*.40s", width(d->out_names[k], 10), d->out_names[k]);
+    fprintf(f, "\n");
+    size_t rows = 0;
+    for (size_t p = 0; p < d->P; p++) {
+        if (!d->done[p]) continue;
+        if (rows++ == max_rows) {
+            fprintf(f, "... (buzzsim export FILE /sweep/summary prints every point)\n");
+            break;
+        }
+        fprintf(f, "%6zu", p);
+        for (size_t a = 0; a < d->n_axes; a++) {
+            int w = width(d->axis_names[a], 10);
+            if (d->axis_word[a])
+                fprintf(f, "  %*.40s", w, d->word[p * d->n_axes + a]);
+            else
+                fprintf(f, "  %*.6g", w, d->num[p * d->n_axes + a]);
+        }
+        for (size_t k = 0; k < d->n_out; k++) {
+            double m;
+            bz_sweep_point_means(d->outcomes + p * d->R * d->n_out, 1, d->R, d->n_out, k, &m);
+            fprintf(f, "  %*s", width(d->out_names[k], 10),
+                    isnan(m) ? "-" : bz_report_number(m, num, sizeof num));
+        }
+        fprintf(f, "\n");
+    }
+}
+
+int bz_cli_sweep_info(const char *path)
+{
+    bz_sweep_data d;
+    bz_error err;
+    bz_error_clear(&err);
+    if (bz_h5_sweep_read(&d, path, &err) != BZ_OK) return bz_cli_fail(&err);
+    size_t n, done;
+    bz_sweep_data_count(&d, &n, &done);
+    printf("%-11s%s\n", "file", path);
+    printf("%-11s%s by buzzsim %s\n", "written", d.created, d.version);
+    if (d.command_line[0]) printf("%-11s%s\n", "command", d.command_line);
+    printf("%-11s%s (id %s)\n", "sweep", d.name, d.id);
+    printf("%-11s%s", "design", d.design);
+    if (d.samples) printf(", %llu samples", (unsigned long long)d.samples);
+    printf(", %zu points x %u replicates, seed %llu\n", d.P, (unsigned)d.R,
+           (unsigned long long)d.seed);
+    for (size_t a = 0; a < d.n_axes; a++) {
+        printf("%-11s%s: ", a ? "" : "axes", d.axis_names[a]);
+        if (d.axis_word[a]) {
+            printf("words");
+        } else {
+            double lo = INFINITY, hi = -INFINITY;
+            for (size_t p = 0; p < d.P; p++) {
+                double v = d.num[p * d.n_axes + a];
+                lo = v < lo ? v : lo;
+                hi = v > hi ? v : hi;
+            }
+            printf("%g to %g", lo, hi);
+        }
+        printf("\n");
+    }
+    printf("%-11s", "arms");
+    for (size_t a = 0; a < d.n_arms; a++)
+        printf("%s%s", a ? ", " : "", d.arm_names[a]);
+    printf("\n%-11s%u/%u%s\n", "shard", (unsigned)d.shard + 1, (unsigned)d.n_shards,
+           d.n_shards > 1 ? " (merge the shards with buzzsim merge)" : "");
+    printf("%-11s%zu of %zu points done%s\n", "progress", done, n,
+           d.complete ? ", complete" : ", incomplete (buzzsim sweep SWEEP.yaml --resume)");
+    printf("\noutcome means over done points and replicates\n");
+    char m[64], s[64];
+    double *x = malloc(d.P * d.R * sizeof *x), *work = malloc(d.P * d.R * sizeof *work);
+    if (!x || !work) {
+        free(x);
+        free(work);
+        bz_sweep_data_destroy(&d);
+        bz_error_set(&err, BZ_ENOMEM, "out of memory");
+        return bz_cli_fail(&err);
+    }
+    for (size_t k = 0; k < d.n_out; k++) {
+        size_t c = 0;
+        for (size_t p = 0; p < d.P; p++)
+            for (uint32_t r = 0; d.done[p] && r < d.R; r++)
+                x[c++] = d.outcomes[(p * d.R + r) * d.n_out + k];
+        bz_summary sm = bz_stats_summary(x, c, work);
+        printf("  %-28s %s", d.out_names[k],
+               isnan(sm.mean) ? "-" : bz_report_number(sm.mean, m, sizeof m));
+        if (!isnan(sm.sd)) printf(" ± %s", bz_report_number(sm.sd, s, sizeof s));
+        printf("\n");
+    }
+    free(x);
+    free(work);
+    printf("\n");
+    print_points(stdout, &d, 20);
+    bz_cli_sweep_sobol(stdout, &d);
+    bz_sweep_data_destroy(&d);
+    return 0;
+}
+
+/* ------------------------------------------------------------------ run */
+
+typedef struct sweep_args {
+    const char *path, *out, *shard;
+    int resume, force, quiet;
+    uint64_t threads;
+} sweep_args;
+
+static int parse_args(int argc, char **argv, sweep_args *a)
+{
+    const char *v;
+    memset(a, 0, sizeof *a);
+    for (int i = 1; i < argc; i++) {
+        int r;
+        if ((r = bz_arg_value(argc, argv, &i, "--output", "-o", &v))) {
+            if (r < 0) return bz_cli_usage("sweep", "%s needs a value", argv[i]);
+            a->out = v;
+        } else if ((r = bz_arg_value(argc, argv, &i, "--shard", NULL, &v))) {
+            if (r < 0) return bz_cli_usage("sweep", "--shard needs a value I/N");
+            a->shard = v;
+        } else if ((r = bz_arg_value(argc, argv, &i, "--threads", "-t", &v))) {
+            if (r < 0 || bz_arg_u64(v, 1, 4096, &a->threads))
+                return bz_cli_usage("sweep", "--threads: expected an integer in [1, 4096]");
+        } else if (!strcmp(argv[i], "--resume")) {
+            a->resume = 1;
+        } else if (!strcmp(argv[i], "--force") || !strcmp(argv[i], "-f")) {
+            a->force = 1;
+        } else if (!strcmp(argv[i], "--quiet") || !strcmp(argv[i], "-q")) {
+            a->quiet = 1;
+        } else if (argv[i][0] == '-' && argv[i][1]) {
+            return bz_cli_usage("sweep", "unknown option '%s'", argv[i]);
+        } else if (a->path) {
+            return bz_cli_usage("sweep", "one sweep file expected, got '%s' too", argv[i]);
+        } else {
+            a->path = argv[i];
+        }
+    }
+    if (!a->path) return bz_cli_usage("sweep", "missing SWEEP.yaml");
+    if (a->resume && a->force)
+        return bz_cli_usage("sweep", "--resume and --force contradict each other");
+    return 0;
+}
+
+/* The file to resume must be of this sweep and shard. */
+static int check_resumable(const char *file, const bz_sweep_data *have, const bz_sweep_data *want,
+                           bz_error *err)
+{
+    if (strcmp(have->id, want->id) != 0)
+        return bz_error_set(err, BZ_EINVAL,
+                            "%s: written by another sweep (id %s, this sweep is %s): not "
+                            "resuming; use --force to start over",
+                            file, have->id, want->id);
+    if (have->shard != want->shard || have->n_shards != want->n_shards || have->P != want->P ||
+        have->R != want->R || have->n_out != want->n_out || have->T != want->T)
+        return bz_error_set(err, BZ_EINVAL, "%s: shard %u/%u, this run is shard %u/%u", file,
+                            (unsigned)have->shard + 1, (unsigned)have->n_shards,
+                            (unsigned)want->shard + 1, (unsigned)want->n_shards);
+    return BZ_OK;
+}
+
+/* MPI (built with -DBUZZSIM_MPI=ON and started under mpirun with more than
+ * one rank): rank 0 does everything below and hands points out through
+ * bz_sweep_run_mpi (src/sweep/mpi.h); the other ranks only compute. Without
+ * MPI, or with one rank, this is the serial sweep. */
+static int run_points(int mpi_size, const bz_sweep *sw, bz_sweep_data *d, bz_h5_sweep *h,
+                      const bz_sweep_run_opts *o, size_t *ran, bz_error *err)
+{
+#ifdef BZ_HAVE_MPI
+    if (mpi_size > 1) return bz_sweep_run_mpi(sw, d, h, o, ran, err);
+#else
+    (void)mpi_size;
+#endif
+    return bz_sweep_run(sw, d, h, o, ran, err);
+}
+
+static int sweep_main(int argc, char **argv, int mpi_rank, int mpi_size);
+
+int bz_cmd_sweep(int argc, char **argv)
+{
+#ifdef BZ_HAVE_MPI
+    int rank = 0, size = 1;
+    if (bz_sweep_mpi_init(&argc, &argv, &rank, &size) != BZ_OK) {
+        fprintf(stderr, "buzzsim: cannot initialise MPI\n");
+        return 1;
+    }
+    int rc = sweep_main(argc, argv, rank, size);
+    /* A rank that failed must not leave the others waiting for it. */
+    if (size > 1 && rc != 0 && rc != 130 && rc != 143) bz_sweep_mpi_abort(rc);
+    bz_sweep_mpi_finalize();
+    return rc;
+#else
+    return sweep_main(argc, argv, 0, 1);
+#endif
+}
+
+/* A worker rank: the same sweep and shard, no file, results go to rank 0. */
+static int sweep_worker(const bz_sweep *sw, uint32_t shard, uint32_t n_shards, int mpi_size)
+{
+    bz_error err;
+    bz_error_clear(&err);
+    bz_sweep_run_opts opts = {shard, n_shards, NULL, NULL, NULL, NULL};
+    size_t ran = 0;
+    if (run_points(mpi_size, sw, NULL, NULL, &opts, &ran, &err) != BZ_OK) return bz_cli_fail(&err);
+    return 0;
+}
+
+static int sweep_main(int argc, char **argv, int mpi_rank, int mpi_size)
+{
+    sweep_args a;
+    int rc = parse_args(argc, argv, &a), loaded = 0, have_data = 0;
+    if (rc) return rc;
+    bz_sweep sw;
+    bz_sweep_data d;
+    bz_h5_sweep *h = NULL;
+    bz_error err;
+    bz_error_clear(&err);
+    char msg[1024], outbuf[4200], out[4300], partial[4400];
+    const char *work = partial; /* the file being written */
+    uint32_t shard, n_shards;
+
+    if (bz_sweep_load(&sw, a.path, &err) != BZ_OK) return bz_cli_fail(&err);
+    loaded = 1;
+    if (bz_sweep_check_points(&sw, &err) != BZ_OK) goto fail;
+    if (pick_shard(a.shard, &shard, &n_shards, msg, sizeof msg)) {
+        rc = bz_cli_usage("sweep", "%s", msg);
+        goto cleanup;
+    }
+    if (a.threads) omp_set_num_threads((int)a.threads);
+    if (mpi_rank != 0) {
+        rc = sweep_worker(&sw, shard, n_shards, mpi_size);
+        goto cleanup;
+    }
+    if (!a.out) {
+        if (sw.output[0])
+            a.out = sw.output;
+        else
+            snprintf(outbuf, sizeof outbuf, "results/%s.h5", sw.name), a.out = outbuf;
+    }
+    shard_path(a.out, shard, n_shards, out, sizeof out);
+    snprintf(partial, sizeof partial, "%s.partial", out);
+    if (bz_sweep_data_init(&d, &sw, shard, n_shards, bz_cli_command_line(), &err) != BZ_OK)
+        goto fail;
+    have_data = 1;
+    if (a.threads) omp_set_num_threads((int)a.threads);
+    if (!getenv("BUZZSIM_NO_MEMORY_CHECK")) {
+        bz_experiment x;
+        bz_mem_estimate est;
+        if (bz_sweep_load_point(&sw, 0, &x, &err) != BZ_OK) goto fail;
+        int st = bz_mem_estimate_compute(&x, omp_get_max_threads(), &est, &err);
+        if (st == BZ_OK) st = bz_mem_estimate_check(&est, &err);
+        bz_experiment_destroy(&x);
+        if (st != BZ_OK) goto fail;
+    }
+
+    size_t n_shard = 0, done_before = 0;
+    if (a.resume && (exists(out) || exists(partial))) {
+        if (exists(out) && exists(partial)) {
+            /* Resuming the partial file would end by replacing OUT. */
+            bz_error_set(&err, BZ_EEXIST, "both '%s' and '%s' exist: remove the one to discard",
+                         out, partial);
+            goto fail;
+        }
+        work = exists(partial) ? partial : out;
+        bz_sweep_data old;
+        if (bz_h5_sweep_read(&old, work, &err) != BZ_OK) goto fail;
+        int st = check_resumable(work, &old, &d, &err);
+        if (st == BZ_OK) {
+            /* Keep what is done; everything else stays as initialised. */
+            memcpy(d.done, old.done, d.P);
+            memcpy(d.outcomes, old.outcomes, d.P * d.R * d.n_out * sizeof *d.outcomes);
+            if (d.series && old.series)
+                memcpy(d.series, old.series, d.P * d.n_arms * d.T * sizeof *d.series);
+        }
+        bz_sweep_data_destroy(&old);
+        if (st != BZ_OK) goto fail;
+        bz_sweep_data_count(&d, &n_shard, &done_before);
+        if (work == out && done_before == n_shard) {
+            if (!a.quiet) printf("%s: all %zu points already done\n", out, n_shard);
+            goto cleanup;
+        }
+        if (bz_h5_sweep_open(&h, work, &d, &err) != BZ_OK) goto fail;
+    } else {
+        if (!a.force && exists(partial)) {
+            bz_error_set(&err, BZ_EEXIST,
+                         "'%s' holds an interrupted sweep: use --resume to continue it or "
+                         "--force to start over",
+                         partial);
+            goto fail;
+        }
+        if (bz_h5_check_output(out, a.force, &err) != BZ_OK) goto fail;
+        if (bz_h5_sweep_create(&h, partial, &d, &err) != BZ_OK) goto fail;
+        bz_sweep_data_count(&d, &n_shard, &done_before);
+    }
+
+    snprintf(sig_msg, sizeof sig_msg,
+             "buzzsim: interrupted twice: dropped the point in flight; '%s' is resumable "
+             "(buzzsim sweep %s --resume)\n",
+             work, a.path);
+    if (install_handlers()) {
+        bz_error_set(&err, BZ_EINTERNAL, "cannot install signal handlers: %s", strerror(errno));
+        goto fail;
+    }
+    progress pr = {a.quiet, done_before, n_shard, d.P};
+    if (!a.quiet)
+        fprintf(stderr,
+                "%s: %zu points (%s design) x %u replicates, shard %u/%u: %zu to run, %zu "
+                "done, %d threads\n",
+                sw.name, d.P, d.design, (unsigned)d.R, (unsigned)shard + 1, (unsigned)n_shards,
+                n_shard - done_before, done_before, omp_get_max_threads());
+    bz_sweep_run_opts opts = {shard, n_shards, &sig_count, &sig_writing, point_done, &pr};
+    size_t ran = 0;
+    double t0 = now_seconds();
+    int st = run_points(mpi_size, &sw, &d, h, &opts, &ran, &err);
+    sig_writing = 1; /* from here on only finishing writes: a second signal must wait */
+    size_t done_now;
+    bz_sweep_data_count(&d, NULL, &done_now);
+    d.complete = st == BZ_OK && done_now == n_shard;
+    if (d.complete && n_shards == 1 && bz_sweep_data_sobol(&d, &err) != BZ_OK) st = err.code;
+    bz_error cerr;
+    int cst = bz_h5_sweep_close(h, &d, &cerr);
+    h = NULL;
+    if (st != BZ_OK) goto fail;
+    if (cst != BZ_OK) {
+        err = cerr;
+        goto fail;
+    }
+    if (!d.complete) {
+        int sig = sig_last ? (int)sig_last : SIGINT;
+        fprintf(stderr,
+                "buzzsim: interrupted by %s: %zu of %zu points done (%zu run now); '%s' is "
+                "resumable (buzzsim sweep %s --resume)\n",
+                sig == SIGTERM ? "SIGTERM" : "SIGINT", done_now, n_shard, ran, work, a.path);
+        rc = 128 + sig;
+        goto cleanup;
+    }
+    if (work != out && bz_h5_sweep_commit(work, out, a.force, &err) != BZ_OK) goto fail;
+    if (!a.quiet) {
+        printf("\n%s: %zu points x %u replicates (%s design), shard %u/%u: ran %zu points in "
+               "%.1f s (%zu were done before)\n\n",
+               sw.name, d.P, (unsigned)d.R, d.design, (unsigned)shard + 1, (unsigned)n_shards, ran,
+               now_seconds() - t0, done_before);
+        print_points(stdout, &d, 30);
+        bz_cli_sweep_sobol(stdout, &d);
+        printf("\nwrote %s\n", out);
+    }
+    goto cleanup;
+fail:
+    rc = bz_cli_fail(&err);
+cleanup:
+    if (h) {
+        bz_error e;
+        bz_h5_sweep_close(h, &d, &e);
+    }
+    if (have_data) bz_sweep_data_destroy(&d);
+    if (loaded) bz_sweep_destroy(&sw);
+    return rc;
+}

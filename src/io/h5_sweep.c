@@ -1,0 +1,767 @@
+/* Sweep result files (io/h5_sweep.h): create, checkpoint point by point,
+ * reopen to resume, read back (untrusted), write whole (merge).
+ *
+ * Crash safety: every point is written (outcomes row, series, then its done
+ * flag) and the file flushed before the next point starts, so a process
+ * killed between checkpoints leaves a file whose done flags name exactly
+ * the stored points. The 1.8 file format (superblock 2) carries no
+ * "open for writing" flag, so such a file reopens without h5clear.
+ */
+#include "io/h5_sweep.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <hdf5.h>
+
+#include "io/h5_util.h"
+
+#define DEFLATE_LEVEL 4
+#define MAX_ELEMENTS (1ull << 31) /* outcomes/series elements accepted from a file */
+
+struct bz_h5_sweep {
+    char *path;
+    hid_t file, outcomes, done, series;
+    hid_t out_mtype;
+};
+
+typedef struct sobol_row {
+    char outcome[BZ_SWEEP_COL_MAX];
+    char dimension[BZ_AXIS_KEY_MAX];
+    double first_order, total;
+} sobol_row;
+
+static int wfail(bz_error *err, const char *path, const char *obj)
+{
+    char why[256];
+    bz_h5_last_error(why, sizeof why);
+    return bz_error_set(err, BZ_EIO, "cannot write '%s': %s: %s", path, obj, why);
+}
+
+static hid_t str_type(size_t size)
+{
+    hid_t t = H5Tcopy(H5T_C_S1);
+    if (t < 0) return t;
+    if (H5Tset_size(t, size) < 0 || H5Tset_strpad(t, H5T_STR_NULLTERM) < 0 ||
+        H5Tset_cset(t, H5T_CSET_UTF8) < 0) {
+        H5Tclose(t);
+        return H5I_INVALID_HID;
+    }
+    return t;
+}
+
+/* Outcome columns as a compound of doubles (memory or file layout). */
+static hid_t outcome_type(const bz_sweep_data *d, int file)
+{
+    const char **names = malloc((d->n_out ? d->n_out : 1) * sizeof *names);
+    if (!names) return H5I_INVALID_HID;
+    for (size_t i = 0; i < d->n_out; i++)
+        names[i] = d->out_names[i];
+    hid_t t = bz_h5_doubles_type((const char *const *)names, (int)d->n_out, file);
+    free(names);
+    return t;
+}
+
+/* Params row: a double per numeric axis, a fixed string per word axis,
+ * packed in axis order. *row_size is the byte size of one row. */
+static hid_t params_type(const bz_sweep_data *d, int file, size_t *row_size)
+{
+    size_t size = 0;
+    for (size_t a = 0; a < d->n_axes; a++)
+        size += d->axis_word[a] ? BZ_SWEEP_STR : 8;
+    hid_t t = H5Tcreate(H5T_COMPOUND, size ? size : 8), s = str_type(BZ_SWEEP_STR);
+    if (t < 0 || s < 0) goto fail;
+    size_t off = 0;
+    for (size_t a = 0; a < d->n_axes; a++) {
+        hid_t m = d->axis_word[a] ? s : (file ? H5T_IEEE_F64LE : H5T_NATIVE_DOUBLE);
+        if (H5Tinsert(t, d->axis_names[a], off, m) < 0) goto fail;
+        off += d->axis_word[a] ? BZ_SWEEP_STR : 8;
+    }
+    H5Tclose(s);
+    *row_size = size;
+    return t;
+fail:
+    if (t >= 0) H5Tclose(t);
+    if (s >= 0) H5Tclose(s);
+    return H5I_INVALID_HID;
+}
+
+static hid_t sobol_type(void)
+{
+    hid_t t = H5Tcreate(H5T_COMPOUND, sizeof(sobol_row));
+    hid_t a = str_type(BZ_SWEEP_COL_MAX), b = str_type(BZ_AXIS_KEY_MAX);
+    int ok =
+        t >= 0 && a >= 0 && b >= 0 &&
+        H5Tinsert(t, "outcome", offsetof(sobol_row, outcome), a) >= 0 &&
+        H5Tinsert(t, "dimension", offsetof(sobol_row, dimension), b) >= 0 &&
+        H5Tinsert(t, "first_order", offsetof(sobol_row, first_order), H5T_NATIVE_DOUBLE) >= 0 &&
+        H5Tinsert(t, "total", offsetof(sobol_row, total), H5T_NATIVE_DOUBLE) >= 0;
+    if (a >= 0) H5Tclose(a);
+    if (b >= 0) H5Tclose(b);
+    if (!ok && t >= 0) {
+        H5Tclose(t);
+        t = H5I_INVALID_HID;
+    }
+    return t;
+}
+
+/* Create a chunked, deflated dataset and write all of data. */
+static hid_t make_dataset(hid_t loc, const char *name, int rank, const hsize_t *dims,
+                          const hsize_t *chunk, hid_t ftype, hid_t mtype, const void *data)
+{
+    hid_t space = H5Screate_simple(rank, dims, NULL), dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    hid_t ds = H5I_INVALID_HID;
+    hsize_t n = 1;
+    for (int i = 0; i < rank; i++)
+        n *= dims[i];
+    if (space < 0 || dcpl < 0) goto done;
+    if (n > 0 && (H5Pset_chunk(dcpl, rank, chunk) < 0 || H5Pset_shuffle(dcpl) < 0 ||
+                  H5Pset_deflate(dcpl, DEFLATE_LEVEL) < 0))
+        goto done;
+    ds = H5Dcreate2(loc, name, ftype, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    if (ds >= 0 && n > 0 && H5Dwrite(ds, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0) {
+        H5Dclose(ds);
+        ds = H5I_INVALID_HID;
+    }
+done:
+    if (space >= 0) H5Sclose(space);
+    if (dcpl >= 0) H5Pclose(dcpl);
+    return ds;
+}
+
+static herr_t put_u64(hid_t obj, const char *name, uint64_t v)
+{
+    return bz_h5_put_scalar_attr(obj, name, H5T_STD_U64LE, H5T_NATIVE_UINT64, &v);
+}
+
+static void join(char *buf, size_t size, size_t n, const char *base, size_t stride)
+{
+    buf[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        size_t used = strlen(buf);
+        snprintf(buf + used, size - used, "%s%s", i ? "," : "", base + i * stride);
+    }
+}
+
+static herr_t put_attrs(hid_t file, hid_t g, const bz_sweep_data *d)
+{
+    char created[32], shard[64], list[8192];
+    time_t now = time(NULL);
+    struct tm tm;
+    if (!gmtime_r(&now, &tm) || strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+        snprintf(created, sizeof created, "unknown");
+    int32_t schema = BZ_SCHEMA_VERSION, complete = 0;
+    snprintf(shard, sizeof shard, "%u/%u", (unsigned)d->shard + 1, (unsigned)d->n_shards);
+    if (bz_h5_put_string_attr(file, "buzzsim_version", BZ_VERSION) < 0 ||
+        bz_h5_put_scalar_attr(file, "buzzsim_schema", H5T_STD_I32LE, H5T_NATIVE_INT32, &schema) <
+            0 ||
+        bz_h5_put_string_attr(file, "created", created) < 0 ||
+        bz_h5_put_string_attr(file, "command_line", d->command_line) < 0 ||
+        bz_h5_put_scalar_attr(file, "complete", H5T_STD_I32LE, H5T_NATIVE_INT32, &complete) < 0)
+        return -1;
+    if (bz_h5_put_string_attr(g, "name", d->name) < 0 ||
+        bz_h5_put_string_attr(g, "sweep_id", d->id) < 0 ||
+        bz_h5_put_string_attr(g, "sweep_yaml", d->sweep_yaml) < 0 ||
+        bz_h5_put_string_attr(g, "base_yaml", d->base_yaml) < 0 ||
+        bz_h5_put_string_attr(g, "design", d->design) < 0 ||
+        put_u64(g, "samples", d->samples) < 0 || put_u64(g, "seed", d->seed) < 0 ||
+        put_u64(g, "replicates", d->R) < 0 || put_u64(g, "points", d->P) < 0 ||
+        bz_h5_put_string_attr(g, "shard", shard) < 0)
+        return -1;
+    join(list, sizeof list, d->n_arms, (const char *)d->arm_names, sizeof *d->arm_names);
+    if (bz_h5_put_string_attr(g, "arms", list) < 0) return -1;
+    join(list, sizeof list, d->n_dims, (const char *)d->dim_names, sizeof *d->dim_names);
+    return bz_h5_put_string_attr(g, "dimensions", list);
+}
+
+static void handle_free(bz_h5_sweep *h)
+{
+    if (!h) return;
+    hid_t ids[] = {h->outcomes, h->done, h->series};
+    for (size_t i = 0; i < 3; i++)
+        if (ids[i] >= 0) H5Dclose(ids[i]);
+    if (h->out_mtype >= 0) H5Tclose(h->out_mtype);
+    if (h->file >= 0) H5Fclose(h->file);
+    free(h->path);
+    free(h);
+}
+
+static bz_h5_sweep *handle_new(const char *path)
+{
+    bz_h5_sweep *h = calloc(1, sizeof *h);
+    if (!h) return NULL;
+    h->file = h->outcomes = h->done = h->series = h->out_mtype = H5I_INVALID_HID;
+    if (!(h->path = strdup(path))) {
+        free(h);
+        return NULL;
+    }
+    return h;
+}
+
+int bz_h5_sweep_create(bz_h5_sweep **out, const char *path, const bz_sweep_data *d, bz_error *err)
+{
+    int status = BZ_OK;
+    bz_h5_quiet quiet;
+    bz_h5_quiet_begin(&quiet);
+    hid_t fapl = H5I_INVALID_HID, fcpl = H5I_INVALID_HID, g = H5I_INVALID_HID;
+    hid_t pm = H5I_INVALID_HID, pf = H5I_INVALID_HID, of = H5I_INVALID_HID, ds = H5I_INVALID_HID;
+    char *rows = NULL;
+    bz_h5_sweep *h = handle_new(path);
+    *out = NULL;
+    if (!h) BZ_FAIL(err, BZ_ENOMEM, "out of memory");
+    BZ_CHECK(bz_h5_make_parents(path, err));
+    if ((fapl = H5Pcreate(H5P_FILE_ACCESS)) < 0 ||
+        H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_V18) < 0 ||
+        (fcpl = H5Pcreate(H5P_FILE_CREATE)) < 0 ||
+        H5Pset_link_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED) < 0)
+        BZ_CHECK(wfail(err, path, "(file properties)"));
+    if ((h->file = H5Fcreate(path, H5F_ACC_TRUNC, fcpl, fapl)) < 0) {
+        char why[256];
+        bz_h5_last_error(why, sizeof why);
+        BZ_FAIL(err, BZ_EIO, "cannot create '%s': %s", path, why);
+    }
+    if ((g = H5Gcreate2(h->file, "sweep", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)) < 0 ||
+        put_attrs(h->file, g, d) < 0)
+        BZ_CHECK(wfail(err, path, "/sweep"));
+    /* params: pack the rows */
+    size_t row = 0;
+    if ((pm = params_type(d, 0, &row)) < 0 || (pf = params_type(d, 1, &row)) < 0)
+        BZ_CHECK(wfail(err, path, "/sweep/params"));
+    if (!(rows = calloc(d->P ? d->P : 1, row))) BZ_FAIL(err, BZ_ENOMEM, "out of memory");
+    for (size_t p = 0; p < d->P; p++) {
+        size_t off = 0;
+        for (size_t a = 0; a < d->n_axes; a++) {
+            char *dst = rows + p * row + off;
+            if (d->axis_word[a]) {
+                memcpy(dst, d->word[p * d->n_axes + a], BZ_SWEEP_STR);
+                off += BZ_SWEEP_STR;
+            } else {
+                memcpy(dst, &d->num[p * d->n_axes + a], 8);
+                off += 8;
+            }
+        }
+    }
+    hsize_t P = d->P, chunkP = d->P < 1024 ? (d->P ? d->P : 1) : 1024;
+    if ((ds = make_dataset(g, "params", 1, &P, &chunkP, pf, pm, rows)) < 0)
+        BZ_CHECK(wfail(err, path, "/sweep/params"));
+    H5Dclose(ds);
+    ds = H5I_INVALID_HID;
+    if ((h->out_mtype = outcome_type(d, 0)) < 0 || (of = outcome_type(d, 1)) < 0)
+        BZ_CHECK(wfail(err, path, "/sweep/outcomes"));
+    hsize_t dims2[2] = {d->P, d->R}, chunk2[2] = {1, d->R};
+    if ((h->outcomes =
+             make_dataset(g, "outcomes", 2, dims2, chunk2, of, h->out_mtype, d->outcomes)) < 0)
+        BZ_CHECK(wfail(err, path, "/sweep/outcomes"));
+    if ((h->done =
+             make_dataset(g, "done", 1, &P, &chunkP, H5T_STD_U8LE, H5T_NATIVE_UINT8, d->done)) < 0)
+        BZ_CHECK(wfail(err, path, "/sweep/done"));
+    if (d->T) {
+        hsize_t T = d->T, dims3[3] = {d->P, d->n_arms, d->T}, chunk3[3] = {1, d->n_arms, d->T};
+        if ((ds = make_dataset(g, "time", 1, &T, &T, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
+                               d->time_hours)) < 0)
+            BZ_CHECK(wfail(err, path, "/sweep/time"));
+        if ((h->series = make_dataset(g, "series", 3, dims3, chunk3, H5T_IEEE_F64LE,
+                                      H5T_NATIVE_DOUBLE, d->series)) < 0)
+            BZ_CHECK(wfail(err, path, "/sweep/series"));
+    }
+    if (H5Fflush(h->file, H5F_SCOPE_GLOBAL) < 0) BZ_CHECK(wfail(err, path, "(flush)"));
+    *out = h;
+    h = NULL;
+cleanup:
+    free(rows);
+    hid_t types[] = {pm, pf, of};
+    for (size_t i = 0; i < 3; i++)
+        if (types[i] >= 0) H5Tclose(types[i]);
+    if (ds >= 0) H5Dclose(ds);
+    if (g >= 0) H5Gclose(g);
+    if (fapl >= 0) H5Pclose(fapl);
+    if (fcpl >= 0) H5Pclose(fcpl);
+    if (h) {
+        handle_free(h);
+        remove(path);
+    }
+    bz_h5_quiet_end(&quiet);
+    return status;
+}
+
+int bz_h5_sweep_open(bz_h5_sweep **out, const char *path, const bz_sweep_data *d, bz_error *err)
+{
+    int status = BZ_OK;
+    bz_h5_quiet quiet;
+    bz_h5_quiet_begin(&quiet);
+    bz_h5_sweep *h = handle_new(path);
+    *out = NULL;
+    if (!h) BZ_FAIL(err, BZ_ENOMEM, "out of memory");
+    if ((h->file = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT)) < 0) {
+        char why[256];
+        bz_h5_last_error(why, sizeof why);
+        BZ_FAIL(err, BZ_EIO, "cannot open '%s' for writing: %s", path, why);
+    }
+    if ((h->outcomes = H5Dopen2(h->file, "/sweep/outcomes", H5P_DEFAULT)) < 0 ||
+        (h->done = H5Dopen2(h->file, "/sweep/done", H5P_DEFAULT)) < 0 ||
+        (d->T && (h->series = H5Dopen2(h->file, "/sweep/series", H5P_DEFAULT)) < 0) ||
+        (h->out_mtype = outcome_type(d, 0)) < 0)
+        BZ_CHECK(wfail(err, path, "/sweep"));
+    *out = h;
+    h = NULL;
+cleanup:
+    handle_free(h);
+    bz_h5_quiet_end(&quiet);
+    return status;
+}
+
+/* Write a block of `dataset` starting at row p (rank dims, one row). */
+static herr_t write_row(hid_t ds, hid_t mtype, int rank, const hsize_t *dims, size_t p,
+                        const void *buf)
+{
+    hsize_t start[3] = {p, 0, 0}, count[3] = {1, rank > 1 ? dims[1] : 1, rank > 2 ? dims[2] : 1};
+    hid_t fs = H5Dget_space(ds), ms = H5I_INVALID_HID;
+    herr_t rc = -1;
+    if (fs < 0) return -1;
+    if (H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL) >= 0 &&
+        (ms = H5Screate_simple(rank, count, NULL)) >= 0)
+        rc = H5Dwrite(ds, mtype, ms, fs, H5P_DEFAULT, buf);
+    if (ms >= 0) H5Sclose(ms);
+    H5Sclose(fs);
+    return rc;
+}
+
+int bz_h5_sweep_put_point(bz_h5_sweep *h, const bz_sweep_data *d, size_t p, bz_error *err)
+{
+    int status = BZ_OK;
+    bz_h5_quiet quiet;
+    bz_h5_quiet_begin(&quiet);
+    hsize_t d2[2] = {d->P, d->R}, d3[3] = {d->P, d->n_arms, d->T}, d1 = d->P;
+    if (p >= d->P) BZ_FAIL(err, BZ_EINTERNAL, "sweep point %zu out of range", p);
+    if (write_row(h->outcomes, h->out_mtype, 2, d2, p, d->outcomes + p * d->R * d->n_out) < 0)
+        BZ_CHECK(wfail(err, h->path, "/sweep/outcomes"));
+    if (h->series >= 0 && d->series &&
+        write_row(h->series, H5T_NATIVE_DOUBLE, 3, d3, p, d->series + p * d->n_arms * d->T) < 0)
+        BZ_CHECK(wfail(err, h->path, "/sweep/series"));
+    /* The done flag last: it vouches for what was written before it. */
+    if (H5Fflush(h->file, H5F_SCOPE_GLOBAL) < 0) BZ_CHECK(wfail(err, h->path, "(flush)"));
+    if (write_row(h->done, H5T_NATIVE_UINT8, 1, &d1, p, d->done + p) < 0)
+        BZ_CHECK(wfail(err, h->path, "/sweep/done"));
+    if (H5Fflush(h->file, H5F_SCOPE_GLOBAL) < 0) BZ_CHECK(wfail(err, h->path, "(flush)"));
+    /* Flushing hands the data to the OS (enough for a killed process); fsync
+     * makes the checkpoint survive a node crash too. The default (sec2)
+     * driver's handle is a file descriptor. */
+    void *fd = NULL;
+    if (H5Fget_vfd_handle(h->file, H5P_DEFAULT, &fd) >= 0 && fd && fsync(*(int *)fd) != 0)
+        BZ_FAIL(err, BZ_EIO, "cannot write '%s': fsync: %s", h->path, strerror(errno));
+cleanup:
+    bz_h5_quiet_end(&quiet);
+    return status;
+}
+
+static int write_sobol(bz_h5_sweep *h, const bz_sweep_data *d, bz_error *err)
+{
+    int status = BZ_OK;
+    hid_t t = H5I_INVALID_HID, ds = H5I_INVALID_HID;
+    size_t n = d->n_out * d->n_dims;
+    sobol_row *rows = calloc(n ? n : 1, sizeof *rows);
+    if (!rows) BZ_FAIL(err, BZ_ENOMEM, "out of memory");
+    for (size_t k = 0; k < d->n_out; k++)
+        for (size_t j = 0; j < d->n_dims; j++) {
+            sobol_row *r = &rows[k * d->n_dims + j];
+            snprintf(r->outcome, sizeof r->outcome, "%s", d->out_names[k]);
+            snprintf(r->dimension, sizeof r->dimension, "%s", d->dim_names[j]);
+            r->first_order = d->s1[k * d->n_dims + j];
+            r->total = d->st[k * d->n_dims + j];
+        }
+    if (H5Lexists(h->file, "/sweep/sobol", H5P_DEFAULT) > 0 &&
+        H5Ldelete(h->file, "/sweep/sobol", H5P_DEFAULT) < 0)
+        BZ_CHECK(wfail(err, h->path, "/sweep/sobol"));
+    hsize_t dims = n, chunk = n ? n : 1;
+    if ((t = sobol_type()) < 0 ||
+        (ds = make_dataset(h->file, "/sweep/sobol", 1, &dims, &chunk, t, t, rows)) < 0)
+        BZ_CHECK(wfail(err, h->path, "/sweep/sobol"));
+cleanup:
+    if (ds >= 0) H5Dclose(ds);
+    if (t >= 0) H5Tclose(t);
+    free(rows);
+    return status;
+}
+
+int bz_h5_sweep_close(bz_h5_sweep *h, const bz_sweep_data *d, bz_error *err)
+{
+    if (!h) return BZ_OK;
+    int status = BZ_OK;
+    bz_h5_quiet quiet;
+    bz_h5_quiet_begin(&quiet);
+    int32_t complete = d && d->complete ? 1 : 0;
+    if (d && d->have_sobol) BZ_CHECK(write_sobol(h, d, err));
+    hid_t attr = H5Aopen(h->file, "complete", H5P_DEFAULT);
+    if (attr < 0 || H5Awrite(attr, H5T_NATIVE_INT32, &complete) < 0)
+        status = wfail(err, h->path, "/");
+    if (attr >= 0) H5Aclose(attr);
+    if (status != BZ_OK) goto cleanup;
+    hid_t ids[] = {h->outcomes, h->done, h->series};
+    for (size_t i = 0; i < 3; i++)
+        if (ids[i] >= 0) H5Dclose(ids[i]);
+    h->outcomes = h->done = h->series = H5I_INVALID_HID;
+    herr_t closed = H5Fclose(h->file);
+    h->file = H5I_INVALID_HID;
+    if (closed < 0) BZ_CHECK(wfail(err, h->path, "(closing the file)"));
+cleanup:
+    handle_free(h);
+    bz_h5_quiet_end(&quiet);
+    return status;
+}
+
+int bz_h5_sweep_commit(const char *partial, const char *path, int force, bz_error *err)
+{
+    int status = bz_h5_check_output(path, force, err);
+    if (status != BZ_OK) return status;
+    if (rename(partial, path) != 0)
+        return bz_error_set(err, BZ_EIO, "cannot rename '%s' to '%s': %s", partial, path,
+                            strerror(errno));
+    return BZ_OK;
+}
+
+int bz_h5_sweep_write(const char *path, const bz_sweep_data *d, int force, bz_error *err)
+{
+    int status = BZ_OK;
+    bz_h5_sweep *h = NULL;
+    BZ_CHECK(bz_h5_check_output(path, force, err));
+    size_t len = strlen(path) + sizeof ".partial";
+    char *partial = malloc(len);
+    if (!partial) BZ_FAIL(err, BZ_ENOMEM, "out of memory");
+    snprintf(partial, len, "%s.partial", path);
+    status = bz_h5_sweep_create(&h, partial, d, err);
+    if (status == BZ_OK) status = bz_h5_sweep_close(h, d, err);
+    if (status == BZ_OK) status = bz_h5_sweep_commit(partial, path, force, err);
+    if (status != BZ_OK) remove(partial);
+    free(partial);
+cleanup:
+    return status;
+}
+
+/* ------------------------------------------------------------------ reading */
+
+typedef struct rctx {
+    const char *path;
+    hid_t file;
+    bz_error *err;
+} rctx;
+
+static int rfail(rctx *c, const char *obj, const char *what)
+{
+    return bz_h5_fail(c->err, BZ_EINVAL, c->path, obj, "%s", what);
+}
+
+/* Dataset `name` with `rank` dims into dims; BZ_EINVAL if absent or another rank. */
+static int open_ds(rctx *c, const char *name, int rank, hsize_t *dims, hid_t *ds)
+{
+    *ds = H5Dopen2(c->file, name, H5P_DEFAULT);
+    if (*ds < 0) return rfail(c, name, "missing or unreadable dataset");
+    hid_t sp = H5Dget_space(*ds);
+    int r = sp >= 0 ? H5Sget_simple_extent_ndims(sp) : -1;
+    if (r == rank) H5Sget_simple_extent_dims(sp, dims, NULL);
+    if (sp >= 0) H5Sclose(sp);
+    if (r != rank) {
+        H5Dclose(*ds);
+        *ds = H5I_INVALID_HID;
+        return rfail(c, name, "dataset has the wrong number of dimensions");
+    }
+    return BZ_OK;
+}
+
+/* Split a comma-separated attribute into names of `width` bytes. */
+static int split_names(rctx *c, const char *text, size_t width, char **out, size_t *n)
+{
+    size_t count = text[0] ? 1 : 0;
+    for (const char *p = text; *p; p++)
+        count += *p == ',';
+    char *v = calloc(count ? count : 1, width);
+    if (!v) return bz_error_set(c->err, BZ_ENOMEM, "out of memory");
+    const char *p = text;
+    for (size_t i = 0; i < count; i++) {
+        size_t len = strcspn(p, ",");
+        if (len == 0 || len >= width) {
+            free(v);
+            return rfail(c, "/sweep", "bad name list attribute (arms or dimensions)");
+        }
+        memcpy(v + i * width, p, len);
+        p += len + (p[len] == ',');
+    }
+    *out = v;
+    *n = count;
+    return BZ_OK;
+}
+
+static int read_attrs(rctx *c, bz_sweep_data *d, hid_t g)
+{
+    int status = BZ_OK;
+    char *s = NULL;
+    uint64_t v;
+    int64_t complete = 0, schema = 0;
+    BZ_CHECK(bz_h5_get_num_attr(c->file, c->path, "/", "buzzsim_schema", H5T_NATIVE_INT64, &schema,
+                                c->err));
+    if (schema != BZ_SCHEMA_VERSION) BZ_CHECK(rfail(c, "/", "unsupported buzzsim_schema"));
+    BZ_CHECK(
+        bz_h5_get_num_attr(c->file, c->path, "/", "complete", H5T_NATIVE_INT64, &complete, c->err));
+    d->complete = complete == 1;
+    BZ_CHECK(
+        bz_h5_get_string_attr(c->file, c->path, "/", "command_line", &d->command_line, c->err));
+    const char *names[] = {"created", "buzzsim_version"};
+    char *dst[] = {d->created, d->version};
+    for (int i = 0; i < 2; i++) {
+        BZ_CHECK(bz_h5_get_string_attr(c->file, c->path, "/", names[i], &s, c->err));
+        snprintf(dst[i], BZ_NAME_MAX, "%s", s);
+        free(s);
+        s = NULL;
+    }
+    BZ_CHECK(bz_h5_get_string_attr(g, c->path, "/sweep", "sweep_yaml", &d->sweep_yaml, c->err));
+    BZ_CHECK(bz_h5_get_string_attr(g, c->path, "/sweep", "base_yaml", &d->base_yaml, c->err));
+    const char *snames[] = {"name", "sweep_id", "design"};
+    char *sdst[] = {d->name, d->id, d->design};
+    size_t ssize[] = {sizeof d->name, sizeof d->id, sizeof d->design};
+    for (int i = 0; i < 3; i++) {
+        BZ_CHECK(bz_h5_get_string_attr(g, c->path, "/sweep", snames[i], &s, c->err));
+        snprintf(sdst[i], ssize[i], "%s", s);
+        free(s);
+        s = NULL;
+    }
+    BZ_CHECK(bz_h5_get_num_attr(g, c->path, "/sweep", "samples", H5T_NATIVE_UINT64, &d->samples,
+                                c->err));
+    BZ_CHECK(bz_h5_get_num_attr(g, c->path, "/sweep", "seed", H5T_NATIVE_UINT64, &d->seed, c->err));
+    BZ_CHECK(bz_h5_get_num_attr(g, c->path, "/sweep", "replicates", H5T_NATIVE_UINT64, &v, c->err));
+    if (v == 0 || v > 100000) BZ_CHECK(rfail(c, "/sweep", "replicates out of range"));
+    d->R = (uint32_t)v;
+    BZ_CHECK(bz_h5_get_string_attr(g, c->path, "/sweep", "shard", &s, c->err));
+    unsigned si = 0, sn = 0;
+    char extra;
+    if (sscanf(s, "%u/%u%c", &si, &sn, &extra) != 2 || sn == 0 || si == 0 || si > sn)
+        BZ_CHECK(rfail(c, "/sweep", "bad shard attribute (expected I/N)"));
+    d->shard = si - 1;
+    d->n_shards = sn;
+    free(s);
+    s = NULL;
+    BZ_CHECK(bz_h5_get_string_attr(g, c->path, "/sweep", "arms", &s, c->err));
+    BZ_CHECK(split_names(c, s, BZ_NAME_MAX, (char **)&d->arm_names, &d->n_arms));
+    free(s);
+    s = NULL;
+    BZ_CHECK(bz_h5_get_string_attr(g, c->path, "/sweep", "dimensions", &s, c->err));
+    BZ_CHECK(split_names(c, s, BZ_AXIS_KEY_MAX, (char **)&d->dim_names, &d->n_dims));
+cleanup:
+    free(s);
+    return status;
+}
+
+/* One member of a compound dataset, converted to mtype, into buf. */
+static herr_t read_member(hid_t ds, const char *name, hid_t mtype, size_t size, void *buf)
+{
+    hid_t t = H5Tcreate(H5T_COMPOUND, size);
+    herr_t rc = -1;
+    if (t >= 0 && H5Tinsert(t, name, 0, mtype) >= 0)
+        rc = H5Dread(ds, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf);
+    if (t >= 0) H5Tclose(t);
+    return rc;
+}
+
+static int read_params(rctx *c, bz_sweep_data *d)
+{
+    int status = BZ_OK;
+    hsize_t dims[1];
+    hid_t ds = H5I_INVALID_HID, ft = H5I_INVALID_HID, st = H5I_INVALID_HID;
+    double *col = NULL;
+    char(*words)[BZ_SWEEP_STR] = NULL;
+    BZ_CHECK(open_ds(c, "/sweep/params", 1, dims, &ds));
+    d->P = dims[0];
+    if (d->P == 0 || d->P > MAX_ELEMENTS / d->R)
+        BZ_CHECK(rfail(c, "/sweep/params", "point count out of range"));
+    ft = H5Dget_type(ds);
+    int n = ft >= 0 && H5Tget_class(ft) == H5T_COMPOUND ? H5Tget_nmembers(ft) : -1;
+    if (n <= 0 || n > 4096) BZ_CHECK(rfail(c, "/sweep/params", "expected a compound of axes"));
+    d->n_axes = (size_t)n;
+    d->axis_names = calloc(d->n_axes, sizeof *d->axis_names);
+    d->axis_word = calloc(d->n_axes, sizeof *d->axis_word);
+    d->num = malloc(d->P * d->n_axes * sizeof *d->num);
+    d->word = calloc(d->P * d->n_axes, sizeof *d->word);
+    col = malloc(d->P * sizeof *col);
+    words = calloc(d->P, sizeof *words);
+    if (!d->axis_names || !d->axis_word || !d->num || !d->word || !col || !words)
+        BZ_FAIL(c->err, BZ_ENOMEM, "out of memory reading '%s'", c->path);
+    if ((st = str_type(BZ_SWEEP_STR)) < 0) BZ_CHECK(rfail(c, "/sweep/params", "string type"));
+    for (size_t a = 0; a < d->n_axes; a++) {
+        char *name = H5Tget_member_name(ft, (unsigned)a);
+        H5T_class_t cls = H5Tget_member_class(ft, (unsigned)a);
+        if (!name || strlen(name) >= BZ_AXIS_KEY_MAX || (cls != H5T_FLOAT && cls != H5T_STRING)) {
+            if (name) H5free_memory(name);
+            BZ_CHECK(rfail(c, "/sweep/params", "axis fields must be numbers or strings"));
+        }
+        snprintf(d->axis_names[a], BZ_AXIS_KEY_MAX, "%s", name);
+        herr_t rc = cls == H5T_FLOAT ? read_member(ds, name, H5T_NATIVE_DOUBLE, sizeof(double), col)
+                                     : read_member(ds, name, st, BZ_SWEEP_STR, words);
+        H5free_memory(name);
+        if (rc < 0) BZ_CHECK(rfail(c, "/sweep/params", "cannot read an axis field"));
+        d->axis_word[a] = cls == H5T_STRING;
+        for (size_t p = 0; p < d->P; p++) {
+            d->num[p * d->n_axes + a] = cls == H5T_FLOAT ? col[p] : NAN;
+            if (cls == H5T_STRING) {
+                words[p][BZ_SWEEP_STR - 1] = '\0';
+                memcpy(d->word[p * d->n_axes + a], words[p], BZ_SWEEP_STR);
+            }
+        }
+    }
+cleanup:
+    free(col);
+    free(words);
+    if (st >= 0) H5Tclose(st);
+    if (ft >= 0) H5Tclose(ft);
+    if (ds >= 0) H5Dclose(ds);
+    return status;
+}
+
+static int read_outcomes(rctx *c, bz_sweep_data *d)
+{
+    int status = BZ_OK;
+    hsize_t dims[2];
+    hid_t ds = H5I_INVALID_HID, ft = H5I_INVALID_HID, mt = H5I_INVALID_HID;
+    BZ_CHECK(open_ds(c, "/sweep/outcomes", 2, dims, &ds));
+    if (dims[0] != d->P || dims[1] != d->R)
+        BZ_CHECK(rfail(c, "/sweep/outcomes", "shape is not [points, replicates]"));
+    ft = H5Dget_type(ds);
+    int n = ft >= 0 && H5Tget_class(ft) == H5T_COMPOUND ? H5Tget_nmembers(ft) : -1;
+    if (n <= 0 || n > 1024 || (uint64_t)n * d->P * d->R > MAX_ELEMENTS)
+        BZ_CHECK(rfail(c, "/sweep/outcomes", "expected a compound of outcome columns"));
+    d->n_out = (size_t)n;
+    d->out_names = calloc(d->n_out, sizeof *d->out_names);
+    d->outcomes = malloc(d->P * d->R * d->n_out * sizeof *d->outcomes);
+    if (!d->out_names || !d->outcomes)
+        BZ_FAIL(c->err, BZ_ENOMEM, "out of memory reading '%s'", c->path);
+    for (size_t k = 0; k < d->n_out; k++) {
+        char *name = H5Tget_member_name(ft, (unsigned)k);
+        int ok = name && strlen(name) < BZ_SWEEP_COL_MAX &&
+                 H5Tget_member_class(ft, (unsigned)k) == H5T_FLOAT;
+        if (ok) memcpy(d->out_names[k], name, strlen(name) + 1); /* fits: checked above */
+        if (name) H5free_memory(name);
+        if (!ok) BZ_CHECK(rfail(c, "/sweep/outcomes", "outcome columns must be numbers"));
+    }
+    if ((mt = outcome_type(d, 0)) < 0 ||
+        H5Dread(ds, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, d->outcomes) < 0)
+        BZ_CHECK(rfail(c, "/sweep/outcomes", "cannot read"));
+cleanup:
+    if (mt >= 0) H5Tclose(mt);
+    if (ft >= 0) H5Tclose(ft);
+    if (ds >= 0) H5Dclose(ds);
+    return status;
+}
+
+/* done, and the optional time/series and sobol datasets. */
+static int read_rest(rctx *c, bz_sweep_data *d)
+{
+    int status = BZ_OK;
+    hsize_t dims[3];
+    hid_t ds = H5I_INVALID_HID, t = H5I_INVALID_HID;
+    sobol_row *rows = NULL;
+    if (!(d->done = malloc(d->P))) BZ_FAIL(c->err, BZ_ENOMEM, "out of memory");
+    BZ_CHECK(open_ds(c, "/sweep/done", 1, dims, &ds));
+    if (dims[0] != d->P ||
+        H5Dread(ds, H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, d->done) < 0)
+        BZ_CHECK(rfail(c, "/sweep/done", "expected [points] flags"));
+    H5Dclose(ds);
+    ds = H5I_INVALID_HID;
+    if (H5Lexists(c->file, "/sweep/series", H5P_DEFAULT) > 0) {
+        BZ_CHECK(open_ds(c, "/sweep/time", 1, dims, &ds));
+        if (dims[0] == 0 || dims[0] > 100000000) BZ_CHECK(rfail(c, "/sweep/time", "bad length"));
+        d->T = (uint32_t)dims[0];
+        if (!(d->time_hours = malloc(d->T * sizeof *d->time_hours)))
+            BZ_FAIL(c->err, BZ_ENOMEM, "out of memory");
+        if (H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, d->time_hours) < 0)
+            BZ_CHECK(rfail(c, "/sweep/time", "cannot read"));
+        H5Dclose(ds);
+        ds = H5I_INVALID_HID;
+        BZ_CHECK(open_ds(c, "/sweep/series", 3, dims, &ds));
+        if (dims[0] != d->P || dims[1] != d->n_arms || dims[2] != d->T ||
+            d->P * d->n_arms * d->T > MAX_ELEMENTS)
+            BZ_CHECK(rfail(c, "/sweep/series", "shape is not [points, arms, times]"));
+        if (!(d->series = malloc(d->P * d->n_arms * d->T * sizeof *d->series)))
+            BZ_FAIL(c->err, BZ_ENOMEM, "out of memory");
+        if (H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, d->series) < 0)
+            BZ_CHECK(rfail(c, "/sweep/series", "cannot read"));
+        H5Dclose(ds);
+        ds = H5I_INVALID_HID;
+    }
+    if (H5Lexists(c->file, "/sweep/sobol", H5P_DEFAULT) > 0) {
+        BZ_CHECK(open_ds(c, "/sweep/sobol", 1, dims, &ds));
+        size_t n = d->n_out * d->n_dims;
+        if (dims[0] != n || n == 0)
+            BZ_CHECK(rfail(c, "/sweep/sobol", "shape is not [outcomes x dimensions]"));
+        rows = calloc(n, sizeof *rows);
+        d->s1 = malloc(n * sizeof *d->s1);
+        d->st = malloc(n * sizeof *d->st);
+        if (!rows || !d->s1 || !d->st) BZ_FAIL(c->err, BZ_ENOMEM, "out of memory");
+        if ((t = sobol_type()) < 0 || H5Dread(ds, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows) < 0)
+            BZ_CHECK(rfail(c, "/sweep/sobol", "cannot read"));
+        for (size_t i = 0; i < n; i++) {
+            d->s1[i] = rows[i].first_order;
+            d->st[i] = rows[i].total;
+        }
+        d->have_sobol = 1;
+    }
+cleanup:
+    free(rows);
+    if (t >= 0) H5Tclose(t);
+    if (ds >= 0) H5Dclose(ds);
+    return status;
+}
+
+int bz_h5_sweep_read(bz_sweep_data *d, const char *path, bz_error *err)
+{
+    int status = BZ_OK;
+    memset(d, 0, sizeof *d);
+    bz_h5_quiet quiet;
+    bz_h5_quiet_begin(&quiet);
+    rctx c = {path, H5I_INVALID_HID, err};
+    hid_t g = H5I_INVALID_HID;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        BZ_FAIL(err, errno == ENOENT ? BZ_ENOENT : BZ_EINVAL, "cannot open '%s': %s", path,
+                strerror(errno));
+    fclose(f);
+    if (H5Fis_hdf5(path) <= 0) BZ_FAIL(err, BZ_EINVAL, "%s: not an HDF5 file (or truncated)", path);
+    if ((c.file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT)) < 0) {
+        char why[256];
+        bz_h5_last_error(why, sizeof why);
+        BZ_FAIL(err, BZ_EINVAL, "%s: cannot open as HDF5 (corrupt or truncated?): %s", path, why);
+    }
+    if (H5Lexists(c.file, "sweep", H5P_DEFAULT) <= 0 ||
+        (g = H5Gopen2(c.file, "sweep", H5P_DEFAULT)) < 0)
+        BZ_FAIL(err, BZ_EINVAL, "%s: no /sweep group: not a sweep file", path);
+    BZ_CHECK(read_attrs(&c, d, g));
+    BZ_CHECK(read_params(&c, d));
+    BZ_CHECK(read_outcomes(&c, d));
+    BZ_CHECK(read_rest(&c, d));
+cleanup:
+    if (g >= 0) H5Gclose(g);
+    if (c.file >= 0) H5Fclose(c.file);
+    if (status != BZ_OK) bz_sweep_data_destroy(d);
+    bz_h5_quiet_end(&quiet);
+    return status;
+}
+
+int bz_h5_sweep_detect(const char *path)
+{
+    bz_h5_quiet quiet;
+    bz_h5_quiet_begin(&quiet);
+    int yes = 0;
+    FILE *f = fopen(path, "rb");
+    if (f) {
+        fclose(f);
+        if (H5Fis_hdf5(path) > 0) {
+            hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+            if (file >= 0) {
+                yes = H5Lexists(file, "sweep", H5P_DEFAULT) > 0;
+                H5Fclose(file);
+            }
+        }
+    }
+    bz_h5_quiet_end(&quiet);
+    return yes;
+}

@@ -1,0 +1,121 @@
+/* Sweep result files (buzzsim sweep / merge), HDF5 schema version 1:
+ *
+ * /                  attrs buzzsim_version, buzzsim_schema=1, created, command_line,
+ *                          complete (0/1)
+ * /sweep             attrs name, sweep_id (16 hex digits), sweep_yaml (the sweep file),
+ *                          base_yaml (resolved base experiment), design (grid|lhs|sobol),
+ *                          samples, seed, replicates, points, shard ("I/N", 1-based, "1/1"
+ *                          unsharded), arms (comma-separated), dimensions (comma-separated
+ *                          design dimensions: tie names or axis keys)
+ *   params           [P] compound, one field per axis named by its key: float64, or a
+ *                    fixed string for word axes
+ *   outcomes         [P,R] compound of float64 columns (see sweep.h), NaN where not run
+ *   done             [P] uint8, 1 for points whose outcomes are stored
+ *   time, series     keep_series only: [T] float64 hours; [P,A,T] float64 mean adopters
+ *   sobol            sobol designs once complete: [n_out x dims] compound {outcome,
+ *                    dimension (strings), first_order, total (float64)}
+ *
+ * A running sweep writes NAME.partial and checkpoints (flushes) after each
+ * point; the CLI renames it when every point of its shard is done.
+ */
+#ifndef BZ_H5_SWEEP_H
+#define BZ_H5_SWEEP_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "core/error.h"
+#include "io/h5.h"
+#include "sweep/sweep.h"
+
+#define BZ_SWEEP_STR 128 /* fixed strings: word axis values, sobol names */
+
+/* Everything a sweep file holds, in memory. */
+typedef struct bz_sweep_data {
+    char name[BZ_NAME_MAX];
+    char id[BZ_SWEEP_ID_LEN];
+    char design[16];                             /* grid, lhs, sobol */
+    char *sweep_yaml, *base_yaml, *command_line; /* owned */
+    char created[BZ_NAME_MAX], version[BZ_NAME_MAX];
+    uint64_t samples, seed;
+    uint32_t shard, n_shards; /* 0-based shard */
+    int complete;
+    size_t P;
+    uint32_t R;
+    size_t n_axes;
+    char (*axis_names)[BZ_AXIS_KEY_MAX]; /* [n_axes] */
+    int *axis_word;                      /* [n_axes] */
+    double *num;                         /* [P][n_axes] NaN for word axes */
+    char (*word)[BZ_SWEEP_STR];          /* [P][n_axes] "" for numeric axes */
+    size_t n_out;
+    char (*out_names)[BZ_SWEEP_COL_MAX]; /* [n_out] */
+    double *outcomes;                    /* [P][R][n_out] */
+    uint8_t *done;                       /* [P] */
+    size_t n_arms;
+    char (*arm_names)[BZ_NAME_MAX];
+    uint32_t T;         /* 0 without series */
+    double *time_hours; /* [T] or NULL */
+    double *series;     /* [P][n_arms][T] or NULL */
+    size_t n_dims;
+    char (*dim_names)[BZ_AXIS_KEY_MAX]; /* [n_dims] */
+    int have_sobol;
+    double *s1, *st; /* [n_out][n_dims] when have_sobol */
+} bz_sweep_data;
+
+/* Empty data of a sweep for a shard (0-based) of n_shards: params from the
+ * design, outcomes NaN, nothing done. command_line may be NULL. */
+int bz_sweep_data_init(bz_sweep_data *d, const bz_sweep *sw, uint32_t shard, uint32_t n_shards,
+                       const char *command_line, bz_error *err);
+void bz_sweep_data_destroy(bz_sweep_data *d);
+
+/* Points of the shard, and how many of them are done. */
+void bz_sweep_data_count(const bz_sweep_data *d, size_t *in_shard, size_t *done);
+
+/* For a complete sobol design: first-order and total indices of every
+ * outcome column over the replicate means (d->have_sobol = 1). Columns
+ * whose indices cannot be computed (zero variance) get NaN. No-op for
+ * other designs; BZ_EINVAL if the points do not form a sobol layout. */
+int bz_sweep_data_sobol(bz_sweep_data *d, bz_error *err);
+
+/* Read a sweep file, complete or not (NAME.partial too). Untrusted input:
+ * BZ_ENOENT if missing, BZ_EINVAL "FILE: /object: what is wrong". */
+int bz_h5_sweep_read(bz_sweep_data *d, const char *path, bz_error *err);
+
+/* 1 if `path` is an HDF5 file with a /sweep group, 0 otherwise. */
+int bz_h5_sweep_detect(const char *path);
+
+/* An open sweep file being written. */
+typedef struct bz_h5_sweep bz_h5_sweep;
+
+/* Create `path` (truncating it: the caller decides about overwriting) with
+ * every dataset of d, complete = 0, and keep it open. */
+int bz_h5_sweep_create(bz_h5_sweep **out, const char *path, const bz_sweep_data *d, bz_error *err);
+
+/* Open an existing sweep file of the same shape as d for writing (resume). */
+int bz_h5_sweep_open(bz_h5_sweep **out, const char *path, const bz_sweep_data *d, bz_error *err);
+
+/* Write point p of d (outcomes row, series, done flag) and flush the file to
+ * disk, so a killed process leaves every finished point readable. */
+int bz_h5_sweep_put_point(bz_h5_sweep *h, const bz_sweep_data *d, size_t p, bz_error *err);
+
+/* Write the sobol indices when d has them, set complete = d->complete, and
+ * close. h is freed even on failure. NULL is a no-op. */
+int bz_h5_sweep_close(bz_h5_sweep *h, const bz_sweep_data *d, bz_error *err);
+
+/* Write a whole sweep file at once as PATH.partial then rename it (merge).
+ * BZ_EEXIST if path exists and !force. */
+int bz_h5_sweep_write(const char *path, const bz_sweep_data *d, int force, bz_error *err);
+
+/* Rename `partial` to `path` (checking again that path may be replaced). */
+int bz_h5_sweep_commit(const char *partial, const char *path, int force, bz_error *err);
+
+/* `buzzsim export FILE /sweep`: one row per point and replicate (done
+ * points only): point, axis values..., replicate, outcome columns...
+ * "/sweep/sobol" prints the indices, "/sweep/means" one row per point with
+ * replicate means, "/sweep/series/ARM" one row per time with a column per
+ * point. */
+int bz_h5_sweep_export(const char *path, const char *dataset, bz_export_format fmt, FILE *out,
+                       bz_error *err);
+
+#endif

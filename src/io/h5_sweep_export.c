@@ -1,0 +1,216 @@
+/* `buzzsim export SWEEP.h5 /sweep...`: flat tables of a sweep file for
+ * gnuplot and spreadsheets (io/h5_sweep.h). Same conventions as the results
+ * export: TSV with a "# " header and NaN as "nan"; CSV with a plain header
+ * and NaN as an empty field. Only done points are written. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/stats.h"
+#include "io/h5_sweep.h"
+
+typedef struct tab {
+    FILE *out;
+    bz_export_format fmt;
+    int col; /* columns written on the current line */
+} tab;
+
+static void sep(tab *t)
+{
+    if (t->col++) fputc(t->fmt == BZ_EXPORT_TSV ? '\t' : ',', t->out);
+}
+
+static void put_head(tab *t, const char *name)
+{
+    if (t->col == 0 && t->fmt == BZ_EXPORT_TSV) fputs("# ", t->out);
+    sep(t);
+    fputs(name, t->out);
+}
+
+static void put_text(tab *t, const char *s)
+{
+    sep(t);
+    if (t->fmt == BZ_EXPORT_CSV && strpbrk(s, ",\"\n")) {
+        fputc('"', t->out);
+        for (; *s; s++) {
+            if (*s == '"') fputc('"', t->out);
+            fputc(*s, t->out);
+        }
+        fputc('"', t->out);
+    } else {
+        fputs(s, t->out);
+    }
+}
+
+static void put_num(tab *t, double v)
+{
+    sep(t);
+    if (isnan(v)) {
+        if (t->fmt == BZ_EXPORT_TSV) fputs("nan", t->out);
+    } else if (isinf(v)) {
+        fputs(v > 0 ? "inf" : "-inf", t->out);
+    } else {
+        /* The shortest of 15 or 17 digits that reads back as the same double. */
+        char buf[40];
+        snprintf(buf, sizeof buf, "%.15g", v);
+        if (strtod(buf, NULL) != v) snprintf(buf, sizeof buf, "%.17g", v);
+        fputs(buf, t->out);
+    }
+}
+
+static void end_line(tab *t)
+{
+    fputc('\n', t->out);
+    t->col = 0;
+}
+
+static void put_axes(tab *t, const bz_sweep_data *d, size_t p)
+{
+    for (size_t a = 0; a < d->n_axes; a++) {
+        if (d->axis_word[a])
+            put_text(t, d->word[p * d->n_axes + a]);
+        else
+            put_num(t, d->num[p * d->n_axes + a]);
+    }
+}
+
+static void head_axes(tab *t, const bz_sweep_data *d)
+{
+    put_head(t, "point");
+    for (size_t a = 0; a < d->n_axes; a++)
+        put_head(t, d->axis_names[a]);
+}
+
+static void table_rows(tab *t, const bz_sweep_data *d)
+{
+    head_axes(t, d);
+    put_head(t, "replicate");
+    for (size_t k = 0; k < d->n_out; k++)
+        put_head(t, d->out_names[k]);
+    end_line(t);
+    for (size_t p = 0; p < d->P; p++) {
+        if (!d->done[p]) continue;
+        for (uint32_t r = 0; r < d->R; r++) {
+            put_num(t, (double)p);
+            put_axes(t, d, p);
+            put_num(t, (double)r);
+            for (size_t k = 0; k < d->n_out; k++)
+                put_num(t, d->outcomes[(p * d->R + r) * d->n_out + k]);
+            end_line(t);
+        }
+    }
+}
+
+static int table_summary(tab *t, const bz_sweep_data *d, bz_error *err)
+{
+    static const char *const stat[] = {"mean", "sd", "q05", "q50", "q95"};
+    double *x = malloc(d->R * sizeof *x), *work = malloc(d->R * sizeof *work);
+    if (!x || !work) {
+        free(x);
+        free(work);
+        return bz_error_set(err, BZ_ENOMEM, "out of memory");
+    }
+    head_axes(t, d);
+    for (size_t k = 0; k < d->n_out; k++)
+        for (int s = 0; s < 5; s++) {
+            char name[BZ_SWEEP_COL_MAX + 8];
+            snprintf(name, sizeof name, "%s.%s", d->out_names[k], stat[s]);
+            put_head(t, name);
+        }
+    end_line(t);
+    for (size_t p = 0; p < d->P; p++) {
+        if (!d->done[p]) continue;
+        put_num(t, (double)p);
+        put_axes(t, d, p);
+        for (size_t k = 0; k < d->n_out; k++) {
+            for (uint32_t r = 0; r < d->R; r++)
+                x[r] = d->outcomes[(p * d->R + r) * d->n_out + k];
+            bz_summary sm = bz_stats_summary(x, d->R, work);
+            double v[5] = {sm.mean, sm.sd, sm.q05, sm.q50, sm.q95};
+            for (int s = 0; s < 5; s++)
+                put_num(t, v[s]);
+        }
+        end_line(t);
+    }
+    free(x);
+    free(work);
+    return BZ_OK;
+}
+
+static int table_sobol(tab *t, const bz_sweep_data *d, const char *path, bz_error *err)
+{
+    if (!d->have_sobol)
+        return bz_error_set(err, BZ_EINVAL,
+                            "%s: /sweep/sobol: no sensitivity indices (only a complete sobol "
+                            "design has them; this is a %s design%s)",
+                            path, d->design, d->complete ? "" : ", incomplete");
+    put_head(t, "outcome");
+    put_head(t, "dimension");
+    put_head(t, "first_order");
+    put_head(t, "total");
+    end_line(t);
+    for (size_t k = 0; k < d->n_out; k++)
+        for (size_t j = 0; j < d->n_dims; j++) {
+            put_text(t, d->out_names[k]);
+            put_text(t, d->dim_names[j]);
+            put_num(t, d->s1[k * d->n_dims + j]);
+            put_num(t, d->st[k * d->n_dims + j]);
+            end_line(t);
+        }
+    return BZ_OK;
+}
+
+static int table_series(tab *t, const bz_sweep_data *d, const char *arm, const char *path,
+                        bz_error *err)
+{
+    size_t a = 0;
+    while (a < d->n_arms && strcmp(d->arm_names[a], arm) != 0)
+        a++;
+    if (!d->series)
+        return bz_error_set(err, BZ_EINVAL, "%s: /sweep/series: not kept (keep_series: true)",
+                            path);
+    if (a == d->n_arms)
+        return bz_error_set(err, BZ_EINVAL, "%s: /sweep/series/%s: no such arm", path, arm);
+    put_head(t, "time_h");
+    for (size_t p = 0; p < d->P; p++) {
+        if (!d->done[p]) continue;
+        char name[32];
+        snprintf(name, sizeof name, "point%zu", p);
+        put_head(t, name);
+    }
+    end_line(t);
+    for (uint32_t i = 0; i < d->T; i++) {
+        put_num(t, d->time_hours[i]);
+        for (size_t p = 0; p < d->P; p++)
+            if (d->done[p]) put_num(t, d->series[(p * d->n_arms + a) * d->T + i]);
+        end_line(t);
+    }
+    return BZ_OK;
+}
+
+int bz_h5_sweep_export(const char *path, const char *dataset, bz_export_format fmt, FILE *out,
+                       bz_error *err)
+{
+    bz_sweep_data d;
+    int status = bz_h5_sweep_read(&d, path, err);
+    if (status != BZ_OK) return status;
+    tab t = {out, fmt, 0};
+    if (!strcmp(dataset, "/sweep") || !strcmp(dataset, "/sweep/outcomes") ||
+        !strcmp(dataset, "sweep"))
+        table_rows(&t, &d);
+    else if (!strcmp(dataset, "/sweep/summary") || !strcmp(dataset, "/sweep/means"))
+        status = table_summary(&t, &d, err);
+    else if (!strcmp(dataset, "/sweep/sobol"))
+        status = table_sobol(&t, &d, path, err);
+    else if (!strncmp(dataset, "/sweep/series/", 14))
+        status = table_series(&t, &d, dataset + 14, path, err);
+    else
+        status = bz_error_set(err, BZ_EINVAL,
+                              "%s: %s: not a sweep table (expected /sweep, /sweep/summary, "
+                              "/sweep/sobol or /sweep/series/ARM)",
+                              path, dataset);
+    bz_sweep_data_destroy(&d);
+    if (status == BZ_OK && (fflush(out) != 0 || ferror(out)))
+        status = bz_error_set(err, BZ_EIO, "cannot write the table");
+    return status;
+}
