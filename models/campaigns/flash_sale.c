@@ -100,6 +100,16 @@ static int fs_check(const void *params, const bz_experiment *x, bz_error *err)
                             "campaign flash_sale: model '%s' does not buy through the market "
                             "(only models with purchases, e.g. bass, can have a flash sale)",
                             x->model->name);
+    /* The window's units are the stock: with unlimited stock and the product
+     * always on sale, the first window would silently cap every later sale
+     * at its units. Refuse that trap. */
+    if (x->market.stock == 0 && x->market.availability != BZ_AVAIL_FLASH_ONLY)
+        return bz_error_set(err, BZ_EINVAL,
+                            "campaign flash_sale: the market has unlimited stock and is always "
+                            "open, so the window's %lld units would become the only stock left "
+                            "for the rest of the run; use market.availability: flash_only (sales "
+                            "only in windows) or a finite market.stock",
+                            (long long)p->stock);
     if (p->repeat > 1 && p->every < p->duration)
         return bz_error_set(err, BZ_EINVAL,
                             "every: %g days is shorter than the window (duration %g days), so "

@@ -32,7 +32,7 @@ static int failures;
 /* Two word-free continuous axes, a distribution, two kept arms and series,
  * so every part of a result message travels. */
 static const char *sweep_text = "name: mpi_test\n"
-                                "base: demo.yaml\n"
+                                "base: bass.yaml\n"
                                 "axes:\n"
                                 "  - { key: population.agents, values: [600] }\n"
                                 "  - { key: time.horizon, values: [10d] }\n"

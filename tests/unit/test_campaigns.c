@@ -432,7 +432,8 @@ static void expect_refused(const char *yaml, const char *want)
     "population: { agents: 300, cities: 3 }\n"                                                     \
     "network: { layers: [ { name: wechat, generator: { model: erdos_renyi, mean_degree: 4 } },\n"  \
     "  { name: weibo, directed: true, generator: { model: erdos_renyi, mean_degree: 4 } } ] }\n"   \
-    "diffusion: { model: bass }\n"
+    "diffusion: { model: bass }\n"                                                                 \
+    "market: { availability: flash_only }\n"
 
 static void test_errors(void)
 {
@@ -462,6 +463,14 @@ static void test_errors(void)
                             "repeat: 2, every: 30m } ]\n",
                    "every");
     expect_refused(ERR_HEAD "arms:\n  s: [ { campaign: flash_sale, urgency: 0.5 } ]\n", "urgency");
+    /* Unlimited stock and always open: the window's units would cap every
+     * later sale; refused unless sales are in windows only or stock finite. */
+    expect_refused("seed: 1\ntime: { step: 1h, horizon: 2d }\nreplicates: 1\n"
+                   "population: { agents: 300 }\n"
+                   "network: { layers: [ { name: a, generator: { model: erdos_renyi } } ] }\n"
+                   "diffusion: { model: bass }\n"
+                   "arms:\n  s: [ { campaign: flash_sale, at: 1d } ]\n",
+                   "use market.availability: flash_only");
 
     /* A well_mixed friend layer has no ties to bring friends from: refused
      * at start when bring > 0, fine with bring 0. */
