@@ -28,6 +28,7 @@
 #include "cli/args.h"
 #include "cli/cli.h"
 #include "io/h5.h"
+#include "io/h5_sweep.h"
 
 extern char **environ;
 
@@ -182,9 +183,19 @@ int bz_cmd_plot(int argc, char **argv)
     bz_results res;
     bz_error err;
     bz_error_clear(&err);
-    if (bz_h5_read_meta(&res, NULL, path, &err) != BZ_OK) return bz_cli_fail(&err);
-    const int network_only = res.n_arms == 0; /* buzzsim graph --stats: network.gp only */
-    bz_results_destroy(&res);
+    /* A sweep file gets the sweep_*.gp figures only; a results file every
+     * other script; a network file (buzzsim graph --stats) network.gp only. */
+    const int sweep = bz_h5_sweep_detect(path);
+    int network_only = 0;
+    if (sweep) {
+        bz_sweep_data d;
+        if (bz_h5_sweep_read(&d, path, &err) != BZ_OK) return bz_cli_fail(&err);
+        bz_sweep_data_destroy(&d);
+    } else {
+        if (bz_h5_read_meta(&res, NULL, path, &err) != BZ_OK) return bz_cli_fail(&err);
+        network_only = res.n_arms == 0;
+        bz_results_destroy(&res);
+    }
 
     if (!in_path("gnuplot")) {
         fprintf(stderr, "buzzsim: gnuplot not found: install gnuplot-nox\n");
@@ -223,7 +234,8 @@ int bz_cmd_plot(int argc, char **argv)
 
     char vars[5 * PATH_MAX + 128];
     snprintf(vars, sizeof vars, "file='%s'; outdir='%s'; fmt='%s'; buzzsim='%s'; plotsdir='%s'%s",
-             file_abs, out_abs, format, exe, dir_abs, network_only ? "; network_only=1" : "");
+             file_abs, out_abs, format, exe, dir_abs,
+             network_only ? "; network_only=1" : (sweep ? "; sweep=1" : ""));
     struct dirent **list = NULL;
     int count = scandir(dir_abs, &list, is_script, alphasort);
     if (count <= 0) {
@@ -236,7 +248,9 @@ int bz_cmd_plot(int argc, char **argv)
     for (int i = 0; i < count; i++) {
         char script[PATH_MAX + 256];
         snprintf(script, sizeof script, "%s/%s", dir_abs, list[i]->d_name);
-        if (network_only && strcmp(list[i]->d_name, "network.gp") != 0) {
+        const int is_sweep_script = strncmp(list[i]->d_name, "sweep_", 6) == 0;
+        if ((network_only && strcmp(list[i]->d_name, "network.gp") != 0) ||
+            (!network_only && sweep != is_sweep_script)) {
             free(list[i]);
             continue;
         }

@@ -144,6 +144,15 @@ fi
 expect_fail "partial file needs --resume or --force" 2 "interrupted sweep: use --resume" \
   "$BZ" sweep slow.yaml -o int.h5 -q
 
+# ---- plots: a sweep file gets the sweep figures (heatmap over the two
+# varying axes, outcomes against the first) and none of the arm figures.
+if "$BZ" plot full.h5 --outdir figs >plot.out 2>plot.err && [ -s figs/sweep_heatmap.png ] &&
+  [ -s figs/sweep_axis.png ] && [ ! -e figs/adoption.png ]; then
+  ok "plot: sweep_heatmap and sweep_axis"
+else
+  bad "plot: $(head -3 plot.err) $(ls figs 2>&1)"
+fi
+
 # ---- bad sweep files exit 2 with FILE:LINE:COL: key: ...
 bad_axis() { # NAME PATTERN AXIS-LINE [EXTRA-LINE]
   printf 'base: base.yaml\naxes:\n  - %s\n%s\n' "$3" "${4:-}" >bad.yaml
