@@ -286,6 +286,56 @@ static void test_errors(void)
     bz_experiment_destroy(&x);
 }
 
+/* A backlog of waiting buyers arrives over the whole window, so its
+ * sell-out time does not depend on the step: with D waiting buyers for S
+ * units in a 10-minute window, about S / D x 600 s, for 1-hour, 10-minute
+ * and 1-minute steps alike. buzz_funnel without word of mouth: a one-day ad
+ * makes agents interested and wanting before the sale (interest and buy
+ * are fast), so nearly all demand at the opening is backlog. */
+static void test_backlog_step_invariance(void)
+{
+    const char *steps[] = {"1h", "10m", "1m"};
+    double sell[3] = {NAN, NAN, NAN}, demand = NAN;
+    for (int k = 0; k < 3; k++) {
+        char yaml[2048];
+        snprintf(yaml, sizeof yaml,
+                 "seed: 5\ntime: { step: %s, horizon: 2.1d }\nreplicates: 2\n"
+                 "population: { agents: 20000, cities: 2 }\n"
+                 "network: { layers: [ { name: all, share: 0, generator: { model: erdos_renyi, "
+                 "mean_degree: 4 } } ] }\n"
+                 "diffusion: { model: buzz_funnel, awareness: 1, interest: 50, buy: 50, forget: 0 "
+                 "}\n"
+                 "market: { availability: flash_only }\n"
+                 "arms:\n  sale:\n"
+                 "    - { campaign: advertising, at: 0d, duration: 1d, reach: 1 }\n"
+                 "    - { campaign: flash_sale, at: 2d, duration: 10m, stock: 4000 }\n",
+                 steps[k]);
+        bz_experiment x;
+        bz_results r;
+        CU_ASSERT_FATAL(run_yaml(yaml, &x, &r, 0) == BZ_OK);
+        double s = 0;
+        for (uint32_t rep = 0; rep < r.R; rep++) {
+            CU_ASSERT(r.arms[0].n_windows == 1);
+            s += r.arms[0].windows[(size_t)rep * BZ_RESULT_WINDOWS].sellout_seconds;
+        }
+        sell[k] = s / r.R;
+        /* Agents that were made aware by the ad: 1 - e^{-1} of 20,000. */
+        demand = 20000 * (1 - exp(-1.0));
+        bz_results_destroy(&r);
+        bz_experiment_destroy(&x);
+    }
+    /* Backlog D ~ 12,642 (everyone the ad reached wants by day 2): expected
+     * S / D x 600 s = 190 s; the three step lengths agree within 10% of
+     * each other and of that figure. */
+    const double expect = 4000.0 / demand * 600.0;
+    for (int k = 0; k < 3; k++) {
+        CU_ASSERT(fabs(sell[k] - expect) < 0.1 * expect);
+        if (!(fabs(sell[k] - expect) < 0.1 * expect))
+            fprintf(stderr, "step %s: sell-out %.1f s, expected about %.1f s\n", steps[k], sell[k],
+                    expect);
+    }
+}
+
 int main(void)
 {
     CU_TestInfo tests[] = {
@@ -296,6 +346,7 @@ int main(void)
         {"finite stock under always sells out", test_always_sellout},
         {"same results with 1 and 2 threads", test_threads},
         {"market refused for models that do not buy", test_errors},
+        {"a backlog's sell-out time does not depend on the step", test_backlog_step_invariance},
         CU_TEST_INFO_NULL,
     };
     return bz_test_main("market", tests);
