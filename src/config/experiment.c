@@ -392,20 +392,6 @@ cleanup:
     return status;
 }
 
-/* Experiment name from a path: basename without its extension. */
-static void default_name(const char *path, char *out)
-{
-    const char *base = strrchr(path, '/');
-    base = base ? base + 1 : path;
-    size_t len = strlen(base);
-    const char *dot = strrchr(base, '.');
-    if (dot && dot != base) len = (size_t)(dot - base);
-    if (len >= BZ_NAME_MAX) len = BZ_NAME_MAX - 1;
-    memcpy(out, base, len);
-    out[len] = '\0';
-    if (!out[0]) snprintf(out, BZ_NAME_MAX, "experiment");
-}
-
 static int convert_top(bz_cfg_ctx *c)
 {
     int status = BZ_OK;
@@ -416,7 +402,7 @@ static int convert_top(bz_cfg_ctx *c)
     BZ_CHECK(bz_cfg_read_params(c, c->root, top_params, BZ_PARAMS_COUNT(top_params), &tv));
     bz_ynode *nn = bz_ynode_child(c->root, "name");
     if (!nn)
-        default_name(c->fname, tv.name);
+        bz_cfg_default_name(c->fname, "experiment", tv.name);
     else if (!tv.name[0])
         return bz_cfg_fail(c, nn, 0, NULL, "expected a non-empty name, got %s",
                            bz_cfg_shown(nn, b, sizeof b));

@@ -589,3 +589,16 @@ cleanup:
     free(path);
     return status;
 }
+
+void bz_cfg_default_name(const char *path, const char *fallback, char *out)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    size_t len = strlen(base);
+    const char *dot = strrchr(base, '.');
+    if (dot && dot != base) len = (size_t)(dot - base);
+    if (len >= BZ_NAME_MAX) len = BZ_NAME_MAX - 1;
+    memcpy(out, base, len);
+    out[len] = '\0';
+    if (!out[0]) snprintf(out, BZ_NAME_MAX, "%s", fallback);
+}

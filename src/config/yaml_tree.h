@@ -82,4 +82,9 @@ const bz_ynode *bz_ynode_first_unused(const bz_ynode *root);
  * from_set = set_index. Errors: "--set KEY.PATH: ..." (BZ_EINVAL). */
 int bz_yaml_apply_set(bz_ynode *root, const char *assignment, int set_index, bz_error *err);
 
+/* Default name of an experiment or sweep read from `path`: its basename
+ * without the extension, cut to BZ_NAME_MAX - 1 bytes; `fallback` when that
+ * is empty. out has BZ_NAME_MAX bytes. */
+void bz_cfg_default_name(const char *path, const char *fallback, char *out);
+
 #endif

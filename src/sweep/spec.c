@@ -480,19 +480,6 @@ static int parse_arms(const sctx *c, bz_sweep *sw, const bz_ynode *an)
     return BZ_OK;
 }
 
-static void default_name(const char *path, char *out)
-{
-    const char *base = strrchr(path, '/');
-    base = base ? base + 1 : path;
-    size_t len = strlen(base);
-    const char *dot = strrchr(base, '.');
-    if (dot && dot != base) len = (size_t)(dot - base);
-    if (len >= BZ_NAME_MAX) len = BZ_NAME_MAX - 1;
-    memcpy(out, base, len);
-    out[len] = '\0';
-    if (!out[0]) snprintf(out, BZ_NAME_MAX, "sweep");
-}
-
 /* Everything of the sweep file except the base experiment and the design. */
 static int parse_top(const sctx *c, bz_sweep *sw, const bz_ynode *root, uint64_t *seed,
                      int *have_seed, uint64_t *reps, int *have_reps)
@@ -507,7 +494,7 @@ static int parse_top(const sctx *c, bz_sweep *sw, const bz_ynode *root, uint64_t
     if ((n = bz_ynode_child(root, "name")))
         BZ_CHECK(get_word(c, n, NULL, sw->name, sizeof sw->name));
     else
-        default_name(sw->path, sw->name);
+        bz_cfg_default_name(sw->path, "sweep", sw->name);
     BZ_CHECK(parse_design(c, sw, bz_ynode_child(root, "design")));
     BZ_CHECK(parse_axes(c, sw, bz_ynode_child(root, "axes")));
     if ((n = bz_ynode_child(root, "replicates"))) {
