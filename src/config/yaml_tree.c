@@ -6,6 +6,8 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "core/params.h"
+
 /* ---------------------------------------------------------------- nodes */
 
 static bz_ynode *node_new(bz_ynode_kind kind)
