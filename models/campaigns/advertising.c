@@ -37,8 +37,6 @@ static const bz_param ad_param_table[] = {
      offsetof(ad_params, fixed), NULL},
 };
 
-enum { AD_BLOCK = 65536 };
-
 typedef struct ad_state {
     uint8_t *targeted; /* [n_cities]: 1 if the city is in the campaign */
     int charged_fixed;
@@ -76,28 +74,7 @@ static void ad_act(bz_sim *sim, bz_campaign_run *run)
     }
     double prob = bz_rate_to_prob(p->reach, overlap);
     if (prob <= 0) return;
-    const double lq = prob < 1 ? log1p(-prob) : 0;
-    const int64_t nblocks = ((int64_t)sim->n + AD_BLOCK - 1) / AD_BLOCK;
-    int64_t made = 0;
-#pragma omp parallel if (sim->n_threads > 1) reduction(+ : made)
-    {
-        bz_tally *t = bz_sim_tally(sim);
-#pragma omp for schedule(static)
-        for (int64_t b = 0; b < nblocks; b++) {
-            uint64_t lo = (uint64_t)b * AD_BLOCK, hi = lo + AD_BLOCK;
-            if (hi > sim->n) hi = sim->n;
-            bz_stream s;
-            bz_sim_campaign_stream(sim, run, &s, (uint32_t)b);
-            uint64_t i = lo + (prob < 1 ? bz_stream_geometric_skip(&s, lq) : 0);
-            while (i < hi) {
-                if (st->targeted[sim->pop->city[i]]) {
-                    bz_sim_expose(sim, t, (uint32_t)i, BZ_CH_ADVERTISING);
-                    made++;
-                }
-                i += 1 + (prob < 1 ? bz_stream_geometric_skip(&s, lq) : 0);
-            }
-        }
-    }
+    int64_t made = bz_campaign_expose_all(sim, run, prob, st->targeted, BZ_CH_ADVERTISING, 0);
     run->cost += p->cpm * (double)made / 1000.0;
 }
 

@@ -76,8 +76,6 @@ static const bz_param fs_param_table[] = {
      offsetof(fs_params, every), NULL},
 };
 
-enum { FS_BLOCK = 65536 };
-
 /* Block streams of the sold-out news: agent field FS_NEWS_STREAM + block, so
  * they differ from the announcement's (agent field = block) in a step that
  * has both. */
@@ -140,31 +138,6 @@ static int fs_start(bz_sim *sim, bz_campaign_run *run, bz_error *err)
     return BZ_OK;
 }
 
-/* Expose every agent with probability prob through channel news, with the
- * block streams stream_base + block. */
-static void expose_all(bz_sim *sim, bz_campaign_run *run, double prob, uint32_t stream_base)
-{
-    if (!(prob > 0)) return;
-    const double lq = prob < 1 ? log1p(-prob) : 0;
-    const int64_t nblocks = ((int64_t)sim->n + FS_BLOCK - 1) / FS_BLOCK;
-#pragma omp parallel if (sim->n_threads > 1)
-    {
-        bz_tally *t = bz_sim_tally(sim);
-#pragma omp for schedule(static)
-        for (int64_t b = 0; b < nblocks; b++) {
-            uint64_t lo = (uint64_t)b * FS_BLOCK, hi = lo + FS_BLOCK;
-            if (hi > sim->n) hi = sim->n;
-            bz_stream s;
-            bz_sim_campaign_stream(sim, run, &s, stream_base + (uint32_t)b);
-            uint64_t i = lo + (prob < 1 ? bz_stream_geometric_skip(&s, lq) : 0);
-            while (i < hi) {
-                bz_sim_expose(sim, t, (uint32_t)i, BZ_CH_NEWS);
-                i += 1 + (prob < 1 ? bz_stream_geometric_skip(&s, lq) : 0);
-            }
-        }
-    }
-}
-
 static void fs_act(bz_sim *sim, bz_campaign_run *run)
 {
     const fs_params *p = run->params;
@@ -198,9 +171,10 @@ static void fs_act(bz_sim *sim, bz_campaign_run *run)
     }
     if (ann > 0) {
         sim->share_mult *= p->urgency; /* reset to 1 by the engine every step */
-        expose_all(sim, run, bz_rate_to_prob(p->announce_reach, ann), 0);
+        bz_campaign_expose_all(sim, run, bz_rate_to_prob(p->announce_reach, ann), NULL, BZ_CH_NEWS,
+                               0);
     }
-    if (any_news) expose_all(sim, run, p->news_reach, FS_NEWS_STREAM);
+    if (any_news) bz_campaign_expose_all(sim, run, p->news_reach, NULL, BZ_CH_NEWS, FS_NEWS_STREAM);
 }
 
 static void fs_finish(bz_campaign_run *run)

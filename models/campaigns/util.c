@@ -1,5 +1,6 @@
 #include "util.h"
 
+#include <math.h>
 #include <string.h>
 
 int bz_cityset_mark(const bz_cityset *cs, uint32_t n_cities, uint8_t *out, bz_error *err)
@@ -56,4 +57,33 @@ uint32_t bz_cityset_count(const uint8_t *marks, uint32_t n_cities)
     for (uint32_t c = 0; c < n_cities; c++)
         k += marks[c] != 0;
     return k;
+}
+
+int64_t bz_campaign_expose_all(bz_sim *sim, const bz_campaign_run *run, double prob,
+                               const uint8_t *city_mask, int channel, uint32_t stream_base)
+{
+    if (!(prob > 0)) return 0;
+    const double lq = prob < 1 ? log1p(-prob) : 0;
+    const int64_t nblocks = ((int64_t)sim->n + BZ_CAMPAIGN_BLOCK - 1) / BZ_CAMPAIGN_BLOCK;
+    int64_t made = 0;
+#pragma omp parallel if (sim->n_threads > 1) reduction(+ : made)
+    {
+        bz_tally *t = bz_sim_tally(sim);
+#pragma omp for schedule(static)
+        for (int64_t b = 0; b < nblocks; b++) {
+            uint64_t lo = (uint64_t)b * BZ_CAMPAIGN_BLOCK, hi = lo + BZ_CAMPAIGN_BLOCK;
+            if (hi > sim->n) hi = sim->n;
+            bz_stream s;
+            bz_sim_campaign_stream(sim, run, &s, stream_base + (uint32_t)b);
+            uint64_t i = lo + (prob < 1 ? bz_stream_geometric_skip(&s, lq) : 0);
+            while (i < hi) {
+                if (!city_mask || city_mask[sim->pop->city[i]]) {
+                    bz_sim_expose(sim, t, (uint32_t)i, channel);
+                    made++;
+                }
+                i += 1 + (prob < 1 ? bz_stream_geometric_skip(&s, lq) : 0);
+            }
+        }
+    }
+    return made;
 }

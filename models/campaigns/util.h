@@ -42,4 +42,14 @@ int bz_campaign_layer_last(const bz_experiment *x, const char *name, const char 
  * O(n_cities). */
 uint32_t bz_cityset_count(const uint8_t *marks, uint32_t n_cities);
 
+/* Expose every agent (of the cities marked in city_mask, or all with NULL)
+ * independently with probability prob through `channel`. Agents are taken in
+ * fixed blocks of BZ_CAMPAIGN_BLOCK; block b skips geometrically through its
+ * agents with the campaign stream stream_base + b, so the draws do not depend
+ * on the thread count and the cost is O(exposures + blocks). Parallel.
+ * Returns the exposures made. */
+#define BZ_CAMPAIGN_BLOCK 65536
+int64_t bz_campaign_expose_all(bz_sim *sim, const bz_campaign_run *run, double prob,
+                               const uint8_t *city_mask, int channel, uint32_t stream_base);
+
 #endif

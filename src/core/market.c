@@ -175,11 +175,12 @@ static long window_in_step(const bz_sim *sim)
     return -1;
 }
 
-/* Book `units` purchases of the step: totals, revenue, the window's count. */
-static void book(bz_sim *sim, int64_t units, long window)
+/* Book `units` purchases of the step at `price`: totals, revenue, the
+ * window's count. */
+static void book(bz_sim *sim, int64_t units, double price, long window)
 {
     sim->purchases += units;
-    sim->revenue += (double)units * bz_market_price_now(sim);
+    sim->revenue += (double)units * price;
     if (window >= 0) sim->market.windows[window].sold += units;
 }
 
@@ -253,7 +254,7 @@ int bz_market_resolve(bz_sim *sim, bz_error *err)
         }
         m->served = (int64_t)k;
         if (sim->stock > 0) sim->stock -= (int64_t)k;
-        book(sim, (int64_t)k, window_in_step(sim));
+        book(sim, (int64_t)k, bz_market_price_now(sim), window_in_step(sim));
         return BZ_OK;
     }
 
@@ -270,10 +271,11 @@ int bz_market_resolve(bz_sim *sim, bz_error *err)
         m->order[i] = (bz_market_order){arrival(sim, ids[i]), ids[i]};
     qsort(m->order, k, sizeof *m->order, order_cmp);
     const int64_t units = sim->stock;
+    const double price = bz_market_price_now(sim);
     for (int64_t i = 0; i < units; i++) {
         m->waiting[m->order[i].v] = 0;
         sim->model->adopt(sim, m->order[i].v, m->want_channel[m->order[i].v]);
-        book(sim, 1, window_at(m, m->order[i].t));
+        book(sim, 1, price, window_at(m, m->order[i].t));
     }
     for (int64_t i = units; i < kk; i++)
         m->waiting[m->order[i].v] = 1;
