@@ -172,8 +172,10 @@ static void ba_node(const ba_gen *g, bz_edge_sink *sink, uint32_t v, ba_set *set
 }
 
 /* ---- Replay cache --------------------------------------------------------
- * Generation (the chains) costs as much as the rest of the build, and the
- * builder calls generate() twice. When prepare() made a state, the count
+ * Generation (the chains) costs as much as the rest of the build. Large
+ * layers are built in one pass (single_pass: graph/collect.c) and need no
+ * cache; when the builder calls generate() twice (small layers, or the
+ * collector's fallback) and prepare() made a state, the count
  * pass keeps every chosen target (4 bytes per edge, 2 per stored arc: the
  * build then peaks at 6 bytes per arc + 16 per agent, within the 8 + 16 of
  * graph.h) and the fill pass replays them (graph/passcache.h). Without memory
@@ -293,6 +295,7 @@ const bz_netgen_type bz_netgen_barabasi_albert = {
     .params_size = sizeof(ba_params),
     .directed_ok = 1,
     .implicit_complete = 0,
+    .single_pass = 1,
     .check = ba_check,
     .estimate_arcs = ba_estimate,
     .prepare = ba_prepare,

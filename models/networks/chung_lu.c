@@ -291,6 +291,7 @@ const bz_netgen_type bz_netgen_chung_lu = {
     .params_size = sizeof(cl_params),
     .directed_ok = 1,
     .implicit_complete = 0,
+    .single_pass = 1,
     .check = cl_check,
     .estimate_arcs = cl_estimate,
     .prepare = NULL,

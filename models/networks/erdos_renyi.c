@@ -415,6 +415,7 @@ const bz_netgen_type bz_netgen_erdos_renyi = {
     .params_size = sizeof(er_params),
     .directed_ok = 1,
     .implicit_complete = 0,
+    .single_pass = 1,
     .check = er_check,
     .estimate_arcs = er_estimate,
     .prepare = er_prepare,

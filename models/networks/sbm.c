@@ -31,7 +31,8 @@
  * Memory: 16 bytes per city plus a 4 KiB log table during each pass.
  * Undirected only.
  *
- * Speed (the layer is generated twice, once per builder pass): pairs are
+ * Speed (large layers are generated once, through the builder's collector;
+ * edges leave in batches of SBM_BATCH through bz_sink_add_many): pairs are
  * walked in member-index space without division (the triangle's row and the
  * rectangle's row advance by repeated subtraction, a division only for
  * jumps of 8 rows or more), and each pair is mapped to agents through
@@ -116,11 +117,11 @@ static void sbm_flush(sbm_batch *bt)
 {
     const uint32_t *mb = bt->members;
     if (mb)
-        for (unsigned i = 0; i < bt->k; i++)
-            bz_sink_add(bt->sink, mb[bt->a[i]], mb[bt->b[i]]);
-    else
-        for (unsigned i = 0; i < bt->k; i++)
-            bz_sink_add(bt->sink, bt->a[i], bt->b[i]);
+        for (unsigned i = 0; i < bt->k; i++) {
+            bt->a[i] = mb[bt->a[i]];
+            bt->b[i] = mb[bt->b[i]];
+        }
+    bz_sink_add_many(bt->sink, bt->a, bt->b, bt->k);
     bt->k = 0;
 }
 
@@ -437,6 +438,7 @@ const bz_netgen_type bz_netgen_sbm = {
     .params_size = sizeof(sbm_params),
     .directed_ok = 0,
     .implicit_complete = 0,
+    .single_pass = 1,
     .check = sbm_check,
     .estimate_arcs = sbm_estimate,
     .prepare = NULL,

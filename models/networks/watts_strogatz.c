@@ -132,6 +132,7 @@ const bz_netgen_type bz_netgen_watts_strogatz = {
     .params_size = sizeof(ws_params),
     .directed_ok = 0,
     .implicit_complete = 0,
+    .single_pass = 1,
     .check = ws_check,
     .estimate_arcs = ws_estimate,
     .prepare = NULL,

@@ -471,8 +471,10 @@ int bz_mem_estimate_compute(const bz_experiment *x, int threads, bz_mem_estimate
                             : 0;
         if (arcs == 0) est->complete = 0;
         est->network += arcs * 4 + (n + 1) * 8 + (ls->directed ? n * 4 : 0);
-        /* Building: per-agent counters (8), staging buffers (512 KiB per
-         * thread) and up to 4 bytes per arc of generator state. */
+        /* Building in two passes: per-agent counters (8), staging buffers
+         * (512 KiB per thread) and up to 4 bytes per arc of generator state.
+         * A one-pass build (graph/collect.c) peaks lower, at 6 bytes per
+         * arc + 8 per agent including the layer itself. */
         uint64_t peak = (n + 1) * 8 + (uint64_t)threads * 524288 + arcs * 4;
         if (peak > largest_peak) largest_peak = peak;
     }

@@ -1,4 +1,7 @@
-/* The two-pass CSR builder (contract in generator.h and graph.h).
+/* The CSR builder (contract in generator.h and graph.h). Generators marked
+ * single_pass build large layers in one pass through the collector
+ * (collect.c, build_once below); everything else, and the collector's
+ * fallbacks, take the two passes described here (build_twice):
  *
  *   1. COUNT pass: the generator emits every edge; the sink counts arcs per
  *      agent in deg[].
@@ -27,146 +30,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "graph/collect.h"
 #include "graph/generator.h"
-
-/* ---- Sorting rows of uint32 ---------------------------------------------
- * Rows are small on average (mean degree) but hubs can hold 1e5+ arcs, so:
- * insertion sort up to SMALL, quicksort (median of three) up to MEDIUM, and
- * an in-place MSD radix sort (American flag sort, 8-bit digits) above, which
- * is also the fallback when quicksort recurses too deep. No scratch memory. */
-enum { SORT_SMALL = 24, SORT_MEDIUM = 2048 };
-
-static void sort_rows_u32(uint32_t *a, size_t n);
-
-static void insertion_sort_u32(uint32_t *a, size_t n)
-{
-    for (size_t i = 1; i < n; i++) {
-        uint32_t x = a[i];
-        size_t j = i;
-        while (j > 0 && a[j - 1] > x) {
-            a[j] = a[j - 1];
-            j--;
-        }
-        a[j] = x;
-    }
-}
-
-/* In-place MSD radix sort of a[0..n) on bits [0, shift + 8). */
-static void radix_sort_u32(uint32_t *a, size_t n, int shift)
-{
-    size_t count[256] = {0};
-    size_t head[256], tail[256];
-    for (size_t i = 0; i < n; i++)
-        count[(a[i] >> shift) & 0xFFu]++;
-    size_t pos = 0;
-    for (int b = 0; b < 256; b++) {
-        head[b] = pos;
-        pos += count[b];
-        tail[b] = pos;
-    }
-    /* Cycle leader permutation: place each element into its bucket. */
-    for (int b = 0; b < 256; b++) {
-        while (head[b] < tail[b]) {
-            uint32_t x = a[head[b]];
-            unsigned d = (x >> shift) & 0xFFu;
-            while ((int)d != b) {
-                uint32_t y = a[head[d]];
-                a[head[d]++] = x;
-                x = y;
-                d = (x >> shift) & 0xFFu;
-            }
-            a[head[b]++] = x;
-        }
-    }
-    if (shift == 0) return; /* each bucket holds equal values */
-    size_t start = 0;
-    for (int b = 0; b < 256; b++) {
-        size_t len = count[b];
-        if (len > SORT_MEDIUM)
-            radix_sort_u32(a + start, len, shift - 8 < 0 ? 0 : shift - 8);
-        else if (len > 1)
-            sort_rows_u32(a + start, len);
-        start += len;
-    }
-}
-
-static void radix_sort_top(uint32_t *a, size_t n)
-{
-    uint32_t max = 0;
-    for (size_t i = 0; i < n; i++)
-        if (a[i] > max) max = a[i];
-    int bits = 0;
-    while (bits < 32 && (max >> bits) != 0)
-        bits++;
-    radix_sort_u32(a, n, bits > 8 ? bits - 8 : 0);
-}
-
-static void quick_sort_u32(uint32_t *a, size_t n, int depth)
-{
-    while (n > SORT_SMALL) {
-        if (depth-- == 0) {
-            radix_sort_top(a, n); /* bounded worst case */
-            return;
-        }
-        uint32_t x = a[0], y = a[n / 2], z = a[n - 1];
-        uint32_t pivot = x < y ? (y < z ? y : (x < z ? z : x)) : (x < z ? x : (y < z ? z : y));
-        size_t i = 0, j = n - 1;
-        for (;;) { /* Hoare partition */
-            while (a[i] < pivot)
-                i++;
-            while (a[j] > pivot)
-                j--;
-            if (i >= j) break;
-            uint32_t t = a[i];
-            a[i] = a[j];
-            a[j] = t;
-            i++;
-            j--;
-        }
-        /* [0, j] <= pivot <= [j + 1, n): recurse into the smaller part. */
-        size_t left = j + 1, right = n - left;
-        if (left < right) {
-            quick_sort_u32(a, left, depth);
-            a += left;
-            n = right;
-        } else {
-            quick_sort_u32(a + left, right, depth);
-            n = left;
-        }
-    }
-    insertion_sort_u32(a, n);
-}
-
-static void sort_rows_u32(uint32_t *a, size_t n)
-{
-    if (n <= SORT_SMALL)
-        insertion_sort_u32(a, n);
-    else if (n <= SORT_MEDIUM)
-        quick_sort_u32(a, n, 48);
-    else
-        radix_sort_top(a, n);
-}
-
-/* Sort row u in place, drop self-loops (value u) and repeats; return the new
- * length and add the dropped arcs to *self and *dup. */
-static uint64_t clean_row(uint32_t *row, uint64_t len, uint32_t u, uint64_t *self, uint64_t *dup)
-{
-    if (len == 0) return 0;
-    sort_rows_u32(row, (size_t)len);
-    uint64_t w = 0, s = 0, d = 0;
-    for (uint64_t i = 0; i < len; i++) {
-        uint32_t v = row[i];
-        if (v == u)
-            s++;
-        else if (w > 0 && row[w - 1] == v)
-            d++;
-        else
-            row[w++] = v;
-    }
-    *self += s;
-    *dup += d;
-    return w;
-}
+#include "graph/rowsort.h"
 
 /* ---- Staged sink ---------------------------------------------------------
  * Emitting an arc updates deg[u] (and writes targets[] in the fill pass) at a
@@ -307,41 +173,24 @@ static int alloc_fail(bz_error *err, const char *what, const char *layer, size_t
                         layer, what, bytes);
 }
 
-int bz_layer_build(bz_layer *out, const bz_netgen_type *type, const bz_netgen_ctx *ctx,
-                   const char *layer_name, bz_error *err)
+/* Two passes (steps 1-5 of the header): out->offsets, targets, m; *self and
+ * *dup receive the dropped arcs. On failure out's arrays are the caller's to
+ * free. */
+static int build_twice(bz_layer *out, const bz_netgen_type *type, const bz_netgen_ctx *ctx,
+                       uint64_t *self_out, uint64_t *dup_out, bz_error *err)
 {
     int status = BZ_OK;
-    uint64_t *deg = NULL;
-    struct bz_sink_stage *stage = NULL;
-    memset(out, 0, sizeof *out);
-    if (!type || !ctx)
-        return bz_error_set(err, BZ_EINTERNAL, "bz_layer_build: no generator or context");
-    snprintf(out->name, sizeof out->name, "%s", layer_name ? layer_name : "");
-    snprintf(out->generator, sizeof out->generator, "%s", type->name);
-    out->directed = ctx->directed ? 1 : 0;
-    out->n = ctx->n;
     const uint32_t n = ctx->n;
-
-    if (ctx->directed && !type->directed_ok)
-        BZ_FAIL(err, BZ_EINVAL, "layer '%s': generator '%s' cannot make directed layers", out->name,
-                type->name);
-    if (type->implicit_complete) {
-        out->complete = 1;
-        return BZ_OK;
-    }
-    if (!type->generate)
-        BZ_FAIL(err, BZ_EINTERNAL, "layer '%s': generator '%s' has no generate()", out->name,
-                type->name);
-
+    struct bz_sink_stage *stage = NULL;
     size_t nbytes = ((size_t)n + 1) * sizeof(uint64_t);
-    deg = calloc((size_t)n + 1, sizeof *deg);
+    uint64_t *deg = calloc((size_t)n + 1, sizeof *deg);
     out->offsets = malloc(nbytes);
     if (!deg || !out->offsets) {
         status = alloc_fail(err, "row offsets", out->name, 2 * nbytes);
         goto cleanup;
     }
 
-    bz_edge_sink sink = {BZ_PASS_COUNT, out->directed, n, deg, NULL, NULL};
+    bz_edge_sink sink = {BZ_PASS_COUNT, out->directed, n, deg, NULL, NULL, NULL};
     sink.stage = stage = stage_new(n);
     BZ_CHECK(type->generate(ctx, &sink, err));
     if (stage) stage_drain(&sink);
@@ -384,7 +233,7 @@ int bz_layer_build(bz_layer *out, const bz_netgen_type *type, const bz_netgen_ct
     uint32_t *tg = out->targets;
 #pragma omp parallel for schedule(dynamic, 256) reduction(+ : self, dup)
     for (int64_t u = 0; u < (int64_t)n; u++)
-        deg[u] = clean_row(tg + off[u], off[u + 1] - off[u], (uint32_t)u, &self, &dup);
+        deg[u] = bz_row_clean(tg + off[u], off[u + 1] - off[u], (uint32_t)u, &self, &dup);
 
     /* Compact: skip the unchanged prefix, then move rows left in row order. */
     uint32_t first = 0;
@@ -403,6 +252,69 @@ int bz_layer_build(bz_layer *out, const bz_netgen_type *type, const bz_netgen_ct
         if (shrunk) out->targets = shrunk; /* a failed shrink keeps the larger block */
     }
     out->m = out->offsets[n];
+    *self_out = self;
+    *dup_out = dup;
+
+cleanup:
+    stage_free(stage);
+    free(deg);
+    return status;
+}
+
+/* One pass through the collector (collect.c). *built = 0 without an error
+ * when the collector is unavailable or overflowed: the caller then builds
+ * in two passes. */
+static int build_once(bz_layer *out, const bz_netgen_type *type, const bz_netgen_ctx *ctx,
+                      uint64_t *self, uint64_t *dup, int *built, bz_error *err)
+{
+    int status = BZ_OK;
+    *built = 0;
+    struct bz_collect *c = bz_collect_new(ctx->n, 0);
+    if (!c) return BZ_OK;
+    bz_edge_sink sink = {BZ_PASS_ONCE, out->directed, ctx->n, NULL, NULL, NULL, c};
+    BZ_CHECK(type->generate(ctx, &sink, err));
+    if (bz_collect_overflowed(c)) goto cleanup;
+    BZ_CHECK(bz_collect_finish(c, out, self, dup, err));
+    *built = 1;
+
+cleanup:
+    bz_collect_free(c);
+    return status;
+}
+
+int bz_layer_build(bz_layer *out, const bz_netgen_type *type, const bz_netgen_ctx *ctx,
+                   const char *layer_name, bz_error *err)
+{
+    int status = BZ_OK;
+    memset(out, 0, sizeof *out);
+    if (!type || !ctx)
+        return bz_error_set(err, BZ_EINTERNAL, "bz_layer_build: no generator or context");
+    snprintf(out->name, sizeof out->name, "%s", layer_name ? layer_name : "");
+    snprintf(out->generator, sizeof out->generator, "%s", type->name);
+    out->directed = ctx->directed ? 1 : 0;
+    out->n = ctx->n;
+    const uint32_t n = ctx->n;
+
+    if (ctx->directed && !type->directed_ok)
+        BZ_FAIL(err, BZ_EINVAL, "layer '%s': generator '%s' cannot make directed layers", out->name,
+                type->name);
+    if (type->implicit_complete) {
+        out->complete = 1;
+        return BZ_OK;
+    }
+    if (!type->generate)
+        BZ_FAIL(err, BZ_EINTERNAL, "layer '%s': generator '%s' has no generate()", out->name,
+                type->name);
+
+    /* One pass where the generator allows it and the layer is large enough
+     * for the random writes of two passes to hurt; tests may force either. */
+    uint64_t self = 0, dup = 0;
+    int once = type->single_pass && ctx->build != BZ_BUILD_TWO_PASS &&
+               (n >= STAGE_MIN_AGENTS || ctx->build == BZ_BUILD_ONE_PASS);
+    int built = 0;
+    if (once) BZ_CHECK(build_once(out, type, ctx, &self, &dup, &built, err));
+    if (!built) BZ_CHECK(build_twice(out, type, ctx, &self, &dup, err));
+    out->passes = built ? 1 : 2;
     /* Undirected emissions become two arcs, so each dropped edge (self-loop
      * or repeat) removed exactly two arcs: report edges, as users count. */
     out->dropped_self_loops = out->directed ? self : self / 2;
@@ -416,7 +328,7 @@ int bz_layer_build(bz_layer *out, const bz_netgen_type *type, const bz_netgen_ct
         }
         uint32_t *ind = out->in_degree;
         const uint64_t m = out->m;
-        tg = out->targets;
+        const uint32_t *tg = out->targets;
 #pragma omp parallel for schedule(static)
         for (int64_t i = 0; i < (int64_t)m; i++) {
 #pragma omp atomic
@@ -425,8 +337,6 @@ int bz_layer_build(bz_layer *out, const bz_netgen_type *type, const bz_netgen_ct
     }
 
 cleanup:
-    stage_free(stage);
-    free(deg);
     if (status != BZ_OK) bz_layer_destroy(out);
     return status;
 }

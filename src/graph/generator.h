@@ -2,11 +2,11 @@
  *
  * A generator is a const bz_netgen_type (name, parameter table, callbacks)
  * listed in models/networks/registry.c. The engine builds a layer with
- * bz_layer_build(), which calls `generate` twice (count, then fill; see
- * bz_edge_sink in graph.h). Generators must be deterministic functions of
- * (ctx->seed, ctx->replicate, ctx->layer_index, params) whatever the thread
- * count: draw from bz_stream_init(seed, replicate, layer_index, block,
- * BZ_RNG_NETWORK) with a fixed block decomposition.
+ * bz_layer_build(), which calls `generate` once (single_pass generators on
+ * large layers) or twice (count, then fill; see bz_edge_sink in graph.h). Generators must be
+ * deterministic functions of (ctx->seed, ctx->replicate, ctx->layer_index, params) whatever the
+ * thread count: draw from bz_stream_init(seed, replicate, layer_index, block, BZ_RNG_NETWORK) with
+ * a fixed block decomposition.
  */
 #ifndef BZ_GENERATOR_H
 #define BZ_GENERATOR_H
@@ -18,6 +18,15 @@
 #include "core/population.h"
 #include "graph/graph.h"
 
+/* How bz_layer_build runs the generator: AUTO picks one pass for
+ * single_pass generators on large layers (collect.c) and two otherwise;
+ * tests force either to check that both give the same layer. */
+typedef enum bz_build_mode {
+    BZ_BUILD_AUTO = 0,
+    BZ_BUILD_ONE_PASS = 1, /* still two when the collector is unavailable */
+    BZ_BUILD_TWO_PASS = 2
+} bz_build_mode;
+
 typedef struct bz_netgen_ctx {
     uint32_t n; /* agents */
     int directed;
@@ -28,6 +37,7 @@ typedef struct bz_netgen_ctx {
     const bz_population *pop; /* cities, for city-aware generators; may be NULL in tests */
     const char *base_dir;     /* for relative paths in params; may be NULL */
     void *state;              /* from prepare(), or NULL */
+    bz_build_mode build;      /* BZ_BUILD_AUTO unless a test forces a path */
 } bz_netgen_ctx;
 
 typedef struct bz_netgen_type {
@@ -38,6 +48,12 @@ typedef struct bz_netgen_type {
     size_t params_size;
     int directed_ok;       /* 1 if the generator can make directed layers */
     int implicit_complete; /* 1 for well_mixed: no edges are stored */
+    /* 1 if generate() holds no memory per edge while it emits, so that the
+     * builder may call it once and collect the arcs (6 bytes per arc while
+     * building, collect.c) instead of twice. Generators that keep their
+     * edges anyway (edge_list's file, holme_kim's targets) leave it 0: the
+     * two passes then cost less memory than the collected arcs would. */
+    int single_pass;
 
     /* Optional. Check parameters against n before anything is allocated.
      * Message names the parameter and its value. */
@@ -62,8 +78,9 @@ extern const bz_netgen_type *const bz_netgen_registry[];
 const bz_netgen_type *bz_netgen_find(const char *name);
 
 /* Build layer `out` (n agents) with generator `type`. ctx->state must come
- * from type->prepare when it has one. Cost: two generator passes + O(m log d)
- * row sorting, parallel. On failure `out` is left destroyed. */
+ * from type->prepare when it has one. Cost: one or two generator passes +
+ * O(m log d) row sorting, parallel; the layer is the same either way. On
+ * failure `out` is left destroyed. */
 int bz_layer_build(bz_layer *out, const bz_netgen_type *type, const bz_netgen_ctx *ctx,
                    const char *layer_name, bz_error *err);
 

@@ -33,6 +33,7 @@ typedef struct bz_layer {
     uint32_t *in_degree; /* directed layers only (n entries, owned); NULL otherwise */
     uint64_t dropped_self_loops;
     uint64_t dropped_duplicates;
+    int passes; /* generator passes the build took: 1 (collected) or 2; 0 if implicit */
 } bz_layer;
 
 typedef struct bz_network {
@@ -69,19 +70,25 @@ void bz_network_destroy(bz_network *net);
 int bz_network_find_layer(const bz_network *net, const char *name);
 
 /* ---- Building a layer from a generator --------------------------------
- * Generators do not allocate edge arrays. They emit edges into a sink, and the
- * builder calls them twice with the same arguments: pass BZ_PASS_COUNT
- * (degrees are counted) then BZ_PASS_FILL (edges are written into the
- * targets array). A generator must therefore emit the same multiset of edges
- * in both passes; counter-based streams make that free. Emitting may happen
- * from any number of OpenMP threads at once (the sink uses atomics). After
- * the fill pass the builder sorts each row, drops self-loops and duplicates
- * and compacts, so the result does not depend on thread scheduling.
- * Peak memory: 8 bytes per stored arc + 16 bytes per agent.
+ * Generators do not allocate edge arrays. They emit edges into a sink, and
+ * the builder calls them either
+ *   - once, pass BZ_PASS_ONCE, for generators marked single_pass on large
+ *     layers: arcs are collected by range of source agents (6 bytes per arc)
+ *     and sorted into rows range by range (collect.c); or
+ *   - twice with the same arguments: pass BZ_PASS_COUNT (degrees are
+ *     counted) then BZ_PASS_FILL (edges are written into the targets array).
+ *     A generator must therefore emit the same multiset of edges in both
+ *     passes; counter-based streams make that free.
+ * Emitting may happen from any number of OpenMP threads at once. After
+ * emission the builder sorts each row, drops self-loops and duplicates and
+ * compacts, so the layer is a pure function of the emitted multiset: the
+ * same whichever way it was built and however threads were scheduled.
+ * Peak memory: see build.c and collect.c.
  */
-typedef enum bz_pass { BZ_PASS_COUNT = 0, BZ_PASS_FILL = 1 } bz_pass;
+typedef enum bz_pass { BZ_PASS_COUNT = 0, BZ_PASS_FILL = 1, BZ_PASS_ONCE = 2 } bz_pass;
 
 struct bz_sink_stage;
+struct bz_collect;
 
 typedef struct bz_edge_sink {
     bz_pass pass;
@@ -94,15 +101,23 @@ typedef struct bz_edge_sink {
      * batches under one lock per range (build.c): random atomic updates of
      * deg[] serialise the cache misses and cost ~10x more. */
     struct bz_sink_stage *stage;
+    struct bz_collect *collect; /* BZ_PASS_ONCE only (collect.c) */
 } bz_edge_sink;
 
-/* The staged path of bz_sink_add (build.c). */
+/* The staged and the collecting paths of bz_sink_add (build.c, collect.c). */
 void bz_sink_stage_add(bz_edge_sink *s, uint32_t u, uint32_t v);
+void bz_collect_add(struct bz_collect *c, int directed, uint32_t u, uint32_t v);
+void bz_collect_add_many(struct bz_collect *c, int directed, const uint32_t *u, const uint32_t *v,
+                         size_t k);
 
 /* Emit one edge u -> v (and v -> u when undirected). Thread-safe.
  * Precondition: u, v < n (generators guarantee it; the loader checks). */
 static inline void bz_sink_add(bz_edge_sink *s, uint32_t u, uint32_t v)
 {
+    if (s->collect) {
+        bz_collect_add(s->collect, s->directed, u, v);
+        return;
+    }
     if (s->stage) {
         bz_sink_stage_add(s, u, v);
         return;
@@ -125,6 +140,18 @@ static inline void bz_sink_add(bz_edge_sink *s, uint32_t u, uint32_t v)
             s->targets[p] = u;
         }
     }
+}
+
+/* Emit edges u[i] -> v[i], i < k: bz_sink_add for each, with the sink's
+ * per-thread lookup paid once per call when collecting. Thread-safe. */
+static inline void bz_sink_add_many(bz_edge_sink *s, const uint32_t *u, const uint32_t *v, size_t k)
+{
+    if (s->collect) {
+        bz_collect_add_many(s->collect, s->directed, u, v, k);
+        return;
+    }
+    for (size_t i = 0; i < k; i++)
+        bz_sink_add(s, u[i], v[i]);
 }
 
 #endif
