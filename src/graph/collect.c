@@ -164,6 +164,14 @@ static void claim(struct bz_collect *c, uint32_t k, collect_seg *s, uint64_t wan
     s->end = first + want;
 }
 
+/* Slot `slot` of the reservation (bucket k's slots start at k * cap). */
+static inline void slot_write(struct bz_collect *c, size_t slot, uint32_t u, uint32_t v)
+{
+    collect_block *b = &c->blk[slot / COLLECT_SEG];
+    b->v[slot % COLLECT_SEG] = v;
+    b->lo[slot % COLLECT_SEG] = (uint16_t)(u & ((1u << c->shift) - 1));
+}
+
 static inline void put(struct bz_collect *c, collect_seg *segs, uint32_t u, uint32_t v)
 {
     uint32_t k = u >> c->shift;
@@ -172,10 +180,7 @@ static inline void put(struct bz_collect *c, collect_seg *segs, uint32_t u, uint
         claim(c, k, s, COLLECT_SEG);
         if (s->cur == s->end) return;
     }
-    size_t i = (size_t)k * c->cap + s->cur++;
-    collect_block *b = &c->blk[i / COLLECT_SEG];
-    b->v[i % COLLECT_SEG] = v;
-    b->lo[i % COLLECT_SEG] = (uint16_t)(u & ((1u << c->shift) - 1));
+    slot_write(c, (size_t)k * c->cap + s->cur++, u, v);
 }
 
 /* An emitter outside the planned threads (deeper nesting, a larger team):
@@ -185,10 +190,7 @@ static void put_one(struct bz_collect *c, uint32_t u, uint32_t v)
     collect_seg s;
     claim(c, u >> c->shift, &s, 1);
     if (s.cur == s.end) return;
-    size_t i = (size_t)(u >> c->shift) * c->cap + s.cur;
-    collect_block *b = &c->blk[i / COLLECT_SEG];
-    b->v[i % COLLECT_SEG] = v;
-    b->lo[i % COLLECT_SEG] = (uint16_t)(u & ((1u << c->shift) - 1));
+    slot_write(c, (size_t)(u >> c->shift) * c->cap + s.cur, u, v);
 }
 
 /* This thread's segments, or NULL (see put_one). */
@@ -200,18 +202,6 @@ static collect_seg *thread_segs(struct bz_collect *c)
     else if (level == c->base_level + 1)
         tid = omp_get_thread_num();
     return tid >= 0 && tid < c->nthreads ? c->seg[tid] : NULL;
-}
-
-void bz_collect_add(struct bz_collect *c, int directed, uint32_t u, uint32_t v)
-{
-    collect_seg *segs = thread_segs(c);
-    if (!segs) {
-        put_one(c, u, v);
-        if (!directed) put_one(c, v, u);
-        return;
-    }
-    put(c, segs, u, v);
-    if (!directed) put(c, segs, v, u);
 }
 
 void bz_collect_add_many(struct bz_collect *c, int directed, const uint32_t *u, const uint32_t *v,
@@ -227,6 +217,11 @@ void bz_collect_add_many(struct bz_collect *c, int directed, const uint32_t *u, 
         put(c, segs, u[i], v[i]);
         if (!directed) put(c, segs, v[i], u[i]);
     }
+}
+
+void bz_collect_add(struct bz_collect *c, int directed, uint32_t u, uint32_t v)
+{
+    bz_collect_add_many(c, directed, &u, &v, 1);
 }
 
 /* Give the first `bytes` of a slice back to the system (its pages read as
@@ -299,10 +294,8 @@ int bz_collect_finish(struct bz_collect *c, bz_layer *out, uint64_t *self_out, u
         uint64_t holes = 0;
         for (int t = 0; t < c->nthreads; t++) {
             collect_seg *s = &c->seg[t][k];
-            for (uint64_t i = s->cur; i < s->end; i++) {
-                size_t slot = (size_t)k * c->cap + i;
-                c->blk[slot / COLLECT_SEG].v[slot % COLLECT_SEG] = COLLECT_HOLE;
-            }
+            for (uint64_t i = s->cur; i < s->end; i++)
+                slot_write(c, (size_t)k * c->cap + i, 0, COLLECT_HOLE);
             holes += s->end - s->cur;
             s->cur = s->end = 0;
         }
