@@ -38,16 +38,13 @@
  * jumps of 8 rows or more), and each pair is mapped to agents through
  * city_members, whose members are scattered over the agent range: the
  * lookups of SBM_BATCH pairs are prefetched before the batch is emitted, so
- * their cache misses overlap instead of stalling one by one. The skip
- * length floor(ln U / ln(1 - p)) uses sbm_ln(), a table-driven logarithm
- * (256 intervals and a degree-4 series; absolute error at most 1.2e-14 on
- * (0, 1], checked against long double logl on 2e8 draws and the extremes)
- * times the precomputed 1 / ln(1 - p): a skip can differ from the exactly
- * rounded geometric draw only when ln U / ln(1 - p) lies within about
- * 2e-14 / p of an integer, so per draw the skip law is geometric to within
- * a total variation of about 2e-14 / p (1e-9 within the benchmark's cities,
- * 1e-7 between them). It is a pure
- * function of the stream, so the layer stays deterministic.
+ * their cache misses overlap instead of stalling one by one. Skips are
+ * drawn SBM_SKIPS at a time with bz_skips_fill (rng.h): bulk Philox and a
+ * table-driven logarithm, vectorised where the CPU allows, the same bits
+ * everywhere; a skip's law is geometric to within a total variation of
+ * about 2e-14 / p per draw (1e-9 within the benchmark's cities, 1e-7
+ * between them). Skips drawn past the end of a block are never used, so
+ * the layer is the same as with one draw per skip.
  */
 #include <math.h>
 #include <stddef.h>
@@ -79,15 +76,8 @@ static const bz_param sbm_param_table[] = {
 };
 
 enum { SBM_BLOCK_EDGES = 1 << 16, SBM_RING_BLOCK = 4096 };
-enum { SBM_LOG_BITS = 8, SBM_LOG_SIZE = 1 << SBM_LOG_BITS, SBM_BATCH = 64, SBM_WALK_ROWS = 8 };
-
-/* ln(m) for m in [1, 2): interval k = [1 + k/256, 1 + (k+1)/256) holds the
- * reciprocal and the logarithm of its midpoint (filled with libm once per
- * pass). */
-typedef struct sbm_log {
-    double inv[SBM_LOG_SIZE];
-    double ln[SBM_LOG_SIZE];
-} sbm_log;
+enum { SBM_BATCH = 64, SBM_WALK_ROWS = 8 };
+enum { SBM_SKIPS = 32 }; /* skips drawn at a time */
 
 /* The decomposition, fixed by (population, params). */
 typedef struct sbm_plan {
@@ -101,7 +91,7 @@ typedef struct sbm_plan {
     uint64_t *rect; /* [C + 1] first between-pair of each city's rectangle */
     uint64_t bsize; /* between block size (pairs) */
     uint64_t n_between_blocks;
-    sbm_log *log; /* owned */
+    bz_logtab *log; /* owned */
 } sbm_plan;
 
 /* Pairs of member indices waiting to be mapped to agents and emitted; their
@@ -135,32 +125,6 @@ static inline void sbm_put(sbm_batch *bt, uint64_t x, uint64_t y)
     bt->a[bt->k] = (uint32_t)x;
     bt->b[bt->k] = (uint32_t)y;
     if (++bt->k == SBM_BATCH) sbm_flush(bt);
-}
-
-static void sbm_log_init(sbm_log *t)
-{
-    for (int k = 0; k < SBM_LOG_SIZE; k++) {
-        double mid = 1.0 + (k + 0.5) / SBM_LOG_SIZE;
-        t->inv[k] = 1.0 / mid;
-        t->ln[k] = log(mid);
-    }
-}
-
-/* ln(u) for u in (0, 1] (u >= 2^-53, so normal): u = 2^e m, m in [1, 2),
- * ln m = ln(mid_k) + ln(1 + r) with r = m / mid_k - 1, |r| < 2^-9, by the
- * series to r^4 (truncation below |r|^5 / 5 < 2e-15). */
-static inline double sbm_ln(const sbm_log *t, double u)
-{
-    uint64_t bits;
-    memcpy(&bits, &u, sizeof bits);
-    int e = (int)(bits >> 52) - 1023;
-    unsigned k = (unsigned)(bits >> (52 - SBM_LOG_BITS)) & (SBM_LOG_SIZE - 1);
-    uint64_t mbits = (bits & 0x000FFFFFFFFFFFFFull) | 0x3FF0000000000000ull;
-    double m;
-    memcpy(&m, &mbits, sizeof m);
-    double r = m * t->inv[k] - 1.0;
-    double l1p = r * (1.0 + r * (-0.5 + r * (1.0 / 3.0 - r * 0.25)));
-    return (double)e * 0.69314718055994530942 + (t->ln[k] + l1p);
 }
 
 static uint64_t sbm_size(const sbm_plan *pl, uint32_t c)
@@ -218,7 +182,7 @@ static int sbm_plan_make(sbm_plan *pl, const bz_netgen_ctx *ctx, bz_error *err)
     pl->log = malloc(sizeof *pl->log);
     if (!pl->wblk || !pl->rect || !pl->log)
         return bz_error_set(err, BZ_ENOMEM, "sbm: out of memory (%u cities)", pl->C);
-    sbm_log_init(pl->log);
+    bz_logtab_init(pl->log);
     double s = pl->C > 1 ? pr->within_city : 1.0;
     pl->d_in = s * pr->mean_degree;
     pl->wblk[0] = pl->rect[0] = 0;
@@ -236,13 +200,42 @@ static int sbm_plan_make(sbm_plan *pl, const bz_netgen_ctx *ctx, bz_error *err)
     return BZ_OK;
 }
 
-/* Failures before the next success (probability p, inv_log_q = 1 / ln(1 -
- * p), 0 when p = 1), or UINT64_MAX when `room` or more. */
-static inline uint64_t sbm_skip(const sbm_log *t, bz_stream *s, double p, double inv_log_q,
-                                uint64_t room)
+/* The skips of one block's walk: failures before the next success
+ * (probability p, inv_log_q = 1 / ln(1 - p), 0 when p = 1), drawn
+ * SBM_SKIPS at a time from the block's stream with the bulk draws (the same
+ * uniforms, in the same order, as one bz_stream_uniform_pos per skip; the
+ * draws left over when the block ends are never used). */
+typedef struct sbm_skips {
+    bz_stream *s;
+    const bz_logtab *log;
+    double p, inv_log_q;
+    unsigned i, n;
+    double g[SBM_SKIPS];
+} sbm_skips;
+
+static void sbm_skips_init(sbm_skips *k, bz_stream *s, const bz_logtab *log, double p,
+                           double inv_log_q)
 {
-    if (p >= 1.0) return 0;
-    double g = floor(sbm_ln(t, bz_stream_uniform_pos(s)) * inv_log_q);
+    k->s = s;
+    k->log = log;
+    k->p = p;
+    k->inv_log_q = inv_log_q;
+    k->i = k->n = 0;
+}
+
+static void sbm_skips_refill(sbm_skips *k)
+{
+    bz_skips_fill(k->s, k->log, k->inv_log_q, k->g, SBM_SKIPS);
+    k->i = 0;
+    k->n = SBM_SKIPS;
+}
+
+/* The next skip, or UINT64_MAX when it is `room` or more. */
+static inline uint64_t sbm_skip(sbm_skips *k, uint64_t room)
+{
+    if (k->p >= 1.0) return 0;
+    if (k->i == k->n) sbm_skips_refill(k);
+    double g = k->g[k->i++];
     return g < (double)room ? (uint64_t)g : UINT64_MAX;
 }
 
@@ -260,8 +253,10 @@ static void sbm_within_gnp(const sbm_plan *pl, bz_stream *s, sbm_batch *bt, uint
     while ((r + 1) * r / 2 <= pos)
         r++;
     uint64_t w = pos - r * (r - 1) / 2;
+    sbm_skips sk;
+    sbm_skips_init(&sk, s, pl->log, p, inv_log_q);
     for (;;) {
-        uint64_t g = sbm_skip(pl->log, s, p, inv_log_q, end - pos);
+        uint64_t g = sbm_skip(&sk, end - pos);
         if (g == UINT64_MAX) return;
         pos += g;
         w += g;
@@ -326,8 +321,10 @@ static void sbm_between(const sbm_plan *pl, bz_stream *s, sbm_batch *bt, uint64_
         row = (x - pl->rect[c]) / L;
         col = (x - pl->rect[c]) % L;
     }
+    sbm_skips sk;
+    sbm_skips_init(&sk, s, pl->log, pl->p_out, pl->inv_log_q_out);
     for (;;) {
-        uint64_t g = sbm_skip(pl->log, s, pl->p_out, pl->inv_log_q_out, end - x);
+        uint64_t g = sbm_skip(&sk, end - x);
         if (g == UINT64_MAX) return;
         x += g;
         if (x >= next) { /* into a later city's rectangle */

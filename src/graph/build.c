@@ -275,7 +275,7 @@ static int build_once(bz_layer *out, const bz_netgen_type *type, const bz_netgen
     BZ_CHECK(type->generate(ctx, &sink, err));
     if (bz_collect_overflowed(c)) goto cleanup;
     BZ_CHECK(bz_collect_finish(c, out, self, dup, err));
-    *built = 1;
+    *built = !bz_collect_overflowed(c); /* flushing the last blocks may overflow too */
 
 cleanup:
     bz_collect_free(c);

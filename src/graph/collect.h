@@ -21,11 +21,17 @@ void bz_collect_free(struct bz_collect *c); /* NULL is fine */
  * collector cannot finish and the caller must build in two passes. */
 int bz_collect_overflowed(const struct bz_collect *c);
 
+/* After bz_collect_finish: bytes of targets[] that live on the collected
+ * arcs' own pages, moved rather than faulted in fresh (0 off Linux). */
+uint64_t bz_collect_recycled(const struct bz_collect *c);
+
 /* After the generator returned: allocate out->offsets and out->targets,
  * sort, clean and compact every row, set out->m, and add the arcs dropped as
  * self-loops and repeats to *self and *dup. Each bucket's collected arcs
  * are released as soon as its rows are written. On failure out's arrays
- * are left for the caller to free. Cost: O(m + n + rows' sorting). */
+ * are left for the caller to free. When flushing the threads' last staged
+ * arcs overflows a bucket, it returns BZ_OK with nothing built and
+ * bz_collect_overflowed() true. Cost: O(m + n + rows' sorting). */
 int bz_collect_finish(struct bz_collect *c, bz_layer *out, uint64_t *self, uint64_t *dup,
                       bz_error *err);
 

@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 uint64_t bz_layer_edges(const bz_layer *l)
 {
@@ -17,7 +18,10 @@ void bz_layer_destroy(bz_layer *l)
 {
     if (!l) return;
     free(l->offsets);
-    free(l->targets);
+    if (l->targets_mapped)
+        munmap(l->targets, l->targets_mapped);
+    else
+        free(l->targets);
     free(l->in_degree);
     memset(l, 0, sizeof *l);
 }

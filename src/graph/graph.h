@@ -27,10 +27,11 @@ typedef struct bz_layer {
     int directed;
     int complete; /* implicit complete graph: offsets/targets are NULL */
     uint32_t n;
-    uint64_t m;          /* stored arcs (both directions for undirected) */
-    uint64_t *offsets;   /* n + 1 entries, owned */
-    uint32_t *targets;   /* m entries, owned */
-    uint32_t *in_degree; /* directed layers only (n entries, owned); NULL otherwise */
+    uint64_t m;            /* stored arcs (both directions for undirected) */
+    uint64_t *offsets;     /* n + 1 entries, owned */
+    uint32_t *targets;     /* m entries, owned */
+    size_t targets_mapped; /* 0: targets is malloc'ed; else an mmap of this many bytes */
+    uint32_t *in_degree;   /* directed layers only (n entries, owned); NULL otherwise */
     uint64_t dropped_self_loops;
     uint64_t dropped_duplicates;
     int passes; /* generator passes the build took: 1 (collected) or 2; 0 if implicit */

@@ -9,6 +9,7 @@
  * an in-place MSD radix sort (American flag sort, 8-bit digits) above, which
  * is also the fallback when quicksort recurses too deep. No scratch memory. */
 enum { SORT_SMALL = 24, SORT_MEDIUM = 2048 };
+enum { SORT_NEARLY = 1024 }; /* bz_row_sort_nearly: insertion sort up to this */
 
 static void sort_rows_u32(uint32_t *a, size_t n);
 
@@ -121,10 +122,21 @@ static void sort_rows_u32(uint32_t *a, size_t n)
         radix_sort_top(a, n);
 }
 
-uint64_t bz_row_clean(uint32_t *row, uint64_t len, uint32_t u, uint64_t *self, uint64_t *dup)
+void bz_row_sort(uint32_t *row, uint64_t len)
 {
-    if (len == 0) return 0;
-    sort_rows_u32(row, (size_t)len);
+    if (len > 1) sort_rows_u32(row, (size_t)len);
+}
+
+void bz_row_sort_nearly(uint32_t *row, uint64_t len)
+{
+    if (len > SORT_NEARLY)
+        bz_row_sort(row, len);
+    else
+        insertion_sort_u32(row, (size_t)len);
+}
+
+uint64_t bz_row_clean_sorted(uint32_t *row, uint64_t len, uint32_t u, uint64_t *self, uint64_t *dup)
+{
     uint64_t w = 0, s = 0, d = 0;
     for (uint64_t i = 0; i < len; i++) {
         uint32_t v = row[i];
@@ -138,4 +150,10 @@ uint64_t bz_row_clean(uint32_t *row, uint64_t len, uint32_t u, uint64_t *self, u
     *self += s;
     *dup += d;
     return w;
+}
+
+uint64_t bz_row_clean(uint32_t *row, uint64_t len, uint32_t u, uint64_t *self, uint64_t *dup)
+{
+    bz_row_sort(row, len);
+    return bz_row_clean_sorted(row, len, u, self, dup);
 }

@@ -119,6 +119,104 @@ static void test_below_and_geometric(void)
     CU_ASSERT(fabs(bz_rate_to_prob(0.5, 2.0) - (1 - exp(-1.0))) < 1e-15);
 }
 
+/* The bulk draws give exactly the single draws, in order, and leave the
+ * stream where the single draws would: from every starting word of a block
+ * (a stream part used by u32 draws), for lengths below, at and far above
+ * the eight blocks the AVX2 path computes at once. */
+static void test_bulk_draws(void)
+{
+    const size_t lens[] = {0, 1, 2, 3, 4, 5, 7, 31, 32, 33, 63, 64, 65, 127, 1000, 4099};
+    uint32_t got[4099];
+    double ug[4099];
+    for (unsigned skip = 0; skip < 5; skip++)
+        for (size_t li = 0; li < sizeof lens / sizeof *lens; li++) {
+            size_t n = lens[li];
+            bz_stream a, b;
+            bz_stream_init(&a, 0x1234567890ABCDEFull, 7, 11, 13 + (uint32_t)li, BZ_RNG_TEST);
+            a.ctr.v[3] += 0xFFF0u; /* near a carry into the block counter's upper bits */
+            for (unsigned k = 0; k < skip; k++)
+                (void)bz_stream_u32(&a);
+            b = a;
+            bz_stream_fill_u32(&a, got, n);
+            int same = 1;
+            for (size_t i = 0; i < n; i++)
+                same &= got[i] == bz_stream_u32(&b);
+            CU_ASSERT(same);
+            /* The next draws agree too: the same state. */
+            CU_ASSERT_EQUAL(bz_stream_u32(&a), bz_stream_u32(&b));
+            CU_ASSERT_EQUAL(bz_stream_u64(&a), bz_stream_u64(&b));
+
+            bz_stream_fill_uniform_pos(&a, ug, n);
+            same = 1;
+            for (size_t i = 0; i < n; i++)
+                same &= ug[i] == bz_stream_uniform_pos(&b);
+            CU_ASSERT(same);
+            CU_ASSERT_EQUAL(bz_stream_u32(&a), bz_stream_u32(&b));
+        }
+}
+
+/* The table logarithm of the skips is within 1.2e-14 of ln (long double
+ * logl) on 10^6 draws, at the ends of (0, 1] and at every interval
+ * boundary; bz_skips_fill (vectorised where the CPU allows) gives the
+ * scalar formula's bits; the skips have the geometric mean (1 - p) / p. */
+static void test_skips(void)
+{
+    bz_logtab t;
+    bz_logtab_init(&t);
+    bz_stream s;
+    bz_stream_init(&s, 5, 0, 0, 0, BZ_RNG_TEST);
+    double worst = 0;
+    for (int i = 0; i < 1000000; i++) {
+        double u = bz_stream_uniform_pos(&s);
+        double e = fabsl((long double)bz_logtab_ln(&t, u) - logl((long double)u));
+        if (e > worst) worst = e;
+    }
+    const double ends[] = {0x1p-53, 0x1p-52 * 3, 0.5, 1.0, nextafter(1.0, 0), nextafter(0.5, 1)};
+    for (size_t i = 0; i < sizeof ends / sizeof *ends; i++) {
+        double e = fabsl((long double)bz_logtab_ln(&t, ends[i]) - logl((long double)ends[i]));
+        if (e > worst) worst = e;
+    }
+    for (int k = 1; k < BZ_LOGTAB_SIZE; k++) { /* interval boundaries, scaled into (0, 1] */
+        double b = (1.0 + (double)k / BZ_LOGTAB_SIZE) / 2;
+        double near[] = {nextafter(b, 0), b, nextafter(b, 1)};
+        for (int j = 0; j < 3; j++) {
+            double e = fabsl((long double)bz_logtab_ln(&t, near[j]) - logl((long double)near[j]));
+            if (e > worst) worst = e;
+        }
+    }
+    printf("\n  table ln: worst absolute error %.2g\n", worst);
+    CU_ASSERT(worst < 1.2e-14);
+    /* Never above 0, so a skip is never negative (u = 1 has probability
+     * 2^-53 per draw, and the table alone gives +5.6e-15 there). */
+    CU_ASSERT_EQUAL(bz_logtab_ln(&t, 1.0), 0.0);
+    for (int i = 1; i < 64; i++)
+        CU_ASSERT(bz_logtab_ln(&t, 1.0 - i * 0x1p-53) <= 0.0);
+    double one[4] = {0};
+    bz_stream_init(&s, 5, 0, 0, 1, BZ_RNG_TEST);
+    bz_skips_fill(&s, &t, 1.0 / log1p(-0.5), one, 4);
+    CU_ASSERT(one[0] >= 0 && one[1] >= 0 && one[2] >= 0 && one[3] >= 0);
+
+    const double ps[] = {0.3, 1e-3, 3e-7};
+    for (size_t pi = 0; pi < sizeof ps / sizeof *ps; pi++) {
+        double p = ps[pi], inv = 1.0 / log1p(-p);
+        enum { N = 200003 }; /* not a multiple of 4: the scalar tail runs too */
+        static double g[N];
+        bz_stream a, b;
+        bz_stream_init(&a, 17, 1, 2, (uint32_t)pi, BZ_RNG_TEST);
+        b = a;
+        bz_skips_fill(&a, &t, inv, g, N);
+        int same = 1;
+        double sum = 0;
+        for (int i = 0; i < N; i++) {
+            same &= g[i] == floor(bz_logtab_ln(&t, bz_stream_uniform_pos(&b)) * inv);
+            sum += g[i];
+        }
+        CU_ASSERT(same);
+        double mean = sum / N, want = (1 - p) / p, sd = sqrt((1 - p) / (p * p) / N);
+        CU_ASSERT(fabs(mean - want) < 5 * sd);
+    }
+}
+
 static void test_gsl_adapter(void)
 {
     gsl_rng *r = bz_gsl_rng_alloc();
@@ -147,6 +245,8 @@ int main(void)
                            {"uniform doubles pass chi-square", test_uniformity},
                            {"bounded integers and geometric skips", test_below_and_geometric},
                            {"GSL adapter draws from the stream", test_gsl_adapter},
+                           {"bulk draws equal single draws", test_bulk_draws},
+                           {"table logarithm and bulk skips", test_skips},
                            CU_TEST_INFO_NULL};
     return bz_test_main("rng", tests);
 }
