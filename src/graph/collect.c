@@ -52,12 +52,13 @@
 #include "graph/rowsort.h"
 
 enum {
-    COLLECT_SEG = 64,         /* slots staged at a time by a thread */
-    COLLECT_CLAIM = 8,        /* blocks claimed at a time by a thread */
-    COLLECT_SHIFT_MIN = 14,   /* 16384 agents per bucket at least */
-    COLLECT_SHIFT_MAX = 16,   /* the in-bucket offset is a uint16 */
-    COLLECT_CAP_ALIGN = 4096, /* slices start on page boundaries */
-    COLLECT_DIGIT = 8,        /* top target bits ordered before the row scatter */
+    COLLECT_SEG = 64,          /* slots staged at a time by a thread */
+    COLLECT_CLAIM = 8,         /* blocks claimed at a time by a thread */
+    COLLECT_SHIFT_MIN = 14,    /* 16384 agents per bucket at least */
+    COLLECT_SHIFT_MAX = 16,    /* the in-bucket offset is a uint16 */
+    COLLECT_CAP_ALIGN = 4096,  /* slices start on page boundaries */
+    COLLECT_DIGIT = 8,         /* top target bits ordered before the row scatter */
+    COLLECT_SCRATCH = 1 << 20, /* arcs of scratch per thread, or 4x the mean bucket */
 };
 #define COLLECT_HOLE UINT32_MAX /* a slot claimed but never written */
 /* Address space to reserve, and the smallest slice worth trying. */
@@ -105,7 +106,8 @@ struct bz_collect {
     collect_stage *stage; /* [nthreads] */
     unsigned digit_shift; /* v >> digit_shift: v's top bits (finish) */
     unsigned digit_bits;
-    uint64_t recycled; /* bytes of targets[] on recycled pages (finish) */
+    uint64_t recycled;    /* bytes of targets[] on recycled pages (finish) */
+    uint64_t scratch_max; /* arcs of scratch per thread at most */
     int overflow;
 };
 
@@ -129,6 +131,7 @@ struct bz_collect *bz_collect_new(uint32_t n, uint64_t max_slots)
     c->nb = (uint32_t)(((uint64_t)n - 1) >> c->shift) + 1;
     c->digit_bits = bits < COLLECT_DIGIT ? bits : COLLECT_DIGIT;
     c->digit_shift = bits - c->digit_bits;
+    c->scratch_max = UINT64_MAX;
     c->base_level = omp_get_level();
     c->nthreads = omp_get_max_threads();
     c->used = calloc(c->nb, sizeof *c->used);
@@ -186,6 +189,11 @@ int bz_collect_overflowed(const struct bz_collect *c)
 uint64_t bz_collect_recycled(const struct bz_collect *c)
 {
     return c->recycled;
+}
+
+void bz_collect_set_scratch(struct bz_collect *c, uint64_t arcs)
+{
+    c->scratch_max = arcs;
 }
 
 /* Claim `want` slots of bucket k: the first one's index, or UINT64_MAX on
@@ -385,14 +393,50 @@ static void recycle(collect_out *o, collect_block *blk, uint64_t nblk, uint64_t 
 
 /* A finishing thread's scratch: bucket arcs ordered by target digit. */
 typedef struct collect_scratch {
-    uint64_t *arc; /* lo << 32 | v, as many as the largest bucket holds */
+    uint64_t *arc; /* lo << 32 | v */
+    uint64_t size; /* arcs it holds: the largest bucket's, or less (see finish) */
     uint64_t digit[1u << COLLECT_DIGIT];
 } collect_scratch;
 
+/* Counts off[0..len) become row starts from p on (exclusive prefix sum). */
+static void row_starts(uint64_t *off, uint64_t len, uint64_t p)
+{
+    for (uint64_t i = 0; i < len; i++) {
+        uint64_t d = off[i];
+        off[i] = p;
+        p += d;
+    }
+}
+
+/* Bucket rows in tg[start, ...), row i ending at off[i]: sort each (nearly
+ * sorted ones by insertion), drop self-loops and repeats, compact the rows
+ * to the left and set off[i] to the start of row i. Returns the arcs kept. */
+static uint64_t bucket_clean(uint32_t *tg, uint64_t *off, uint64_t base, uint64_t len,
+                             uint64_t start, int nearly, uint64_t *self, uint64_t *dup)
+{
+    uint64_t w = start, rs = start;
+    for (uint64_t i = 0; i < len; i++) {
+        uint64_t re = off[i];
+        if (nearly)
+            bz_row_sort_nearly(tg + rs, re - rs);
+        else
+            bz_row_sort(tg + rs, re - rs);
+        uint64_t kept = bz_row_clean_sorted(tg + rs, re - rs, (uint32_t)(base + i), self, dup);
+        if (w != rs && kept) memmove(tg + w, tg + rs, (size_t)kept * sizeof *tg);
+        off[i] = w;
+        w += kept;
+        rs = re;
+    }
+    return w - start;
+}
+
 /* Rows of bucket k into tg[start, start + arcs): count into off (the
  * bucket's slice of offsets) and by target digit, order the arcs by digit
- * in the scratch, scatter them into rows, finish sorting and clean each
- * row, compact the rows to the left. Returns the arcs kept. */
+ * in the scratch, hand the bucket's slice to targets[] (recycle), scatter
+ * the arcs into rows, finish sorting and clean each row, compact the rows
+ * to the left. A bucket with more arcs than the scratch holds (hubs) is
+ * scattered straight from its blocks and sorted in full instead, and its
+ * slice released, not recycled. Returns the arcs kept. */
 static uint64_t bucket_rows(struct bz_collect *c, uint32_t k, uint64_t start, uint64_t next,
                             uint64_t *offsets, uint32_t *tg, collect_out *o, collect_scratch *sc,
                             uint64_t *self, uint64_t *dup)
@@ -421,6 +465,17 @@ static uint64_t bucket_rows(struct bz_collect *c, uint32_t k, uint64_t start, ui
         dg[d] = p;
         p += x;
     }
+    const uint64_t arcs = p;
+    if (arcs > sc->size) { /* a bucket of hubs: scatter straight from the blocks */
+        row_starts(off, len, start);
+        for (uint64_t b = 0; b < nblk; b++) {
+            unsigned fill = b + 1 < nblk ? COLLECT_SEG : (unsigned)(used - b * COLLECT_SEG);
+            for (unsigned j = 0; j < fill; j++)
+                if (blk[b].v[j] != COLLECT_HOLE) tg[off[blk[b].lo[j]]++] = blk[b].v[j];
+        }
+        release((void *)blk, nblk * sizeof *blk);
+        return bucket_clean(tg, off, base, len, start, 0, self, dup);
+    }
     uint64_t *arc = sc->arc;
     for (uint64_t b = 0; b < nblk; b++) {
         unsigned fill = b + 1 < nblk ? COLLECT_SEG : (unsigned)(used - b * COLLECT_SEG);
@@ -433,28 +488,14 @@ static uint64_t bucket_rows(struct bz_collect *c, uint32_t k, uint64_t start, ui
         recycle(o, (collect_block *)blk, nblk, start, next);
     else
         release((void *)blk, nblk * sizeof *blk);
-    if (o->failed) return 0; /* targets[] has a hole: the build fails */
-    const uint64_t arcs = p;
-    p = start;
-    for (uint64_t i = 0; i < len; i++) {
-        uint64_t d = off[i];
-        off[i] = p;
-        p += d;
-    }
+    int failed;
+#pragma omp atomic read
+    failed = o->failed;
+    if (failed) return 0; /* targets[] has a hole: the build fails */
+    row_starts(off, len, start);
     for (uint64_t a = 0; a < arcs; a++)
         tg[off[arc[a] >> 32]++] = (uint32_t)arc[a];
-    /* off[i] is now the end of row i. */
-    uint64_t w = start, rs = start;
-    for (uint64_t i = 0; i < len; i++) {
-        uint64_t re = off[i];
-        bz_row_sort_nearly(tg + rs, re - rs);
-        uint64_t kept = bz_row_clean_sorted(tg + rs, re - rs, (uint32_t)(base + i), self, dup);
-        if (w != rs && kept) memmove(tg + w, tg + rs, (size_t)kept * sizeof *tg);
-        off[i] = w;
-        w += kept;
-        rs = re;
-    }
-    return w - start;
+    return bucket_clean(tg, off, base, len, start, 1, self, dup);
 }
 
 int bz_collect_finish(struct bz_collect *c, bz_layer *out, uint64_t *self_out, uint64_t *dup_out,
@@ -529,7 +570,15 @@ int bz_collect_finish(struct bz_collect *c, bz_layer *out, uint64_t *self_out, u
         goto cleanup;
     }
     const int team = c->nthreads;
+    /* Scratch for the typical bucket, not for a bucket of hubs: at most
+     * four times the mean bucket and COLLECT_SCRATCH arcs, unless a test
+     * set a limit. */
+    uint64_t room = 4 * (start[nb] / nb + 1);
+    if (room < COLLECT_SCRATCH) room = COLLECT_SCRATCH;
+    if (room > c->scratch_max) room = c->scratch_max;
+    if (largest > room) largest = room;
     for (int t = 0; t < team; t++) {
+        scratch[t].size = largest;
         scratch[t].arc = malloc((largest ? largest : 1) * sizeof *scratch[t].arc);
         if (!scratch[t].arc) {
             status = bz_error_set(err, BZ_ENOMEM,

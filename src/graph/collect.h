@@ -25,6 +25,12 @@ int bz_collect_overflowed(const struct bz_collect *c);
  * arcs' own pages, moved rather than faulted in fresh (0 off Linux). */
 uint64_t bz_collect_recycled(const struct bz_collect *c);
 
+/* Arcs of finishing scratch per thread at most (by default the larger of
+ * 2^20 and four times the mean bucket): larger buckets (hubs) are
+ * scattered straight from their arcs and sorted in full. Tests lower it to
+ * take that path. */
+void bz_collect_set_scratch(struct bz_collect *c, uint64_t arcs);
+
 /* After the generator returned: allocate out->offsets and out->targets,
  * sort, clean and compact every row, set out->m, and add the arcs dropped as
  * self-loops and repeats to *self and *dup. Each bucket's collected arcs

@@ -266,6 +266,56 @@ static void test_emitters(void)
     free(pairs);
 }
 
+/* Buckets with more arcs than the finishing scratch holds (hubs) take the
+ * direct path: the same layer, whether all buckets or only the hub's do. */
+static void test_hub_buckets(void)
+{
+    if (!collector_available()) {
+        printf("\n  (no address space for the collector here: skipped)\n");
+        return;
+    }
+    const uint32_t n = 100000;
+    const uint64_t count = 400000;
+    uint32_t *pairs = random_pairs(n, count);
+    bz_error err;
+    for (int directed = 0; directed < 2; directed++) {
+        pair_list pl = {count, pairs, EMIT_PARALLEL};
+        bz_layer ref;
+        CU_ASSERT_EQUAL_FATAL(
+            build_mode(&ref, &list_type, NULL, n, directed, NULL, &pl, BZ_BUILD_TWO_PASS, &err),
+            BZ_OK);
+        const uint64_t limits[] = {5000, 150000};
+        for (int li = 0; li < 2; li++) {
+            struct bz_collect *c = bz_collect_new(n, 0);
+            CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+            bz_collect_set_scratch(c, limits[li]);
+            bz_edge_sink sink = {BZ_PASS_ONCE, directed, n, NULL, NULL, NULL, c};
+            bz_netgen_ctx ctx = {.n = n, .directed = directed, .state = &pl};
+            CU_ASSERT_EQUAL_FATAL(list_generate(&ctx, &sink, &err), BZ_OK);
+            bz_layer l;
+            memset(&l, 0, sizeof l);
+            l.n = n;
+            l.directed = directed;
+            uint64_t self = 0, dup = 0;
+            CU_ASSERT_EQUAL_FATAL(bz_collect_finish(c, &l, &self, &dup, &err), BZ_OK);
+            CU_ASSERT_FALSE(bz_collect_overflowed(c));
+            l.dropped_self_loops = directed ? self : self / 2;
+            l.dropped_duplicates = directed ? dup : dup / 2;
+            if (directed) { /* the builder's part, after finishing */
+                l.in_degree = calloc(n, sizeof *l.in_degree);
+                CU_ASSERT_PTR_NOT_NULL_FATAL(l.in_degree);
+                for (uint64_t i = 0; i < l.m; i++)
+                    l.in_degree[l.targets[i]]++;
+            }
+            CU_ASSERT(same_build(&ref, &l));
+            bz_layer_destroy(&l);
+            bz_collect_free(c);
+        }
+        bz_layer_destroy(&ref);
+    }
+    free(pairs);
+}
+
 /* Layers with no arcs, or only self-loops. */
 static void test_empty(void)
 {
@@ -359,6 +409,7 @@ int main(void)
                                   {"large layers take one pass", test_auto},
                                   {"every way of emitting", test_emitters},
                                   {"empty layers", test_empty},
+                                  {"buckets larger than the scratch", test_hub_buckets},
                                   {"bucket overflow", test_overflow},
                                   CU_TEST_INFO_NULL};
     return bz_test_main("collect", tests);
