@@ -4,7 +4,8 @@
  * prepare() reads and parses the whole file once (relative paths are taken
  * from ctx->base_dir, the experiment file's directory) and reports the number
  * of distinct node ids as the agents it defines; the parsed pairs stay in the
- * state until release(), so both builder passes just replay them. The
+ * state until release(), and the builder's pass (or passes, for small
+ * layers) replays them. The
  * layer's `directed` flag decides whether a line "u v" is one arc u -> v
  * (u's posts reach v) or an undirected tie. Self-loops and repeated lines are
  * dropped by the builder and counted in the layer. If the population has
@@ -118,6 +119,8 @@ cleanup:
     return status;
 }
 
+enum { EL_BATCH = 256 }; /* edges emitted at a time */
+
 static int el_generate(const bz_netgen_ctx *ctx, bz_edge_sink *sink, bz_error *err)
 {
     const bz_edgelist *el = ctx->state;
@@ -129,10 +132,17 @@ static int el_generate(const bz_netgen_ctx *ctx, bz_edge_sink *sink, bz_error *e
         return bz_error_set(err, BZ_EINVAL, "'%s' defines %u agents but the layer has only n = %u",
                             pr->path, el->n, ctx->n);
     const uint32_t *pairs = el->pairs;
-    const int64_t m = (int64_t)el->n_edges;
+    const int64_t m = (int64_t)el->n_edges, batches = (m + EL_BATCH - 1) / EL_BATCH;
 #pragma omp parallel for schedule(static)
-    for (int64_t i = 0; i < m; i++)
-        bz_sink_add(sink, pairs[2 * i], pairs[2 * i + 1]);
+    for (int64_t b = 0; b < batches; b++) {
+        uint32_t u[EL_BATCH], v[EL_BATCH];
+        int64_t first = b * EL_BATCH, k = m - first < EL_BATCH ? m - first : EL_BATCH;
+        for (int64_t i = 0; i < k; i++) {
+            u[i] = pairs[2 * (first + i)];
+            v[i] = pairs[2 * (first + i) + 1];
+        }
+        bz_sink_add_many(sink, u, v, (size_t)k);
+    }
     return BZ_OK;
 }
 
@@ -152,6 +162,11 @@ const bz_netgen_type bz_netgen_edge_list = {
     .params_size = sizeof(el_params),
     .directed_ok = 1,
     .implicit_complete = 0,
+    /* One pass although the parsed pairs stay in memory: the collector's
+     * 6 bytes per arc cost a quarter more memory at the peak than a second
+     * pass (pairs 4 + collected 6 against pairs 4 + targets 4 + 16 per
+     * agent), and the build is three times faster (docs/networks.md). */
+    .single_pass = 1,
     .check = el_check,
     .estimate_arcs = el_estimate,
     .prepare = el_prepare,

@@ -248,7 +248,7 @@ int bz_cmd_graph(int argc, char **argv)
         goto cleanup;
     }
     for (size_t i = 0; i < w.net.n_layers; i++) {
-        describe_layer(&w.net.layers[i], &x.layers[i], secs / (double)w.net.n_layers);
+        describe_layer(&w.net.layers[i], &x.layers[i], w.net.layers[i].build_seconds);
         if (!stats) continue;
         bz_layer_info *li = &res.layers[i];
         double t1 = seconds_now();

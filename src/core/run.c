@@ -18,6 +18,7 @@ int bz_world_build(bz_world *w, const bz_experiment *x, uint32_t replicate, bz_e
     int status = BZ_OK;
     void *states[BZ_MAX_LAYERS] = {0};
     uint32_t file_n[BZ_MAX_LAYERS] = {0};
+    double prep_s[BZ_MAX_LAYERS] = {0};
     memset(w, 0, sizeof *w);
     if (x->n_layers > BZ_MAX_LAYERS)
         BZ_FAIL(err, BZ_EINVAL, "network.layers: at most %d layers, got %zu", BZ_MAX_LAYERS,
@@ -35,7 +36,9 @@ int bz_world_build(bz_world *w, const bz_experiment *x, uint32_t replicate, bz_e
                              .layer_index = (uint32_t)i,
                              .params = ls->gen_params,
                              .base_dir = x->base_dir};
+        double t0 = omp_get_wtime();
         status = ls->gen->prepare(&ctx, &states[i], &file_n[i], err);
+        prep_s[i] = omp_get_wtime() - t0;
         if (status != BZ_OK) {
             bz_error_prefix(err, "network.layers.%zu (%s): ", i, ls->name);
             goto cleanup;
@@ -75,11 +78,13 @@ int bz_world_build(bz_world *w, const bz_experiment *x, uint32_t replicate, bz_e
                              .pop = &w->pop,
                              .base_dir = x->base_dir,
                              .state = states[i]};
+        double t0 = omp_get_wtime();
         status = bz_layer_build(&w->net.layers[i], ls->gen, &ctx, ls->name, err);
         if (status != BZ_OK) {
             bz_error_prefix(err, "building layer '%s': ", ls->name);
             goto cleanup;
         }
+        w->net.layers[i].build_seconds = prep_s[i] + omp_get_wtime() - t0;
         if (ls->gen->release) ls->gen->release(states[i]);
         states[i] = NULL;
     }
@@ -126,8 +131,7 @@ static void record(const bz_sim *sim, bz_results *res, size_t arm, uint32_t rep,
         if (sim->model->adopted_mask & (1u << k)) adopters += sim->counts[k];
     }
     bz_series_row(a->adopters, R, T, 0, rep)[ti] = adopters;
-    bz_series_row(a->sales, R, T, 0, rep)[ti] =
-        sim->model->buys ? sim->purchases : sim->sold_total;
+    bz_series_row(a->sales, R, T, 0, rep)[ti] = sim->model->buys ? sim->purchases : sim->sold_total;
     bz_series_row(a->stock, R, T, 0, rep)[ti] = sim->stock;
     for (int c = 0; c < res->n_channels; c++) {
         bz_series_row(a->exposures, R, T, c, rep)[ti] = sim->step_expo[c];
@@ -201,9 +205,8 @@ static void outcome(const bz_sim *sim, bz_results *res, size_t arm, uint32_t rep
     uint32_t nw = m->n_windows < BZ_RESULT_WINDOWS ? (uint32_t)m->n_windows : BZ_RESULT_WINDOWS;
     for (uint32_t i = 0; i < nw; i++) {
         const bz_market_window *w = &m->windows[i];
-        a->windows[(size_t)rep * BZ_RESULT_WINDOWS + i] =
-            (bz_window_result){w->start, w->end, (double)w->stock, (double)w->sold,
-                               w->sellout_seconds, w->price};
+        a->windows[(size_t)rep * BZ_RESULT_WINDOWS + i] = (bz_window_result){
+            w->start, w->end, (double)w->stock, (double)w->sold, w->sellout_seconds, w->price};
     }
     /* Every replicate registers the same windows; replicates may run in
      * parallel, so the count is written atomically. */
@@ -275,7 +278,8 @@ int bz_run_arm_replicate(const bz_experiment *x, const bz_world *w, size_t arm, 
         BZ_CHECK(bz_market_resolve(&sim, err));
         gather_tallies(&sim);
         for (size_t i = 0; i < sim.n_campaigns; i++)
-            if (sim.campaigns[i].type->settle) sim.campaigns[i].type->settle(&sim, &sim.campaigns[i]);
+            if (sim.campaigns[i].type->settle)
+                sim.campaigns[i].type->settle(&sim, &sim.campaigns[i]);
         if (!x->model->maintains_counts) bz_sim_count_states(&sim);
         record(&sim, res, arm, rep, step + 1);
     }
@@ -500,7 +504,8 @@ int bz_mem_estimate_check(const bz_mem_estimate *est, bz_error *err)
     const double g = 1024.0 * 1024.0 * 1024.0;
     return bz_error_set(err, BZ_ETOOBIG,
                         "the experiment needs about %.1f GiB (network %.1f, agents %.1f, "
-                        "simulation %.1f, results %.1f) but %.1f GiB are available: reduce "
+                        "building or simulating %.1f, results %.1f) but %.1f GiB are available: "
+                        "reduce "
                         "population.agents, the mean degrees, replicates or the horizon",
                         est->total / g, est->network / g, est->population / g,
                         (est->build_peak > est->simulation ? est->build_peak : est->simulation) / g,

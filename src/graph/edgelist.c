@@ -1,4 +1,5 @@
 /* Edge-list text files (see edgelist.h). */
+#define _DEFAULT_SOURCE /* MAP_ANONYMOUS, MAP_NORESERVE */
 #include "graph/edgelist.h"
 
 #include <errno.h>
@@ -7,7 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <libdeflate.h>
 #include <zlib.h>
 
 #define ID_MAX ((uint64_t)INT64_MAX) /* ids up to 2^63 - 1 */
@@ -332,9 +335,15 @@ static int remap_dense(bz_edgelist *el, const chunk *ch, int n_ch, uint64_t max_
 {
     uint32_t *rank = calloc((size_t)max_id + 1, sizeof *rank);
     if (!rank) return BZ_ENOMEM;
-    for (int c = 0; c < n_ch; c++)
-        for (uint64_t i = 0; i < 2 * ch[c].m; i++)
-            rank[ch[c].raw[i]] = 1;
+    for (int c = 0; c < n_ch; c++) { /* every thread writes the same 1: no order matters */
+        const uint64_t *raw = ch[c].raw;
+        const int64_t m2 = (int64_t)(2 * ch[c].m);
+#pragma omp parallel for schedule(static)
+        for (int64_t i = 0; i < m2; i++) {
+#pragma omp atomic write
+            rank[raw[i]] = 1;
+        }
+    }
     uint64_t n = 0;
     for (uint64_t id = 0; id <= max_id; id++)
         n += rank[id];
@@ -485,10 +494,11 @@ cleanup:
     return status;
 }
 
-/* Inflate gzip data (one or more members) into a new buffer *out. BZ_EINVAL
- * for truncated or corrupt data, BZ_ENOMEM. */
-static int gunzip(const char *path, const unsigned char *in, size_t in_len, char **out,
-                  size_t *out_len, bz_error *err)
+/* Inflate gzip data (one or more members) with zlib into a new malloc'ed
+ * buffer *out: the fallback of gunzip() below. BZ_EINVAL for truncated or
+ * corrupt data, BZ_ENOMEM. */
+static int gunzip_zlib(const char *path, const unsigned char *in, size_t in_len, char **out,
+                       size_t *out_len, bz_error *err)
 {
     int status = BZ_OK;
     z_stream z;
@@ -543,52 +553,118 @@ cleanup:
     return status;
 }
 
+/* Inflate gzip data (one or more members) into *out, *out_len bytes: with
+ * libdeflate (about 2.5 times zlib's speed here: the inflate is the one
+ * serial step of loading a compressed file) into a reservation of address
+ * space as large as any DEFLATE stream can expand (1032 : 1), whose pages
+ * become memory only as they are written; *out_map is its size, for munmap.
+ * Where the reservation is refused (vm.overcommit_memory = 2), zlib into a
+ * growing malloc'ed buffer (*out_map = 0). BZ_EINVAL for truncated or
+ * corrupt data, BZ_ENOMEM. */
+static int gunzip(const char *path, const unsigned char *in, size_t in_len, char **out,
+                  size_t *out_len, size_t *out_map, bz_error *err)
+{
+    int status = BZ_OK;
+    *out_map = 0;
+    size_t cap = in_len < ((size_t)1 << 40) / 1032 ? in_len * 1032 + 4096 : (size_t)1 << 40;
+    char *buf =
+        mmap(NULL, cap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    struct libdeflate_decompressor *d = NULL;
+    if (buf == MAP_FAILED) return gunzip_zlib(path, in, in_len, out, out_len, err);
+    d = libdeflate_alloc_decompressor();
+    if (!d) BZ_FAIL(err, BZ_ENOMEM, "cannot read '%s': out of memory", path);
+    size_t pos = 0, len = 0;
+    for (;;) { /* one member at a time: concatenated gzip files are one file */
+        size_t used_in = 0, used_out = 0;
+        enum libdeflate_result r = libdeflate_gzip_decompress_ex(
+            d, in + pos, in_len - pos, buf + len, cap - len, &used_in, &used_out);
+        if (r != LIBDEFLATE_SUCCESS)
+            BZ_FAIL(err, BZ_EINVAL, "%s: truncated or corrupt gzip data", path);
+        pos += used_in;
+        len += used_out;
+        if (pos >= in_len || in[pos] != 0x1f) break;
+    }
+    *out = buf;
+    *out_len = len;
+    *out_map = cap;
+    buf = NULL;
+cleanup:
+    libdeflate_free_decompressor(d);
+    if (buf) munmap(buf, cap);
+    return status;
+}
+
+/* A regular file's bytes, mapped read-only: no copy, and the page cache's
+ * pages are mapped a few dozen at a time instead of fresh memory being
+ * faulted in and filled (about twice the cost on this kind of machine).
+ * NULL when the file cannot be mapped (a pipe, an empty file): the caller
+ * reads it instead. */
+static const char *map_file(FILE *f, size_t *len)
+{
+    struct stat st;
+    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
+        (uint64_t)st.st_size > SIZE_MAX)
+        return NULL;
+    void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fileno(f), 0);
+    if (m == MAP_FAILED) return NULL;
+    (void)posix_madvise(m, (size_t)st.st_size, POSIX_MADV_SEQUENTIAL);
+    *len = (size_t)st.st_size;
+    return m;
+}
+
 int bz_edgelist_read(bz_edgelist *el, const char *path, char comment, unsigned flags, bz_error *err)
 {
     int status = BZ_OK;
     char *buf = NULL, *text = NULL;
-    size_t len = 0, cap = 0;
+    const char *data = NULL, *mapped = NULL;
+    size_t len = 0, cap = 0, map_len = 0, text_map = 0;
     memset(el, 0, sizeof *el);
     FILE *f = fopen(path, "rb");
     if (!f)
         return bz_error_set(err, errno == ENOENT ? BZ_ENOENT : BZ_EIO, "cannot open '%s': %s", path,
                             strerror(errno));
-    struct stat st;
-    cap = 1 << 16;
-    if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
-        cap = (size_t)st.st_size + 1; /* +1: seeing EOF takes one more read */
-    buf = malloc(cap);
-    if (!buf) BZ_FAIL(err, BZ_ENOMEM, "cannot read '%s': out of memory (%zu bytes)", path, cap);
-    for (;;) {
-        if (len == cap) {
-            char *nb = cap <= SIZE_MAX / 2 ? realloc(buf, cap * 2) : NULL;
-            if (!nb)
-                BZ_FAIL(err, BZ_ENOMEM, "cannot read '%s': out of memory (%zu bytes)", path,
-                        cap * 2);
-            buf = nb;
-            cap *= 2;
+    mapped = map_file(f, &map_len);
+    if (mapped) {
+        data = mapped;
+        len = map_len;
+    } else {
+        cap = 1 << 16;
+        buf = malloc(cap);
+        if (!buf) BZ_FAIL(err, BZ_ENOMEM, "cannot read '%s': out of memory (%zu bytes)", path, cap);
+        for (;;) {
+            if (len == cap) {
+                char *nb = cap <= SIZE_MAX / 2 ? realloc(buf, cap * 2) : NULL;
+                if (!nb)
+                    BZ_FAIL(err, BZ_ENOMEM, "cannot read '%s': out of memory (%zu bytes)", path,
+                            cap * 2);
+                buf = nb;
+                cap *= 2;
+            }
+            size_t got = fread(buf + len, 1, cap - len, f);
+            len += got;
+            if (got == 0) {
+                if (ferror(f)) BZ_FAIL(err, BZ_EIO, "cannot read '%s': %s", path, strerror(errno));
+                break;
+            }
         }
-        size_t got = fread(buf + len, 1, cap - len, f);
-        len += got;
-        if (got == 0) {
-            if (ferror(f)) BZ_FAIL(err, BZ_EIO, "cannot read '%s': %s", path, strerror(errno));
-            break;
-        }
+        data = buf;
     }
-    if (len >= 2 && (unsigned char)buf[0] == 0x1f && (unsigned char)buf[1] == 0x8b) {
+    if (len >= 2 && (unsigned char)data[0] == 0x1f && (unsigned char)data[1] == 0x8b) {
         size_t tlen = 0;
-        BZ_CHECK(gunzip(path, (const unsigned char *)buf, len, &text, &tlen, err));
-        free(buf);
-        buf = text;
-        text = NULL;
+        BZ_CHECK(gunzip(path, (const unsigned char *)data, len, &text, &tlen, &text_map, err));
+        data = text;
         len = tlen;
     }
-    status = bz_edgelist_parse(el, buf, len, path, comment, flags, err);
+    status = bz_edgelist_parse(el, data, len, path, comment, flags, err);
 
 cleanup:
+    if (mapped) munmap((void *)(uintptr_t)mapped, map_len);
     fclose(f);
     free(buf);
-    free(text);
+    if (text_map)
+        munmap(text, text_map);
+    else
+        free(text);
     return status;
 }
 

@@ -34,7 +34,8 @@ typedef struct bz_layer {
     uint32_t *in_degree;   /* directed layers only (n entries, owned); NULL otherwise */
     uint64_t dropped_self_loops;
     uint64_t dropped_duplicates;
-    int passes; /* generator passes the build took: 1 (collected) or 2; 0 if implicit */
+    int passes;           /* generator passes the build took: 1 (collected) or 2; 0 if implicit */
+    double build_seconds; /* wall time of reading (edge_list) and building it (bz_world_build) */
 } bz_layer;
 
 typedef struct bz_network {

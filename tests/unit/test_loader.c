@@ -323,6 +323,24 @@ static void test_gzip(void)
     CU_ASSERT_EQUAL(b.n, a.n);
     CU_ASSERT_EQUAL(memcmp(a.pairs, b.pairs, 2 * a.n_edges * sizeof *a.pairs), 0);
     CU_ASSERT_EQUAL(memcmp(a.ids, b.ids, a.n * sizeof *a.ids), 0);
+
+    /* Two gzip members one after the other (cat a.gz b.gz) are one file. */
+    char two[512];
+    snprintf(two, sizeof two, "%s/two.gz", tmpdir);
+    for (int part = 0; part < 2; part++) {
+        gzFile g = gzopen(two, part ? "ab" : "wb");
+        CU_ASSERT_PTR_NOT_NULL_FATAL(g);
+        for (uint64_t i = part ? a.n_edges / 2 : 0; i < (part ? a.n_edges : a.n_edges / 2); i++)
+            gzprintf(g, "%llu %llu\n", (unsigned long long)a.ids[a.pairs[2 * i]],
+                     (unsigned long long)a.ids[a.pairs[2 * i + 1]]);
+        CU_ASSERT_EQUAL_FATAL(gzclose(g), Z_OK);
+    }
+    bz_edgelist c;
+    CU_ASSERT_EQUAL_FATAL(bz_edgelist_read(&c, two, '#', 0, &err), BZ_OK);
+    CU_ASSERT_EQUAL(c.n_edges, a.n_edges);
+    CU_ASSERT_EQUAL(c.n, a.n);
+    CU_ASSERT_EQUAL(memcmp(a.pairs, c.pairs, 2 * a.n_edges * sizeof *a.pairs), 0);
+    bz_edgelist_destroy(&c);
     bz_edgelist_destroy(&a);
 
     /* Truncate: keep the first half of the compressed bytes. */
