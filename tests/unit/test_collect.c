@@ -123,6 +123,27 @@ static void test_generators(void)
     check_generator("sbm", n, 0, &pop, sbm, 4);
     check_generator("sbm", n, 0, &pop, sbmw, 8);
     bz_population_destroy(&pop);
+
+    /* edge_list: a file of random pairs with self-loops and repeats (path
+     * shorter than the parameter's 63 characters). */
+    char path[64] = "/tmp/bz_collect_XXXXXX";
+    int fd = mkstemp(path);
+    CU_ASSERT_FATAL(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    bz_stream s;
+    bz_stream_init(&s, 5, 0, 0, 0, BZ_RNG_TEST);
+    for (int i = 0; i < 200000; i++) {
+        uint32_t u = (uint32_t)bz_stream_below(&s, n), v = (uint32_t)bz_stream_below(&s, n);
+        fprintf(f, "%u %u\n", u, i % 50 == 0 ? u : v);
+        if (i % 70 == 0) fprintf(f, "%u %u\n", u, v);
+    }
+    fprintf(f, "%u %u\n", n - 1, 0u); /* every id in use: n agents */
+    CU_ASSERT_EQUAL_FATAL(fclose(f), 0);
+    const char *const el[] = {"path", path};
+    check_generator("edge_list", n, 0, NULL, el, 2);
+    check_generator("edge_list", n, 1, NULL, el, 2);
+    remove(path);
     printf("\n");
 }
 
