@@ -10,27 +10,32 @@
  * Collecting (software write-combining): each thread stages the arcs of a
  * bucket in a block of COLLECT_SEG slots of its own (all of a thread's
  * blocks together are a few hundred kilobytes: they stay in its cache).
- * A full block is copied to the bucket's slice with non-temporal stores:
- * six whole cache lines that go straight to memory, with no read of the
- * lines they replace, after one atomic add has claimed its place. So a
- * thread never waits on another, and an arc costs a store into cache.
+ * A full block is packed and copied to the bucket's slice with
+ * non-temporal stores: six whole cache lines that go straight to memory,
+ * with no read of the lines they replace, into a range of COLLECT_CLAIM
+ * blocks the thread claimed with one atomic add. So a thread never waits
+ * on another, and an arc costs a store into cache.
  *
  * Finishing: each bucket in turn (in parallel) is ordered by the top
  * COLLECT_DIGIT bits of the target (one counting pass into a per-thread
- * scratch array), then scattered into its rows in that order, all within
- * its own slice of targets[] (about as large as a core's L2). Rows thus
- * arrive sorted but for targets that share their top bits (about
+ * scratch array), then scattered into its rows in that order, within its
+ * own slice of targets[] (about as large as a core's L2). Rows thus arrive
+ * sorted but for targets that share their top bits (about
  * d^2 / 2^(COLLECT_DIGIT + 1) pairs in a row of d), and an insertion sort
- * finishes them in about d steps; the bucket's slice of the reservation is
- * handed back to the system (MADV_DONTNEED).
+ * finishes them in about d steps. Once the arcs are in the scratch, the
+ * bucket's slice is done with: its whole pages are moved under the
+ * bucket's range of targets[] (recycle(): fresh pages are what costs here)
+ * and the rest handed back to the system (MADV_DONTNEED). A bucket larger
+ * than the scratch (hubs) is scattered straight from its slice and sorted
+ * in full instead.
  *
  * Memory: the reservation is address space, not memory: pages become
- * resident as arcs are written (6 bytes per arc) and are released bucket
- * by bucket while targets[] (4 bytes per arc) fills, so the peak is about
- * 6 bytes per arc + 8 bytes per agent (offsets) + per thread 513 bytes per
- * bucket (staging) and 8 bytes per arc of the largest bucket (scratch);
- * the two-pass builder's is 4 bytes per arc + 16 per agent. No resident
- * memory is ever written twice.
+ * resident as arcs are written (6 bytes per arc) and turn into targets[]
+ * (4 bytes per arc) bucket by bucket, so the peak is about 6 bytes per arc
+ * + 8 bytes per agent (offsets) + per thread 513 bytes per bucket
+ * (staging) and 8 bytes per arc of a typical bucket (scratch, at most four
+ * times the mean bucket); the two-pass builder's is 4 bytes per arc + 16
+ * per agent.
  *
  * Failure is never silent: when the address space cannot be reserved
  * (ulimit -v, vm.overcommit_memory = 2, valgrind) bz_collect_new returns
