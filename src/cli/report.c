@@ -70,8 +70,15 @@ static void column(const bz_results *r, size_t a, int k, double *x)
         x[i] = bz_outcome_get(&r->arms[a].outcomes[i], k);
 }
 
-enum { O_ADOPTERS = 0, O_SELLOUT = 2, O_COST = 3, O_PURCHASES = 5, O_REVENUE = 6, O_ACC = 7,
-       O_EXP = 8 };
+enum {
+    O_ADOPTERS = 0,
+    O_SELLOUT = 2,
+    O_COST = 3,
+    O_PURCHASES = 5,
+    O_REVENUE = 6,
+    O_ACC = 7,
+    O_EXP = 8
+};
 
 void bz_report_comparison(FILE *f, const bz_results *r)
 {
@@ -81,9 +88,10 @@ void bz_report_comparison(FILE *f, const bz_results *r)
     if (!a || !b || !w || !c || !d) goto cleanup;
     char c1[160], c2[160], c3[160], c4[160], c5[160], c6[160];
 
-    fprintf(f, "Adoption (mean over %u replicates, 95%% CI; differences paired with the "
-               "baseline '%s';\n acceleration = days earlier per baseline adopter, expansion "
-               "share = part of the gain in adopter-days from extra adopters)\n",
+    fprintf(f,
+            "Adoption (mean over %u replicates, 95%% CI; differences paired with the "
+            "baseline '%s';\n acceleration = days earlier per baseline adopter, expansion "
+            "share = part of the gain in adopter-days from extra adopters)\n",
             (unsigned)R, r->arms[0].name);
     fprintf(f, "%-14s %-28s %-28s %-24s %s\n", "arm", "adopters", "vs baseline",
             "acceleration (days)", "expansion share");
@@ -116,8 +124,8 @@ void bz_report_comparison(FILE *f, const bz_results *r)
     }
 
     fprintf(f, "\nSales and money (mean, 95%% CI)\n");
-    fprintf(f, "%-14s %-26s %-14s %-12s %-12s %-30s %s\n", "arm", "units bought", "revenue",
-            "cost", "per adopter", "cost per extra adopter", "sell-out (s)");
+    fprintf(f, "%-14s %-26s %-14s %-12s %-12s %-30s %s\n", "arm", "units bought", "revenue", "cost",
+            "per adopter", "cost per extra adopter", "sell-out (s)");
     for (size_t k = 0; k < r->n_arms; k++) {
         const bz_arm_result *arm = &r->arms[k];
         column(r, k, O_PURCHASES, a);

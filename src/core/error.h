@@ -19,7 +19,7 @@ enum {
     BZ_ENOMEM = 4, /* allocation failed or estimate exceeds memory */
     BZ_EIO = 5,    /* read/write failure of an otherwise valid request */
     BZ_EINTERNAL = 6,
-    BZ_ETOOBIG = 7  /* the request would not fit in memory (checked before allocating) */
+    BZ_ETOOBIG = 7 /* the request would not fit in memory (checked before allocating) */
 };
 
 #define BZ_ERROR_MAX 1024

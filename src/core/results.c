@@ -6,7 +6,7 @@
 #include <string.h>
 
 const char *const bz_outcome_names[BZ_N_OUTCOMES] = {
-    "final_adopters", "peak_step", "sellout_seconds", "cost",        "cost_per_adopter",
+    "final_adopters", "peak_step", "sellout_seconds", "cost",     "cost_per_adopter",
     "purchases",      "revenue",   "acceleration",    "expansion"};
 
 const char *const bz_window_field_names[BZ_N_WINDOW_FIELDS] = {

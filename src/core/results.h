@@ -62,16 +62,16 @@ extern const char *const bz_window_field_names[BZ_N_WINDOW_FIELDS];
 
 typedef struct bz_arm_result {
     char name[BZ_NAME_MAX];
-    char *campaigns_yaml; /* owned copy */
-    double cost;          /* mean cost over replicates */
-    int64_t *states;      /* [n_states][R][T] */
-    int64_t *adopters;    /* [R][T] agents in an adopted state (model's adopted_mask) */
-    int64_t *sales;       /* [R][T] cumulative units sold */
-    int64_t *stock;       /* [R][T] units left, -1 = unlimited */
-    int64_t *exposures;   /* [n_channels][R][T] exposures made in the step */
-    int64_t *adoptions;   /* [n_channels][R][T] adoptions tipped by channel in the step */
-    bz_outcome *outcomes; /* [R] */
-    uint32_t n_windows;   /* flash-sale windows per replicate (same in every replicate) */
+    char *campaigns_yaml;      /* owned copy */
+    double cost;               /* mean cost over replicates */
+    int64_t *states;           /* [n_states][R][T] */
+    int64_t *adopters;         /* [R][T] agents in an adopted state (model's adopted_mask) */
+    int64_t *sales;            /* [R][T] cumulative units sold */
+    int64_t *stock;            /* [R][T] units left, -1 = unlimited */
+    int64_t *exposures;        /* [n_channels][R][T] exposures made in the step */
+    int64_t *adoptions;        /* [n_channels][R][T] adoptions tipped by channel in the step */
+    bz_outcome *outcomes;      /* [R] */
+    uint32_t n_windows;        /* flash-sale windows per replicate (same in every replicate) */
     bz_window_result *windows; /* [R][BZ_RESULT_WINDOWS], first n_windows of each row used */
 } bz_arm_result;
 

@@ -153,8 +153,8 @@ uint64_t bz_spread_batch_ex(bz_sim *sim, bz_tally *t, size_t li, const uint32_t 
 uint64_t bz_spread_batch(bz_sim *sim, bz_tally *t, size_t li, const uint32_t *senders, uint64_t k,
                          double p, int receptive)
 {
-    return bz_spread_batch_ex(sim, t, li, senders, NULL, k, p, receptive,
-                              BZ_CH_LAYER0 + (int)li, BZ_DELIVER_WOM);
+    return bz_spread_batch_ex(sim, t, li, senders, NULL, k, p, receptive, BZ_CH_LAYER0 + (int)li,
+                              BZ_DELIVER_WOM);
 }
 
 uint64_t bz_sim_reach(bz_sim *sim, bz_tally *t, size_t li, uint32_t u, double p, int channel,

@@ -101,8 +101,8 @@ typedef struct bz_sim {
     float *boost;         /* [n] per-agent sharing multiplier, NULL until a campaign
                            * calls bz_sim_boost_enable() (festival attendees) */
     float *boost_until;   /* [n] day until which boost[v] applies */
-    int64_t stock;      /* units left, -1 unlimited */
-    bz_market market;   /* availability, windows, purchase requests (core/market.h) */
+    int64_t stock;        /* units left, -1 unlimited */
+    bz_market market;     /* availability, windows, purchase requests (core/market.h) */
 } bz_sim;
 
 /* Stream for an agent's own decision at the current step. */

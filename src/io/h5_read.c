@@ -158,10 +158,9 @@ static int read_windows(rctx *c, const char *obj, uint32_t R, bz_arm_result *arm
         H5Sget_simple_extent_ndims(space) != 2 || H5Sget_simple_extent_dims(space, dims, NULL) < 0)
         BZ_CHECK(bz_h5_fail(c->err, BZ_EINVAL, c->path, obj, "expected a [R, windows] dataset"));
     if (dims[0] != R || dims[1] == 0 || dims[1] > BZ_RESULT_WINDOWS)
-        BZ_CHECK(bz_h5_fail(c->err, BZ_EINVAL, c->path, obj,
-                            "expected [%u, 1..%d], got [%llu, %llu]", (unsigned)R,
-                            BZ_RESULT_WINDOWS, (unsigned long long)dims[0],
-                            (unsigned long long)dims[1]));
+        BZ_CHECK(bz_h5_fail(
+            c->err, BZ_EINVAL, c->path, obj, "expected [%u, 1..%d], got [%llu, %llu]", (unsigned)R,
+            BZ_RESULT_WINDOWS, (unsigned long long)dims[0], (unsigned long long)dims[1]));
     if (!(buf = malloc((size_t)R * dims[1] * sizeof *buf)))
         BZ_FAIL(c->err, BZ_ENOMEM, "out of memory reading %s", obj);
     for (size_t i = 0; i < (size_t)R * dims[1]; i++)

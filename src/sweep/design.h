@@ -47,31 +47,31 @@ typedef enum bz_axis_dist {
 } bz_axis_dist;
 
 typedef struct bz_axis {
-    char key[BZ_AXIS_KEY_MAX]; /* key path, e.g. "diffusion.q" or "arms.kol.0.count" */
-    int kind;                  /* bz_axis_kind */
-    size_t n_values;           /* LIST: number of values; LINEAR/LOG: grid levels */
+    char key[BZ_AXIS_KEY_MAX];         /* key path, e.g. "diffusion.q" or "arms.kol.0.count" */
+    int kind;                          /* bz_axis_kind */
+    size_t n_values;                   /* LIST: number of values; LINEAR/LOG: grid levels */
     char (*values)[BZ_AXIS_VALUE_MAX]; /* LIST: the values as text, owned */
-    double lo, hi;             /* LINEAR/LOG */
-    int dist;                  /* DIST: bz_axis_dist */
-    double a, b;               /* DIST parameters */
-    int integer;               /* round numeric values to integers (counts, stock); an integer
-                                  linear axis in lhs/sobol is uniform on the integers of [lo, hi] */
-    int tie;                   /* tie group: axes with equal tie >= 0 vary together; a negative
-                                  tie is an axis of its own */
+    double lo, hi;                     /* LINEAR/LOG */
+    int dist;                          /* DIST: bz_axis_dist */
+    double a, b;                       /* DIST parameters */
+    int integer; /* round numeric values to integers (counts, stock); an integer
+                    linear axis in lhs/sobol is uniform on the integers of [lo, hi] */
+    int tie;     /* tie group: axes with equal tie >= 0 vary together; a negative
+                    tie is an axis of its own */
 } bz_axis;
 
 typedef enum bz_design_kind { BZ_DESIGN_GRID, BZ_DESIGN_LHS, BZ_DESIGN_SOBOL } bz_design_kind;
 
 typedef struct bz_design {
-    int kind;             /* bz_design_kind */
-    size_t n_axes;        /* axes (columns of value/num) */
-    size_t n_dims;        /* independent dimensions (tie groups) */
-    int *dim_of_axis;     /* [n_axes] dimension of each axis, owned */
-    size_t n_points;      /* P */
-    size_t sobol_base;    /* sobol: N (points are A, B, AB_1..AB_k); else 0 */
-    double *u;            /* [P][n_dims] coordinates in [0,1) (grid: level / levels), owned */
+    int kind;          /* bz_design_kind */
+    size_t n_axes;     /* axes (columns of value/num) */
+    size_t n_dims;     /* independent dimensions (tie groups) */
+    int *dim_of_axis;  /* [n_axes] dimension of each axis, owned */
+    size_t n_points;   /* P */
+    size_t sobol_base; /* sobol: N (points are A, B, AB_1..AB_k); else 0 */
+    double *u;         /* [P][n_dims] coordinates in [0,1) (grid: level / levels), owned */
     char (*value)[BZ_AXIS_VALUE_MAX]; /* [P][n_axes] the --set value text, owned */
-    double *num;          /* [P][n_axes] numeric value, NaN for words, owned */
+    double *num;                      /* [P][n_axes] numeric value, NaN for words, owned */
 } bz_design;
 
 /* Build a design. `samples` is the point count of lhs and the base count N

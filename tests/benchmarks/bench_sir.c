@@ -172,8 +172,8 @@ static void print(const char *who, const result *r, long n)
            who, r->build_s, r->edges / r->build_s / 1e6, r->sim_s, r->events / 1e6,
            r->events / r->sim_s / 1e6, r->rss_mb, per_edge);
     if (r->contacts > 0)
-        printf("         %.2f M contacts made (%.1f per event), %.1f M contacts/s\n", r->contacts / 1e6,
-               r->contacts / r->events, r->contacts / r->sim_s / 1e6);
+        printf("         %.2f M contacts made (%.1f per event), %.1f M contacts/s\n",
+               r->contacts / 1e6, r->contacts / r->events, r->contacts / r->sim_s / 1e6);
 }
 
 int main(int argc, char **argv)
