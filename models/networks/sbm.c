@@ -209,7 +209,7 @@ typedef struct sbm_skips {
     bz_stream *s;
     const bz_logtab *log;
     double p, inv_log_q;
-    unsigned i, n;
+    unsigned i; /* next of g; SBM_SKIPS: drawn out */
     double g[SBM_SKIPS];
 } sbm_skips;
 
@@ -220,21 +220,20 @@ static void sbm_skips_init(sbm_skips *k, bz_stream *s, const bz_logtab *log, dou
     k->log = log;
     k->p = p;
     k->inv_log_q = inv_log_q;
-    k->i = k->n = 0;
+    k->i = SBM_SKIPS;
 }
 
 static void sbm_skips_refill(sbm_skips *k)
 {
     bz_skips_fill(k->s, k->log, k->inv_log_q, k->g, SBM_SKIPS);
     k->i = 0;
-    k->n = SBM_SKIPS;
 }
 
 /* The next skip, or UINT64_MAX when it is `room` or more. */
 static inline uint64_t sbm_skip(sbm_skips *k, uint64_t room)
 {
     if (k->p >= 1.0) return 0;
-    if (k->i == k->n) sbm_skips_refill(k);
+    if (k->i == SBM_SKIPS) sbm_skips_refill(k);
     double g = k->g[k->i++];
     return g < (double)room ? (uint64_t)g : UINT64_MAX;
 }

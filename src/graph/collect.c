@@ -276,12 +276,18 @@ static void flush(struct bz_collect *c, collect_range *r, uint32_t k, const uint
         slot_write(c, slot + j, (uint16_t)(arc[j] >> 32), (uint32_t)arc[j]);
 }
 
+/* u's offset in its bucket. */
+static inline uint16_t lo_of(const struct bz_collect *c, uint32_t u)
+{
+    return (uint16_t)(u & ((1u << c->shift) - 1));
+}
+
 static inline void put(struct bz_collect *c, collect_stage *st, uint32_t u, uint32_t v)
 {
     uint32_t k = u >> c->shift;
     uint64_t *arc = st->arc + (size_t)k * COLLECT_SEG;
     unsigned f = st->fill[k];
-    arc[f] = (uint64_t)(u & ((1u << c->shift) - 1)) << 32 | v;
+    arc[f] = (uint64_t)lo_of(c, u) << 32 | v;
     if (++f == COLLECT_SEG) {
         flush(c, &st->claim[k], k, arc);
         f = 0;
@@ -296,7 +302,7 @@ static void put_one(struct bz_collect *c, uint32_t u, uint32_t v)
     uint32_t k = u >> c->shift;
     uint64_t first = claim(c, k, 1);
     if (first == UINT64_MAX) return;
-    slot_write(c, (size_t)k * c->cap + first, (uint16_t)(u & ((1u << c->shift) - 1)), v);
+    slot_write(c, (size_t)k * c->cap + first, lo_of(c, u), v);
 }
 
 /* This thread's staging, or NULL (see put_one). */
@@ -435,6 +441,13 @@ static uint64_t bucket_clean(uint32_t *tg, uint64_t *off, uint64_t base, uint64_
     return w - start;
 }
 
+/* Slots of block b of a bucket that claimed `used` slots in nblk blocks:
+ * all of them but in the last block (holes among them are marked). */
+static inline unsigned block_fill(uint64_t used, uint64_t b, uint64_t nblk)
+{
+    return b + 1 < nblk ? COLLECT_SEG : (unsigned)(used - b * COLLECT_SEG);
+}
+
 /* Rows of bucket k into tg[start, start + arcs): count into off (the
  * bucket's slice of offsets) and by target digit, order the arcs by digit
  * in the scratch, hand the bucket's slice to targets[] (recycle), scatter
@@ -456,7 +469,7 @@ static uint64_t bucket_rows(struct bz_collect *c, uint32_t k, uint64_t start, ui
     memset(off, 0, len * sizeof *off);
     memset(dg, 0, nd * sizeof *dg);
     for (uint64_t b = 0; b < nblk; b++) {
-        unsigned fill = b + 1 < nblk ? COLLECT_SEG : (unsigned)(used - b * COLLECT_SEG);
+        unsigned fill = block_fill(used, b, nblk);
         for (unsigned j = 0; j < fill; j++) {
             uint32_t v = blk[b].v[j];
             if (v == COLLECT_HOLE) continue;
@@ -474,7 +487,7 @@ static uint64_t bucket_rows(struct bz_collect *c, uint32_t k, uint64_t start, ui
     if (arcs > sc->size) { /* a bucket of hubs: scatter straight from the blocks */
         row_starts(off, len, start);
         for (uint64_t b = 0; b < nblk; b++) {
-            unsigned fill = b + 1 < nblk ? COLLECT_SEG : (unsigned)(used - b * COLLECT_SEG);
+            unsigned fill = block_fill(used, b, nblk);
             for (unsigned j = 0; j < fill; j++)
                 if (blk[b].v[j] != COLLECT_HOLE) tg[off[blk[b].lo[j]]++] = blk[b].v[j];
         }
@@ -483,7 +496,7 @@ static uint64_t bucket_rows(struct bz_collect *c, uint32_t k, uint64_t start, ui
     }
     uint64_t *arc = sc->arc;
     for (uint64_t b = 0; b < nblk; b++) {
-        unsigned fill = b + 1 < nblk ? COLLECT_SEG : (unsigned)(used - b * COLLECT_SEG);
+        unsigned fill = block_fill(used, b, nblk);
         for (unsigned j = 0; j < fill; j++) {
             uint32_t v = blk[b].v[j];
             if (v != COLLECT_HOLE) arc[dg[v >> ds]++] = (uint64_t)blk[b].lo[j] << 32 | v;

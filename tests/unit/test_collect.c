@@ -27,6 +27,15 @@ static int collector_available(void)
     return c != NULL;
 }
 
+/* Tests that drive the collector directly: skipped, and said so, where it
+ * cannot reserve its address space. */
+static int skip_without_collector(void)
+{
+    if (collector_available()) return 0;
+    printf("\n  (no address space for the collector here: skipped)\n");
+    return 1;
+}
+
 static int build_mode(bz_layer *l, const bz_netgen_type *t, const void *params, uint32_t n,
                       int directed, const bz_population *pop, void *state, bz_build_mode mode,
                       bz_error *err)
@@ -291,10 +300,7 @@ static void test_emitters(void)
  * direct path: the same layer, whether all buckets or only the hub's do. */
 static void test_hub_buckets(void)
 {
-    if (!collector_available()) {
-        printf("\n  (no address space for the collector here: skipped)\n");
-        return;
-    }
+    if (skip_without_collector()) return;
     const uint32_t n = 100000;
     const uint64_t count = 400000;
     uint32_t *pairs = random_pairs(n, count);
@@ -363,10 +369,7 @@ static void test_empty(void)
  * within the slice the collector finishes the layer. */
 static void test_overflow(void)
 {
-    if (!collector_available()) {
-        printf("\n  (no address space for the collector here: skipped)\n");
-        return;
-    }
+    if (skip_without_collector()) return;
     const uint32_t n = 100000;
     bz_edge_sink sink = {BZ_PASS_ONCE, 1, n, NULL, NULL, NULL, NULL};
     struct bz_collect *c = bz_collect_new(n, 4096);
