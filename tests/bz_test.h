@@ -38,4 +38,14 @@ static inline const char *bz_test_source_dir(void)
     return d ? d : BZ_SOURCE_DIR;
 }
 
+/* Path of a data file shipped in tests/data (see tests/data/README.md), in a
+ * static buffer overwritten by the next call. The suite never looks outside
+ * the repository: a fresh clone has everything it needs. */
+static inline const char *bz_test_data_path(const char *name)
+{
+    static char path[4400];
+    snprintf(path, sizeof path, "%.4096s/tests/data/%.200s", bz_test_source_dir(), name);
+    return path;
+}
+
 #endif

@@ -2,9 +2,9 @@
  * ego-Facebook network (SNAP) and on hand-written files: id remapping,
  * separators, comments, every error path, and write-then-read round trips.
  *
- * The shared data set lives beside the clone ($BZ_SOURCE_DIR/../shared/data)
- * or under $BZ_SHARED_DIR; if it is missing the test FAILS (it is part of the
- * test environment, not optional). */
+ * The network ships in the repository (tests/data/facebook_combined.txt.gz,
+ * source and citation in tests/data/README.md); if it is missing the test
+ * FAILS. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,30 +64,13 @@ static int load(bz_layer *l, const char *base_dir, const char *path, uint32_t n,
     return status;
 }
 
-static const char *shared_data_dir(void)
+/* The shipped copy of ego-Facebook lives in tests/data, gzip-compressed:
+ * loading it also exercises the gzip path. */
+static const char *data_dir(void)
 {
-    static char dir[4096];
-    const char *env = getenv("BZ_SHARED_DIR");
-    const char *cands[2];
-    char a[4096], b[4096];
-    if (env) {
-        snprintf(a, sizeof a, "%s/data", env);
-        snprintf(b, sizeof b, "%s", env);
-    } else {
-        snprintf(a, sizeof a, "%s/../shared/data", bz_test_source_dir());
-        snprintf(b, sizeof b, "%s/../shared", bz_test_source_dir());
-    }
-    cands[0] = a;
-    cands[1] = b;
-    for (int i = 0; i < 2; i++) {
-        char f[4200];
-        snprintf(f, sizeof f, "%s/facebook_combined.txt", cands[i]);
-        if (access(f, R_OK) == 0) {
-            snprintf(dir, sizeof dir, "%s", cands[i]);
-            return dir;
-        }
-    }
-    return NULL;
+    static char dir[4400];
+    snprintf(dir, sizeof dir, "%.4096s/tests/data", bz_test_source_dir());
+    return dir;
 }
 
 static void write_file(const char *name, const char *text)
@@ -111,13 +94,11 @@ static int same_layer(const bz_layer *a, const bz_layer *b)
 /* ---- ego-Facebook -------------------------------------------------------- */
 static void test_facebook(void)
 {
-    const char *dir = shared_data_dir();
-    if (!dir) fprintf(stderr, "facebook_combined.txt not found (set BZ_SHARED_DIR)\n");
-    CU_ASSERT_PTR_NOT_NULL_FATAL(dir);
+    const char *dir = data_dir();
     bz_layer l;
     bz_error err;
     uint32_t file_n = 0;
-    CU_ASSERT_EQUAL_FATAL(load(&l, dir, "facebook_combined.txt", 0, 0, NULL, &file_n, &err), BZ_OK);
+    CU_ASSERT_EQUAL_FATAL(load(&l, dir, "facebook_combined.txt.gz", 0, 0, NULL, &file_n, &err), BZ_OK);
     CU_ASSERT_EQUAL(file_n, 4039);
     CU_ASSERT_EQUAL(l.n, 4039);
     CU_ASSERT_EQUAL(bz_layer_edges(&l), 88234);
@@ -165,7 +146,7 @@ static void test_facebook(void)
 
     /* A larger population: the extra agents are isolated. */
     bz_layer big;
-    CU_ASSERT_EQUAL_FATAL(load(&big, dir, "facebook_combined.txt", 5000, 0, NULL, NULL, &err),
+    CU_ASSERT_EQUAL_FATAL(load(&big, dir, "facebook_combined.txt.gz", 5000, 0, NULL, NULL, &err),
                           BZ_OK);
     CU_ASSERT_EQUAL(big.n, 5000);
     CU_ASSERT_EQUAL(big.m, l.m);
@@ -175,7 +156,7 @@ static void test_facebook(void)
 
     /* Directed: each line is one arc u -> v. */
     bz_layer d;
-    CU_ASSERT_EQUAL_FATAL(load(&d, dir, "facebook_combined.txt", 0, 1, NULL, NULL, &err), BZ_OK);
+    CU_ASSERT_EQUAL_FATAL(load(&d, dir, "facebook_combined.txt.gz", 0, 1, NULL, NULL, &err), BZ_OK);
     CU_ASSERT_EQUAL(d.m, 88234);
     uint64_t in_sum = 0;
     for (uint32_t v = 0; v < d.n; v++)

@@ -786,29 +786,9 @@ static void layer_from_pairs(bz_layer *l, const bz_edgelist *el, int directed)
     }
 }
 
-static const char *facebook_path(void)
-{
-    static char f[4400];
-    const char *env = getenv("BZ_SHARED_DIR");
-    char cands[4][4096];
-    int nc = 0;
-    if (env) {
-        snprintf(cands[nc++], sizeof cands[0], "%.4000s/data", env);
-        snprintf(cands[nc++], sizeof cands[0], "%.4000s", env);
-    }
-    snprintf(cands[nc++], sizeof cands[0], "%.4000s/../shared/data", bz_test_source_dir());
-    for (int i = 0; i < nc; i++) {
-        snprintf(f, sizeof f, "%.4096s/facebook_combined.txt", cands[i]);
-        if (access(f, R_OK) == 0) return f;
-    }
-    return NULL;
-}
-
 static void test_facebook(void)
 {
-    const char *path = facebook_path();
-    if (!path) fprintf(stderr, "facebook_combined.txt not found (set BZ_SHARED_DIR)\n");
-    CU_ASSERT_PTR_NOT_NULL_FATAL(path); /* part of the suite: fail, never skip */
+    const char *path = bz_test_data_path("facebook_combined.txt.gz");
     bz_edgelist el = {0};
     bz_error err = {0};
     CU_ASSERT_EQUAL_FATAL(bz_edgelist_read(&el, path, '#', 0, &err), BZ_OK);
