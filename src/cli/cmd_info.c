@@ -8,6 +8,7 @@
 
 #include "cli/cli.h"
 #include "cli/report.h"
+#include "core/compare.h"
 #include "core/stats.h"
 #include "io/h5.h"
 #include "io/h5_sweep.h"
@@ -93,13 +94,13 @@ static void print_outcomes(const bz_results *r, double *x, double *work)
     printf("\noutcomes per arm (mean ± sd over %u replicates)\n", (unsigned)r->R);
     printf("%-14s", "arm");
     for (int k = 0; k < BZ_N_OUTCOMES; k++)
-        printf(" %20s", bz_outcome_names[k]);
+        printf(" %20s", bz_outcome_defs[k].name);
     printf("\n");
     for (size_t a = 0; a < r->n_arms; a++) {
         printf("%-14s", r->arms[a].name);
         for (int k = 0; k < BZ_N_OUTCOMES; k++) {
             for (uint32_t i = 0; i < r->R; i++)
-                x[i] = bz_outcome_get(&r->arms[a].outcomes[i], k);
+                x[i] = r->arms[a].outcomes[i].v[k];
             bz_summary sm = bz_stats_summary(x, r->R, work);
             if (isnan(sm.mean))
                 snprintf(cell, sizeof cell, "-");
@@ -112,34 +113,36 @@ static void print_outcomes(const bz_results *r, double *x, double *work)
     }
 }
 
-/* Paired differences vs arms[0] for every outcome (what /comparison holds). */
-static void print_comparison(const bz_results *r, double *x, double *y)
+/* Every row of the paired comparison vs arms[0] (what /comparison holds). */
+static int print_comparison(const bz_results *r, bz_error *err)
 {
     char m[64], lo[64], hi[64], ci[160];
     if (r->n_arms < 2) {
         printf("\nonly one arm: no comparison\n");
-        return;
+        return BZ_OK;
     }
+    bz_comparison cmp;
+    int status = bz_comparison_compute(r, &cmp, err);
+    if (status != BZ_OK) return status;
     printf("\ndifference vs baseline '%s' (paired over replicates, 95%% CI)\n", r->arms[0].name);
-    printf("%-14s %-18s %16s  %s\n", "arm", "outcome", "mean", "95% CI");
+    printf("%-14s %-24s %16s  %s\n", "arm", "outcome", "mean", "95% CI");
     for (size_t a = 1; a < r->n_arms; a++)
-        for (int k = 0; k < BZ_N_OUTCOMES; k++) {
-            for (uint32_t i = 0; i < r->R; i++) {
-                x[i] = bz_outcome_get(&r->arms[a].outcomes[i], k);
-                y[i] = bz_outcome_get(&r->arms[0].outcomes[i], k);
-            }
-            bz_compare c = bz_stats_paired(x, y, r->R);
+        for (int k = 0; k < BZ_N_CMP_ROWS; k++) {
+            bz_compare c = cmp.rows[a][k];
             if (isnan(c.ci_low))
                 snprintf(ci, sizeof ci, "-");
             else
                 snprintf(ci, sizeof ci, "[%s, %s]", bz_report_number(c.ci_low, lo, sizeof lo),
                          bz_report_number(c.ci_high, hi, sizeof hi));
             char signed_mean[80];
-            snprintf(signed_mean, sizeof signed_mean, "%s%s", c.mean > 0 ? "+" : "",
+            snprintf(signed_mean, sizeof signed_mean, "%s%s",
+                     c.mean > 0 && k < BZ_N_OUTCOMES ? "+" : "",
                      bz_report_number(c.mean, m, sizeof m));
-            printf("%-14s %-18s %16s  %s\n", k ? "" : r->arms[a].name, bz_outcome_names[k],
+            printf("%-14s %-24s %16s  %s\n", k ? "" : r->arms[a].name, bz_cmp_row_name(k),
                    signed_mean, ci);
         }
+    bz_comparison_destroy(&cmp);
+    return BZ_OK;
 }
 
 int bz_cmd_info(int argc, char **argv)
@@ -184,10 +187,11 @@ int bz_cmd_info(int argc, char **argv)
     printf("\n");
     bz_report_comparison(stdout, &r);
     print_outcomes(&r, x, y);
-    print_comparison(&r, x, y);
+    status = print_comparison(&r, &err);
     free(x);
     free(y);
     bz_results_destroy(&r);
+    if (status != BZ_OK) return bz_cli_fail(&err);
     if (fflush(stdout) != 0) {
         bz_error_set(&err, BZ_EIO, "cannot write to standard output");
         return bz_cli_fail(&err);

@@ -1,12 +1,15 @@
-/* buzzsim models [NAME] [--markdown]
+/* buzzsim models [NAME] [--markdown] | --outputs [--markdown]
  * Lists every generator, diffusion model and campaign with its parameter
  * table. --markdown prints the same as Markdown tables (docs/reference.md is
- * generated this way). */
+ * generated this way). --outputs lists every recorded series, outcome,
+ * comparison row and window field with its unit (the tables of
+ * core/results.h and core/compare.h; docs/output.md embeds the Markdown). */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/cli.h"
 #include "core/campaign.h"
+#include "core/compare.h"
 #include "core/model.h"
 #include "graph/generator.h"
 
@@ -71,17 +74,65 @@ static void print_entry(const char *kind, const char *name, const char *summary,
     printf("\n");
 }
 
+/* One table of name, unit, description rows. */
+static void print_defs(const char *title, const char *col, int n, const char *const *names,
+                       const char *const *units, const char *const *descs, int md)
+{
+    if (md) {
+        printf("#### %s\n\n| %s | unit | meaning |\n|---|---|---|\n", title, col);
+        for (int k = 0; k < n; k++)
+            printf("| `%s` | %s | %s |\n", names[k], units[k], descs[k]);
+        printf("\n");
+        return;
+    }
+    printf("%s\n", title);
+    for (int k = 0; k < n; k++)
+        printf("  %-24s %-22s %s\n", names[k], units[k], descs[k]);
+    printf("\n");
+}
+
+#define DEFS_COLUMNS(defs, n, names, units, descs)                                                 \
+    for (int k_ = 0; k_ < (n); k_++) {                                                             \
+        names[k_] = (defs)[k_].name;                                                               \
+        units[k_] = (defs)[k_].unit;                                                               \
+        descs[k_] = (defs)[k_].desc;                                                               \
+    }
+
+static void print_outputs(int md)
+{
+    const char *names[64], *units[64], *descs[64];
+    DEFS_COLUMNS(bz_series_defs, BZ_N_SERIES, names, units, descs);
+    print_defs("Series of every arm: [replicates, times] int64", "series", BZ_N_SERIES, names,
+               units, descs, md);
+    DEFS_COLUMNS(bz_outcome_defs, BZ_N_OUTCOMES, names, units, descs);
+    print_defs("Outcomes of every arm and replicate (float64)", "outcome", BZ_N_OUTCOMES, names,
+               units, descs, md);
+    DEFS_COLUMNS(bz_cmp_ratio_defs, BZ_N_CMP_RATIOS, names, units, descs);
+    print_defs("Ratio rows of the comparison (after one row per outcome)", "row", BZ_N_CMP_RATIOS,
+               names, units, descs, md);
+    DEFS_COLUMNS(bz_window_defs, BZ_N_WINDOW_FIELDS, names, units, descs);
+    print_defs("Fields of every flash-sale window of every replicate", "field", BZ_N_WINDOW_FIELDS,
+               names, units, descs, md);
+}
+
 int bz_cmd_models(int argc, char **argv)
 {
     const char *only = NULL;
-    int md = 0, found = 0;
+    int md = 0, found = 0, outputs = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--markdown") == 0)
             md = 1;
+        else if (strcmp(argv[i], "--outputs") == 0)
+            outputs = 1;
         else if (argv[i][0] == '-')
             return bz_cli_usage("models", "unknown option '%s'", argv[i]);
         else
             only = argv[i];
+    }
+    if (outputs) {
+        if (only) return bz_cli_usage("models", "--outputs takes no model name");
+        print_outputs(md);
+        return 0;
     }
     if (md) printf("## Network generators\n\n");
     for (size_t i = 0; bz_netgen_registry[i]; i++) {

@@ -32,8 +32,9 @@ static const bz_command bz_commands[] = {
      "print a dataset as a table (for gnuplot and spreadsheets)"},
     {"plot", bz_cmd_plot, "out.h5 [--format png|svg|pdf] [--outdir DIR]",
      "make the report figures of a results file with gnuplot"},
-    {"models", bz_cmd_models, "[NAME]",
-     "list every model, generator and campaign with its parameters"},
+    {"models", bz_cmd_models, "[NAME] [--markdown] | --outputs [--markdown]",
+     "list every model, generator and campaign with its parameters; --outputs: every series,\n"
+     "      outcome and comparison row with its unit"},
 };
 
 static char command_line[8192];

@@ -6,6 +6,7 @@
 
 #include <gsl/gsl_cdf.h>
 
+#include "core/compare.h"
 #include "core/stats.h"
 
 const char *bz_report_number(double v, char *buf, size_t size)
@@ -67,25 +68,16 @@ static const char *paired_cell(bz_compare c, char *buf, size_t size)
 static void column(const bz_results *r, size_t a, int k, double *x)
 {
     for (uint32_t i = 0; i < r->R; i++)
-        x[i] = bz_outcome_get(&r->arms[a].outcomes[i], k);
+        x[i] = r->arms[a].outcomes[i].v[k];
 }
-
-enum {
-    O_ADOPTERS = 0,
-    O_SELLOUT = 2,
-    O_COST = 3,
-    O_PURCHASES = 5,
-    O_REVENUE = 6,
-    O_ACC = 7,
-    O_EXP = 8
-};
 
 void bz_report_comparison(FILE *f, const bz_results *r)
 {
     const uint32_t R = r->R;
     double *a = malloc(R * sizeof *a), *b = malloc(R * sizeof *b), *w = malloc(R * sizeof *w);
     double *c = malloc(R * sizeof *c), *d = malloc(R * sizeof *d);
-    if (!a || !b || !w || !c || !d) goto cleanup;
+    bz_comparison cmp = {0, NULL};
+    if (!a || !b || !w || !c || !d || bz_comparison_compute(r, &cmp, NULL) != BZ_OK) goto cleanup;
     char c1[160], c2[160], c3[160], c4[160], c5[160], c6[160];
 
     fprintf(f,
@@ -96,19 +88,19 @@ void bz_report_comparison(FILE *f, const bz_results *r)
     fprintf(f, "%-14s %-28s %-28s %-24s %s\n", "arm", "adopters", "vs baseline",
             "acceleration (days)", "expansion share");
     for (size_t k = 0; k < r->n_arms; k++) {
-        column(r, k, O_ADOPTERS, a);
-        column(r, 0, O_ADOPTERS, b);
+        column(r, k, BZ_OUT_FINAL_ADOPTERS, a);
+        column(r, 0, BZ_OUT_FINAL_ADOPTERS, b);
         mean_ci(a, R, w, c1, sizeof c1);
         if (k == 0) {
             snprintf(c2, sizeof c2, "(baseline)");
             snprintf(c3, sizeof c3, "-");
             snprintf(c4, sizeof c4, "-");
         } else {
-            paired_cell(bz_stats_paired(a, b, R), c2, sizeof c2);
+            paired_cell(cmp.rows[k][BZ_OUT_FINAL_ADOPTERS], c2, sizeof c2);
             /* Acceleration per baseline adopter: how many days earlier, on
              * average, the adopters the baseline also gets adopt. */
-            column(r, k, O_ACC, c);
-            column(r, k, O_EXP, d);
+            column(r, k, BZ_OUT_ACCELERATION, c);
+            column(r, k, BZ_OUT_EXPANSION, d);
             double sa = 0, se = 0;
             for (uint32_t i = 0; i < R; i++) {
                 if (isfinite(c[i]) && isfinite(d[i])) sa += c[i], se += d[i];
@@ -128,28 +120,24 @@ void bz_report_comparison(FILE *f, const bz_results *r)
             "per adopter", "cost per extra adopter", "sell-out (s)");
     for (size_t k = 0; k < r->n_arms; k++) {
         const bz_arm_result *arm = &r->arms[k];
-        column(r, k, O_PURCHASES, a);
+        column(r, k, BZ_OUT_PURCHASES, a);
         mean_ci(a, R, w, c1, sizeof c1);
-        column(r, k, O_REVENUE, a);
+        column(r, k, BZ_OUT_REVENUE, a);
         bz_report_number(bz_stats_summary(a, R, w).mean, c2, sizeof c2);
         bz_report_number(arm->cost, c3, sizeof c3);
-        column(r, k, O_ADOPTERS, a);
+        column(r, k, BZ_OUT_FINAL_ADOPTERS, a);
         double ad = bz_stats_summary(a, R, w).mean;
         bz_report_number(ad > 0 ? arm->cost / ad : NAN, c4, sizeof c4);
         if (k == 0) {
             snprintf(c5, sizeof c5, "-");
         } else {
-            column(r, k, O_COST, a);
-            column(r, 0, O_COST, b);
-            column(r, k, O_ADOPTERS, c);
-            column(r, 0, O_ADOPTERS, d);
-            bz_compare q = bz_stats_paired_ratio(a, b, c, d, R);
+            bz_compare q = cmp.rows[k][BZ_CMP_ROW_RATIO(BZ_CMP_COST_PER_EXTRA_ADOPTER)];
             if (isnan(q.mean))
                 snprintf(c5, sizeof c5, "- (no significant gain)");
             else
                 paired_cell(q, c5, sizeof c5), memmove(c5, c5 + (c5[0] == '+'), strlen(c5));
         }
-        column(r, k, O_SELLOUT, a);
+        column(r, k, BZ_OUT_SELLOUT_SECONDS, a);
         size_t sold_out = 0;
         for (uint32_t i = 0; i < R; i++)
             sold_out += !isnan(a[i]);
@@ -169,8 +157,9 @@ void bz_report_comparison(FILE *f, const bz_results *r)
     int used[BZ_CH_MAX] = {0}, n_used = 0;
     for (int ch = 0; ch < r->n_channels; ch++)
         for (size_t k = 0; k < r->n_arms && !used[ch]; k++) {
-            if (!r->arms[k].adoptions) continue;
-            const int64_t *row = r->arms[k].adoptions + (size_t)ch * R * r->T;
+            if (!r->arms[k].series[BZ_SER_ADOPTIONS_BY]) continue;
+            const int64_t *row =
+                bz_series_row(r->arms[k].series[BZ_SER_ADOPTIONS_BY], R, r->T, ch, 0);
             for (size_t i = 0; i < (size_t)R * r->T && !used[ch]; i++)
                 used[ch] = row[i] != 0;
         }
@@ -185,7 +174,9 @@ void bz_report_comparison(FILE *f, const bz_results *r)
     for (size_t k = 0; k < r->n_arms; k++) {
         double tot[BZ_CH_MAX] = {0}, all = 0;
         for (int ch = 0; ch < r->n_channels; ch++) {
-            const int64_t *row = r->arms[k].adoptions + (size_t)ch * R * r->T;
+            if (!r->arms[k].series[BZ_SER_ADOPTIONS_BY]) continue;
+            const int64_t *row =
+                bz_series_row(r->arms[k].series[BZ_SER_ADOPTIONS_BY], R, r->T, ch, 0);
             for (size_t i = 0; i < (size_t)R * r->T; i++)
                 tot[ch] += (double)row[i];
             all += tot[ch];
@@ -196,6 +187,7 @@ void bz_report_comparison(FILE *f, const bz_results *r)
         fputc('\n', f);
     }
 cleanup:
+    bz_comparison_destroy(&cmp);
     free(a);
     free(b);
     free(w);

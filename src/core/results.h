@@ -2,8 +2,17 @@
  * Filled by the simulation (core/run.c), written by io/h5_write.c, read back by
  * io/h5_read.c for `info`, `export` and `merge`.
  *
- * Series are int64 [R][T] row-major (replicate-major). T = n_steps + 1: index
- * 0 is the initial state before the first step.
+ * What is recorded is declared once, in two tables (results.c):
+ *   bz_series_defs   the [R, T] int64 time series of an arm (adopters, sales,
+ *                    states/<state>, ...), T = n_steps + 1 (index 0 is the
+ *                    initial state before the first step);
+ *   bz_outcome_defs  the numbers of one (arm, replicate): final adopters,
+ *                    revenue, costs, ...
+ * Each entry has its name (the HDF5 name), unit and description. The tables
+ * drive allocation (bz_results_init), the HDF5 writer and reader, the memory
+ * estimate, `buzzsim models --outputs` and docs/output.md. Adding a series
+ * or an outcome: one enum entry and one table row here, and the line of
+ * core/run.c that computes it.
  */
 #ifndef BZ_RESULTS_H
 #define BZ_RESULTS_H
@@ -15,10 +24,33 @@
 #include "core/error.h"
 #include "core/params.h"
 
-/* Per-replicate outcome. Doubles throughout so the HDF5 compound is uniform;
- * NaN where undefined (no sell-out, no adopters for cost per adopter).
- *
- * acceleration and expansion split an arm's gain over the baseline in the
+/* ---- series ------------------------------------------------------------- */
+
+/* How many rows a series has: one, one per model state, one per channel. */
+typedef enum bz_series_family { BZ_FAM_ONE, BZ_FAM_STATES, BZ_FAM_CHANNELS } bz_series_family;
+
+typedef enum bz_series_id {
+    BZ_SER_ADOPTERS,
+    BZ_SER_SALES,
+    BZ_SER_STOCK,
+    BZ_SER_STATES,
+    BZ_SER_EXPOSURES,
+    BZ_SER_ADOPTIONS_BY,
+    BZ_N_SERIES
+} bz_series_id;
+
+typedef struct bz_series_def {
+    const char *name; /* HDF5 dataset (BZ_FAM_ONE) or group of one dataset per member */
+    int family;       /* bz_series_family */
+    const char *unit;
+    const char *desc;
+} bz_series_def;
+
+extern const bz_series_def bz_series_defs[BZ_N_SERIES];
+
+/* ---- outcomes ----------------------------------------------------------- */
+
+/* acceleration and expansion split an arm's gain over the baseline in the
  * same replicate (common random numbers) as in Libai, Muller & Peres (2013):
  * with A(t) the arm's adopters, B(t) the baseline's and N_B = B(horizon),
  *   acceleration = integral of min(A(t), N_B) - B(t) dt   (adopter-days)
@@ -26,53 +58,67 @@
  * so acceleration + expansion = integral of A - B: adoptions the baseline
  * would also have had, only earlier, versus adopters it would never have
  * had. Both are 0 for the baseline arm (trapezoid rule over the steps). */
+typedef enum bz_outcome_id {
+    BZ_OUT_FINAL_ADOPTERS,
+    BZ_OUT_PEAK_STEP,
+    BZ_OUT_SELLOUT_SECONDS,
+    BZ_OUT_COST,
+    BZ_OUT_COST_PER_ADOPTER,
+    BZ_OUT_PURCHASES,
+    BZ_OUT_REVENUE,
+    BZ_OUT_ACCELERATION,
+    BZ_OUT_EXPANSION,
+    BZ_N_OUTCOMES
+} bz_outcome_id;
+
+typedef struct bz_outcome_def {
+    const char *name;
+    const char *unit;
+    const char *desc;
+    int required; /* a results file must have it; others read as NaN when absent */
+} bz_outcome_def;
+
+extern const bz_outcome_def bz_outcome_defs[BZ_N_OUTCOMES];
+
+/* One (arm, replicate): v[BZ_OUT_*], NaN where undefined (no sell-out, no
+ * adopters for cost per adopter). */
 typedef struct bz_outcome {
-    double final_adopters;   /* agents in an adopted state at the horizon */
-    double peak_step;        /* step index with the most new adoptions */
-    double sellout_seconds;  /* seconds from sale start to the first sell-out, NaN if none */
-    double cost;             /* total campaign cost of the arm */
-    double cost_per_adopter; /* cost / final_adopters */
-    double purchases;        /* units bought through the market (all adoptions for models
-                              * that do not buy); gifted units (KOL seeds) excluded */
-    double revenue;          /* sum of the prices paid (currency) */
-    double acceleration;     /* adopter-days gained by earlier adoption (see above) */
-    double expansion;        /* adopter-days gained from extra adopters (see above) */
+    double v[BZ_N_OUTCOMES];
 } bz_outcome;
 
-#define BZ_N_OUTCOMES 9
-#define BZ_N_OUTCOMES_REQUIRED 5 /* files must have these; later ones are read if present */
-extern const char *const bz_outcome_names[BZ_N_OUTCOMES];
-static inline double bz_outcome_get(const bz_outcome *o, int k)
-{
-    return ((const double *)o)[k];
-}
+/* Index of the outcome named `name`, or -1. */
+int bz_outcome_find(const char *name);
+
+/* ---- flash-sale windows --------------------------------------------------- */
 
 /* One flash-sale window of one replicate. */
+typedef enum bz_window_field {
+    BZ_WIN_START_DAYS,
+    BZ_WIN_END_DAYS,
+    BZ_WIN_STOCK,           /* units it brought */
+    BZ_WIN_SOLD,            /* units bought while it was open */
+    BZ_WIN_SELLOUT_SECONDS, /* from its opening to its sell-out, NaN if it did not sell out */
+    BZ_WIN_PRICE,
+    BZ_N_WINDOW_FIELDS
+} bz_window_field;
+
 typedef struct bz_window_result {
-    double start_days, end_days;
-    double stock;           /* units it brought */
-    double sold;            /* units bought while it was open */
-    double sellout_seconds; /* from its opening to its sell-out, NaN if it did not sell out */
-    double price;
+    double v[BZ_N_WINDOW_FIELDS];
 } bz_window_result;
 
-#define BZ_N_WINDOW_FIELDS 6
-extern const char *const bz_window_field_names[BZ_N_WINDOW_FIELDS];
+extern const bz_outcome_def bz_window_defs[BZ_N_WINDOW_FIELDS];
 #define BZ_RESULT_WINDOWS 64 /* windows recorded per replicate (later ones are dropped) */
+
+/* ---- results -------------------------------------------------------------- */
 
 typedef struct bz_arm_result {
     char name[BZ_NAME_MAX];
-    char *campaigns_yaml;      /* owned copy */
-    double cost;               /* mean cost over replicates */
-    int64_t *states;           /* [n_states][R][T] */
-    int64_t *adopters;         /* [R][T] agents in an adopted state (model's adopted_mask) */
-    int64_t *sales;            /* [R][T] cumulative units sold */
-    int64_t *stock;            /* [R][T] units left, -1 = unlimited */
-    int64_t *exposures;        /* [n_channels][R][T] exposures made in the step */
-    int64_t *adoptions;        /* [n_channels][R][T] adoptions tipped by channel in the step */
-    bz_outcome *outcomes;      /* [R] */
-    uint32_t n_windows;        /* flash-sale windows per replicate (same in every replicate) */
-    bz_window_result *windows; /* [R][BZ_RESULT_WINDOWS], first n_windows of each row used */
+    char *campaigns_yaml;         /* owned copy */
+    double cost;                  /* mean campaign cost over replicates */
+    int64_t *series[BZ_N_SERIES]; /* [rows][R][T] each (bz_results_series_rows) */
+    bz_outcome *outcomes;         /* [R] */
+    uint32_t n_windows;           /* flash-sale windows per replicate (same in all) */
+    bz_window_result *windows;    /* [R][BZ_RESULT_WINDOWS], first n_windows used */
 } bz_arm_result;
 
 #define BZ_STATS_TOP 10
@@ -125,10 +171,28 @@ typedef struct bz_results {
     char *command_line;    /* owned */
 } bz_results;
 
+/* Rows of series s in r: 1, r->n_states or r->n_channels. */
+int bz_results_series_rows(const bz_results *r, bz_series_id s);
+
+/* Name of row k of series s ("adopted" for a state, "weibo" for a channel,
+ * "" for a one-row series). */
+const char *bz_results_row_name(const bz_results *r, bz_series_id s, int k);
+
+/* Bytes of every series of one arm for R replicates, T times, S states and C
+ * channels (the memory estimate). */
+uint64_t bz_results_series_bytes(uint32_t R, uint32_t T, int S, int C);
+
 /* Allocate every array for R replicates, T times, n_arms arms (names and
  * layer info are filled by the caller). BZ_ENOMEM on failure (r left empty). */
 int bz_results_init(bz_results *r, uint32_t R, uint32_t T, int n_states, int n_channels,
                     size_t n_arms, size_t n_layers, bz_error *err);
+
+/* Allocate the series of one arm of r (R, T, n_states, n_channels set);
+ * BZ_ENOMEM. Used by bz_results_init and by the HDF5 reader. */
+int bz_results_alloc_series(bz_results *r, bz_arm_result *arm, bz_error *err);
+
+/* Release everything r owns and zero it. Safe on a zeroed or partly built
+ * struct and on NULL. Cannot fail. */
 void bz_results_destroy(bz_results *r);
 
 /* Results that hold only network information (layers), no arms: what

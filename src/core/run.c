@@ -120,22 +120,41 @@ static void sim_destroy(bz_sim *sim)
     bz_market_destroy(&sim->market);
 }
 
-/* Store counts, tallies and sales of the sim at time index ti. */
+/* Value of row k of series s of the sim now (the one place that says what
+ * each series of core/results.h records). */
+static int64_t sample(const bz_sim *sim, bz_series_id s, int k)
+{
+    switch (s) {
+    case BZ_SER_ADOPTERS: {
+        int64_t adopters = 0;
+        for (int q = 0; q < sim->model->n_states; q++)
+            if (sim->model->adopted_mask & (1u << q)) adopters += sim->counts[q];
+        return adopters;
+    }
+    case BZ_SER_SALES:
+        return sim->model->buys ? sim->purchases : sim->sold_total;
+    case BZ_SER_STOCK:
+        return sim->stock;
+    case BZ_SER_STATES:
+        return sim->counts[k];
+    case BZ_SER_EXPOSURES:
+        return sim->step_expo[k];
+    case BZ_SER_ADOPTIONS_BY:
+        return sim->step_adopt[k];
+    default:
+        return 0;
+    }
+}
+
+/* Store every series of the sim at time index ti. */
 static void record(const bz_sim *sim, bz_results *res, size_t arm, uint32_t rep, uint32_t ti)
 {
-    const uint32_t R = res->R, T = res->T;
     bz_arm_result *a = &res->arms[arm];
-    int64_t adopters = 0;
-    for (int k = 0; k < res->n_states; k++) {
-        bz_series_row(a->states, R, T, k, rep)[ti] = sim->counts[k];
-        if (sim->model->adopted_mask & (1u << k)) adopters += sim->counts[k];
-    }
-    bz_series_row(a->adopters, R, T, 0, rep)[ti] = adopters;
-    bz_series_row(a->sales, R, T, 0, rep)[ti] = sim->model->buys ? sim->purchases : sim->sold_total;
-    bz_series_row(a->stock, R, T, 0, rep)[ti] = sim->stock;
-    for (int c = 0; c < res->n_channels; c++) {
-        bz_series_row(a->exposures, R, T, c, rep)[ti] = sim->step_expo[c];
-        bz_series_row(a->adoptions, R, T, c, rep)[ti] = sim->step_adopt[c];
+    for (int s = 0; s < BZ_N_SERIES; s++) {
+        const int rows = bz_results_series_rows(res, (bz_series_id)s);
+        for (int k = 0; k < rows; k++)
+            bz_series_row(a->series[s], res->R, res->T, k, rep)[ti] =
+                sample(sim, (bz_series_id)s, k);
     }
 }
 
@@ -181,9 +200,9 @@ static void outcome(const bz_sim *sim, bz_results *res, size_t arm, uint32_t rep
 {
     const uint32_t R = res->R, T = res->T;
     bz_arm_result *a = &res->arms[arm];
-    const int64_t *ad = bz_series_row(a->adopters, R, T, 0, rep);
-    bz_outcome *o = &a->outcomes[rep];
-    o->final_adopters = (double)ad[T - 1];
+    const int64_t *ad = bz_series_row(a->series[BZ_SER_ADOPTERS], R, T, 0, rep);
+    double *o = a->outcomes[rep].v;
+    o[BZ_OUT_FINAL_ADOPTERS] = (double)ad[T - 1];
     int64_t best = -1;
     uint32_t peak = 0;
     for (uint32_t t = 1; t < T; t++)
@@ -191,22 +210,24 @@ static void outcome(const bz_sim *sim, bz_results *res, size_t arm, uint32_t rep
             best = ad[t] - ad[t - 1];
             peak = t;
         }
-    o->peak_step = (double)peak;
-    o->sellout_seconds = sim->market.sellout_seconds;
+    o[BZ_OUT_PEAK_STEP] = (double)peak;
+    o[BZ_OUT_SELLOUT_SECONDS] = sim->market.sellout_seconds;
     double cost = 0;
     for (size_t i = 0; i < sim->n_campaigns; i++)
         cost += sim->campaigns[i].cost;
-    o->cost = cost;
-    o->cost_per_adopter = o->final_adopters > 0 ? cost / o->final_adopters : NAN;
-    o->purchases = (double)bz_series_row(a->sales, R, T, 0, rep)[T - 1];
-    o->revenue = sim->model->buys ? sim->revenue : o->purchases * sim->market.price;
-    o->acceleration = o->expansion = NAN; /* bz_results_decompose, once all arms ran */
+    o[BZ_OUT_COST] = cost;
+    o[BZ_OUT_COST_PER_ADOPTER] =
+        o[BZ_OUT_FINAL_ADOPTERS] > 0 ? cost / o[BZ_OUT_FINAL_ADOPTERS] : NAN;
+    o[BZ_OUT_PURCHASES] = (double)bz_series_row(a->series[BZ_SER_SALES], R, T, 0, rep)[T - 1];
+    o[BZ_OUT_REVENUE] = sim->model->buys ? sim->revenue : o[BZ_OUT_PURCHASES] * sim->market.price;
+    /* bz_results_decompose, once all arms ran */
+    o[BZ_OUT_ACCELERATION] = o[BZ_OUT_EXPANSION] = NAN;
     const bz_market *m = &sim->market;
     uint32_t nw = m->n_windows < BZ_RESULT_WINDOWS ? (uint32_t)m->n_windows : BZ_RESULT_WINDOWS;
     for (uint32_t i = 0; i < nw; i++) {
         const bz_market_window *w = &m->windows[i];
         a->windows[(size_t)rep * BZ_RESULT_WINDOWS + i] = (bz_window_result){
-            w->start, w->end, (double)w->stock, (double)w->sold, w->sellout_seconds, w->price};
+            {w->start, w->end, (double)w->stock, (double)w->sold, w->sellout_seconds, w->price}};
     }
     /* Every replicate registers the same windows; replicates may run in
      * parallel, so the count is written atomically. */
@@ -426,7 +447,7 @@ int bz_run_experiment(const bz_experiment *x, const bz_run_opts *opts, bz_result
     for (size_t a = 0; a < x->n_arms; a++) {
         double c = 0;
         for (uint32_t r = 0; r < x->replicates; r++)
-            c += res->arms[a].outcomes[r].cost;
+            c += res->arms[a].outcomes[r].v[BZ_OUT_COST];
         res->arms[a].cost = c / x->replicates;
     }
     bz_results_decompose(res, x->step);
@@ -490,8 +511,9 @@ int bz_mem_estimate_compute(const bz_experiment *x, int threads, bz_mem_estimate
     uint64_t concurrent =
         (n < BZ_RUN_PARALLEL_REPLICATES_BELOW && threads > 1) ? (uint64_t)threads : 1;
     est->simulation = per_sim * concurrent;
-    uint64_t series = (uint64_t)x->model->n_states + 3 + 2 * (BZ_CH_LAYER0 + x->n_layers);
-    est->results = (uint64_t)x->n_arms * x->replicates * ((uint64_t)x->n_steps + 1) * series * 8;
+    est->results = (uint64_t)x->n_arms * bz_results_series_bytes(x->replicates, x->n_steps + 1,
+                                                                 x->model->n_states,
+                                                                 BZ_CH_LAYER0 + (int)x->n_layers);
     uint64_t transient = est->build_peak > est->simulation ? est->build_peak : est->simulation;
     est->total = est->population + est->network + transient + est->results;
     est->available = mem_available();

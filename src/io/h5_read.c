@@ -127,16 +127,17 @@ static int read_outcomes(rctx *c, const char *obj, uint32_t R, bz_outcome *out)
      * untouched: demand the outcomes of the first schema, and read the later
      * ones as NaN when an older file lacks them. */
     for (uint32_t i = 0; i < R; i++)
-        for (int k = BZ_N_OUTCOMES_REQUIRED; k < BZ_N_OUTCOMES; k++)
-            ((double *)&out[i])[k] = NAN;
-    for (int k = 0; k < BZ_N_OUTCOMES_REQUIRED; k++) {
-        int idx = H5Tget_member_index(ftype, bz_outcome_names[k]);
+        for (int k = 0; k < BZ_N_OUTCOMES; k++)
+            out[i].v[k] = NAN;
+    for (int k = 0; k < BZ_N_OUTCOMES; k++) {
+        if (!bz_outcome_defs[k].required) continue;
+        int idx = H5Tget_member_index(ftype, bz_outcome_defs[k].name);
         H5T_class_t cls = idx >= 0 ? H5Tget_member_class(ftype, (unsigned)idx) : H5T_NO_CLASS;
         if (cls != H5T_FLOAT && cls != H5T_INTEGER)
             BZ_CHECK(bz_h5_fail(c->err, BZ_EINVAL, c->path, obj, "numeric field '%s' is missing",
-                                bz_outcome_names[k]));
+                                bz_outcome_defs[k].name));
     }
-    if ((mtype = bz_h5_doubles_type(bz_outcome_names, BZ_N_OUTCOMES, 0)) < 0)
+    if ((mtype = bz_h5_defs_type(bz_outcome_defs, BZ_N_OUTCOMES, 0)) < 0)
         BZ_FAIL(c->err, BZ_EINTERNAL, "cannot build the outcome type");
     if (H5Dread(ds, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, out) < 0)
         BZ_CHECK(bz_h5_fail(c->err, BZ_EINVAL, c->path, obj, "cannot read (corrupt data?)"));
@@ -165,8 +166,8 @@ static int read_windows(rctx *c, const char *obj, uint32_t R, bz_arm_result *arm
         BZ_FAIL(c->err, BZ_ENOMEM, "out of memory reading %s", obj);
     for (size_t i = 0; i < (size_t)R * dims[1]; i++)
         for (int k = 0; k < BZ_N_WINDOW_FIELDS; k++)
-            ((double *)&buf[i])[k] = NAN;
-    if ((mtype = bz_h5_doubles_type(bz_window_field_names, BZ_N_WINDOW_FIELDS, 0)) < 0)
+            buf[i].v[k] = NAN;
+    if ((mtype = bz_h5_defs_type(bz_window_defs, BZ_N_WINDOW_FIELDS, 0)) < 0)
         BZ_FAIL(c->err, BZ_EINTERNAL, "cannot build the window type");
     if (H5Dread(ds, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0)
         BZ_CHECK(bz_h5_fail(c->err, BZ_EINVAL, c->path, obj, "cannot read (corrupt data?)"));
@@ -235,28 +236,6 @@ cleanup:
     return status;
 }
 
-/* Allocate one arm's series for the full read. */
-static int alloc_series(rctx *c, bz_results *r, bz_arm_result *arm)
-{
-    const size_t RT = (size_t)r->R * r->T;
-    if (RT > SIZE_MAX / sizeof(int64_t) / (size_t)(2 * BZ_CH_MAX + 8))
-        return bz_error_set(c->err, BZ_ENOMEM, "%s: series of %u x %u are too large", c->path,
-                            (unsigned)r->R, (unsigned)r->T);
-    arm->adopters = calloc(RT, sizeof(int64_t));
-    arm->sales = calloc(RT, sizeof(int64_t));
-    arm->stock = calloc(RT, sizeof(int64_t));
-    if (r->n_states > 0) arm->states = calloc((size_t)r->n_states * RT, sizeof(int64_t));
-    if (r->n_channels > 0) {
-        arm->exposures = calloc((size_t)r->n_channels * RT, sizeof(int64_t));
-        arm->adoptions = calloc((size_t)r->n_channels * RT, sizeof(int64_t));
-    }
-    if (!arm->adopters || !arm->sales || !arm->stock || (r->n_states > 0 && !arm->states) ||
-        (r->n_channels > 0 && (!arm->exposures || !arm->adoptions)))
-        return bz_error_set(c->err, BZ_ENOMEM, "%s: out of memory for %u x %u series", c->path,
-                            (unsigned)r->R, (unsigned)r->T);
-    return BZ_OK;
-}
-
 static int read_arm(rctx *c, bz_results *r, bz_arm_result *arm, int first, int with_series)
 {
     int status = BZ_OK;
@@ -287,25 +266,21 @@ static int read_arm(rctx *c, bz_results *r, bz_arm_result *arm, int first, int w
     if (bz_h5_exists(c->file, obj)) BZ_CHECK(read_windows(c, obj, r->R, arm));
     if (!with_series) goto cleanup;
 
-    BZ_CHECK(alloc_series(c, r, arm));
-    const size_t rt = (size_t)r->R * r->T;
-    struct {
-        const char *name;
-        int64_t *buf;
-    } top[] = {{"adopters", arm->adopters}, {"sales", arm->sales}, {"stock", arm->stock}};
-    for (size_t i = 0; i < 3; i++) {
-        snprintf(obj, sizeof obj, "/arms/%s/%s", arm->name, top[i].name);
-        BZ_CHECK(read_numeric(c, obj, 2, RT, H5T_NATIVE_INT64, top[i].buf));
-    }
-    for (int s = 0; s < r->n_states; s++) {
-        snprintf(obj, sizeof obj, "/arms/%s/states/%s", arm->name, r->state_names[s]);
-        BZ_CHECK(read_numeric(c, obj, 2, RT, H5T_NATIVE_INT64, arm->states + (size_t)s * rt));
-    }
-    for (int k = 0; k < r->n_channels; k++) {
-        snprintf(obj, sizeof obj, "/arms/%s/exposures/%s", arm->name, r->channel_names[k]);
-        BZ_CHECK(read_numeric(c, obj, 2, RT, H5T_NATIVE_INT64, arm->exposures + (size_t)k * rt));
-        snprintf(obj, sizeof obj, "/arms/%s/adoptions_by/%s", arm->name, r->channel_names[k]);
-        BZ_CHECK(read_numeric(c, obj, 2, RT, H5T_NATIVE_INT64, arm->adoptions + (size_t)k * rt));
+    if (bz_results_alloc_series(r, arm, c->err) != BZ_OK)
+        BZ_FAIL(c->err, BZ_ENOMEM, "%s: out of memory for %u x %u series", c->path, (unsigned)r->R,
+                (unsigned)r->T);
+    for (int s = 0; s < BZ_N_SERIES; s++) {
+        const bz_series_def *d = &bz_series_defs[s];
+        const int rows = bz_results_series_rows(r, (bz_series_id)s);
+        for (int k = 0; k < rows; k++) {
+            if (d->family == BZ_FAM_ONE)
+                snprintf(obj, sizeof obj, "/arms/%s/%s", arm->name, d->name);
+            else
+                snprintf(obj, sizeof obj, "/arms/%s/%s/%s", arm->name, d->name,
+                         bz_results_row_name(r, (bz_series_id)s, k));
+            BZ_CHECK(read_numeric(c, obj, 2, RT, H5T_NATIVE_INT64,
+                                  bz_series_row(arm->series[s], r->R, r->T, k, 0)));
+        }
     }
 cleanup:
     free(time);

@@ -143,6 +143,15 @@ hid_t bz_h5_doubles_type(const char *const *names, int n, int file)
     return type;
 }
 
+hid_t bz_h5_defs_type(const bz_outcome_def *defs, int n, int file)
+{
+    const char *names[256];
+    if (n < 0 || n > 256) return H5I_INVALID_HID;
+    for (int i = 0; i < n; i++)
+        names[i] = defs[i].name;
+    return bz_h5_doubles_type(names, n, file);
+}
+
 hid_t bz_h5_ordered_gcpl(void)
 {
     hid_t gcpl = H5Pcreate(H5P_GROUP_CREATE);

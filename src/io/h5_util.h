@@ -14,6 +14,7 @@
 
 #include "core/error.h"
 #include "core/params.h"
+#include "core/results.h"
 
 /* Saved HDF5 automatic error handler. begin() turns automatic printing off,
  * end() restores what was there before (so library users who want HDF5's
@@ -53,6 +54,10 @@ herr_t bz_h5_put_scalar_attr(hid_t obj, const char *name, hid_t ftype, hid_t mty
  * IEEE members for the file instead of native doubles. Negative on failure;
  * the caller closes it with H5Tclose. */
 hid_t bz_h5_doubles_type(const char *const *names, int n, int file);
+
+/* bz_h5_doubles_type with the names of a table of definitions (outcomes,
+ * window fields; n <= 256). */
+hid_t bz_h5_defs_type(const bz_outcome_def *defs, int n, int file);
 
 /* Group-creation property list that tracks link creation order, so arms,
  * states, channels and layers read back in the order they were written. */

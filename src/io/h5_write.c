@@ -19,6 +19,7 @@
 
 #include <hdf5.h>
 
+#include "core/compare.h"
 #include "core/stats.h"
 #include "io/h5_util.h"
 
@@ -42,7 +43,6 @@ typedef struct wctx {
     hid_t cmp_mtype, cmp_ftype, str_mtype, str_ftype;
     bz_summary *sum; /* [T] */
     double *work;    /* [R] */
-    double *a, *b;   /* [R] outcome columns for comparisons */
     bz_error *err;
 } wctx;
 
@@ -90,9 +90,10 @@ static int validate(const bz_results *r, bz_error *err)
         BZ_CHECK(check_name("arm", arm->name, err));
         for (size_t b = 0; b < a; b++)
             BZ_CHECK(check_unique("arm", arm->name, r->arms[b].name, err));
-        if (!arm->adopters || !arm->sales || !arm->stock || !arm->outcomes ||
-            (r->n_states > 0 && !arm->states) ||
-            (r->n_channels > 0 && (!arm->exposures || !arm->adoptions)))
+        int missing = !arm->outcomes;
+        for (int k = 0; k < BZ_N_SERIES; k++)
+            missing |= bz_results_series_rows(r, (bz_series_id)k) > 0 && !arm->series[k];
+        if (missing)
             BZ_FAIL(err, BZ_EINVAL, "cannot write results: arm '%s' has unallocated series",
                     arm->name);
     }
@@ -143,8 +144,8 @@ static int setup(wctx *c)
     if ((c->dcpl_summary = make_dcpl(1, &ct)) < 0) return wfail(c, "(dataset properties)");
     if ((c->summary_mtype = bz_h5_doubles_type(summary_names, 5, 0)) < 0 ||
         (c->summary_ftype = bz_h5_doubles_type(summary_names, 5, 1)) < 0 ||
-        (c->outcome_mtype = bz_h5_doubles_type(bz_outcome_names, BZ_N_OUTCOMES, 0)) < 0 ||
-        (c->outcome_ftype = bz_h5_doubles_type(bz_outcome_names, BZ_N_OUTCOMES, 1)) < 0)
+        (c->outcome_mtype = bz_h5_defs_type(bz_outcome_defs, BZ_N_OUTCOMES, 0)) < 0 ||
+        (c->outcome_ftype = bz_h5_defs_type(bz_outcome_defs, BZ_N_OUTCOMES, 1)) < 0)
         return wfail(c, "(compound types)");
     /* HDF5 cannot convert between character sets: memory and file agree. */
     if ((c->str_mtype = H5Tcopy(H5T_C_S1)) < 0 || H5Tset_size(c->str_mtype, OUTCOME_STR) < 0 ||
@@ -167,9 +168,7 @@ static int setup(wctx *c)
     const size_t T = r->T ? r->T : 1, R = r->R ? r->R : 1;
     c->sum = malloc(T * sizeof *c->sum);
     c->work = malloc(R * sizeof *c->work);
-    c->a = malloc(R * sizeof *c->a);
-    c->b = malloc(R * sizeof *c->b);
-    if (!c->sum || !c->work || !c->a || !c->b)
+    if (!c->sum || !c->work)
         return bz_error_set(c->err, BZ_ENOMEM, "out of memory writing '%s'", c->path);
     return BZ_OK;
 }
@@ -222,20 +221,28 @@ static hid_t make_group(wctx *c, hid_t loc, const char *name, const char *objpat
     return g;
 }
 
-/* Series under a subgroup (states, exposures, adoptions_by): one per name. */
-static int write_family(wctx *c, hid_t arm_g, hid_t summary, const char *arm, const char *family,
-                        int n, const char (*names)[BZ_NAME_MAX], const int64_t *base)
+/* Series s of an arm: one dataset /arms/<arm>/<name> with its summary, or a
+ * group /arms/<arm>/<name>/ with one dataset per row (states, channels). */
+static int write_series_def(wctx *c, hid_t arm_g, hid_t summary, const bz_arm_result *arm,
+                            bz_series_id s)
 {
     int status = BZ_OK;
+    const bz_results *r = c->r;
+    const bz_series_def *d = &bz_series_defs[s];
     char obj[4 * BZ_NAME_MAX];
-    snprintf(obj, sizeof obj, "/arms/%s/%s", arm, family);
-    hid_t g = make_group(c, arm_g, family, obj);
+    snprintf(obj, sizeof obj, "/arms/%s", arm->name);
+    if (d->family == BZ_FAM_ONE)
+        return write_series(c, arm_g, obj, d->name, summary, d->name, arm->name, arm->series[s]);
+    snprintf(obj, sizeof obj, "/arms/%s/%s", arm->name, d->name);
+    hid_t g = make_group(c, arm_g, d->name, obj);
     if (g < 0) return c->err->code;
-    for (int k = 0; k < n; k++) {
+    const int rows = bz_results_series_rows(r, s);
+    for (int k = 0; k < rows; k++) {
         char sname[2 * BZ_NAME_MAX + 2];
-        snprintf(sname, sizeof sname, "%s.%s", family, names[k]);
-        const int64_t *data = base + (size_t)k * c->r->R * c->r->T;
-        BZ_CHECK(write_series(c, g, obj, names[k], summary, sname, arm, data));
+        const char *leaf = bz_results_row_name(r, s, k);
+        snprintf(sname, sizeof sname, "%s.%s", d->name, leaf);
+        BZ_CHECK(write_series(c, g, obj, leaf, summary, sname, arm->name,
+                              bz_series_row(arm->series[s], r->R, r->T, k, 0)));
     }
 cleanup:
     if (H5Gclose(g) < 0 && status == BZ_OK) status = wfail(c, obj);
@@ -261,16 +268,8 @@ static int write_arm(wctx *c, hid_t arms_g, const bz_arm_result *arm)
                            r->time_hours));
     snprintf(obj, sizeof obj, "/arms/%s/summary", arm->name);
     if ((summary = make_group(c, g, "summary", obj)) < 0) BZ_CHECK(c->err->code);
-    snprintf(obj, sizeof obj, "/arms/%s", arm->name);
-    BZ_CHECK(write_series(c, g, obj, "adopters", summary, "adopters", arm->name, arm->adopters));
-    BZ_CHECK(write_series(c, g, obj, "sales", summary, "sales", arm->name, arm->sales));
-    BZ_CHECK(write_series(c, g, obj, "stock", summary, "stock", arm->name, arm->stock));
-    BZ_CHECK(write_family(c, g, summary, arm->name, "states", r->n_states,
-                          (const char(*)[BZ_NAME_MAX])r->state_names, arm->states));
-    BZ_CHECK(write_family(c, g, summary, arm->name, "exposures", r->n_channels,
-                          (const char(*)[BZ_NAME_MAX])r->channel_names, arm->exposures));
-    BZ_CHECK(write_family(c, g, summary, arm->name, "adoptions_by", r->n_channels,
-                          (const char(*)[BZ_NAME_MAX])r->channel_names, arm->adoptions));
+    for (int k = 0; k < BZ_N_SERIES; k++)
+        BZ_CHECK(write_series_def(c, g, summary, arm, (bz_series_id)k));
     snprintf(obj, sizeof obj, "/arms/%s/outcomes", arm->name);
     BZ_CHECK(write_dataset(c, g, "outcomes", obj, 1, &R, c->outcome_ftype, c->outcome_mtype,
                            H5P_DEFAULT, arm->outcomes));
@@ -282,8 +281,8 @@ static int write_arm(wctx *c, hid_t arms_g, const bz_arm_result *arm)
         for (hsize_t i = 0; i < R; i++)
             memcpy(wins + i * arm->n_windows, arm->windows + i * BZ_RESULT_WINDOWS,
                    arm->n_windows * sizeof *wins);
-        if ((wtype_m = bz_h5_doubles_type(bz_window_field_names, BZ_N_WINDOW_FIELDS, 0)) < 0 ||
-            (wtype_f = bz_h5_doubles_type(bz_window_field_names, BZ_N_WINDOW_FIELDS, 1)) < 0)
+        if ((wtype_m = bz_h5_defs_type(bz_window_defs, BZ_N_WINDOW_FIELDS, 0)) < 0 ||
+            (wtype_f = bz_h5_defs_type(bz_window_defs, BZ_N_WINDOW_FIELDS, 1)) < 0)
             BZ_CHECK(wfail(c, "(window type)"));
         snprintf(obj, sizeof obj, "/arms/%s/windows", arm->name);
         BZ_CHECK(write_dataset(c, g, "windows", obj, 2, RW, wtype_f, wtype_m, H5P_DEFAULT, wins));
@@ -297,54 +296,34 @@ cleanup:
     return status;
 }
 
-/* /comparison/<arm>: paired differences of each outcome vs arms[0]. */
+/* /comparison/<arm>: every row of core/compare.h for every arm but the
+ * baseline. */
 static int write_comparison(wctx *c)
 {
     int status = BZ_OK;
     const bz_results *r = c->r;
     char obj[4 * BZ_NAME_MAX];
-    double *ratio = malloc(2 * (size_t)r->R * sizeof *ratio);
-    if (!ratio) return bz_error_set(c->err, BZ_ENOMEM, "out of memory writing /comparison");
-    hid_t g = make_group(c, c->file, "comparison", "/comparison");
-    if (g < 0) {
-        free(ratio);
-        return c->err->code;
-    }
+    bz_comparison cmp = {0, NULL};
+    hid_t g = H5I_INVALID_HID;
+    BZ_CHECK(bz_comparison_compute(r, &cmp, c->err));
+    if ((g = make_group(c, c->file, "comparison", "/comparison")) < 0) BZ_CHECK(c->err->code);
     for (size_t a = 1; a < r->n_arms; a++) {
-        cmp_row rows[BZ_N_OUTCOMES + 1];
+        cmp_row rows[BZ_N_CMP_ROWS];
         memset(rows, 0, sizeof rows);
-        for (int k = 0; k < BZ_N_OUTCOMES; k++) {
-            for (uint32_t i = 0; i < r->R; i++) {
-                c->a[i] = bz_outcome_get(&r->arms[a].outcomes[i], k);
-                c->b[i] = bz_outcome_get(&r->arms[0].outcomes[i], k);
-            }
-            bz_compare d = bz_stats_paired(c->a, c->b, r->R);
-            snprintf(rows[k].outcome, OUTCOME_STR, "%s", bz_outcome_names[k]);
-            rows[k].mean = d.mean;
-            rows[k].ci_low = d.ci_low;
-            rows[k].ci_high = d.ci_high;
+        for (int k = 0; k < BZ_N_CMP_ROWS; k++) {
+            snprintf(rows[k].outcome, OUTCOME_STR, "%s", bz_cmp_row_name(k));
+            rows[k].mean = cmp.rows[a][k].mean;
+            rows[k].ci_low = cmp.rows[a][k].ci_low;
+            rows[k].ci_high = cmp.rows[a][k].ci_high;
         }
-        /* The extra row: cost per extra adopter (ratio of paired mean
-         * differences, core/stats.h). */
-        for (uint32_t i = 0; i < r->R; i++) {
-            c->a[i] = r->arms[a].outcomes[i].cost;
-            c->b[i] = r->arms[0].outcomes[i].cost;
-            ratio[i] = r->arms[a].outcomes[i].final_adopters;
-            ratio[r->R + i] = r->arms[0].outcomes[i].final_adopters;
-        }
-        bz_compare d = bz_stats_paired_ratio(c->a, c->b, ratio, ratio + r->R, r->R);
-        snprintf(rows[BZ_N_OUTCOMES].outcome, OUTCOME_STR, "cost_per_extra_adopter");
-        rows[BZ_N_OUTCOMES].mean = d.mean;
-        rows[BZ_N_OUTCOMES].ci_low = d.ci_low;
-        rows[BZ_N_OUTCOMES].ci_high = d.ci_high;
-        hsize_t n = BZ_N_OUTCOMES + 1;
+        hsize_t n = BZ_N_CMP_ROWS;
         snprintf(obj, sizeof obj, "/comparison/%s", r->arms[a].name);
         BZ_CHECK(write_dataset(c, g, r->arms[a].name, obj, 1, &n, c->cmp_ftype, c->cmp_mtype,
                                H5P_DEFAULT, rows));
     }
 cleanup:
-    free(ratio);
-    if (H5Gclose(g) < 0 && status == BZ_OK) status = wfail(c, "/comparison");
+    bz_comparison_destroy(&cmp);
+    if (g >= 0 && H5Gclose(g) < 0 && status == BZ_OK) status = wfail(c, "/comparison");
     return status;
 }
 
@@ -481,8 +460,6 @@ static void close_ctx(wctx *c)
         if (plists[i] >= 0) H5Pclose(plists[i]);
     free(c->sum);
     free(c->work);
-    free(c->a);
-    free(c->b);
 }
 
 int bz_h5_write(const char *path, const bz_results *r, int force, bz_error *err)

@@ -38,14 +38,14 @@ int bz_sweep_run_point(const bz_sweep *sw, size_t point, double *outcomes, doubl
         for (size_t a = 0; a < res.n_arms; a++)
             for (size_t k = 0; k < nk; k++)
                 outcomes[(size_t)r * sw->n_out + a * nk + k] =
-                    bz_outcome_get(&res.arms[a].outcomes[r], sw->kept[k]);
+                    res.arms[a].outcomes[r].v[sw->kept[k]];
     if (series) {
         /* Integer sums are exact, so the mean does not depend on order. */
         for (size_t a = 0; a < res.n_arms; a++)
             for (uint32_t t = 0; t < res.T; t++) {
                 int64_t sum = 0;
                 for (uint32_t r = 0; r < res.R; r++)
-                    sum += res.arms[a].adopters[(size_t)r * res.T + t];
+                    sum += res.arms[a].series[BZ_SER_ADOPTERS][(size_t)r * res.T + t];
                 series[a * res.T + t] = (double)sum / (double)res.R;
             }
     }

@@ -443,13 +443,16 @@ static int parse_outcomes(const sctx *c, bz_sweep *sw, const bz_ynode *on)
     for (size_t i = 0; i < on->n; i++) {
         const bz_ynode *v = on->items[i];
         int k = -1;
-        for (int j = 0; j < BZ_N_OUTCOMES; j++)
-            if (v->kind == BZ_YNODE_SCALAR && !strcmp(v->text, bz_outcome_names[j])) k = j;
-        if (k < 0)
-            return sfail(c, v, 0, NULL,
-                         "expected one of final_adopters, peak_step, sellout_seconds, cost, "
-                         "cost_per_adopter, got %s",
+        if (v->kind == BZ_YNODE_SCALAR) k = bz_outcome_find(v->text);
+        if (k < 0) {
+            char known[1024];
+            size_t used = 0;
+            for (int j = 0; j < BZ_N_OUTCOMES && used < sizeof known; j++)
+                used += (size_t)snprintf(known + used, sizeof known - used, "%s%s", j ? ", " : "",
+                                         bz_outcome_defs[j].name);
+            return sfail(c, v, 0, NULL, "expected an outcome (%s), got %s", known,
                          shown(v, b, sizeof b));
+        }
         for (int j = 0; j < sw->n_kept; j++)
             if (sw->kept[j] == k) return sfail(c, v, 0, NULL, "outcome '%s' given twice", v->text);
         sw->kept[sw->n_kept++] = k;
@@ -535,10 +538,10 @@ static int take_base(bz_sweep *sw, const bz_experiment *x, bz_error *err)
         for (int k = 0; k < sw->n_kept; k++) {
             char *col = sw->out_names[a * (size_t)sw->n_kept + (size_t)k];
             if (x->n_arms == 1)
-                snprintf(col, BZ_SWEEP_COL_MAX, "%s", bz_outcome_names[sw->kept[k]]);
+                snprintf(col, BZ_SWEEP_COL_MAX, "%s", bz_outcome_defs[sw->kept[k]].name);
             else
                 snprintf(col, BZ_SWEEP_COL_MAX, "%s.%s", x->arms[a].name,
-                         bz_outcome_names[sw->kept[k]]);
+                         bz_outcome_defs[sw->kept[k]].name);
         }
     }
     for (uint32_t t = 0; t < sw->T; t++)

@@ -121,7 +121,7 @@ int main(int argc, char **argv)
     double contacts = 0, expo = 0;
     for (int c = 0; c < res.n_channels; c++)
         for (uint32_t t = 0; t < T; t++) {
-            double e = (double)bz_series_row(res.arms[a].exposures, 1, T, c, 0)[t];
+            double e = (double)bz_series_row(res.arms[a].series[BZ_SER_EXPOSURES], 1, T, c, 0)[t];
             if (c >= BZ_CH_LAYER0)
                 contacts += e;
             else
@@ -139,10 +139,10 @@ int main(int argc, char **argv)
     printf("  WOM contacts / s     %8.3g   (%.3g contacts)\n", contacts / sim, contacts);
     printf("  campaign exposures   %8.3g\n", expo);
     printf("  adopters at the end  %8.0f   units sold %.0f, cost %.0f\n",
-           res.arms[a].outcomes[0].final_adopters, res.arms[a].outcomes[0].purchases,
-           res.arms[a].outcomes[0].cost);
+           res.arms[a].outcomes[0].v[BZ_OUT_FINAL_ADOPTERS],
+           res.arms[a].outcomes[0].v[BZ_OUT_PURCHASES], res.arms[a].outcomes[0].v[BZ_OUT_COST]);
     printf("  first sell-out       %8.1f s after opening\n",
-           res.arms[a].outcomes[0].sellout_seconds);
+           res.arms[a].outcomes[0].v[BZ_OUT_SELLOUT_SECONDS]);
     printf("  peak memory          %8.0f MB\n", peak_rss_mb());
     bz_results_destroy(&res);
     bz_world_destroy(&w);

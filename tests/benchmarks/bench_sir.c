@@ -90,12 +90,13 @@ static void run_buzzsim(const opts *o, result *r)
         if (bz_run_arm_replicate(&x, &w, 0, 0, &res, &err) == BZ_OK) {
             r->sim_s = now() - t0;
             uint32_t T = res.T;
-            double ever = (double)res.arms[0].adopters[T - 1];
-            double rec = (double)bz_series_row(res.arms[0].states, 1, T, 2, 0)[T - 1];
+            double ever = (double)res.arms[0].series[BZ_SER_ADOPTERS][T - 1];
+            double rec =
+                (double)bz_series_row(res.arms[0].series[BZ_SER_STATES], 1, T, 2, 0)[T - 1];
             r->events = (ever - 10) + rec;
             for (uint32_t t = 0; t < T; t++)
-                r->contacts +=
-                    (double)bz_series_row(res.arms[0].exposures, 1, T, BZ_CH_LAYER0, 0)[t];
+                r->contacts += (double)bz_series_row(res.arms[0].series[BZ_SER_EXPOSURES], 1, T,
+                                                     BZ_CH_LAYER0, 0)[t];
             r->ok = 1;
         } else {
             fprintf(stderr, "bench: %s\n", err.msg);

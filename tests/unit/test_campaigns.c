@@ -281,10 +281,12 @@ static void test_festival_attendance_and_cost(void)
     CU_ASSERT_EQUAL(fans_n, 5000);
     /* Binomial(5000, 0.3): mean 1500, sd 32.4; 5 sd. */
     CU_ASSERT(llabs(engaged - 1500) < 162);
-    const int64_t *fest = bz_series_row(r.arms[0].exposures, r.R, r.T, BZ_CH_FESTIVAL, 0);
+    const int64_t *fest =
+        bz_series_row(r.arms[0].series[BZ_SER_EXPOSURES], r.R, r.T, BZ_CH_FESTIVAL, 0);
     CU_ASSERT_EQUAL(fest[25], engaged); /* step 24 (day 1), recorded at index 25 */
-    CU_ASSERT_EQUAL(series_sum(&r, r.arms[0].exposures, BZ_CH_FESTIVAL, 0), engaged);
-    CU_ASSERT_DOUBLE_EQUAL(r.arms[0].outcomes[0].cost, 1000.0 + 7.0 * (double)engaged, 1e-6);
+    CU_ASSERT_EQUAL(series_sum(&r, r.arms[0].series[BZ_SER_EXPOSURES], BZ_CH_FESTIVAL, 0), engaged);
+    CU_ASSERT_DOUBLE_EQUAL(r.arms[0].outcomes[0].v[BZ_OUT_COST], 1000.0 + 7.0 * (double)engaged,
+                           1e-6);
     bz_results_destroy(&r);
     bz_experiment_destroy(&x);
     probe_free(&rec);
@@ -335,9 +337,11 @@ static void test_festival_top_cities(void)
         CU_ASSERT(per_city[c] > 0);
     for (int c = 3; c < 8; c++)
         CU_ASSERT_EQUAL(per_city[c], 0);
-    const int64_t *fest = bz_series_row(r.arms[0].exposures, r.R, r.T, BZ_CH_FESTIVAL, 0);
+    const int64_t *fest =
+        bz_series_row(r.arms[0].series[BZ_SER_EXPOSURES], r.R, r.T, BZ_CH_FESTIVAL, 0);
     CU_ASSERT_EQUAL(fest[4], engaged); /* step 3 (6h with 2h steps) */
-    CU_ASSERT_DOUBLE_EQUAL(r.arms[0].outcomes[0].cost, 500.0 * 3 + 3.0 * (double)engaged, 1e-6);
+    CU_ASSERT_DOUBLE_EQUAL(r.arms[0].outcomes[0].v[BZ_OUT_COST], 500.0 * 3 + 3.0 * (double)engaged,
+                           1e-6);
     for (uint32_t v = 0; v < pop->n; v++) {
         if (!rec[1].engaged[v] || pop->city[v] < 3) continue;
         outside++;
@@ -352,9 +356,10 @@ static void test_festival_top_cities(void)
     CU_ASSERT(outside > 0);
     CU_ASSERT_EQUAL(outside_not_friend, 0);
     /* Default costs: 5000 per city, 20 per person. */
-    const int64_t far_people = series_sum(&r, r.arms[1].exposures, BZ_CH_FESTIVAL, 0);
-    CU_ASSERT_DOUBLE_EQUAL(r.arms[1].outcomes[0].cost, 5000.0 * 3 + 20.0 * (double)far_people,
-                           1e-6);
+    const int64_t far_people =
+        series_sum(&r, r.arms[1].series[BZ_SER_EXPOSURES], BZ_CH_FESTIVAL, 0);
+    CU_ASSERT_DOUBLE_EQUAL(r.arms[1].outcomes[0].v[BZ_OUT_COST],
+                           5000.0 * 3 + 20.0 * (double)far_people, 1e-6);
     bz_world_destroy(&w);
     bz_results_destroy(&r);
     bz_experiment_destroy(&x);
@@ -397,12 +402,15 @@ static void test_festival_threads(void)
     CU_ASSERT(memcmp(rec[0].engaged, rec[1].engaged, n) == 0);
     CU_ASSERT(memcmp(rec[0].boost, rec[1].boost, n * sizeof(float)) == 0);
     CU_ASSERT(memcmp(rec[0].until, rec[1].until, n * sizeof(float)) == 0);
-    CU_ASSERT(memcmp(r[0].arms[0].adopters, r[1].arms[0].adopters, cells) == 0);
-    CU_ASSERT(memcmp(r[0].arms[0].exposures, r[1].arms[0].exposures,
+    CU_ASSERT(memcmp(r[0].arms[0].series[BZ_SER_ADOPTERS], r[1].arms[0].series[BZ_SER_ADOPTERS],
+                     cells) == 0);
+    CU_ASSERT(memcmp(r[0].arms[0].series[BZ_SER_EXPOSURES], r[1].arms[0].series[BZ_SER_EXPOSURES],
                      cells * (size_t)r[0].n_channels) == 0);
-    CU_ASSERT(memcmp(r[0].arms[0].adoptions, r[1].arms[0].adoptions,
+    CU_ASSERT(memcmp(r[0].arms[0].series[BZ_SER_ADOPTIONS_BY],
+                     r[1].arms[0].series[BZ_SER_ADOPTIONS_BY],
                      cells * (size_t)r[0].n_channels) == 0);
-    CU_ASSERT_EQUAL(r[0].arms[0].outcomes[0].cost, r[1].arms[0].outcomes[0].cost);
+    CU_ASSERT_EQUAL(r[0].arms[0].outcomes[0].v[BZ_OUT_COST],
+                    r[1].arms[0].outcomes[0].v[BZ_OUT_COST]);
     for (int i = 0; i < 2; i++) {
         bz_results_destroy(&r[i]);
         bz_experiment_destroy(&x[i]);
@@ -586,7 +594,8 @@ static void test_referral_accounting(void)
     }
     CU_ASSERT_FATAL(run(&x, &r) == BZ_OK);
     for (int i = 0; i < 2; i++) {
-        const int64_t *ra = bz_series_row(r.arms[i].adoptions, r.R, r.T, BZ_CH_REFERRAL, 0);
+        const int64_t *ra =
+            bz_series_row(r.arms[i].series[BZ_SER_ADOPTIONS_BY], r.R, r.T, BZ_CH_REFERRAL, 0);
         int64_t referred = 0;
         for (uint32_t step = 0; step < x.n_steps; step++) {
             /* steps of 6h: programme a is steps 4..7, b from step 6 on */
@@ -598,7 +607,8 @@ static void test_referral_accounting(void)
         }
         CU_ASSERT(referred > 50);
         const double flat = i == 0 ? 100 : 150;
-        CU_ASSERT_DOUBLE_EQUAL(r.arms[i].outcomes[0].cost, flat + 10.0 * (double)referred, 1e-6);
+        CU_ASSERT_DOUBLE_EQUAL(r.arms[i].outcomes[0].v[BZ_OUT_COST], flat + 10.0 * (double)referred,
+                               1e-6);
     }
     bz_results_destroy(&r);
     bz_experiment_destroy(&x);
@@ -630,9 +640,11 @@ static void test_referral_buzz_funnel(void)
     CU_ASSERT_FATAL(run(&x, &r) == BZ_OK);
     int64_t all = 0;
     for (uint32_t rep = 0; rep < r.R; rep++) {
-        const int64_t referred = series_sum(&r, r.arms[0].adoptions, BZ_CH_REFERRAL, rep);
+        const int64_t referred =
+            series_sum(&r, r.arms[0].series[BZ_SER_ADOPTIONS_BY], BZ_CH_REFERRAL, rep);
         all += referred;
-        CU_ASSERT_DOUBLE_EQUAL(r.arms[0].outcomes[rep].cost, 100.0 + 10.0 * (double)referred, 1e-6);
+        CU_ASSERT_DOUBLE_EQUAL(r.arms[0].outcomes[rep].v[BZ_OUT_COST],
+                               100.0 + 10.0 * (double)referred, 1e-6);
     }
     CU_ASSERT(all > 0);
     bz_results_destroy(&r);
@@ -680,8 +692,8 @@ static void test_flash_sale_repeat(void)
     const uint32_t R = r.R, T = r.T;
     for (uint32_t rep = 0; rep < R; rep++) {
         for (int a = 0; a < 2; a++) {
-            const int64_t *sales = bz_series_row(r.arms[a].sales, R, T, 0, rep);
-            const int64_t *stock = bz_series_row(r.arms[a].stock, R, T, 0, rep);
+            const int64_t *sales = bz_series_row(r.arms[a].series[BZ_SER_SALES], R, T, 0, rep);
+            const int64_t *stock = bz_series_row(r.arms[a].series[BZ_SER_STOCK], R, T, 0, rep);
             for (uint32_t t = 0; t < T; t++) {
                 /* windows opened in steps 0..t-1: those starting before hour t */
                 int64_t opened = 0;
@@ -692,10 +704,12 @@ static void test_flash_sale_repeat(void)
                 if (!opened) CU_ASSERT_EQUAL(stock[t], -1);
             }
             CU_ASSERT_EQUAL(sales[T - 1], a == 0 ? 900 : 1200);
-            CU_ASSERT_DOUBLE_EQUAL(r.arms[a].outcomes[rep].cost, a == 0 ? 150 : 200, 1e-9);
+            CU_ASSERT_DOUBLE_EQUAL(r.arms[a].outcomes[rep].v[BZ_OUT_COST], a == 0 ? 150 : 200,
+                                   1e-9);
         }
         /* News in the step after each sell-out: steps 13, 31, 49. */
-        const int64_t *news = bz_series_row(r.arms[0].exposures, R, T, BZ_CH_NEWS, rep);
+        const int64_t *news =
+            bz_series_row(r.arms[0].series[BZ_SER_EXPOSURES], R, T, BZ_CH_NEWS, rep);
         for (uint32_t t = 1; t < T; t++) {
             const int after = t == 14 || t == 32 || t == 50;
             if (after) {

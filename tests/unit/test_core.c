@@ -104,19 +104,20 @@ static void test_decompose(void)
     CU_ASSERT_FATAL(bz_results_init(&r, 1, 4, 2, 1, 2, 0, &err) == BZ_OK);
     /* Baseline 0, 2, 4, 4 (N_B = 4); the arm 0, 4, 6, 6: earlier and more. */
     const int64_t B[4] = {0, 2, 4, 4}, A[4] = {0, 4, 6, 6};
-    memcpy(r.arms[0].adopters, B, sizeof B);
-    memcpy(r.arms[1].adopters, A, sizeof A);
+    memcpy(r.arms[0].series[BZ_SER_ADOPTERS], B, sizeof B);
+    memcpy(r.arms[1].series[BZ_SER_ADOPTERS], A, sizeof A);
     bz_results_decompose(&r, 0.5);
     /* min(A, 4) - B = 0, 2, 0, 0 -> trapezoid: (0+2)/2 + (2+0)/2 + 0 = 2, x 0.5 = 1.
      * max(A - 4, 0) = 0, 0, 2, 2 -> 0 + 1 + 2 = 3, x 0.5 = 1.5. */
-    CU_ASSERT_DOUBLE_EQUAL(r.arms[1].outcomes[0].acceleration, 1.0, 1e-12);
-    CU_ASSERT_DOUBLE_EQUAL(r.arms[1].outcomes[0].expansion, 1.5, 1e-12);
-    CU_ASSERT_DOUBLE_EQUAL(r.arms[0].outcomes[0].acceleration, 0.0, 0);
+    CU_ASSERT_DOUBLE_EQUAL(r.arms[1].outcomes[0].v[BZ_OUT_ACCELERATION], 1.0, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(r.arms[1].outcomes[0].v[BZ_OUT_EXPANSION], 1.5, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(r.arms[0].outcomes[0].v[BZ_OUT_ACCELERATION], 0.0, 0);
     /* The two parts add up to the area between the curves. */
     double area = 0;
     for (int t = 1; t < 4; t++)
         area += 0.5 * ((A[t] - B[t]) + (A[t - 1] - B[t - 1])) * 0.5;
-    CU_ASSERT_DOUBLE_EQUAL(r.arms[1].outcomes[0].acceleration + r.arms[1].outcomes[0].expansion,
+    CU_ASSERT_DOUBLE_EQUAL(r.arms[1].outcomes[0].v[BZ_OUT_ACCELERATION] +
+                               r.arms[1].outcomes[0].v[BZ_OUT_EXPANSION],
                            area, 1e-12);
     bz_results_destroy(&r);
 }

@@ -37,17 +37,17 @@ static void done(bz_experiment *x, bz_results *r)
 
 static int64_t state_at(const bz_results *r, size_t arm, int s, uint32_t rep, uint32_t t)
 {
-    return bz_series_row(r->arms[arm].states, r->R, r->T, s, rep)[t];
+    return bz_series_row(r->arms[arm].series[BZ_SER_STATES], r->R, r->T, s, rep)[t];
 }
 
 static int64_t adopters_at(const bz_results *r, size_t arm, uint32_t rep, uint32_t t)
 {
-    return bz_series_row(r->arms[arm].adopters, r->R, r->T, 0, rep)[t];
+    return bz_series_row(r->arms[arm].series[BZ_SER_ADOPTERS], r->R, r->T, 0, rep)[t];
 }
 
 static int64_t sales_at(const bz_results *r, size_t arm, uint32_t rep, uint32_t t)
 {
-    return bz_series_row(r->arms[arm].sales, r->R, r->T, 0, rep)[t];
+    return bz_series_row(r->arms[arm].series[BZ_SER_SALES], r->R, r->T, 0, rep)[t];
 }
 
 /* Sum of a per-channel series over all times of one replicate. */
@@ -109,18 +109,25 @@ static void test_direct_exposure_only(void)
     const uint32_t T = r.T;
     for (uint32_t rep = 0; rep < r.R; rep++) {
         for (int li = 0; li < 2; li++) {
-            CU_ASSERT_EQUAL(channel_total(&r, r.arms[0].adoptions, 0, BZ_CH_LAYER0 + li, rep), 0);
-            CU_ASSERT_EQUAL(channel_total(&r, r.arms[0].exposures, 0, BZ_CH_LAYER0 + li, rep), 0);
+            CU_ASSERT_EQUAL(
+                channel_total(&r, r.arms[0].series[BZ_SER_ADOPTIONS_BY], 0, BZ_CH_LAYER0 + li, rep),
+                0);
+            CU_ASSERT_EQUAL(
+                channel_total(&r, r.arms[0].series[BZ_SER_EXPOSURES], 0, BZ_CH_LAYER0 + li, rep),
+                0);
         }
-        CU_ASSERT(channel_total(&r, r.arms[0].adoptions, 0, BZ_CH_ADVERTISING, rep) > 100);
+        CU_ASSERT(channel_total(&r, r.arms[0].series[BZ_SER_ADOPTIONS_BY], 0, BZ_CH_ADVERTISING,
+                                rep) > 100);
         for (uint32_t t = 0; t < T; t++) {
             int64_t reached = 3000 - state_at(&r, 0, UNAWARE, rep, t);
             int64_t ic = state_at(&ri, 0, 1, rep, t) + state_at(&ri, 0, 2, rep, t);
             CU_ASSERT_EQUAL(reached, ic);
         }
         /* Sharing on: word of mouth tips purchases. */
-        CU_ASSERT(channel_total(&rs, rs.arms[0].adoptions, 0, BZ_CH_LAYER0, rep) > 0);
-        CU_ASSERT(channel_total(&rs, rs.arms[0].exposures, 0, BZ_CH_LAYER0, rep) > 0);
+        CU_ASSERT(channel_total(&rs, rs.arms[0].series[BZ_SER_ADOPTIONS_BY], 0, BZ_CH_LAYER0, rep) >
+                  0);
+        CU_ASSERT(channel_total(&rs, rs.arms[0].series[BZ_SER_EXPOSURES], 0, BZ_CH_LAYER0, rep) >
+                  0);
         CU_ASSERT(adopters_at(&rs, 0, rep, T - 1) > adopters_at(&r, 0, rep, T - 1));
     }
     done(&x, &r);
@@ -153,7 +160,8 @@ static void test_contact_law(void)
         const double q = -expm1(-share[li] * dt);
         const double expect = (r.T - 1) * sum_deg * q, tol = 4 * sqrt(expect * (1 - q));
         for (uint32_t rep = 0; rep < r.R; rep++) {
-            double got = (double)channel_total(&r, r.arms[0].exposures, 0, BZ_CH_LAYER0 + li, rep);
+            double got = (double)channel_total(&r, r.arms[0].series[BZ_SER_EXPOSURES], 0,
+                                               BZ_CH_LAYER0 + li, rep);
             CU_ASSERT(fabs(got - expect) <= tol);
             if (fabs(got - expect) > tol)
                 fprintf(stderr, "layer %d: %g contacts, expected %g +- %g\n", li, got, expect, tol);
@@ -291,7 +299,7 @@ static void test_flash_sale_waitlist(void)
                 CU_ASSERT_EQUAL(sales_at(&r, a, rep, t), t < W ? 0 : sales_at(&r, a, rep, W));
         }
         CU_ASSERT_EQUAL(sales_at(&r, 1, rep, T - 1), S);
-        CU_ASSERT(r.arms[1].outcomes[rep].sellout_seconds <= 600);
+        CU_ASSERT(r.arms[1].outcomes[rep].v[BZ_OUT_SELLOUT_SECONDS] <= 600);
         CU_ASSERT_EQUAL(state_at(&r, 1, INTERESTED, rep, T - 1),
                         state_at(&r, 2, INTERESTED, rep, T - 1) + (D - S));
         CU_ASSERT_EQUAL(adopters_at(&r, 1, rep, T - 1) + (D - S), adopters_at(&r, 2, rep, T - 1));
@@ -334,8 +342,9 @@ static void test_appeal(void)
             fprintf(stderr, "full %lld half %lld\n", (long long)full, (long long)half);
     }
     const size_t cells = (size_t)r0.R * r0.T * sizeof(int64_t);
-    CU_ASSERT(memcmp(r0.arms[0].sales, r0.arms[1].sales, cells) == 0);
-    CU_ASSERT(memcmp(r0.arms[0].states, r0.arms[1].states, cells * N_STATES) == 0);
+    CU_ASSERT(memcmp(r0.arms[0].series[BZ_SER_SALES], r0.arms[1].series[BZ_SER_SALES], cells) == 0);
+    CU_ASSERT(memcmp(r0.arms[0].series[BZ_SER_STATES], r0.arms[1].series[BZ_SER_STATES],
+                     cells * N_STATES) == 0);
     CU_ASSERT(sales_at(&r0, 0, 0, r0.T - 1) > sales_at(&r, 0, 0, r.T - 1));
     done(&x, &r);
     done(&x0, &r0);
@@ -362,8 +371,10 @@ static void test_negative_wom(void)
         CU_ASSERT_FATAL(run_yaml(yaml, &x[c], &r[c], 0) == BZ_OK);
     }
     const size_t cells = (size_t)r[0].R * r[0].T * sizeof(int64_t);
-    CU_ASSERT(memcmp(r[0].arms[0].states, r[1].arms[0].states, cells * N_STATES) == 0);
-    CU_ASSERT(memcmp(r[0].arms[0].adoptions, r[1].arms[0].adoptions,
+    CU_ASSERT(memcmp(r[0].arms[0].series[BZ_SER_STATES], r[1].arms[0].series[BZ_SER_STATES],
+                     cells * N_STATES) == 0);
+    CU_ASSERT(memcmp(r[0].arms[0].series[BZ_SER_ADOPTIONS_BY],
+                     r[1].arms[0].series[BZ_SER_ADOPTIONS_BY],
                      cells * (size_t)r[0].n_channels) == 0);
     const uint32_t R = r[2].R, T = r[2].T;
     double md = 0, var = 0, d[16];
@@ -402,18 +413,22 @@ static void test_attribution(void)
         int bad = 0;
         for (uint32_t t = 0; t < r.T; t++) {
             for (int c = 0; c < r.n_channels; c++)
-                sum += bz_series_row(r.arms[0].adoptions, r.R, r.T, c, rep)[t];
+                sum += bz_series_row(r.arms[0].series[BZ_SER_ADOPTIONS_BY], r.R, r.T, c, rep)[t];
             if (sum != adopters_at(&r, 0, rep, t)) bad++;
         }
         CU_ASSERT_EQUAL(bad, 0);
         CU_ASSERT_EQUAL(adopters_at(&r, 0, rep, 0), 5);
-        CU_ASSERT_EQUAL(channel_total(&r, r.arms[0].adoptions, 0, BZ_CH_SEED, rep), 5);
+        CU_ASSERT_EQUAL(
+            channel_total(&r, r.arms[0].series[BZ_SER_ADOPTIONS_BY], 0, BZ_CH_SEED, rep), 5);
         /* KOLs seeded (7, less any who had already bought) plus purchases
          * whose last touch was a KOL post. */
-        CU_ASSERT(channel_total(&r, r.arms[0].adoptions, 0, BZ_CH_KOL, rep) >= 5);
-        CU_ASSERT(channel_total(&r, r.arms[0].adoptions, 0, BZ_CH_ADVERTISING, rep) > 0);
-        CU_ASSERT(channel_total(&r, r.arms[0].adoptions, 0, BZ_CH_LAYER0, rep) > 0);
-        CU_ASSERT(channel_total(&r, r.arms[0].adoptions, 0, BZ_CH_LAYER0 + 1, rep) > 0);
+        CU_ASSERT(channel_total(&r, r.arms[0].series[BZ_SER_ADOPTIONS_BY], 0, BZ_CH_KOL, rep) >= 5);
+        CU_ASSERT(channel_total(&r, r.arms[0].series[BZ_SER_ADOPTIONS_BY], 0, BZ_CH_ADVERTISING,
+                                rep) > 0);
+        CU_ASSERT(channel_total(&r, r.arms[0].series[BZ_SER_ADOPTIONS_BY], 0, BZ_CH_LAYER0, rep) >
+                  0);
+        CU_ASSERT(
+            channel_total(&r, r.arms[0].series[BZ_SER_ADOPTIONS_BY], 0, BZ_CH_LAYER0 + 1, rep) > 0);
         /* States add up to the population at every time. */
         for (uint32_t t = 0; t < r.T; t += 7) {
             int64_t all = 0;
@@ -455,10 +470,14 @@ static void test_threads(void)
         CU_ASSERT_FATAL(run_yaml(yaml, &x2, &r2, 0) == BZ_OK);
         const size_t cells = (size_t)r1.R * r1.T * sizeof(int64_t);
         const size_t nch = (size_t)r1.n_channels;
-        CU_ASSERT(memcmp(r1.arms[0].states, r2.arms[0].states, cells * N_STATES) == 0);
-        CU_ASSERT(memcmp(r1.arms[0].sales, r2.arms[0].sales, cells) == 0);
-        CU_ASSERT(memcmp(r1.arms[0].adoptions, r2.arms[0].adoptions, cells * nch) == 0);
-        CU_ASSERT(memcmp(r1.arms[0].exposures, r2.arms[0].exposures, cells * nch) == 0);
+        CU_ASSERT(memcmp(r1.arms[0].series[BZ_SER_STATES], r2.arms[0].series[BZ_SER_STATES],
+                         cells * N_STATES) == 0);
+        CU_ASSERT(memcmp(r1.arms[0].series[BZ_SER_SALES], r2.arms[0].series[BZ_SER_SALES], cells) ==
+                  0);
+        CU_ASSERT(memcmp(r1.arms[0].series[BZ_SER_ADOPTIONS_BY],
+                         r2.arms[0].series[BZ_SER_ADOPTIONS_BY], cells * nch) == 0);
+        CU_ASSERT(memcmp(r1.arms[0].series[BZ_SER_EXPOSURES], r2.arms[0].series[BZ_SER_EXPOSURES],
+                         cells * nch) == 0);
         CU_ASSERT(sales_at(&r1, 0, 0, r1.T - 1) > 0);
         done(&x1, &r1);
         done(&x2, &r2);

@@ -65,21 +65,26 @@ static void fill(bz_results *res)
         for (int r = 0; r < R_; r++) {
             for (int t = 0; t < T_; t++) {
                 size_t i = (size_t)r * T_ + t;
-                arm->adopters[i] = (int64_t)(a + 1) * t * mult[r];
-                arm->sales[i] = val(1, a, r, t);
-                arm->stock[i] = -1;
+                arm->series[BZ_SER_ADOPTERS][i] = (int64_t)(a + 1) * t * mult[r];
+                arm->series[BZ_SER_SALES][i] = val(1, a, r, t);
+                arm->series[BZ_SER_STOCK][i] = -1;
                 for (int k = 0; k < 2; k++) {
-                    bz_series_row(arm->states, R_, T_, k, r)[t] = val(2 + k, a, r, t);
-                    bz_series_row(arm->exposures, R_, T_, k, r)[t] = val(4 + k, a, r, t);
-                    bz_series_row(arm->adoptions, R_, T_, k, r)[t] = val(6 + k, a, r, t);
+                    bz_series_row(arm->series[BZ_SER_STATES], R_, T_, k, r)[t] =
+                        val(2 + k, a, r, t);
+                    bz_series_row(arm->series[BZ_SER_EXPOSURES], R_, T_, k, r)[t] =
+                        val(4 + k, a, r, t);
+                    bz_series_row(arm->series[BZ_SER_ADOPTIONS_BY], R_, T_, k, r)[t] =
+                        val(6 + k, a, r, t);
                 }
             }
             bz_outcome *o = &arm->outcomes[r];
-            o->final_adopters = final[a][r];
-            o->peak_step = r + a;
-            o->sellout_seconds = NAN;
-            o->cost = arm->cost;
-            o->cost_per_adopter = arm->cost / final[a][r];
+            for (int k = 0; k < BZ_N_OUTCOMES; k++)
+                o->v[k] = 100.0 * a + 10.0 * r + k;
+            o->v[BZ_OUT_FINAL_ADOPTERS] = final[a][r];
+            o->v[BZ_OUT_SELLOUT_SECONDS] = NAN;
+            o->v[BZ_OUT_COST] = arm->cost;
+            o->v[BZ_OUT_PEAK_STEP] = r + a;
+            o->v[BZ_OUT_COST_PER_ADOPTER] = arm->cost / final[a][r];
         }
     }
     bz_layer_info *li = &res->layers[0];
@@ -132,18 +137,15 @@ static void assert_equal(const bz_results *x, const bz_results *y, int series)
         CU_ASSERT(p->cost == q->cost);
         for (uint32_t r = 0; r < x->R; r++)
             for (int k = 0; k < BZ_N_OUTCOMES; k++)
-                CU_ASSERT(same_double(bz_outcome_get(&p->outcomes[r], k),
-                                      bz_outcome_get(&q->outcomes[r], k)));
-        if (!series) {
-            CU_ASSERT(q->adopters == NULL && q->states == NULL && q->exposures == NULL);
-            continue;
+                CU_ASSERT(same_double(p->outcomes[r].v[k], q->outcomes[r].v[k]));
+        for (int s = 0; s < BZ_N_SERIES; s++) {
+            if (!series) {
+                CU_ASSERT(q->series[s] == NULL);
+                continue;
+            }
+            const size_t rows = (size_t)bz_results_series_rows(x, (bz_series_id)s);
+            CU_ASSERT(memcmp(p->series[s], q->series[s], RT * 8 * rows) == 0);
         }
-        CU_ASSERT(memcmp(p->adopters, q->adopters, RT * 8) == 0);
-        CU_ASSERT(memcmp(p->sales, q->sales, RT * 8) == 0);
-        CU_ASSERT(memcmp(p->stock, q->stock, RT * 8) == 0);
-        CU_ASSERT(memcmp(p->states, q->states, RT * 8 * (size_t)x->n_states) == 0);
-        CU_ASSERT(memcmp(p->exposures, q->exposures, RT * 8 * (size_t)x->n_channels) == 0);
-        CU_ASSERT(memcmp(p->adoptions, q->adoptions, RT * 8 * (size_t)x->n_channels) == 0);
     }
     for (size_t i = 0; i < x->n_layers; i++) {
         const bz_layer_info *p = &x->layers[i], *q = &y->layers[i];
@@ -684,11 +686,14 @@ static void test_results_init(void)
     CU_ASSERT_EQUAL(bz_results_init(&r, 2, 5, 2, 2, 0, 0, &err), BZ_EINVAL);
     CU_ASSERT_EQUAL_FATAL(bz_results_init(&r, 2, 5, 2, 3, 2, 1, &err), BZ_OK);
     CU_ASSERT(r.arms[1].name[0] == '\0' && r.arms[1].campaigns_yaml == NULL);
-    CU_ASSERT(r.arms[1].exposures[3 * 2 * 5 - 1] == 0);
+    CU_ASSERT(r.arms[1].series[BZ_SER_EXPOSURES][3 * 2 * 5 - 1] == 0);
     CU_ASSERT(r.layers[0].degree_histogram == NULL);
-    CU_ASSERT_STRING_EQUAL(bz_outcome_names[4], "cost_per_adopter");
-    bz_outcome o = {1, 2, 3, 4, 5, 6, 7, 8, 9};
-    CU_ASSERT(bz_outcome_get(&o, 2) == 3.0);
+    CU_ASSERT_EQUAL(bz_outcome_find("final_adopters"), BZ_OUT_FINAL_ADOPTERS);
+    CU_ASSERT_EQUAL(bz_outcome_find("nope"), -1);
+    for (int k = 0; k < BZ_N_OUTCOMES; k++) /* every row of the table is filled */
+        CU_ASSERT(bz_outcome_defs[k].name && bz_outcome_defs[k].unit && bz_outcome_defs[k].desc);
+    for (int k = 0; k < BZ_N_SERIES; k++)
+        CU_ASSERT(bz_series_defs[k].name && bz_series_defs[k].unit && bz_series_defs[k].desc);
     bz_results_destroy(&r);
     CU_ASSERT(r.arms == NULL && r.n_arms == 0);
     bz_results_destroy(NULL);

@@ -603,8 +603,10 @@ static void test_posts_over_a_period(void)
     if (st != BZ_OK) fprintf(stderr, "run: %s\n", err.msg);
     CU_ASSERT_FATAL(st == BZ_OK);
     for (uint32_t rep = 0; rep < r.R; rep++) {
-        const int64_t *e3 = bz_series_row(r.arms[0].exposures, r.R, r.T, BZ_CH_KOL, rep);
-        const int64_t *e1 = bz_series_row(r.arms[1].exposures, r.R, r.T, BZ_CH_KOL, rep);
+        const int64_t *e3 =
+            bz_series_row(r.arms[0].series[BZ_SER_EXPOSURES], r.R, r.T, BZ_CH_KOL, rep);
+        const int64_t *e1 =
+            bz_series_row(r.arms[1].series[BZ_SER_EXPOSURES], r.R, r.T, BZ_CH_KOL, rep);
         int64_t total = 0;
         int nonzero = 0;
         for (uint32_t t = 0; t < r.T; t++) {
@@ -616,8 +618,10 @@ static void test_posts_over_a_period(void)
         }
         CU_ASSERT_EQUAL(nonzero, 3);
         CU_ASSERT_EQUAL(e1[3], e3[3]); /* the first post is the one post */
-        CU_ASSERT_DOUBLE_EQUAL(r.arms[0].outcomes[rep].cost, 100.0 * 4 + 0.5 * (double)total, 1e-9);
-        CU_ASSERT_DOUBLE_EQUAL(r.arms[1].outcomes[rep].cost, 100.0 * 4 + 0.5 * (double)e1[3], 1e-9);
+        CU_ASSERT_DOUBLE_EQUAL(r.arms[0].outcomes[rep].v[BZ_OUT_COST],
+                               100.0 * 4 + 0.5 * (double)total, 1e-9);
+        CU_ASSERT_DOUBLE_EQUAL(r.arms[1].outcomes[rep].v[BZ_OUT_COST],
+                               100.0 * 4 + 0.5 * (double)e1[3], 1e-9);
     }
     bz_results_destroy(&r);
     bz_experiment_destroy(&x);
@@ -650,15 +654,19 @@ static void test_greedy_through_the_runner(void)
     omp_set_num_threads(saved);
     const size_t cells = (size_t)r[0].R * r[0].T;
     for (uint32_t rep = 0; rep < r[0].R; rep++) {
-        const int64_t *e = bz_series_row(r[0].arms[0].exposures, r[0].R, r[0].T, BZ_CH_KOL, rep);
+        const int64_t *e =
+            bz_series_row(r[0].arms[0].series[BZ_SER_EXPOSURES], r[0].R, r[0].T, BZ_CH_KOL, rep);
         CU_ASSERT(e[1] > 0); /* the launch post at day 0 reached followers */
-        CU_ASSERT_DOUBLE_EQUAL(r[0].arms[0].outcomes[rep].cost, 100.0 + (double)e[1], 1e-9);
-        CU_ASSERT(r[0].arms[0].outcomes[rep].cost == r[1].arms[0].outcomes[rep].cost);
+        CU_ASSERT_DOUBLE_EQUAL(r[0].arms[0].outcomes[rep].v[BZ_OUT_COST], 100.0 + (double)e[1],
+                               1e-9);
+        CU_ASSERT(r[0].arms[0].outcomes[rep].v[BZ_OUT_COST] ==
+                  r[1].arms[0].outcomes[rep].v[BZ_OUT_COST]);
     }
-    CU_ASSERT(memcmp(r[0].arms[0].adopters, r[1].arms[0].adopters,
-                     cells * sizeof *r[0].arms[0].adopters) == 0);
-    CU_ASSERT(memcmp(r[0].arms[0].exposures, r[1].arms[0].exposures,
-                     (size_t)r[0].n_channels * cells * sizeof *r[0].arms[0].exposures) == 0);
+    CU_ASSERT(memcmp(r[0].arms[0].series[BZ_SER_ADOPTERS], r[1].arms[0].series[BZ_SER_ADOPTERS],
+                     cells * sizeof *r[0].arms[0].series[BZ_SER_ADOPTERS]) == 0);
+    CU_ASSERT(memcmp(r[0].arms[0].series[BZ_SER_EXPOSURES], r[1].arms[0].series[BZ_SER_EXPOSURES],
+                     (size_t)r[0].n_channels * cells *
+                         sizeof *r[0].arms[0].series[BZ_SER_EXPOSURES]) == 0);
     bz_results_destroy(&r[0]);
     bz_results_destroy(&r[1]);
     bz_experiment_destroy(&x);

@@ -98,7 +98,8 @@ static void test_facebook(void)
     bz_layer l;
     bz_error err;
     uint32_t file_n = 0;
-    CU_ASSERT_EQUAL_FATAL(load(&l, dir, "facebook_combined.txt.gz", 0, 0, NULL, &file_n, &err), BZ_OK);
+    CU_ASSERT_EQUAL_FATAL(load(&l, dir, "facebook_combined.txt.gz", 0, 0, NULL, &file_n, &err),
+                          BZ_OK);
     CU_ASSERT_EQUAL(file_n, 4039);
     CU_ASSERT_EQUAL(l.n, 4039);
     CU_ASSERT_EQUAL(bz_layer_edges(&l), 88234);

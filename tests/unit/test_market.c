@@ -60,20 +60,20 @@ static void test_stock_caps_sales(void)
     for (uint32_t rep = 0; rep < r.R; rep++) {
         /* No window: nothing is ever on sale. */
         for (uint32_t t = 0; t < T; t++) {
-            CU_ASSERT_EQUAL(row(&r, r.arms[0].sales, rep)[t], 0);
-            CU_ASSERT_EQUAL(row(&r, r.arms[0].adopters, rep)[t], 0);
+            CU_ASSERT_EQUAL(row(&r, r.arms[0].series[BZ_SER_SALES], rep)[t], 0);
+            CU_ASSERT_EQUAL(row(&r, r.arms[0].series[BZ_SER_ADOPTERS], rep)[t], 0);
         }
-        CU_ASSERT(isnan(r.arms[0].outcomes[rep].sellout_seconds));
-        const int64_t demand = row(&r, r.arms[5].sales, rep)[T - 1];
+        CU_ASSERT(isnan(r.arms[0].outcomes[rep].v[BZ_OUT_SELLOUT_SECONDS]));
+        const int64_t demand = row(&r, r.arms[5].series[BZ_SER_SALES], rep)[T - 1];
         CU_ASSERT(demand > 900);
         CU_ASSERT(demand < 3000);
-        CU_ASSERT(isnan(r.arms[5].outcomes[rep].sellout_seconds));
+        CU_ASSERT(isnan(r.arms[5].outcomes[rep].v[BZ_OUT_SELLOUT_SECONDS]));
         int64_t prev_sold = 0;
         double prev_sellout = 0;
         for (int a = 1; a <= 5; a++) {
-            const int64_t *sales = row(&r, r.arms[a].sales, rep);
-            const int64_t *stock = row(&r, r.arms[a].stock, rep);
-            const int64_t *ad = row(&r, r.arms[a].adopters, rep);
+            const int64_t *sales = row(&r, r.arms[a].series[BZ_SER_SALES], rep);
+            const int64_t *stock = row(&r, r.arms[a].series[BZ_SER_STOCK], rep);
+            const int64_t *ad = row(&r, r.arms[a].series[BZ_SER_ADOPTERS], rep);
             const int64_t S = stocks[a - 1];
             /* Before the window: unlimited stock, nothing sold. */
             CU_ASSERT_EQUAL(stock[0], -1);
@@ -87,7 +87,7 @@ static void test_stock_caps_sales(void)
             CU_ASSERT_EQUAL(sold, demand < S ? demand : S);
             CU_ASSERT(sold >= prev_sold);
             prev_sold = sold;
-            const double so = r.arms[a].outcomes[rep].sellout_seconds;
+            const double so = r.arms[a].outcomes[rep].v[BZ_OUT_SELLOUT_SECONDS];
             if (a <= 3) {
                 CU_ASSERT(so > 0 && so <= 600);
                 CU_ASSERT(so > prev_sellout); /* more stock lasts longer */
@@ -117,16 +117,16 @@ static void test_failed_buyers_buy_later(void)
     CU_ASSERT_FATAL(run_yaml(yaml, &x, &r, 0) == BZ_OK);
     const uint32_t T = r.T, R = r.R;
     for (uint32_t rep = 0; rep < R; rep++) {
-        const int64_t *sales = row(&r, r.arms[0].sales, rep);
-        const int64_t *pot = bz_series_row(r.arms[0].states, R, T, 0, rep);
+        const int64_t *sales = row(&r, r.arms[0].series[BZ_SER_SALES], rep);
+        const int64_t *pot = bz_series_row(r.arms[0].series[BZ_SER_STATES], R, T, 0, rep);
         CU_ASSERT_EQUAL(sales[25], 300);
         CU_ASSERT_EQUAL(pot[25], 4000 - 300); /* the unserved are still potential */
         CU_ASSERT_EQUAL(sales[48], 300);      /* closed between the windows */
         CU_ASSERT_EQUAL(sales[49], 600);
-        CU_ASSERT(r.arms[0].outcomes[rep].sellout_seconds <= 600);
+        CU_ASSERT(r.arms[0].outcomes[rep].v[BZ_OUT_SELLOUT_SECONDS] <= 600);
 
-        const int64_t *cs = row(&r, r.arms[1].sales, rep);
-        const int64_t *ck = row(&r, r.arms[1].stock, rep);
+        const int64_t *cs = row(&r, r.arms[1].series[BZ_SER_SALES], rep);
+        const int64_t *ck = row(&r, r.arms[1].series[BZ_SER_STOCK], rep);
         const int64_t d1 = cs[25];
         CU_ASSERT(d1 > 0 && d1 < 3500);
         CU_ASSERT_EQUAL(ck[48], 3500 - d1);
@@ -151,7 +151,8 @@ static void test_announce_and_news(void)
     CU_ASSERT_FATAL(run_yaml(yaml, &x, &r, 0) == BZ_OK);
     const uint32_t T = r.T, R = r.R;
     for (uint32_t rep = 0; rep < R; rep++) {
-        const int64_t *news = bz_series_row(r.arms[0].exposures, R, T, BZ_CH_NEWS, rep);
+        const int64_t *news =
+            bz_series_row(r.arms[0].series[BZ_SER_EXPOSURES], R, T, BZ_CH_NEWS, rep);
         for (uint32_t t = 1; t <= 18; t++)
             CU_ASSERT_EQUAL(news[t], 0);
         /* Announcement: steps 18..23 (index t = after step t-1), ~4000 x
@@ -164,7 +165,7 @@ static void test_announce_and_news(void)
         CU_ASSERT(news[26] > 1700 && news[26] < 2300);
         for (uint32_t t = 27; t < T; t++)
             CU_ASSERT_EQUAL(news[t], 0);
-        CU_ASSERT_DOUBLE_EQUAL(r.arms[0].outcomes[rep].cost, 777, 1e-9);
+        CU_ASSERT_DOUBLE_EQUAL(r.arms[0].outcomes[rep].v[BZ_OUT_COST], 777, 1e-9);
     }
     bz_results_destroy(&r);
     bz_experiment_destroy(&x);
@@ -185,18 +186,20 @@ static void test_availability_from_and_always(void)
     CU_ASSERT_FATAL(run_yaml(y2, &x2, &r2, 0) == BZ_OK);
     CU_ASSERT_FATAL(run_yaml(y3, &x3, &r3, 0) == BZ_OK);
     const size_t cells = (size_t)r1.R * r1.T;
-    CU_ASSERT(memcmp(r1.arms[0].adopters, r2.arms[0].adopters, cells * sizeof(int64_t)) == 0);
-    CU_ASSERT(memcmp(r1.arms[0].sales, r2.arms[0].sales, cells * sizeof(int64_t)) == 0);
+    CU_ASSERT(memcmp(r1.arms[0].series[BZ_SER_ADOPTERS], r2.arms[0].series[BZ_SER_ADOPTERS],
+                     cells * sizeof(int64_t)) == 0);
+    CU_ASSERT(memcmp(r1.arms[0].series[BZ_SER_SALES], r2.arms[0].series[BZ_SER_SALES],
+                     cells * sizeof(int64_t)) == 0);
     for (uint32_t rep = 0; rep < r1.R; rep++) {
-        const int64_t *s1 = row(&r1, r1.arms[0].sales, rep);
-        const int64_t *k2 = row(&r2, r2.arms[0].stock, rep);
-        const int64_t *s3 = row(&r3, r3.arms[0].sales, rep);
+        const int64_t *s1 = row(&r1, r1.arms[0].series[BZ_SER_SALES], rep);
+        const int64_t *k2 = row(&r2, r2.arms[0].series[BZ_SER_STOCK], rep);
+        const int64_t *s3 = row(&r3, r3.arms[0].series[BZ_SER_SALES], rep);
         CU_ASSERT(s1[1] > 0);
-        CU_ASSERT_EQUAL(row(&r1, r1.arms[0].stock, rep)[r1.T - 1], -1);
+        CU_ASSERT_EQUAL(row(&r1, r1.arms[0].series[BZ_SER_STOCK], rep)[r1.T - 1], -1);
         CU_ASSERT_EQUAL(k2[r2.T - 1], 1000000 - s1[r1.T - 1]);
         CU_ASSERT_EQUAL(s3[24], 0);
         CU_ASSERT(s3[25] > 0);
-        CU_ASSERT(isnan(r1.arms[0].outcomes[rep].sellout_seconds));
+        CU_ASSERT(isnan(r1.arms[0].outcomes[rep].v[BZ_OUT_SELLOUT_SECONDS]));
     }
     bz_results_destroy(&r1);
     bz_results_destroy(&r2);
@@ -215,10 +218,10 @@ static void test_always_sellout(void)
     bz_results r;
     CU_ASSERT_FATAL(run_yaml(yaml, &x, &r, 0) == BZ_OK);
     for (uint32_t rep = 0; rep < r.R; rep++) {
-        const int64_t *sales = row(&r, r.arms[0].sales, rep);
+        const int64_t *sales = row(&r, r.arms[0].series[BZ_SER_SALES], rep);
         CU_ASSERT_EQUAL(sales[r.T - 1], 2500);
         CU_ASSERT(sales[1] < 2500); /* first hour: ~57% of 4000 want */
-        double so = r.arms[0].outcomes[rep].sellout_seconds;
+        double so = r.arms[0].outcomes[rep].v[BZ_OUT_SELLOUT_SECONDS];
         CU_ASSERT(so > 3600 && so <= 2 * 3600);
     }
     bz_results_destroy(&r);
@@ -240,15 +243,16 @@ static void test_threads(void)
     CU_ASSERT_FATAL(run_yaml(yaml, &x2, &r2, 0) == BZ_OK);
     omp_set_num_threads(saved);
     const size_t cells = (size_t)r1.R * r1.T * sizeof(int64_t);
-    CU_ASSERT(memcmp(r1.arms[0].sales, r2.arms[0].sales, cells) == 0);
-    CU_ASSERT(memcmp(r1.arms[0].stock, r2.arms[0].stock, cells) == 0);
-    CU_ASSERT(memcmp(r1.arms[0].adopters, r2.arms[0].adopters, cells) == 0);
-    CU_ASSERT(memcmp(r1.arms[0].adoptions, r2.arms[0].adoptions, cells * (size_t)r1.n_channels) ==
-              0);
+    CU_ASSERT(memcmp(r1.arms[0].series[BZ_SER_SALES], r2.arms[0].series[BZ_SER_SALES], cells) == 0);
+    CU_ASSERT(memcmp(r1.arms[0].series[BZ_SER_STOCK], r2.arms[0].series[BZ_SER_STOCK], cells) == 0);
+    CU_ASSERT(
+        memcmp(r1.arms[0].series[BZ_SER_ADOPTERS], r2.arms[0].series[BZ_SER_ADOPTERS], cells) == 0);
+    CU_ASSERT(memcmp(r1.arms[0].series[BZ_SER_ADOPTIONS_BY], r2.arms[0].series[BZ_SER_ADOPTIONS_BY],
+                     cells * (size_t)r1.n_channels) == 0);
     for (uint32_t rep = 0; rep < r1.R; rep++) {
-        CU_ASSERT(r1.arms[0].outcomes[rep].sellout_seconds > 0);
-        CU_ASSERT_EQUAL(r1.arms[0].outcomes[rep].sellout_seconds,
-                        r2.arms[0].outcomes[rep].sellout_seconds);
+        CU_ASSERT(r1.arms[0].outcomes[rep].v[BZ_OUT_SELLOUT_SECONDS] > 0);
+        CU_ASSERT_EQUAL(r1.arms[0].outcomes[rep].v[BZ_OUT_SELLOUT_SECONDS],
+                        r2.arms[0].outcomes[rep].v[BZ_OUT_SELLOUT_SECONDS]);
     }
     bz_results_destroy(&r1);
     bz_results_destroy(&r2);
@@ -316,7 +320,7 @@ static void test_backlog_step_invariance(void)
         double s = 0;
         for (uint32_t rep = 0; rep < r.R; rep++) {
             CU_ASSERT(r.arms[0].n_windows == 1);
-            s += r.arms[0].windows[(size_t)rep * BZ_RESULT_WINDOWS].sellout_seconds;
+            s += r.arms[0].windows[(size_t)rep * BZ_RESULT_WINDOWS].v[BZ_WIN_SELLOUT_SECONDS];
         }
         sell[k] = s / r.R;
         /* Agents that were made aware by the ad: 1 - e^{-1} of 20,000. */

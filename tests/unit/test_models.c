@@ -59,23 +59,26 @@ static void test_common_random_numbers(void)
         CU_ASSERT_FATAL(run_yaml(yaml, &x, &r) == BZ_OK);
         const uint32_t T = r.T, R = r.R;
         for (uint32_t rep = 0; rep < R; rep++) {
-            const int64_t *b = bz_series_row(r.arms[0].adopters, R, T, 0, rep);
-            const int64_t *ads = bz_series_row(r.arms[1].adopters, R, T, 0, rep);
-            const int64_t *kol = bz_series_row(r.arms[2].adopters, R, T, 0, rep);
+            const int64_t *b = bz_series_row(r.arms[0].series[BZ_SER_ADOPTERS], R, T, 0, rep);
+            const int64_t *ads = bz_series_row(r.arms[1].series[BZ_SER_ADOPTERS], R, T, 0, rep);
+            const int64_t *kol = bz_series_row(r.arms[2].series[BZ_SER_ADOPTERS], R, T, 0, rep);
             /* index t = state after t steps of 6h: ads act in step 20 (day 5). */
             for (uint32_t t = 0; t <= 20; t++)
                 CU_ASSERT_EQUAL(ads[t], b[t]);
             for (uint32_t t = 0; t <= 12; t++)
                 CU_ASSERT_EQUAL(kol[t], b[t]);
             for (int k = 0; k < r.n_states; k++) {
-                const int64_t *sb = bz_series_row(r.arms[0].states, R, T, k, rep);
-                const int64_t *sa = bz_series_row(r.arms[1].states, R, T, k, rep);
+                const int64_t *sb = bz_series_row(r.arms[0].series[BZ_SER_STATES], R, T, k, rep);
+                const int64_t *sa = bz_series_row(r.arms[1].series[BZ_SER_STATES], R, T, k, rep);
                 CU_ASSERT(memcmp(sb, sa, 21 * sizeof *sb) == 0);
             }
             /* The campaigns do act (the ads make exposures in step 20). */
-            CU_ASSERT(bz_series_row(r.arms[1].exposures, R, T, BZ_CH_ADVERTISING, rep)[21] > 0);
-            CU_ASSERT(bz_series_row(r.arms[1].exposures, R, T, BZ_CH_ADVERTISING, rep)[20] == 0);
-            CU_ASSERT(bz_series_row(r.arms[2].adoptions, R, T, BZ_CH_KOL, rep)[13] > 0);
+            CU_ASSERT(bz_series_row(r.arms[1].series[BZ_SER_EXPOSURES], R, T, BZ_CH_ADVERTISING,
+                                    rep)[21] > 0);
+            CU_ASSERT(bz_series_row(r.arms[1].series[BZ_SER_EXPOSURES], R, T, BZ_CH_ADVERTISING,
+                                    rep)[20] == 0);
+            CU_ASSERT(
+                bz_series_row(r.arms[2].series[BZ_SER_ADOPTIONS_BY], R, T, BZ_CH_KOL, rep)[13] > 0);
         }
         bz_results_destroy(&r);
         bz_experiment_destroy(&x);
@@ -109,20 +112,22 @@ static void test_attribution_and_costs(void)
             for (uint32_t rep = 0; rep < R; rep++) {
                 int64_t attributed = 0;
                 for (int c = 0; c < r.n_channels; c++)
-                    attributed += series_sum(bz_series_row(r.arms[a].adoptions, R, T, c, rep), T);
-                int64_t final = bz_series_row(r.arms[a].adopters, R, T, 0, rep)[T - 1];
+                    attributed += series_sum(
+                        bz_series_row(r.arms[a].series[BZ_SER_ADOPTIONS_BY], R, T, c, rep), T);
+                int64_t final =
+                    bz_series_row(r.arms[a].series[BZ_SER_ADOPTERS], R, T, 0, rep)[T - 1];
                 CU_ASSERT_EQUAL(attributed, final);
-                CU_ASSERT_EQUAL((double) final, r.arms[a].outcomes[rep].final_adopters);
+                CU_ASSERT_EQUAL((double) final, r.arms[a].outcomes[rep].v[BZ_OUT_FINAL_ADOPTERS]);
             }
         for (uint32_t rep = 0; rep < R; rep++) {
             double ads = (double)series_sum(
-                bz_series_row(r.arms[1].exposures, R, T, BZ_CH_ADVERTISING, rep), T);
-            double kol =
-                (double)series_sum(bz_series_row(r.arms[1].exposures, R, T, BZ_CH_KOL, rep), T);
+                bz_series_row(r.arms[1].series[BZ_SER_EXPOSURES], R, T, BZ_CH_ADVERTISING, rep), T);
+            double kol = (double)series_sum(
+                bz_series_row(r.arms[1].series[BZ_SER_EXPOSURES], R, T, BZ_CH_KOL, rep), T);
             double want = 500 + 40 * ads / 1000 + 7 * 100 + 0.25 * kol;
             CU_ASSERT(ads > 0 && kol > 0);
-            CU_ASSERT_DOUBLE_EQUAL(r.arms[1].outcomes[rep].cost, want, 1e-6);
-            CU_ASSERT_DOUBLE_EQUAL(r.arms[0].outcomes[rep].cost, 0, 0);
+            CU_ASSERT_DOUBLE_EQUAL(r.arms[1].outcomes[rep].v[BZ_OUT_COST], want, 1e-6);
+            CU_ASSERT_DOUBLE_EQUAL(r.arms[0].outcomes[rep].v[BZ_OUT_COST], 0, 0);
         }
         bz_results_destroy(&r);
         bz_experiment_destroy(&x);
@@ -144,8 +149,10 @@ static void test_advertising_window_and_rate(void)
     bz_experiment x;
     bz_results r;
     CU_ASSERT_FATAL(run_yaml(yaml, &x, &r) == BZ_OK);
-    const int64_t *all = bz_series_row(r.arms[0].exposures, 1, r.T, BZ_CH_ADVERTISING, 0);
-    const int64_t *top = bz_series_row(r.arms[1].exposures, 1, r.T, BZ_CH_ADVERTISING, 0);
+    const int64_t *all =
+        bz_series_row(r.arms[0].series[BZ_SER_EXPOSURES], 1, r.T, BZ_CH_ADVERTISING, 0);
+    const int64_t *top =
+        bz_series_row(r.arms[1].series[BZ_SER_EXPOSURES], 1, r.T, BZ_CH_ADVERTISING, 0);
     double p = 1 - exp(-0.2), mean = 20000 * p, sd = sqrt(20000 * p * (1 - p));
     for (uint32_t t = 1; t < r.T; t++) {
         int in = t >= 3 && t <= 5; /* index t records step t - 1, covering day t-1..t */
@@ -159,7 +166,7 @@ static void test_advertising_window_and_rate(void)
         }
     }
     /* response 0, p = q = 0: nobody adopts. */
-    CU_ASSERT_EQUAL(r.arms[0].outcomes[0].final_adopters, 0);
+    CU_ASSERT_EQUAL(r.arms[0].outcomes[0].v[BZ_OUT_FINAL_ADOPTERS], 0);
     bz_results_destroy(&r);
     bz_experiment_destroy(&x);
 }
@@ -195,13 +202,15 @@ static void test_kol_degree_strategy(void)
     bz_results r;
     CU_ASSERT_FATAL(run_yaml(yaml, &x, &r) == BZ_OK);
     for (uint32_t rep = 0; rep < r.R; rep++) {
-        CU_ASSERT_DOUBLE_EQUAL(r.arms[0].outcomes[rep].cost, 24, 0);
-        CU_ASSERT_EQUAL(bz_series_row(r.arms[0].adoptions, r.R, r.T, BZ_CH_KOL, rep)[1], 3);
+        CU_ASSERT_DOUBLE_EQUAL(r.arms[0].outcomes[rep].v[BZ_OUT_COST], 24, 0);
+        CU_ASSERT_EQUAL(
+            bz_series_row(r.arms[0].series[BZ_SER_ADOPTIONS_BY], r.R, r.T, BZ_CH_KOL, rep)[1], 3);
         /* Random KOLs: a different, smaller total in general, never more. */
-        CU_ASSERT(r.arms[1].outcomes[rep].cost <= 24);
+        CU_ASSERT(r.arms[1].outcomes[rep].v[BZ_OUT_COST] <= 24);
     }
     /* Random picks differ between replicates or from the top three. */
-    CU_ASSERT(r.arms[1].outcomes[0].cost != 24 || r.arms[1].outcomes[1].cost != 24);
+    CU_ASSERT(r.arms[1].outcomes[0].v[BZ_OUT_COST] != 24 ||
+              r.arms[1].outcomes[1].v[BZ_OUT_COST] != 24);
     bz_results_destroy(&r);
     bz_experiment_destroy(&x);
     remove(path);
@@ -235,7 +244,7 @@ static void kol_costs(const char *edges, const char *const *strategies, int n, d
     bz_results r;
     CU_ASSERT_FATAL(run_yaml(yaml, &x, &r) == BZ_OK);
     for (int i = 0; i < n; i++)
-        cost[i] = r.arms[i].outcomes[0].cost;
+        cost[i] = r.arms[i].outcomes[0].v[BZ_OUT_COST];
     bz_results_destroy(&r);
     bz_experiment_destroy(&x);
     remove(path);
@@ -297,8 +306,10 @@ static void test_partnership(void)
     CU_ASSERT_FATAL(run_yaml(yaml, &x, &r) == BZ_OK);
     double p = 0.3 * 0.5, n = 20000, mean = n * p, sd = sqrt(n * p * (1 - p));
     for (uint32_t rep = 0; rep < r.R; rep++) {
-        const int64_t *e = bz_series_row(r.arms[0].exposures, r.R, r.T, BZ_CH_PARTNERSHIP, rep);
-        const int64_t *a = bz_series_row(r.arms[0].adoptions, r.R, r.T, BZ_CH_PARTNERSHIP, rep);
+        const int64_t *e =
+            bz_series_row(r.arms[0].series[BZ_SER_EXPOSURES], r.R, r.T, BZ_CH_PARTNERSHIP, rep);
+        const int64_t *a =
+            bz_series_row(r.arms[0].series[BZ_SER_ADOPTIONS_BY], r.R, r.T, BZ_CH_PARTNERSHIP, rep);
         for (uint32_t t = 1; t < r.T; t++) {
             if (t == 3) { /* step 2 covers day 2 */
                 CU_ASSERT(fabs((double)e[t] - mean) < 5 * sd);
@@ -307,7 +318,7 @@ static void test_partnership(void)
                 CU_ASSERT_EQUAL(e[t], 0);
             }
         }
-        CU_ASSERT_DOUBLE_EQUAL(r.arms[0].outcomes[rep].cost, 777, 0);
+        CU_ASSERT_DOUBLE_EQUAL(r.arms[0].outcomes[rep].v[BZ_OUT_COST], 777, 0);
     }
     bz_results_destroy(&r);
     bz_experiment_destroy(&x);

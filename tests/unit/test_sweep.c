@@ -193,7 +193,7 @@ static void test_errors(void)
     expect_error(t, "diffusion.q, values: [2]", "axes.1.key: axis 'diffusion.q' is given twice");
     free(t);
     t = cat3(HEAD, BASE, "axes:\n  - { key: diffusion.q, values: [1] }\noutcomes: [sales]\n");
-    expect_error(t, "sales", "outcomes.0: expected one of final_adopters");
+    expect_error(t, "sales", "outcomes.0: expected an outcome (final_adopters, peak_step");
     free(t);
     t = cat3(HEAD, BASE, "axes: [ ]\n");
     expect_error(t, "[ ]", "axes: expected a non-empty list of axes");
@@ -232,13 +232,13 @@ static void expected_point(const bz_sweep *sw, size_t p, double *outc, double *s
     bz_run_opts opts = {NULL, NULL};
     CU_ASSERT_EQUAL_FATAL(bz_run_experiment(&x, &opts, &res, &err), BZ_OK);
     for (uint32_t r = 0; r < res.R; r++) {
-        outc[r * 2 + 0] = res.arms[0].outcomes[r].final_adopters;
-        outc[r * 2 + 1] = res.arms[0].outcomes[r].peak_step;
+        outc[r * 2 + 0] = res.arms[0].outcomes[r].v[BZ_OUT_FINAL_ADOPTERS];
+        outc[r * 2 + 1] = res.arms[0].outcomes[r].v[BZ_OUT_PEAK_STEP];
     }
     for (uint32_t t = 0; t < res.T; t++) {
         double s = 0;
         for (uint32_t r = 0; r < res.R; r++)
-            s += (double)res.arms[0].adopters[r * res.T + t];
+            s += (double)res.arms[0].series[BZ_SER_ADOPTERS][r * res.T + t];
         series[t] = s / res.R;
     }
     bz_results_destroy(&res);

@@ -43,7 +43,7 @@ static void test_ic_percolation(void)
     double S = percolation_S(10 * 0.2), sum = 0;
     uint32_t large = 0;
     for (uint32_t r = 0; r < R; r++) {
-        double f = res.arms[0].outcomes[r].final_adopters / N;
+        double f = res.arms[0].outcomes[r].v[BZ_OUT_FINAL_ADOPTERS] / N;
         if (f > 0.1) {
             sum += f;
             large++;
@@ -58,7 +58,7 @@ static void test_ic_percolation(void)
     CU_ASSERT(fabs((double)large / R - S) <= 4 * sd);
     /* Small cascades stay small (no mass between 1% and 10%). */
     for (uint32_t r = 0; r < R; r++) {
-        double f = res.arms[0].outcomes[r].final_adopters / N;
+        double f = res.arms[0].outcomes[r].v[BZ_OUT_FINAL_ADOPTERS] / N;
         CU_ASSERT(f < 0.01 || f > 0.5);
     }
     bz_results_destroy(&res);
@@ -98,13 +98,14 @@ static void test_sir_final_size(void)
     double S = percolation_S(z * T), sum = 0;
     uint32_t large = 0;
     for (uint32_t k = 0; k < R; k++) {
-        double f = res.arms[0].outcomes[k].final_adopters / N;
+        double f = res.arms[0].outcomes[k].v[BZ_OUT_FINAL_ADOPTERS] / N;
         if (f > 0.1) {
             sum += f;
             large++;
         }
         /* The epidemic is over at the horizon: nobody is still infectious. */
-        CU_ASSERT_EQUAL(bz_series_row(res.arms[0].states, R, res.T, 1, k)[res.T - 1], 0);
+        CU_ASSERT_EQUAL(bz_series_row(res.arms[0].series[BZ_SER_STATES], R, res.T, 1, k)[res.T - 1],
+                        0);
     }
     double mean = large ? sum / large : NAN;
     printf("\n  SIR on G(n, 10/n), T=%.4f: %u/%u large outbreaks, mean size %.4f, theory %.4f\n", T,

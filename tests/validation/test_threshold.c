@@ -112,12 +112,14 @@ static void run_small(const char *dir, double phi, int64_t *active, int64_t *by_
     bz_results res;
     CU_ASSERT_FATAL(run_yaml(yaml, &x, &res) == BZ_OK);
     CU_ASSERT_FATAL(res.T == 6);
-    const int64_t *act = bz_series_row(res.arms[0].states, res.R, res.T, 1, 0);
+    const int64_t *act = bz_series_row(res.arms[0].series[BZ_SER_STATES], res.R, res.T, 1, 0);
     *by_layer = *by_kol = 0;
     for (uint32_t t = 0; t < res.T; t++) {
         active[t] = act[t];
-        *by_layer += bz_series_row(res.arms[0].adoptions, res.R, res.T, BZ_CH_LAYER0, 0)[t];
-        *by_kol += bz_series_row(res.arms[0].adoptions, res.R, res.T, BZ_CH_KOL, 0)[t];
+        *by_layer += bz_series_row(res.arms[0].series[BZ_SER_ADOPTIONS_BY], res.R, res.T,
+                                   BZ_CH_LAYER0, 0)[t];
+        *by_kol +=
+            bz_series_row(res.arms[0].series[BZ_SER_ADOPTIONS_BY], res.R, res.T, BZ_CH_KOL, 0)[t];
     }
     bz_results_destroy(&res);
     bz_experiment_destroy(&x);
@@ -183,13 +185,13 @@ static double global_frequency(double z, uint32_t N, uint32_t R, double *mean_si
     uint32_t global = 0;
     double sum = 0;
     for (uint32_t r = 0; r < R; r++) {
-        double f = res.arms[0].outcomes[r].final_adopters / N;
+        double f = res.arms[0].outcomes[r].v[BZ_OUT_FINAL_ADOPTERS] / N;
         if (f > 0.5) {
             global++;
             sum += f;
         }
         /* Finished: nobody activated in the last step. */
-        const int64_t *ad = bz_series_row(res.arms[0].adopters, R, res.T, 0, r);
+        const int64_t *ad = bz_series_row(res.arms[0].series[BZ_SER_ADOPTERS], R, res.T, 0, r);
         CU_ASSERT_EQUAL(ad[res.T - 1], ad[res.T - 2]);
     }
     *mean_size = global ? sum / global : NAN;
