@@ -1,12 +1,13 @@
-/* Advertising: during a window, each targeted agent is exposed at a rate
- * (per day), i.e. with probability 1 - exp(-reach * overlap) in a step that
- * overlaps the window by `overlap` days. Exposures use the `expose` lever, so
- * every diffusion model decides what an exposure does.
+/* Advertising: during [at, at + duration) (duration 0: until the horizon)
+ * each targeted agent is exposed as a Poisson process of rate `reach` per
+ * day, at exact times. Exposures use the `expose` lever, so every
+ * diffusion model decides what an exposure does.
  *
- * Sampling: agents are taken in fixed blocks of 65,536; each block skips
- * geometrically through its agents with its own stream, so the cost is
- * O(exposures + blocks) and the draws do not depend on the thread count.
- * Cost: fixed + cpm per thousand exposures.
+ * Sampling: one action per day-long chunk of the campaign (chunk k of the
+ * campaign draws from stream index k), in fixed blocks of 65,536 agents
+ * skipping geometrically to the exposed ones (util.h): O(exposures +
+ * blocks) per chunk, the same draws whatever time.step.
+ * Cost: fixed + cpm per thousand exposures (those before the horizon).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -39,7 +40,6 @@ static const bz_param ad_param_table[] = {
 
 typedef struct ad_state {
     uint8_t *targeted; /* [n_cities]: 1 if the city is in the campaign */
-    int charged_fixed;
 } ad_state;
 
 static int ad_check(const void *params, const bz_experiment *x, bz_error *err)
@@ -59,23 +59,23 @@ static int ad_start(bz_sim *sim, bz_campaign_run *run, bz_error *err)
     run->state = st;
     st->targeted = calloc(sim->pop->n_cities, 1);
     if (!st->targeted) return bz_error_set(err, BZ_ENOMEM, "out of memory");
+    bz_sim_schedule_campaign(sim, run, p->at, 0);
     return bz_cityset_mark(&p->cities, sim->pop->n_cities, st->targeted, err);
 }
 
-static void ad_act(bz_sim *sim, bz_campaign_run *run)
+/* Chunk k: the exposures of [at + k, at + k + 1) (within the campaign). */
+static void ad_act(bz_sim *sim, bz_campaign_run *run, uint32_t k)
 {
     const ad_params *p = run->params;
     ad_state *st = run->state;
-    double overlap = bz_window_overlap(sim, p->at, p->duration);
-    if (overlap <= 0) return;
-    if (!st->charged_fixed) {
-        run->cost += p->fixed;
-        st->charged_fixed = 1;
-    }
-    double prob = bz_rate_to_prob(p->reach, overlap);
-    if (prob <= 0) return;
-    int64_t made = bz_campaign_expose_all(sim, run, prob, st->targeted, BZ_CH_ADVERTISING, 0);
+    const double end = bz_campaign_end(sim, p->at, p->duration);
+    const double a = p->at + (double)k * BZ_CAMPAIGN_CHUNK;
+    const double b = fmin(a + BZ_CAMPAIGN_CHUNK, end);
+    if (k == 0) run->cost += p->fixed;
+    int64_t made =
+        bz_campaign_expose_rate(sim, run, a, b, p->reach, st->targeted, BZ_CH_ADVERTISING, k);
     run->cost += p->cpm * (double)made / 1000.0;
+    if (b < end) bz_sim_schedule_campaign(sim, run, b, k + 1);
 }
 
 static void ad_finish(bz_campaign_run *run)

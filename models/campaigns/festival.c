@@ -2,7 +2,7 @@
  * in 100+ cities) at one time `at`, in the chosen `cities`.
  *
  * Who comes. Fans are the agents of the chosen cities whose state is not 0
- * at the start of the festival's step. State 0 is every model's initial,
+ * at the time of the festival. State 0 is every model's initial,
  * unaware state, so a fan is anyone who has heard of the product (aware,
  * interested, adopted, active, ...). Each fan attends with probability
  * `attendance` (a one-off probability, not a rate). Each attendee brings up
@@ -26,14 +26,12 @@
  * not used.
  *
  * Determinism. Attendance and the guest list of fan v come from v's own
- * campaign stream (bz_sim_campaign_stream at the festival's step). Which of
- * two inviters claims a shared guest first depends on thread timing but
- * changes nothing (the guest's engagement and boost are the same, and counts
- * are of distinct people), so results are identical for any thread count.
+ * campaign stream (campaign stream (0, v)); fans are taken city by city in
+ * agent order, and a guest invited twice is engaged by the first inviter.
  *
  * Cost: cost_per_city x (chosen cities that exist) + cost_per_attendee x
- * (distinct people engaged: attendees + guests), charged in the festival's
- * step; the people count equals the festival channel's exposures of that step.
+ * (distinct people engaged: attendees + guests), charged at the festival;
+ * the people count equals the festival channel's exposures.
  * Complexity: O(agents of the chosen cities + strong-tie degree of the
  * attendees + bring^2 per attendee), once; n bytes of marks from start() to
  * the festival, and 8 n bytes of boost arrays when share_boost > 1.
@@ -101,6 +99,7 @@ typedef struct fest_state {
     uint32_t n_chosen; /* chosen cities that exist */
     uint8_t *in_city;  /* [n_cities] 1 = festival city */
     uint8_t *mark;     /* [n] 1 = engaged by the festival; freed after it */
+    uint8_t *fan;      /* [n] 1 = a fan when the festival starts; freed after it */
     int done;
 } fest_state;
 
@@ -144,12 +143,14 @@ static int fest_start(bz_sim *sim, bz_campaign_run *run, bz_error *err)
                             l->name);
     st->in_city = calloc(sim->pop->n_cities, 1);
     st->mark = calloc(sim->n ? sim->n : 1, 1);
-    if (!st->in_city || !st->mark)
+    st->fan = calloc(sim->n ? sim->n : 1, 1);
+    if (!st->in_city || !st->mark || !st->fan)
         return bz_error_set(err, BZ_ENOMEM, "out of memory for the festival of %u agents", sim->n);
     int status = bz_cityset_mark(&p->cities, sim->pop->n_cities, st->in_city, err);
     if (status != BZ_OK) return status;
     st->n_chosen = bz_cityset_count(st->in_city, sim->pop->n_cities);
     st->boost = p->share_boost > 1 && p->boost_for > 0;
+    bz_sim_schedule_campaign(sim, run, p->at, 0);
     return st->boost ? bz_sim_boost_enable(sim, err) : BZ_OK;
 }
 
@@ -202,22 +203,22 @@ static uint32_t choose_guests(const bz_layer *l, const uint32_t *city, const uin
     return i;
 }
 
-/* Engage v once: the first caller to mark it wins, later ones do nothing.
- * Returns 1 if this call engaged v. Thread-safe. */
-static int engage_once(bz_sim *sim, fest_state *st, bz_tally *t, uint32_t v, double mult,
-                       double until)
+/* Engage v once (the first inviter wins). Returns 1 if this call engaged v. */
+static int engage_once(bz_sim *sim, fest_state *st, uint32_t v, double mult, double until)
 {
-    if (__atomic_exchange_n(&st->mark[v], (uint8_t)1, __ATOMIC_RELAXED)) return 0;
-    bz_sim_engage(sim, t, v, BZ_CH_FESTIVAL);
+    if (st->mark[v]) return 0;
+    st->mark[v] = 1;
+    bz_sim_expose(sim, v, BZ_CH_FESTIVAL, BZ_EXPOSE_ENGAGE);
     if (st->boost) bz_sim_boost(sim, v, mult, until);
     return 1;
 }
 
-static void fest_act(bz_sim *sim, bz_campaign_run *run)
+static void fest_act(bz_sim *sim, bz_campaign_run *run, uint32_t tag)
 {
+    (void)tag;
     const fest_params *p = run->params;
     fest_state *st = run->state;
-    if (st->done || !bz_window_starts(sim, p->at)) return;
+    if (st->done) return;
     st->done = 1;
     const bz_population *pop = sim->pop;
     const bz_layer *l = &sim->net->layers[st->layer];
@@ -225,31 +226,35 @@ static void fest_act(bz_sim *sim, bz_campaign_run *run)
     const uint32_t bring = (uint32_t)p->bring;
     const double until = p->at + p->boost_for;
     int64_t people = 0;
-#pragma omp parallel if (sim->n_threads > 1) reduction(+ : people)
-    {
-        bz_tally *t = bz_sim_tally(sim);
-        uint32_t guests[FEST_MAX_BRING];
-        for (uint32_t c = 0; c < pop->n_cities; c++) {
-            if (!st->in_city[c]) continue;
-            const int64_t lo = (int64_t)pop->city_offsets[c],
-                          hi = (int64_t)pop->city_offsets[c + 1];
-#pragma omp for schedule(dynamic, 1024) nowait
-            for (int64_t i = lo; i < hi; i++) {
-                const uint32_t v = pop->city_members[i];
-                if (sim->state[v] == 0) continue; /* has not heard of the product */
-                bz_stream s;
-                bz_sim_campaign_stream(sim, run, &s, v);
-                if (!(bz_stream_uniform(&s) < p->attendance)) continue;
-                people += engage_once(sim, st, t, v, p->share_boost, until);
-                uint32_t k = bring ? choose_guests(l, pop->city, local, v, bring, &s, guests) : 0;
-                for (uint32_t j = 0; j < k; j++)
-                    people += engage_once(sim, st, t, guests[j], p->share_boost, until);
-            }
+    uint32_t guests[FEST_MAX_BRING];
+    /* Fans are decided before anyone is engaged: engaging makes unaware
+     * guests aware, and they must not become fans of this festival. */
+    uint8_t *fan = st->fan;
+    for (uint32_t c = 0; c < pop->n_cities; c++) {
+        if (!st->in_city[c]) continue;
+        for (uint64_t i = pop->city_offsets[c]; i < pop->city_offsets[c + 1]; i++) {
+            const uint32_t v = pop->city_members[i];
+            fan[v] = sim->state[v] != 0;
+        }
+    }
+    for (uint32_t c = 0; c < pop->n_cities; c++) {
+        if (!st->in_city[c]) continue;
+        for (uint64_t i = pop->city_offsets[c]; i < pop->city_offsets[c + 1]; i++) {
+            const uint32_t v = pop->city_members[i];
+            if (!fan[v]) continue; /* has not heard of the product */
+            bz_stream s;
+            bz_sim_campaign_stream(sim, run, &s, 0, v);
+            if (!(bz_stream_uniform(&s) < p->attendance)) continue;
+            people += engage_once(sim, st, v, p->share_boost, until);
+            uint32_t k = bring ? choose_guests(l, pop->city, local, v, bring, &s, guests) : 0;
+            for (uint32_t j = 0; j < k; j++)
+                people += engage_once(sim, st, guests[j], p->share_boost, until);
         }
     }
     run->cost += p->cost_per_city * (double)st->n_chosen + p->cost_per_attendee * (double)people;
     free(st->mark);
-    st->mark = NULL;
+    free(st->fan);
+    st->mark = st->fan = NULL;
 }
 
 static void fest_finish(bz_campaign_run *run)
@@ -258,6 +263,7 @@ static void fest_finish(bz_campaign_run *run)
     if (!st) return;
     free(st->in_city);
     free(st->mark);
+    free(st->fan);
     free(st);
     run->state = NULL;
 }

@@ -1,29 +1,25 @@
 /* Flash sale: `repeat` windows [at + k every, at + k every + duration),
  * k = 0 .. repeat-1 (Xiaomi ran weekly flash sales), each putting `stock`
- * units on sale (added to the market's stock when the window opens; see
- * core/market.h). With market.availability flash_only the product is on sale
- * only inside such windows. Around each window:
- *   - announcement: during [start - announce, start) every agent is exposed at
- *     rate announce_reach per day (expose lever, channel news); overlapping
- *     announcements of consecutive windows count once. While a step overlaps
- *     an announcement, sim->share_mult is multiplied by `urgency` (people talk
- *     more before a sale; only models that share honour it);
- *   - sold-out news: in the step after a window sells out, every agent is
- *     exposed once with probability news_reach (channel news; once per step
- *     even if two windows sold out in it).
- * Pent-up demand needs nothing here: buyers who found a window sold out stay
- * potential adopters and try again when the next window opens; unsold units
- * carry over (core/market.h). Windows at or after the horizon never open.
- * Exposures are sampled like advertising: fixed blocks of 65,536 agents,
- * each skipping geometrically with its own stream (announcement and news
- * streams differ), so the cost is O(exposures + blocks) and independent of
- * the thread count; the schedule costs O(repeat) per step.
- * Cost: `cost` per window, charged once when its announcement or the window
- * itself starts: repeat x cost in all if every window happens.
- * The discount lowers the windows' price (recorded with the window, and in
- * revenue). Models with a price response see it through
- * bz_market_price_now(): buzz_funnel's appeal rises when value/price does;
- * bass ignores price.
+ * units on sale at `discount` off the list price, exactly inside the window
+ * (core/market.h). With market.availability flash_only the product is on
+ * sale only inside such windows. Around each window:
+ *   - announcement: during [start - announce, start) every agent is exposed
+ *     as a Poisson process of rate announce_reach per day (channel news);
+ *     overlapping announcements of consecutive windows count once. During
+ *     an announcement every talker's sharing is multiplied by `urgency`
+ *     (people talk more before a sale; only models that share honour it):
+ *     the interval is part of the sharing schedule, so it starts and ends at
+ *     its exact times;
+ *   - sold-out news: when a window sells out (at the exact sell-out time)
+ *     every agent hears of it with probability news_reach, at a time
+ *     uniform in the following `news_within` (channel news).
+ * Buyers who find a window sold out wait for the next one (core/market.h);
+ * unsold units carry over. Windows at or after the horizon never open.
+ * Announcements are generated one day-long chunk at a time, from campaign
+ * stream (chunk, block); news of window k from (NEWS + k, block): O(exposures
+ * + blocks) each, the same for any time.step.
+ * Cost: `cost` per window whose announcement or opening comes before the
+ * horizon: repeat x cost in all if every window happens.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -37,7 +33,7 @@ typedef struct fs_params {
     int64_t stock;
     double discount, announce, announce_reach, news_reach, cost, urgency;
     int64_t repeat;
-    double every;
+    double every, news_within;
 } fs_params;
 
 static const bz_param fs_param_table[] = {
@@ -50,8 +46,8 @@ static const bz_param fs_param_table[] = {
      "units on sale in this window, added to the market's stock when it opens",
      offsetof(fs_params, stock), NULL},
     {"discount", BZ_PT_PROB, 0, 1, "0", "fraction",
-     "price reduction during the window (sets the window's price and revenue; raises demand in "
-     "models with a price response, e.g. buzz_funnel's appeal)",
+     "price reduction inside the window: buyers pay list price x (1 - discount), and those whose "
+     "willingness to pay lies between the two prices can buy (market.value)",
      offsetof(fs_params, discount), NULL},
     {"announce", BZ_PT_DURATION, 0, 1e7, "0d", "days",
      "lead time before `at` during which the sale is announced", offsetof(fs_params, announce),
@@ -62,11 +58,15 @@ static const bz_param fs_param_table[] = {
     {"news_reach", BZ_PT_PROB, 0, 1, "0", "probability",
      "chance that an agent hears that the window sold out (one exposure, channel news)",
      offsetof(fs_params, news_reach), NULL},
+    {"news_within", BZ_PT_DURATION, 0, 1e7, "6h", "days",
+     "the sold-out news reaches its audience at times uniform in this span after the sell-out "
+     "(news on social media spreads within hours)",
+     offsetof(fs_params, news_within), NULL},
     {"cost", BZ_PT_REAL, 0, 1e15, "0", "currency", "fixed cost of each sale window",
      offsetof(fs_params, cost), NULL},
     {"urgency", BZ_PT_REAL, 1, 1000, "1", "factor",
-     "multiplies every layer's sharing in steps that overlap an announcement (scarcity makes "
-     "people talk before a sale; 1: no effect, the behaviour before this parameter existed)",
+     "multiplies every layer's sharing during an announcement (scarcity makes people talk before "
+     "a sale; 1: no effect)",
      offsetof(fs_params, urgency), NULL},
     {"repeat", BZ_PT_INT, 1, 1000, "1", "windows",
      "number of sale windows, `every` apart (1: a single sale)", offsetof(fs_params, repeat), NULL},
@@ -76,15 +76,20 @@ static const bz_param fs_param_table[] = {
      offsetof(fs_params, every), NULL},
 };
 
-/* Block streams of the sold-out news: agent field FS_NEWS_STREAM + block, so
- * they differ from the announcement's (agent field = block) in a step that
- * has both. */
-#define FS_NEWS_STREAM 0x80000000u
+/* Tags of the campaign's actions (24 bits): the market's sold-out notice
+ * is BZ_MARKET_SOLDOUT_TAG | window; announcement chunk c is ANNOUNCE | c.
+ * Streams: chunk c draws index c, the news of window k index NEWS + k. */
+#define ANNOUNCE 0x400000u
+#define NEWS 0x80000000u
+
+typedef struct fs_chunk {
+    double a, b;
+} fs_chunk;
 
 typedef struct fs_state {
-    size_t *window;     /* [repeat] indices into sim->market.windows */
-    uint8_t *charged;   /* [repeat] cost of window k charged */
-    uint8_t *news_done; /* [repeat] sold-out news of window k sent */
+    size_t *window;   /* [repeat] indices into sim->market.windows */
+    fs_chunk *chunks; /* day-long pieces of the union of the announcements */
+    size_t n_chunks;
 } fs_state;
 
 static int fs_check(const void *params, const bz_experiment *x, bz_error *err)
@@ -124,57 +129,65 @@ static int fs_start(bz_sim *sim, bz_campaign_run *run, bz_error *err)
     if (!st) return bz_error_set(err, BZ_ENOMEM, "out of memory");
     run->state = st;
     st->window = malloc(k * sizeof *st->window);
-    st->charged = calloc(k, 1);
-    st->news_done = calloc(k, 1);
-    if (!st->window || !st->charged || !st->news_done)
+    if (!st->window)
         return bz_error_set(err, BZ_ENOMEM, "out of memory for %zu flash-sale windows", k);
+    double covered = -INFINITY, ann_days = 0;
     for (size_t i = 0; i < k; i++) {
         const double start = p->at + (double)i * p->every;
-        int status =
-            bz_market_add_window(sim, start, start + p->duration, p->stock,
-                                 sim->market.price * (1.0 - p->discount), &st->window[i], err);
+        const double lead = fmin(p->announce, start), a0 = start - lead;
+        int status = bz_market_add_window(sim, start, start + p->duration, p->stock, p->discount,
+                                          run->index, (uint32_t)i, &st->window[i], err);
         if (status != BZ_OK) return status;
+        if (fmin(a0, start) < sim->horizon) run->cost += p->cost;
+        if (lead > 0 && p->urgency != 1) {
+            status = bz_sim_share_interval(sim, a0, start, p->urgency, run->index, 0, err);
+            if (status != BZ_OK) return status;
+        }
+        /* The announcements' union: starts are nondecreasing in i. */
+        const double lo = fmax(covered, a0), hi = fmin(start, sim->horizon);
+        if (lead > 0 && hi > lo) {
+            ann_days += hi - lo;
+            covered = hi;
+        }
     }
+    if (!(p->announce_reach > 0) || ann_days <= 0) return BZ_OK;
+    /* Day-long chunks of the union, in time order. */
+    size_t cap = (size_t)ceil(ann_days / BZ_CAMPAIGN_CHUNK) + k + 1;
+    if (!(st->chunks = malloc(cap * sizeof *st->chunks)))
+        return bz_error_set(err, BZ_ENOMEM, "out of memory for flash-sale announcements");
+    covered = -INFINITY;
+    for (size_t i = 0; i < k; i++) {
+        const double start = p->at + (double)i * p->every;
+        const double lead = fmin(p->announce, start), a0 = start - lead;
+        double lo = fmax(covered, a0);
+        const double hi = fmin(start, sim->horizon);
+        if (!(lead > 0) || !(hi > lo)) continue;
+        for (; lo < hi && st->n_chunks < cap; lo += BZ_CAMPAIGN_CHUNK)
+            st->chunks[st->n_chunks++] = (fs_chunk){lo, fmin(lo + BZ_CAMPAIGN_CHUNK, hi)};
+        covered = hi;
+    }
+    if (st->n_chunks > 0) bz_sim_schedule_campaign(sim, run, st->chunks[0].a, ANNOUNCE);
     return BZ_OK;
 }
 
-static void fs_act(bz_sim *sim, bz_campaign_run *run)
+static void fs_act(bz_sim *sim, bz_campaign_run *run, uint32_t tag)
 {
     const fs_params *p = run->params;
     fs_state *st = run->state;
-    const double t1 = sim->t0 + sim->dt;
-    /* Days of the step covered by the union of the announcements, whose
-     * starts are nondecreasing in k, so one sweep merges them. */
-    double ann = 0, covered = sim->t0;
-    int any_news = 0;
-    for (int64_t k = 0; k < p->repeat; k++) {
-        const double start = p->at + (double)k * p->every;
-        const double lead = fmin(p->announce, start), a0 = start - lead;
-        if (lead > 0) {
-            double lo = fmax(covered, a0), hi = fmin(t1, start);
-            if (hi > lo) {
-                ann += hi - lo;
-                covered = hi;
-            }
-        }
-        int active = (lead > 0 && bz_window_overlap(sim, a0, lead) > 0) ||
-                     bz_window_overlap(sim, start, p->duration) > 0;
-        if (active && !st->charged[k]) {
-            run->cost += p->cost;
-            st->charged[k] = 1;
-        }
-        /* The market marks the window during the previous step's resolution. */
-        if (!st->news_done[k] && sim->market.windows[st->window[k]].sold_out) {
-            st->news_done[k] = 1;
-            any_news = 1;
-        }
+    if (tag & BZ_MARKET_SOLDOUT_TAG) { /* window tag & ~SOLDOUT sold out now */
+        const uint32_t w = tag & ~BZ_MARKET_SOLDOUT_TAG;
+        bz_campaign_expose_once(sim, run, sim->t, sim->t + p->news_within, p->news_reach, NULL,
+                                BZ_CH_NEWS, NEWS + w);
+        return;
     }
-    if (ann > 0) {
-        sim->share_mult *= p->urgency; /* reset to 1 by the engine every step */
-        bz_campaign_expose_all(sim, run, bz_rate_to_prob(p->announce_reach, ann), NULL, BZ_CH_NEWS,
-                               0);
+    if (tag & ANNOUNCE) {
+        const size_t c = tag & ~ANNOUNCE;
+        if (c >= st->n_chunks) return;
+        bz_campaign_expose_rate(sim, run, st->chunks[c].a, st->chunks[c].b, p->announce_reach, NULL,
+                                BZ_CH_NEWS, (uint32_t)c);
+        if (c + 1 < st->n_chunks)
+            bz_sim_schedule_campaign(sim, run, st->chunks[c + 1].a, ANNOUNCE | (uint32_t)(c + 1));
     }
-    if (any_news) bz_campaign_expose_all(sim, run, p->news_reach, NULL, BZ_CH_NEWS, FS_NEWS_STREAM);
 }
 
 static void fs_finish(bz_campaign_run *run)
@@ -182,8 +195,7 @@ static void fs_finish(bz_campaign_run *run)
     fs_state *st = run->state;
     if (!st) return;
     free(st->window);
-    free(st->charged);
-    free(st->news_done);
+    free(st->chunks);
     free(st);
     run->state = NULL;
 }

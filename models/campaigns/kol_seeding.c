@@ -2,9 +2,9 @@
  * by a strategy become active advocates (the `seed` lever), and post `posts`
  * times, evenly over [at, at + period] (post i at at + i period / (posts - 1);
  * one post is at `at`). Each post reaches each follower independently with
- * probability `reach` (the `expose` lever, channel kol). Posts falling in the
- * same step draw from one stream per (step, KOL) in turn, so they are
- * independent; a post at or after the horizon never happens.
+ * probability `reach` (the `expose` lever, channel kol) at the post's time;
+ * post i of KOL u draws from campaign stream (1 + i, u). A post at or after
+ * the horizon never happens.
  *
  * Strategies (ties always go to the lower agent id):
  *   random            uniform, distinct
@@ -314,6 +314,12 @@ int bz_kol_select(const bz_experiment *x, const bz_network *net, const bz_popula
     return status;
 }
 
+/* Time of post i: evenly over [at, at + period]. */
+static double post_time(const kol_params *p, int64_t i)
+{
+    return p->posts <= 1 ? p->at : p->at + (double)i * p->period / (double)(p->posts - 1);
+}
+
 static int kol_start(bz_sim *sim, bz_campaign_run *run, bz_error *err)
 {
     const kol_params *p = run->params;
@@ -328,41 +334,31 @@ static int kol_start(bz_sim *sim, bz_campaign_run *run, bz_error *err)
     st->kols = malloc((size_t)p->count * sizeof *st->kols);
     if (!st->kols)
         return bz_error_set(err, BZ_ENOMEM, "out of memory for %lld KOLs", (long long)p->count);
+    /* Tag 0 seeds the KOLs, tag 1 + i is post i; at the same instant the
+     * seeding comes first (events are ordered by tag). */
+    bz_sim_schedule_campaign(sim, run, p->at, 0);
+    for (int64_t i = 0; i < p->posts; i++)
+        bz_sim_schedule_campaign(sim, run, post_time(p, i), 1u + (uint32_t)i);
     return bz_kol_select(sim->x, sim->net, sim->pop, p, sim->seed, sim->replicate, run->index,
                          st->kols, err);
 }
 
-/* Number of posts whose time falls in the current step. */
-static uint32_t posts_now(const bz_sim *sim, const kol_params *p)
-{
-    if (p->posts <= 1) return (uint32_t)bz_window_starts(sim, p->at);
-    uint32_t m = 0;
-    for (int64_t i = 0; i < p->posts; i++)
-        m += bz_window_starts(sim, p->at + (double)i * p->period / (double)(p->posts - 1));
-    return m;
-}
-
-static void kol_act(bz_sim *sim, bz_campaign_run *run)
+static void kol_act(bz_sim *sim, bz_campaign_run *run, uint32_t tag)
 {
     const kol_params *p = run->params;
     kol_state *st = run->state;
-    const int seeding = bz_window_starts(sim, p->at);
-    const uint32_t m = posts_now(sim, p);
-    if (!seeding && m == 0) return;
-    bz_tally *t = &sim->tally[0];
+    if (tag == 0) {
+        for (int64_t i = 0; i < p->count; i++)
+            bz_sim_seed(sim, st->kols[i], BZ_CH_KOL);
+        run->cost += p->fee * (double)p->count;
+        return;
+    }
     uint64_t reached = 0;
     for (int64_t i = 0; i < p->count; i++) {
-        uint32_t kol = st->kols[i];
-        if (seeding) bz_sim_seed(sim, kol, BZ_CH_KOL);
-        if (m == 0) continue;
-        /* One stream per (step, KOL); posts of the same step draw from it
-         * in turn. */
         bz_stream s;
-        bz_sim_campaign_stream(sim, run, &s, kol);
-        for (uint32_t j = 0; j < m; j++)
-            reached += bz_sim_reach(sim, t, (size_t)st->layer, kol, p->reach, BZ_CH_KOL, &s);
+        bz_sim_campaign_stream(sim, run, &s, tag, st->kols[i]);
+        reached += bz_sim_reach(sim, (size_t)st->layer, st->kols[i], p->reach, BZ_CH_KOL, &s);
     }
-    if (seeding) run->cost += p->fee * (double)p->count;
     run->cost += p->fee_per_follower * (double)reached;
 }
 

@@ -3,7 +3,7 @@
  * audience is a share of the agents of the chosen cities, fixed per replicate
  * (each agent's membership is drawn once from its own stream); each member is
  * exposed with probability `reach` through the `expose` lever, channel
- * partnership. Cost: a flat fee. O(n) once, parallel in fixed blocks. */
+ * partnership. Cost: a flat fee. O(agents of the chosen cities) once. */
 #include <stdlib.h>
 
 #include "core/campaign.h"
@@ -29,8 +29,6 @@ static const bz_param partner_param_table[] = {
      offsetof(partner_params, cost), NULL},
 };
 
-enum { PARTNER_BLOCK = 65536 };
-
 static int partner_check(const void *params, const bz_experiment *x, bz_error *err)
 {
     const partner_params *p = params;
@@ -46,36 +44,24 @@ static int partner_start(bz_sim *sim, bz_campaign_run *run, bz_error *err)
     uint8_t *in = calloc(sim->pop->n_cities, 1);
     if (!in) return bz_error_set(err, BZ_ENOMEM, "out of memory");
     run->state = in;
+    bz_sim_schedule_campaign(sim, run, p->at, 0);
     return bz_cityset_mark(&p->cities, sim->pop->n_cities, in, err);
 }
 
-static void partner_act(bz_sim *sim, bz_campaign_run *run)
+static void partner_act(bz_sim *sim, bz_campaign_run *run, uint32_t tag)
 {
+    (void)tag;
     const partner_params *p = run->params;
     const uint8_t *in_city = run->state;
-    if (!bz_window_starts(sim, p->at)) return;
     run->cost += p->cost;
-    const int64_t nblocks = ((int64_t)sim->n + PARTNER_BLOCK - 1) / PARTNER_BLOCK;
-#pragma omp parallel if (sim->n_threads > 1)
-    {
-        bz_tally *t = bz_sim_tally(sim);
-#pragma omp for schedule(static)
-        for (int64_t b = 0; b < nblocks; b++) {
-            uint64_t lo = (uint64_t)b * PARTNER_BLOCK, hi = lo + PARTNER_BLOCK;
-            if (hi > sim->n) hi = sim->n;
-            for (uint64_t v = lo; v < hi; v++) {
-                if (!in_city[sim->pop->city[v]]) continue;
-                /* Membership and exposure from the agent's own stream of this
-                 * campaign: the same audience in every arm (common random
-                 * numbers). */
-                bz_stream s;
-                bz_stream_init(&s, sim->seed, sim->replicate, 0, (uint32_t)v,
-                               BZ_RNG_CAMPAIGN + run->index);
-                if (!(bz_stream_uniform(&s) < p->share)) continue;
-                if (bz_stream_uniform(&s) < p->reach)
-                    bz_sim_expose(sim, t, (uint32_t)v, BZ_CH_PARTNERSHIP);
-            }
-        }
+    for (uint32_t v = 0; v < sim->n; v++) {
+        if (!in_city[sim->pop->city[v]]) continue;
+        /* Membership and exposure from the agent's own stream of this
+         * campaign: the same audience in every arm (common random numbers). */
+        bz_stream s;
+        bz_sim_campaign_stream(sim, run, &s, 0, v);
+        if (!(bz_stream_uniform(&s) < p->share)) continue;
+        if (bz_stream_uniform(&s) < p->reach) bz_sim_expose(sim, v, BZ_CH_PARTNERSHIP, 0);
     }
 }
 

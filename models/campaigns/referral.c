@@ -2,19 +2,24 @@
  * (Xiaomi rewarded its advocates), running over [at, at + duration)
  * (duration 0: until the horizon).
  *
- * While it runs, act() sets sim->referral_mult to `share_mult`: the reward
- * makes advocates share more, and models that share (bz_model_type.shares,
- * e.g. buzz_funnel) multiply their advocates' sharing by it and attribute
- * the contacts, and the adoptions they tip, to channel referral. Models that
- * do not share would ignore the programme, so check() refuses them.
+ * While it runs, advocates talk `share_mult` times more and their contacts
+ * are channel referral (an interval of the sharing schedule, core/sim.h:
+ * it starts and ends at its exact times). Models that share
+ * (bz_model_type.shares, e.g. buzz_funnel) honour it; check() refuses the
+ * others.
  *
- * Cost: `cost` (flat, charged in the first step the programme runs) +
- * `reward` x the adoptions attributed to channel referral in each step it
- * runs (settle(), from sim->step_adopt[BZ_CH_REFERRAL]). With several
- * referral programmes running at once the sharing multiplier is the largest
- * of theirs and each referred adoption is paid once, by the first programme
- * of the arm that runs in that step, so rewards are not double counted.
- * Complexity: O(1) per step (O(campaigns of the arm) in settle()).
+ * Rewards are paid per actual referral, not per last-touch label: a
+ * purchase, while the programme runs, by an agent whose interest came from
+ * a referral contact (buzz_funnel: the recommendation that made it
+ * interested was an advocate's during the programme). Last touch would
+ * also pay for buyers who were already interested when a referral contact
+ * happened to reach them.
+ *
+ * Cost: `cost` (flat, once if the programme starts before the horizon) +
+ * `reward` x referred purchases. With several referral programmes running
+ * at once the sharing multiplier is the largest of theirs and each referred
+ * purchase is paid once, by the first programme of the arm that runs then.
+ * Complexity: O(campaigns of the arm) per purchase.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -39,8 +44,8 @@ static const bz_param ref_param_table[] = {
      "2 is an assumption to calibrate, 1 pays rewards without changing behaviour)",
      offsetof(ref_params, share_mult), NULL},
     {"reward", BZ_PT_REAL, 0, 1e12, "10", "currency per adoption",
-     "paid for each adoption attributed to channel referral (a coupon worth about 0.5% of a "
-     "1999 phone)",
+     "paid for each referred purchase (a buyer whose interest came from a referral contact; a "
+     "coupon worth about 0.5% of a 1999 phone)",
      offsetof(ref_params, reward), NULL},
     {"cost", BZ_PT_REAL, 0, 1e15, "0", "currency",
      "flat cost of running the programme (platform, promotion); 0: only rewards are paid",
@@ -48,10 +53,6 @@ static const bz_param ref_param_table[] = {
 };
 
 extern const bz_campaign_type bz_campaign_referral;
-
-typedef struct ref_state {
-    int charged;
-} ref_state;
 
 static int ref_check(const void *params, const bz_experiment *x, bz_error *err)
 {
@@ -70,46 +71,32 @@ static int ref_check(const void *params, const bz_experiment *x, bz_error *err)
 
 static int ref_start(bz_sim *sim, bz_campaign_run *run, bz_error *err)
 {
-    (void)sim;
-    ref_state *st = calloc(1, sizeof *st);
-    if (!st) return bz_error_set(err, BZ_ENOMEM, "out of memory");
-    run->state = st;
-    return BZ_OK;
+    const ref_params *p = run->params;
+    run->cost += p->cost;
+    return bz_sim_share_interval(sim, p->at, bz_campaign_end(sim, p->at, p->duration),
+                                 p->share_mult, run->index, 1, err);
 }
 
 static int ref_active(const bz_sim *sim, const bz_campaign_run *run)
 {
     const ref_params *p = run->params;
-    return bz_window_overlap(sim, p->at, p->duration) > 0;
+    return sim->t >= p->at && sim->t < bz_campaign_end(sim, p->at, p->duration);
 }
 
-static void ref_act(bz_sim *sim, bz_campaign_run *run)
+static void ref_act(bz_sim *sim, bz_campaign_run *run, uint32_t tag)
 {
-    const ref_params *p = run->params;
-    ref_state *st = run->state;
-    if (!ref_active(sim, run)) return;
-    if (!st->charged) {
-        run->cost += p->cost;
-        st->charged = 1;
-    }
-    /* The engine resets referral_mult to 0 before campaigns act. */
-    sim->referral_mult = fmax(sim->referral_mult, p->share_mult);
+    (void)sim, (void)run, (void)tag; /* the programme schedules no actions */
 }
 
-static void ref_settle(bz_sim *sim, bz_campaign_run *run)
+static void ref_purchase(bz_sim *sim, bz_campaign_run *run, uint32_t v, int referred)
 {
+    (void)v;
     const ref_params *p = run->params;
-    if (!ref_active(sim, run)) return;
+    if (!referred || !ref_active(sim, run)) return;
     for (size_t i = 0; i < run->index && i < sim->n_campaigns; i++)
         if (sim->campaigns[i].type == &bz_campaign_referral && ref_active(sim, &sim->campaigns[i]))
-            return; /* an earlier programme pays for this step's referrals */
-    run->cost += p->reward * (double)sim->step_adopt[BZ_CH_REFERRAL];
-}
-
-static void ref_finish(bz_campaign_run *run)
-{
-    free(run->state);
-    run->state = NULL;
+            return; /* an earlier programme pays for this referral */
+    run->cost += p->reward;
 }
 
 const bz_campaign_type bz_campaign_referral = {
@@ -122,6 +109,5 @@ const bz_campaign_type bz_campaign_referral = {
     .check = ref_check,
     .start = ref_start,
     .act = ref_act,
-    .settle = ref_settle,
-    .finish = ref_finish,
+    .purchase = ref_purchase,
 };

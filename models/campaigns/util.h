@@ -7,20 +7,17 @@
 
 #include "core/sim.h"
 
-/* Days of the current step [t0, t0 + dt) inside [at, at + duration);
- * duration 0 means "until the horizon". */
-static inline double bz_window_overlap(const bz_sim *sim, double at, double duration)
-{
-    double end = duration > 0 ? at + duration : INFINITY;
-    double lo = fmax(sim->t0, at), hi = fmin(sim->t0 + sim->dt, end);
-    return hi > lo ? hi - lo : 0.0;
-}
+/* Campaigns that expose at a rate generate their exposures one chunk of
+ * this many days at a time (an action per chunk): the chunks are fixed by
+ * the campaign's own times, never by time.step. */
+#define BZ_CAMPAIGN_CHUNK 1.0
 
-/* True in the one step whose interval contains time `at` (a one-off event).
- * An event at or after the horizon never happens. */
-static inline int bz_window_starts(const bz_sim *sim, double at)
+/* End of a campaign that starts at `at` and lasts `duration` (0: until the
+ * horizon), capped at the horizon. */
+static inline double bz_campaign_end(const bz_sim *sim, double at, double duration)
 {
-    return at >= sim->t0 && at < sim->t0 + sim->dt;
+    double end = duration > 0 ? at + duration : sim->horizon;
+    return end < sim->horizon ? end : sim->horizon;
 }
 
 /* Mark the cities of a cityset in out[n_cities] (1 = included). {top: N}
@@ -43,13 +40,21 @@ int bz_campaign_layer_last(const bz_experiment *x, const char *name, const char 
 uint32_t bz_cityset_count(const uint8_t *marks, uint32_t n_cities);
 
 /* Expose every agent (of the cities marked in city_mask, or all with NULL)
- * independently with probability prob through `channel`. Agents are taken in
- * fixed blocks of BZ_CAMPAIGN_BLOCK; block b skips geometrically through its
- * agents with the campaign stream stream_base + b, so the draws do not depend
- * on the thread count and the cost is O(exposures + blocks). Parallel.
- * Returns the exposures made. */
+ * as a Poisson process of `rate` per day over [a, b): agents are taken in
+ * fixed blocks of BZ_CAMPAIGN_BLOCK; block k skips geometrically through
+ * its agents with the campaign stream (index, k) to those with at least one
+ * exposure (probability 1 - e^(-rate (b - a))), draws their number from the
+ * Poisson law conditioned on one or more, and their times uniformly in
+ * [a, b); each is an exposure event. O(exposures + blocks). Returns the
+ * exposures scheduled before the horizon. */
 #define BZ_CAMPAIGN_BLOCK 65536
-int64_t bz_campaign_expose_all(bz_sim *sim, const bz_campaign_run *run, double prob,
-                               const uint8_t *city_mask, int channel, uint32_t stream_base);
+int64_t bz_campaign_expose_rate(bz_sim *sim, const bz_campaign_run *run, double a, double b,
+                                double rate, const uint8_t *city_mask, int channel, uint32_t index);
+
+/* Expose every agent (of the marked cities) once with probability prob, at
+ * a time uniform in [a, b) (at a when b <= a), with the same blocks and
+ * streams. Returns the exposures scheduled before the horizon. */
+int64_t bz_campaign_expose_once(bz_sim *sim, const bz_campaign_run *run, double a, double b,
+                                double prob, const uint8_t *city_mask, int channel, uint32_t index);
 
 #endif

@@ -16,14 +16,14 @@
  * adopters are what `seeds` and campaigns are for) and never activates by
  * neighbours when phi * d > d or d = 0.
  *
- * Synchronous update: an agent activated in step t (or seeded) tells each
- * out-neighbour once, in step t + 1, by adding 1 to its count and touching
- * it; only touched agents are evaluated. A step costs O(new actives + their
- * arcs + touched), not O(n). Campaign exposures activate an inactive agent
- * with probability `response` each. Attribution: an agent tipped by its
- * neighbours goes to one of the layers that brought it a new active
- * neighbour this step (uniformly, with the agent's stream); a campaign
- * activation to the campaign channel.
+ * In continuous time: an agent activated at time t (or seeded) tells each
+ * out-neighbour once, at t + delay (one generation of Watts's synchronous
+ * update per `delay`); a neighbour whose count reaches its need activates
+ * then, attributed to the layer of the tie that tipped it. So an activation
+ * costs O(out-degree) once, in one event. Campaign exposures activate an
+ * inactive agent with probability `response` each (stream (v, k,
+ * BZ_RNG_DECIDE) for its k-th exposure). Cascade sizes do not depend on
+ * the delay.
  *
  * Well-mixed (complete) layers are not supported: every activation would
  * change every agent's share (an O(n) scan per step); init fails.
@@ -37,7 +37,7 @@
 #include "core/sim.h"
 
 typedef struct lt_params {
-    double threshold, response;
+    double threshold, response, delay;
     int64_t seeds;
 } lt_params;
 
@@ -54,16 +54,18 @@ static const bz_param lt_param_table[] = {
     {"response", BZ_PT_PROB, 0, 1, "1", "probability",
      "chance that one campaign exposure activates an inactive agent", offsetof(lt_params, response),
      NULL},
+    {"delay", BZ_PT_DURATION, 0, 1e6, "1d", "days",
+     "time from an activation to the moment the neighbours count it (one generation of "
+     "Watts's synchronous update); cascade sizes do not depend on it",
+     offsetof(lt_params, delay), NULL},
 };
 
 static const char *const lt_states[] = {"inactive", "active"};
 
-enum { INACTIVE = BZ_CONTAGION_SUSCEPTIBLE, ACTIVE = BZ_CONTAGION_ACTIVE };
+enum { INACTIVE, ACTIVE };
 
-/* `a` first: bz_contagion_seed() reads model_state as a bz_active. a.list
- * holds the agents that still have to tell their neighbours. */
 typedef struct lt_state {
-    bz_active a;
+    bz_nonces nc;
     uint32_t *count; /* [n] active in-neighbours already told, over all layers */
     uint32_t *need;  /* [n] count that activates; UINT32_MAX: never by neighbours */
 } lt_state;
@@ -81,11 +83,57 @@ static void lt_destroy(bz_sim *sim)
 {
     lt_state *ls = sim->model_state;
     if (!ls) return;
-    bz_active_destroy(&ls->a);
+    bz_nonces_destroy(&ls->nc);
     free(ls->count);
     free(ls->need);
     free(ls);
     sim->model_state = NULL;
+}
+
+/* v becomes active now (tallied unless a seed: bz_sim_seed tallies those);
+ * its neighbours hear of it after the delay. */
+static void activate(bz_sim *sim, uint32_t v, int channel, int tally)
+{
+    const lt_params *mp = sim->mp;
+    bz_sim_move(sim, v, ACTIVE);
+    if (tally) bz_sim_adopted(sim, v, channel);
+    bz_sim_schedule(sim, sim->t + mp->delay, BZ_EV_MODEL, 0, v);
+}
+
+/* u tells its out-neighbours. */
+static void lt_event(bz_sim *sim, uint32_t u, uint32_t aux)
+{
+    (void)aux;
+    lt_state *ls = sim->model_state;
+    const bz_network *net = sim->net;
+    for (size_t li = 0; li < net->n_layers; li++) {
+        const bz_layer *l = &net->layers[li];
+        const int ch = BZ_CH_LAYER0 + (int)li;
+        for (uint64_t j = l->offsets[u]; j < l->offsets[u + 1]; j++) {
+            const uint32_t v = l->targets[j];
+            bz_sim_count_exposure(sim, ch);
+            if (sim->state[v] != INACTIVE) continue;
+            if (++ls->count[v] == ls->need[v]) activate(sim, v, ch, 1);
+        }
+    }
+}
+
+static void lt_expose(bz_sim *sim, uint32_t v, int channel, unsigned flags)
+{
+    (void)flags;
+    const lt_params *mp = sim->mp;
+    lt_state *ls = sim->model_state;
+    if (sim->state[v] != INACTIVE || !(mp->response > 0)) return;
+    bz_stream s;
+    bz_nonces_stream(sim, &ls->nc, v, &s);
+    if (bz_stream_uniform(&s) < mp->response) activate(sim, v, channel, 1);
+}
+
+static int lt_seed(bz_sim *sim, uint32_t v, int channel)
+{
+    if (sim->state[v] != INACTIVE) return 0;
+    activate(sim, v, channel, 0);
+    return 1;
 }
 
 static int lt_init(bz_sim *sim, bz_error *err)
@@ -102,108 +150,37 @@ static int lt_init(bz_sim *sim, bz_error *err)
     lt_state *ls = calloc(1, sizeof *ls);
     if (!ls) return bz_error_set(err, BZ_ENOMEM, "out of memory for the linear_threshold model");
     sim->model_state = ls;
-    ls->count = calloc(sim->n, sizeof *ls->count);
-    ls->need = malloc((size_t)sim->n * sizeof *ls->need);
+    ls->count = calloc(sim->n ? sim->n : 1, sizeof *ls->count);
+    ls->need = malloc((size_t)(sim->n ? sim->n : 1) * sizeof *ls->need);
     if (!ls->count || !ls->need)
         return bz_error_set(err, BZ_ENOMEM,
                             "out of memory for the linear_threshold model (%u agents)", sim->n);
-    const int64_t n = sim->n;
+    int status = bz_nonces_init(&ls->nc, sim->n, err);
+    if (status != BZ_OK) return status;
     const double fixed = mp->threshold;
     const float *attr = sim->pop->threshold;
-#pragma omp parallel for schedule(static) if (sim->n_threads > 1)
-    for (int64_t v = 0; v < n; v++) {
+    for (uint32_t v = 0; v < sim->n; v++) {
         uint64_t d = 0;
         for (size_t li = 0; li < L; li++)
-            d += bz_layer_in_degree(&net->layers[li], (uint32_t)v);
+            d += bz_layer_in_degree(&net->layers[li], v);
         ls->need[v] = lt_need(fixed >= 0 ? fixed : (double)attr[v], d);
     }
-    int status = bz_contagion_seed_random(sim, (uint32_t)mp->seeds, ACTIVE, err);
-    if (status == BZ_OK) status = bz_active_init(&ls->a, sim, ACTIVE, err);
-    return status;
-}
-
-/* Phase 2 for a touched agent v; returns 1 if it became active. */
-static int lt_decide(bz_sim *sim, lt_state *ls, bz_tally *t, uint32_t v, double logr)
-{
-    const uint32_t layer_bits = ~(((uint32_t)1 << BZ_CH_LAYER0) - 1);
-    if (v == BZ_IDLIST_HOLE || sim->state[v] != INACTIVE) return 0;
-    const bz_inbox in = sim->inbox[v];
-    bz_stream s;
-    bz_sim_agent_stream(sim, &s, v, BZ_RNG_DECIDE);
-    int ch;
-    if (ls->count[v] >= ls->need[v]) {
-        ch = bz_sim_pick_channel(in.mask & layer_bits, &s, BZ_CH_LAYER0);
-    } else {
-        if (!in.ext || !(bz_stream_uniform(&s) < -expm1((double)in.ext * logr))) return 0;
-        ch = bz_sim_pick_channel(in.mask & ~layer_bits, &s, BZ_CH_ADVERTISING);
-    }
-    sim->state[v] = ACTIVE;
-    bz_active_push_next(&ls->a, sim, t, v);
-    bz_tally_adopt(t, ch);
-    return 1;
-}
-
-static void lt_step(bz_sim *sim)
-{
-    const lt_params *mp = sim->mp;
-    lt_state *ls = sim->model_state;
-    bz_active *a = &ls->a;
-    const bz_network *net = sim->net;
-    const size_t L = net->n_layers;
-    const int par = sim->n_threads > 1;
-    const double logr = log1p(-fmin(mp->response, 1.0 - 1e-16));
-    const int64_t n_new = (int64_t)a->n;
-    int64_t activated = 0;
-
-#pragma omp parallel if (par) reduction(+ : activated)
-    {
-        bz_tally *t = bz_sim_tally(sim);
-        /* Phase 1: agents activated last step (or seeded) tell their
-         * out-neighbours once; only inactive ones need the count (no state
-         * is written in this phase). */
-#pragma omp for schedule(dynamic, 64)
-        for (int64_t i = 0; i < n_new; i++) {
-            const uint32_t u = a->list[i];
-            for (size_t li = 0; li < L; li++) {
-                const bz_layer *l = &net->layers[li];
-                const int ch = BZ_CH_LAYER0 + (int)li;
-                const uint64_t end = l->offsets[u + 1];
-                t->expo[ch] += (int64_t)(end - l->offsets[u]);
-                for (uint64_t j = l->offsets[u]; j < end; j++) {
-                    const uint32_t v = l->targets[j];
-                    if (sim->state[v] != INACTIVE) continue;
-#pragma omp atomic
-                    ls->count[v]++;
-                    bz_sim_touch(sim, t, v, (uint32_t)1 << ch);
-                }
-            }
-        }
-        /* Phase 2: touched agents (new active neighbours or campaign
-         * exposures) decide; the list is complete after the barrier. */
-        const int64_t n_touched = (int64_t)sim->touched.reserved;
-#pragma omp for schedule(dynamic, 256)
-        for (int64_t i = 0; i < n_touched; i++)
-            activated += lt_decide(sim, ls, t, sim->touched.ids[i], logr);
-    }
-    bz_active_swap(a);
-    sim->counts[INACTIVE] -= activated;
-    sim->counts[ACTIVE] += activated;
+    return bz_contagion_seed_random(sim, (uint32_t)mp->seeds, err);
 }
 
 const bz_model_type bz_model_linear_threshold = {
     .name = "linear_threshold",
-    .summary = "linear threshold (Watts 2002): activate when the active share "
-               "of neighbours "
-               ">= threshold",
+    .summary = "linear threshold (Watts 2002): activate when the active share of neighbours >= "
+               "threshold, one generation per delay",
     .params = lt_param_table,
     .n_params = BZ_PARAMS_COUNT(lt_param_table),
     .params_size = sizeof(lt_params),
     .states = lt_states,
     .n_states = 2,
     .adopted_mask = 1u << ACTIVE,
-    .maintains_counts = 1,
     .init = lt_init,
-    .step = lt_step,
-    .seed = bz_contagion_seed,
+    .event = lt_event,
+    .expose = lt_expose,
+    .seed = lt_seed,
     .destroy = lt_destroy,
 };

@@ -1,16 +1,23 @@
-/* Discrete-time SIR on the network layers.
+/* SIR on the network layers in continuous time (Kermack-McKendrick on a
+ * network; the event-driven form of Kiss, Miller & Simon 2017).
  *
- * In a step of length dt every infectious agent contacts each out-neighbour
- * independently with probability 1 - exp(-beta dt) (beta per tie per day) and
- * a susceptible agent contacted at least once becomes infectious; then every
- * agent that was infectious at the start of the step recovers with
- * probability 1 - exp(-gamma dt). Campaign exposures infect a susceptible
- * agent with probability `response` each. With dt -> 0 this converges to the
- * continuous-time SIR on the network.
+ * An infectious agent recovers after D ~ Exp(gamma) days and transmits
+ * along each of its out-ties as a Poisson process of rate beta (per tie per
+ * day) while infectious: the tie's first transmission comes after
+ * Exp(beta), so it transmits at all with probability 1 - exp(-beta D), and
+ * on a network the final outbreak is bond percolation with transmissibility
+ * T = E[1 - exp(-beta D)] = beta / (beta + gamma) (Newman 2002). A
+ * susceptible agent reached by a transmission becomes infectious then.
+ * Campaign exposures infect a susceptible agent with probability
+ * `response` each.
  *
- * Event-driven: the model keeps the list of infectious agents and looks only
- * at them and at the agents contacted in the step, so a step costs
- * O(infectious + contacts), not O(n).
+ * Event-driven with the cost of the events only: when u becomes
+ * infectious it draws D, then skips geometrically over its ties with
+ * probability 1 - exp(-beta D), and for each tie that transmits draws the
+ * time from the exponential truncated at D. So an infection costs O(1 +
+ * transmissions) draws and queue entries, whatever the degree. Streams:
+ * (u, 0, BZ_RNG_MODEL + 1) for u's infectious period and transmissions (an
+ * agent is infected once), (v, k, BZ_RNG_DECIDE) for its k-th exposure.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -18,7 +25,6 @@
 #include "contagion.h"
 #include "core/model.h"
 #include "core/sim.h"
-#include "rng/rng.h"
 
 typedef struct sir_params {
     double beta, gamma, response;
@@ -26,12 +32,12 @@ typedef struct sir_params {
 } sir_params;
 
 static const bz_param sir_param_table[] = {
-    {"beta", BZ_PT_RATE, 0, 1e9, "0.5", "per day",
-     "transmission rate per tie from an infectious agent", offsetof(sir_params, beta), NULL},
+    {"beta", BZ_PT_RATE, 0, 1e9, "0.5", "per tie per day",
+     "transmission rate along each tie from an infectious agent", offsetof(sir_params, beta), NULL},
     {"gamma", BZ_PT_RATE, 0, 1e9, "0.2", "per day",
-     "recovery rate (mean infectious period 1/gamma)", offsetof(sir_params, gamma), NULL},
-    {"seeds", BZ_PT_INT, 0, 4294967295.0, "1", "agents",
-     "agents infectious at random before the first step", offsetof(sir_params, seeds), NULL},
+     "recovery rate (mean infectious period 1/gamma: 5 days)", offsetof(sir_params, gamma), NULL},
+    {"seeds", BZ_PT_INT, 0, 4294967295.0, "1", "agents", "agents infectious at random at the start",
+     offsetof(sir_params, seeds), NULL},
     {"response", BZ_PT_PROB, 0, 1, "1", "probability",
      "chance that one campaign exposure infects a susceptible agent",
      offsetof(sir_params, response), NULL},
@@ -39,73 +45,99 @@ static const bz_param sir_param_table[] = {
 
 static const char *const sir_states[] = {"susceptible", "infectious", "recovered"};
 
-enum { S = BZ_CONTAGION_SUSCEPTIBLE, I = BZ_CONTAGION_ACTIVE, R = 2 };
+enum { S, I, R };
+#define RECOVER 0x800000u /* aux of a recovery; else aux = layer of a transmission */
+
+typedef struct sir_state {
+    bz_nonces nc;
+} sir_state;
+
+static void sir_destroy(bz_sim *sim)
+{
+    sir_state *ss = sim->model_state;
+    if (!ss) return;
+    bz_nonces_destroy(&ss->nc);
+    free(ss);
+    sim->model_state = NULL;
+}
+
+/* v becomes infectious now, tipped by `channel` (tallied unless a seed:
+ * bz_sim_seed tallies those). */
+static void infect(bz_sim *sim, uint32_t v, int channel, int tally)
+{
+    const sir_params *sp = sim->mp;
+    bz_sim_move(sim, v, I);
+    if (tally) bz_sim_adopted(sim, v, channel);
+    bz_stream s;
+    bz_sim_stream(sim, &s, v, 0, BZ_RNG_MODEL + 1);
+    const double d = sp->gamma > 0 ? bz_exp1(&s) / sp->gamma : INFINITY;
+    bz_sim_schedule(sim, sim->t + d, BZ_EV_MODEL, RECOVER, v);
+    const uint64_t deg = bz_contagion_degree(sim, v);
+    if (deg == 0 || !(sp->beta > 0)) return;
+    const double keep = isinf(d) ? 0.0 : exp(-sp->beta * d); /* no transmission on a tie */
+    const double p = 1.0 - keep, lq = keep > 0 ? log(keep) : 0.0;
+    for (uint64_t j = keep > 0 ? bz_stream_geometric_skip(&s, lq) : 0; j < deg;
+         j += 1 + (keep > 0 ? bz_stream_geometric_skip(&s, lq) : 0)) {
+        size_t li;
+        const uint32_t w = bz_contagion_tie(sim, v, j, &li);
+        if (sim->state[w] != S) continue; /* its time would not matter */
+        /* First transmission time given that it comes before recovery. */
+        const double tau = -log1p(-bz_stream_uniform(&s) * p) / sp->beta;
+        bz_sim_schedule(sim, sim->t + tau, BZ_EV_MODEL, (uint32_t)li, w);
+    }
+}
+
+static void sir_event(bz_sim *sim, uint32_t v, uint32_t aux)
+{
+    if (aux == RECOVER) {
+        if (sim->state[v] == I) bz_sim_move(sim, v, R);
+        return;
+    }
+    if (sim->state[v] == S) infect(sim, v, BZ_CH_LAYER0 + (int)aux, 1);
+}
+
+static void sir_expose(bz_sim *sim, uint32_t v, int channel, unsigned flags)
+{
+    (void)flags;
+    const sir_params *sp = sim->mp;
+    sir_state *ss = sim->model_state;
+    if (sim->state[v] != S || !(sp->response > 0)) return;
+    bz_stream s;
+    bz_nonces_stream(sim, &ss->nc, v, &s);
+    if (bz_stream_uniform(&s) < sp->response) infect(sim, v, channel, 1);
+}
+
+static int sir_seed(bz_sim *sim, uint32_t v, int channel)
+{
+    if (sim->state[v] != S) return 0;
+    infect(sim, v, channel, 0);
+    return 1;
+}
 
 static int sir_init(bz_sim *sim, bz_error *err)
 {
     const sir_params *mp = sim->mp;
-    return bz_contagion_init(sim, (uint32_t)mp->seeds, err);
-}
-
-static void sir_step(bz_sim *sim)
-{
-    const sir_params *sp = sim->mp;
-    bz_active *a = sim->model_state;
-    const size_t L = sim->net->n_layers;
-    const int par = sim->n_threads > 1;
-    const double p_inf = bz_rate_to_prob(sp->beta, sim->dt);
-    const double p_rec = bz_rate_to_prob(sp->gamma, sim->dt);
-    const double logr = log1p(-fmin(sp->response, 1.0 - 1e-16));
-    const int64_t n_inf = (int64_t)a->n;
-    int64_t infected = 0, recovered = 0;
-
-#pragma omp parallel if (par) reduction(+ : infected, recovered)
-    {
-        bz_tally *t = bz_sim_tally(sim);
-        /* Phase 1: the infectious contact their neighbours. */
-#pragma omp for schedule(dynamic, 1)
-        for (int64_t b = 0; b < n_inf; b += 256)
-            for (size_t li = 0; li < L; li++)
-                bz_spread_batch(sim, t, li, a->list + b, n_inf - b < 256 ? n_inf - b : 256, p_inf,
-                                S);
-        /* Phase 2a: contacted or exposed susceptibles become infectious.
-         * The touched list is complete only after phase 1's barrier. */
-        const int64_t n_touched = (int64_t)sim->touched.reserved;
-#pragma omp for schedule(dynamic, 256)
-        for (int64_t i = 0; i < n_touched; i++)
-            infected += bz_contagion_take_up(sim, t, sim->touched.ids[i], logr);
-            /* Phase 2b: those infectious at the start of the step may recover. */
-#pragma omp for schedule(static)
-        for (int64_t i = 0; i < n_inf; i++) {
-            uint32_t v = a->list[i];
-            bz_stream s;
-            bz_sim_agent_stream(sim, &s, v, BZ_RNG_DECIDE);
-            if (bz_stream_uniform(&s) < p_rec) {
-                sim->state[v] = R;
-                recovered++;
-            } else {
-                bz_active_push_next(a, sim, t, v);
-            }
-        }
-    }
-    bz_active_swap(a);
-    sim->counts[S] -= infected;
-    sim->counts[I] += infected - recovered;
-    sim->counts[R] += recovered;
+    sir_state *ss = calloc(1, sizeof *ss);
+    if (!ss) return bz_error_set(err, BZ_ENOMEM, "out of memory for the sir model");
+    sim->model_state = ss;
+    int status = bz_nonces_init(&ss->nc, sim->n, err);
+    if (status != BZ_OK) return status;
+    return bz_contagion_seed_random(sim, (uint32_t)mp->seeds, err);
 }
 
 const bz_model_type bz_model_sir = {
     .name = "sir",
-    .summary = "discrete-time SIR: infection per tie at rate beta, recovery at rate gamma",
+    .summary = "SIR in continuous time: transmission per tie at rate beta, recovery at rate "
+               "gamma (final size: bond percolation with T = beta / (beta + gamma))",
     .params = sir_param_table,
     .n_params = BZ_PARAMS_COUNT(sir_param_table),
     .params_size = sizeof(sir_params),
     .states = sir_states,
     .n_states = 3,
     .adopted_mask = (1u << I) | (1u << R),
-    .maintains_counts = 1,
     .init = sir_init,
-    .step = sir_step,
-    .seed = bz_contagion_seed,
-    .destroy = bz_contagion_destroy,
+    .event = sir_event,
+    .expose = sir_expose,
+    .seed = sir_seed,
+    .destroy = sir_destroy,
 };

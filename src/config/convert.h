@@ -65,6 +65,13 @@ int bz_cfg_read_model_params(bz_cfg_ctx *c, bz_ynode *map, const char *const *ex
  * when the map has it, else at the map. */
 int bz_cfg_fail_check(bz_cfg_ctx *c, bz_ynode *map, const bz_error *e);
 
+/* Parameter tables of the market section and its `local` entries (for the
+ * resolved text). */
+extern const bz_param bz_cfg_market_params[];
+extern const size_t bz_cfg_n_market_params;
+extern const bz_param bz_cfg_local_params[];
+extern const size_t bz_cfg_n_local_params;
+
 /* The population section (src/config/population.c). */
 int bz_cfg_convert_population(bz_cfg_ctx *c);
 

@@ -81,16 +81,43 @@ static const bz_param net_params[] = {
 static const char *const net_extra[] = {"layers", NULL};
 
 static const char *const avail_choices[] = {"always", "flash_only", "from", NULL};
-static const bz_param market_params[] = {
-    {"price", BZ_PT_REAL, 0, INFINITY, "0", NULL, "unit price", offsetof(bz_market_spec, price),
-     NULL},
+const bz_param bz_cfg_market_params[] = {
+    {"price", BZ_PT_REAL, 0, 1e15, "0", "currency",
+     "list price of a unit (> 0 when given; absent: not priced, no money outcomes)",
+     offsetof(bz_market_spec, price), NULL},
     {"availability", BZ_PT_ENUM, 0, 0, "always", NULL, "when the product is on sale",
      offsetof(bz_market_spec, availability), avail_choices},
     {"from", BZ_PT_DURATION, 0, INFINITY, "0", "days", "start of sales for availability: from",
      offsetof(bz_market_spec, from), NULL},
     {"stock", BZ_PT_INT, 0, INFINITY, "0", "units", "0 = unlimited",
      offsetof(bz_market_spec, stock), NULL},
+    {"value", BZ_PT_REAL, 0, 1e15, "0", "currency",
+     "median willingness to pay: agent v would pay up to value x its willingness attribute (0: "
+     "price does not matter, everyone pays what is asked)",
+     offsetof(bz_market_spec, value), NULL},
+    {"unit_cost", BZ_PT_REAL, 0, 1e15, "0", "currency per unit",
+     "cost of goods of every unit delivered, bought or gifted", offsetof(bz_market_spec, unit_cost),
+     NULL},
+    {"fixed_cost", BZ_PT_REAL, 0, 1e15, "0", "currency",
+     "fixed costs of the launch (the same in every arm, so they cancel in comparisons)",
+     offsetof(bz_market_spec, fixed_cost), NULL},
+    {"patience", BZ_PT_RATE, 0, 1e6, "0.1", "per day",
+     "rate at which a buyer who found the stock gone gives up waiting (a lost sale; 0.1/day: "
+     "half give up within a week, an assumption to calibrate; 0: they wait forever)",
+     offsetof(bz_market_spec, patience), NULL},
 };
+const size_t bz_cfg_n_market_params = BZ_PARAMS_COUNT(bz_cfg_market_params);
+static const char *const market_extra[] = {"local", NULL};
+
+const bz_param bz_cfg_local_params[] = {
+    {"cities", BZ_PT_CITIES, 0, 0, NULL, "cities", "where this price and value apply",
+     offsetof(bz_market_local, cities), NULL},
+    {"price", BZ_PT_REAL, 0, 1e15, NULL, "currency", "list price there (> 0)",
+     offsetof(bz_market_local, price), NULL},
+    {"value", BZ_PT_REAL, 0, 1e15, NULL, "currency", "median willingness to pay there",
+     offsetof(bz_market_local, value), NULL},
+};
+const size_t bz_cfg_n_local_params = BZ_PARAMS_COUNT(bz_cfg_local_params);
 
 static const char *const model_extra[] = {"model", NULL};
 static const char *const campaign_extra[] = {"campaign", NULL};
@@ -279,13 +306,79 @@ cleanup:
     return status;
 }
 
+/* A willingness distribution that makes demand fall smoothly with price:
+ * positive values and a spread > 0. */
+static int willingness_ok(const bz_dist *d)
+{
+    double mean, var;
+    bz_dist_moments(d, &mean, &var);
+    if (!(var > 0)) return 0;
+    switch (d->kind) {
+    case BZ_DIST_UNIFORM:
+        return d->p[0] >= 0;
+    case BZ_DIST_NORMAL:
+    case BZ_DIST_CONSTANT:
+        return 0; /* negative willingness, or no spread */
+    default:
+        return 1;
+    }
+}
+
 static int convert_market(bz_cfg_ctx *c)
 {
     int status = BZ_OK;
-    bz_ynode *m = NULL;
+    bz_ynode *m = NULL, *ln = NULL;
+    bz_market_spec *ms = &c->x->market;
+    char b[96];
     BZ_CHECK(bz_cfg_section(c, c->root, "market", &m));
-    BZ_CHECK(bz_cfg_read_section(c, m, NULL, market_params, BZ_PARAMS_COUNT(market_params),
-                                 &c->x->market));
+    BZ_CHECK(
+        bz_cfg_read_section(c, m, market_extra, bz_cfg_market_params, bz_cfg_n_market_params, ms));
+    bz_ynode *pn = bz_ynode_child(m, "price");
+    if (pn && !(ms->price > 0))
+        return bz_cfg_fail(c, pn, 0, NULL, "expected a price > 0, got %s",
+                           bz_cfg_shown(pn, b, sizeof b));
+    int priced = ms->value > 0;
+    if ((ln = bz_ynode_child(m, "local"))) {
+        bz_ynode_use(ln, 0);
+        if (ln->kind != BZ_YNODE_SEQ || ln->n == 0)
+            return bz_cfg_fail(c, ln, 0, NULL,
+                               "expected a list of {cities: ..., price: P, value: V}, got %s",
+                               bz_cfg_shown(ln, b, sizeof b));
+        if (!(ms->local = calloc(ln->n, sizeof *ms->local))) return bz_cfg_oom(c);
+        ms->n_local = ln->n;
+        for (size_t i = 0; i < ln->n; i++) {
+            bz_ynode *it = ln->items[i];
+            bz_ynode_use(it, 0);
+            if (it->kind != BZ_YNODE_MAP)
+                return bz_cfg_fail(c, it, 0, NULL,
+                                   "expected a mapping {cities: ..., price: P, value: V}, got %s",
+                                   bz_cfg_shown(it, b, sizeof b));
+            BZ_CHECK(bz_cfg_read_section(c, it, NULL, bz_cfg_local_params, bz_cfg_n_local_params,
+                                         &ms->local[i]));
+            if (!(ms->local[i].price > 0))
+                return bz_cfg_fail(c, bz_ynode_child(it, "price"), 0, NULL,
+                                   "expected a price > 0, got %s",
+                                   bz_cfg_shown(bz_ynode_child(it, "price"), b, sizeof b));
+            priced |= ms->local[i].value > 0;
+        }
+    }
+    if (ms->value > 0 && !(ms->price > 0))
+        return bz_cfg_fail(c, bz_ynode_child(m, "value"), 0, NULL,
+                           "a value (willingness to pay) needs market.price > 0 to compare it "
+                           "with, got price %g",
+                           ms->price);
+    /* The willingness attribute matters only when a value is set. */
+    const bz_dist *w = &c->x->attributes[BZ_ATTR_WILLINGNESS];
+    if (priced && !willingness_ok(w)) {
+        bz_ynode *pop = bz_ynode_child(c->root, "population");
+        bz_ynode *an = pop ? bz_ynode_child(pop, "attributes") : NULL;
+        bz_ynode *wn = an ? bz_ynode_child(an, "willingness") : NULL;
+        return bz_cfg_fail(c, wn ? wn : m, wn ? 0 : 1, wn ? NULL : "value",
+                           "the willingness to pay needs positive values with a spread > 0 "
+                           "(e.g. {dist: lognormal, meanlog: 0, sdlog: 0.3}): with none, every "
+                           "price below value sells the same, got %s",
+                           bz_dist_name(w->kind));
+    }
 cleanup:
     return status;
 }
@@ -613,6 +706,12 @@ void bz_experiment_population_spec(const bz_experiment *x, bz_population_spec *s
     spec->shares = x->city_shares;
     spec->names = (const char(*)[BZ_NAME_MAX])x->city_names;
     memcpy(spec->attr, x->attributes, sizeof spec->attr);
+    /* Willingness is read only when the product has a value somewhere:
+     * otherwise skip its n draws. */
+    int priced = x->market.value > 0;
+    for (size_t i = 0; i < x->market.n_local; i++)
+        priced |= x->market.local[i].value > 0;
+    if (!priced) spec->attr[BZ_ATTR_WILLINGNESS] = (bz_dist){BZ_DIST_CONSTANT, {1.0, 0.0}};
 }
 
 void bz_experiment_destroy(bz_experiment *x)
@@ -621,6 +720,7 @@ void bz_experiment_destroy(bz_experiment *x)
     for (size_t i = 0; i < x->n_layers; i++)
         free(x->layers[i].gen_params);
     free(x->layers);
+    free(x->market.local);
     free(x->city_shares);
     free(x->city_names);
     free(x->model_params);

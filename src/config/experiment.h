@@ -45,11 +45,24 @@ typedef enum bz_availability {
     BZ_AVAIL_FROM
 } bz_availability;
 
+/* A local launch: the product's list price and value in some cities. */
+typedef struct bz_market_local {
+    bz_cityset cities;
+    double price; /* list price there (> 0) */
+    double value; /* median willingness to pay there (0: price does not matter) */
+} bz_market_local;
+
 typedef struct bz_market_spec {
-    double price;
-    int availability; /* bz_availability */
-    double from;      /* days, for BZ_AVAIL_FROM */
-    int64_t stock;    /* 0 = unlimited */
+    double price;      /* list price, 0 = not priced (no money outcomes) */
+    int availability;  /* bz_availability */
+    double from;       /* days, for BZ_AVAIL_FROM */
+    int64_t stock;     /* 0 = unlimited */
+    double unit_cost;  /* cost of goods per unit delivered (bought or gifted) */
+    double fixed_cost; /* fixed costs of the launch, the same in every arm */
+    double value;      /* median willingness to pay; 0 = price does not matter */
+    double patience;   /* per day: rate at which waitlisted buyers give up; 0 = never */
+    size_t n_local;
+    bz_market_local *local; /* owned, later entries win for a city in two */
 } bz_market_spec;
 
 typedef struct bz_experiment {

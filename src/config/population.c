@@ -38,7 +38,8 @@ static const bz_param city_params[] = {
      offsetof(city_vals, share), NULL},
 };
 
-static const char *const attr_keys[] = {"activity", "susceptibility", "threshold", NULL};
+static const char *const attr_keys[] = {"activity", "susceptibility", "threshold", "willingness",
+                                        NULL};
 static const char *const dist_extra[] = {"dist", NULL};
 
 static const bz_param zipf_params[] = {

@@ -6,6 +6,7 @@
  * whose output bz_param_parse() reads back bit-identically, which makes the
  * round trip load(resolved_yaml) == x exact.
  */
+#include "config/convert.h"
 #include "config/resolve.h"
 
 #include <inttypes.h>
@@ -248,15 +249,18 @@ static void emit_experiment(sbuf *b, const bz_experiment *x)
     sb_putn(b, "\n", 1);
     emit_params_block(b, 2, x->model->params, x->model->n_params, x->model_params);
 
-    static const char *const avail[] = {"always", "flash_only", "from"};
-    int a = x->market.availability;
-    sb_puts(b, "market:\n  price: ");
-    emit_typed(b, BZ_PT_REAL, &x->market.price);
-    sb_printf(b, "\n  availability: %s\n  from: ", (a >= 0 && a < 3) ? avail[a] : "always");
-    emit_typed(b, BZ_PT_DURATION, &x->market.from);
-    sb_puts(b, "\n  stock: ");
-    emit_int(b, x->market.stock);
-    sb_puts(b, "\narms:\n");
+    sb_puts(b, "market:\n");
+    for (size_t i = 0; i < bz_cfg_n_market_params; i++) {
+        const bz_param *p = &bz_cfg_market_params[i];
+        if (!strcmp(p->name, "price") && !(x->market.price > 0)) continue; /* not priced */
+        emit_params_block(b, 2, p, 1, &x->market);
+    }
+    if (x->market.n_local) sb_puts(b, "  local:\n");
+    for (size_t i = 0; i < x->market.n_local; i++) {
+        sb_puts(b, "    -\n");
+        emit_params_block(b, 6, bz_cfg_local_params, bz_cfg_n_local_params, &x->market.local[i]);
+    }
+    sb_puts(b, "arms:\n");
     for (size_t i = 0; i < x->n_arms; i++) {
         const bz_arm_spec *arm = &x->arms[i];
         sb_indent(b, 2);

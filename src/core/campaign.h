@@ -1,11 +1,15 @@
 /* Campaigns: the extension point for models/campaigns/.
  *
  * A campaign is a const bz_campaign_type listed in
- * models/campaigns/registry.c. It acts each step, before the model's step,
- * through the levers of core/sim.h: expose (bz_sim_expose), seed
- * (bz_sim_seed), and accrues its cost in run->cost. Randomness comes from
- * bz_sim_campaign_stream(sim, run, agent), keyed by the campaign's position
- * in its arm, so the same campaign draws the same numbers in every arm.
+ * models/campaigns/registry.c. In start() it prepares one replicate
+ * (chooses KOLs, registers sale windows and sharing intervals) and schedules
+ * its actions at their exact times (bz_sim_schedule_campaign); each action
+ * runs act() at that time, acts through the levers of core/sim.h (expose,
+ * seed, boost) and accrues its cost in run->cost. Randomness comes from
+ * bz_sim_campaign_stream(), keyed by the campaign's position in its arm and
+ * by what it draws for (a chunk of exposures, a post), never by time, so
+ * the same campaign draws the same numbers in every arm and for any
+ * output step.
  */
 #ifndef BZ_CAMPAIGN_H
 #define BZ_CAMPAIGN_H
@@ -36,13 +40,13 @@ typedef struct bz_campaign_type {
 
     /* Optional: checks that need the experiment (layer exists, ...). */
     int (*check)(const void *params, const struct bz_experiment *x, bz_error *err);
-    /* Optional: prepare for one replicate (choose KOLs, ...). */
+    /* Prepare one replicate and schedule the first actions. */
     int (*start)(struct bz_sim *sim, bz_campaign_run *run, bz_error *err);
-    /* Act at the current step sim->step (time sim->t0 .. sim->t0 + sim->dt). */
-    void (*act)(struct bz_sim *sim, bz_campaign_run *run);
-    /* Optional: after the step's model update and purchases, with the step's
-     * totals in sim->step_adopt / step_expo (pay per referred adoption). */
-    void (*settle)(struct bz_sim *sim, bz_campaign_run *run);
+    /* A scheduled action (tag as scheduled) at sim->t. */
+    void (*act)(struct bz_sim *sim, bz_campaign_run *run, uint32_t tag);
+    /* Optional: the market served agent v now (at sim->t); `referred`: v's
+     * interest came from a referral contact (pay per referral). */
+    void (*purchase)(struct bz_sim *sim, bz_campaign_run *run, uint32_t v, int referred);
     /* Optional: free run->state. */
     void (*finish)(bz_campaign_run *run);
 } bz_campaign_type;

@@ -1,4 +1,4 @@
-/* The market: availability, stock and purchase resolution (see core/market.h). */
+/* The market in continuous time (see core/market.h). */
 #include "core/market.h"
 
 #include <math.h>
@@ -7,6 +7,9 @@
 
 #include "core/sim.h"
 
+#define WAIT_KIND(w) ((w)&0x7Fu)
+#define WAIT_REFUSED 0x80u /* refused once for want of stock: its patience clock runs */
+
 int bz_market_init(bz_sim *sim, bz_error *err)
 {
     bz_market *m = &sim->market;
@@ -14,20 +17,44 @@ int bz_market_init(bz_sim *sim, bz_error *err)
     memset(m, 0, sizeof *m);
     m->availability = ms->availability;
     m->from = ms->from;
-    m->price = ms->price;
+    m->unit_cost = ms->unit_cost;
+    m->patience = ms->patience;
     m->sellout_seconds = NAN;
-    sim->stock = ms->stock > 0 ? ms->stock : -1;
+    m->stock = ms->stock > 0 ? ms->stock : -1;
     m->enabled = sim->model->buys;
+    const uint32_t C = sim->pop->n_cities;
+    if (!(m->owned = malloc(2 * (size_t)(C ? C : 1) * sizeof *m->owned)))
+        return bz_error_set(err, BZ_ENOMEM, "out of memory for the prices of %u cities", C);
+    double *price = m->owned, *value = m->owned + C;
+    for (uint32_t c = 0; c < C; c++) {
+        price[c] = ms->price;
+        value[c] = ms->value;
+    }
+    for (size_t i = 0; i < ms->n_local; i++) {
+        const bz_cityset *cs = &ms->local[i].cities;
+        for (uint32_t c = 0; c < C; c++) {
+            int in = cs->mode == BZ_CITIES_ALL || (cs->mode == BZ_CITIES_TOP && c < cs->top);
+            for (uint32_t k = 0; cs->mode == BZ_CITIES_LIST && k < cs->n && !in; k++)
+                in = cs->ids[k] == c;
+            if (!in) continue;
+            price[c] = ms->local[i].price;
+            value[c] = ms->local[i].value;
+        }
+    }
+    m->price_city = price;
+    m->value_city = value;
     if (!m->enabled) return BZ_OK;
     if (!sim->model->adopt)
         return bz_error_set(err, BZ_EINVAL, "model '%s' buys through the market but has no adopt()",
                             sim->model->name);
-    m->want_channel = calloc(sim->n ? sim->n : 1, 1);
-    m->waiting = calloc(sim->n ? sim->n : 1, 1);
-    m->requests.ids =
-        malloc(((size_t)sim->n + (size_t)sim->n_threads * BZ_IDLIST_BLOCK) * sizeof(uint32_t));
-    if (!m->want_channel || !m->waiting || !m->requests.ids)
+    if (!(m->wait = calloc(sim->n ? sim->n : 1, 1)))
         return bz_error_set(err, BZ_ENOMEM, "out of memory for the market of %u agents", sim->n);
+    if (m->availability == BZ_AVAIL_FROM) {
+        if (m->from > 0)
+            bz_sim_schedule(sim, m->from, BZ_EV_MARKET, BZ_MARKET_FROM, 0);
+        else
+            m->open_from = 1;
+    }
     return BZ_OK;
 }
 
@@ -35,19 +62,15 @@ void bz_market_destroy(bz_market *m)
 {
     if (!m) return;
     free(m->windows);
-    free(m->want_channel);
-    free(m->waiting);
-    free(m->requests.ids);
-    free(m->order);
-    m->windows = NULL;
-    m->want_channel = NULL;
-    m->waiting = NULL;
-    m->requests.ids = NULL;
-    m->order = NULL;
+    free(m->open);
+    free(m->wait);
+    free(m->waitlist);
+    free(m->owned);
+    memset(m, 0, sizeof *m);
 }
 
-int bz_market_add_window(bz_sim *sim, double start, double end, int64_t stock, double price,
-                         size_t *index, bz_error *err)
+int bz_market_add_window(bz_sim *sim, double start, double end, int64_t stock, double discount,
+                         uint32_t owner, uint32_t tag, size_t *index, bz_error *err)
 {
     bz_market *m = &sim->market;
     if (!(end > start))
@@ -56,233 +79,243 @@ int bz_market_add_window(bz_sim *sim, double start, double end, int64_t stock, d
     if (m->n_windows == m->cap_windows) {
         size_t cap = m->cap_windows ? 2 * m->cap_windows : 4;
         bz_market_window *w = realloc(m->windows, cap * sizeof *w);
-        if (!w) return bz_error_set(err, BZ_ENOMEM, "out of memory for flash-sale windows");
-        m->windows = w;
+        if (w) m->windows = w;
+        uint32_t *o = w ? realloc(m->open, cap * sizeof *o) : NULL;
+        if (!o) return bz_error_set(err, BZ_ENOMEM, "out of memory for flash-sale windows");
+        m->open = o;
         m->cap_windows = cap;
     }
-    m->windows[m->n_windows] = (bz_market_window){
-        .start = start, .end = end, .stock = stock, .price = price, .sellout_seconds = NAN};
+    m->windows[m->n_windows] = (bz_market_window){.start = start,
+                                                  .end = end,
+                                                  .stock = stock,
+                                                  .discount = discount,
+                                                  .sellout_seconds = NAN,
+                                                  .owner = owner,
+                                                  .tag = tag};
     *index = m->n_windows++;
-    return BZ_OK;
+    bz_sim_schedule(sim, start, BZ_EV_MARKET, BZ_MARKET_OPEN, (uint32_t)*index);
+    bz_sim_schedule(sim, end, BZ_EV_MARKET, BZ_MARKET_CLOSE, (uint32_t)*index);
+    return sim->status;
 }
 
-/* Add [lo, hi) to the sorted disjoint open intervals, merging overlaps.
- * Beyond BZ_MARKET_MAX_OPEN disjoint pieces in one step (more windows than
- * that overlapping one step) the extra pieces are dropped. */
-static void interval_add(int *n, double *los, double *his, double lo, double hi)
+double bz_market_list_price(const bz_sim *sim, uint32_t v)
 {
-    if (!(hi > lo)) return;
-    int i = *n;
-    if (i == BZ_MARKET_MAX_OPEN) return;
-    /* insertion by start */
-    while (i > 0 && los[i - 1] > lo) {
-        los[i] = los[i - 1];
-        his[i] = his[i - 1];
-        i--;
-    }
-    los[i] = lo;
-    his[i] = hi;
-    (*n)++;
-    /* merge overlapping or touching neighbours */
-    int k = 0;
-    for (int j = 1; j < *n; j++) {
-        if (los[j] <= his[k]) {
-            if (his[j] > his[k]) his[k] = his[j];
-        } else {
-            k++;
-            los[k] = los[j];
-            his[k] = his[j];
+    return sim->market.price_city[sim->pop->city[v]];
+}
+
+/* Largest discount of the windows open now, or -1 if none is open; *which
+ * gets that window (the first such in registration order at a tie). The
+ * open set changes only at the windows' own events, which come first among
+ * events at the same instant, so "now" is exactly [start, end). */
+static double discount_now(const bz_market *m, long *which)
+{
+    double d = -1;
+    *which = -1;
+    for (size_t i = 0; i < m->n_open; i++) {
+        const bz_market_window *w = &m->windows[m->open[i]];
+        if (w->discount > d || (w->discount == d && (long)m->open[i] < *which)) {
+            d = w->discount;
+            *which = (long)m->open[i];
         }
     }
-    *n = k + 1;
+    return d;
 }
 
-static void open_add(bz_market *m, double lo, double hi)
+double bz_market_price(const bz_sim *sim, uint32_t v)
 {
-    interval_add(&m->n_open, m->open_lo, m->open_hi, lo, hi);
+    long w;
+    double d = discount_now(&sim->market, &w);
+    return bz_market_list_price(sim, v) * (d > 0 ? 1.0 - d : 1.0);
 }
 
-void bz_market_begin_step(bz_sim *sim)
+double bz_market_willingness(const bz_sim *sim, uint32_t v)
 {
-    bz_market *m = &sim->market;
-    const double t0 = sim->t0, t1 = sim->t0 + sim->dt;
-    for (size_t i = 0; i < m->n_windows; i++) {
-        bz_market_window *w = &m->windows[i];
-        if (w->opened || w->start >= t1) continue;
-        /* Opens in this step (or opened before the first step it was seen). */
-        w->opened = 1;
-        sim->stock = (sim->stock < 0 ? 0 : sim->stock) + w->stock;
-    }
-    m->n_open = 0;
+    const double value = sim->market.value_city[sim->pop->city[v]];
+    return value > 0 ? value * (double)sim->pop->willingness[v] : INFINITY;
+}
+
+/* On sale now, given the window open now (-1: none). */
+static int on_sale(const bz_market *m, long window)
+{
     switch (m->availability) {
     case BZ_AVAIL_FLASH_ONLY:
-        for (size_t i = 0; i < m->n_windows; i++)
-            open_add(m, fmax(t0, m->windows[i].start), fmin(t1, m->windows[i].end));
-        break;
+        return window >= 0;
     case BZ_AVAIL_FROM:
-        open_add(m, fmax(t0, m->from), t1);
-        break;
+        return m->open_from || window >= 0;
     default:
-        open_add(m, t0, t1);
-        break;
-    }
-    m->open_days = 0;
-    for (int i = 0; i < m->n_open; i++)
-        m->open_days += m->open_hi[i] - m->open_lo[i];
-    /* Backlog span: the rest of the windows open in this step; without
-     * windows in the step, waiting requests arrive like fresh ones. */
-    m->n_backlog = 0;
-    if (m->availability == BZ_AVAIL_FLASH_ONLY)
-        for (size_t i = 0; i < m->n_windows; i++)
-            if (m->windows[i].start < t1 && m->windows[i].end > t0)
-                interval_add(&m->n_backlog, m->backlog_lo, m->backlog_hi,
-                             fmax(t0, m->windows[i].start), m->windows[i].end);
-    m->backlog_days = 0;
-    for (int i = 0; i < m->n_backlog; i++)
-        m->backlog_days += m->backlog_hi[i] - m->backlog_lo[i];
-    if (m->enabled) {
-        m->requests.reserved = 0;
-        for (int th = 0; th < sim->n_threads; th++)
-            sim->tally[th].want = (bz_idcursor){0, 0, {0}};
+        return 1;
     }
 }
 
-double bz_market_price_now(const bz_sim *sim)
-{
-    const bz_market *m = &sim->market;
-    const double t0 = sim->t0, t1 = sim->t0 + sim->dt;
-    double price = INFINITY;
-    for (size_t i = 0; i < m->n_windows; i++)
-        if (m->windows[i].start < t1 && m->windows[i].end > t0 && m->windows[i].price < price)
-            price = m->windows[i].price;
-    return isinf(price) ? m->price : price;
-}
-
-/* Index of the window containing time a (days), or -1. */
-static long window_at(const bz_market *m, double a)
-{
-    for (size_t i = 0; i < m->n_windows; i++)
-        if (a >= m->windows[i].start && a < m->windows[i].end) return (long)i;
-    return -1;
-}
-
-/* Index of the first window overlapping the current step, or -1. */
-static long window_in_step(const bz_sim *sim)
-{
-    const bz_market *m = &sim->market;
-    for (size_t i = 0; i < m->n_windows; i++)
-        if (m->windows[i].start < sim->t0 + sim->dt && m->windows[i].end > sim->t0) return (long)i;
-    return -1;
-}
-
-/* Book `units` purchases of the step at `price`: totals, revenue, the
- * window's count. */
-static void book(bz_sim *sim, int64_t units, double price, long window)
-{
-    sim->purchases += units;
-    sim->revenue += (double)units * price;
-    if (window >= 0) sim->market.windows[window].sold += units;
-}
-
-static int order_cmp(const void *a, const void *b)
-{
-    const bz_market_order *x = a, *y = b;
-    if (x->t != y->t) return x->t < y->t ? -1 : 1;
-    return x->v < y->v ? -1 : (x->v > y->v);
-}
-
-/* Arrival time (days) of buyer v: uniform in the open part of the step for
- * a fresh request, in the backlog span for a waiting one (core/market.h). */
-static double arrival(const bz_sim *sim, uint32_t v)
-{
-    const bz_market *m = &sim->market;
-    const int backlog = m->waiting[v] && m->backlog_days > 0;
-    const int n = backlog ? m->n_backlog : m->n_open;
-    const double *lo = backlog ? m->backlog_lo : m->open_lo;
-    const double *hi = backlog ? m->backlog_hi : m->open_hi;
-    bz_stream s;
-    bz_stream_init(&s, sim->seed, sim->replicate, sim->step, v, BZ_RNG_MARKET);
-    double x = bz_stream_uniform(&s) * (backlog ? m->backlog_days : m->open_days);
-    for (int i = 0; i < n; i++) {
-        double len = hi[i] - lo[i];
-        if (x < len || i == n - 1) return fmin(lo[i] + x, hi[i]);
-        x -= len;
-    }
-    return lo[0];
-}
-
-/* Seconds from the opening of the sale that time a (days) belongs to: its
- * flash-sale window, else the start of availability. Marks the window. */
-static double sellout_seconds(bz_market *m, double a)
-{
-    long w = window_at(m, a);
-    if (w >= 0) {
-        bz_market_window *win = &m->windows[w];
-        win->sold_out = 1;
-        if (isnan(win->sellout_seconds)) win->sellout_seconds = (a - win->start) * 86400.0;
-        return (a - win->start) * 86400.0;
-    }
-    double base = m->availability == BZ_AVAIL_FROM ? m->from : 0.0;
-    return (a - base) * 86400.0;
-}
-
-int bz_market_resolve(bz_sim *sim, bz_error *err)
+/* Put v in the queue waiting for `kind` (appended on its first wait). */
+static void wait_for(bz_sim *sim, uint32_t v, bz_wait_kind kind)
 {
     bz_market *m = &sim->market;
-    m->requested = m->served = m->refused = 0;
-    if (!m->enabled) return BZ_OK;
-    /* Compact the request list (drop holes) in place. */
-    uint32_t *ids = m->requests.ids;
-    uint64_t k = 0;
-    for (uint64_t i = 0; i < m->requests.reserved; i++)
-        if (ids[i] != BZ_IDLIST_HOLE) ids[k++] = ids[i];
-    m->requested = (int64_t)k;
-    if (k == 0) return BZ_OK;
-    if (m->open_days <= 0 || sim->stock == 0) {
-        /* Closed or sold out: the requesters wait (pent-up demand). */
-        for (uint64_t i = 0; i < k; i++)
-            m->waiting[ids[i]] = 1;
-        if (m->open_days > 0) m->refused = (int64_t)k;
-        return BZ_OK;
-    }
-
-    if (sim->stock < 0 || (int64_t)k < sim->stock) {
-        /* Enough for everyone: the order does not matter, draw nothing. */
-        for (uint64_t i = 0; i < k; i++) {
-            m->waiting[ids[i]] = 0;
-            sim->model->adopt(sim, ids[i], m->want_channel[ids[i]]);
+    if (WAIT_KIND(m->wait[v]) == BZ_WAIT_NONE) {
+        if (m->n_wait == m->cap_wait) {
+            size_t cap = m->cap_wait ? 2 * m->cap_wait : 1024;
+            uint32_t *l = realloc(m->waitlist, cap * sizeof *l);
+            if (!l) {
+                bz_sim_failed(sim, BZ_ENOMEM, "the queue of waiting buyers");
+                return;
+            }
+            m->waitlist = l;
+            m->cap_wait = cap;
         }
-        m->served = (int64_t)k;
-        if (sim->stock > 0) sim->stock -= (int64_t)k;
-        book(sim, (int64_t)k, bz_market_price_now(sim), window_in_step(sim));
-        return BZ_OK;
+        m->waitlist[m->n_wait++] = v;
     }
+    m->wait[v] = (uint8_t)((m->wait[v] & WAIT_REFUSED) | kind);
+}
 
-    /* Stock is short (or exactly enough): serve in arrival order. */
-    if (!m->order) {
-        m->order = malloc((size_t)sim->n * sizeof *m->order);
-        if (!m->order)
-            return bz_error_set(err, BZ_ENOMEM, "out of memory ordering %llu purchase requests",
-                                (unsigned long long)k);
+/* The stock ran out at sim->t: mark the window it sold out in, tell its
+ * campaign, keep the first sell-out time. */
+static void sold_out(bz_sim *sim, long window)
+{
+    bz_market *m = &sim->market;
+    double s;
+    if (window >= 0) {
+        bz_market_window *w = &m->windows[window];
+        s = (sim->t - w->start) * 86400.0;
+        if (!w->sold_out) {
+            w->sold_out = 1;
+            w->sellout_seconds = s;
+            bz_sim_schedule(sim, sim->t, BZ_EV_CAMPAIGN, w->tag | BZ_MARKET_SOLDOUT_TAG, w->owner);
+        }
+    } else {
+        s = (sim->t - (m->availability == BZ_AVAIL_FROM ? m->from : 0.0)) * 86400.0;
     }
-    const int64_t kk = (int64_t)k;
-#pragma omp parallel for schedule(static) if (sim->n_threads > 1 && kk > 65536)
-    for (int64_t i = 0; i < kk; i++)
-        m->order[i] = (bz_market_order){arrival(sim, ids[i]), ids[i]};
-    qsort(m->order, k, sizeof *m->order, order_cmp);
-    const int64_t units = sim->stock;
-    const double price = bz_market_price_now(sim);
-    for (int64_t i = 0; i < units; i++) {
-        m->waiting[m->order[i].v] = 0;
-        sim->model->adopt(sim, m->order[i].v, m->want_channel[m->order[i].v]);
-        book(sim, 1, price, window_at(m, m->order[i].t));
-    }
-    for (int64_t i = units; i < kk; i++)
-        m->waiting[m->order[i].v] = 1;
-    m->served = units;
-    m->refused = kk - units;
-    sim->stock = 0;
-    double s = sellout_seconds(m, m->order[units - 1].t);
     if (isnan(m->sellout_seconds)) m->sellout_seconds = s;
-    return BZ_OK;
+}
+
+bz_buy_result bz_market_request(bz_sim *sim, uint32_t v)
+{
+    bz_market *m = &sim->market;
+    const double t = sim->t;
+    long window;
+    const double d = discount_now(m, &window);
+    if (WAIT_KIND(m->wait[v]) == BZ_WAIT_LOST) return BZ_BUY_SOLDOUT;
+    if (!on_sale(m, window)) {
+        wait_for(sim, v, BZ_WAIT_CLOSED);
+        return BZ_BUY_CLOSED;
+    }
+    const double list = bz_market_list_price(sim, v);
+    const double price = list * (d > 0 ? 1.0 - d : 1.0);
+    if (bz_market_willingness(sim, v) < price) {
+        wait_for(sim, v, BZ_WAIT_PRICE);
+        return BZ_BUY_PRICE;
+    }
+    if (m->stock == 0) {
+        const int first = !(m->wait[v] & WAIT_REFUSED);
+        wait_for(sim, v, BZ_WAIT_SOLDOUT);
+        m->refused++;
+        if (first) {
+            m->wait[v] |= WAIT_REFUSED;
+            if (m->patience > 0) {
+                bz_stream s;
+                bz_sim_stream(sim, &s, v, 0, BZ_RNG_PATIENCE);
+                bz_sim_schedule(sim, t + bz_exp1(&s) / m->patience, BZ_EV_MARKET, BZ_MARKET_GIVE_UP,
+                                v);
+            }
+            if (sim->model->refused) sim->model->refused(sim, v);
+        }
+        return BZ_BUY_SOLDOUT;
+    }
+    /* Served. */
+    if (m->stock > 0) m->stock--;
+    m->wait[v] = BZ_WAIT_NONE;
+    sim->purchases++;
+    sim->revenue += price;
+    sim->discount += list - price;
+    if (window >= 0) m->windows[window].sold++;
+    int referred = 0;
+    const int ch = sim->model->adopt(sim, v, &referred);
+    bz_sim_adopted(sim, v, ch);
+    for (size_t i = 0; i < sim->n_campaigns; i++)
+        if (sim->campaigns[i].type->purchase)
+            sim->campaigns[i].type->purchase(sim, &sim->campaigns[i], v, referred);
+    if (m->stock == 0) sold_out(sim, window);
+    return BZ_BUY_SERVED;
+}
+
+void bz_market_withdraw(bz_sim *sim, uint32_t v)
+{
+    bz_market *m = &sim->market;
+    if (!m->enabled || WAIT_KIND(m->wait[v]) == BZ_WAIT_LOST) return;
+    m->wait[v] = BZ_WAIT_NONE; /* its entry in the list is dropped at the next opening */
+}
+
+/* Every waiting agent that would pay the price of the opening arrives at a
+ * time uniform in [lo, lo + span), from its own stream (agent, index). */
+static void call_waiting(bz_sim *sim, double lo, double span, uint32_t index, long window)
+{
+    bz_market *m = &sim->market;
+    size_t k = 0;
+    for (size_t i = 0; i < m->n_wait; i++) {
+        const uint32_t v = m->waitlist[i];
+        const unsigned kind = WAIT_KIND(m->wait[v]);
+        if (kind == BZ_WAIT_NONE || kind == BZ_WAIT_LOST) continue; /* left the queue */
+        m->waitlist[k++] = v;
+        if (bz_market_willingness(sim, v) < bz_market_price(sim, v)) continue;
+        bz_stream s;
+        bz_sim_stream(sim, &s, v, index, BZ_RNG_MARKET);
+        bz_sim_schedule(sim, lo + bz_stream_uniform(&s) * span, BZ_EV_ARRIVE,
+                        window >= 0 ? (uint32_t)window : 0xFFFFFFu, v);
+    }
+    m->n_wait = k;
+}
+
+void bz_market_event(bz_sim *sim, uint32_t agent, uint32_t action)
+{
+    bz_market *m = &sim->market;
+    switch (action) {
+    case BZ_MARKET_OPEN: {
+        bz_market_window *w = &m->windows[agent];
+        w->opened = 1;
+        m->open[m->n_open++] = agent;
+        m->stock = (m->stock < 0 ? 0 : m->stock) + w->stock;
+        if (m->enabled) call_waiting(sim, w->start, w->end - w->start, agent, (long)agent);
+        break;
+    }
+    case BZ_MARKET_CLOSE:
+        m->windows[agent].closed = 1;
+        for (size_t i = 0; i < m->n_open; i++)
+            if (m->open[i] == agent) m->open[i--] = m->open[--m->n_open];
+        break;
+    case BZ_MARKET_FROM:
+        m->open_from = 1;
+        call_waiting(sim, m->from, BZ_MARKET_RUSH_DAYS, 0xFFFFFFu, -1);
+        break;
+    case BZ_MARKET_GIVE_UP: {
+        const unsigned kind = WAIT_KIND(m->wait[agent]);
+        if (kind == BZ_WAIT_NONE || kind == BZ_WAIT_LOST) break; /* bought, or left */
+        m->wait[agent] = BZ_WAIT_LOST | WAIT_REFUSED;
+        m->lost++;
+        if (sim->model->lost) sim->model->lost(sim, agent);
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+void bz_market_arrive(bz_sim *sim, uint32_t v, uint32_t window)
+{
+    (void)window;
+    const unsigned kind = WAIT_KIND(sim->market.wait[v]);
+    if (kind == BZ_WAIT_NONE || kind == BZ_WAIT_LOST) return; /* served meanwhile, or left */
+    bz_market_request(sim, v);
+}
+
+int64_t bz_market_waiting(const bz_sim *sim, bz_wait_kind kind)
+{
+    const bz_market *m = &sim->market;
+    if (!m->enabled) return 0;
+    int64_t k = 0;
+    for (uint32_t v = 0; v < sim->n; v++) {
+        const unsigned w = WAIT_KIND(m->wait[v]);
+        k += kind == BZ_WAIT_SOLDOUT
+                 ? (w != BZ_WAIT_NONE && w != BZ_WAIT_LOST && (m->wait[v] & WAIT_REFUSED))
+                 : w == kind;
+    }
+    return k;
 }

@@ -1,42 +1,43 @@
-/* The market: availability, price, stock and the resolution of purchases.
+/* The market: availability, prices, willingness to pay, stock, purchases
+ * and the buyers who wait, in continuous time.
  *
- * Models that opt in (bz_model_type.buys) do not adopt directly: in phase 2
- * an agent that decides to adopt calls bz_sim_want(), which records its
- * attribution channel and appends it to the step's request list. After the
- * model's step the engine resolves the requests (bz_market_resolve):
- *   - if no part of the step is open for sale, nobody is served; they stay
- *     potential adopters and may want again in a later step by the model's
- *     own hazard (pent-up demand);
- *   - if the stock covers every request (or is unlimited), everyone is
- *     served and no random number is drawn;
- *   - otherwise each requester gets an arrival time from its own stream
- *     (seed, replicate, step, agent, BZ_RNG_MARKET); requests are served in
- *     (arrival, agent id) order until the stock runs out, and the arrival of
- *     the last unit is the sell-out time. The order is a pure function of the
- *     requesters, so results do not depend on the thread count.
+ * Models that buy (bz_model_type.buys) do not adopt directly: an agent that
+ * decides to buy at time t asks bz_market_request(), which answers at once:
+ *   served    the product is on sale at t, the agent's willingness to pay is
+ *             at least its price at t, and a unit is left: the unit is booked
+ *             (revenue, discount) and the model's adopt() runs;
+ *   closed    not on sale at t (availability flash_only outside every window,
+ *             or before `from`): the agent waits for the next opening;
+ *   price     on sale, but above what the agent would pay: it waits for a
+ *             window whose price it would pay;
+ *   sold out  no unit left: the agent is waitlisted (the model's refused()),
+ *             waits for the next units and gives up at rate `patience` per
+ *             day (a lost sale; the model's lost()).
+ * A waiting agent leaves the queue when its model withdraws it
+ * (bz_market_withdraw: it forgot, lost interest).
  *
- * Arrival times. A fresh request (an agent that decided to buy in this step)
- * arrives uniformly in the open part of the step: demand that flows in over
- * time. A waiting request (the agent asked before, while the market was
- * closed or sold out: pent-up demand) arrives uniformly over the rest of the
- * flash-sale windows open in the step, [max(t0, start), end): people who
- * waited for an announced sale come when they can during it, not all in its
- * first step. So the sell-out time of a backlog does not depend on the step
- * length (a 10-minute window sells a backlog of D >= S units at about
- * S / D x 10 minutes with 1-minute or 10-minute steps). Waiting requests are
- * resolved in the step they are made, so their sales are booked in that step
- * even when their arrival time lies later in the window. Waiting is tracked
- * per agent (1 byte) and cleared when the agent is served.
+ * Prices. Agent v in city c pays the city's list price (market.price or a
+ * market.local override) outside flash-sale windows, and that price times
+ * (1 - discount) inside a window: exactly inside [start, end), never for
+ * the rest of a step. Willingness to pay: w_v = value_c x willingness_v,
+ * value_c the city's median value (market.value or local) and willingness_v
+ * the population attribute (lognormal around 1 by default), so the share
+ * that would buy at price P is 1 - F(P / value). value 0: price does not
+ * matter (everyone pays what is asked).
  *
- * Open part of a step [t0, t0 + dt): the whole step for availability
- * `always`, the part after `from` for `from`, and the union of the flash-sale
- * windows intersected with the step for `flash_only`.
+ * Windows. bz_market_add_window registers [start, end) with its units and
+ * discount; events open and close it at those times. At the opening the
+ * window's units join the stock (unlimited stock becomes finite: the
+ * windows' units are all there is), and every waiting agent that would pay
+ * the window's price arrives at a time uniform in the window, from its own
+ * stream (agent, window): people who waited for an announced sale come when
+ * they can during it, so a backlog of D buyers for S < D units sells out at
+ * about S / D of the window. Availability `from` opens at `from`; waiting
+ * agents then arrive within BZ_MARKET_RUSH_DAYS. Buyers are served in
+ * arrival order; the sell-out time is the arrival of the last unit, in
+ * seconds since its window opened (or since sale start).
  *
- * Stock: sim->stock, -1 = unlimited. It starts at market.stock (0 means
- * unlimited). A flash-sale window adds its units at the start of the step
- * that contains its opening; unlimited stock then becomes finite (the
- * window's units), so `market.stock: 0` with flash sales means "only what the
- * windows bring". Units left over carry to later windows.
+ * Cost: O(1) per request, O(waiting) per opening; 2 bytes per agent.
  */
 #ifndef BZ_MARKET_H
 #define BZ_MARKET_H
@@ -45,91 +46,114 @@
 #include <stdint.h>
 
 #include "core/error.h"
-#include "core/idlist.h"
 
 struct bz_sim;
+
+#define BZ_MARKET_RUSH_DAYS 1.0 /* waiting buyers arrive within a day of an opening `from` */
+
+typedef enum bz_buy_result {
+    BZ_BUY_SERVED,
+    BZ_BUY_CLOSED,
+    BZ_BUY_PRICE,
+    BZ_BUY_SOLDOUT
+} bz_buy_result;
+
+/* What a waiting agent waits for (bz_market.wait[v]). */
+typedef enum bz_wait_kind {
+    BZ_WAIT_NONE,
+    BZ_WAIT_CLOSED,  /* the next opening */
+    BZ_WAIT_PRICE,   /* a price it would pay */
+    BZ_WAIT_SOLDOUT, /* units: waitlisted, gives up at rate patience */
+    BZ_WAIT_LOST     /* gave up: never buys */
+} bz_wait_kind;
+
+/* Market events (aux of BZ_EV_MARKET). */
+typedef enum bz_market_action {
+    BZ_MARKET_OPEN,   /* agent = window */
+    BZ_MARKET_CLOSE,  /* agent = window */
+    BZ_MARKET_FROM,   /* availability from opens (agent 0) */
+    BZ_MARKET_GIVE_UP /* agent = waitlisted buyer */
+} bz_market_action;
 
 /* A flash-sale window [start, end) in days. */
 typedef struct bz_market_window {
     double start, end;
     int64_t stock;          /* units it adds when it opens */
-    double price;           /* price during the window (recorded, no effect on demand) */
+    double discount;        /* fraction off the list price inside it */
     int opened;             /* its stock was added */
-    int sold_out;           /* the stock ran out inside this window */
+    int closed;             /* its end passed */
+    int sold_out;           /* the stock ran out while it was open */
     int64_t sold;           /* units bought while it was open */
     double sellout_seconds; /* seconds from its opening to its sell-out, NaN if none */
+    uint32_t owner;         /* campaign index told of the sell-out (tag | BZ_MARKET_SOLDOUT_TAG) */
+    uint32_t tag;
 } bz_market_window;
 
-/* A request with its arrival time (days), for ordering. */
-typedef struct bz_market_order {
-    double t;
-    uint32_t v;
-} bz_market_order;
-
-#define BZ_MARKET_MAX_OPEN 64 /* open intervals kept per step (windows merged) */
+#define BZ_MARKET_SOLDOUT_TAG 0x800000u
 
 typedef struct bz_market {
     int enabled;      /* the model buys through the market */
     int availability; /* bz_availability */
+    int open_from;    /* availability from: `from` has passed */
     double from;      /* days, for BZ_AVAIL_FROM */
-    double price;
+    double unit_cost;
+    double patience;          /* per day */
+    const double *price_city; /* [n_cities] list price of each city */
+    const double *value_city; /* [n_cities] median value of each city (0: price does not matter) */
+    double *owned;            /* storage of the two tables above */
+    int64_t stock;            /* units left, -1 unlimited */
 
     size_t n_windows, cap_windows;
     bz_market_window *windows; /* owned, in registration order */
+    uint32_t *open;            /* [cap_windows] indices of the windows open now */
+    size_t n_open;
 
-    uint8_t *want_channel;  /* [n] attribution of each request of this step */
-    uint8_t *waiting;       /* [n] 1: asked while closed or sold out, not yet served */
-    bz_idlist requests;     /* requesters of this step, with holes */
-    bz_market_order *order; /* scratch [n], allocated on the first sell-out race */
-
-    /* open part of the current step: disjoint sorted intervals */
-    int n_open;
-    double open_lo[BZ_MARKET_MAX_OPEN], open_hi[BZ_MARKET_MAX_OPEN];
-    double open_days; /* total length */
-    /* where waiting requests arrive: the open windows' rest, [max(t0, start), end) */
-    int n_backlog;
-    double backlog_lo[BZ_MARKET_MAX_OPEN], backlog_hi[BZ_MARKET_MAX_OPEN];
-    double backlog_days;
-
-    int64_t requested;      /* requests in the last resolved step */
-    int64_t served;         /* purchases served in the last resolved step */
-    int64_t refused;        /* requests of the last resolved step not served although part of
-                             * the step was open (the stock ran out): failed buyers */
-    double sellout_seconds; /* first sell-out: seconds since its window opened, NaN if none */
+    uint8_t *wait;      /* [n] bz_wait_kind */
+    uint32_t *waitlist; /* agents that started waiting (some may have stopped) */
+    size_t n_wait, cap_wait;
+    int64_t refused;        /* requests refused for want of stock */
+    int64_t lost;           /* waitlisted buyers who gave up */
+    double sellout_seconds; /* first sell-out, NaN if none */
 } bz_market;
 
-/* Set up the market of a sim (reads sim->x->market, sim->model->buys,
- * sim->n, sim->n_threads; sets sim->stock). Allocates O(5 n) bytes if the
- * model buys. BZ_ENOMEM on allocation failure, BZ_EINVAL if the model buys
- * without an adopt callback; bz_market_destroy either way. */
+/* Set up the market of a sim (reads sim->x->market, sim->model, sim->n,
+ * sim->pop; sets the stock). Schedules the opening of availability `from`.
+ * BZ_ENOMEM; BZ_EINVAL if the model buys without adopt(). Destroy either
+ * way. */
 int bz_market_init(struct bz_sim *sim, bz_error *err);
-
-/* Free what bz_market_init and bz_market_add_window allocated. */
 void bz_market_destroy(bz_market *m);
 
-/* Register a flash-sale window [start, end) (days) that adds `stock` units
- * when it opens and sells at `price`; its index into m->windows goes to
- * *index. Called from a campaign's start(). BZ_EINVAL if end <= start,
- * BZ_ENOMEM if the list cannot grow. */
-int bz_market_add_window(struct bz_sim *sim, double start, double end, int64_t stock, double price,
-                         size_t *index, bz_error *err);
+/* Register a window [start, end) that adds `stock` units at `discount` off
+ * the list price; `owner`/`tag` name the campaign action told when it sells
+ * out. Schedules its opening and closing. *index gets its index.
+ * BZ_EINVAL if end <= start, BZ_ENOMEM. */
+int bz_market_add_window(struct bz_sim *sim, double start, double end, int64_t stock,
+                         double discount, uint32_t owner, uint32_t tag, size_t *index,
+                         bz_error *err);
 
-/* Start of step sim->step: open the windows that begin in it (adding their
- * stock), compute the open part of the step, empty the request list. Serial,
- * O(windows + threads). */
-void bz_market_begin_step(struct bz_sim *sim);
+/* List price of agent v (its city's). */
+double bz_market_list_price(const struct bz_sim *sim, uint32_t v);
 
-/* Price of a unit bought in the current step: the lowest price of the
- * flash-sale windows that overlap the step, else the market price. O(windows). */
-double bz_market_price_now(const struct bz_sim *sim);
+/* Price agent v pays now (sim->t): the list price, or the lowest price of
+ * the windows open now. O(windows open now). */
+double bz_market_price(const struct bz_sim *sim, uint32_t v);
 
-/* Serve the requests of the step (see above), calling model->adopt for each
- * buyer; updates sim->stock, purchases, revenue (units x bz_market_price_now),
- * units sold per window and the sell-out times. Units served without an
- * arrival order (stock covers every request) count for the first window
- * open in the step. Serial, O(k log k) for k
- * requests when stock is short, O(k) otherwise. BZ_ENOMEM if the ordering
- * scratch cannot be allocated. */
-int bz_market_resolve(struct bz_sim *sim, bz_error *err);
+/* Agent v's willingness to pay (+inf when price does not matter). */
+double bz_market_willingness(const struct bz_sim *sim, uint32_t v);
+
+/* Agent v wants to buy now (sim->t): see the header comment. On SERVED the
+ * model's adopt() has run. */
+bz_buy_result bz_market_request(struct bz_sim *sim, uint32_t v);
+
+/* Agent v no longer wants to buy: it leaves the queue (no effect if it was
+ * not waiting, or was lost). */
+void bz_market_withdraw(struct bz_sim *sim, uint32_t v);
+
+/* A BZ_EV_MARKET event (agent, action) and a BZ_EV_ARRIVE event. */
+void bz_market_event(struct bz_sim *sim, uint32_t agent, uint32_t action);
+void bz_market_arrive(struct bz_sim *sim, uint32_t v, uint32_t window);
+
+/* Agents waiting at the end for `kind` (unmet demand: BZ_WAIT_SOLDOUT). O(n). */
+int64_t bz_market_waiting(const struct bz_sim *sim, bz_wait_kind kind);
 
 #endif

@@ -2,14 +2,13 @@
  *
  * A model is a const bz_model_type listed in models/diffusion/registry.c.
  * It names its agent states (state 0 is the initial, unaware state), says
- * which states count as adopted, and advances one step with the engine's
- * primitives in core/sim.h. A step has two phases:
- *   1. senders push exposures with bz_spread() into per-agent integer
- *      counters (atomic adds, so order does not matter);
- *   2. every agent decides its own transition from its counters with its own
- *      stream (bz_sim_agent_stream).
- * Only commutative integer accumulation crosses threads, so results do not
- * depend on scheduling.
+ * which states count as adopted, and reacts to events in continuous time
+ * (core/sim.h): its own per-agent events, which it schedules itself
+ * (BZ_EV_MODEL, with a version in aux so that an event made stale by an
+ * earlier change is recognised and skipped), campaign exposures and seeds,
+ * and, for models whose adoption is a purchase, the market's answers.
+ * State changes go through bz_sim_move (counts), adoptions through
+ * bz_sim_adopted (tallies, per-person adoption times).
  */
 #ifndef BZ_MODEL_H
 #define BZ_MODEL_H
@@ -34,30 +33,36 @@ typedef struct bz_model_type {
     const char *const *states; /* n_states names, state 0 = initial */
     int n_states;
     uint32_t adopted_mask; /* bit s set: state s counts as adopted */
-    int maintains_counts;  /* 1: step() keeps sim->counts up to date itself, so the
-                            * engine skips its O(n) recount (event-driven models) */
     int shares;            /* 1: word of mouth honours the sharing levers of core/sim.h
-                            * (share_mult, per-agent boosts, referral_mult), so
-                            * campaigns that need them (referral) may be used */
-    int buys;              /* 1: adoption is a purchase through the market: in phase 2
-                            * the model calls bz_sim_want() instead of adopting, and
-                            * the engine calls adopt() for the buyers it serves */
+                            * (urgency, per-agent boosts, referral), so campaigns that need
+                            * them (referral) may be used */
+    int buys;              /* 1: adoption is a purchase through the market: the model asks
+                            * bz_market_request() and adopts in its adopt() callback */
 
     /* Optional: cross-parameter checks once the experiment is known. */
     int (*check)(const void *params, const struct bz_experiment *x, bz_error *err);
-    /* Set initial states (all agents start in state 0, zeroed counters) and
-     * allocate private state into sim->model_state. */
+    /* Allocate sim->model_state, set initial states (every agent starts in
+     * state 0) and schedule the first events. */
     int (*init)(struct bz_sim *sim, bz_error *err);
-    /* Advance one step (both phases). Campaign exposures of this step are
-     * already in sim->ext. Must record adoptions with bz_tally_adopt(). */
-    void (*step)(struct bz_sim *sim);
-    /* Lever `seed`: make agent an active advocate now (serial context).
-     * Returns 1 if its state changed. */
-    int (*seed)(struct bz_sim *sim, uint32_t agent, int channel);
-    /* Required if buys: agent v, a potential adopter that wanted to buy
-     * this step, got a unit: make it adopt with attribution `channel` and
-     * tally the adoption. Called serially after step(). */
-    void (*adopt)(struct bz_sim *sim, uint32_t agent, int channel);
+    /* A BZ_EV_MODEL event of agent v (aux as scheduled) at sim->t. */
+    void (*event)(struct bz_sim *sim, uint32_t v, uint32_t aux);
+    /* Agent v is exposed now through a campaign `channel` (flags
+     * BZ_EXPOSE_ENGAGE). The engine has counted the exposure. */
+    void (*expose)(struct bz_sim *sim, uint32_t v, int channel, unsigned flags);
+    /* Lever `seed`: make v an active advocate/adopter now (a gift). Returns 1
+     * if its state changed (the engine then tallies the adoption). */
+    int (*seed)(struct bz_sim *sim, uint32_t v, int channel);
+    /* Required if buys. The market served v: adopt now; returns the
+     * channel to attribute the adoption to (last touch) and sets *referred
+     * when v's interest came from a referral contact. */
+    int (*adopt)(struct bz_sim *sim, uint32_t v, int *referred);
+    /* Optional (buys): v was refused for want of stock and now waits
+     * (waitlisted) for the next units. */
+    void (*refused)(struct bz_sim *sim, uint32_t v);
+    /* Optional (buys): v, waitlisted, gave up (lost sale). */
+    void (*lost)(struct bz_sim *sim, uint32_t v);
+    /* Optional (shares): v's sharing boost changed now: reschedule its talk. */
+    void (*boosted)(struct bz_sim *sim, uint32_t v);
     /* Free sim->model_state. Optional. */
     void (*destroy)(struct bz_sim *sim);
 } bz_model_type;

@@ -112,10 +112,14 @@ static int parse_real_text(const char *text, double *out)
 typedef struct unit_def {
     char c;
     double per_day; /* how many of this unit make one day */
+    double days;    /* days in one unit when that is a whole number > 1 (w, y), else 0 */
 } unit_def;
 
-static const unit_def units[] = {
-    {'d', 1.0}, {'h', 24.0}, {'m', 1440.0}, {'s', 86400.0}, {'w', 1.0 / 7.0}};
+/* A year is 365 days (rates per year are meta-analytic figures such as
+ * Bass's p = 0.03/y). */
+static const unit_def units[] = {{'d', 1.0, 0},         {'h', 24.0, 0},
+                                 {'m', 1440.0, 0},      {'s', 86400.0, 0},
+                                 {'w', 1.0 / 7.0, 7.0}, {'y', 1.0 / 365.0, 365.0}};
 #define N_UNITS (sizeof units / sizeof units[0])
 
 static const unit_def *find_unit(char c)
@@ -125,17 +129,18 @@ static const unit_def *find_unit(char c)
     return NULL;
 }
 
-/* Convert x of a unit to days. Weeks multiply (exact for integers); the
- * others divide, so "90s" is 90/86400 rather than 90 * (1/86400). */
+/* Convert x of a unit to days. Weeks and years multiply (exact for
+ * integers); the others divide, so "90s" is 90/86400 rather than 90 *
+ * (1/86400). */
 static double unit_to_days(double x, const unit_def *u)
 {
-    return u->c == 'w' ? x * 7.0 : x / u->per_day;
+    return u->days > 0 ? x * u->days : x / u->per_day;
 }
 
 /* Rate "x per unit" converted to per day. */
 static double rate_to_per_day(double x, const unit_def *u)
 {
-    return u->c == 'w' ? x / 7.0 : x * u->per_day;
+    return u->days > 0 ? x / u->days : x * u->per_day;
 }
 
 int bz_parse_duration(const char *text, double *days, bz_error *err)
@@ -196,7 +201,7 @@ int bz_parse_rate(const char *text, double *per_day, bz_error *err)
     }
     return bz_error_set(
         err, BZ_EINVAL,
-        "expected a rate >= 0 per day or per unit (e.g. 0.02, 0.5/h, 3/w), got '%s'",
+        "expected a rate >= 0 per day or per unit (e.g. 0.02, 0.5/h, 3/w, 0.03/y), got '%s'",
         echo(text, eb, sizeof eb));
 }
 

@@ -7,7 +7,7 @@
  *   BZ_PT_INT      int64_t
  *   BZ_PT_REAL     double               (bounds [min, max])
  *   BZ_PT_PROB     double in [0, 1]     (one-off probability)
- *   BZ_PT_RATE     double, per day      (text: "0.02", "0.5/h", "3/w")
+ *   BZ_PT_RATE     double, per day      (text: "0.02", "0.5/h", "3/w", "0.03/y")
  *   BZ_PT_DURATION double, in days      (text needs a unit: "10m", "7d", "1h30m" not allowed)
  *   BZ_PT_BOOL     int (0/1)            (true/false/yes/no/on/off)
  *   BZ_PT_ENUM     int index into `choices` (NULL-terminated)
@@ -84,7 +84,8 @@ const char *bz_ptype_describe(bz_ptype t);
 /* Durations and rates, exposed for the config layer and the tests.
  * bz_parse_duration: "90s", "10m", "1h", "7d", "2w", "0" -> days. */
 int bz_parse_duration(const char *text, double *days, bz_error *err);
-/* bz_parse_rate: "0.02" (per day), "0.5/h", "3/w", "1/m", "10/s" -> per day. */
+/* bz_parse_rate: "0.02" (per day), "0.5/h", "3/w", "1/m", "10/s", "0.03/y" (365 d)
+ * -> per day. */
 int bz_parse_rate(const char *text, double *per_day, bz_error *err);
 
 #define BZ_PARAMS_COUNT(t) (sizeof(t) / sizeof((t)[0]))

@@ -9,7 +9,8 @@
 
 #include "rng/rng.h"
 
-const char *const bz_attr_names[BZ_ATTR_COUNT] = {"activity", "susceptibility", "threshold"};
+const char *const bz_attr_names[BZ_ATTR_COUNT] = {"activity", "susceptibility", "threshold",
+                                                  "willingness"};
 
 static const char *const dist_names[BZ_DIST__COUNT] = {
     "constant", "uniform", "normal", "lognormal", "beta", "gamma", "exponential"};
@@ -55,6 +56,7 @@ void bz_attr_defaults(bz_dist attr[BZ_ATTR_COUNT])
     attr[BZ_ATTR_ACTIVITY] = (bz_dist){BZ_DIST_CONSTANT, {1.0, 0.0}};
     attr[BZ_ATTR_SUSCEPTIBILITY] = (bz_dist){BZ_DIST_CONSTANT, {1.0, 0.0}};
     attr[BZ_ATTR_THRESHOLD] = (bz_dist){BZ_DIST_CONSTANT, {0.5, 0.0}};
+    attr[BZ_ATTR_WILLINGNESS] = (bz_dist){BZ_DIST_LOGNORMAL, {0.0, 0.3}};
 }
 
 int bz_dist_check(const bz_dist *d, bz_error *err)
@@ -189,7 +191,8 @@ cleanup:
 static int draw_attributes(bz_population *pop, const bz_dist attr[BZ_ATTR_COUNT], uint64_t seed,
                            bz_error *err)
 {
-    float *out[BZ_ATTR_COUNT] = {pop->activity, pop->susceptibility, pop->threshold};
+    float *out[BZ_ATTR_COUNT] = {pop->activity, pop->susceptibility, pop->threshold,
+                                 pop->willingness};
     const int64_t n_blocks = ((int64_t)pop->n + BZ_POP_BLOCK - 1) / BZ_POP_BLOCK;
     int failed = 0;
 #pragma omp parallel reduction(| : failed)
@@ -208,8 +211,8 @@ static int draw_attributes(bz_population *pop, const bz_dist attr[BZ_ATTR_COUNT]
                     continue;
                 }
                 bz_stream s;
-                bz_stream_init(&s, seed, BZ_RNG_SHARED_REPLICATE, 0,
-                               1u + 3u * (uint32_t)b + (uint32_t)a, BZ_RNG_POPULATION);
+                bz_stream_init(&s, seed, BZ_RNG_SHARED_REPLICATE, (uint32_t)a / 3,
+                               1u + 3u * (uint32_t)b + (uint32_t)a % 3, BZ_RNG_POPULATION);
                 bz_gsl_rng_attach(r, &s);
                 for (uint32_t i = lo; i < hi; i++)
                     out[a][i] = (float)dist_draw(&attr[a], r);
@@ -251,9 +254,10 @@ int bz_population_build(bz_population *pop, uint32_t n, const bz_population_spec
     pop->activity = malloc((size_t)n * sizeof *pop->activity);
     pop->susceptibility = malloc((size_t)n * sizeof *pop->susceptibility);
     pop->threshold = malloc((size_t)n * sizeof *pop->threshold);
+    pop->willingness = malloc((size_t)n * sizeof *pop->willingness);
     size = malloc((size_t)n_cities * sizeof *size);
     if (!pop->city || !pop->city_offsets || !pop->city_members || !size || !pop->activity ||
-        !pop->susceptibility || !pop->threshold)
+        !pop->susceptibility || !pop->threshold || !pop->willingness)
         BZ_FAIL(err, BZ_ENOMEM, "out of memory for a population of %u agents", n);
     if (spec->names) {
         pop->city_names = malloc((size_t)n_cities * sizeof *pop->city_names);
@@ -311,5 +315,6 @@ void bz_population_destroy(bz_population *pop)
     free(pop->activity);
     free(pop->susceptibility);
     free(pop->threshold);
+    free(pop->willingness);
     memset(pop, 0, sizeof *pop);
 }

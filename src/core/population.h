@@ -8,11 +8,12 @@
  * barabasi_albert give low indices more links). With Zipf sizes city 0 is the
  * largest; with a table, city k is the k-th entry.
  *
- * Each agent also carries three float attributes drawn from named
- * distributions (see bz_dist): activity (will multiply the agent's sharing),
- * susceptibility (will multiply its adoption hazards) and threshold (the
- * linear-threshold fraction). No model reads them yet; they are stored so
- * that models of a later issue can. Memory: 20 bytes per agent.
+ * Each agent also carries four float attributes drawn from named
+ * distributions (see bz_dist): activity (multiplies the agent's sharing),
+ * susceptibility (multiplies its adoption hazards), threshold (the
+ * linear-threshold fraction) and willingness (its willingness to pay as a
+ * multiple of the product's value in its city: core/market.h). Memory: 24
+ * bytes per agent.
  */
 #ifndef BZ_POPULATION_H
 #define BZ_POPULATION_H
@@ -63,13 +64,22 @@ const bz_param *bz_dist_params(int kind, size_t *n);
 /* Mean and variance of a distribution (for tests and docs). */
 void bz_dist_moments(const bz_dist *d, double *mean, double *var);
 
-enum { BZ_ATTR_ACTIVITY, BZ_ATTR_SUSCEPTIBILITY, BZ_ATTR_THRESHOLD, BZ_ATTR_COUNT };
+enum {
+    BZ_ATTR_ACTIVITY,
+    BZ_ATTR_SUSCEPTIBILITY,
+    BZ_ATTR_THRESHOLD,
+    BZ_ATTR_WILLINGNESS,
+    BZ_ATTR_COUNT
+};
 
 /* Attribute names in BZ_ATTR_* order ("activity", ...). */
 extern const char *const bz_attr_names[BZ_ATTR_COUNT];
 
 /* Defaults: activity constant 1, susceptibility constant 1, threshold
- * constant 0.5. */
+ * constant 0.5, willingness lognormal(meanlog 0, sdlog 0.3): the median
+ * agent values the product at its value, about two in three within 30% of
+ * it (an assumption to calibrate; the spread sets how sharply demand falls
+ * with price). */
 void bz_attr_defaults(bz_dist attr[BZ_ATTR_COUNT]);
 
 /* How to build a population. Zero-initialised fields mean: Zipf sizes with
@@ -92,12 +102,15 @@ typedef struct bz_population {
     float *activity;                 /* [n], owned */
     float *susceptibility;           /* [n], owned */
     float *threshold;                /* [n], owned */
+    float *willingness;              /* [n], owned */
 } bz_population;
 
 /* Build a population of n agents as `spec` says. City labels come from the
  * stream (seed, BZ_RNG_SHARED_REPLICATE, 0, 0, BZ_RNG_POPULATION); attribute
  * a of the agents in block b (BZ_POP_BLOCK agents) from the stream with
- * agent field 1 + 3 b + a, so draws do not depend on the thread count.
+ * step field a / 3 and agent field 1 + 3 b + a % 3, so draws do not depend
+ * on the thread count (and the first three keep the streams they had
+ * before willingness existed).
  * Fails with BZ_EINVAL if n is 0, n_cities is 0 or exceeds n, a share is not
  * > 0 and finite, or a distribution is invalid; BZ_ENOMEM. Cost O(n) (in
  * parallel for the attributes). */

@@ -112,11 +112,12 @@ static void sim_destroy(bz_sim *sim)
             sim->campaigns[i].type->finish(&sim->campaigns[i]);
     free(sim->campaigns);
     free(sim->state);
-    free(sim->inbox);
-    free(sim->touched.ids);
-    free(sim->tally);
+    free(sim->t_adopt);
     free(sim->boost);
     free(sim->boost_until);
+    free(sim->share.seg);
+    free(sim->share.iv);
+    bz_evq_destroy(&sim->q);
     bz_market_destroy(&sim->market);
 }
 
@@ -132,22 +133,23 @@ static int64_t sample(const bz_sim *sim, bz_series_id s, int k)
         return adopters;
     }
     case BZ_SER_SALES:
-        return sim->model->buys ? sim->purchases : sim->sold_total;
+        return sim->model->buys ? sim->purchases : sim->adoptions;
     case BZ_SER_STOCK:
-        return sim->stock;
+        return sim->market.stock;
     case BZ_SER_STATES:
         return sim->counts[k];
     case BZ_SER_EXPOSURES:
-        return sim->step_expo[k];
+        return sim->expo[k];
     case BZ_SER_ADOPTIONS_BY:
-        return sim->step_adopt[k];
+        return sim->adopt[k];
     default:
         return 0;
     }
 }
 
-/* Store every series of the sim at time index ti. */
-static void record(const bz_sim *sim, bz_results *res, size_t arm, uint32_t rep, uint32_t ti)
+/* Store every series of the sim at time index ti, then start the next
+ * interval's tallies. */
+static void record(bz_sim *sim, bz_results *res, size_t arm, uint32_t rep, uint32_t ti)
 {
     bz_arm_result *a = &res->arms[arm];
     for (int s = 0; s < BZ_N_SERIES; s++) {
@@ -156,44 +158,8 @@ static void record(const bz_sim *sim, bz_results *res, size_t arm, uint32_t rep,
             bz_series_row(a->series[s], res->R, res->T, k, rep)[ti] =
                 sample(sim, (bz_series_id)s, k);
     }
-}
-
-/* Reset the per-step counters of the agents touched in the last step. Every
- * write to an inbox goes with a touch, so this clears them all. */
-static void clear_touched(bz_sim *sim)
-{
-    const int64_t k = (int64_t)sim->touched.reserved;
-#pragma omp parallel for schedule(static) if (sim->n_threads > 1 && k > 65536)
-    for (int64_t i = 0; i < k; i++) {
-        uint32_t v = sim->touched.ids[i];
-        if (v != BZ_IDLIST_HOLE) sim->inbox[v] = (bz_inbox){0, 0, 0, 0, 0};
-    }
-    sim->touched.reserved = 0;
-    for (int th = 0; th < sim->n_threads; th++)
-        sim->tally[th].touch = (bz_idcursor){0, 0, {0}};
-}
-
-/* Sum the per-thread tallies of the step just finished into step totals. */
-static void gather_tallies(bz_sim *sim)
-{
-    memset(sim->step_expo, 0, sizeof sim->step_expo);
-    memset(sim->step_adopt, 0, sizeof sim->step_adopt);
-    for (int th = 0; th < sim->n_threads; th++) {
-        bz_tally *t = &sim->tally[th];
-        for (int c = 0; c < BZ_CH_MAX; c++) {
-            sim->step_expo[c] += t->expo[c];
-            sim->step_adopt[c] += t->adopt[c];
-        }
-        memset(t->expo, 0, sizeof t->expo);
-        memset(t->adopt, 0, sizeof t->adopt);
-        t->sold = 0;
-    }
-    /* Units delivered: every adoption of the step. For a model that buys,
-     * that is the purchases the market served plus agents seeded by a
-     * campaign (gifted units, which do not draw on the stock); for the
-     * others every adoption counts as one purchase. */
-    for (int c = 0; c < BZ_CH_MAX; c++)
-        sim->sold_total += sim->step_adopt[c];
+    memset(sim->expo, 0, sizeof sim->expo);
+    memset(sim->adopt, 0, sizeof sim->adopt);
 }
 
 static void outcome(const bz_sim *sim, bz_results *res, size_t arm, uint32_t rep)
@@ -219,20 +185,46 @@ static void outcome(const bz_sim *sim, bz_results *res, size_t arm, uint32_t rep
     o[BZ_OUT_COST_PER_ADOPTER] =
         o[BZ_OUT_FINAL_ADOPTERS] > 0 ? cost / o[BZ_OUT_FINAL_ADOPTERS] : NAN;
     o[BZ_OUT_PURCHASES] = (double)bz_series_row(a->series[BZ_SER_SALES], R, T, 0, rep)[T - 1];
-    o[BZ_OUT_REVENUE] = sim->model->buys ? sim->revenue : o[BZ_OUT_PURCHASES] * sim->market.price;
+    o[BZ_OUT_REVENUE] =
+        sim->model->buys ? sim->revenue : o[BZ_OUT_PURCHASES] * sim->x->market.price;
     /* bz_results_decompose, once all arms ran */
     o[BZ_OUT_ACCELERATION] = o[BZ_OUT_EXPANSION] = NAN;
     const bz_market *m = &sim->market;
     uint32_t nw = m->n_windows < BZ_RESULT_WINDOWS ? (uint32_t)m->n_windows : BZ_RESULT_WINDOWS;
     for (uint32_t i = 0; i < nw; i++) {
         const bz_market_window *w = &m->windows[i];
-        a->windows[(size_t)rep * BZ_RESULT_WINDOWS + i] = (bz_window_result){
-            {w->start, w->end, (double)w->stock, (double)w->sold, w->sellout_seconds, w->price}};
+        a->windows[(size_t)rep * BZ_RESULT_WINDOWS + i] =
+            (bz_window_result){{w->start, w->end, (double)w->stock, (double)w->sold,
+                                w->sellout_seconds, sim->x->market.price * (1.0 - w->discount)}};
     }
     /* Every replicate registers the same windows; replicates may run in
      * parallel, so the count is written atomically. */
 #pragma omp atomic write
     a->n_windows = nw;
+}
+
+/* Process one event at its time. */
+static void dispatch(bz_sim *sim, const bz_event *e)
+{
+    const uint32_t agent = bz_event_agent(e->key), aux = bz_event_aux(e->key);
+    sim->t = e->t;
+    switch (bz_event_kind(e->key)) {
+    case BZ_EV_MARKET:
+        bz_market_event(sim, agent, aux);
+        break;
+    case BZ_EV_CAMPAIGN:
+        sim->campaigns[agent].type->act(sim, &sim->campaigns[agent], aux);
+        break;
+    case BZ_EV_EXPOSE:
+        bz_sim_expose(sim, agent, (int)(aux & 31u), aux >> 5);
+        break;
+    case BZ_EV_ARRIVE:
+        bz_market_arrive(sim, agent, aux);
+        break;
+    default:
+        sim->model->event(sim, agent, aux);
+        break;
+    }
 }
 
 int bz_run_arm_replicate(const bz_experiment *x, const bz_world *w, size_t arm, uint32_t rep,
@@ -251,22 +243,18 @@ int bz_run_arm_replicate(const bz_experiment *x, const bz_world *w, size_t arm, 
     sim.n = n;
     sim.seed = x->seed;
     sim.replicate = rep;
-    sim.dt = x->step;
-    sim.share_mult = 1.0;
-    sim.n_threads = omp_in_parallel() ? 1 : omp_get_max_threads();
-    if (sim.n_threads > BZ_MAX_THREADS) sim.n_threads = BZ_MAX_THREADS;
+    sim.horizon = x->horizon;
 
-    sim.state = calloc(n, sizeof *sim.state);
-    sim.inbox = calloc(n, sizeof *sim.inbox);
-    sim.touched.ids =
-        malloc(((size_t)n + (size_t)sim.n_threads * BZ_IDLIST_BLOCK) * sizeof *sim.touched.ids);
-    sim.tally = calloc((size_t)sim.n_threads, sizeof *sim.tally);
+    sim.state = calloc(n ? n : 1, sizeof *sim.state);
+    sim.t_adopt = malloc((n ? n : 1) * sizeof *sim.t_adopt);
     sim.campaigns = calloc(as->n_campaigns ? as->n_campaigns : 1, sizeof *sim.campaigns);
-    if (!sim.state || !sim.inbox || !sim.touched.ids || !sim.tally || !sim.campaigns)
+    if (!sim.state || !sim.t_adopt || !sim.campaigns)
         BZ_FAIL(err, BZ_ENOMEM, "out of memory for the agent arrays of %u agents", n);
-
+    for (uint32_t v = 0; v < n; v++)
+        sim.t_adopt[v] = NAN;
+    sim.counts[0] = n;
+    BZ_CHECK(bz_evq_init(&sim.q, (size_t)n / 4 + 1024, err));
     BZ_CHECK(bz_market_init(&sim, err));
-    BZ_CHECK(x->model->init(&sim, err));
     sim.n_campaigns = as->n_campaigns;
     for (size_t i = 0; i < as->n_campaigns; i++) {
         bz_campaign_run *run = &sim.campaigns[i];
@@ -281,28 +269,22 @@ int bz_run_arm_replicate(const bz_experiment *x, const bz_world *w, size_t arm, 
             }
         }
     }
-    gather_tallies(&sim);
-    sim.sold_total = 0; /* initial seeds are not purchases */
-    bz_sim_count_states(&sim);
+    BZ_CHECK(bz_sim_share_build(&sim, err));
+    BZ_CHECK(x->model->init(&sim, err));
+    if (sim.status != BZ_OK) BZ_FAIL(err, sim.status, "%s", sim.fail.msg);
+    sim.adoptions = 0; /* initial seeds are not sales */
     record(&sim, res, arm, rep, 0);
 
-    for (uint32_t step = 0; step < x->n_steps; step++) {
-        sim.step = step;
-        sim.t0 = step * x->step;
-        clear_touched(&sim);
-        bz_market_begin_step(&sim);
-        sim.share_mult = 1.0;
-        sim.referral_mult = 0.0;
-        for (size_t i = 0; i < sim.n_campaigns; i++)
-            sim.campaigns[i].type->act(&sim, &sim.campaigns[i]);
-        x->model->step(&sim);
-        BZ_CHECK(bz_market_resolve(&sim, err));
-        gather_tallies(&sim);
-        for (size_t i = 0; i < sim.n_campaigns; i++)
-            if (sim.campaigns[i].type->settle)
-                sim.campaigns[i].type->settle(&sim, &sim.campaigns[i]);
-        if (!x->model->maintains_counts) bz_sim_count_states(&sim);
-        record(&sim, res, arm, rep, step + 1);
+    for (uint32_t k = 1; k <= x->n_steps; k++) {
+        const double tk = bz_run_sample_time(x, k);
+        while (bz_evq_next_time(&sim.q) < tk) {
+            bz_event e;
+            bz_evq_pop(&sim.q, &e);
+            dispatch(&sim, &e);
+            if (sim.status != BZ_OK) BZ_FAIL(err, sim.status, "%s", sim.fail.msg);
+        }
+        sim.t = tk;
+        record(&sim, res, arm, rep, k);
     }
     outcome(&sim, res, arm, rep);
 cleanup:
@@ -335,7 +317,7 @@ static int init_results(bz_results *res, const bz_experiment *x, bz_error *err)
         snprintf(res->channel_names[c], BZ_NAME_MAX, "%s",
                  c < BZ_CH_LAYER0 ? bz_channel_fixed_name(c) : x->layers[c - BZ_CH_LAYER0].name);
     for (uint32_t t = 0; t < res->T; t++)
-        res->time_hours[t] = t * x->step * 24.0;
+        res->time_hours[t] = bz_run_sample_time(x, t) * 24.0;
     for (size_t a = 0; a < x->n_arms; a++) {
         snprintf(res->arms[a].name, BZ_NAME_MAX, "%s", x->arms[a].name);
         res->arms[a].campaigns_yaml =
@@ -366,6 +348,52 @@ static int check_supported(const bz_experiment *x, bz_error *err)
     return BZ_OK;
 }
 
+/* Every (arm, replicate) of replicates [r0, r1) on world w, in parallel: a
+ * simulation runs on one thread, so tasks are the unit of parallelism. Each
+ * writes only its own rows of res. */
+static int run_tasks(const bz_experiment *x, const bz_world *w, uint32_t r0, uint32_t r1,
+                     bz_results *res, const bz_run_opts *opts, uint64_t *done, uint64_t total,
+                     bz_error *err)
+{
+    const int64_t n_tasks = (int64_t)(r1 - r0) * (int64_t)x->n_arms;
+    int failed = 0;
+    bz_error first;
+    bz_error_clear(&first);
+#pragma omp parallel for schedule(dynamic, 1) if (n_tasks > 1)
+    for (int64_t task = 0; task < n_tasks; task++) {
+        int skip;
+#pragma omp atomic read
+        skip = failed;
+        if (skip) continue;
+        bz_error e;
+        bz_error_clear(&e);
+        int st = bz_run_arm_replicate(x, w, (size_t)(task % (int64_t)x->n_arms),
+                                      r0 + (uint32_t)(task / (int64_t)x->n_arms), res, &e);
+        if (st != BZ_OK) {
+#pragma omp critical(bz_run_error)
+            if (!failed) {
+                failed = 1;
+                first = e;
+            }
+        }
+        uint64_t now;
+#pragma omp atomic capture
+        now = ++*done;
+        if (omp_get_thread_num() == 0 && opts && opts->progress)
+            opts->progress(opts->progress_ctx, now, total);
+    }
+    if (failed) {
+        if (err) *err = first;
+        return first.code;
+    }
+    return BZ_OK;
+}
+
+double bz_run_sample_time(const bz_experiment *x, uint32_t k)
+{
+    return k >= x->n_steps ? x->horizon : fmin(k * x->step, x->horizon);
+}
+
 int bz_run_experiment(const bz_experiment *x, const bz_run_opts *opts, bz_results *res,
                       bz_error *err)
 {
@@ -381,65 +409,15 @@ int bz_run_experiment(const bz_experiment *x, const bz_run_opts *opts, bz_result
     if (!x->resample) {
         BZ_CHECK(bz_world_build(&shared, x, BZ_RNG_SHARED_REPLICATE, err));
         BZ_CHECK(fill_layer_info(res, x, &shared, err));
-    }
-
-    if (!x->resample && shared.pop.n < BZ_RUN_PARALLEL_REPLICATES_BELOW && total > 1 &&
-        omp_get_max_threads() > 1) {
-        /* Small world: one (arm, replicate) per thread. Each task writes only
-         * its own rows of res, so no synchronisation is needed beyond the
-         * first error and the progress counter. */
-        int failed = 0;
-        bz_error first;
-        bz_error_clear(&first);
-#pragma omp parallel for schedule(dynamic, 1)
-        for (uint64_t task = 0; task < total; task++) {
-            int skip;
-#pragma omp atomic read
-            skip = failed;
-            if (skip) continue;
-            bz_error e;
-            bz_error_clear(&e);
-            int st = bz_run_arm_replicate(x, &shared, (size_t)(task % x->n_arms),
-                                          (uint32_t)(task / x->n_arms), res, &e);
-            if (st != BZ_OK) {
-#pragma omp critical(bz_run_error)
-                if (!failed) {
-                    failed = 1;
-                    first = e;
-                }
-            }
-            uint64_t now;
-#pragma omp atomic capture
-            now = ++done;
-            if (omp_get_thread_num() == 0 && opts && opts->progress)
-                opts->progress(opts->progress_ctx, now, total);
-        }
-        if (failed) {
-            if (err) *err = first;
-            status = first.code;
-            goto cleanup;
-        }
+        BZ_CHECK(run_tasks(x, &shared, 0, x->replicates, res, opts, &done, total, err));
     } else {
         for (uint32_t rep = 0; rep < x->replicates; rep++) {
             bz_world own;
-            const bz_world *w = &shared;
-            if (x->resample) {
-                BZ_CHECK(bz_world_build(&own, x, rep, err));
-                if (rep == 0) {
-                    status = fill_layer_info(res, x, &own, err);
-                    if (status != BZ_OK) {
-                        bz_world_destroy(&own);
-                        goto cleanup;
-                    }
-                }
-                w = &own;
-            }
-            for (size_t arm = 0; arm < x->n_arms && status == BZ_OK; arm++) {
-                status = bz_run_arm_replicate(x, w, arm, rep, res, err);
-                done++;
-                if (opts && opts->progress) opts->progress(opts->progress_ctx, done, total);
-            }
-            if (x->resample) bz_world_destroy(&own);
+            BZ_CHECK(bz_world_build(&own, x, rep, err));
+            status = rep == 0 ? fill_layer_info(res, x, &own, err) : BZ_OK;
+            if (status == BZ_OK)
+                status = run_tasks(x, &own, rep, rep + 1, res, opts, &done, total, err);
+            bz_world_destroy(&own);
             if (status != BZ_OK) goto cleanup;
         }
     }
@@ -504,12 +482,14 @@ int bz_mem_estimate_compute(const bz_experiment *x, int threads, bz_mem_estimate
         if (peak > largest_peak) largest_peak = peak;
     }
     est->build_peak = largest_peak;
-    /* Simulation: state (1), inbox (16), touched list (4), model arrays
-     * (at most 8 + 4 per layer + 8 for active lists, or 21 for bass);
-     * several at once when replicates run in parallel. */
-    uint64_t per_sim = n * (1 + 16 + 4 + 16 + 4 * (uint64_t)x->n_layers);
-    uint64_t concurrent =
-        (n < BZ_RUN_PARALLEL_REPLICATES_BELOW && threads > 1) ? (uint64_t)threads : 1;
+    /* Simulation: state (1), adoption time (4), market (1), the model's
+     * arrays (at most 56: buzz_funnel) and the event calendar (16 per
+     * pending event, at most about 2 per agent); one simulation per
+     * thread, up to the number of (arm, replicate) tasks. */
+    uint64_t per_sim = n * (1 + 4 + 1 + 56 + 32);
+    uint64_t tasks = (uint64_t)x->n_arms * x->replicates;
+    uint64_t concurrent = threads > 1 ? (uint64_t)threads : 1;
+    if (concurrent > tasks) concurrent = tasks;
     est->simulation = per_sim * concurrent;
     est->results = (uint64_t)x->n_arms * bz_results_series_bytes(x->replicates, x->n_steps + 1,
                                                                  x->model->n_states,

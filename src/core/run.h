@@ -1,11 +1,11 @@
 /* Running an experiment: build the world (population + network), run every
  * arm and replicate, collect results.
  *
- * Parallelism: agents in parallel inside one simulation (OpenMP); when the
- * population is small (< BZ_RUN_PARALLEL_REPLICATES_BELOW agents) replicates
- * run in parallel instead, one per thread. Either way every number comes from
- * counter-based streams keyed by (seed, replicate, step, agent, purpose), so
- * results are bit-identical for any thread count.
+ * Parallelism: one simulation (an arm of a replicate) runs on one thread,
+ * in continuous time (core/sim.h); the (arm, replicate) tasks run in
+ * parallel, one per thread, and building the network is parallel. Every
+ * number comes from counter-based streams keyed by (seed, replicate, agent,
+ * index, purpose), so results are bit-identical for any thread count.
  */
 #ifndef BZ_RUN_H
 #define BZ_RUN_H
@@ -16,8 +16,6 @@
 #include "core/population.h"
 #include "core/results.h"
 #include "graph/graph.h"
-
-#define BZ_RUN_PARALLEL_REPLICATES_BELOW 20000u
 
 /* Population and network of one replicate (or shared by all). */
 typedef struct bz_world {
@@ -71,6 +69,10 @@ typedef struct bz_run_opts {
  * (experiment_yaml, seed, layers) are filled; command_line is left NULL. */
 int bz_run_experiment(const bz_experiment *x, const bz_run_opts *opts, bz_results *res,
                       bz_error *err);
+
+/* Time (days) of sample k of the series: min(k step, horizon), and the
+ * horizon for the last sample. */
+double bz_run_sample_time(const bz_experiment *x, uint32_t k);
 
 /* Run one arm of one replicate on a built world and store its series and
  * outcome into res (already initialised with bz_results_init for x). */

@@ -2,185 +2,143 @@
 #include "core/sim.h"
 
 #include <math.h>
-#include <omp.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
-bz_tally *bz_sim_tally(bz_sim *sim)
+void bz_sim_failed(bz_sim *sim, int code, const char *what)
 {
-    if (sim->n_threads <= 1) return &sim->tally[0];
-    int id = omp_get_thread_num();
-    return &sim->tally[id < sim->n_threads ? id : 0];
+    if (sim->status != BZ_OK) return;
+    sim->status = code;
+    bz_error_set(&sim->fail, code, "out of memory for %s at day %g (%u agents)", what, sim->t,
+                 sim->n);
 }
 
-int bz_sim_seed(bz_sim *sim, uint32_t agent, int channel)
+void bz_sim_expose(bz_sim *sim, uint32_t v, int channel, unsigned flags)
 {
-    if (agent >= sim->n || !sim->model->seed) return 0;
-    int changed = sim->model->seed(sim, agent, channel);
-    if (changed) sim->tally[0].adopt[channel]++;
-    return changed;
+    bz_sim_count_exposure(sim, channel);
+    if (sim->model->expose) sim->model->expose(sim, v, channel, flags);
 }
 
-/* Neighbour j (0 <= j < degree) of u; on a complete layer the neighbours are
- * every agent but u, in index order. */
-static inline uint32_t neighbour(const bz_layer *l, uint32_t u, uint64_t j)
+int bz_sim_seed(bz_sim *sim, uint32_t v, int channel)
 {
-    if (l->complete) return (uint32_t)(j < u ? j : j + 1);
-    return l->targets[l->offsets[u] + j];
+    if (v >= sim->n || !sim->model->seed) return 0;
+    const uint32_t was = sim->model->adopted_mask & (1u << sim->state[v]);
+    if (!sim->model->seed(sim, v, channel)) return 0;
+    if (!was && (sim->model->adopted_mask & (1u << sim->state[v]))) {
+        bz_sim_adopted(sim, v, channel);
+        sim->gifted++;
+    }
+    return 1;
 }
 
-/* Deliver one contact or exposure to v: count it in *counter (a field of
- * v's inbox) and mark the channel. */
-static inline void deliver(bz_sim *sim, bz_tally *t, uint32_t *counter, uint32_t v, uint32_t bit)
-{
-#pragma omp atomic
-    (*counter)++;
-    bz_sim_touch(sim, t, v, bit);
-}
-
-/* Visit each of u's out-neighbours independently with probability p by
- * geometric skipping: the gap to the next contact is Geometric(p), so the
- * loop runs once per contact, not once per neighbour. */
-#define BZ_FOR_EACH_CONTACT(l, u, p, lq, s, v, body)                                               \
-    do {                                                                                           \
-        uint64_t deg_ = bz_layer_degree((l), (u));                                                 \
-        if (deg_ == 0 || !((p) > 0)) break;                                                        \
-        if ((p) >= 1.0) {                                                                          \
-            for (uint64_t j_ = 0; j_ < deg_; j_++) {                                               \
-                uint32_t v = neighbour((l), (u), j_);                                              \
-                body;                                                                              \
-            }                                                                                      \
-            break;                                                                                 \
-        }                                                                                          \
-        for (uint64_t j_ = bz_stream_geometric_skip((s), (lq)); j_ < deg_;                         \
-             j_ += 1 + bz_stream_geometric_skip((s), (lq))) {                                      \
-            uint32_t v = neighbour((l), (u), j_);                                                  \
-            body;                                                                                  \
-        }                                                                                          \
-    } while (0)
-
-uint64_t bz_spread(bz_sim *sim, bz_tally *t, size_t li, uint32_t u, double p, int receptive)
+uint64_t bz_sim_reach(bz_sim *sim, size_t li, uint32_t u, double p, int channel, bz_stream *s)
 {
     const bz_layer *l = &sim->net->layers[li];
-    const int ch = BZ_CH_LAYER0 + (int)li;
-    const uint32_t bit = (uint32_t)1 << ch;
-    const uint8_t *state = sim->state;
+    const uint64_t deg = bz_layer_degree(l, u);
+    if (deg == 0 || !(p > 0)) return 0;
+    const double lq = p < 1 ? log1p(-p) : 0;
     uint64_t c = 0;
-    bz_stream s;
-    bz_stream_init(&s, sim->seed, sim->replicate, sim->step, u, BZ_RNG_SPREAD + (uint32_t)li);
-    BZ_FOR_EACH_CONTACT(l, u, p, log1p(-p), &s, v, {
+    for (uint64_t j = p < 1 ? bz_stream_geometric_skip(s, lq) : 0; j < deg;
+         j += 1 + (p < 1 ? bz_stream_geometric_skip(s, lq) : 0)) {
+        bz_sim_expose(sim, bz_sim_neighbour(l, u, j), channel, 0);
         c++;
-        if (receptive == BZ_RECEPTIVE_ALL || state[v] == (uint8_t)receptive)
-            deliver(sim, t, &sim->inbox[v].wom, v, bit);
-    });
-    t->expo[ch] += (int64_t)c;
+    }
     return c;
 }
 
-/* Deliver one negative contact: saturating inbox.neg, touched bit only. */
-static inline void deliver_neg(bz_sim *sim, bz_tally *t, uint32_t v)
+/* ---- sharing schedule ------------------------------------------------------ */
+
+int bz_sim_share_interval(bz_sim *sim, double a, double b, double factor, uint32_t group,
+                          int referral, bz_error *err)
 {
-    uint16_t *e = &sim->inbox[v].neg, o = __atomic_load_n(e, __ATOMIC_RELAXED);
-    while (o != UINT16_MAX && !__atomic_compare_exchange_n(e, &o, (uint16_t)(o + 1), 1,
-                                                           __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
+    bz_share_sched *sc = &sim->share;
+    if (!(b > a)) return BZ_OK;
+    if (sc->n_iv == sc->cap_iv) {
+        size_t cap = sc->cap_iv ? 2 * sc->cap_iv : 8;
+        bz_share_iv *iv = realloc(sc->iv, cap * sizeof *iv);
+        if (!iv) return bz_error_set(err, BZ_ENOMEM, "out of memory for sharing intervals");
+        sc->iv = iv;
+        sc->cap_iv = cap;
     }
-    bz_sim_touch(sim, t, v, 0);
+    sc->iv[sc->n_iv++] = (bz_share_iv){a, b, factor, group, referral};
+    return BZ_OK;
 }
 
-/* Deliver a buffer of contacts in three passes so that the cache misses of
- * many contacts overlap instead of being paid one after another: prefetch
- * every target's state, then the inbox of every receptive target, then
- * deliver. The order of delivery does not matter (commutative counters). */
-static void deliver_batch(bz_sim *sim, bz_tally *t, const uint32_t *buf, int nb, uint32_t bit,
-                          int receptive, bz_deliver into)
+static int cmp_double(const void *a, const void *b)
 {
-    const uint8_t *state = sim->state;
-    if (receptive != BZ_RECEPTIVE_ALL)
-        for (int i = 0; i < nb; i++)
-            __builtin_prefetch(&state[buf[i]], 0, 1);
-    for (int i = 0; i < nb; i++)
-        if (receptive == BZ_RECEPTIVE_ALL || state[buf[i]] == (uint8_t)receptive)
-            __builtin_prefetch(&sim->inbox[buf[i]], 1, 1);
-    for (int i = 0; i < nb; i++) {
-        uint32_t v = buf[i];
-        if (receptive != BZ_RECEPTIVE_ALL && state[v] != (uint8_t)receptive) continue;
-        if (into == BZ_DELIVER_NEG)
-            deliver_neg(sim, t, v);
-        else
-            deliver(sim, t, &sim->inbox[v].wom, v, bit);
-    }
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
 }
 
-uint64_t bz_spread_batch_ex(bz_sim *sim, bz_tally *t, size_t li, const uint32_t *senders,
-                            const double *probs, uint64_t k, double p, int receptive, int channel,
-                            bz_deliver into)
+int bz_sim_share_build(bz_sim *sim, bz_error *err)
 {
-    enum { BUF = 512, AHEAD = 8 };
-    const bz_layer *l = &sim->net->layers[li];
-    const uint32_t bit = into == BZ_DELIVER_NEG ? 0 : (uint32_t)1 << channel;
-    const uint32_t purpose =
-        BZ_RNG_SPREAD + (uint32_t)li + (into == BZ_DELIVER_NEG ? BZ_MAX_LAYERS : 0);
-    double lq = p > 0 && p < 1 ? log1p(-p) : 0.0;
-    uint32_t buf[BUF];
-    int nb = 0;
-    uint64_t c = 0;
-    for (uint64_t i = 0; i < k; i++) {
-        /* Senders are usually sorted: prefetch the rows a few senders ahead. */
-        if (!l->complete && i + 2 * AHEAD < k)
-            __builtin_prefetch(&l->offsets[senders[i + 2 * AHEAD]]);
-        if (!l->complete && i + AHEAD < k)
-            __builtin_prefetch(&l->targets[l->offsets[senders[i + AHEAD]]]);
-        const uint32_t u = senders[i];
-        if (probs) {
-            p = probs[i];
-            lq = p > 0 && p < 1 ? log1p(-p) : 0.0;
-        }
-        bz_stream s;
-        bz_stream_init(&s, sim->seed, sim->replicate, sim->step, u, purpose);
-        BZ_FOR_EACH_CONTACT(l, u, p, lq, &s, v, {
-            c++;
-            buf[nb++] = v;
-            if (nb == BUF) {
-                deliver_batch(sim, t, buf, nb, bit, receptive, into);
-                nb = 0;
+    bz_share_sched *sc = &sim->share;
+    const size_t k = sc->n_iv;
+    double *pts = malloc((2 * k + 1) * sizeof *pts);
+    free(sc->seg);
+    sc->seg = malloc((2 * k + 1) * sizeof *sc->seg);
+    if (!pts || !sc->seg) {
+        free(pts);
+        return bz_error_set(err, BZ_ENOMEM, "out of memory for the sharing schedule");
+    }
+    size_t np = 0;
+    pts[np++] = -INFINITY;
+    for (size_t i = 0; i < k; i++) {
+        pts[np++] = sc->iv[i].a;
+        pts[np++] = sc->iv[i].b;
+    }
+    qsort(pts, np, sizeof *pts, cmp_double);
+    size_t ns = 0;
+    for (size_t j = 0; j < np; j++) {
+        if (j > 0 && pts[j] == pts[j - 1]) continue;
+        const double t = pts[j];
+        /* Multiply each group's largest factor of the intervals covering
+         * [t, next): a group's own overlapping intervals count once. */
+        double all = 1, referral = 0;
+        for (size_t i = 0; i < k; i++) {
+            const bz_share_iv *iv = &sc->iv[i];
+            if (!(t >= iv->a && t < iv->b)) continue;
+            if (iv->referral) {
+                if (iv->factor > referral) referral = iv->factor;
+                continue;
             }
-        });
+            double best = iv->factor;
+            int first = 1;
+            for (size_t q = 0; q < k && first; q++) {
+                const bz_share_iv *o = &sc->iv[q];
+                if (q == i || o->referral || o->group != iv->group || !(t >= o->a && t < o->b))
+                    continue;
+                if (o->factor > best || (o->factor == best && q < i)) first = 0;
+            }
+            if (first) all *= best;
+        }
+        if (ns > 0 && sc->seg[ns - 1].all == all && sc->seg[ns - 1].referral == referral)
+            continue; /* no change */
+        sc->seg[ns++] = (bz_share_seg){t, all, referral};
     }
-    deliver_batch(sim, t, buf, nb, bit, receptive, into);
-    if (into != BZ_DELIVER_NEG) t->expo[channel] += (int64_t)c;
-    return c;
+    sc->n_seg = ns;
+    free(pts);
+    return BZ_OK;
 }
 
-uint64_t bz_spread_batch(bz_sim *sim, bz_tally *t, size_t li, const uint32_t *senders, uint64_t k,
-                         double p, int receptive)
+/* Index of the segment containing t. */
+static size_t seg_index(const bz_share_sched *sc, double t)
 {
-    return bz_spread_batch_ex(sim, t, li, senders, NULL, k, p, receptive, BZ_CH_LAYER0 + (int)li,
-                              BZ_DELIVER_WOM);
+    size_t lo = 0, hi = sc->n_seg; /* seg[lo].t <= t < seg[hi].t */
+    while (hi - lo > 1) {
+        size_t mid = (lo + hi) / 2;
+        if (sc->seg[mid].t <= t)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
 }
 
-uint64_t bz_sim_reach(bz_sim *sim, bz_tally *t, size_t li, uint32_t u, double p, int channel,
-                      bz_stream *s)
+const bz_share_seg *bz_sim_share_at(const bz_sim *sim, double t)
 {
-    const bz_layer *l = &sim->net->layers[li];
-    const uint32_t bit = (uint32_t)1 << channel;
-    uint64_t c = 0;
-    BZ_FOR_EACH_CONTACT(l, u, p, log1p(-p), s, v, {
-        deliver(sim, t, &sim->inbox[v].ext, v, bit);
-        c++;
-    });
-    t->expo[channel] += (int64_t)c;
-    return c;
-}
-
-int bz_sim_pick_channel(uint32_t mask, bz_stream *s, int fallback)
-{
-    mask &= BZ_MASK_CHANNELS;
-    int n = __builtin_popcount(mask);
-    if (n == 0) return fallback;
-    int k = n == 1 ? 0 : (int)bz_stream_below(s, (uint64_t)n);
-    for (int ch = 0; ch < BZ_CH_MAX; ch++)
-        if (mask & ((uint32_t)1 << ch))
-            if (k-- == 0) return ch;
-    return fallback;
+    return &sim->share.seg[seg_index(&sim->share, t)];
 }
 
 int bz_sim_boost_enable(bz_sim *sim, bz_error *err)
@@ -200,26 +158,65 @@ int bz_sim_boost_enable(bz_sim *sim, bz_error *err)
 
 void bz_sim_boost(bz_sim *sim, uint32_t v, double mult, double until)
 {
-    if (sim->boost_until[v] > sim->t0) { /* an active boost: keep the larger */
+    if (sim->boost_until[v] > sim->t) { /* an active boost: keep the larger */
         if (mult > sim->boost[v]) sim->boost[v] = (float)mult;
         if (until > sim->boost_until[v]) sim->boost_until[v] = (float)until;
     } else {
         sim->boost[v] = (float)mult;
         sim->boost_until[v] = (float)until;
     }
+    if (sim->model->boosted) sim->model->boosted(sim, v);
 }
 
-void bz_sim_count_states(bz_sim *sim)
+/* ---- talk times -------------------------------------------------------------- */
+
+double bz_talk_next(const bz_sim *sim, const bz_talk *tk, double t, double e)
 {
-    int64_t cnt[BZ_MAX_STATES] = {0};
-    const uint8_t *st = sim->state;
-    const int64_t n = sim->n;
-#pragma omp parallel for reduction(+ : cnt[:BZ_MAX_STATES]) schedule(static) if (sim->n_threads > 1)
-    for (int64_t i = 0; i < n; i++)
-        cnt[st[i]]++;
-    for (int k = 0; k < BZ_MAX_STATES; k++)
-        sim->counts[k] = cnt[k];
+    const bz_share_sched *sc = &sim->share;
+    size_t j = seg_index(sc, t);
+    double bend = -INFINITY, bmul = 1;
+    if (sim->boost && sim->boost_until[tk->agent] > t) {
+        bend = sim->boost_until[tk->agent];
+        bmul = sim->boost[tk->agent];
+    }
+    const double nu = tk->novelty;
+    double a = t;
+    while (a < sim->horizon) {
+        const bz_share_seg *sg = &sc->seg[j];
+        double b = j + 1 < sc->n_seg ? sc->seg[j + 1].t : INFINITY;
+        if (bend > a && bend < b) b = bend;
+        if (b > sim->horizon) b = sim->horizon;
+        double m = tk->base * sg->all * (a < bend ? bmul : 1.0);
+        if (tk->advocate && sg->referral > 0) m *= sg->referral;
+        if (m > 0) {
+            if (nu > 0) {
+                /* rate m g(s), g(s) = exp(-(s - since) / nu): the integral over
+                 * [a, x) is m nu (g(a) - g(x)). */
+                const double ga = exp(-(a - tk->since) / nu);
+                if (!(ga > 1e-300)) return INFINITY; /* no talk left */
+                const double cap = m * nu * ga;      /* integral to infinity from a */
+                const double r = e / cap;
+                if (r < 1) {
+                    const double x = a - nu * log1p(-r);
+                    if (x < b) return x;
+                }
+                e -= cap * -expm1(-(b - a) / nu);
+            } else {
+                const double x = a + e / m;
+                if (x < b) return x;
+                e -= m * (b - a);
+            }
+            if (!(e > 0)) return b; /* rounding at a piece boundary */
+        }
+        a = b;
+        if (a == bend) bmul = 1; /* the boost ended */
+        while (j + 1 < sc->n_seg && sc->seg[j + 1].t <= a)
+            j++;
+    }
+    return INFINITY;
 }
+
+/* ---- helpers ------------------------------------------------------------------ */
 
 int bz_sim_random_agents(uint32_t n, uint32_t k, bz_stream *s, uint32_t *out, bz_error *err)
 {

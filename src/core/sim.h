@@ -1,10 +1,29 @@
-/* The simulation state of one (arm, replicate) and the engine primitives
- * that diffusion models and campaigns use.
+/* The simulation of one (arm, replicate) in continuous time, and the engine
+ * primitives that diffusion models, campaigns and the market use.
  *
- * Threading: a sim is advanced by one thread team. Models parallelise their
- * agent loops with OpenMP; per-thread tallies (exposures, adoptions by
- * channel) are summed after each step. Nothing random depends on the thread:
- * every draw is keyed by (seed, replicate, step, agent, purpose).
+ * Time. Everything happens at exact times (days, double) taken in order from
+ * one event calendar (core/evq.h): an agent's own transition (forgetting,
+ * becoming interested, deciding to buy, recovering), a talker's next
+ * word-of-mouth contact, a campaign action, a campaign exposure, a sale
+ * window opening or closing, a waiting buyer's arrival. Only what is due is
+ * touched, so a run costs O(events log events), whatever the output step.
+ * `time.step` only sets when the series are sampled: sample k is the state
+ * after every event before min(k step, horizon). No event depends on the
+ * step, so every outcome that is not a series (final adopters, purchases,
+ * revenue, sell-out seconds, ...) is bit-identical for any step.
+ *
+ * Order. Events are processed by (time, kind, aux, agent): ties at exactly
+ * the same instant (a window opening at 7d and a campaign acting at 7d) are
+ * resolved by the event, never by the order of scheduling. Kinds in
+ * processing order at a tie: market, campaign, exposure, arrival, model.
+ *
+ * Randomness. Every draw comes from a counter-based stream keyed by (seed,
+ * replicate, agent, index, purpose), where index counts the agent's own
+ * draws of that purpose (its k-th decision, its k-th contact) and never the
+ * step. Arms of one replicate use the same streams (common random numbers):
+ * an agent whose history is the same in two arms draws the same numbers.
+ * A simulation runs on one thread; replicates and arms run in parallel
+ * (core/run.c), so results do not depend on the thread count.
  */
 #ifndef BZ_SIM_H
 #define BZ_SIM_H
@@ -15,44 +34,48 @@
 #include "config/experiment.h"
 #include "core/campaign.h"
 #include "core/channels.h"
-#include "core/idlist.h"
+#include "core/evq.h"
 #include "core/market.h"
 #include "core/model.h"
 #include "core/population.h"
 #include "graph/graph.h"
 #include "rng/rng.h"
 
-#define BZ_MAX_THREADS 256
+/* Event kinds (the top byte of an event key), in processing order at ties. */
+enum bz_event_kind {
+    BZ_EV_MARKET = 0,   /* agent = window or buyer, aux = bz_market_action */
+    BZ_EV_CAMPAIGN = 1, /* agent = campaign index in the arm, aux = the campaign's tag */
+    BZ_EV_EXPOSE = 2,   /* agent = exposed agent, aux = channel | flags << 5 */
+    BZ_EV_ARRIVE = 3,   /* agent = waiting buyer, aux = window index */
+    BZ_EV_MODEL = 4     /* agent = agent, aux = model-defined (slot and version) */
+};
 
-/* What reached one agent in the current step. The counters share one
- * 16-byte cell so a contact costs one cache miss, not several. */
-typedef struct bz_inbox {
-    uint32_t wom;  /* word-of-mouth contacts (bz_spread) */
-    uint32_t ext;  /* campaign exposures (bz_sim_expose, bz_sim_reach, bz_sim_engage) */
-    uint32_t mask; /* channels that reached the agent (bit = channel) | BZ_MASK_TOUCHED */
-    uint16_t eng;  /* engaging exposures (bz_sim_engage: festival attendance), saturating */
-    uint16_t neg;  /* negative word-of-mouth contacts (BZ_DELIVER_NEG), saturating */
-} bz_inbox;
+/* Flags of an exposure (bz_sim_expose). */
+enum { BZ_EXPOSE_ENGAGE = 1 }; /* face to face (festival): buzz_funnel makes the agent interested */
 
-/* Which inbox counter a spread delivers into. */
-typedef enum bz_deliver {
-    BZ_DELIVER_WOM, /* inbox.wom + channel bit: ordinary word of mouth */
-    BZ_DELIVER_NEG  /* inbox.neg, no channel bit: negative word of mouth */
-} bz_deliver;
+/* The sharing schedule: piecewise-constant multipliers of every talker's
+ * word-of-mouth rate, known before the run (campaigns register intervals in
+ * start()). On [seg[i].t, seg[i + 1].t):
+ *   all       multiplies every layer's sharing (flash-sale urgency during
+ *             announcements; 1 outside);
+ *   referral  > 0 while a referral programme runs: advocates talk that many
+ *             times more and their contacts are channel referral. */
+typedef struct bz_share_seg {
+    double t, all, referral;
+} bz_share_seg;
 
-/* bz_spread's `receptive` value meaning every agent takes contacts. */
-#define BZ_RECEPTIVE_ALL (-1)
+typedef struct bz_share_iv {
+    double a, b, factor;
+    uint32_t group; /* intervals of one group do not compound (the larger wins) */
+    int referral;
+} bz_share_iv;
 
-/* Per-thread counts of one step, and the thread's cursor into the touched
- * list; cache-line padded. */
-typedef struct bz_tally {
-    int64_t expo[BZ_CH_MAX];
-    int64_t adopt[BZ_CH_MAX];
-    int64_t sold;
-    char pad[56];
-    bz_idcursor touch;
-    bz_idcursor want; /* cursor into sim->market.requests */
-} bz_tally;
+typedef struct bz_share_sched {
+    size_t n_seg;
+    bz_share_seg *seg; /* seg[0].t = -inf */
+    size_t n_iv, cap_iv;
+    bz_share_iv *iv; /* registrations, until bz_sim_share_build() */
+} bz_share_sched;
 
 typedef struct bz_sim {
     /* read-only context */
@@ -64,192 +87,187 @@ typedef struct bz_sim {
     uint32_t n;     /* agents */
     uint64_t seed;
     uint32_t replicate;
-    uint32_t step; /* current step, 0-based */
-    double dt;     /* step length, days */
-    double t0;     /* start of the current step, days */
+    double horizon; /* days: nothing happens at or after it */
 
-    /* agent arrays (n entries each) */
-    uint8_t *state;
-    bz_inbox *inbox;   /* what reached each agent this step (cleared each step) */
-    bz_idlist touched; /* agents with a nonzero inbox mask this step, in no fixed
-                        * order, with holes (BZ_IDLIST_HOLE) to skip; the engine
-                        * clears only these between steps, so a step costs
-                        * O(agents touched), not O(n) */
+    double t;          /* time of the event being processed (days) */
+    bz_evq q;          /* pending events */
+    int status;        /* BZ_OK, or the first failure inside an event (sticky) */
+    bz_error fail;     /* its message */
+    uint8_t *state;    /* [n] model state of each agent */
     void *model_state; /* model-private, allocated in model->init */
 
     /* campaigns of the arm */
     size_t n_campaigns;
     bz_campaign_run *campaigns;
 
-    /* tallies */
-    int n_threads;
-    bz_tally *tally;               /* [n_threads] */
-    int64_t counts[BZ_MAX_STATES]; /* state counts after the last step */
-    int64_t step_expo[BZ_CH_MAX];
-    int64_t step_adopt[BZ_CH_MAX];
-    int64_t sold_total; /* cumulative units delivered (purchases + gifted seeds) */
-    int64_t purchases;  /* cumulative units bought through the market */
-    double revenue;     /* cumulative revenue of purchases (currency) */
+    /* counts */
+    int64_t counts[BZ_MAX_STATES]; /* agents per state, kept by bz_sim_move */
+    int64_t expo[BZ_CH_MAX];       /* exposures since the last sample, by channel */
+    int64_t adopt[BZ_CH_MAX];      /* adoptions since the last sample, by channel */
+    int64_t adoptions;             /* adoptions since the start (seeds at init excluded) */
+    int64_t gifted;                /* agents made adopters by the seed lever (gifts, seeds) */
+    int64_t purchases;             /* units bought through the market */
+    double revenue;                /* prices paid (currency) */
+    double discount;               /* list price - price paid, summed over units bought */
+    float *t_adopt;                /* [n] time of adoption, NaN if not adopted */
 
-    /* Sharing levers: campaigns set them in act(), models that share read
-     * them through bz_sim_share_factor(). */
-    double share_mult;    /* multiplies every layer's sharing rate in this step; the
-                           * engine resets it to 1 before campaigns act (urgency) */
-    double referral_mult; /* > 0 while a referral programme runs: advocates' sharing
-                           * is multiplied by it and their contacts count as channel
-                           * referral; reset to 0 before campaigns act */
-    float *boost;         /* [n] per-agent sharing multiplier, NULL until a campaign
-                           * calls bz_sim_boost_enable() (festival attendees) */
-    float *boost_until;   /* [n] day until which boost[v] applies */
-    int64_t stock;        /* units left, -1 unlimited */
-    bz_market market;     /* availability, windows, purchase requests (core/market.h) */
+    /* sharing levers */
+    bz_share_sched share;
+    float *boost;       /* [n] per-agent sharing multiplier, NULL until bz_sim_boost_enable */
+    float *boost_until; /* [n] day until which boost[v] applies */
+
+    bz_market market; /* availability, price, stock, windows, waiting buyers (core/market.h) */
 } bz_sim;
 
-/* Stream for an agent's own decision at the current step. */
-static inline void bz_sim_agent_stream(const bz_sim *sim, bz_stream *s, uint32_t agent,
-                                       uint32_t purpose)
+/* ---- failure inside events -------------------------------------------------
+ * Event handlers return nothing: a handler that cannot continue (out of
+ * memory growing the calendar) records the failure here; the run loop stops
+ * at the next event and returns it. */
+void bz_sim_failed(bz_sim *sim, int code, const char *what);
+
+/* ---- scheduling --------------------------------------------------------- */
+
+/* Schedule an event at time t >= sim->t (times at or after the horizon are
+ * dropped: they never happen). */
+static inline void bz_sim_schedule(bz_sim *sim, double t, unsigned kind, uint32_t aux,
+                                   uint32_t agent)
 {
-    bz_stream_init(s, sim->seed, sim->replicate, sim->step, agent, purpose);
+    if (!(t < sim->horizon)) return;
+    if (bz_evq_push(&sim->q, t < sim->t ? sim->t : t, bz_event_key(kind, aux, agent)) != BZ_OK)
+        bz_sim_failed(sim, BZ_ENOMEM, "the event calendar");
 }
 
-/* Stream for campaign `run` acting on `agent` (or any index) at this step. */
+/* A campaign action for run at time t (run->type->act(sim, run, tag)). */
+static inline void bz_sim_schedule_campaign(bz_sim *sim, const bz_campaign_run *run, double t,
+                                            uint32_t tag)
+{
+    bz_sim_schedule(sim, t, BZ_EV_CAMPAIGN, tag, run->index);
+}
+
+/* ---- streams ------------------------------------------------------------ */
+
+/* Stream number `index` of `agent` for `purpose` (the k-th decision, the
+ * k-th contact, ...). Never keyed by time. */
+static inline void bz_sim_stream(const bz_sim *sim, bz_stream *s, uint32_t agent, uint32_t index,
+                                 uint32_t purpose)
+{
+    bz_stream_init(s, sim->seed, sim->replicate, index, agent, purpose);
+}
+
+/* Stream of campaign `run` for `index` (a chunk of exposures, a post, a
+ * KOL) and `sub` (an agent, a block): the same in every arm that has the
+ * campaign at the same position. */
 static inline void bz_sim_campaign_stream(const bz_sim *sim, const bz_campaign_run *run,
-                                          bz_stream *s, uint32_t agent)
+                                          bz_stream *s, uint32_t index, uint32_t sub)
 {
-    bz_stream_init(s, sim->seed, sim->replicate, sim->step, agent, BZ_RNG_CAMPAIGN + run->index);
+    bz_stream_init(s, sim->seed, sim->replicate, index, sub, BZ_RNG_CAMPAIGN + run->index);
 }
 
-/* This thread's tally (inside or outside a parallel region). */
-bz_tally *bz_sim_tally(bz_sim *sim);
+/* ---- states and tallies ------------------------------------------------- */
 
-static inline void bz_tally_adopt(bz_tally *t, int channel)
+/* Move agent v to state `to`, keeping the counts. */
+static inline void bz_sim_move(bz_sim *sim, uint32_t v, uint8_t to)
 {
-    t->adopt[channel]++;
+    sim->counts[sim->state[v]]--;
+    sim->counts[to]++;
+    sim->state[v] = to;
 }
 
-/* Set channel bit `bit` of agent v and, on its first touch this step, add
- * it to the touched list. Thread-safe. The list's order depends on thread
- * timing; models must use it only in order-independent ways (each agent
- * decides with its own stream; tallies are sums). */
-static inline void bz_sim_touch(bz_sim *sim, bz_tally *t, uint32_t v, uint32_t bit)
+/* Agent v adopted now, tipped by `channel` (last touch, descriptive). */
+static inline void bz_sim_adopted(bz_sim *sim, uint32_t v, int channel)
 {
-    uint32_t old;
-#pragma omp atomic capture
-    {
-        old = sim->inbox[v].mask;
-        sim->inbox[v].mask |= bit | BZ_MASK_TOUCHED;
-    }
-    if (old == 0) bz_idlist_append(&sim->touched, &t->touch, v);
+    sim->adopt[channel]++;
+    sim->adoptions++;
+    sim->t_adopt[v] = (float)sim->t;
 }
 
-/* Index of tally t in sim->tally: the calling thread's slot for per-thread
- * structures of models (valid in nested and replicate-parallel runs, where
- * omp_get_thread_num() is not). */
-static inline int bz_sim_tid(const bz_sim *sim, const bz_tally *t)
+/* One word-of-mouth contact or campaign exposure of `channel` delivered. */
+static inline void bz_sim_count_exposure(bz_sim *sim, int channel)
 {
-    return (int)(t - sim->tally);
+    sim->expo[channel]++;
 }
 
-/* Lever `expose`: one exposure of agent from a channel (campaign). Thread-safe. */
-static inline void bz_sim_expose(bz_sim *sim, bz_tally *t, uint32_t agent, int channel)
+/* ---- levers ---------------------------------------------------------------- */
+
+/* Lever `expose`: agent v is exposed now through `channel` (flags:
+ * BZ_EXPOSE_ENGAGE); counted, then the model decides what it does. */
+void bz_sim_expose(bz_sim *sim, uint32_t v, int channel, unsigned flags);
+
+/* The same at a later time t (an event). */
+static inline void bz_sim_expose_at(bz_sim *sim, uint32_t v, double t, int channel, unsigned flags)
 {
-#pragma omp atomic
-    sim->inbox[agent].ext++;
-    bz_sim_touch(sim, t, agent, (uint32_t)1 << channel);
-    t->expo[channel]++;
+    bz_sim_schedule(sim, t, BZ_EV_EXPOSE, (uint32_t)channel | flags << 5, v);
 }
 
-/* Lever `engage`: an engaging, face-to-face exposure (festival
- * attendance): counts as a campaign exposure (ext) for every model, and in
- * inbox.eng for models that treat it as stronger (buzz_funnel makes the agent
- * interested). Thread-safe. */
-static inline void bz_sim_engage(bz_sim *sim, bz_tally *t, uint32_t agent, int channel)
-{
-    uint16_t *e = &sim->inbox[agent].eng, o = __atomic_load_n(e, __ATOMIC_RELAXED);
-    while (o != UINT16_MAX && !__atomic_compare_exchange_n(e, &o, (uint16_t)(o + 1), 1,
-                                                           __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
-    }
-    bz_sim_expose(sim, t, agent, channel);
-}
+/* Lever `seed`: agent v becomes an active advocate/adopter now, as a gift
+ * (not a purchase): counted in `gifted` and in the adoptions of `channel`.
+ * Returns 1 if its state changed. */
+int bz_sim_seed(bz_sim *sim, uint32_t v, int channel);
 
-/* Allocate the per-agent boost arrays (idempotent). BZ_ENOMEM on failure.
- * O(8 n) bytes. Call from a campaign's start(). */
+/* Reach from u on layer li (a KOL post, a partner's audience): each
+ * out-neighbour is exposed now with probability p (geometric skipping with
+ * stream s, O(1 + exposures)). Returns the exposures made. */
+uint64_t bz_sim_reach(bz_sim *sim, size_t li, uint32_t u, double p, int channel, bz_stream *s);
+
+/* Register a sharing interval [a, b) (campaign start(), before the run):
+ * every talker's sharing times `factor` (referral = 0), or, with referral =
+ * 1, advocates talk `factor` times more as channel referral. Intervals of
+ * one group (a campaign) do not compound. BZ_ENOMEM. */
+int bz_sim_share_interval(bz_sim *sim, double a, double b, double factor, uint32_t group,
+                          int referral, bz_error *err);
+
+/* Build the schedule from the registered intervals (the engine, after every
+ * campaign started). O(intervals^2) once. BZ_ENOMEM. */
+int bz_sim_share_build(bz_sim *sim, bz_error *err);
+
+/* The segment in force at time t. O(log segments). */
+const bz_share_seg *bz_sim_share_at(const bz_sim *sim, double t);
+
+/* Allocate the per-agent boost arrays (idempotent). BZ_ENOMEM. 8 n bytes. */
 int bz_sim_boost_enable(bz_sim *sim, bz_error *err);
 
 /* Multiply agent v's sharing by `mult` until day `until` (the larger of an
- * active boost and this one wins). Needs bz_sim_boost_enable(). Not
- * thread-safe for the same agent. */
+ * active boost and this one wins) and tell the model (its next contact
+ * changes). Needs bz_sim_boost_enable(). */
 void bz_sim_boost(bz_sim *sim, uint32_t v, double mult, double until);
 
-/* Sharing multiplier of agent v in this step: the step's share_mult times
- * v's active boost. Models that share multiply each layer's rate by it. */
-static inline double bz_sim_share_factor(const bz_sim *sim, uint32_t v)
+/* A talker's word-of-mouth rate over time: base * m(s) * boost(s) * decay(s)
+ * with m(s) = seg.all, times seg.referral while it is > 0 for advocates
+ * (`advocate`), boost(s) = boost[u] before boost_until[u] (else 1), and
+ * decay(s) = exp(-(s - since) / novelty) (1 when novelty = 0). */
+typedef struct bz_talk {
+    double base;    /* per day, > 0 */
+    double since;   /* start of the novelty decay (days) */
+    double novelty; /* decay time scale (days), 0 = none */
+    int advocate;   /* the referral multiplier applies */
+    uint32_t agent; /* for its boost */
+} bz_talk;
+
+/* The first time after t at which the talker's integrated rate reaches e
+ * (an Exp(1) draw), walking the pieces of the sharing schedule and the
+ * boost exactly; +inf if not before the horizon. O(pieces crossed +
+ * log segments). */
+double bz_talk_next(const bz_sim *sim, const bz_talk *tk, double t, double e);
+
+/* ---- helpers ---------------------------------------------------------------- */
+
+/* Exp(1) draw from s. */
+static inline double bz_exp1(bz_stream *s)
 {
-    double f = sim->share_mult;
-    if (sim->boost && sim->boost_until[v] > sim->t0) f *= sim->boost[v];
-    return f;
+    return -log(bz_stream_uniform_pos(s));
 }
-
-/* Phase 2 of a model that buys (bz_model_type.buys): potential adopter v
- * decides to adopt, tipped by `channel`; the engine serves it after the
- * model's step if the market is open and stock is left (core/market.h).
- * Call at most once per agent per step. Thread-safe. */
-static inline void bz_sim_want(bz_sim *sim, bz_tally *t, uint32_t v, int channel)
-{
-    sim->market.want_channel[v] = (uint8_t)channel;
-    bz_idlist_append(&sim->market.requests, &t->want, v);
-}
-
-/* Lever `seed`: make the agent an active advocate via the model. Serial. */
-int bz_sim_seed(bz_sim *sim, uint32_t agent, int channel);
-
-/* Spread from sender u on layer `li`: each out-neighbour is contacted
- * independently with probability p, sampled by geometric skipping so the cost
- * is O(1 + contacts), not O(degree). A contact counts as an exposure of the
- * layer's channel in t; it is delivered (inbox wom + 1, channel bit, touched
- * list) only to agents whose state equals `receptive`, or to all with
- * BZ_RECEPTIVE_ALL. Filtering saves the random-access writes for contacts
- * that cannot change anything (e.g. to recovered agents); the state array must
- * not be written during the spreading phase. The stream is the sender's own
- * (step, u, BZ_RNG_SPREAD + li). Returns the number of contacts. */
-uint64_t bz_spread(bz_sim *sim, bz_tally *t, size_t li, uint32_t u, double p, int receptive);
-
-/* bz_spread for k senders at once (same draws, same results), faster on
- * large networks: contacts are buffered and delivered in batches whose cache
- * misses overlap, and CSR rows are prefetched ahead (senders sorted by id
- * help). Use it for frontier loops: one call per chunk of the frontier. */
-uint64_t bz_spread_batch(bz_sim *sim, bz_tally *t, size_t li, const uint32_t *senders, uint64_t k,
-                         double p, int receptive);
-
-/* The general form of bz_spread_batch: sender i contacts each neighbour
- * with probability probs[i] (probs NULL: p for all), delivering into
- * `into`; WOM contacts count as exposures of `channel` (a layer's channel,
- * or BZ_CH_REFERRAL for a referral programme's advocates) and set its bit;
- * NEG contacts set no channel bit and count no exposure. The stream of
- * sender u is (step, u, BZ_RNG_SPREAD + li) for WOM and
- * (step, u, BZ_RNG_SPREAD + BZ_MAX_LAYERS + li) for NEG. */
-uint64_t bz_spread_batch_ex(bz_sim *sim, bz_tally *t, size_t li, const uint32_t *senders,
-                            const double *probs, uint64_t k, double p, int receptive, int channel,
-                            bz_deliver into);
-
-/* Reach from u on layer `li` for a campaign (a KOL post, a partner's
- * audience): each out-neighbour is exposed with probability p through the
- * `expose` lever (inbox ext, channel bit), with the caller's stream s.
- * Geometric skipping, O(1 + exposures). Returns exposures made. */
-uint64_t bz_sim_reach(bz_sim *sim, bz_tally *t, size_t li, uint32_t u, double p, int channel,
-                      bz_stream *s);
-
-/* Pick the tipping channel of an agent that adopted this step from its
- * channel mask, uniformly among the set channel bits (BZ_MASK_TOUCHED is
- * ignored), using stream s; `fallback` if there is none. */
-int bz_sim_pick_channel(uint32_t mask, bz_stream *s, int fallback);
 
 /* Choose k distinct agents uniformly at random (Floyd's algorithm) from
  * stream s into out[k], in the order drawn. k <= n. BZ_ENOMEM if the
  * n-bit scratch set cannot be allocated. O(k + n/8) memory, O(k) draws. */
 int bz_sim_random_agents(uint32_t n, uint32_t k, bz_stream *s, uint32_t *out, bz_error *err);
 
-/* Count agents per state into sim->counts (parallel reduction). */
-void bz_sim_count_states(bz_sim *sim);
+/* Out-neighbour j (0 <= j < degree) of u on layer l; on a complete layer
+ * the neighbours are every agent but u, in index order. */
+static inline uint32_t bz_sim_neighbour(const bz_layer *l, uint32_t u, uint64_t j)
+{
+    if (l->complete) return (uint32_t)(j < u ? j : j + 1);
+    return l->targets[l->offsets[u] + j];
+}
 
 #endif

@@ -31,6 +31,7 @@ enum bz_rng_purpose {
     BZ_RNG_DECIDE = 4,     /* an agent's own transition in a step */
     BZ_RNG_MARKET = 5,     /* a buyer's arrival time within a step (market) */
     BZ_RNG_DESIGN = 6,     /* sweep designs (LHS strata): step = dimension */
+    BZ_RNG_PATIENCE = 7,   /* when a waitlisted buyer gives up (market) */
     BZ_RNG_CAMPAIGN = 8,   /* + campaign index within its arm (up to 32) */
     BZ_RNG_SPREAD = 64,    /* + layer index (up to 64 layers) */
     BZ_RNG_MODEL = 128,    /* + model-specific sub-purposes (up to 64) */

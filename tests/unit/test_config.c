@@ -510,8 +510,8 @@ static void test_value_errors(void)
     t = with(BASE, "count: 20", "count: -3");
     expect_error_at(t, NULL, "-3", "arms.kol.0.count: expected an integer in [1, ", 1);
     free(t);
-    t = with(BASE, "share: 0.5/h", "share: 0.5/y");
-    expect_error_at(t, NULL, "0.5/y", "network.layers.1.share: expected a rate", 1);
+    t = with(BASE, "share: 0.5/h", "share: 0.5/q");
+    expect_error_at(t, NULL, "0.5/q", "network.layers.1.share: expected a rate", 1);
     free(t);
     t = with(BASE, "cities: [0, 2]", "cities: [0, 5]");
     expect_error_at(t, NULL, "[0, 5]", "arms.ads.0.cities: city index 5 out of range", 1);
@@ -568,8 +568,8 @@ static void test_unknown_names_and_keys(void)
     free(t);
     t = with(BASE, "stock: 500", "stok: 500");
     expect_error_at(t, NULL, "stok",
-                    "market.stok: unknown key (expected one of: price, "
-                    "availability, from, stock)",
+                    "market.stok: unknown key (expected one of: local, price, "
+                    "availability, from, stock, value, unit_cost, fixed_cost, patience)",
                     0);
     free(t);
     t = with(BASE, "      share: 0.5/h", "      shared: 0.5/h");
@@ -884,7 +884,7 @@ static void test_population_errors(void)
               "got 'high'");
     pop_error("threshold: 0.3", "fatigue: 0.3", "fatigue",
               "population.attributes.fatigue: unknown key (expected one of: activity, "
-              "susceptibility, threshold)");
+              "susceptibility, threshold, willingness)");
     /* a city table excludes city_sizes */
     char *t = with(POP, "  attributes:", "  city_sizes: { zipf: 1 }\n  attributes:");
     expect_error_at(t, "population:", "city_sizes",

@@ -1,5 +1,6 @@
 /* core: population (Zipf cities), statistics, and the engine primitives
- * (spread by geometric skipping, random agent choice, channel picking). */
+ * (the event calendar, the sharing schedule and exact talk times, random
+ * agent choice). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -122,144 +123,126 @@ static void test_decompose(void)
     bz_results_destroy(&r);
 }
 
-/* A sim over an implicit complete layer of n agents, enough for spread. */
-typedef struct fixture {
-    bz_network net;
-    bz_sim sim;
-} fixture;
-
-static void fixture_init(fixture *f, uint32_t n)
+/* The calendar pops events in (time, key) order whatever the order of
+ * pushes, ties included, and grows past its initial capacity. */
+static void test_event_queue(void)
 {
+    bz_evq q;
     bz_error err;
-    memset(f, 0, sizeof *f);
-    CU_ASSERT_FATAL(bz_network_init(&f->net, n, 1, &err) == BZ_OK);
-    f->net.layers[0].complete = 1;
-    f->net.layers[0].n = n;
-    f->sim.net = &f->net;
-    f->sim.n = n;
-    f->sim.seed = 99;
-    f->sim.n_threads = 1;
-    f->sim.inbox = calloc(n, sizeof *f->sim.inbox);
-    f->sim.state = calloc(n, sizeof *f->sim.state);
-    f->sim.touched.ids = calloc(n + BZ_IDLIST_BLOCK, sizeof *f->sim.touched.ids);
-    f->sim.tally = calloc(1, sizeof *f->sim.tally);
-    CU_ASSERT_FATAL(f->sim.inbox && f->sim.state && f->sim.touched.ids && f->sim.tally);
-}
-
-static void fixture_destroy(fixture *f)
-{
-    free(f->sim.inbox);
-    free(f->sim.state);
-    free(f->sim.touched.ids);
-    free(f->sim.tally);
-    bz_network_destroy(&f->net);
-}
-
-static void reset_inbox(fixture *f)
-{
-    memset(f->sim.inbox, 0, f->sim.n * sizeof *f->sim.inbox);
-    bz_idlist_reset(&f->sim.touched, &f->sim.tally[0].touch, 1);
-}
-
-/* Agents in the touched list (holes skipped). */
-static uint64_t touched_count(const fixture *f)
-{
-    uint64_t k = 0;
-    for (uint64_t i = 0; i < f->sim.touched.reserved; i++)
-        k += f->sim.touched.ids[i] != BZ_IDLIST_HOLE;
-    return k;
-}
-
-static void test_spread_binomial(void)
-{
-    /* Contacts from one sender to n - 1 others with probability p are
-     * Binomial(n - 1, p): check mean and variance over many senders/steps,
-     * that the sender is never contacted, and the touched list. */
-    const uint32_t n = 1001;
-    const double p = 0.03;
-    fixture f;
-    fixture_init(&f, n);
-    bz_inbox *in = f.sim.inbox;
-    double sum = 0, sumsq = 0;
-    const int trials = 4000;
-    for (int t = 0; t < trials; t++) {
-        f.sim.step = (uint32_t)t;
-        uint32_t u = (uint32_t)(t % n);
-        uint32_t before = in[u].wom;
-        double c = (double)bz_spread(&f.sim, &f.sim.tally[0], 0, u, p, BZ_RECEPTIVE_ALL);
-        CU_ASSERT_EQUAL(in[u].wom, before);
-        sum += c;
-        sumsq += c * c;
+    CU_ASSERT_FATAL(bz_evq_init(&q, 4, &err) == BZ_OK);
+    bz_stream s;
+    bz_stream_init(&s, 3, 0, 0, 0, BZ_RNG_TEST);
+    enum { K = 20000 };
+    for (int i = 0; i < K; i++) {
+        /* Coarse times so that many tie; keys from the kind, aux and agent. */
+        double t = (double)bz_stream_below(&s, 500) / 8.0;
+        uint64_t key =
+            bz_event_key((unsigned)bz_stream_below(&s, 5), (uint32_t)bz_stream_below(&s, 1u << 24),
+                         (uint32_t)bz_stream_u32(&s));
+        CU_ASSERT_FATAL(bz_evq_push(&q, t, key) == BZ_OK);
     }
-    double mean = sum / trials, var = sumsq / trials - mean * mean;
-    double want = (n - 1) * p, wvar = (n - 1) * p * (1 - p);
-    CU_ASSERT(fabs(mean - want) < 5 * sqrt(wvar / trials));
-    CU_ASSERT(fabs(var / wvar - 1) < 0.1);
-    CU_ASSERT_EQUAL(f.sim.tally[0].expo[BZ_CH_LAYER0], (int64_t)sum);
-    uint64_t total = 0;
-    uint32_t contacted = 0;
-    for (uint32_t v = 0; v < n; v++) {
-        total += in[v].wom;
-        contacted += in[v].wom > 0;
-        CU_ASSERT_EQUAL(in[v].ext, 0);
+    CU_ASSERT(q.cap >= K);
+    bz_event prev = {-1, 0}, e;
+    int ordered = 1;
+    for (int i = 0; i < K; i++) {
+        CU_ASSERT_FATAL(!bz_evq_empty(&q));
+        CU_ASSERT(bz_evq_next_time(&q) == q.h[0].t);
+        bz_evq_pop(&q, &e);
+        ordered &= e.t > prev.t || (e.t == prev.t && e.key >= prev.key);
+        prev = e;
     }
-    CU_ASSERT_EQUAL(total, (uint64_t)sum);
-    /* The touched list holds each contacted agent exactly once. */
-    CU_ASSERT_EQUAL(touched_count(&f), contacted);
-    for (uint64_t i = 0; i < f.sim.touched.reserved; i++) {
-        uint32_t v = f.sim.touched.ids[i];
-        if (v == BZ_IDLIST_HOLE) continue;
-        CU_ASSERT(in[v].wom > 0);
-        CU_ASSERT_EQUAL(in[v].mask, ((uint32_t)1 << BZ_CH_LAYER0) | BZ_MASK_TOUCHED);
-        in[v].mask = 0; /* a second entry for v would now fail the check above */
-    }
-    /* p = 1 contacts everyone else; p = 0 nobody. */
-    reset_inbox(&f);
-    CU_ASSERT_EQUAL(bz_spread(&f.sim, &f.sim.tally[0], 0, 5, 1.0, BZ_RECEPTIVE_ALL), n - 1);
-    CU_ASSERT_EQUAL(touched_count(&f), n - 1);
-    CU_ASSERT_EQUAL(in[5].wom, 0);
-    CU_ASSERT_EQUAL(in[6].wom, 1);
-    CU_ASSERT_EQUAL(bz_spread(&f.sim, &f.sim.tally[0], 0, 5, 0.0, BZ_RECEPTIVE_ALL), 0);
-    /* Receptive filter: contacts to agents in another state are counted as
-     * exposures but not delivered. */
-    reset_inbox(&f);
-    for (uint32_t v = 0; v < n; v += 2)
-        f.sim.state[v] = 1;
-    int64_t expo_before = f.sim.tally[0].expo[BZ_CH_LAYER0];
-    CU_ASSERT_EQUAL(bz_spread(&f.sim, &f.sim.tally[0], 0, 5, 1.0, 0), n - 1);
-    CU_ASSERT_EQUAL(f.sim.tally[0].expo[BZ_CH_LAYER0] - expo_before, n - 1);
-    CU_ASSERT_EQUAL(touched_count(&f), n / 2 - 1); /* the odd agents but the sender 5 */
-    CU_ASSERT(in[4].wom == 0 && in[3].wom == 1 && in[4].mask == 0);
-    memset(f.sim.state, 0, n);
-    /* Same (seed, step, sender): same contacts. */
-    reset_inbox(&f);
-    f.sim.step = 17;
-    uint64_t c1 = bz_spread(&f.sim, &f.sim.tally[0], 0, 3, 0.2, BZ_RECEPTIVE_ALL);
-    bz_inbox *copy = malloc(n * sizeof *copy);
-    memcpy(copy, in, n * sizeof *copy);
-    reset_inbox(&f);
-    uint64_t c2 = bz_spread(&f.sim, &f.sim.tally[0], 0, 3, 0.2, BZ_RECEPTIVE_ALL);
-    CU_ASSERT_EQUAL(c1, c2);
-    CU_ASSERT(memcmp(copy, in, n * sizeof *copy) == 0);
-    /* A batch of senders gives exactly what one call per sender gives. */
-    uint32_t senders[700];
-    for (int i = 0; i < 700; i++)
-        senders[i] = (uint32_t)(i * 7 % n);
-    reset_inbox(&f);
-    uint64_t single = 0;
-    for (int i = 0; i < 700; i++)
-        single += bz_spread(&f.sim, &f.sim.tally[0], 0, senders[i], 0.05, BZ_RECEPTIVE_ALL);
-    memcpy(copy, in, n * sizeof *copy);
-    reset_inbox(&f);
-    CU_ASSERT_EQUAL(
-        bz_spread_batch(&f.sim, &f.sim.tally[0], 0, senders, 700, 0.05, BZ_RECEPTIVE_ALL), single);
-    CU_ASSERT(single > 512); /* more than one delivery buffer */
-    CU_ASSERT(memcmp(copy, in, n * sizeof *copy) == 0);
-    free(copy);
-    fixture_destroy(&f);
+    CU_ASSERT(ordered);
+    CU_ASSERT(bz_evq_empty(&q));
+    CU_ASSERT(isinf(bz_evq_next_time(&q)));
+    /* The key packs and unpacks. */
+    uint64_t k = bz_event_key(4, 0x123456, 0xDEADBEEF);
+    CU_ASSERT(bz_event_kind(k) == 4 && bz_event_aux(k) == 0x123456 &&
+              bz_event_agent(k) == 0xDEADBEEF);
+    bz_evq_destroy(&q);
 }
 
-static void test_random_agents_and_channels(void)
+/* A minimal sim for the sharing schedule and talk times. */
+static void talk_sim(bz_sim *sim, float *boost, float *until)
+{
+    memset(sim, 0, sizeof *sim);
+    sim->horizon = 100;
+    sim->boost = boost;
+    sim->boost_until = until;
+}
+
+/* Numerical integral of a talker's rate over [a, b] (midpoint rule). */
+static double rate_integral(const bz_sim *sim, const bz_talk *tk, double a, double b)
+{
+    const int K = 200000;
+    double h = (b - a) / K, sum = 0;
+    for (int i = 0; i < K; i++) {
+        double t = a + (i + 0.5) * h;
+        const bz_share_seg *sg = bz_sim_share_at(sim, t);
+        double m = tk->base * sg->all;
+        if (tk->advocate && sg->referral > 0) m *= sg->referral;
+        if (sim->boost && t < sim->boost_until[tk->agent]) m *= sim->boost[tk->agent];
+        if (tk->novelty > 0) m *= exp(-(t - tk->since) / tk->novelty);
+        sum += m * h;
+    }
+    return sum;
+}
+
+/* Sharing schedule: one group's overlapping intervals count once, groups
+ * multiply, referral takes the largest; bz_talk_next spends exactly the
+ * Exp(1) budget across the pieces (checked against numerical integration),
+ * with and without novelty decay and a boost, and gives +inf when the
+ * horizon comes first. */
+static void test_share_schedule_and_talk(void)
+{
+    bz_sim sim;
+    float boost[2] = {3, 1}, until[2] = {4.5f, 0};
+    bz_error err;
+    talk_sim(&sim, boost, until);
+    CU_ASSERT(bz_sim_share_interval(&sim, 2, 4, 2.0, 0, 0, &err) == BZ_OK);
+    CU_ASSERT(bz_sim_share_interval(&sim, 3, 5, 2.0, 0, 0, &err) == BZ_OK); /* same group */
+    CU_ASSERT(bz_sim_share_interval(&sim, 3.5, 6, 1.5, 1, 0, &err) == BZ_OK);
+    CU_ASSERT(bz_sim_share_interval(&sim, 1, 3, 4.0, 2, 1, &err) == BZ_OK); /* referral */
+    CU_ASSERT(bz_sim_share_interval(&sim, 2.5, 3.2, 5.0, 3, 1, &err) == BZ_OK);
+    CU_ASSERT_FATAL(bz_sim_share_build(&sim, &err) == BZ_OK);
+    CU_ASSERT(bz_sim_share_at(&sim, 0)->all == 1 && bz_sim_share_at(&sim, 0)->referral == 0);
+    CU_ASSERT(bz_sim_share_at(&sim, 2.2)->all == 2);
+    CU_ASSERT(bz_sim_share_at(&sim, 3.2)->all == 2); /* not 4: one group */
+    CU_ASSERT(bz_sim_share_at(&sim, 3.7)->all == 3); /* 2 x 1.5 */
+    CU_ASSERT(bz_sim_share_at(&sim, 5.5)->all == 1.5);
+    CU_ASSERT(bz_sim_share_at(&sim, 2.7)->referral == 5); /* the larger */
+    CU_ASSERT(bz_sim_share_at(&sim, 1.5)->referral == 4);
+    CU_ASSERT(bz_sim_share_at(&sim, 3.3)->referral == 0);
+    const bz_talk cases[] = {
+        {.base = 0.7, .since = 0, .novelty = 0, .advocate = 0, .agent = 1},
+        {.base = 0.7, .since = 0.5, .novelty = 3, .advocate = 0, .agent = 1},
+        {.base = 0.4, .since = 1, .novelty = 2, .advocate = 1, .agent = 0},
+        {.base = 0.9, .since = 0, .novelty = 0, .advocate = 1, .agent = 0},
+    };
+    const double budgets[] = {0.3, 1.0, 2.5};
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++)
+        for (size_t b = 0; b < 3; b++) {
+            const double t0 = 1.2;
+            double t = bz_talk_next(&sim, &cases[c], t0, budgets[b]);
+            if (isinf(t)) {
+                /* Only when the whole rest of the run holds less rate. */
+                CU_ASSERT(rate_integral(&sim, &cases[c], t0, sim.horizon) < budgets[b] + 1e-4);
+                continue;
+            }
+            CU_ASSERT(t > t0);
+            double got = rate_integral(&sim, &cases[c], t0, t);
+            CU_ASSERT(fabs(got - budgets[b]) < 1e-4);
+            if (!(fabs(got - budgets[b]) < 1e-4))
+                fprintf(stderr, "case %zu budget %g: integral to %g is %g\n", c, budgets[b], t,
+                        got);
+        }
+    /* A decaying talker with little rate left never talks again. */
+    const bz_talk fading = {.base = 0.01, .since = 0, .novelty = 1, .advocate = 0, .agent = 1};
+    CU_ASSERT(isinf(bz_talk_next(&sim, &fading, 1, 1.0)));
+    free(sim.share.seg);
+    free(sim.share.iv);
+}
+
+static void test_random_agents(void)
 {
     bz_stream s;
     bz_error err;
@@ -274,25 +257,17 @@ static void test_random_agents_and_channels(void)
     }
     CU_ASSERT(bz_sim_random_agents(10, 10, &s, ids, &err) == BZ_OK); /* all of them */
     CU_ASSERT(bz_sim_random_agents(10, 11, &s, ids, &err) == BZ_EINVAL);
-    /* pick_channel: only set bits, roughly uniform among them. */
-    int hits[BZ_CH_MAX] = {0};
-    uint32_t mask = (1u << BZ_CH_ADVERTISING) | (1u << BZ_CH_KOL) | (1u << BZ_CH_LAYER0);
-    for (int i = 0; i < 3000; i++)
-        hits[bz_sim_pick_channel(mask, &s, -1)]++;
-    CU_ASSERT(hits[BZ_CH_ADVERTISING] + hits[BZ_CH_KOL] + hits[BZ_CH_LAYER0] == 3000);
-    CU_ASSERT(hits[BZ_CH_KOL] > 850 && hits[BZ_CH_KOL] < 1150);
-    CU_ASSERT(bz_sim_pick_channel(0, &s, 7) == 7);
 }
 
 int main(void)
 {
-    CU_TestInfo tests[] = {
-        {"population: Zipf city sizes", test_population_zipf},
-        {"stats: summaries and paired intervals", test_stats},
-        {"stats: cost per extra adopter (paired ratio)", test_stats_ratio},
-        {"results: acceleration and expansion split", test_decompose},
-        {"spread: binomial contacts by geometric skipping", test_spread_binomial},
-        {"random agents and channel picking", test_random_agents_and_channels},
-        CU_TEST_INFO_NULL};
+    CU_TestInfo tests[] = {{"population: Zipf city sizes", test_population_zipf},
+                           {"stats: summaries and paired intervals", test_stats},
+                           {"stats: cost per extra adopter (paired ratio)", test_stats_ratio},
+                           {"results: acceleration and expansion split", test_decompose},
+                           {"event calendar: (time, key) order, ties, growth", test_event_queue},
+                           {"sharing schedule and exact talk times", test_share_schedule_and_talk},
+                           {"random agents", test_random_agents},
+                           CU_TEST_INFO_NULL};
     return bz_test_main("core", tests);
 }

@@ -134,8 +134,9 @@ static void test_attribution_and_costs(void)
     }
 }
 
-/* Advertising: exposures only inside the window, at the rate asked
- * (binomial mean within 5 sd per step), only in targeted cities. */
+/* Advertising: exposures only inside the window, at the rate asked (each
+ * agent a Poisson process of rate reach: a day's exposures are Poisson with
+ * mean N reach, within 5 sd), only in targeted cities. */
 static void test_advertising_window_and_rate(void)
 {
     const char *yaml =
@@ -153,7 +154,7 @@ static void test_advertising_window_and_rate(void)
         bz_series_row(r.arms[0].series[BZ_SER_EXPOSURES], 1, r.T, BZ_CH_ADVERTISING, 0);
     const int64_t *top =
         bz_series_row(r.arms[1].series[BZ_SER_EXPOSURES], 1, r.T, BZ_CH_ADVERTISING, 0);
-    double p = 1 - exp(-0.2), mean = 20000 * p, sd = sqrt(20000 * p * (1 - p));
+    const double mean = 20000 * 0.2, sd = sqrt(mean);
     for (uint32_t t = 1; t < r.T; t++) {
         int in = t >= 3 && t <= 5; /* index t records step t - 1, covering day t-1..t */
         if (in) {

@@ -1,8 +1,15 @@
 /* Validation: the bass model on a well-mixed population against the Bass
- * closed form F(t) = (1 - e^{-(p+q)t}) / (1 + (q/p) e^{-(p+q)t}).
- * Tolerance (issue #2): max_t |F_sim(t) - F(t)| <= 0.01 for the replicate
- * mean, N = 100,000, p = 0.03, q = 0.38 per day, hourly steps. The step
- * study checks that the discretisation error shrinks with the step. */
+ * closed form F(t) = (1 - e^{-(p+q)t}) / (1 + (q/p) e^{-(p+q)t}), with
+ * N = 100,000 agents, p = 0.03 and q = 0.38 per day (a fast market, so 30
+ * days cover the whole curve), 10 replicates.
+ *
+ * The model runs in continuous time, so there is no discretisation error
+ * left: the replicate mean differs from F only by sampling noise, whose
+ * standard error is sqrt(F (1 - F) / (N R)) <= 0.0005; the maximum over the
+ * 30 days of a correlated noise of that size is a few of them. Tolerance:
+ * max_t |F_sim(t) - F(t)| <= 0.003 (6 SE) at every output step from 15
+ * minutes to 12 hours, and the adopters at the horizon identical for every
+ * step (time.step only samples the series). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +25,7 @@ static double bass_F(double t, double p, double q)
 }
 
 /* Max |mean F_sim - F| over time, for a step given as YAML text. */
-static double bass_error(const char *step, uint32_t agents, uint32_t reps)
+static double bass_error(const char *step, uint32_t agents, uint32_t reps, double *final)
 {
     char yaml[1024];
     snprintf(yaml, sizeof yaml,
@@ -48,6 +55,11 @@ static double bass_error(const char *step, uint32_t agents, uint32_t reps)
             double e = fabs(mean - bass_F(res.time_hours[t] / 24.0, 0.03, 0.38));
             if (e > worst) worst = e;
         }
+        if (final) {
+            *final = 0;
+            for (uint32_t r = 0; r < res.R; r++)
+                *final += res.arms[0].outcomes[r].v[BZ_OUT_FINAL_ADOPTERS];
+        }
     }
     bz_results_destroy(&res);
     bz_experiment_destroy(&x);
@@ -56,39 +68,31 @@ static double bass_error(const char *step, uint32_t agents, uint32_t reps)
 
 static void test_bass_closed_form(void)
 {
-    double e = bass_error("1h", 100000, 10);
-    printf("\n  bass N=100000 dt=1h: max |F_sim - F| = %.5f (tolerance 0.01)\n", e);
-    CU_ASSERT(e <= 0.01);
+    double e = bass_error("1h", 100000, 10, NULL);
+    printf("\n  bass N=100000, output every 1h: max |F_sim - F| = %.5f (tolerance 0.003)\n", e);
+    CU_ASSERT(e <= 0.003);
 }
 
-/* The step study. By default the steps 12h, 6h, 2h (the 1h case is the test
- * above); BZ_FULL_VALIDATION=1 adds 1h and 15m, the table in docs/models.md. */
-static void test_bass_step_convergence(void)
+/* The output step changes nothing but the sampling. */
+static void test_bass_any_step(void)
 {
-    const char *steps[] = {"12h", "6h", "2h", "1h", "15m"};
-    const int n = getenv("BZ_FULL_VALIDATION") ? 5 : 3;
-    double err[5] = {NAN, NAN, NAN, NAN, NAN};
-    printf("\n  step  max|F_sim - F|  (N=100000, 10 replicates)\n");
-    for (int i = 0; i < n; i++) {
-        err[i] = bass_error(steps[i], 100000, 10);
-        printf("  %-5s %.5f\n", steps[i], err[i]);
-    }
-    /* The bias is first order in dt: halving the step about halves it,
-     * until the sampling noise (about 0.001) is reached below 1h. */
-    CU_ASSERT(err[0] > 1.6 * err[1]);
-    CU_ASSERT(err[1] > 1.6 * err[2]);
-    CU_ASSERT(err[2] <= 0.02);
-    if (n == 5) {
-        CU_ASSERT(err[3] <= 0.01);
-        CU_ASSERT(err[4] <= 0.005);
-        CU_ASSERT(err[4] < err[3]);
+    const char *steps[] = {"12h", "6h", "2h", "15m"};
+    double final0 = NAN;
+    printf("\n  step  max|F_sim - F|  final adopters (N=100000, 10 replicates)\n");
+    for (int i = 0; i < 4; i++) {
+        double final = NAN;
+        double e = bass_error(steps[i], 100000, 10, &final);
+        printf("  %-5s %.5f        %.0f\n", steps[i], e, final);
+        CU_ASSERT(e <= 0.003);
+        if (i == 0) final0 = final;
+        CU_ASSERT(final == final0);
     }
 }
 
 int main(void)
 {
-    CU_TestInfo tests[] = {{"bass tracks the closed form (1h steps)", test_bass_closed_form},
-                           {"bass error shrinks with the step", test_bass_step_convergence},
+    CU_TestInfo tests[] = {{"bass tracks the closed form (output every 1h)", test_bass_closed_form},
+                           {"bass: the same at every output step", test_bass_any_step},
                            CU_TEST_INFO_NULL};
     return bz_test_main("validation-bass", tests);
 }

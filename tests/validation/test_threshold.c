@@ -84,13 +84,13 @@ static int run_yaml(const char *yaml, bz_experiment *x, bz_results *res)
  *   1: 0           2: 0 5        3: 0 4 6     4: 0 3
  *   5: 2 8 9       6: 3 10       8: 5         9: 5      10: 6
  *   7: isolated (degree 0 never activates by neighbours)
- * The KOL campaign seeds 0 at the start of step 0 (the record at t = 0,
- * before any step, has nobody active). With phi = 0.5: step 0 (0 tells
- * 1..4): 1 (1/1), 2 (1/2) and 4 (1/2)
- * activate, 3 (1/3) does not; step 1: 3 (2/3); 5 stays at 1/3; step 2: 6
- * (1/2); step 3: 10 (1/1). Active counts after steps 0..4: 4 5 6 7 7.
- * With phi = 0.51, 2 and 4 (exactly 1/2) no longer activate, nor 3 (1/3):
- * only 1 does. */
+ * The KOL campaign seeds 0 at t = 0 (the sample at t = 0 comes before any
+ * event, nobody active). Each activation is heard one delay (1 day) later.
+ * With phi = 0.5: at t = 1 (0 tells 1..4): 1 (1/1), 2 (1/2) and 4 (1/2)
+ * activate, 3 (1/3) does not; t = 2: 3 (2/3); 5 stays at 1/3; t = 3: 6
+ * (1/2); t = 4: 10 (1/1). Samples at t = 0..5 (each after the events
+ * before it): 0 1 4 5 6 7. With phi = 0.51, 2 and 4 (exactly 1/2) no
+ * longer activate, nor 3 (1/3): only 1 does. */
 static void run_small(const char *dir, double phi, int64_t *active, int64_t *by_layer,
                       int64_t *by_kol)
 {
@@ -131,13 +131,13 @@ static void test_small_network(void)
     CU_ASSERT_FATAL(mkdtemp(dir) != NULL);
     int64_t a[6], layer, kol;
     run_small(dir, 0.5, a, &layer, &kol);
-    const int64_t want[6] = {0, 4, 5, 6, 7, 7};
+    const int64_t want[6] = {0, 1, 4, 5, 6, 7};
     for (int t = 0; t < 6; t++)
         CU_ASSERT_EQUAL(a[t], want[t]);
     CU_ASSERT_EQUAL(kol, 1);
     CU_ASSERT_EQUAL(layer, 6);
     run_small(dir, 0.51, a, &layer, &kol);
-    const int64_t want2[6] = {0, 2, 2, 2, 2, 2};
+    const int64_t want2[6] = {0, 1, 2, 2, 2, 2};
     for (int t = 0; t < 6; t++)
         CU_ASSERT_EQUAL(a[t], want2[t]);
     CU_ASSERT_EQUAL(layer, 1);
