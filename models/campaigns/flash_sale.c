@@ -136,7 +136,7 @@ static int fs_start(bz_sim *sim, bz_campaign_run *run, bz_error *err)
         const double start = p->at + (double)i * p->every;
         const double lead = fmin(p->announce, start), a0 = start - lead;
         int status = bz_market_add_window(sim, start, start + p->duration, p->stock, p->discount,
-                                          run->index, (uint32_t)i, &st->window[i], err);
+                                          run->slot, (uint32_t)i, &st->window[i], err);
         if (status != BZ_OK) return status;
         if (fmin(a0, start) < sim->horizon) run->cost += p->cost;
         if (lead > 0 && p->urgency != 1) {

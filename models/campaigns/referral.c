@@ -93,9 +93,11 @@ static void ref_purchase(bz_sim *sim, bz_campaign_run *run, uint32_t v, int refe
     (void)v;
     const ref_params *p = run->params;
     if (!referred || !ref_active(sim, run)) return;
-    for (size_t i = 0; i < run->index && i < sim->n_campaigns; i++)
-        if (sim->campaigns[i].type == &bz_campaign_referral && ref_active(sim, &sim->campaigns[i]))
-            return; /* an earlier programme pays for this referral */
+    for (size_t i = 0; i < sim->n_campaigns; i++) {
+        const bz_campaign_run *o = &sim->campaigns[i];
+        if (o->index < run->index && o->type == &bz_campaign_referral && ref_active(sim, o))
+            return; /* an earlier programme of the arm pays for this referral */
+    }
     run->cost += p->reward;
 }
 

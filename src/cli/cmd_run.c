@@ -167,8 +167,23 @@ int bz_cmd_run(int argc, char **argv)
     int show = want_progress == 1 || (!quiet && want_progress != 0 && isatty(STDERR_FILENO));
     bz_run_opts opts = {show ? show_progress : NULL, &prog};
     if (show)
-        fprintf(stderr, "%s: %zu arms x %u replicates, %u steps of %g h, %d threads\n", x.name,
+        fprintf(stderr, "%s: %zu arms x %u replicates, %u samples of %g h, %d threads\n", x.name,
                 x.n_arms, x.replicates, x.n_steps, x.step * 24, omp_get_max_threads());
+    /* Attribution multiplies the work: say so before it starts. */
+    const uint64_t subs = bz_run_sub_arms(&x);
+    if (subs && !quiet) {
+        fprintf(stderr, "%s: attribution", x.name);
+        for (size_t a = 1; a < x.n_arms; a++) {
+            if (x.arms[a].attribution == BZ_ATTRIB_NONE) continue;
+            uint32_t pos[BZ_ATTRIB_MAX_PLAYERS];
+            size_t k = bz_experiment_players(&x, a, pos, BZ_ATTRIB_MAX_PLAYERS);
+            fprintf(stderr, " %s on '%s' (%zu campaigns)",
+                    bz_attribution_names[x.arms[a].attribution], x.arms[a].name, k);
+        }
+        fprintf(stderr, ": %llu sub-arms x %u replicates = %llu more simulations (%llu in all)\n",
+                (unsigned long long)subs, x.replicates, (unsigned long long)(subs * x.replicates),
+                (unsigned long long)((subs + x.n_arms) * x.replicates));
+    }
     have_results = 1;
     if (bz_run_experiment(&x, &opts, &res, &err) != BZ_OK) {
         rc = bz_cli_fail(&err);

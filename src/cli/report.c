@@ -1,3 +1,5 @@
+/* The comparison tables `run` and `info` print (cli/report.h). Every paired
+ * figure comes from core/compare.h; this file only lays them out. */
 #include "cli/report.h"
 
 #include <math.h>
@@ -35,32 +37,45 @@ const char *bz_report_number(double v, char *buf, size_t size)
     return buf;
 }
 
-/* "mean [lo, hi]" of x[R] with a 95% t interval into buf. */
-static const char *mean_ci(const double *x, uint32_t R, double *work, char *buf, size_t size)
+/* Compact money: 12,345,678 -> "12.3M", 45,600 -> "45.6k", small as is. */
+static const char *money(double v, char *buf, size_t size)
+{
+    const double a = fabs(v);
+    if (isnan(v)) return snprintf(buf, size, "-"), buf;
+    if (a >= 1e9) return snprintf(buf, size, "%.3gG", v / 1e9), buf;
+    if (a >= 1e6) return snprintf(buf, size, "%.3gM", v / 1e6), buf;
+    if (a >= 1e4) return snprintf(buf, size, "%.3gk", v / 1e3), buf;
+    return bz_report_number(v, buf, size);
+}
+
+typedef const char *(*fmt_fn)(double, char *, size_t);
+
+/* "mean [lo, hi]" of x[R] with a 95% t interval. */
+static const char *mean_ci(const double *x, uint32_t R, double *work, fmt_fn fmt, char *buf,
+                           size_t size)
 {
     char m[64], lo[64], hi[64];
     bz_summary s = bz_stats_summary(x, R, work);
     double half = R > 1 ? gsl_cdf_tdist_Pinv(0.975, R - 1.0) * s.sd / sqrt((double)R) : NAN;
     if (isnan(half) || s.sd == 0)
-        snprintf(buf, size, "%s", bz_report_number(s.mean, m, sizeof m));
+        snprintf(buf, size, "%s", fmt(s.mean, m, sizeof m));
     else
-        snprintf(buf, size, "%s [%s, %s]", bz_report_number(s.mean, m, sizeof m),
-                 bz_report_number(s.mean - half, lo, sizeof lo),
-                 bz_report_number(s.mean + half, hi, sizeof hi));
+        snprintf(buf, size, "%s [%s, %s]", fmt(s.mean, m, sizeof m),
+                 fmt(s.mean - half, lo, sizeof lo), fmt(s.mean + half, hi, sizeof hi));
     return buf;
 }
 
-/* "+d [lo, hi]" of a paired comparison into buf. */
-static const char *paired_cell(bz_compare c, char *buf, size_t size)
+/* "+d [lo, hi]" of a paired comparison (sign shown when `sign`). */
+static const char *paired_cell(bz_compare c, int sign, fmt_fn fmt, char *buf, size_t size)
 {
     char m[64], lo[64], hi[64];
     if (isnan(c.mean)) return snprintf(buf, size, "-"), buf;
+    const char *plus = sign && c.mean >= 0 ? "+" : "";
     if (isnan(c.ci_low))
-        snprintf(buf, size, "%s%s", c.mean >= 0 ? "+" : "", bz_report_number(c.mean, m, sizeof m));
+        snprintf(buf, size, "%s%s", plus, fmt(c.mean, m, sizeof m));
     else
-        snprintf(buf, size, "%s%s [%s, %s]", c.mean >= 0 ? "+" : "",
-                 bz_report_number(c.mean, m, sizeof m), bz_report_number(c.ci_low, lo, sizeof lo),
-                 bz_report_number(c.ci_high, hi, sizeof hi));
+        snprintf(buf, size, "%s%s [%s, %s]", plus, fmt(c.mean, m, sizeof m),
+                 fmt(c.ci_low, lo, sizeof lo), fmt(c.ci_high, hi, sizeof hi));
     return buf;
 }
 
@@ -71,89 +86,172 @@ static void column(const bz_results *r, size_t a, int k, double *x)
         x[i] = r->arms[a].outcomes[i].v[k];
 }
 
+/* Mean of outcome k of arm a (NaN entries skipped). */
+static double mean_of(const bz_results *r, size_t a, int k, double *x, double *work)
+{
+    column(r, a, k, x);
+    return bz_stats_summary(x, r->R, work).mean;
+}
+
+/* Some replicate of some arm has outcome k != 0. */
+static int any_nonzero(const bz_results *r, int k)
+{
+    for (size_t a = 0; a < r->n_arms; a++)
+        for (uint32_t i = 0; i < r->R; i++)
+            if (r->arms[a].outcomes[i].v[k] != 0 && !isnan(r->arms[a].outcomes[i].v[k])) return 1;
+    return 0;
+}
+
 void bz_report_comparison(FILE *f, const bz_results *r)
 {
     const uint32_t R = r->R;
-    double *a = malloc(R * sizeof *a), *b = malloc(R * sizeof *b), *w = malloc(R * sizeof *w);
-    double *c = malloc(R * sizeof *c), *d = malloc(R * sizeof *d);
-    bz_comparison cmp = {0, NULL};
-    if (!a || !b || !w || !c || !d || bz_comparison_compute(r, &cmp, NULL) != BZ_OK) goto cleanup;
+    double *x = malloc(R * sizeof *x), *w = malloc(R * sizeof *w);
+    bz_comparison cmp = {0, NULL, NULL};
+    if (!x || !w || bz_comparison_compute(r, &cmp, NULL) != BZ_OK) goto cleanup;
     char c1[160], c2[160], c3[160], c4[160], c5[160], c6[160];
+    const int priced = any_nonzero(r, BZ_OUT_REVENUE) || any_nonzero(r, BZ_OUT_CAMPAIGN_COST);
 
+    /* 1. The decision: extra adopters and what they earn. */
     fprintf(f,
-            "Adoption (mean over %u replicates, 95%% CI; differences paired with the "
-            "baseline '%s';\n acceleration = days earlier per baseline adopter, expansion "
-            "share = part of the gain in adopter-days from extra adopters)\n",
-            (unsigned)R, r->arms[0].name);
-    fprintf(f, "%-14s %-28s %-28s %-24s %s\n", "arm", "adopters", "vs baseline",
-            "acceleration (days)", "expansion share");
+            "What each arm does, paired with the baseline '%s' (mean over %u replicates, 95%% "
+            "CI;\n"
+            " spend = campaign costs + discounts; return = extra profit per unit of extra "
+            "spend)\n",
+            r->arms[0].name, (unsigned)R);
+    fprintf(f, "%-14s %-26s %-26s %-30s %-22s %s\n", "arm", "adopters", "extra adopters",
+            priced ? "extra profit" : "", priced ? "return on spend" : "",
+            priced ? "spend per extra adopter" : "");
     for (size_t k = 0; k < r->n_arms; k++) {
-        column(r, k, BZ_OUT_FINAL_ADOPTERS, a);
-        column(r, 0, BZ_OUT_FINAL_ADOPTERS, b);
-        mean_ci(a, R, w, c1, sizeof c1);
+        column(r, k, BZ_OUT_FINAL_ADOPTERS, x);
+        mean_ci(x, R, w, bz_report_number, c1, sizeof c1);
         if (k == 0) {
             snprintf(c2, sizeof c2, "(baseline)");
-            snprintf(c3, sizeof c3, "-");
-            snprintf(c4, sizeof c4, "-");
+            c3[0] = c4[0] = c5[0] = '\0';
         } else {
-            paired_cell(cmp.rows[k][BZ_OUT_FINAL_ADOPTERS], c2, sizeof c2);
-            /* Acceleration per baseline adopter: how many days earlier, on
-             * average, the adopters the baseline also gets adopt. */
-            column(r, k, BZ_OUT_ACCELERATION, c);
-            column(r, k, BZ_OUT_EXPANSION, d);
-            double sa = 0, se = 0;
-            for (uint32_t i = 0; i < R; i++) {
-                if (isfinite(c[i]) && isfinite(d[i])) sa += c[i], se += d[i];
-                c[i] = b[i] > 0 ? c[i] / b[i] : NAN;
-            }
-            mean_ci(c, R, w, c3, sizeof c3);
-            if (sa + se > 0 && sa >= 0 && se >= 0)
-                snprintf(c4, sizeof c4, "%.0f%%", 100.0 * se / (sa + se));
-            else
-                snprintf(c4, sizeof c4, "-");
-        }
-        fprintf(f, "%-14s %-28s %-28s %-24s %s\n", r->arms[k].name, c1, c2, c3, c4);
-    }
-
-    fprintf(f, "\nSales and money (mean, 95%% CI)\n");
-    fprintf(f, "%-14s %-26s %-14s %-12s %-12s %-30s %s\n", "arm", "units bought", "revenue", "cost",
-            "per adopter", "cost per extra adopter", "sell-out (s)");
-    for (size_t k = 0; k < r->n_arms; k++) {
-        const bz_arm_result *arm = &r->arms[k];
-        column(r, k, BZ_OUT_PURCHASES, a);
-        mean_ci(a, R, w, c1, sizeof c1);
-        column(r, k, BZ_OUT_REVENUE, a);
-        bz_report_number(bz_stats_summary(a, R, w).mean, c2, sizeof c2);
-        bz_report_number(arm->cost, c3, sizeof c3);
-        column(r, k, BZ_OUT_FINAL_ADOPTERS, a);
-        double ad = bz_stats_summary(a, R, w).mean;
-        bz_report_number(ad > 0 ? arm->cost / ad : NAN, c4, sizeof c4);
-        if (k == 0) {
-            snprintf(c5, sizeof c5, "-");
-        } else {
+            paired_cell(cmp.rows[k][BZ_OUT_FINAL_ADOPTERS], 1, bz_report_number, c2, sizeof c2);
+            paired_cell(cmp.rows[k][BZ_OUT_PROFIT], 1, money, c3, sizeof c3);
+            paired_cell(cmp.rows[k][BZ_CMP_ROW_RATIO(BZ_CMP_RETURN_ON_SPEND)], 0, bz_report_number,
+                        c4, sizeof c4);
             bz_compare q = cmp.rows[k][BZ_CMP_ROW_RATIO(BZ_CMP_COST_PER_EXTRA_ADOPTER)];
             if (isnan(q.mean))
-                snprintf(c5, sizeof c5, "- (no significant gain)");
+                snprintf(c5, sizeof c5, "- (no sure gain)");
             else
-                paired_cell(q, c5, sizeof c5), memmove(c5, c5 + (c5[0] == '+'), strlen(c5));
+                paired_cell(q, 0, bz_report_number, c5, sizeof c5);
+            if (!priced) c3[0] = c4[0] = c5[0] = '\0';
         }
-        column(r, k, BZ_OUT_SELLOUT_SECONDS, a);
-        size_t sold_out = 0;
-        for (uint32_t i = 0; i < R; i++)
-            sold_out += !isnan(a[i]);
-        if (sold_out == 0)
-            snprintf(c6, sizeof c6, "-");
-        else {
-            char m[64];
-            snprintf(c6, sizeof c6, "%s (%zu/%u sold out)",
-                     bz_report_number(bz_stats_summary(a, R, w).mean, m, sizeof m), sold_out,
-                     (unsigned)R);
-        }
-        fprintf(f, "%-14s %-26s %-14s %-12s %-12s %-30s %s\n", arm->name, c1, c2, c3, c4, c5, c6);
+        fprintf(f, "%-14s %-26s %-26s %-30s %-22s %s\n", r->arms[k].name, c1, c2, c3, c4, c5);
     }
 
-    /* Last-touch attribution: share of adoptions tipped by each channel that
-     * tipped any (series may be absent when a file was read without them). */
+    /* 2. Who: person by person against the baseline's same replicate. */
+    fprintf(f,
+            "\nPerson by person against the baseline (mean per replicate): converted = adopt "
+            "here\n"
+            " only, displaced = adopt in the baseline only, accelerated = adopt in both, "
+            "earlier here;\n"
+            " expansion share = part of the adopter-days gained that comes from the converted\n");
+    fprintf(f, "%-14s %-12s %-12s %-12s %-24s %-16s %s\n", "arm", "converted", "displaced",
+            "accelerated", "days earlier (both)", "expansion share", "gifted");
+    for (size_t k = 0; k < r->n_arms; k++) {
+        if (k == 0) {
+            fprintf(f, "%-14s %-12s %-12s %-12s %-24s %-16s %s\n", r->arms[k].name, "-", "-", "-",
+                    "-", "-", bz_report_number(mean_of(r, 0, BZ_OUT_GIFTED, x, w), c6, sizeof c6));
+            continue;
+        }
+        bz_report_number(mean_of(r, k, BZ_OUT_CONVERTED, x, w), c1, sizeof c1);
+        bz_report_number(mean_of(r, k, BZ_OUT_DISPLACED, x, w), c2, sizeof c2);
+        bz_report_number(mean_of(r, k, BZ_OUT_ACCELERATED, x, w), c3, sizeof c3);
+        column(r, k, BZ_OUT_DAYS_EARLIER, x);
+        mean_ci(x, R, w, bz_report_number, c4, sizeof c4);
+        const double acc = mean_of(r, k, BZ_OUT_ACCELERATION, x, w);
+        const double exp = mean_of(r, k, BZ_OUT_EXPANSION, x, w);
+        if (acc + exp > 0 && acc >= 0 && exp >= 0)
+            snprintf(c5, sizeof c5, "%.0f%%", 100.0 * exp / (acc + exp));
+        else
+            snprintf(c5, sizeof c5, "-");
+        bz_report_number(mean_of(r, k, BZ_OUT_GIFTED, x, w), c6, sizeof c6);
+        fprintf(f, "%-14s %-12s %-12s %-12s %-24s %-16s %s\n", r->arms[k].name, c1, c2, c3, c4, c5,
+                c6);
+    }
+
+    /* 3. Money: every term of profit. */
+    if (priced) {
+        fprintf(f, "\nMoney (mean per replicate): profit = revenue - unit costs - campaign costs "
+                   "- fixed costs\n");
+        fprintf(f, "%-14s %-24s %-10s %-10s %-10s %-10s %-10s %s\n", "arm", "units bought",
+                "revenue", "discount", "campaigns", "unit cost", "fixed", "profit [CI]");
+        for (size_t k = 0; k < r->n_arms; k++) {
+            char m1[64], m2[64], m3[64], m4[64], m5[64];
+            column(r, k, BZ_OUT_PURCHASES, x);
+            mean_ci(x, R, w, bz_report_number, c1, sizeof c1);
+            money(mean_of(r, k, BZ_OUT_REVENUE, x, w), m1, sizeof m1);
+            money(mean_of(r, k, BZ_OUT_DISCOUNT, x, w), m2, sizeof m2);
+            money(mean_of(r, k, BZ_OUT_CAMPAIGN_COST, x, w), m3, sizeof m3);
+            money(mean_of(r, k, BZ_OUT_UNIT_COSTS, x, w), m4, sizeof m4);
+            money(mean_of(r, k, BZ_OUT_FIXED_COSTS, x, w), m5, sizeof m5);
+            column(r, k, BZ_OUT_PROFIT, x);
+            mean_ci(x, R, w, money, c2, sizeof c2);
+            fprintf(f, "%-14s %-24s %-10s %-10s %-10s %-10s %-10s %s\n", r->arms[k].name, c1, m1,
+                    m2, m3, m4, m5, c2);
+        }
+    }
+
+    /* 4. Stock: demand that could not be served. */
+    if (any_nonzero(r, BZ_OUT_UNMET_DEMAND) || any_nonzero(r, BZ_OUT_LOST_SALES) ||
+        any_nonzero(r, BZ_OUT_PRICED_OUT) || any_nonzero(r, BZ_OUT_SELLOUT_SECONDS)) {
+        fprintf(f, "\nDemand not served (mean per replicate): unmet = refused for want of stock "
+                   "and still waiting;\n lost = gave up waiting; priced out = would buy at a "
+                   "lower price\n");
+        fprintf(f, "%-14s %-26s %-12s %-12s %s\n", "arm", "first sell-out (s)", "unmet", "lost",
+                "priced out");
+        for (size_t k = 0; k < r->n_arms; k++) {
+            column(r, k, BZ_OUT_SELLOUT_SECONDS, x);
+            size_t sold_out = 0;
+            for (uint32_t i = 0; i < R; i++)
+                sold_out += !isnan(x[i]);
+            if (sold_out == 0)
+                snprintf(c1, sizeof c1, "-");
+            else
+                snprintf(c1, sizeof c1, "%s (%zu/%u sold out)",
+                         bz_report_number(bz_stats_summary(x, R, w).mean, c6, sizeof c6), sold_out,
+                         (unsigned)R);
+            bz_report_number(mean_of(r, k, BZ_OUT_UNMET_DEMAND, x, w), c2, sizeof c2);
+            bz_report_number(mean_of(r, k, BZ_OUT_LOST_SALES, x, w), c3, sizeof c3);
+            bz_report_number(mean_of(r, k, BZ_OUT_PRICED_OUT, x, w), c4, sizeof c4);
+            fprintf(f, "%-14s %-26s %-12s %-12s %s\n", r->arms[k].name, c1, c2, c3, c4);
+        }
+    }
+
+    /* 5. Attribution: which campaign of an arm caused what. */
+    for (size_t k = 1; k < r->n_arms; k++) {
+        const bz_attrib_result *at = &r->arms[k].attrib;
+        const bz_cmp_attrib *ca = &cmp.attrib[k];
+        if (!at->method || ca->n_players == 0) continue;
+        const int shapley = at->method == 1;
+        fprintf(f, "\n%s of arm '%s' (mean per replicate, 95%% CI): %s\n",
+                shapley ? "Shapley attribution" : "Leave-one-out effects", r->arms[k].name,
+                shapley ? "each campaign's share of the arm's\n effect; the shares add up to the "
+                          "arm's paired difference with the baseline"
+                        : "the arm minus the arm\n without each campaign; they need not add up "
+                          "(interactions)");
+        fprintf(f, "%-40s %-30s %s\n", "campaign", "extra adopters", priced ? "extra profit" : "");
+        for (uint32_t j = 0; j < ca->n_players; j++) {
+            paired_cell(ca->share[BZ_ATTRIB_ADOPTERS][j], 1, bz_report_number, c1, sizeof c1);
+            paired_cell(ca->share[BZ_ATTRIB_PROFIT][j], 1, money, c2, sizeof c2);
+            fprintf(f, "%-40s %-30s %s\n", at->players[j], c1, priced ? c2 : "");
+        }
+        paired_cell(ca->sum[BZ_ATTRIB_ADOPTERS], 1, bz_report_number, c1, sizeof c1);
+        paired_cell(ca->sum[BZ_ATTRIB_PROFIT], 1, money, c2, sizeof c2);
+        fprintf(f, "%-40s %-30s %s\n", shapley ? "sum (= the arm's effect)" : "sum", c1,
+                priced ? c2 : "");
+        if (!shapley) {
+            paired_cell(cmp.rows[k][BZ_OUT_FINAL_ADOPTERS], 1, bz_report_number, c1, sizeof c1);
+            paired_cell(cmp.rows[k][BZ_OUT_PROFIT], 1, money, c2, sizeof c2);
+            fprintf(f, "%-40s %-30s %s\n", "the arm's effect", c1, priced ? c2 : "");
+        }
+    }
+
+    /* 6. Last touch: descriptive shares of the channel that last reached
+     * each adopter (series may be absent when a file was read without them). */
     int used[BZ_CH_MAX] = {0}, n_used = 0;
     for (int ch = 0; ch < r->n_channels; ch++)
         for (size_t k = 0; k < r->n_arms && !used[ch]; k++) {
@@ -166,7 +264,10 @@ void bz_report_comparison(FILE *f, const bz_results *r)
     for (int ch = 0; ch < r->n_channels; ch++)
         n_used += used[ch];
     if (n_used == 0) goto cleanup;
-    fprintf(f, "\nAdoptions by tipping channel (last touch, %% of the arm's adoptions)\n%-14s",
+    fprintf(f,
+            "\nLast touch (descriptive, not causal: %% of the arm's adoptions by the channel "
+            "that last\n reached the adopter; what a campaign caused is the person-by-person "
+            "table above)\n%-14s",
             "arm");
     for (int ch = 0; ch < r->n_channels; ch++)
         if (used[ch]) fprintf(f, " %12.12s", r->channel_names[ch]);
@@ -188,9 +289,6 @@ void bz_report_comparison(FILE *f, const bz_results *r)
     }
 cleanup:
     bz_comparison_destroy(&cmp);
-    free(a);
-    free(b);
+    free(x);
     free(w);
-    free(c);
-    free(d);
 }

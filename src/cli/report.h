@@ -6,13 +6,13 @@
 
 #include "core/results.h"
 
-/* The arm comparison tables: (1) adoption: final adopters with a 95% CI,
- * the paired difference against the first arm, and the split of the gain
- * into acceleration and expansion (core/results.h); (2) sales and money:
- * units bought, revenue, cost, cost per adopter, cost per extra adopter
- * (ratio of paired differences with a delta-method CI; "-" when the arm's
- * extra adopters are not significantly above zero) and the mean sell-out
- * time; (3) last-touch attribution shares per channel, when series exist. */
+/* The arm comparison tables: (1) the decision: adopters, extra adopters,
+ * extra profit, return on spend and spend per extra adopter, each paired
+ * with the first arm (core/compare.h); (2) person by person: converted,
+ * displaced, accelerated, days earlier, expansion share, gifted; (3) money:
+ * every term of profit, when the product is priced; (4) demand not served
+ * (sell-out, unmet demand, lost sales, priced out), when there is any; (5)
+ * last-touch shares per channel, labelled descriptive, when series exist. */
 void bz_report_comparison(FILE *f, const bz_results *r);
 
 /* v for a table cell into buf: counts grouped by thousands ("12,345"),

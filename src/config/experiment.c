@@ -45,9 +45,11 @@ static const bz_param top_params[] = {
      offsetof(top_vals, replicates), NULL},
 };
 
-static const char *const top_keys[] = {"name",       "seed",    "time",      "replicates",
-                                       "population", "network", "diffusion", "market",
-                                       "arms",       "output",  NULL};
+static const char *const top_keys[] = {"name",       "seed",        "time",      "replicates",
+                                       "population", "network",     "diffusion", "market",
+                                       "arms",       "attribution", "output",    NULL};
+
+const char *const bz_attribution_names[] = {"none", "shapley", "leave_one_out", NULL};
 
 typedef struct time_vals {
     double step, horizon;
@@ -467,6 +469,96 @@ cleanup:
     return status;
 }
 
+/* Campaign i of arm a and of the baseline are the same campaign. */
+static int same_campaign(const bz_arm_spec *a, const bz_arm_spec *b, size_t i)
+{
+    if (i >= a->n_campaigns || i >= b->n_campaigns) return 0;
+    const bz_campaign_spec *p = &a->campaigns[i], *q = &b->campaigns[i];
+    return p->type == q->type && memcmp(p->params, q->params, p->type->params_size) == 0;
+}
+
+size_t bz_experiment_players(const bz_experiment *x, size_t arm, uint32_t *pos, size_t max)
+{
+    const bz_arm_spec *a = &x->arms[arm], *b = &x->arms[0];
+    const size_t n = a->n_campaigns > b->n_campaigns ? a->n_campaigns : b->n_campaigns;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (same_campaign(a, b, i)) continue;
+        if (k < max) pos[k] = (uint32_t)i;
+        k++;
+    }
+    return k;
+}
+
+/* One arm's attribution method from node v. */
+static int attribution_of(bz_cfg_ctx *c, bz_ynode *v, int *out)
+{
+    char b[96];
+    bz_ynode_use(v, 0);
+    for (int k = 0; v->kind == BZ_YNODE_SCALAR && bz_attribution_names[k]; k++)
+        if (strcmp(v->text, bz_attribution_names[k]) == 0) {
+            *out = k;
+            return BZ_OK;
+        }
+    return bz_cfg_fail(c, v, 0, NULL, "expected none, shapley or leave_one_out, got %s",
+                       bz_cfg_shown(v, b, sizeof b));
+}
+
+/* attribution: one method for every arm but the baseline, or a mapping of
+ * arm names to methods. Shapley runs every subset of an arm's campaigns
+ * that differ from the baseline's, so it takes at most BZ_SHAPLEY_MAX. */
+static int convert_attribution(bz_cfg_ctx *c)
+{
+    int status = BZ_OK;
+    bz_experiment *x = c->x;
+    bz_ynode *an = bz_ynode_child(c->root, "attribution");
+    char b[96];
+    if (!an) return BZ_OK;
+    bz_ynode_use(an, 0);
+    if (an->kind == BZ_YNODE_MAP) {
+        for (size_t i = 0; i < an->n; i++) {
+            bz_ynode *v = an->items[i];
+            size_t k = 0;
+            while (k < x->n_arms && strcmp(x->arms[k].name, v->key) != 0)
+                k++;
+            if (k == x->n_arms) return bz_cfg_fail(c, v, 1, NULL, "no arm named '%.80s'", v->key);
+            BZ_CHECK(attribution_of(c, v, &x->arms[k].attribution));
+        }
+    } else {
+        if (an->kind != BZ_YNODE_SCALAR)
+            return bz_cfg_fail(c, an, 0, NULL,
+                               "expected none, shapley, leave_one_out or a mapping of arms to "
+                               "them, got %s",
+                               bz_cfg_shown(an, b, sizeof b));
+        int m = BZ_ATTRIB_NONE;
+        BZ_CHECK(attribution_of(c, an, &m));
+        for (size_t k = 1; k < x->n_arms; k++)
+            x->arms[k].attribution = m;
+    }
+    x->arms[0].attribution = BZ_ATTRIB_NONE; /* the baseline is the reference */
+    for (size_t k = 1; k < x->n_arms; k++) {
+        uint32_t pos[1];
+        const size_t n = bz_experiment_players(x, k, pos, 0);
+        const int a = x->arms[k].attribution;
+        const size_t limit = a == BZ_ATTRIB_SHAPLEY ? BZ_SHAPLEY_MAX : BZ_ATTRIB_MAX_PLAYERS;
+        if (a != BZ_ATTRIB_NONE && n > limit) {
+            bz_ynode *at = an->kind == BZ_YNODE_MAP ? bz_ynode_child(an, x->arms[k].name) : an;
+            if (a == BZ_ATTRIB_SHAPLEY)
+                return bz_cfg_fail(c, at ? at : an, 0, NULL,
+                                   "shapley on arm '%s' would run every subset of its %zu "
+                                   "campaigns that differ from the baseline (%.0f sub-arms per "
+                                   "replicate); it takes at most %d: use leave_one_out",
+                                   x->arms[k].name, n, ldexp(1.0, (int)n) - 2, BZ_SHAPLEY_MAX);
+            return bz_cfg_fail(c, at ? at : an, 0, NULL,
+                               "leave_one_out on arm '%s' takes at most %d campaigns that differ "
+                               "from the baseline, got %zu",
+                               x->arms[k].name, BZ_ATTRIB_MAX_PLAYERS, n);
+        }
+    }
+cleanup:
+    return status;
+}
+
 static int convert_output(bz_cfg_ctx *c)
 {
     int status = BZ_OK;
@@ -536,6 +628,7 @@ static int convert(bz_cfg_ctx *c)
     BZ_CHECK(convert_diffusion(c));
     BZ_CHECK(convert_market(c));
     BZ_CHECK(convert_arms(c));
+    BZ_CHECK(convert_attribution(c));
     BZ_CHECK(convert_output(c));
     const bz_ynode *u = bz_ynode_first_unused(c->root);
     if (u) return bz_cfg_fail(c, u, 1, NULL, "unknown key");

@@ -32,11 +32,23 @@ typedef struct bz_campaign_spec {
     void *params; /* type->params_size bytes, owned */
 } bz_campaign_spec;
 
+/* How an arm's effect is split among its campaigns (attribution:). */
+typedef enum bz_attribution {
+    BZ_ATTRIB_NONE,
+    BZ_ATTRIB_SHAPLEY,       /* every subset of the campaigns (at most BZ_SHAPLEY_MAX) */
+    BZ_ATTRIB_LEAVE_ONE_OUT, /* the arm without each campaign in turn */
+    BZ_ATTRIB__COUNT
+} bz_attribution;
+
+#define BZ_SHAPLEY_MAX 6         /* 2^6 - 2 = 62 sub-arms per replicate */
+#define BZ_ATTRIB_MAX_PLAYERS 24 /* leave_one_out */
+
 typedef struct bz_arm_spec {
     char name[BZ_NAME_MAX];
     size_t n_campaigns;
     bz_campaign_spec *campaigns; /* owned */
     char *campaigns_yaml;        /* resolved campaigns as YAML flow text, owned */
+    int attribution;             /* bz_attribution */
 } bz_arm_spec;
 
 typedef enum bz_availability {
@@ -115,6 +127,18 @@ int bz_experiment_load_string(bz_experiment *x, const char *text, const char *na
 /* Keep only the named arms (comma-separated list) in the given order; the
  * first stays the comparison baseline. Unknown name: BZ_EINVAL. */
 int bz_experiment_select_arms(bz_experiment *x, const char *list, bz_error *err);
+
+/* The players of arm a's attribution: the positions i at which its campaign
+ * list differs from the baseline's (x->arms[0]): a campaign in only one of
+ * them, or different type or parameters. Position i absent from a coalition
+ * means the baseline's campaign i (if any) runs there, so the empty
+ * coalition is the baseline and the full one the arm, campaign for
+ * campaign. Writes at most `max` positions into pos; returns how many
+ * there are. */
+size_t bz_experiment_players(const bz_experiment *x, size_t arm, uint32_t *pos, size_t max);
+
+/* Names of the attribution methods ("none", "shapley", "leave_one_out"). */
+extern const char *const bz_attribution_names[];
 
 /* The population part of x as a build spec for bz_population_build(): city
  * count, Zipf exponent or table (shares, names) and attribute distributions.

@@ -278,6 +278,18 @@ static void emit_experiment(sbuf *b, const bz_experiment *x)
             emit_params_block(b, 6, c->type->params, c->type->n_params, c->params);
         }
     }
+    int attributed = 0;
+    for (size_t i = 0; i < x->n_arms; i++)
+        attributed |= x->arms[i].attribution != BZ_ATTRIB_NONE;
+    if (attributed) {
+        sb_puts(b, "attribution:\n");
+        for (size_t i = 0; i < x->n_arms; i++) {
+            if (x->arms[i].attribution == BZ_ATTRIB_NONE) continue;
+            sb_indent(b, 2);
+            emit_string(b, x->arms[i].name);
+            sb_printf(b, ": %s\n", bz_attribution_names[x->arms[i].attribution]);
+        }
+    }
     sb_puts(b, "output:\n  file: ");
     emit_string(b, x->output);
     sb_putn(b, "\n", 1);

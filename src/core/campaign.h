@@ -26,7 +26,9 @@ struct bz_experiment;
 typedef struct bz_campaign_run {
     const struct bz_campaign_type *type;
     const void *params;
-    uint32_t index; /* position in the arm */
+    uint32_t index; /* position in the arm: keys its streams (the same in a sub-arm of
+                     * Shapley attribution, so that it draws the same numbers) */
+    uint32_t slot;  /* position in the simulation's campaign list (event keys) */
     void *state;    /* owned by the type: start() allocates, finish() frees */
     double cost;    /* accrued cost so far (currency units) */
 } bz_campaign_run;

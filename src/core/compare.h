@@ -20,7 +20,11 @@
 #include "core/results.h"
 #include "core/stats.h"
 
-typedef enum bz_cmp_ratio_id { BZ_CMP_COST_PER_EXTRA_ADOPTER, BZ_N_CMP_RATIOS } bz_cmp_ratio_id;
+typedef enum bz_cmp_ratio_id {
+    BZ_CMP_COST_PER_EXTRA_ADOPTER,
+    BZ_CMP_RETURN_ON_SPEND,
+    BZ_N_CMP_RATIOS
+} bz_cmp_ratio_id;
 
 #define BZ_N_CMP_ROWS (BZ_N_OUTCOMES + BZ_N_CMP_RATIOS)
 #define BZ_CMP_ROW_RATIO(k) (BZ_N_OUTCOMES + (k)) /* row index of ratio k */
@@ -36,9 +40,19 @@ extern const bz_cmp_ratio_def bz_cmp_ratio_defs[BZ_N_CMP_RATIOS];
  * ratio's; NULL out of range. */
 const char *bz_cmp_row_name(int k);
 
+/* An arm's attribution over replicates: each player's share with its 95%
+ * interval, and their sum (Shapley: the arm's paired difference). */
+#define BZ_CMP_MAX_PLAYERS 24
+typedef struct bz_cmp_attrib {
+    uint32_t n_players;
+    bz_compare share[BZ_N_ATTRIB_OUT][BZ_CMP_MAX_PLAYERS];
+    bz_compare sum[BZ_N_ATTRIB_OUT];
+} bz_cmp_attrib;
+
 typedef struct bz_comparison {
     size_t n_arms;
     bz_compare (*rows)[BZ_N_CMP_ROWS]; /* [n_arms]; arm 0 (the baseline) is all NaN */
+    bz_cmp_attrib *attrib;             /* [n_arms]; n_players 0 without attribution */
 } bz_comparison;
 
 /* Compute every row for every arm of r. BZ_ENOMEM; bz_comparison_destroy

@@ -210,6 +210,7 @@ bz_buy_result bz_market_request(bz_sim *sim, uint32_t v)
         m->refused++;
         if (first) {
             m->wait[v] |= WAIT_REFUSED;
+            m->unmet++;
             if (m->patience > 0) {
                 bz_stream s;
                 bz_sim_stream(sim, &s, v, 0, BZ_RNG_PATIENCE);
@@ -222,6 +223,7 @@ bz_buy_result bz_market_request(bz_sim *sim, uint32_t v)
     }
     /* Served. */
     if (m->stock > 0) m->stock--;
+    if (m->wait[v] & WAIT_REFUSED) m->unmet--;
     m->wait[v] = BZ_WAIT_NONE;
     sim->purchases++;
     sim->revenue += price;
@@ -241,6 +243,7 @@ void bz_market_withdraw(bz_sim *sim, uint32_t v)
 {
     bz_market *m = &sim->market;
     if (!m->enabled || WAIT_KIND(m->wait[v]) == BZ_WAIT_LOST) return;
+    if ((m->wait[v] & WAIT_REFUSED) && WAIT_KIND(m->wait[v]) != BZ_WAIT_NONE) m->unmet--;
     m->wait[v] = BZ_WAIT_NONE; /* its entry in the list is dropped at the next opening */
 }
 
@@ -255,7 +258,11 @@ static void call_waiting(bz_sim *sim, double lo, double span, uint32_t index, lo
         const unsigned kind = WAIT_KIND(m->wait[v]);
         if (kind == BZ_WAIT_NONE || kind == BZ_WAIT_LOST) continue; /* left the queue */
         m->waitlist[k++] = v;
-        if (bz_market_willingness(sim, v) < bz_market_price(sim, v)) continue;
+        if (bz_market_willingness(sim, v) < bz_market_price(sim, v)) {
+            /* It waits for a price it would pay, not for an opening. */
+            m->wait[v] = (uint8_t)((m->wait[v] & WAIT_REFUSED) | BZ_WAIT_PRICE);
+            continue;
+        }
         bz_stream s;
         bz_sim_stream(sim, &s, v, index, BZ_RNG_MARKET);
         bz_sim_schedule(sim, lo + bz_stream_uniform(&s) * span, BZ_EV_ARRIVE,
@@ -290,6 +297,7 @@ void bz_market_event(bz_sim *sim, uint32_t agent, uint32_t action)
         if (kind == BZ_WAIT_NONE || kind == BZ_WAIT_LOST) break; /* bought, or left */
         m->wait[agent] = BZ_WAIT_LOST | WAIT_REFUSED;
         m->lost++;
+        m->unmet--;
         if (sim->model->lost) sim->model->lost(sim, agent);
         break;
     }

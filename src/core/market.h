@@ -85,7 +85,7 @@ typedef struct bz_market_window {
     int sold_out;           /* the stock ran out while it was open */
     int64_t sold;           /* units bought while it was open */
     double sellout_seconds; /* seconds from its opening to its sell-out, NaN if none */
-    uint32_t owner;         /* campaign index told of the sell-out (tag | BZ_MARKET_SOLDOUT_TAG) */
+    uint32_t owner;         /* campaign slot told of the sell-out (tag | BZ_MARKET_SOLDOUT_TAG) */
     uint32_t tag;
 } bz_market_window;
 
@@ -112,6 +112,7 @@ typedef struct bz_market {
     uint32_t *waitlist; /* agents that started waiting (some may have stopped) */
     size_t n_wait, cap_wait;
     int64_t refused;        /* requests refused for want of stock */
+    int64_t unmet;          /* agents refused for want of stock, still waiting */
     int64_t lost;           /* waitlisted buyers who gave up */
     double sellout_seconds; /* first sell-out, NaN if none */
 } bz_market;

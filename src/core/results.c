@@ -7,44 +7,81 @@
 
 const bz_series_def bz_series_defs[BZ_N_SERIES] = {
     [BZ_SER_ADOPTERS] = {"adopters", BZ_FAM_ONE, "agents",
-                         "agents in an adopted state of the diffusion model"},
+                         "agents in an adopted state of the diffusion model (bought or gifted)"},
     [BZ_SER_SALES] = {"sales", BZ_FAM_ONE, "units",
-                      "cumulative units bought (every adoption for models that do not buy)"},
+                      "cumulative units bought (every adoption after the start for models that "
+                      "do not buy)"},
     [BZ_SER_STOCK] = {"stock", BZ_FAM_ONE, "units", "units left on sale; -1 = unlimited"},
+    [BZ_SER_UNMET] = {"unmet", BZ_FAM_ONE, "agents",
+                      "buyers refused for want of stock and still waiting (unmet demand)"},
+    [BZ_SER_LOST] = {"lost", BZ_FAM_ONE, "agents",
+                     "cumulative buyers who gave up waiting for stock (lost sales)"},
     [BZ_SER_STATES] = {"states", BZ_FAM_STATES, "agents",
                        "agents in each state of the diffusion model"},
-    [BZ_SER_EXPOSURES] = {"exposures", BZ_FAM_CHANNELS, "exposures per step",
-                          "exposures delivered during the step ending at t, by channel"},
-    [BZ_SER_ADOPTIONS_BY] = {"adoptions_by", BZ_FAM_CHANNELS, "adoptions per step",
-                             "adoptions during the step ending at t, by the channel of the "
-                             "exposure that last touched the adopter (descriptive)"},
+    [BZ_SER_EXPOSURES] = {"exposures", BZ_FAM_CHANNELS, "exposures per interval",
+                          "exposures delivered since the previous sample, by channel"},
+    [BZ_SER_ADOPTIONS_BY] = {"adoptions_by", BZ_FAM_CHANNELS, "adoptions per interval",
+                             "adoptions since the previous sample, by the channel that last "
+                             "touched the adopter (descriptive, not causal)"},
 };
 
 const bz_outcome_def bz_outcome_defs[BZ_N_OUTCOMES] = {
-    [BZ_OUT_FINAL_ADOPTERS] = {"final_adopters", "agents", "adopters at the horizon", 1},
-    [BZ_OUT_PEAK_STEP] = {"peak_step", "steps",
-                          "time index with the most new adopters (x step length = time of the "
-                          "peak)",
+    [BZ_OUT_FINAL_ADOPTERS] = {"final_adopters", "agents",
+                               "adopters at the horizon (bought or gifted)", 1},
+    [BZ_OUT_PURCHASES] = {"purchases", "units",
+                          "units bought through the market (gifts excluded; every adoption after "
+                          "the start for models that do not buy)",
+                          1},
+    [BZ_OUT_GIFTED] = {"gifted", "units",
+                       "units given away: KOLs and initial seeds made adopters by the seed lever",
+                       1},
+    [BZ_OUT_PEAK_TIME] = {"peak_time", "days",
+                          "middle of the 1/120 of the horizon with the most new adopters "
+                          "(adoptions at time 0 left out)",
                           1},
     [BZ_OUT_SELLOUT_SECONDS] = {"sellout_seconds", "seconds",
-                                "from sale start to the first sell-out; NaN if stock never ran "
-                                "out",
+                                "from its window's opening (or the start of sale) to the first "
+                                "sell-out; NaN if stock never ran out",
                                 1},
-    [BZ_OUT_COST] = {"cost", "currency", "total campaign cost of the arm in this replicate", 1},
+    [BZ_OUT_REVENUE] = {"revenue", "currency", "sum of the prices paid", 1},
+    [BZ_OUT_DISCOUNT] = {"discount", "currency",
+                         "revenue given away: list price - price paid, summed over units", 1},
+    [BZ_OUT_CAMPAIGN_COST] = {"campaign_cost", "currency", "what the arm's campaigns cost", 1},
+    [BZ_OUT_UNIT_COSTS] = {"unit_costs", "currency", "market.unit_cost x (purchases + gifted)", 1},
+    [BZ_OUT_FIXED_COSTS] = {"fixed_costs", "currency", "market.fixed_cost (every arm alike)", 1},
+    [BZ_OUT_PROFIT] = {"profit", "currency", "revenue - unit_costs - campaign_cost - fixed_costs",
+                       1},
+    [BZ_OUT_SPEND] = {"spend", "currency",
+                      "campaign_cost + discount: the money a campaign puts in, discounts "
+                      "included",
+                      1},
     [BZ_OUT_COST_PER_ADOPTER] = {"cost_per_adopter", "currency",
-                                 "cost / final adopters; NaN with no adopters", 1},
-    [BZ_OUT_PURCHASES] = {"purchases", "units",
-                          "units bought through the market (KOL gifts excluded; all adoptions "
-                          "for models that do not buy)",
-                          0},
-    [BZ_OUT_REVENUE] = {"revenue", "currency",
-                        "sum of the prices paid (a window's discounted price while it is open)", 0},
+                                 "spend / final adopters; NaN with no adopters", 1},
+    [BZ_OUT_UNMET_DEMAND] = {"unmet_demand", "agents",
+                             "buyers refused for want of stock still waiting at the horizon", 1},
+    [BZ_OUT_LOST_SALES] = {"lost_sales", "agents",
+                           "buyers who found the stock gone and gave up (market.patience)", 1},
+    [BZ_OUT_PRICED_OUT] = {"priced_out", "agents",
+                           "agents who wanted one at the horizon but not at its price (their "
+                           "willingness to pay is lower)",
+                           1},
+    [BZ_OUT_CONVERTED] = {"converted", "agents",
+                          "adopt in this arm, not in the baseline (same replicate, agent by "
+                          "agent)",
+                          1},
+    [BZ_OUT_DISPLACED] = {"displaced", "agents",
+                          "adopt in the baseline, not in this arm (e.g. stock taken by others)", 1},
+    [BZ_OUT_ACCELERATED] = {"accelerated", "agents", "adopt in both, earlier in this arm", 1},
+    [BZ_OUT_DAYS_EARLIER] = {"days_earlier", "days",
+                             "mean over agents who adopt in both of (baseline time - time here)",
+                             1},
     [BZ_OUT_ACCELERATION] = {"acceleration", "adopter-days",
-                             "gain over the baseline from adopters it also has, adopting "
-                             "earlier (docs/campaigns.md); 0 for the baseline",
-                             0},
+                             "sum over agents who adopt in both of (baseline time - time here)", 1},
     [BZ_OUT_EXPANSION] = {"expansion", "adopter-days",
-                          "gain from adopters the baseline never has; 0 for the baseline", 0},
+                          "adopter-days of the converted to the horizon minus those of the "
+                          "displaced; acceleration + expansion = integral of the adopter "
+                          "difference",
+                          1},
 };
 
 const bz_outcome_def bz_window_defs[BZ_N_WINDOW_FIELDS] = {
@@ -54,8 +91,32 @@ const bz_outcome_def bz_window_defs[BZ_N_WINDOW_FIELDS] = {
     [BZ_WIN_SOLD] = {"sold", "units", "units bought while it was open", 1},
     [BZ_WIN_SELLOUT_SECONDS] = {"sellout_seconds", "seconds",
                                 "from its opening to its sell-out; NaN if it did not sell out", 1},
-    [BZ_WIN_PRICE] = {"price", "currency", "price of a unit in the window", 1},
+    [BZ_WIN_PRICE] = {"price", "currency", "market.price x (1 - discount)", 1},
+    [BZ_WIN_DISCOUNT] = {"discount", "fraction", "off the list price inside the window", 1},
 };
+
+const int bz_attrib_outcome[BZ_N_ATTRIB_OUT] = {BZ_OUT_FINAL_ADOPTERS, BZ_OUT_PROFIT};
+
+int bz_results_alloc_attrib(const bz_results *r, bz_arm_result *arm, int method, uint32_t n_players,
+                            bz_error *err)
+{
+    const size_t cells = (size_t)BZ_N_ATTRIB_OUT * r->R * (n_players ? n_players : 1);
+    arm->attrib.players = calloc(n_players ? n_players : 1, sizeof *arm->attrib.players);
+    arm->attrib.share = malloc(cells * sizeof *arm->attrib.share);
+    if (!arm->attrib.players || !arm->attrib.share) {
+        free(arm->attrib.players);
+        free(arm->attrib.share);
+        arm->attrib.players = NULL;
+        arm->attrib.share = NULL;
+        return bz_error_set(err, BZ_ENOMEM, "out of memory for the attribution of arm '%s'",
+                            arm->name);
+    }
+    for (size_t i = 0; i < cells; i++)
+        arm->attrib.share[i] = NAN;
+    arm->attrib.method = method;
+    arm->attrib.n_players = n_players;
+    return BZ_OK;
+}
 
 int bz_outcome_find(const char *name)
 {
@@ -185,30 +246,6 @@ int bz_results_init_network(bz_results *r, size_t n_layers, bz_error *err)
     return BZ_OK;
 }
 
-void bz_results_decompose(bz_results *r, double step_days)
-{
-    const uint32_t R = r->R, T = r->T;
-    for (size_t a = 0; a < r->n_arms; a++)
-        for (uint32_t rep = 0; rep < R; rep++) {
-            const int64_t *A = bz_series_row(r->arms[a].series[BZ_SER_ADOPTERS], R, T, 0, rep);
-            const int64_t *B = bz_series_row(r->arms[0].series[BZ_SER_ADOPTERS], R, T, 0, rep);
-            const double NB = (double)B[T - 1];
-            double acc = 0, exp = 0, pa = 0, pe = 0;
-            for (uint32_t t = 0; t < T; t++) {
-                double at = (double)A[t], bt = (double)B[t];
-                double ca = fmin(at, NB) - bt, ce = fmax(at - NB, 0.0);
-                if (t > 0) {
-                    acc += 0.5 * (pa + ca) * step_days;
-                    exp += 0.5 * (pe + ce) * step_days;
-                }
-                pa = ca;
-                pe = ce;
-            }
-            r->arms[a].outcomes[rep].v[BZ_OUT_ACCELERATION] = a == 0 ? 0.0 : acc;
-            r->arms[a].outcomes[rep].v[BZ_OUT_EXPANSION] = a == 0 ? 0.0 : exp;
-        }
-}
-
 void bz_results_destroy(bz_results *r)
 {
     if (!r) return;
@@ -218,6 +255,8 @@ void bz_results_destroy(bz_results *r)
             free(arm->campaigns_yaml);
             for (int s = 0; s < BZ_N_SERIES; s++)
                 free(arm->series[s]);
+            free(arm->attrib.players);
+            free(arm->attrib.share);
             free(arm->outcomes);
             free(arm->windows);
         }

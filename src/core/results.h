@@ -33,6 +33,8 @@ typedef enum bz_series_id {
     BZ_SER_ADOPTERS,
     BZ_SER_SALES,
     BZ_SER_STOCK,
+    BZ_SER_UNMET,
+    BZ_SER_LOST,
     BZ_SER_STATES,
     BZ_SER_EXPOSURES,
     BZ_SER_ADOPTIONS_BY,
@@ -50,22 +52,46 @@ extern const bz_series_def bz_series_defs[BZ_N_SERIES];
 
 /* ---- outcomes ----------------------------------------------------------- */
 
-/* acceleration and expansion split an arm's gain over the baseline in the
- * same replicate (common random numbers) as in Libai, Muller & Peres (2013):
- * with A(t) the arm's adopters, B(t) the baseline's and N_B = B(horizon),
- *   acceleration = integral of min(A(t), N_B) - B(t) dt   (adopter-days)
- *   expansion    = integral of max(A(t) - N_B, 0) dt      (adopter-days)
- * so acceleration + expansion = integral of A - B: adoptions the baseline
- * would also have had, only earlier, versus adopters it would never have
- * had. Both are 0 for the baseline arm (trapezoid rule over the steps). */
+/* Money adds up, per replicate:
+ *   profit = revenue - unit_costs - campaign_cost - fixed_costs
+ *   spend  = campaign_cost + discount   (a discount is money given away)
+ *   unit_costs = unit_cost x (purchases + gifted)
+ * and, for models that buy, final_adopters = purchases + gifted.
+ *
+ * The causal outcomes compare every agent with the same agent in the
+ * baseline arm's run of the same replicate (common random numbers; 0 for
+ * the baseline itself, NaN when there is no baseline run to compare with):
+ *   converted     adopts here, not in the baseline
+ *   displaced     adopts in the baseline, not here (stock taken by others)
+ *   accelerated   adopts in both, earlier here
+ *   days_earlier  mean over the agents that adopt in both of t_base - t_here
+ *   acceleration  sum over those agents of t_base - t_here (adopter-days)
+ *   expansion     sum over converted of (H - t_here) - over displaced of
+ *                 (H - t_base) (adopter-days), H the horizon
+ * so converted - displaced is the paired difference of final adopters and
+ * acceleration + expansion is the integral of A(t) - B(t), the adopters
+ * here and in the baseline (Libai, Muller & Peres 2013, person by person). */
 typedef enum bz_outcome_id {
     BZ_OUT_FINAL_ADOPTERS,
-    BZ_OUT_PEAK_STEP,
-    BZ_OUT_SELLOUT_SECONDS,
-    BZ_OUT_COST,
-    BZ_OUT_COST_PER_ADOPTER,
     BZ_OUT_PURCHASES,
+    BZ_OUT_GIFTED,
+    BZ_OUT_PEAK_TIME,
+    BZ_OUT_SELLOUT_SECONDS,
     BZ_OUT_REVENUE,
+    BZ_OUT_DISCOUNT,
+    BZ_OUT_CAMPAIGN_COST,
+    BZ_OUT_UNIT_COSTS,
+    BZ_OUT_FIXED_COSTS,
+    BZ_OUT_PROFIT,
+    BZ_OUT_SPEND,
+    BZ_OUT_COST_PER_ADOPTER,
+    BZ_OUT_UNMET_DEMAND,
+    BZ_OUT_LOST_SALES,
+    BZ_OUT_PRICED_OUT,
+    BZ_OUT_CONVERTED,
+    BZ_OUT_DISPLACED,
+    BZ_OUT_ACCELERATED,
+    BZ_OUT_DAYS_EARLIER,
     BZ_OUT_ACCELERATION,
     BZ_OUT_EXPANSION,
     BZ_N_OUTCOMES
@@ -99,6 +125,7 @@ typedef enum bz_window_field {
     BZ_WIN_SOLD,            /* units bought while it was open */
     BZ_WIN_SELLOUT_SECONDS, /* from its opening to its sell-out, NaN if it did not sell out */
     BZ_WIN_PRICE,
+    BZ_WIN_DISCOUNT,
     BZ_N_WINDOW_FIELDS
 } bz_window_field;
 
@@ -108,6 +135,25 @@ typedef struct bz_window_result {
 
 extern const bz_outcome_def bz_window_defs[BZ_N_WINDOW_FIELDS];
 #define BZ_RESULT_WINDOWS 64 /* windows recorded per replicate (later ones are dropped) */
+
+/* ---- attribution ---------------------------------------------------------- */
+
+/* The outcomes whose paired difference attribution splits among an arm's
+ * campaigns. */
+typedef enum bz_attrib_out { BZ_ATTRIB_ADOPTERS, BZ_ATTRIB_PROFIT, BZ_N_ATTRIB_OUT } bz_attrib_out;
+extern const int bz_attrib_outcome[BZ_N_ATTRIB_OUT]; /* bz_outcome_id of each */
+
+/* An arm's attribution (config/experiment.h, attribution:). Players are
+ * the positions where its campaigns differ from the baseline's. Shapley:
+ * share[o][r][p] is player p's Shapley value of outcome o in replicate r,
+ * and the shares of a replicate sum to the arm's paired difference in it.
+ * leave_one_out: the arm's outcome minus that of the arm without p. */
+typedef struct bz_attrib_result {
+    int method; /* bz_attribution; BZ_ATTRIB_NONE: nothing below */
+    uint32_t n_players;
+    char (*players)[BZ_NAME_MAX]; /* [n_players] labels, owned */
+    double *share;                /* [BZ_N_ATTRIB_OUT][R][n_players], owned */
+} bz_attrib_result;
 
 /* ---- results -------------------------------------------------------------- */
 
@@ -119,6 +165,7 @@ typedef struct bz_arm_result {
     bz_outcome *outcomes;         /* [R] */
     uint32_t n_windows;           /* flash-sale windows per replicate (same in all) */
     bz_window_result *windows;    /* [R][BZ_RESULT_WINDOWS], first n_windows used */
+    bz_attrib_result attrib;
 } bz_arm_result;
 
 #define BZ_STATS_TOP 10
@@ -191,6 +238,11 @@ int bz_results_init(bz_results *r, uint32_t R, uint32_t T, int n_states, int n_c
  * BZ_ENOMEM. Used by bz_results_init and by the HDF5 reader. */
 int bz_results_alloc_series(bz_results *r, bz_arm_result *arm, bz_error *err);
 
+/* Allocate arm->attrib for n_players players of r (labels empty, shares
+ * NaN). BZ_ENOMEM. */
+int bz_results_alloc_attrib(const bz_results *r, bz_arm_result *arm, int method, uint32_t n_players,
+                            bz_error *err);
+
 /* Release everything r owns and zero it. Safe on a zeroed or partly built
  * struct and on NULL. Cannot fail. */
 void bz_results_destroy(bz_results *r);
@@ -198,10 +250,6 @@ void bz_results_destroy(bz_results *r);
 /* Results that hold only network information (layers), no arms: what
  * `buzzsim graph` writes. R = T = 0, n_arms = 0. */
 int bz_results_init_network(bz_results *r, size_t n_layers, bz_error *err);
-
-/* Fill the acceleration and expansion outcomes of every arm against arms[0]
- * from the adopter series (step_days = length of a step). O(arms R T). */
-void bz_results_decompose(bz_results *r, double step_days);
 
 static inline int64_t *bz_series_row(int64_t *base, uint32_t R, uint32_t T, int k, uint32_t rep)
 {

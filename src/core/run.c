@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/netstats.h"
+#include "core/persons.h"
 #include "core/sim.h"
 #include "graph/generator.h"
 
@@ -136,6 +137,10 @@ static int64_t sample(const bz_sim *sim, bz_series_id s, int k)
         return sim->model->buys ? sim->purchases : sim->adoptions;
     case BZ_SER_STOCK:
         return sim->market.stock;
+    case BZ_SER_UNMET:
+        return sim->market.unmet;
+    case BZ_SER_LOST:
+        return sim->market.lost;
     case BZ_SER_STATES:
         return sim->counts[k];
     case BZ_SER_EXPOSURES:
@@ -162,40 +167,84 @@ static void record(bz_sim *sim, bz_results *res, size_t arm, uint32_t rep, uint3
     memset(sim->adopt, 0, sizeof sim->adopt);
 }
 
-static void outcome(const bz_sim *sim, bz_results *res, size_t arm, uint32_t rep)
+/* Middle of the bin (1/120 of the horizon) with the most adoptions after
+ * time 0: fixed by the horizon, never by the output step. NaN if none. */
+#define PEAK_BINS 120
+static double peak_time(const bz_sim *sim)
 {
-    const uint32_t R = res->R, T = res->T;
-    bz_arm_result *a = &res->arms[arm];
-    const int64_t *ad = bz_series_row(a->series[BZ_SER_ADOPTERS], R, T, 0, rep);
-    double *o = a->outcomes[rep].v;
-    o[BZ_OUT_FINAL_ADOPTERS] = (double)ad[T - 1];
-    int64_t best = -1;
-    uint32_t peak = 0;
-    for (uint32_t t = 1; t < T; t++)
-        if (ad[t] - ad[t - 1] > best) {
-            best = ad[t] - ad[t - 1];
-            peak = t;
-        }
-    o[BZ_OUT_PEAK_STEP] = (double)peak;
+    int64_t bins[PEAK_BINS] = {0};
+    const double w = sim->horizon / PEAK_BINS;
+    for (uint32_t v = 0; v < sim->n; v++) {
+        const double t = sim->t_adopt[v];
+        if (!(t > 0) || !(t < sim->horizon)) continue;
+        int b = (int)(t / w);
+        bins[b < PEAK_BINS ? b : PEAK_BINS - 1]++;
+    }
+    int best = -1;
+    for (int b = 0; b < PEAK_BINS; b++)
+        if (bins[b] > 0 && (best < 0 || bins[b] > bins[best])) best = b;
+    return best < 0 ? NAN : (best + 0.5) * w;
+}
+
+/* Number of agents in an adopted state now. */
+static int64_t adopters_now(const bz_sim *sim)
+{
+    int64_t a = 0;
+    for (int q = 0; q < sim->model->n_states; q++)
+        if (sim->model->adopted_mask & (1u << q)) a += sim->counts[q];
+    return a;
+}
+
+/* Every outcome of the sim (core/results.h) into o; base_t: the baseline's
+ * adoption times in this replicate, for the person-by-person comparison
+ * (NULL: none, NaN outcomes; is_base: this is the baseline, zeros). */
+static void outcome(const bz_sim *sim, double *o, int is_base, const float *base_t)
+{
+    const bz_market_spec *ms = &sim->x->market;
+    o[BZ_OUT_FINAL_ADOPTERS] = (double)adopters_now(sim);
+    o[BZ_OUT_PURCHASES] = (double)(sim->model->buys ? sim->purchases : sim->adoptions);
+    o[BZ_OUT_GIFTED] = (double)sim->gifted;
+    o[BZ_OUT_PEAK_TIME] = peak_time(sim);
     o[BZ_OUT_SELLOUT_SECONDS] = sim->market.sellout_seconds;
+    o[BZ_OUT_REVENUE] = sim->model->buys ? sim->revenue : o[BZ_OUT_PURCHASES] * ms->price;
+    o[BZ_OUT_DISCOUNT] = sim->discount;
     double cost = 0;
     for (size_t i = 0; i < sim->n_campaigns; i++)
         cost += sim->campaigns[i].cost;
-    o[BZ_OUT_COST] = cost;
+    o[BZ_OUT_CAMPAIGN_COST] = cost;
+    o[BZ_OUT_UNIT_COSTS] = ms->unit_cost * (o[BZ_OUT_PURCHASES] + o[BZ_OUT_GIFTED]);
+    o[BZ_OUT_FIXED_COSTS] = ms->fixed_cost;
+    o[BZ_OUT_PROFIT] =
+        o[BZ_OUT_REVENUE] - o[BZ_OUT_UNIT_COSTS] - o[BZ_OUT_CAMPAIGN_COST] - o[BZ_OUT_FIXED_COSTS];
+    o[BZ_OUT_SPEND] = o[BZ_OUT_CAMPAIGN_COST] + o[BZ_OUT_DISCOUNT];
     o[BZ_OUT_COST_PER_ADOPTER] =
-        o[BZ_OUT_FINAL_ADOPTERS] > 0 ? cost / o[BZ_OUT_FINAL_ADOPTERS] : NAN;
-    o[BZ_OUT_PURCHASES] = (double)bz_series_row(a->series[BZ_SER_SALES], R, T, 0, rep)[T - 1];
-    o[BZ_OUT_REVENUE] =
-        sim->model->buys ? sim->revenue : o[BZ_OUT_PURCHASES] * sim->x->market.price;
-    /* bz_results_decompose, once all arms ran */
-    o[BZ_OUT_ACCELERATION] = o[BZ_OUT_EXPANSION] = NAN;
+        o[BZ_OUT_FINAL_ADOPTERS] > 0 ? o[BZ_OUT_SPEND] / o[BZ_OUT_FINAL_ADOPTERS] : NAN;
+    o[BZ_OUT_UNMET_DEMAND] = (double)sim->market.unmet;
+    o[BZ_OUT_LOST_SALES] = (double)sim->market.lost;
+    o[BZ_OUT_PRICED_OUT] = (double)bz_market_waiting(sim, BZ_WAIT_PRICE);
+    bz_persons p = {NAN, NAN, NAN, NAN, NAN, NAN};
+    if (is_base)
+        p = (bz_persons){0, 0, 0, 0, 0, 0};
+    else if (base_t)
+        p = bz_persons_compare(sim->t_adopt, base_t, sim->n, sim->horizon);
+    o[BZ_OUT_CONVERTED] = p.converted;
+    o[BZ_OUT_DISPLACED] = p.displaced;
+    o[BZ_OUT_ACCELERATED] = p.accelerated;
+    o[BZ_OUT_DAYS_EARLIER] = p.days_earlier;
+    o[BZ_OUT_ACCELERATION] = p.acceleration;
+    o[BZ_OUT_EXPANSION] = p.expansion;
+}
+
+/* The sale windows of the sim into arm a's row rep. */
+static void record_windows(const bz_sim *sim, bz_arm_result *a, uint32_t rep)
+{
     const bz_market *m = &sim->market;
     uint32_t nw = m->n_windows < BZ_RESULT_WINDOWS ? (uint32_t)m->n_windows : BZ_RESULT_WINDOWS;
     for (uint32_t i = 0; i < nw; i++) {
         const bz_market_window *w = &m->windows[i];
-        a->windows[(size_t)rep * BZ_RESULT_WINDOWS + i] =
-            (bz_window_result){{w->start, w->end, (double)w->stock, (double)w->sold,
-                                w->sellout_seconds, sim->x->market.price * (1.0 - w->discount)}};
+        a->windows[(size_t)rep * BZ_RESULT_WINDOWS + i] = (bz_window_result){
+            {w->start, w->end, (double)w->stock, (double)w->sold, w->sellout_seconds,
+             sim->x->market.price * (1.0 - w->discount), w->discount}};
     }
     /* Every replicate registers the same windows; replicates may run in
      * parallel, so the count is written atomically. */
@@ -227,12 +276,27 @@ static void dispatch(bz_sim *sim, const bz_event *e)
     }
 }
 
-int bz_run_arm_replicate(const bz_experiment *x, const bz_world *w, size_t arm, uint32_t rep,
-                         bz_results *res, bz_error *err)
+/* What one simulation runs: campaigns with their positions in the arm
+ * (the keys of their streams), and where its results go. An arm's job
+ * records series and windows into res->arms[arm]; a sub-arm of
+ * attribution (arm = SIZE_MAX) keeps only its outcomes. */
+typedef struct run_job {
+    const bz_campaign_spec *camps; /* [n] */
+    const uint32_t *index;         /* [n] positions, NULL: 0 .. n-1 */
+    size_t n;
+    const char *name; /* the arm, for messages */
+    size_t arm;       /* row of res, or SIZE_MAX */
+    bz_outcome *out;  /* [R] outcomes */
+} run_job;
+
+/* One simulation of job in replicate rep; base_t as for outcome(); *keep
+ * (if keep is not NULL) receives its adoption times (the caller frees). */
+static int run_one(const bz_experiment *x, const bz_world *w, const run_job *job, uint32_t rep,
+                   bz_results *res, const float *base_t, float **keep, bz_error *err)
 {
     int status = BZ_OK;
-    const bz_arm_spec *as = &x->arms[arm];
     const uint32_t n = w->pop.n;
+    const int series = job->arm != SIZE_MAX && res;
     bz_sim sim;
     memset(&sim, 0, sizeof sim);
     sim.x = x;
@@ -247,7 +311,7 @@ int bz_run_arm_replicate(const bz_experiment *x, const bz_world *w, size_t arm, 
 
     sim.state = calloc(n ? n : 1, sizeof *sim.state);
     sim.t_adopt = malloc((n ? n : 1) * sizeof *sim.t_adopt);
-    sim.campaigns = calloc(as->n_campaigns ? as->n_campaigns : 1, sizeof *sim.campaigns);
+    sim.campaigns = calloc(job->n ? job->n : 1, sizeof *sim.campaigns);
     if (!sim.state || !sim.t_adopt || !sim.campaigns)
         BZ_FAIL(err, BZ_ENOMEM, "out of memory for the agent arrays of %u agents", n);
     for (uint32_t v = 0; v < n; v++)
@@ -255,16 +319,17 @@ int bz_run_arm_replicate(const bz_experiment *x, const bz_world *w, size_t arm, 
     sim.counts[0] = n;
     BZ_CHECK(bz_evq_init(&sim.q, (size_t)n / 4 + 1024, err));
     BZ_CHECK(bz_market_init(&sim, err));
-    sim.n_campaigns = as->n_campaigns;
-    for (size_t i = 0; i < as->n_campaigns; i++) {
+    sim.n_campaigns = job->n;
+    for (size_t i = 0; i < job->n; i++) {
         bz_campaign_run *run = &sim.campaigns[i];
-        run->type = as->campaigns[i].type;
-        run->params = as->campaigns[i].params;
-        run->index = (uint32_t)i;
+        run->type = job->camps[i].type;
+        run->params = job->camps[i].params;
+        run->index = job->index ? job->index[i] : (uint32_t)i;
+        run->slot = (uint32_t)i;
         if (run->type->start) {
             status = run->type->start(&sim, run, err);
             if (status != BZ_OK) {
-                bz_error_prefix(err, "arms.%s.%zu (%s): ", as->name, i, run->type->name);
+                bz_error_prefix(err, "arms.%s.%u (%s): ", job->name, run->index, run->type->name);
                 goto cleanup;
             }
         }
@@ -272,8 +337,7 @@ int bz_run_arm_replicate(const bz_experiment *x, const bz_world *w, size_t arm, 
     BZ_CHECK(bz_sim_share_build(&sim, err));
     BZ_CHECK(x->model->init(&sim, err));
     if (sim.status != BZ_OK) BZ_FAIL(err, sim.status, "%s", sim.fail.msg);
-    sim.adoptions = 0; /* initial seeds are not sales */
-    record(&sim, res, arm, rep, 0);
+    if (series) record(&sim, res, job->arm, rep, 0);
 
     for (uint32_t k = 1; k <= x->n_steps; k++) {
         const double tk = bz_run_sample_time(x, k);
@@ -284,12 +348,215 @@ int bz_run_arm_replicate(const bz_experiment *x, const bz_world *w, size_t arm, 
             if (sim.status != BZ_OK) BZ_FAIL(err, sim.status, "%s", sim.fail.msg);
         }
         sim.t = tk;
-        record(&sim, res, arm, rep, k);
+        if (series) record(&sim, res, job->arm, rep, k);
     }
-    outcome(&sim, res, arm, rep);
+    outcome(&sim, job->out[rep].v, job->arm == 0, base_t);
+    if (series) record_windows(&sim, &res->arms[job->arm], rep);
+    if (keep) {
+        *keep = sim.t_adopt;
+        sim.t_adopt = NULL;
+    }
 cleanup:
     sim_destroy(&sim);
     return status;
+}
+
+/* The job of arm `arm` of x. */
+static run_job arm_job(const bz_experiment *x, bz_results *res, size_t arm)
+{
+    return (run_job){x->arms[arm].campaigns, NULL, x->arms[arm].n_campaigns,
+                     x->arms[arm].name,      arm,  res->arms[arm].outcomes};
+}
+
+int bz_run_arm_replicate(const bz_experiment *x, const bz_world *w, size_t arm, uint32_t rep,
+                         bz_results *res, bz_error *err)
+{
+    const run_job job = arm_job(x, res, arm);
+    return run_one(x, w, &job, rep, res, NULL, NULL, err);
+}
+
+/* ---- attribution ------------------------------------------------------------- */
+
+/* A coalition of an arm's players (bit j: player j's campaign runs, else
+ * the baseline's at that position): its campaigns and their outcomes. */
+typedef struct sub_arm {
+    size_t arm;
+    uint32_t mask;
+    bz_campaign_spec *camps; /* borrowed params */
+    uint32_t *index;
+    size_t n;
+    bz_outcome *out; /* [R] */
+} sub_arm;
+
+typedef struct subs {
+    sub_arm *v;
+    size_t n;
+} subs;
+
+static void subs_destroy(subs *s)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        free(s->v[i].camps);
+        free(s->v[i].index);
+        free(s->v[i].out);
+    }
+    free(s->v);
+    s->v = NULL;
+    s->n = 0;
+}
+
+/* The coalitions an arm's method needs besides the empty one (the
+ * baseline) and the full one (the arm): every other subset for Shapley,
+ * the arm without each player for leave_one_out. */
+static uint32_t n_coalitions(int method, size_t k)
+{
+    if (method == BZ_ATTRIB_SHAPLEY) return k ? (1u << k) - 2 : 0;
+    if (method == BZ_ATTRIB_LEAVE_ONE_OUT) return k > 1 ? (uint32_t)k : 0;
+    return 0;
+}
+
+static uint32_t coalition(int method, size_t k, uint32_t i)
+{
+    const uint32_t full = (1u << k) - 1;
+    return method == BZ_ATTRIB_SHAPLEY ? i + 1 : full ^ (1u << i);
+}
+
+uint64_t bz_run_sub_arms(const bz_experiment *x)
+{
+    uint64_t n = 0;
+    for (size_t a = 1; a < x->n_arms; a++) {
+        uint32_t pos[BZ_ATTRIB_MAX_PLAYERS];
+        const size_t k = bz_experiment_players(x, a, pos, BZ_ATTRIB_MAX_PLAYERS);
+        n += n_coalitions(x->arms[a].attribution, k);
+    }
+    return n;
+}
+
+static int build_subs(const bz_experiment *x, subs *s, bz_error *err)
+{
+    int status = BZ_OK;
+    const uint64_t total = bz_run_sub_arms(x);
+    memset(s, 0, sizeof *s);
+    if (total == 0) return BZ_OK;
+    if (!(s->v = calloc(total, sizeof *s->v)))
+        BZ_FAIL(err, BZ_ENOMEM, "out of memory for %llu sub-arms", (unsigned long long)total);
+    const bz_arm_spec *base = &x->arms[0];
+    for (size_t a = 1; a < x->n_arms; a++) {
+        const bz_arm_spec *arm = &x->arms[a];
+        uint32_t pos[BZ_ATTRIB_MAX_PLAYERS];
+        const size_t k = bz_experiment_players(x, a, pos, BZ_ATTRIB_MAX_PLAYERS);
+        const uint32_t m = n_coalitions(arm->attribution, k);
+        const size_t L =
+            arm->n_campaigns > base->n_campaigns ? arm->n_campaigns : base->n_campaigns;
+        for (uint32_t c = 0; c < m; c++) {
+            sub_arm *sa = &s->v[s->n++];
+            sa->arm = a;
+            sa->mask = coalition(arm->attribution, k, c);
+            sa->camps = calloc(L ? L : 1, sizeof *sa->camps);
+            sa->index = calloc(L ? L : 1, sizeof *sa->index);
+            sa->out = calloc(x->replicates, sizeof *sa->out);
+            if (!sa->camps || !sa->index || !sa->out)
+                BZ_FAIL(err, BZ_ENOMEM, "out of memory for the sub-arms of arm '%s'", arm->name);
+            for (size_t i = 0; i < L; i++) {
+                int player = -1;
+                for (size_t j = 0; j < k; j++)
+                    if (pos[j] == i) player = (int)j;
+                const int mine = player < 0 || (sa->mask >> player & 1u);
+                const bz_arm_spec *from = mine ? arm : base;
+                if (i >= from->n_campaigns) continue; /* nothing at this position */
+                sa->camps[sa->n] = from->campaigns[i];
+                sa->index[sa->n++] = (uint32_t)i;
+            }
+        }
+    }
+cleanup:
+    if (status != BZ_OK) subs_destroy(s);
+    return status;
+}
+
+/* A label for player position i of arm a: the arm's campaign, and what it
+ * replaces. Unique within the arm (the position is added when two would
+ * read the same). */
+static void player_label(const bz_experiment *x, size_t a, const uint32_t *pos, size_t k, size_t j,
+                         char *out)
+{
+    const bz_arm_spec *arm = &x->arms[a], *base = &x->arms[0];
+    const uint32_t i = pos[j];
+    const char *mine = i < arm->n_campaigns ? arm->campaigns[i].type->name : NULL;
+    const char *theirs = i < base->n_campaigns ? base->campaigns[i].type->name : NULL;
+    int dup = 0;
+    for (size_t q = 0; q < k; q++)
+        if (q != j && pos[q] < arm->n_campaigns && mine &&
+            strcmp(arm->campaigns[pos[q]].type->name, mine) == 0)
+            dup = 1;
+    char core[BZ_NAME_MAX];
+    if (mine && theirs && strcmp(mine, theirs) == 0)
+        snprintf(core, sizeof core, "%s (changed from the baseline)", mine);
+    else if (mine && theirs)
+        snprintf(core, sizeof core, "%s (for the baseline's %s)", mine, theirs);
+    else if (mine)
+        snprintf(core, sizeof core, "%s", mine);
+    else
+        snprintf(core, sizeof core, "without %s", theirs ? theirs : "?");
+    if (dup)
+        snprintf(out, BZ_NAME_MAX, "%.50s #%u", core, (unsigned)i);
+    else
+        snprintf(out, BZ_NAME_MAX, "%s", core);
+}
+
+/* Shares per replicate from the coalitions' outcomes. */
+static int attribute(const bz_experiment *x, bz_results *res, const subs *s, bz_error *err)
+{
+    for (size_t a = 1; a < x->n_arms; a++) {
+        const int method = x->arms[a].attribution;
+        if (method == BZ_ATTRIB_NONE) continue;
+        uint32_t pos[BZ_ATTRIB_MAX_PLAYERS];
+        const size_t k = bz_experiment_players(x, a, pos, BZ_ATTRIB_MAX_PLAYERS);
+        bz_arm_result *ar = &res->arms[a];
+        int status = bz_results_alloc_attrib(res, ar, method, (uint32_t)k, err);
+        if (status != BZ_OK) return status;
+        for (size_t j = 0; j < k; j++)
+            player_label(x, a, pos, k, j, ar->attrib.players[j]);
+        const uint32_t full = k ? (1u << k) - 1 : 0;
+        /* v[mask] of outcome o in replicate r. */
+        const bz_outcome *by_mask[1u << BZ_SHAPLEY_MAX] = {0};
+        for (size_t q = 0; q < s->n && method == BZ_ATTRIB_SHAPLEY; q++)
+            if (s->v[q].arm == a) by_mask[s->v[q].mask] = s->v[q].out;
+        for (uint32_t r = 0; r < res->R; r++)
+            for (int oi = 0; oi < BZ_N_ATTRIB_OUT; oi++) {
+                const int o = bz_attrib_outcome[oi];
+                double *share = ar->attrib.share + ((size_t)oi * res->R + r) * k;
+                const double v_full = ar->outcomes[r].v[o], v_none = res->arms[0].outcomes[r].v[o];
+                if (method == BZ_ATTRIB_LEAVE_ONE_OUT) {
+                    for (size_t j = 0; j < k; j++) {
+                        double without = v_none; /* k = 1: without it is the baseline */
+                        for (size_t q = 0; q < s->n; q++)
+                            if (s->v[q].arm == a && s->v[q].mask == (full ^ (1u << j)))
+                                without = s->v[q].out[r].v[o];
+                        share[j] = v_full - without;
+                    }
+                    continue;
+                }
+                /* Shapley: phi_j = sum over coalitions m without j of
+                 * |m|! (k - |m| - 1)! / k! (v(m + j) - v(m)). */
+                double fact[BZ_SHAPLEY_MAX + 1] = {1};
+                for (size_t q = 1; q <= k; q++)
+                    fact[q] = fact[q - 1] * (double)q;
+                for (size_t j = 0; j < k; j++) {
+                    double phi = 0;
+                    for (uint32_t m = 0; m <= full; m++) {
+                        if (m >> j & 1u) continue;
+                        const uint32_t mj = m | 1u << j;
+                        const double vm = m == 0 ? v_none : by_mask[m][r].v[o];
+                        const double vmj = mj == full ? v_full : by_mask[mj][r].v[o];
+                        const int size = __builtin_popcount(m);
+                        phi += fact[size] * fact[k - (size_t)size - 1] / fact[k] * (vmj - vm);
+                    }
+                    share[j] = phi;
+                }
+            }
+    }
+    return BZ_OK;
 }
 
 /* ---- whole experiment ------------------------------------------------------- */
@@ -348,39 +615,58 @@ static int check_supported(const bz_experiment *x, bz_error *err)
     return BZ_OK;
 }
 
-/* Every (arm, replicate) of replicates [r0, r1) on world w, in parallel: a
- * simulation runs on one thread, so tasks are the unit of parallelism. Each
- * writes only its own rows of res. */
+/* The simulations of replicates [r0, r1) on world w, in parallel (a
+ * simulation runs on one thread, so they are the unit of parallelism; each
+ * writes only its own rows). Two phases, so that every arm can be compared
+ * agent by agent with the baseline of its replicate: first the baselines,
+ * keeping their adoption times in base[rep] (4 bytes per agent and
+ * replicate), then every other arm and the attribution sub-arms. */
 static int run_tasks(const bz_experiment *x, const bz_world *w, uint32_t r0, uint32_t r1,
-                     bz_results *res, const bz_run_opts *opts, uint64_t *done, uint64_t total,
-                     bz_error *err)
+                     bz_results *res, const subs *sub, float **base, const bz_run_opts *opts,
+                     uint64_t *done, uint64_t total, bz_error *err)
 {
-    const int64_t n_tasks = (int64_t)(r1 - r0) * (int64_t)x->n_arms;
     int failed = 0;
     bz_error first;
     bz_error_clear(&first);
+    const int64_t reps = (int64_t)(r1 - r0);
+    const int64_t others = (int64_t)x->n_arms - 1 + (int64_t)sub->n;
+    for (int phase = 0; phase < 2 && !failed; phase++) {
+        const int64_t n_tasks = phase == 0 ? reps : reps * others;
 #pragma omp parallel for schedule(dynamic, 1) if (n_tasks > 1)
-    for (int64_t task = 0; task < n_tasks; task++) {
-        int skip;
+        for (int64_t task = 0; task < n_tasks; task++) {
+            int skip;
 #pragma omp atomic read
-        skip = failed;
-        if (skip) continue;
-        bz_error e;
-        bz_error_clear(&e);
-        int st = bz_run_arm_replicate(x, w, (size_t)(task % (int64_t)x->n_arms),
-                                      r0 + (uint32_t)(task / (int64_t)x->n_arms), res, &e);
-        if (st != BZ_OK) {
-#pragma omp critical(bz_run_error)
-            if (!failed) {
-                failed = 1;
-                first = e;
+            skip = failed;
+            if (skip) continue;
+            const int64_t which = phase == 0 ? -1 : task % others;
+            const uint32_t rep = r0 + (uint32_t)(phase == 0 ? task : task / others);
+            run_job job;
+            if (which < 0) {
+                job = arm_job(x, res, 0);
+            } else if (which < (int64_t)x->n_arms - 1) {
+                job = arm_job(x, res, (size_t)which + 1);
+            } else {
+                const sub_arm *sa = &sub->v[which - ((int64_t)x->n_arms - 1)];
+                job = (run_job){sa->camps, sa->index, sa->n, x->arms[sa->arm].name,
+                                SIZE_MAX,  sa->out};
             }
-        }
-        uint64_t now;
+            bz_error e;
+            bz_error_clear(&e);
+            int st = run_one(x, w, &job, rep, res, which < 0 ? NULL : base[rep],
+                             which < 0 ? &base[rep] : NULL, &e);
+            if (st != BZ_OK) {
+#pragma omp critical(bz_run_error)
+                if (!failed) {
+                    failed = 1;
+                    first = e;
+                }
+            }
+            uint64_t now;
 #pragma omp atomic capture
-        now = ++*done;
-        if (omp_get_thread_num() == 0 && opts && opts->progress)
-            opts->progress(opts->progress_ctx, now, total);
+            now = ++*done;
+            if (omp_get_thread_num() == 0 && opts && opts->progress)
+                opts->progress(opts->progress_ctx, now, total);
+        }
     }
     if (failed) {
         if (err) *err = first;
@@ -399,25 +685,32 @@ int bz_run_experiment(const bz_experiment *x, const bz_run_opts *opts, bz_result
 {
     int status = BZ_OK;
     bz_world shared;
+    float **base = NULL;
+    subs sub = {NULL, 0};
     memset(&shared, 0, sizeof shared);
     memset(res, 0, sizeof *res);
     BZ_CHECK(check_supported(x, err));
     BZ_CHECK(init_results(res, x, err));
 
-    const uint64_t total = (uint64_t)x->replicates * x->n_arms;
+    BZ_CHECK(build_subs(x, &sub, err));
+    const uint64_t total = (uint64_t)x->replicates * (x->n_arms + sub.n);
     uint64_t done = 0;
+    if (!(base = calloc(x->replicates, sizeof *base)))
+        BZ_FAIL(err, BZ_ENOMEM, "out of memory for %u replicates", x->replicates);
     if (!x->resample) {
         BZ_CHECK(bz_world_build(&shared, x, BZ_RNG_SHARED_REPLICATE, err));
         BZ_CHECK(fill_layer_info(res, x, &shared, err));
-        BZ_CHECK(run_tasks(x, &shared, 0, x->replicates, res, opts, &done, total, err));
+        BZ_CHECK(run_tasks(x, &shared, 0, x->replicates, res, &sub, base, opts, &done, total, err));
     } else {
         for (uint32_t rep = 0; rep < x->replicates; rep++) {
             bz_world own;
             BZ_CHECK(bz_world_build(&own, x, rep, err));
             status = rep == 0 ? fill_layer_info(res, x, &own, err) : BZ_OK;
             if (status == BZ_OK)
-                status = run_tasks(x, &own, rep, rep + 1, res, opts, &done, total, err);
+                status = run_tasks(x, &own, rep, rep + 1, res, &sub, base, opts, &done, total, err);
             bz_world_destroy(&own);
+            free(base[rep]); /* this replicate's own network: its arms are compared */
+            base[rep] = NULL;
             if (status != BZ_OK) goto cleanup;
         }
     }
@@ -425,11 +718,15 @@ int bz_run_experiment(const bz_experiment *x, const bz_run_opts *opts, bz_result
     for (size_t a = 0; a < x->n_arms; a++) {
         double c = 0;
         for (uint32_t r = 0; r < x->replicates; r++)
-            c += res->arms[a].outcomes[r].v[BZ_OUT_COST];
+            c += res->arms[a].outcomes[r].v[BZ_OUT_CAMPAIGN_COST];
         res->arms[a].cost = c / x->replicates;
     }
-    bz_results_decompose(res, x->step);
+    BZ_CHECK(attribute(x, res, &sub, err));
 cleanup:
+    subs_destroy(&sub);
+    for (uint32_t r = 0; base && r < x->replicates; r++)
+        free(base[r]);
+    free(base);
     bz_world_destroy(&shared);
     return status;
 }
@@ -491,9 +788,12 @@ int bz_mem_estimate_compute(const bz_experiment *x, int threads, bz_mem_estimate
     uint64_t concurrent = threads > 1 ? (uint64_t)threads : 1;
     if (concurrent > tasks) concurrent = tasks;
     est->simulation = per_sim * concurrent;
+    /* The series of every arm, and the baselines' adoption times kept for
+     * the person-by-person comparison (4 bytes per agent and replicate). */
     est->results = (uint64_t)x->n_arms * bz_results_series_bytes(x->replicates, x->n_steps + 1,
                                                                  x->model->n_states,
-                                                                 BZ_CH_LAYER0 + (int)x->n_layers);
+                                                                 BZ_CH_LAYER0 + (int)x->n_layers) +
+                   (uint64_t)x->replicates * n * 4;
     uint64_t transient = est->build_peak > est->simulation ? est->build_peak : est->simulation;
     est->total = est->population + est->network + transient + est->results;
     est->available = mem_available();

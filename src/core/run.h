@@ -70,6 +70,10 @@ typedef struct bz_run_opts {
 int bz_run_experiment(const bz_experiment *x, const bz_run_opts *opts, bz_results *res,
                       bz_error *err);
 
+/* Simulations per replicate that attribution adds (the sub-arms of every
+ * arm with attribution shapley or leave_one_out; config/experiment.h). */
+uint64_t bz_run_sub_arms(const bz_experiment *x);
+
 /* Time (days) of sample k of the series: min(k step, horizon), and the
  * horizon for the last sample. */
 double bz_run_sample_time(const bz_experiment *x, uint32_t k);

@@ -27,6 +27,7 @@ int bz_sim_seed(bz_sim *sim, uint32_t v, int channel)
     if (!sim->model->seed(sim, v, channel)) return 0;
     if (!was && (sim->model->adopted_mask & (1u << sim->state[v]))) {
         bz_sim_adopted(sim, v, channel);
+        sim->adoptions--; /* a gift, not a purchase */
         sim->gifted++;
     }
     return 1;

@@ -104,7 +104,7 @@ typedef struct bz_sim {
     int64_t counts[BZ_MAX_STATES]; /* agents per state, kept by bz_sim_move */
     int64_t expo[BZ_CH_MAX];       /* exposures since the last sample, by channel */
     int64_t adopt[BZ_CH_MAX];      /* adoptions since the last sample, by channel */
-    int64_t adoptions;             /* adoptions since the start (seeds at init excluded) */
+    int64_t adoptions;             /* adoptions that are not gifts */
     int64_t gifted;                /* agents made adopters by the seed lever (gifts, seeds) */
     int64_t purchases;             /* units bought through the market */
     double revenue;                /* prices paid (currency) */
@@ -141,7 +141,7 @@ static inline void bz_sim_schedule(bz_sim *sim, double t, unsigned kind, uint32_
 static inline void bz_sim_schedule_campaign(bz_sim *sim, const bz_campaign_run *run, double t,
                                             uint32_t tag)
 {
-    bz_sim_schedule(sim, t, BZ_EV_CAMPAIGN, tag, run->index);
+    bz_sim_schedule(sim, t, BZ_EV_CAMPAIGN, tag, run->slot);
 }
 
 /* ---- streams ------------------------------------------------------------ */
@@ -173,7 +173,9 @@ static inline void bz_sim_move(bz_sim *sim, uint32_t v, uint8_t to)
     sim->state[v] = to;
 }
 
-/* Agent v adopted now, tipped by `channel` (last touch, descriptive). */
+/* Agent v adopted now, tipped by `channel` (last touch, descriptive):
+ * tallies, adoption time, and one more adoption that is not a gift
+ * (bz_sim_seed takes gifts back out of `adoptions`). */
 static inline void bz_sim_adopted(bz_sim *sim, uint32_t v, int channel)
 {
     sim->adopt[channel]++;

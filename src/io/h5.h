@@ -25,7 +25,7 @@
 #include "core/error.h"
 #include "core/results.h"
 
-#define BZ_SCHEMA_VERSION 1
+#define BZ_SCHEMA_VERSION 2
 
 /* Write results to `path`. The file is written as "path.partial" and renamed
  * when complete. If `path` exists and !force: BZ_EEXIST and nothing is

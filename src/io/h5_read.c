@@ -17,6 +17,7 @@
 
 #include <hdf5.h>
 
+#include "config/experiment.h"
 #include "io/h5_util.h"
 
 typedef struct rctx {
@@ -183,6 +184,50 @@ cleanup:
     return status;
 }
 
+/* /arms/<arm>/attribution (optional): method, players, shares. */
+static int read_attribution(rctx *c, const bz_results *r, bz_arm_result *arm, const char *obj)
+{
+    int status = BZ_OK;
+    hid_t g = H5I_INVALID_HID;
+    char *method = NULL, *players = NULL;
+    if ((g = H5Gopen2(c->file, obj, H5P_DEFAULT)) < 0)
+        BZ_CHECK(bz_h5_fail(c->err, BZ_EINVAL, c->path, obj, "not a group"));
+    BZ_CHECK(bz_h5_get_string_attr(g, c->path, obj, "method", &method, c->err));
+    BZ_CHECK(bz_h5_get_string_attr(g, c->path, obj, "players", &players, c->err));
+    int m = -1;
+    for (int k = 1; bz_attribution_names[k]; k++)
+        if (strcmp(method, bz_attribution_names[k]) == 0) m = k;
+    if (m < 0)
+        BZ_CHECK(bz_h5_fail(c->err, BZ_EINVAL, c->path, obj, "unknown method '%.40s'", method));
+    uint32_t n = players[0] ? 1 : 0;
+    for (const char *p = players; *p; p++)
+        n += *p == '\n';
+    if (n > BZ_ATTRIB_MAX_PLAYERS)
+        BZ_CHECK(bz_h5_fail(c->err, BZ_EINVAL, c->path, obj, "%u players, at most %d", n,
+                            BZ_ATTRIB_MAX_PLAYERS));
+    BZ_CHECK(bz_results_alloc_attrib(r, arm, m, n, c->err));
+    const char *p = players;
+    for (uint32_t j = 0; j < n; j++) {
+        size_t len = strcspn(p, "\n");
+        if (len >= BZ_NAME_MAX)
+            BZ_CHECK(bz_h5_fail(c->err, BZ_EINVAL, c->path, obj, "player label too long"));
+        memcpy(arm->attrib.players[j], p, len);
+        p += len + (p[len] == '\n');
+    }
+    const hsize_t dims[2] = {r->R, n};
+    for (int o = 0; o < BZ_N_ATTRIB_OUT && n > 0; o++) {
+        char d[5 * BZ_NAME_MAX];
+        snprintf(d, sizeof d, "%s/%s", obj, bz_outcome_defs[bz_attrib_outcome[o]].name);
+        BZ_CHECK(read_numeric(c, d, 2, dims, H5T_NATIVE_DOUBLE,
+                              arm->attrib.share + (size_t)o * r->R * n));
+    }
+cleanup:
+    free(method);
+    free(players);
+    if (g >= 0) H5Gclose(g);
+    return status;
+}
+
 /* Open group `obj` for its attributes. */
 static int open_group(rctx *c, const char *obj, hid_t *g)
 {
@@ -264,6 +309,8 @@ static int read_arm(rctx *c, bz_results *r, bz_arm_result *arm, int first, int w
     BZ_CHECK(read_outcomes(c, obj, r->R, arm->outcomes));
     snprintf(obj, sizeof obj, "/arms/%s/windows", arm->name);
     if (bz_h5_exists(c->file, obj)) BZ_CHECK(read_windows(c, obj, r->R, arm));
+    snprintf(obj, sizeof obj, "/arms/%s/attribution", arm->name);
+    if (bz_h5_exists(c->file, obj)) BZ_CHECK(read_attribution(c, r, arm, obj));
     if (!with_series) goto cleanup;
 
     if (bz_results_alloc_series(r, arm, c->err) != BZ_OK)

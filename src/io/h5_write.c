@@ -19,6 +19,7 @@
 
 #include <hdf5.h>
 
+#include "config/experiment.h"
 #include "core/compare.h"
 #include "core/stats.h"
 #include "io/h5_util.h"
@@ -249,6 +250,41 @@ cleanup:
     return status;
 }
 
+/* /arms/<arm>/attribution: the method and players as attributes, the
+ * shares of every replicate as [R, players] datasets, one per attributed
+ * outcome. */
+static int write_attribution(wctx *c, hid_t arm_g, const bz_arm_result *arm)
+{
+    int status = BZ_OK;
+    const bz_attrib_result *at = &arm->attrib;
+    char obj[4 * BZ_NAME_MAX];
+    char *players = NULL;
+    snprintf(obj, sizeof obj, "/arms/%s/attribution", arm->name);
+    hid_t g = make_group(c, arm_g, "attribution", obj);
+    if (g < 0) return c->err->code;
+    /* Player labels, one per line (labels hold no line break). */
+    const size_t len = (size_t)at->n_players * BZ_NAME_MAX + 1;
+    if (!(players = calloc(len, 1))) BZ_FAIL(c->err, BZ_ENOMEM, "out of memory writing %s", obj);
+    size_t used = 0;
+    for (uint32_t j = 0; j < at->n_players; j++)
+        used += (size_t)snprintf(players + used, len - used, "%s%s", j ? "\n" : "", at->players[j]);
+    if (bz_h5_put_string_attr(g, "method", bz_attribution_names[at->method]) < 0 ||
+        bz_h5_put_string_attr(g, "players", players) < 0)
+        BZ_CHECK(wfail(c, obj));
+    const hsize_t dims[2] = {c->r->R, at->n_players};
+    for (int o = 0; o < BZ_N_ATTRIB_OUT && at->n_players > 0; o++) {
+        const char *name = bz_outcome_defs[bz_attrib_outcome[o]].name;
+        char dobj[5 * BZ_NAME_MAX];
+        snprintf(dobj, sizeof dobj, "%s/%s", obj, name);
+        BZ_CHECK(write_dataset(c, g, name, dobj, 2, dims, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
+                               H5P_DEFAULT, at->share + (size_t)o * c->r->R * at->n_players));
+    }
+cleanup:
+    free(players);
+    if (H5Gclose(g) < 0 && status == BZ_OK) status = wfail(c, obj);
+    return status;
+}
+
 static int write_arm(wctx *c, hid_t arms_g, const bz_arm_result *arm)
 {
     int status = BZ_OK;
@@ -287,12 +323,84 @@ static int write_arm(wctx *c, hid_t arms_g, const bz_arm_result *arm)
         snprintf(obj, sizeof obj, "/arms/%s/windows", arm->name);
         BZ_CHECK(write_dataset(c, g, "windows", obj, 2, RW, wtype_f, wtype_m, H5P_DEFAULT, wins));
     }
+    if (arm->attrib.method != BZ_ATTRIB_NONE) BZ_CHECK(write_attribution(c, g, arm));
 cleanup:
     free(wins);
     if (wtype_m >= 0) H5Tclose(wtype_m);
     if (wtype_f >= 0) H5Tclose(wtype_f);
     if (summary >= 0 && H5Gclose(summary) < 0 && status == BZ_OK) status = wfail(c, obj);
     if (g >= 0 && H5Gclose(g) < 0 && status == BZ_OK) status = wfail(c, obj);
+    return status;
+}
+
+/* /attribution/<arm>: per player of an arm with attribution, the mean share
+ * of each attributed outcome with its 95% interval (for plots and export),
+ * one compound row per player, and a last row "sum". */
+typedef struct attrib_row {
+    char campaign[BZ_NAME_MAX];
+    double v[3 * BZ_N_ATTRIB_OUT]; /* mean, ci_low, ci_high per outcome */
+} attrib_row;
+
+static int write_attribution_summary(wctx *c, const bz_comparison *cmp)
+{
+    int status = BZ_OK;
+    const bz_results *r = c->r;
+    hid_t g = H5I_INVALID_HID, mtype = H5I_INVALID_HID, ftype = H5I_INVALID_HID;
+    hid_t smt = H5I_INVALID_HID;
+    attrib_row *rows = NULL;
+    int any = 0;
+    for (size_t a = 1; a < r->n_arms; a++)
+        any |= cmp->attrib[a].n_players > 0;
+    if (!any) return BZ_OK;
+    if ((smt = H5Tcopy(H5T_C_S1)) < 0 || H5Tset_size(smt, BZ_NAME_MAX) < 0 ||
+        H5Tset_strpad(smt, H5T_STR_NULLTERM) < 0 || H5Tset_cset(smt, H5T_CSET_UTF8) < 0)
+        BZ_CHECK(wfail(c, "(string type)"));
+    const size_t fsize = BZ_NAME_MAX + 3 * BZ_N_ATTRIB_OUT * 8;
+    if ((mtype = H5Tcreate(H5T_COMPOUND, sizeof(attrib_row))) < 0 ||
+        (ftype = H5Tcreate(H5T_COMPOUND, fsize)) < 0 ||
+        H5Tinsert(mtype, "campaign", offsetof(attrib_row, campaign), smt) < 0 ||
+        H5Tinsert(ftype, "campaign", 0, smt) < 0)
+        BZ_CHECK(wfail(c, "(attribution type)"));
+    static const char *const part[3] = {"", "_low", "_high"};
+    for (int o = 0; o < BZ_N_ATTRIB_OUT; o++)
+        for (int q = 0; q < 3; q++) {
+            char name[BZ_NAME_MAX];
+            snprintf(name, sizeof name, "%s%s", bz_outcome_defs[bz_attrib_outcome[o]].name,
+                     part[q]);
+            const int k = 3 * o + q;
+            if (H5Tinsert(mtype, name, offsetof(attrib_row, v) + (size_t)k * sizeof(double),
+                          H5T_NATIVE_DOUBLE) < 0 ||
+                H5Tinsert(ftype, name, BZ_NAME_MAX + (size_t)k * 8, H5T_IEEE_F64LE) < 0)
+                BZ_CHECK(wfail(c, "(attribution type)"));
+        }
+    if ((g = make_group(c, c->file, "attribution", "/attribution")) < 0) BZ_CHECK(c->err->code);
+    if (!(rows = calloc(BZ_CMP_MAX_PLAYERS + 1, sizeof *rows)))
+        BZ_FAIL(c->err, BZ_ENOMEM, "out of memory writing /attribution");
+    for (size_t a = 1; a < r->n_arms; a++) {
+        const bz_cmp_attrib *ca = &cmp->attrib[a];
+        if (ca->n_players == 0) continue;
+        for (uint32_t j = 0; j <= ca->n_players; j++) {
+            const int sum = j == ca->n_players;
+            snprintf(rows[j].campaign, BZ_NAME_MAX, "%s",
+                     sum ? "sum" : r->arms[a].attrib.players[j]);
+            for (int o = 0; o < BZ_N_ATTRIB_OUT; o++) {
+                const bz_compare x = sum ? ca->sum[o] : ca->share[o][j];
+                rows[j].v[3 * o] = x.mean;
+                rows[j].v[3 * o + 1] = x.ci_low;
+                rows[j].v[3 * o + 2] = x.ci_high;
+            }
+        }
+        char obj[4 * BZ_NAME_MAX];
+        snprintf(obj, sizeof obj, "/attribution/%s", r->arms[a].name);
+        hsize_t n = ca->n_players + 1;
+        BZ_CHECK(write_dataset(c, g, r->arms[a].name, obj, 1, &n, ftype, mtype, H5P_DEFAULT, rows));
+    }
+cleanup:
+    free(rows);
+    if (g >= 0 && H5Gclose(g) < 0 && status == BZ_OK) status = wfail(c, "/attribution");
+    if (mtype >= 0) H5Tclose(mtype);
+    if (ftype >= 0) H5Tclose(ftype);
+    if (smt >= 0) H5Tclose(smt);
     return status;
 }
 
@@ -303,7 +411,7 @@ static int write_comparison(wctx *c)
     int status = BZ_OK;
     const bz_results *r = c->r;
     char obj[4 * BZ_NAME_MAX];
-    bz_comparison cmp = {0, NULL};
+    bz_comparison cmp = {0, NULL, NULL};
     hid_t g = H5I_INVALID_HID;
     BZ_CHECK(bz_comparison_compute(r, &cmp, c->err));
     if ((g = make_group(c, c->file, "comparison", "/comparison")) < 0) BZ_CHECK(c->err->code);
@@ -321,6 +429,7 @@ static int write_comparison(wctx *c)
         BZ_CHECK(write_dataset(c, g, r->arms[a].name, obj, 1, &n, c->cmp_ftype, c->cmp_mtype,
                                H5P_DEFAULT, rows));
     }
+    BZ_CHECK(write_attribution_summary(c, &cmp));
 cleanup:
     bz_comparison_destroy(&cmp);
     if (g >= 0 && H5Gclose(g) < 0 && status == BZ_OK) status = wfail(c, "/comparison");

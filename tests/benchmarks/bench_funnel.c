@@ -140,7 +140,8 @@ int main(int argc, char **argv)
     printf("  campaign exposures   %8.3g\n", expo);
     printf("  adopters at the end  %8.0f   units sold %.0f, cost %.0f\n",
            res.arms[a].outcomes[0].v[BZ_OUT_FINAL_ADOPTERS],
-           res.arms[a].outcomes[0].v[BZ_OUT_PURCHASES], res.arms[a].outcomes[0].v[BZ_OUT_COST]);
+           res.arms[a].outcomes[0].v[BZ_OUT_PURCHASES],
+           res.arms[a].outcomes[0].v[BZ_OUT_CAMPAIGN_COST]);
     printf("  first sell-out       %8.1f s after opening\n",
            res.arms[a].outcomes[0].v[BZ_OUT_SELLOUT_SECONDS]);
     printf("  peak memory          %8.0f MB\n", peak_rss_mb());

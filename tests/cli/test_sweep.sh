@@ -15,7 +15,7 @@ axes:
   - { key: diffusion.p, range: [0.005, 0.02], scale: log, levels: 2 }
 replicates: 2
 seed: 11
-outcomes: [final_adopters, peak_step]
+outcomes: [final_adopters, peak_time]
 YAML
 
 # The datasets that must be bit-identical, without the file name line.
@@ -29,7 +29,7 @@ rows=$("$BZ" export full.h5 /sweep | grep -vc '^#')
 [ "$rows" -eq 12 ] && ok "export: 6 points x 2 replicates rows" || bad "export gave $rows rows, expected 12"
 hdr=$("$BZ" export full.h5 /sweep | head -1)
 case "$hdr" in
-  "# point	diffusion.q	diffusion.p	replicate	baseline.final_adopters	baseline.peak_step"*) ok "export header" ;;
+  "# point	diffusion.q	diffusion.p	replicate	baseline.final_adopters	baseline.peak_time"*) ok "export header" ;;
   *) bad "export header: $hdr" ;;
 esac
 "$BZ" info full.h5 | grep -q "6 of 6 points done, complete" && ok "info: complete" || bad "info: $("$BZ" info full.h5 2>&1 | head -12)"
@@ -67,7 +67,7 @@ expect_fail "merge refuses missing points" 2 "points are in none of the files" \
 
 # ---- SIGKILL mid-way, then --resume: same outcomes, no finished point rerun.
 # Slow points: more agents and steps.
-AGENTS=6000 small_experiment slowbase.yaml
+AGENTS=100000 small_experiment slowbase.yaml
 sed -i 's/horizon: 10d/horizon: 40d/' slowbase.yaml
 sed 's/base.yaml/slowbase.yaml/' sweep.yaml >slow.yaml
 "$BZ" sweep slow.yaml -o ref.h5 -q 2>/dev/null || bad "slow reference run"
@@ -116,9 +116,9 @@ else
   bad "SIGINT: exit $st, $(tail -1 log.int)"
 fi
 # A second signal drops the point in flight at once (SIGTERM: exit 143).
-# Much slower points, so that the point in flight is still running when the
-# second signal comes, even in an optimised build.
-AGENTS=60000 small_experiment slowerbase.yaml
+# Much slower points (about 5 s each), so that the point in flight is still
+# running when the second signal comes, even in an optimised build.
+AGENTS=1000000 small_experiment slowerbase.yaml
 sed -i 's/horizon: 10d/horizon: 200d/' slowerbase.yaml
 sed 's/base.yaml/slowerbase.yaml/' sweep.yaml >slower.yaml
 "$BZ" sweep slower.yaml -o term.h5 2>log.term &

@@ -41,7 +41,7 @@ static const char *sweep_text = "name: mpi_test\n"
                                 "design: { kind: lhs, samples: 7 }\n"
                                 "replicates: 2\n"
                                 "arms: [baseline, kol]\n"
-                                "outcomes: [final_adopters, peak_step]\n"
+                                "outcomes: [final_adopters, peak_time]\n"
                                 "keep_series: true\n";
 
 static void fail_all(const char *what, const bz_error *err)

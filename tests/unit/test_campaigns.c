@@ -294,8 +294,8 @@ static void test_festival_attendance_and_cost(void)
         bz_series_row(r.arms[0].series[BZ_SER_EXPOSURES], r.R, r.T, BZ_CH_FESTIVAL, 0);
     CU_ASSERT_EQUAL(fest[25], engaged); /* at day 1: in the sample of hour 25 */
     CU_ASSERT_EQUAL(series_sum(&r, r.arms[0].series[BZ_SER_EXPOSURES], BZ_CH_FESTIVAL, 0), engaged);
-    CU_ASSERT_DOUBLE_EQUAL(r.arms[0].outcomes[0].v[BZ_OUT_COST], 1000.0 + 7.0 * (double)engaged,
-                           1e-6);
+    CU_ASSERT_DOUBLE_EQUAL(r.arms[0].outcomes[0].v[BZ_OUT_CAMPAIGN_COST],
+                           1000.0 + 7.0 * (double)engaged, 1e-6);
     bz_results_destroy(&r);
     bz_experiment_destroy(&x);
     record_free(&rec);
@@ -351,7 +351,7 @@ static void test_festival_top_cities(void)
     const int64_t *fest =
         bz_series_row(rr[0].arms[0].series[BZ_SER_EXPOSURES], rr[0].R, rr[0].T, BZ_CH_FESTIVAL, 0);
     CU_ASSERT_EQUAL(fest[4], engaged); /* at 6h: in the sample of 8h */
-    CU_ASSERT_DOUBLE_EQUAL(rr[0].arms[0].outcomes[0].v[BZ_OUT_COST],
+    CU_ASSERT_DOUBLE_EQUAL(rr[0].arms[0].outcomes[0].v[BZ_OUT_CAMPAIGN_COST],
                            500.0 * 3 + 3.0 * (double)engaged, 1e-6);
     for (uint32_t v = 0; v < pop->n; v++) {
         if (!rec[1].engaged[v] || pop->city[v] < 3) continue;
@@ -369,7 +369,7 @@ static void test_festival_top_cities(void)
     /* Default costs: 5000 per city, 20 per person. */
     const int64_t far_people =
         series_sum(&rr[1], rr[1].arms[0].series[BZ_SER_EXPOSURES], BZ_CH_FESTIVAL, 0);
-    CU_ASSERT_DOUBLE_EQUAL(rr[1].arms[0].outcomes[0].v[BZ_OUT_COST],
+    CU_ASSERT_DOUBLE_EQUAL(rr[1].arms[0].outcomes[0].v[BZ_OUT_CAMPAIGN_COST],
                            5000.0 * 3 + 20.0 * (double)far_people, 1e-6);
     bz_world_destroy(&w);
     for (int a = 0; a < 2; a++) {
@@ -414,8 +414,8 @@ static void test_festival_threads(void)
     CU_ASSERT(memcmp(rec[0].until, rec[1].until, n * sizeof(float)) == 0);
     CU_ASSERT(memcmp(r[0].arms[0].series[BZ_SER_EXPOSURES], r[1].arms[0].series[BZ_SER_EXPOSURES],
                      cells * (size_t)r[0].n_channels) == 0);
-    CU_ASSERT_EQUAL(r[0].arms[0].outcomes[0].v[BZ_OUT_COST],
-                    r[1].arms[0].outcomes[0].v[BZ_OUT_COST]);
+    CU_ASSERT_EQUAL(r[0].arms[0].outcomes[0].v[BZ_OUT_CAMPAIGN_COST],
+                    r[1].arms[0].outcomes[0].v[BZ_OUT_CAMPAIGN_COST]);
     for (int i = 0; i < 2; i++) {
         bz_results_destroy(&r[i]);
         bz_experiment_destroy(&x[i]);
@@ -628,8 +628,8 @@ static void test_referral_accounting(void)
         }
         CU_ASSERT(referred > 50);
         const double flat = i == 0 ? 100 : 150;
-        CU_ASSERT_DOUBLE_EQUAL(r.arms[0].outcomes[0].v[BZ_OUT_COST], flat + 10.0 * (double)referred,
-                               1e-6);
+        CU_ASSERT_DOUBLE_EQUAL(r.arms[0].outcomes[0].v[BZ_OUT_CAMPAIGN_COST],
+                               flat + 10.0 * (double)referred, 1e-6);
         bz_results_destroy(&r);
         bz_experiment_destroy(&x);
     }
@@ -679,7 +679,7 @@ static void test_referral_buzz_funnel(void)
     for (uint32_t rep = 0; rep < r.R; rep++) {
         const int64_t last_touch =
             series_sum(&r, r.arms[0].series[BZ_SER_ADOPTIONS_BY], BZ_CH_REFERRAL, rep);
-        const double paid = (r.arms[0].outcomes[rep].v[BZ_OUT_COST] - 100.0) / 10.0;
+        const double paid = (r.arms[0].outcomes[rep].v[BZ_OUT_CAMPAIGN_COST] - 100.0) / 10.0;
         CU_ASSERT(paid > 0);
         CU_ASSERT(paid == floor(paid)); /* whole referrals */
         CU_ASSERT(paid < (double)last_touch);
@@ -745,8 +745,8 @@ static void test_flash_sale_repeat(void)
                 if (!opened) CU_ASSERT_EQUAL(stock[t], -1);
             }
             CU_ASSERT_EQUAL(sales[T - 1], a == 0 ? 900 : 1200);
-            CU_ASSERT_DOUBLE_EQUAL(r.arms[a].outcomes[rep].v[BZ_OUT_COST], a == 0 ? 150 : 200,
-                                   1e-9);
+            CU_ASSERT_DOUBLE_EQUAL(r.arms[a].outcomes[rep].v[BZ_OUT_CAMPAIGN_COST],
+                                   a == 0 ? 150 : 200, 1e-9);
         }
         /* News within 3 h after each sell-out (seconds after 12h, 30h,
          * 48h): samples 13..16, 31..34, 49..52; about half of 4000 each. */

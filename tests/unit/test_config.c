@@ -325,7 +325,7 @@ static void test_core_errors(void)
     const char *t1 = "name: x\nseeed: 3\ntime: {horizon: 1d}\n";
     expect_error(t1, NULL, 0,
                  "t.yaml:2:1: seeed: unknown key (expected one of: name, seed, time, replicates, "
-                 "population, network, diffusion, market, arms, output)",
+                 "population, network, diffusion, market, arms, attribution, output)",
                  0);
     const char *t2 = "time: {horizon: 1d}\nreplicates: -3\n";
     expect_error_at(t2, NULL, "-3", "replicates: expected an integer in [1, 100000], got '-3'", 0);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "bz_test.h"
+#include "core/persons.h"
 #include "core/population.h"
 #include "core/results.h"
 #include "core/sim.h"
@@ -97,30 +98,46 @@ static void test_stats_ratio(void)
     CU_ASSERT(isnan(c.mean) && isnan(c.ci_low));
 }
 
-/* Acceleration + expansion: integrals of min(A, N_B) - B and max(A - N_B, 0). */
-static void test_decompose(void)
+/* Person by person: a hand-made case, and the two identities on random
+ * adoption times (converted - displaced = the difference of adopters;
+ * acceleration + expansion = the integral of A(t) - B(t), computed here
+ * from the step functions directly). */
+static void test_persons(void)
 {
-    bz_results r;
-    bz_error err;
-    CU_ASSERT_FATAL(bz_results_init(&r, 1, 4, 2, 1, 2, 0, &err) == BZ_OK);
-    /* Baseline 0, 2, 4, 4 (N_B = 4); the arm 0, 4, 6, 6: earlier and more. */
-    const int64_t B[4] = {0, 2, 4, 4}, A[4] = {0, 4, 6, 6};
-    memcpy(r.arms[0].series[BZ_SER_ADOPTERS], B, sizeof B);
-    memcpy(r.arms[1].series[BZ_SER_ADOPTERS], A, sizeof A);
-    bz_results_decompose(&r, 0.5);
-    /* min(A, 4) - B = 0, 2, 0, 0 -> trapezoid: (0+2)/2 + (2+0)/2 + 0 = 2, x 0.5 = 1.
-     * max(A - 4, 0) = 0, 0, 2, 2 -> 0 + 1 + 2 = 3, x 0.5 = 1.5. */
-    CU_ASSERT_DOUBLE_EQUAL(r.arms[1].outcomes[0].v[BZ_OUT_ACCELERATION], 1.0, 1e-12);
-    CU_ASSERT_DOUBLE_EQUAL(r.arms[1].outcomes[0].v[BZ_OUT_EXPANSION], 1.5, 1e-12);
-    CU_ASSERT_DOUBLE_EQUAL(r.arms[0].outcomes[0].v[BZ_OUT_ACCELERATION], 0.0, 0);
-    /* The two parts add up to the area between the curves. */
-    double area = 0;
-    for (int t = 1; t < 4; t++)
-        area += 0.5 * ((A[t] - B[t]) + (A[t - 1] - B[t - 1])) * 0.5;
-    CU_ASSERT_DOUBLE_EQUAL(r.arms[1].outcomes[0].v[BZ_OUT_ACCELERATION] +
-                               r.arms[1].outcomes[0].v[BZ_OUT_EXPANSION],
-                           area, 1e-12);
-    bz_results_destroy(&r);
+    const float nan = NAN;
+    /* Agents: both (here 2, base 5), both (here 4, base 3), here only (6),
+     * base only (1), neither. Horizon 10. */
+    const float here[5] = {2, 4, 6, nan, nan}, base[5] = {5, 3, nan, 1, nan};
+    bz_persons p = bz_persons_compare(here, base, 5, 10);
+    CU_ASSERT_EQUAL(p.converted, 1);
+    CU_ASSERT_EQUAL(p.displaced, 1);
+    CU_ASSERT_EQUAL(p.accelerated, 1);
+    CU_ASSERT_DOUBLE_EQUAL(p.acceleration, (5 - 2) + (3 - 4), 0);
+    CU_ASSERT_DOUBLE_EQUAL(p.days_earlier, 1.0, 0);
+    CU_ASSERT_DOUBLE_EQUAL(p.expansion, (10 - 6) - (10 - 1), 0);
+    const float none[2] = {nan, nan};
+    CU_ASSERT(isnan(bz_persons_compare(none, none, 2, 10).days_earlier));
+
+    enum { N = 5000 };
+    static float a[N], b[N];
+    bz_stream s;
+    bz_stream_init(&s, 9, 0, 0, 0, BZ_RNG_TEST);
+    for (int trial = 0; trial < 20; trial++) {
+        const double H = 30;
+        double na = 0, nb = 0, area = 0;
+        for (int v = 0; v < N; v++) {
+            a[v] = bz_stream_uniform(&s) < 0.6 ? (float)(bz_stream_uniform(&s) * H) : nan;
+            b[v] = bz_stream_uniform(&s) < 0.5 ? (float)(bz_stream_uniform(&s) * H) : nan;
+            na += !isnan(a[v]);
+            nb += !isnan(b[v]);
+            /* The integral of A - B over [0, H] is, agent by agent, the time
+             * each spends adopted here minus in the baseline. */
+            area += (isnan(a[v]) ? 0 : H - (double)a[v]) - (isnan(b[v]) ? 0 : H - (double)b[v]);
+        }
+        bz_persons q = bz_persons_compare(a, b, N, H);
+        CU_ASSERT_EQUAL(q.converted - q.displaced, na - nb);
+        CU_ASSERT_DOUBLE_EQUAL(q.acceleration + q.expansion, area, 1e-6 * N * H);
+    }
 }
 
 /* The calendar pops events in (time, key) order whatever the order of
@@ -264,7 +281,7 @@ int main(void)
     CU_TestInfo tests[] = {{"population: Zipf city sizes", test_population_zipf},
                            {"stats: summaries and paired intervals", test_stats},
                            {"stats: cost per extra adopter (paired ratio)", test_stats_ratio},
-                           {"results: acceleration and expansion split", test_decompose},
+                           {"persons: converted, displaced, acceleration, expansion", test_persons},
                            {"event calendar: (time, key) order, ties, growth", test_event_queue},
                            {"sharing schedule and exact talk times", test_share_schedule_and_talk},
                            {"random agents", test_random_agents},

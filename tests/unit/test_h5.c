@@ -14,6 +14,7 @@
 
 #include "bz_test.h"
 #include "core/results.h"
+#include "core/compare.h"
 #include "io/h5.h"
 
 #define R_ 3
@@ -82,8 +83,8 @@ static void fill(bz_results *res)
                 o->v[k] = 100.0 * a + 10.0 * r + k;
             o->v[BZ_OUT_FINAL_ADOPTERS] = final[a][r];
             o->v[BZ_OUT_SELLOUT_SECONDS] = NAN;
-            o->v[BZ_OUT_COST] = arm->cost;
-            o->v[BZ_OUT_PEAK_STEP] = r + a;
+            o->v[BZ_OUT_CAMPAIGN_COST] = arm->cost;
+            o->v[BZ_OUT_PEAK_TIME] = r + a;
             o->v[BZ_OUT_COST_PER_ADOPTER] = arm->cost / final[a][r];
         }
     }
@@ -296,7 +297,7 @@ static void set_int_attr(hid_t f, const char *name, int v)
 
 static void edit_schema(hid_t f)
 {
-    set_int_attr(f, "buzzsim_schema", 2);
+    set_int_attr(f, "buzzsim_schema", BZ_SCHEMA_VERSION + 1);
 }
 
 static void edit_incomplete(hid_t f)
@@ -368,7 +369,7 @@ static void test_bad_files(void)
         void (*edit)(hid_t);
         const char *needle;
     } cases[] = {
-        {edit_schema, "buzzsim_schema is 2"},
+        {edit_schema, "buzzsim_schema is 3"},
         {edit_incomplete, "incomplete"},
         {edit_drop_sales, "/arms/promo/sales: dataset is missing"},
         {edit_reshape_state, "/arms/promo/states/adopted: expected dims [3, 5], got [3, 4]"},
@@ -453,7 +454,7 @@ static int export_str(const char *path, const char *dataset, bz_export_format fm
 }
 
 /* Split line `i` (0-based) of text into at most 16 fields on `sep`. */
-static int fields(const char *text, int line, char sep, char out[16][64])
+static int fields(const char *text, int line, char sep, char out[32][64])
 {
     const char *p = text;
     for (int i = 0; i < line && p; i++) {
@@ -467,7 +468,7 @@ static int fields(const char *text, int line, char sep, char out[16][64])
     for (; *p && *p != '\n'; p++) {
         if (*p == sep) {
             out[n][k] = '\0';
-            if (++n == 16) return n;
+            if (++n == 32) return n;
             k = 0;
             continue;
         }
@@ -495,7 +496,7 @@ static void test_export_series(void)
     const char *path = write_fixture("exp.h5");
     char *text = NULL;
     bz_error err;
-    char f[16][64];
+    char f[32][64];
     CU_ASSERT_EQUAL_FATAL(export_str(path, "/arms/promo/adopters", BZ_EXPORT_TSV, &text, &err),
                           BZ_OK);
     CU_ASSERT_EQUAL(count_lines(text), 1 + T_);
@@ -529,7 +530,7 @@ static void test_export_summary(void)
     const char *path = write_fixture("exp.h5");
     char *text = NULL;
     bz_error err;
-    char f[16][64];
+    char f[32][64];
     CU_ASSERT_EQUAL_FATAL(
         export_str(path, "/arms/baseline/summary/adopters", BZ_EXPORT_TSV, &text, &err), BZ_OK);
     CU_ASSERT(has_prefix(text, "# time_hours\tmean\tsd\tq05\tq50\tq95\n"));
@@ -576,24 +577,30 @@ static void test_export_outcomes(void)
     const char *path = write_fixture("exp.h5");
     char *text = NULL;
     bz_error err;
-    char f[16][64];
+    char f[32][64];
     CU_ASSERT_EQUAL_FATAL(export_str(path, "/arms/promo/outcomes", BZ_EXPORT_TSV, &text, &err),
                           BZ_OK);
-    CU_ASSERT(has_prefix(text, "# replicate\tfinal_adopters\tpeak_step\tsellout_seconds\tcost\t"
-                               "cost_per_adopter\tpurchases\trevenue\tacceleration\texpansion\n"));
+    char header[4096] = "# replicate";
+    for (int k = 0; k < BZ_N_OUTCOMES; k++) {
+        strcat(header, "\t");
+        strcat(header, bz_outcome_defs[k].name);
+    }
+    strcat(header, "\n");
+    CU_ASSERT(has_prefix(text, header));
     CU_ASSERT_EQUAL(count_lines(text), 1 + R_);
-    CU_ASSERT_EQUAL_FATAL(fields(text, 2, '\t', f), 10); /* replicate 1 */
-    CU_ASSERT_STRING_EQUAL(f[0], "1");
-    CU_ASSERT_DOUBLE_EQUAL(strtod(f[1], NULL), 27.0, 0);
-    CU_ASSERT_DOUBLE_EQUAL(strtod(f[2], NULL), 2.0, 0);
-    CU_ASSERT_STRING_EQUAL(f[3], "nan");
-    CU_ASSERT_DOUBLE_EQUAL(strtod(f[5], NULL), 1234.5 / 27.0, 1e-9);
+    char g[32][64];
+    CU_ASSERT_EQUAL_FATAL(fields(text, 2, '\t', g), 1 + BZ_N_OUTCOMES); /* replicate 1 */
+    CU_ASSERT_STRING_EQUAL(g[0], "1");
+    CU_ASSERT_DOUBLE_EQUAL(strtod(g[1 + BZ_OUT_FINAL_ADOPTERS], NULL), 27.0, 0);
+    CU_ASSERT_DOUBLE_EQUAL(strtod(g[1 + BZ_OUT_PEAK_TIME], NULL), 2.0, 0);
+    CU_ASSERT_STRING_EQUAL(g[1 + BZ_OUT_SELLOUT_SECONDS], "nan");
+    CU_ASSERT_DOUBLE_EQUAL(strtod(g[1 + BZ_OUT_COST_PER_ADOPTER], NULL), 1234.5 / 27.0, 1e-9);
     free(text);
     CU_ASSERT_EQUAL_FATAL(export_str(path, "/arms/promo/outcomes", BZ_EXPORT_CSV, &text, &err),
                           BZ_OK);
     CU_ASSERT(has_prefix(text, "replicate,final_adopters,"));
-    CU_ASSERT_EQUAL_FATAL(fields(text, 1, ',', f), 10);
-    CU_ASSERT_STRING_EQUAL(f[3], ""); /* NaN is an empty CSV field */
+    CU_ASSERT_EQUAL_FATAL(fields(text, 1, ',', g), 1 + BZ_N_OUTCOMES);
+    CU_ASSERT_STRING_EQUAL(g[1 + BZ_OUT_SELLOUT_SECONDS], ""); /* NaN is an empty CSV field */
     free(text);
 }
 
@@ -602,31 +609,33 @@ static void test_export_comparison(void)
     const char *path = write_fixture("exp.h5");
     char *text = NULL;
     bz_error err;
-    char f[16][64];
+    char f[32][64];
     /* final_adopters: promo - baseline = {5, 7, 3}: mean 5, sd 2, se 2/sqrt(3);
      * the 97.5% t quantile with 2 df is 0.95 / sqrt(2 * 0.975 * 0.025). */
     const double tq = 0.95 / sqrt(2 * 0.975 * 0.025);
     const double half = tq * 2.0 / sqrt(3.0);
     CU_ASSERT_EQUAL_FATAL(export_str(path, "/comparison/promo", BZ_EXPORT_TSV, &text, &err), BZ_OK);
     CU_ASSERT(has_prefix(text, "# outcome\tmean\tci_low\tci_high\n"));
-    CU_ASSERT_EQUAL(count_lines(text), 1 + BZ_N_OUTCOMES + 1); /* + cost per extra adopter */
+    CU_ASSERT_EQUAL(count_lines(text), 1 + BZ_N_CMP_ROWS); /* outcomes, then the ratios */
     CU_ASSERT_EQUAL_FATAL(fields(text, 1 + BZ_N_OUTCOMES, '\t', f), 4);
     CU_ASSERT_STRING_EQUAL(f[0], "cost_per_extra_adopter");
+    CU_ASSERT_EQUAL_FATAL(fields(text, 2 + BZ_N_OUTCOMES, '\t', f), 4);
+    CU_ASSERT_STRING_EQUAL(f[0], "return_on_spend");
     CU_ASSERT_EQUAL_FATAL(fields(text, 1, '\t', f), 4);
     CU_ASSERT_STRING_EQUAL(f[0], "final_adopters");
     CU_ASSERT_DOUBLE_EQUAL(strtod(f[1], NULL), 5.0, 1e-12);
     CU_ASSERT_DOUBLE_EQUAL(strtod(f[2], NULL), 5.0 - half, 1e-9);
     CU_ASSERT_DOUBLE_EQUAL(strtod(f[3], NULL), 5.0 + half, 1e-9);
-    CU_ASSERT_EQUAL_FATAL(fields(text, 3, '\t', f), 4); /* sellout: NaN everywhere */
+    CU_ASSERT_EQUAL_FATAL(fields(text, 1 + BZ_OUT_SELLOUT_SECONDS, '\t', f), 4); /* all NaN */
     CU_ASSERT_STRING_EQUAL(f[0], "sellout_seconds");
     CU_ASSERT_STRING_EQUAL(f[1], "nan");
     free(text);
     CU_ASSERT_EQUAL_FATAL(export_str(path, "/comparison", BZ_EXPORT_CSV, &text, &err), BZ_OK);
     CU_ASSERT(has_prefix(text, "arm,outcome,mean,ci_low,ci_high\n"));
-    CU_ASSERT_EQUAL(count_lines(text), 2 + BZ_N_OUTCOMES); /* one arm besides the baseline */
-    CU_ASSERT_EQUAL_FATAL(fields(text, 2, ',', f), 5);
+    CU_ASSERT_EQUAL(count_lines(text), 1 + BZ_N_CMP_ROWS); /* one arm besides the baseline */
+    CU_ASSERT_EQUAL_FATAL(fields(text, 1 + BZ_OUT_PEAK_TIME, ',', f), 5);
     CU_ASSERT_STRING_EQUAL(f[0], "promo");
-    CU_ASSERT_STRING_EQUAL(f[1], "peak_step");
+    CU_ASSERT_STRING_EQUAL(f[1], "peak_time");
     CU_ASSERT_DOUBLE_EQUAL(strtod(f[2], NULL), 1.0, 1e-12); /* r + 1 - r */
     free(text);
 }

@@ -618,9 +618,9 @@ static void test_posts_over_a_period(void)
         }
         CU_ASSERT_EQUAL(nonzero, 3);
         CU_ASSERT_EQUAL(e1[3], e3[3]); /* the first post is the one post */
-        CU_ASSERT_DOUBLE_EQUAL(r.arms[0].outcomes[rep].v[BZ_OUT_COST],
+        CU_ASSERT_DOUBLE_EQUAL(r.arms[0].outcomes[rep].v[BZ_OUT_CAMPAIGN_COST],
                                100.0 * 4 + 0.5 * (double)total, 1e-9);
-        CU_ASSERT_DOUBLE_EQUAL(r.arms[1].outcomes[rep].v[BZ_OUT_COST],
+        CU_ASSERT_DOUBLE_EQUAL(r.arms[1].outcomes[rep].v[BZ_OUT_CAMPAIGN_COST],
                                100.0 * 4 + 0.5 * (double)e1[3], 1e-9);
     }
     bz_results_destroy(&r);
@@ -657,10 +657,10 @@ static void test_greedy_through_the_runner(void)
         const int64_t *e =
             bz_series_row(r[0].arms[0].series[BZ_SER_EXPOSURES], r[0].R, r[0].T, BZ_CH_KOL, rep);
         CU_ASSERT(e[1] > 0); /* the launch post at day 0 reached followers */
-        CU_ASSERT_DOUBLE_EQUAL(r[0].arms[0].outcomes[rep].v[BZ_OUT_COST], 100.0 + (double)e[1],
-                               1e-9);
-        CU_ASSERT(r[0].arms[0].outcomes[rep].v[BZ_OUT_COST] ==
-                  r[1].arms[0].outcomes[rep].v[BZ_OUT_COST]);
+        CU_ASSERT_DOUBLE_EQUAL(r[0].arms[0].outcomes[rep].v[BZ_OUT_CAMPAIGN_COST],
+                               100.0 + (double)e[1], 1e-9);
+        CU_ASSERT(r[0].arms[0].outcomes[rep].v[BZ_OUT_CAMPAIGN_COST] ==
+                  r[1].arms[0].outcomes[rep].v[BZ_OUT_CAMPAIGN_COST]);
     }
     CU_ASSERT(memcmp(r[0].arms[0].series[BZ_SER_ADOPTERS], r[1].arms[0].series[BZ_SER_ADOPTERS],
                      cells * sizeof *r[0].arms[0].series[BZ_SER_ADOPTERS]) == 0);

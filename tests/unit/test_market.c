@@ -170,7 +170,7 @@ static void test_announce_and_news(void)
         CU_ASSERT(sum > 1700 && sum < 2300);
         for (uint32_t t = 32; t < T; t++)
             CU_ASSERT_EQUAL(news[t], 0);
-        CU_ASSERT_DOUBLE_EQUAL(r.arms[0].outcomes[rep].v[BZ_OUT_COST], 777, 1e-9);
+        CU_ASSERT_DOUBLE_EQUAL(r.arms[0].outcomes[rep].v[BZ_OUT_CAMPAIGN_COST], 777, 1e-9);
     }
     bz_results_destroy(&r);
     bz_experiment_destroy(&x);

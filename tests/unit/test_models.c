@@ -126,8 +126,8 @@ static void test_attribution_and_costs(void)
                 bz_series_row(r.arms[1].series[BZ_SER_EXPOSURES], R, T, BZ_CH_KOL, rep), T);
             double want = 500 + 40 * ads / 1000 + 7 * 100 + 0.25 * kol;
             CU_ASSERT(ads > 0 && kol > 0);
-            CU_ASSERT_DOUBLE_EQUAL(r.arms[1].outcomes[rep].v[BZ_OUT_COST], want, 1e-6);
-            CU_ASSERT_DOUBLE_EQUAL(r.arms[0].outcomes[rep].v[BZ_OUT_COST], 0, 0);
+            CU_ASSERT_DOUBLE_EQUAL(r.arms[1].outcomes[rep].v[BZ_OUT_CAMPAIGN_COST], want, 1e-6);
+            CU_ASSERT_DOUBLE_EQUAL(r.arms[0].outcomes[rep].v[BZ_OUT_CAMPAIGN_COST], 0, 0);
         }
         bz_results_destroy(&r);
         bz_experiment_destroy(&x);
@@ -203,15 +203,15 @@ static void test_kol_degree_strategy(void)
     bz_results r;
     CU_ASSERT_FATAL(run_yaml(yaml, &x, &r) == BZ_OK);
     for (uint32_t rep = 0; rep < r.R; rep++) {
-        CU_ASSERT_DOUBLE_EQUAL(r.arms[0].outcomes[rep].v[BZ_OUT_COST], 24, 0);
+        CU_ASSERT_DOUBLE_EQUAL(r.arms[0].outcomes[rep].v[BZ_OUT_CAMPAIGN_COST], 24, 0);
         CU_ASSERT_EQUAL(
             bz_series_row(r.arms[0].series[BZ_SER_ADOPTIONS_BY], r.R, r.T, BZ_CH_KOL, rep)[1], 3);
         /* Random KOLs: a different, smaller total in general, never more. */
-        CU_ASSERT(r.arms[1].outcomes[rep].v[BZ_OUT_COST] <= 24);
+        CU_ASSERT(r.arms[1].outcomes[rep].v[BZ_OUT_CAMPAIGN_COST] <= 24);
     }
     /* Random picks differ between replicates or from the top three. */
-    CU_ASSERT(r.arms[1].outcomes[0].v[BZ_OUT_COST] != 24 ||
-              r.arms[1].outcomes[1].v[BZ_OUT_COST] != 24);
+    CU_ASSERT(r.arms[1].outcomes[0].v[BZ_OUT_CAMPAIGN_COST] != 24 ||
+              r.arms[1].outcomes[1].v[BZ_OUT_CAMPAIGN_COST] != 24);
     bz_results_destroy(&r);
     bz_experiment_destroy(&x);
     remove(path);
@@ -245,7 +245,7 @@ static void kol_costs(const char *edges, const char *const *strategies, int n, d
     bz_results r;
     CU_ASSERT_FATAL(run_yaml(yaml, &x, &r) == BZ_OK);
     for (int i = 0; i < n; i++)
-        cost[i] = r.arms[i].outcomes[0].v[BZ_OUT_COST];
+        cost[i] = r.arms[i].outcomes[0].v[BZ_OUT_CAMPAIGN_COST];
     bz_results_destroy(&r);
     bz_experiment_destroy(&x);
     remove(path);
@@ -319,7 +319,7 @@ static void test_partnership(void)
                 CU_ASSERT_EQUAL(e[t], 0);
             }
         }
-        CU_ASSERT_DOUBLE_EQUAL(r.arms[0].outcomes[rep].v[BZ_OUT_COST], 777, 0);
+        CU_ASSERT_DOUBLE_EQUAL(r.arms[0].outcomes[rep].v[BZ_OUT_CAMPAIGN_COST], 777, 0);
     }
     bz_results_destroy(&r);
     bz_experiment_destroy(&x);

@@ -128,7 +128,7 @@ static void test_tie_and_id(void)
                       "  - { key: diffusion.q, values: [0.1, 0.5], tie: t }\n"
                       "  - { key: diffusion.p, values: [0.01, 0.03], tie: t }\n"
                       "seed: 9\n"
-                      "outcomes: [peak_step, final_adopters]\n");
+                      "outcomes: [peak_time, final_adopters]\n");
     bz_sweep a, b, c;
     load_ok(&a, text);
     CU_ASSERT_EQUAL(bz_sweep_points(&a), 2); /* tied: one dimension */
@@ -136,7 +136,7 @@ static void test_tie_and_id(void)
     CU_ASSERT_STRING_EQUAL(a.dim_names[0], "t");
     CU_ASSERT_EQUAL(a.seed, 9);
     CU_ASSERT_EQUAL(a.n_out, 2);
-    CU_ASSERT_STRING_EQUAL(a.out_names[0], "peak_step");
+    CU_ASSERT_STRING_EQUAL(a.out_names[0], "peak_time");
     char sets[4][BZ_SWEEP_SET_MAX];
     bz_error err;
     CU_ASSERT_EQUAL(bz_sweep_point_sets(&a, 1, sets, &err), BZ_OK);
@@ -193,7 +193,8 @@ static void test_errors(void)
     expect_error(t, "diffusion.q, values: [2]", "axes.1.key: axis 'diffusion.q' is given twice");
     free(t);
     t = cat3(HEAD, BASE, "axes:\n  - { key: diffusion.q, values: [1] }\noutcomes: [sales]\n");
-    expect_error(t, "sales", "outcomes.0: expected an outcome (final_adopters, peak_step");
+    expect_error(t, "sales",
+                 "outcomes.0: expected an outcome (final_adopters, purchases, gifted, peak_time");
     free(t);
     t = cat3(HEAD, BASE, "axes: [ ]\n");
     expect_error(t, "[ ]", "axes: expected a non-empty list of axes");
@@ -233,7 +234,7 @@ static void expected_point(const bz_sweep *sw, size_t p, double *outc, double *s
     CU_ASSERT_EQUAL_FATAL(bz_run_experiment(&x, &opts, &res, &err), BZ_OK);
     for (uint32_t r = 0; r < res.R; r++) {
         outc[r * 2 + 0] = res.arms[0].outcomes[r].v[BZ_OUT_FINAL_ADOPTERS];
-        outc[r * 2 + 1] = res.arms[0].outcomes[r].v[BZ_OUT_PEAK_STEP];
+        outc[r * 2 + 1] = res.arms[0].outcomes[r].v[BZ_OUT_PEAK_TIME];
     }
     for (uint32_t t = 0; t < res.T; t++) {
         double s = 0;
@@ -249,7 +250,7 @@ static void test_run_point(void)
 {
     char *text = cat3(HEAD, BASE,
                       "axes:\n  - { key: diffusion.q, values: [0.2, 0.9] }\n"
-                      "outcomes: [final_adopters, peak_step]\nkeep_series: true\n");
+                      "outcomes: [final_adopters, peak_time]\nkeep_series: true\n");
     bz_sweep sw;
     load_ok(&sw, text);
     CU_ASSERT_EQUAL_FATAL(sw.T, 7);
@@ -385,7 +386,7 @@ static void test_sobol_wiring(void)
                       "axes:\n  - { key: diffusion.q, range: [0, 1] }\n"
                       "  - { key: diffusion.p, range: [0, 1] }\n"
                       "design: { kind: sobol, samples: 1024 }\n"
-                      "outcomes: [final_adopters, peak_step]\n");
+                      "outcomes: [final_adopters, peak_time]\n");
     bz_sweep sw;
     load_ok(&sw, text);
     CU_ASSERT_EQUAL_FATAL(bz_sweep_points(&sw), 1024 * 4);
