@@ -577,7 +577,6 @@ static void test_export_outcomes(void)
     const char *path = write_fixture("exp.h5");
     char *text = NULL;
     bz_error err;
-    char f[32][64];
     CU_ASSERT_EQUAL_FATAL(export_str(path, "/arms/promo/outcomes", BZ_EXPORT_TSV, &text, &err),
                           BZ_OK);
     char header[4096] = "# replicate";
