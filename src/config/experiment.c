@@ -375,11 +375,14 @@ static int convert_market(bz_cfg_ctx *c)
         bz_ynode *pop = bz_ynode_child(c->root, "population");
         bz_ynode *an = pop ? bz_ynode_child(pop, "attributes") : NULL;
         bz_ynode *wn = an ? bz_ynode_child(an, "willingness") : NULL;
+        double mean, var;
+        bz_dist_moments(w, &mean, &var);
         return bz_cfg_fail(c, wn ? wn : m, wn ? 0 : 1, wn ? NULL : "value",
                            "the willingness to pay needs positive values with a spread > 0 "
                            "(e.g. {dist: lognormal, meanlog: 0, sdlog: 0.3}): with none, every "
-                           "price below value sells the same, got %s",
-                           bz_dist_name(w->kind));
+                           "price below value sells the same, got a %s %s",
+                           bz_dist_name(w->kind),
+                           var > 0 ? "that takes values <= 0" : "with no spread");
     }
 cleanup:
     return status;

@@ -34,6 +34,27 @@ expect_fail "bad --replicates" 2 "replicates" $BZ run good.yaml --replicates 0 -
 expect_fail "unknown option" 2 "unknown option" $BZ run good.yaml --frobnicate
 expect_fail "unknown arm" 2 "nosuch" $BZ run good.yaml --arms baseline,nosuch -o o13.h5
 expect_fail "unknown command" 2 "unknown command" $BZ frobnicate
+# Money and the market (the good experiment plus one market line).
+small_experiment money.yaml "market: { price: 1999, value: 2500, unit_cost: -5 }"
+expect_fail "negative unit cost" 2 "money.yaml:[0-9]+:[0-9]+: market.unit_cost: .*-5" \
+  $BZ run money.yaml -o o14.h5
+small_experiment price.yaml "market: { price: 0, value: 2500 }"
+expect_fail "price 0" 2 "price.yaml:[0-9]+:[0-9]+: market.price: expected a price > 0, got '0'" \
+  $BZ run price.yaml -o o15.h5
+small_experiment local.yaml "market: { price: 1999, local: [ { cities: [1], price: -1, value: 800 } ] }"
+expect_fail "local price < 0" 2 "local.yaml:[0-9]+:[0-9]+: market.local.0.price: .*-1" \
+  $BZ run local.yaml -o o16.h5
+small_experiment spread.yaml "market: { price: 1999, value: 2500 }"
+sed -i 's/cities: 4 }/cities: 4, attributes: { willingness: { dist: lognormal, meanlog: 0, sdlog: 0 } } }/' spread.yaml
+expect_fail "willingness spread 0" 2 "spread.yaml:[0-9]+:[0-9]+: population.attributes.willingness: .*spread > 0" \
+  $BZ run spread.yaml -o o17.h5
+small_experiment patience.yaml "market: { price: 1999, patience: -0.1 }"
+expect_fail "negative patience" 2 "patience.yaml:[0-9]+:[0-9]+: market.patience: .*-0.1" \
+  $BZ run patience.yaml -o o18.h5
+small_experiment shapley.yaml "attribution: shapley"
+sed -i 's/kol: \[ { campaign: kol_seeding, count: 5, layer: follow } \]/kol: [ { campaign: kol_seeding, count: 5, layer: follow }, { campaign: advertising, at: 1d }, { campaign: advertising, at: 2d }, { campaign: advertising, at: 3d }, { campaign: advertising, at: 4d }, { campaign: advertising, at: 5d }, { campaign: advertising, at: 6d } ]/' shapley.yaml
+expect_fail "shapley on 7 campaigns" 2 "shapley.yaml:[0-9]+:[0-9]+: attribution: shapley on arm 'kol' .* 7 campaigns .*at most 6: use leave_one_out" \
+  $BZ run shapley.yaml -o o19.h5
 
 # None of the failures may leave an output or a partial file behind.
 left=$(ls o*.h5* 2>/dev/null | wc -l)

@@ -351,6 +351,50 @@ static void test_backlog_step_invariance(void)
     }
 }
 
+/* Patience: D buyers wait for a 10-minute window of S < D units at day 1;
+ * the D - S refused (after the sell-out, a minute in) are waitlisted and
+ * give up at rate 0.5 per day. They never forget, so at the horizon (day 3)
+ * each of them is either still waiting (unmet demand) or lost: unmet + lost
+ * = D - S exactly, and the lost share is 1 - exp(-0.5 x 2) = 0.632 (the
+ * refusals are spread over the window's last 9 minutes: 0.6312 to 0.6321)
+ * within 4 binomial standard deviations. Lost buyers are in state lost. */
+static void test_patience(void)
+{
+    const char *yaml =
+        "seed: 14\ntime: { step: 2h, horizon: 3d }\nreplicates: 3\n"
+        "population: { agents: 10000, cities: 2 }\n"
+        "network: { layers: [ { name: all, share: 0, generator: { model: erdos_renyi, mean_degree: "
+        "4 } } ] }\n"
+        "diffusion: { model: buzz_funnel, awareness: 1, interest: 50, buy: 50, forget: 0 }\n"
+        "market: { availability: flash_only, price: 100, patience: 0.5 }\n"
+        "arms:\n  sale:\n"
+        "    - { campaign: advertising, at: 0d, duration: 12h, reach: 50 }\n"
+        "    - { campaign: flash_sale, at: 1d, duration: 10m, stock: 1000 }\n";
+    bz_experiment x;
+    bz_results r;
+    CU_ASSERT_FATAL(run_yaml(yaml, &x, &r, 0) == BZ_OK);
+    for (uint32_t rep = 0; rep < r.R; rep++) {
+        const double *o = r.arms[0].outcomes[rep].v;
+        const double refused = 10000 - 1000;
+        CU_ASSERT_EQUAL(o[BZ_OUT_PURCHASES], 1000);
+        CU_ASSERT_EQUAL(o[BZ_OUT_UNMET_DEMAND] + o[BZ_OUT_LOST_SALES], refused);
+        const double p = 1 - exp(-0.5 * 2), sd = sqrt(p * (1 - p) / refused);
+        CU_ASSERT(fabs(o[BZ_OUT_LOST_SALES] / refused - p) < 4 * sd + 0.001);
+        /* the lost are in state lost (index 5), the waiting interested */
+        const int64_t *lost = bz_series_row(r.arms[0].series[BZ_SER_STATES], r.R, r.T, 5, rep);
+        CU_ASSERT_EQUAL(lost[r.T - 1], (int64_t)o[BZ_OUT_LOST_SALES]);
+        const int64_t *unmet = bz_series_row(r.arms[0].series[BZ_SER_UNMET], r.R, r.T, 0, rep);
+        const int64_t *gone = bz_series_row(r.arms[0].series[BZ_SER_LOST], r.R, r.T, 0, rep);
+        CU_ASSERT_EQUAL(unmet[12], 0); /* before the window (sample at 1d) */
+        CU_ASSERT_EQUAL(unmet[13] + gone[13], refused);
+        CU_ASSERT_EQUAL(unmet[r.T - 1], (int64_t)o[BZ_OUT_UNMET_DEMAND]);
+        for (uint32_t t = 14; t < r.T; t++)
+            CU_ASSERT(gone[t] >= gone[t - 1] && unmet[t] + gone[t] == refused);
+    }
+    bz_results_destroy(&r);
+    bz_experiment_destroy(&x);
+}
+
 int main(void)
 {
     CU_TestInfo tests[] = {
@@ -362,6 +406,7 @@ int main(void)
         {"same results with 1 and 2 threads", test_threads},
         {"market refused for models that do not buy", test_errors},
         {"a backlog's sell-out time does not depend on the step", test_backlog_step_invariance},
+        {"patience: refused buyers wait or are lost at the patience rate", test_patience},
         CU_TEST_INFO_NULL,
     };
     return bz_test_main("market", tests);
