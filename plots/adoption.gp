@@ -1,6 +1,6 @@
 # Adoption curves: for every arm, the mean number of adopters over time with
 # a shaded band from the 5% to the 95% quantile over replicates.
-# Input: /arms/<arm>/summary/adopters (time_hours mean sd q05 q50 q95).
+# Input: /arms/<arm>/summary/adopters (time_days mean sd q05 q50 q95).
 # Output: adoption.<fmt>
 load plotsdir.'/style.gp'
 
@@ -27,9 +27,9 @@ set yrange [0:*]
 set format y "%g"
 # Many arms: the key goes outside, where it hides no curve.
 if (narms > 5) { set key outside right top }
-plot for [i=1:narms] summ(i) using ($1/24):($4/scale):($6/scale) \
+plot for [i=1:narms] summ(i) using ($1):($4/scale):($6/scale) \
          with filledcurves lc i notitle, \
-     for [i=1:narms] summ(i) using ($1/24):($2/scale) with lines lt i title word(arms, i), \
+     for [i=1:narms] summ(i) using ($1):($2/scale) with lines lt i title word(arms, i), \
      keyentry with filledcurves lc rgb '#777777' title "5–95% of replicates"
 unset output
 print bz_out('adoption')

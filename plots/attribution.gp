@@ -1,6 +1,8 @@
-# Where adoptions came from: for every arm, the mean number of adoptions per
-# replicate attributed to each channel (the exposure that tipped the agent:
-# advertising, a KOL post, word of mouth on a network layer, ...), stacked.
+# Last touch, descriptive: for every arm, the mean number of adoptions per
+# replicate by the channel that last reached the adopter before it bought
+# (advertising, a KOL post, word of mouth on a network layer, ...), stacked.
+# It says which channels were there, not what they caused: shapley.gp and
+# the person-by-person outcomes answer that (docs/campaigns.md).
 # Channels that tipped no adoption in any arm are left out.
 # Input: /arms/<arm>/summary/adoptions_by.<channel> (mean per step).
 # Output: attribution.<fmt>
@@ -51,7 +53,7 @@ do for [a=1:narms] {
 set print '-'
 
 set output bz_out('attribution')
-set title "Adoptions by the channel that tipped them (mean per replicate)"
+set title "Adoptions by the channel that last reached the buyer (descriptive, mean per replicate)"
 set xlabel "Arm"
 set ylabel "Adoptions".bz_unit(ymax)
 set style data histograms

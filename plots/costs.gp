@@ -1,6 +1,7 @@
-# What an extra adopter costs, per arm: the cost per extra adopter against
-# the baseline (ratio of paired mean differences, 95% delta-method CI; see
-# docs/campaigns.md), one row per arm, with the arm's mean cost as a label.
+# What an extra adopter costs, per arm: the extra spend (campaign costs and
+# discounts given) per extra adopter against the baseline (ratio of paired
+# mean differences, 95% delta-method CI; see docs/campaigns.md), one row per
+# arm.
 # Arms whose extra adopters are not significantly above zero have no
 # estimate and are listed as such.
 # Input: /comparison/<arm> (row cost_per_extra_adopter), /arms/<arm>/outcomes.
@@ -29,7 +30,7 @@ set ytics scale 0 noenhanced
 set grid noytics
 set key off
 set output bz_out('costs')
-set title sprintf("Cost per extra adopter vs '%s' (95%% CI)", word(arms, 1))
+set title sprintf("Spend per extra adopter vs '%s' (campaign costs + discounts, 95%% CI)", word(arms, 1))
 set xlabel "Currency per extra adopter"
 y(i) = narms - i + 1
 LO = 'valid(3) ? $3 : $2'

@@ -2,7 +2,7 @@
 # model state stacked from the deepest state (advocates, adopters) at the
 # bottom to the unaware at the top, so the height of each band is the state's
 # size and the top edge is the whole population.
-# Input: /arms/<arm>/states exported as means ("time_hours state...").
+# Input: /arms/<arm>/states exported as means ("time_days state...").
 # Output: funnel.<fmt>; nothing (a note on stderr) for models with fewer
 # than three states (states.gp shows those).
 load plotsdir.'/style.gp'
@@ -50,7 +50,7 @@ do for [a=1:narms] {
     if (col == 0) { set ylabel "Agents".bz_unit(total) } else { unset ylabel }
     if (a > 1) { unset label 98 }
     # Band k covers states k..nst stacked: draw the tallest first.
-    plot for [k=1:nst] src(a) using ($1/24):((sum [j=k:nst] column(j+1))/scale) \
+    plot for [k=1:nst] src(a) using ($1):((sum [j=k:nst] column(j+1))/scale) \
         with filledcurves x1 fc rgb fc[(k - 1) % 8 + 1] title word(states, k)
 }
 unset lmargin

@@ -1,9 +1,11 @@
 # Flash sales: for every arm with sale windows, the units each window brought
-# (outline) and sold (filled bar, mean over replicates), and how fast it sold
-# out (mean seconds from opening, over the replicates where it did; the
-# share of replicates that sold out is printed on the bar).
+# (outline) and sold (filled bar, mean over replicates), how fast it sold
+# out (mean seconds from opening, over the replicates where it did), and the
+# demand the stock could not serve over time: buyers refused for want of
+# stock and still waiting (unmet demand, solid) and those who gave up
+# waiting (lost sales, cumulative, dashed), mean over replicates.
 # Input: /arms/<arm>/windows (replicate window start_days end_days stock sold
-# sellout_seconds price).
+# sellout_seconds price discount), /arms/<arm>/summary/unmet and lost.
 # Output: sales.<fmt>; nothing (a note on stderr) when no arm has a window.
 load plotsdir.'/style.gp'
 
@@ -34,13 +36,14 @@ scale = bz_scale(smax)
 bw = 0.8 / ns                       # bar width: the arms of a window side by side
 x(k, w) = w + 1 - 0.4 + (k - 0.5) * bw
 
+@bz_tall
 set output bz_out('sales')
-set multiplot layout 2, 1 title "Flash-sale windows: units on sale and sold, and time to sell out" \
-    font ",16"
+set multiplot layout 3, 1 title "Flash-sale windows: units on sale and sold, time to sell out, " \
+    ."demand not served" font ",16"
 set xrange [0.4:nw + 0.6]
 set xtics 1 scale 0
 set grid noxtics
-set key top right
+set key outside right top vertical
 set style fill solid 0.75 border -1
 set boxwidth bw
 set ylabel "Units".bz_unit(smax)
@@ -64,6 +67,39 @@ if (nsold == 0) {
 set yrange [0:*]
 plot for [k=1:ns] src(k) using (x(k, $2)):(valid(7) ? $7 : 1/0) smooth unique with boxes lt k \
          title word(sale_arms, k)
+}
+# Demand not served, over time (days): the arms that have any.
+sum(k, what) = bz_src('/arms/'.word(sale_arms, k).'/summary/'.what)
+umax = 0
+short = ""
+do for [k=1:ns] {
+    m = 0
+    stats sum(k, 'unmet') using 2 nooutput
+    if (STATS_max > m) { m = STATS_max }
+    stats sum(k, 'lost') using 2 nooutput
+    if (STATS_max > m) { m = STATS_max }
+    if (m > 0) { short = short.' '.k }
+    if (m > umax) { umax = m }
+}
+nshort = words(short)
+uscale = bz_scale(umax)
+set title "Buyers refused for want of stock: still waiting (solid) and gave up (dashed), mean" \
+    font ",13"
+set xlabel "Days"
+set ylabel "Agents".bz_unit(umax)
+set xrange [*:*]
+set xtics auto
+set grid xtics
+set yrange [0:(umax > 0 ? umax * 1.1 / uscale : 1)]
+if (nshort == 0) {
+    set label 1 "the stock served every buyer in every arm" at graph 0.5, graph 0.5 center
+    plot NaN notitle
+    unset label 1
+} else {
+plot for [j=1:nshort] sum(word(short, j) + 0, 'unmet') using ($1):($2/uscale) with lines \
+         lt (word(short, j) + 0) lw 2.5 title word(sale_arms, word(short, j) + 0).' unmet', \
+     for [j=1:nshort] sum(word(short, j) + 0, 'lost') using ($1):($2/uscale) with lines \
+         lt (word(short, j) + 0) lw 2 dt 2 title word(sale_arms, word(short, j) + 0).' lost'
 }
 unset multiplot
 unset output

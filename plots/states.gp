@@ -51,7 +51,7 @@ do for [a=1:narms] {
     if (a + cols > narms) { set xlabel "Time since start (days)" } else { unset xlabel }
     if (col == 0) { set ylabel "Agents".bz_unit(ymax) } else { unset ylabel }
     if (a > 1) { unset label 98 }
-    plot for [s=1:nst] st(a, s) using ($1/24):($2/scale) with lines lt s title word(states, s)
+    plot for [s=1:nst] st(a, s) using ($1):($2/scale) with lines lt s title word(states, s)
 }
 # The shared key: an empty plot across the top strip.
 unset lmargin

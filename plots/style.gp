@@ -24,6 +24,9 @@ if (fmt eq 'png') {
     exit error sprintf("fmt must be png, svg or pdf, got '%s'", fmt)
 } } }
 
+# A taller canvas for figures of three stacked panels (call before output).
+bz_tall = 'if (fmt eq "png") { set terminal pngcairo size 1200,1100 enhanced font ",14" linewidth 1.4 } else { if (fmt eq "svg") { set terminal svg size 1200,1100 dynamic enhanced font "Helvetica,14" linewidth 1.4 background rgb "white" } else { set terminal pdfcairo size 8in,7.3in enhanced font ",11" linewidth 1.4 } }'
+
 # ---- colour-blind-safe palette (Okabe & Ito 2008), one per arm ------------
 # Yellow is last: it is the weakest on white.
 # Types 9-16 repeat the colours dashed, so up to 16 arms stay distinct.

@@ -72,10 +72,10 @@ static void print_header(const char *path, const bz_results *r, const bz_h5_prov
         printf("%-11s(none: a network file; see /network for statistics)\n", "arms");
         return;
     }
-    double t0 = r->time_hours[0], t1 = r->time_hours[r->T - 1];
-    double step = r->T > 1 ? r->time_hours[1] - r->time_hours[0] : 0;
-    printf("%-11s%u replicates x %u steps (%g to %g days, step %g h)\n", "runs", (unsigned)r->R,
-           (unsigned)(r->T - 1), t0 / 24, t1 / 24, step);
+    double t0 = r->time_days[0], t1 = r->time_days[r->T - 1];
+    double step = r->T > 1 ? r->time_days[1] - r->time_days[0] : 0;
+    printf("%-11s%u replicates x %u samples (%g to %g days, every %g h)\n", "runs", (unsigned)r->R,
+           (unsigned)(r->T - 1), t0, t1, step * 24);
     model_name(r->experiment_yaml, model, sizeof model);
     if (model[0]) printf("%-11s%s\n", "model", model);
     print_list("states", r->n_states, (const char(*)[BZ_NAME_MAX])r->state_names);

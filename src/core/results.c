@@ -196,7 +196,7 @@ int bz_results_init(bz_results *r, uint32_t R, uint32_t T, int n_states, int n_c
     r->T = T;
     r->n_states = n_states;
     r->n_channels = n_channels;
-    r->time_hours = zalloc(T, sizeof *r->time_hours, &failed);
+    r->time_days = zalloc(T, sizeof *r->time_days, &failed);
     r->arms = zalloc(n_arms, sizeof *r->arms, &failed);
     if (failed) BZ_FAIL(err, BZ_ENOMEM, NOMEM_FMT, n_arms, (unsigned)R, (unsigned)T);
     r->n_arms = n_arms;
@@ -270,7 +270,7 @@ void bz_results_destroy(bz_results *r)
         }
         free(r->layers);
     }
-    free(r->time_hours);
+    free(r->time_days);
     free(r->experiment_yaml);
     free(r->command_line);
     memset(r, 0, sizeof *r);

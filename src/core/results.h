@@ -203,7 +203,7 @@ typedef struct bz_layer_info {
 
 typedef struct bz_results {
     uint32_t R, T;
-    double *time_hours; /* [T] */
+    double *time_days; /* [T] */
     int n_states;
     char state_names[8][BZ_NAME_MAX];
     int n_channels;

@@ -491,7 +491,7 @@ static void player_label(const bz_experiment *x, size_t a, const uint32_t *pos, 
             dup = 1;
     char core[BZ_NAME_MAX];
     if (mine && theirs && strcmp(mine, theirs) == 0)
-        snprintf(core, sizeof core, "%s (changed from the baseline)", mine);
+        snprintf(core, sizeof core, "%s (changed)", mine);
     else if (mine && theirs)
         snprintf(core, sizeof core, "%s (for the baseline's %s)", mine, theirs);
     else if (mine)
@@ -584,7 +584,7 @@ static int init_results(bz_results *res, const bz_experiment *x, bz_error *err)
         snprintf(res->channel_names[c], BZ_NAME_MAX, "%s",
                  c < BZ_CH_LAYER0 ? bz_channel_fixed_name(c) : x->layers[c - BZ_CH_LAYER0].name);
     for (uint32_t t = 0; t < res->T; t++)
-        res->time_hours[t] = bz_run_sample_time(x, t) * 24.0;
+        res->time_days[t] = bz_run_sample_time(x, t);
     for (size_t a = 0; a < x->n_arms; a++) {
         snprintf(res->arms[a].name, BZ_NAME_MAX, "%s", x->arms[a].name);
         res->arms[a].campaigns_yaml =

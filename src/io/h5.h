@@ -4,7 +4,7 @@
  *                               experiment_yaml, seed, complete (0/1)
  * /network/<layer>        attrs generator, directed, agents, edges; dataset degree_histogram
  * /arms/<arm>/            attrs campaigns (YAML text), cost
- *   time                  [T] float64 hours
+ *   time                  [T] float64 days
  *   adopters              [R,T] int64
  *   states/<state>        [R,T] int64
  *   sales, stock          [R,T] int64
@@ -68,7 +68,7 @@ typedef enum bz_export_format { BZ_EXPORT_TSV, BZ_EXPORT_CSV } bz_export_format;
 /* Write dataset `dataset` (an HDF5 path such as /arms/kol/summary/adopters,
  * or /arms/kol/states/adopted) of file `path` as a table to out: a '#'
  * header line naming the columns, then one row per time (or per replicate for
- * outcomes). Datasets whose last dimension is T get a leading time (hours)
+ * outcomes). Datasets whose last dimension is T get a leading time (days)
  * column, and [R,T] series are written one column per replicate. */
 int bz_h5_export(const char *path, const char *dataset, bz_export_format fmt, FILE *out,
                  bz_error *err);

@@ -1,16 +1,16 @@
 /* Export of one dataset of a results file as a TSV or CSV table (io/h5.h).
  *
  * Shapes handled (anything else is BZ_EINVAL naming the object):
- *   [N] numeric            time -> "time_hours"; degree_histogram -> "degree count";
- *                          others -> "time_hours|index NAME"
+ *   [N] numeric            time -> "time_days"; degree_histogram -> "degree count";
+ *                          others -> "time_days|index NAME"
  *   [N,M] numeric          one row per column index m (time), one column per row n:
- *                          "time_hours rep0 .. repN-1" ([R,T] series)
- *   [N] compound           one column per member, led by time_hours (summaries),
+ *                          "time_days rep0 .. repN-1" ([R,T] series)
+ *   [N] compound           one column per member, led by time_days (summaries),
  *                          replicate (outcomes), nothing (/comparison/<arm>) or index
  *   [N,M] compound         led by two index columns (point replicate under /sweep)
  *   /comparison (group)    "arm outcome mean ci_low ci_high", every arm in order
  *   /arms/<arm>/states, exposures, adoptions_by (groups)
- *                          "time_hours name..." means over replicates, one row per time
+ *                          "time_days name..." means over replicates, one row per time
  *   arms, states, channels, layers (pseudo-datasets): names, one per line, no header
  *
  * Data are read in blocks (at most ~32 MiB), so memory does not grow with the
@@ -179,12 +179,12 @@ static int export_numeric(xctx *c, hid_t ds, hid_t fspace, const char *obj, int 
     /* Header. */
     c->t.header = 1;
     if (is_time) {
-        t_str(&c->t, "time_hours");
+        t_str(&c->t, "time_days");
     } else if (is_hist) {
         t_str(&c->t, "degree");
         t_str(&c->t, "count");
     } else {
-        t_str(&c->t, use_time ? "time_hours" : "index");
+        t_str(&c->t, use_time ? "time_days" : "index");
         if (rank == 1) {
             t_str(&c->t, base);
         } else {
@@ -396,7 +396,7 @@ static int export_compound(xctx *c, hid_t ds, hid_t fspace, const char *obj, int
         else if (strcmp(base, "outcomes") == 0)
             idx0 = "replicate";
         else if (time && nt == dims[0])
-            idx0 = "time_hours";
+            idx0 = "time_days";
         else
             idx0 = in_sweep ? "point" : "index";
     } else if (strcmp(base, "windows") == 0) {
@@ -435,7 +435,7 @@ static int export_compound(xctx *c, hid_t ds, hid_t fspace, const char *obj, int
             for (hsize_t j = 0; j < inner; j++) {
                 const char *p = buf + (size_t)(i * inner + j) * rec;
                 if (lead) t_str(&c->t, lead_value);
-                if (idx0 && strcmp(idx0, "time_hours") == 0)
+                if (idx0 && strcmp(idx0, "time_days") == 0)
                     t_dbl(&c->t, time[r0 + i]);
                 else if (idx0)
                     t_int(&c->t, (int64_t)(r0 + i));
@@ -513,7 +513,7 @@ cleanup:
 }
 
 /* A family of series (/arms/<arm>/states, exposures or adoptions_by) as one
- * table of means over replicates: "time_hours name1 name2 ...", from the
+ * table of means over replicates: "time_days name1 name2 ...", from the
  * summaries under /arms/<arm>/summary/<family>.<name>. For stacked-area
  * figures, which need every member on one row. O(T x members) memory. */
 static int export_family_means(xctx *c, const char *obj, const char *arm, const char *family)
@@ -550,7 +550,7 @@ static int export_family_means(xctx *c, const char *obj, const char *arm, const 
                                 (unsigned long long)T));
     }
     c->t.header = 1;
-    t_str(&c->t, "time_hours");
+    t_str(&c->t, "time_days");
     for (size_t k = 0; k < names.n; k++)
         t_str(&c->t, names.v[k]);
     t_end(&c->t);

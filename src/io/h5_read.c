@@ -297,11 +297,11 @@ static int read_arm(rctx *c, bz_results *r, bz_arm_result *arm, int first, int w
     /* Every arm has the same time axis; arms[0]'s is kept. */
     snprintf(obj, sizeof obj, "/arms/%s/time", arm->name);
     if (first) {
-        BZ_CHECK(read_numeric(c, obj, 1, &T, H5T_NATIVE_DOUBLE, r->time_hours));
+        BZ_CHECK(read_numeric(c, obj, 1, &T, H5T_NATIVE_DOUBLE, r->time_days));
     } else {
         if (!(time = malloc((size_t)T * sizeof *time))) BZ_FAIL(c->err, BZ_ENOMEM, "out of memory");
         BZ_CHECK(read_numeric(c, obj, 1, &T, H5T_NATIVE_DOUBLE, time));
-        if (memcmp(time, r->time_hours, (size_t)T * sizeof *time) != 0)
+        if (memcmp(time, r->time_days, (size_t)T * sizeof *time) != 0)
             BZ_CHECK(bz_h5_fail(c->err, BZ_EINVAL, c->path, obj,
                                 "differs from the time axis of arm '%s'", r->arms[0].name));
     }
@@ -422,10 +422,10 @@ static int read_file(bz_results *r, bz_h5_provenance *prov, const char *path, in
     snprintf(obj, sizeof obj, "/arms/%s/exposures", arms.v[0]);
     BZ_CHECK(read_names(&c, obj, BZ_CH_MAX, r->channel_names, &r->n_channels));
 
-    r->time_hours = calloc(r->T, sizeof *r->time_hours);
+    r->time_days = calloc(r->T, sizeof *r->time_days);
     r->arms = calloc(arms.n, sizeof *r->arms);
     if (layers.n > 0) r->layers = calloc(layers.n, sizeof *r->layers);
-    if (!r->time_hours || !r->arms || (layers.n > 0 && !r->layers))
+    if (!r->time_days || !r->arms || (layers.n > 0 && !r->layers))
         BZ_FAIL(err, BZ_ENOMEM, "%s: out of memory", path);
     r->n_arms = arms.n;
     r->n_layers = layers.n;

@@ -262,7 +262,7 @@ int bz_h5_sweep_create(bz_h5_sweep **out, const char *path, const bz_sweep_data 
     if (d->T) {
         hsize_t T = d->T, dims3[3] = {d->P, d->n_arms, d->T}, chunk3[3] = {1, d->n_arms, d->T};
         if ((ds = make_dataset(g, "time", 1, &T, &T, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
-                               d->time_hours)) < 0)
+                               d->time_days)) < 0)
             BZ_CHECK(wfail(err, path, "/sweep/time"));
         if ((h->series = make_dataset(g, "series", 3, dims3, chunk3, H5T_IEEE_F64LE,
                                       H5T_NATIVE_DOUBLE, d->series)) < 0)
@@ -671,9 +671,9 @@ static int read_rest(rctx *c, bz_sweep_data *d)
         BZ_CHECK(open_ds(c, "/sweep/time", 1, dims, &ds));
         if (dims[0] == 0 || dims[0] > 100000000) BZ_CHECK(rfail(c, "/sweep/time", "bad length"));
         d->T = (uint32_t)dims[0];
-        if (!(d->time_hours = malloc(d->T * sizeof *d->time_hours)))
+        if (!(d->time_days = malloc(d->T * sizeof *d->time_days)))
             BZ_FAIL(c->err, BZ_ENOMEM, "out of memory");
-        if (H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, d->time_hours) < 0)
+        if (H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, d->time_days) < 0)
             BZ_CHECK(rfail(c, "/sweep/time", "cannot read"));
         H5Dclose(ds);
         ds = H5I_INVALID_HID;

@@ -11,7 +11,7 @@
  *                    fixed string for word axes
  *   outcomes         [P,R] compound of float64 columns (see sweep.h), NaN where not run
  *   done             [P] uint8, 1 for points whose outcomes are stored
- *   time, series     keep_series only: [T] float64 hours; [P,A,T] float64 mean adopters
+ *   time, series     keep_series only: [T] float64 days; [P,A,T] float64 mean adopters
  *   sobol            sobol designs once complete: [n_out x dims] compound {outcome,
  *                    dimension (strings), first_order, total (float64)}
  *
@@ -54,9 +54,9 @@ typedef struct bz_sweep_data {
     uint8_t *done;                       /* [P] */
     size_t n_arms;
     char (*arm_names)[BZ_NAME_MAX];
-    uint32_t T;         /* 0 without series */
-    double *time_hours; /* [T] or NULL */
-    double *series;     /* [P][n_arms][T] or NULL */
+    uint32_t T;        /* 0 without series */
+    double *time_days; /* [T] or NULL */
+    double *series;    /* [P][n_arms][T] or NULL */
     size_t n_dims;
     char (*dim_names)[BZ_AXIS_KEY_MAX]; /* [n_dims] */
     int have_sobol;

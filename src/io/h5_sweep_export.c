@@ -180,7 +180,7 @@ static int table_series(tab *t, const bz_sweep_data *d, const char *arm, const c
     }
     end_line(t);
     for (uint32_t i = 0; i < d->T; i++) {
-        put_num(t, d->time_hours[i]);
+        put_num(t, d->time_days[i]);
         for (size_t p = 0; p < d->P; p++)
             if (d->done[p]) put_num(t, d->series[(p * d->n_arms + a) * d->T + i]);
         end_line(t);

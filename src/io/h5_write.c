@@ -78,7 +78,7 @@ static int validate(const bz_results *r, bz_error *err)
 {
     int status = BZ_OK;
     const int network_only = r->n_arms == 0 && r->R == 0 && r->T == 0;
-    if (!network_only && (r->R == 0 || r->T == 0 || r->n_arms == 0 || !r->arms || !r->time_hours))
+    if (!network_only && (r->R == 0 || r->T == 0 || r->n_arms == 0 || !r->arms || !r->time_days))
         BZ_FAIL(err, BZ_EINVAL, "cannot write results: empty (R=%u T=%u arms=%zu)", (unsigned)r->R,
                 (unsigned)r->T, r->n_arms);
     if (r->n_states < 0 || r->n_states > 8 || r->n_channels < 0 || r->n_channels > BZ_CH_MAX)
@@ -301,7 +301,7 @@ static int write_arm(wctx *c, hid_t arms_g, const bz_arm_result *arm)
     hsize_t T = r->T, R = r->R;
     snprintf(obj, sizeof obj, "/arms/%s/time", arm->name);
     BZ_CHECK(write_dataset(c, g, "time", obj, 1, &T, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, H5P_DEFAULT,
-                           r->time_hours));
+                           r->time_days));
     snprintf(obj, sizeof obj, "/arms/%s/summary", arm->name);
     if ((summary = make_group(c, g, "summary", obj)) < 0) BZ_CHECK(c->err->code);
     for (int k = 0; k < BZ_N_SERIES; k++)

@@ -46,11 +46,11 @@ int bz_sweep_data_init(bz_sweep_data *d, const bz_sweep *sw, uint32_t shard, uin
         !d->dim_names)
         BZ_FAIL(err, BZ_ENOMEM, "out of memory for the results of %zu sweep points", P);
     if (d->T) {
-        d->time_hours = malloc(d->T * sizeof *d->time_hours);
+        d->time_days = malloc(d->T * sizeof *d->time_days);
         d->series = malloc(P * d->n_arms * d->T * sizeof *d->series);
-        if (!d->time_hours || !d->series)
+        if (!d->time_days || !d->series)
             BZ_FAIL(err, BZ_ENOMEM, "out of memory for the series of %zu sweep points", P);
-        memcpy(d->time_hours, sw->time_hours, d->T * sizeof *d->time_hours);
+        memcpy(d->time_days, sw->time_days, d->T * sizeof *d->time_days);
         for (size_t i = 0; i < P * d->n_arms * d->T; i++)
             d->series[i] = NAN;
     }
@@ -88,7 +88,7 @@ void bz_sweep_data_destroy(bz_sweep_data *d)
     free(d->outcomes);
     free(d->done);
     free(d->arm_names);
-    free(d->time_hours);
+    free(d->time_days);
     free(d->series);
     free(d->dim_names);
     free(d->s1);

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "config/yaml_tree.h"
+#include "core/run.h"
 
 #define MAX_SWEEP_BYTES (16u << 20)
 
@@ -530,8 +531,8 @@ static int take_base(bz_sweep *sw, const bz_experiment *x, bz_error *err)
     sw->T = x->n_steps + 1;
     sw->arm_names = calloc(x->n_arms, sizeof *sw->arm_names);
     sw->out_names = calloc(sw->n_out, sizeof *sw->out_names);
-    sw->time_hours = calloc(sw->T, sizeof *sw->time_hours);
-    if (!sw->arm_names || !sw->out_names || !sw->time_hours)
+    sw->time_days = calloc(sw->T, sizeof *sw->time_days);
+    if (!sw->arm_names || !sw->out_names || !sw->time_days)
         return bz_error_set(err, BZ_ENOMEM, "out of memory");
     for (size_t a = 0; a < x->n_arms; a++) {
         memcpy(sw->arm_names[a], x->arms[a].name, BZ_NAME_MAX);
@@ -545,7 +546,7 @@ static int take_base(bz_sweep *sw, const bz_experiment *x, bz_error *err)
         }
     }
     for (uint32_t t = 0; t < sw->T; t++)
-        sw->time_hours[t] = t * x->step * 24.0; /* as core/run.c records it */
+        sw->time_days[t] = bz_run_sample_time(x, t); /* as core/run.c records it */
     return BZ_OK;
 }
 
@@ -707,6 +708,6 @@ void bz_sweep_destroy(bz_sweep *sw)
     free(sw->arms_list);
     free(sw->arm_names);
     free(sw->out_names);
-    free(sw->time_hours);
+    free(sw->time_days);
     memset(sw, 0, sizeof *sw);
 }

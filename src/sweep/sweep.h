@@ -81,7 +81,7 @@ typedef struct bz_sweep {
 
     int keep_series;
     uint32_t T;               /* time points of every point's series (n_steps + 1) */
-    double *time_hours;       /* [T] */
+    double *time_days;        /* [T] */
     char output[4096];        /* output.file, "" if not given */
     char id[BZ_SWEEP_ID_LEN]; /* hash of the resolved sweep: base, every point's sets,
                                * replicates, seed, arms, outcomes, keep_series */

@@ -47,12 +47,12 @@ has err "missing the results file" "info usage message"
 expect "export arms" 0 $BZ export out.h5 arms
 same "arm names in order" "$(cat out)" "$(printf 'baseline\nads\nkol')"
 expect "export a summary" 0 $BZ export out.h5 /arms/ads/summary/adopters
-same "summary header" "$(head -1 out)" "# time_hours${TAB}mean${TAB}sd${TAB}q05${TAB}q50${TAB}q95"
+same "summary header" "$(head -1 out)" "# time_days${TAB}mean${TAB}sd${TAB}q05${TAB}q50${TAB}q95"
 # 10 days of 6 h steps: 40 steps, 41 times, plus the header line.
 same "summary rows" "$(wc -l <out)" "42"
-same "last time is 240 h" "$(tail -1 out | cut -f1)" "240"
+same "last time is day 10" "$(tail -1 out | cut -f1)" "10"
 expect "export a series as CSV" 0 $BZ export out.h5 arms/baseline/adopters --format csv
-same "series CSV header" "$(head -1 out)" "time_hours,rep0,rep1,rep2"
+same "series CSV header" "$(head -1 out)" "time_days,rep0,rep1,rep2"
 expect "export the comparison" 0 $BZ export out.h5 /comparison
 same "comparison rows" "$(grep -c "final_adopters" out)" "2"
 has out "kol${TAB}cost_per_adopter${TAB}" "comparison names arm and outcome"

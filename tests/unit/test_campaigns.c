@@ -621,7 +621,7 @@ static void test_referral_accounting(void)
             bz_series_row(r.arms[0].series[BZ_SER_ADOPTIONS_BY], r.R, r.T, BZ_CH_REFERRAL, 0);
         int64_t referred = 0;
         for (uint32_t k = 1; k < r.T; k++) {
-            const double t1 = r.time_hours[k] / 24; /* sample k counts (t1 - 0.25, t1] */
+            const double t1 = r.time_days[k]; /* sample k counts (t1 - 0.25, t1] */
             const int inside = (t1 > 1 && t1 <= 2) || (i == 1 && t1 > 1.5);
             if (!inside) CU_ASSERT_EQUAL(ra[k], 0);
             referred += ra[k];

@@ -55,7 +55,7 @@ static void fill(bz_results *res)
     strcpy(res->channel_names[0], "advertising");
     strcpy(res->channel_names[1], "wechat");
     for (int t = 0; t < T_; t++)
-        res->time_hours[t] = 1.5 * t;
+        res->time_days[t] = 1.5 * t;
     const char *names[2] = {"baseline", "promo"};
     const double final[2][R_] = {{10, 20, 30}, {15, 27, 33}};
     for (int a = 0; a < 2; a++) {
@@ -125,7 +125,7 @@ static void assert_equal(const bz_results *x, const bz_results *y, int series)
     CU_ASSERT_EQUAL_FATAL(x->n_arms, y->n_arms);
     CU_ASSERT_EQUAL_FATAL(x->n_layers, y->n_layers);
     for (uint32_t t = 0; t < x->T; t++)
-        CU_ASSERT(x->time_hours[t] == y->time_hours[t]);
+        CU_ASSERT(x->time_days[t] == y->time_days[t]);
     for (int s = 0; s < x->n_states; s++)
         CU_ASSERT_STRING_EQUAL(x->state_names[s], y->state_names[s]);
     for (int k = 0; k < x->n_channels; k++)
@@ -256,7 +256,7 @@ static void expect_einval(const char *path, const char *needle)
     if (needle) CU_ASSERT(strstr(err.msg, needle) != NULL);
     if (st == BZ_EINVAL && ((needle && !strstr(err.msg, needle)) || !strstr(err.msg, path)))
         fprintf(stderr, "unexpected message: %s\n", err.msg);
-    CU_ASSERT(r.arms == NULL && r.time_hours == NULL); /* nothing leaks out */
+    CU_ASSERT(r.arms == NULL && r.time_days == NULL); /* nothing leaks out */
 }
 
 static void copy_prefix(const char *src, const char *dst, long n)
@@ -500,7 +500,7 @@ static void test_export_series(void)
     CU_ASSERT_EQUAL_FATAL(export_str(path, "/arms/promo/adopters", BZ_EXPORT_TSV, &text, &err),
                           BZ_OK);
     CU_ASSERT_EQUAL(count_lines(text), 1 + T_);
-    CU_ASSERT(has_prefix(text, "# time_hours\trep0\trep1\trep2\n"));
+    CU_ASSERT(has_prefix(text, "# time_days\trep0\trep1\trep2\n"));
     for (int t = 0; t < T_; t++) {
         CU_ASSERT_EQUAL_FATAL(fields(text, 1 + t, '\t', f), 1 + R_);
         CU_ASSERT_DOUBLE_EQUAL(strtod(f[0], NULL), 1.5 * t, 1e-12);
@@ -511,13 +511,13 @@ static void test_export_series(void)
     /* Without the leading slash, CSV, a state series. */
     CU_ASSERT_EQUAL_FATAL(
         export_str(path, "arms/baseline/states/adopted", BZ_EXPORT_CSV, &text, &err), BZ_OK);
-    CU_ASSERT(has_prefix(text, "time_hours,rep0,rep1,rep2\n"));
+    CU_ASSERT(has_prefix(text, "time_days,rep0,rep1,rep2\n"));
     CU_ASSERT_EQUAL_FATAL(fields(text, 3, ',', f), 4); /* t = 2 */
     CU_ASSERT_EQUAL(strtoll(f[2], NULL, 10), val(3, 0, 1, 2));
     free(text);
     /* time and degree histogram */
     CU_ASSERT_EQUAL_FATAL(export_str(path, "/arms/promo/time", BZ_EXPORT_TSV, &text, &err), BZ_OK);
-    CU_ASSERT_STRING_EQUAL(text, "# time_hours\n0\n1.5\n3\n4.5\n6\n");
+    CU_ASSERT_STRING_EQUAL(text, "# time_days\n0\n1.5\n3\n4.5\n6\n");
     free(text);
     CU_ASSERT_EQUAL_FATAL(
         export_str(path, "/network/wechat/degree_histogram", BZ_EXPORT_TSV, &text, &err), BZ_OK);
@@ -533,7 +533,7 @@ static void test_export_summary(void)
     char f[32][64];
     CU_ASSERT_EQUAL_FATAL(
         export_str(path, "/arms/baseline/summary/adopters", BZ_EXPORT_TSV, &text, &err), BZ_OK);
-    CU_ASSERT(has_prefix(text, "# time_hours\tmean\tsd\tq05\tq50\tq95\n"));
+    CU_ASSERT(has_prefix(text, "# time_days\tmean\tsd\tq05\tq50\tq95\n"));
     CU_ASSERT_EQUAL(count_lines(text), 1 + T_);
     /* t = 4: values 4, 12, 32. mean 16; sd = sqrt((144 + 16 + 256) / 2);
      * linear quantiles at positions 0.05*2 = 0.1 and 0.95*2 = 1.9. */

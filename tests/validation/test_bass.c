@@ -52,7 +52,7 @@ static double bass_error(const char *step, uint32_t agents, uint32_t reps, doubl
                 mean += (double)bz_series_row(res.arms[0].series[BZ_SER_ADOPTERS], res.R, res.T, 0,
                                               r)[t];
             mean /= (double)res.R * agents;
-            double e = fabs(mean - bass_F(res.time_hours[t] / 24.0, 0.03, 0.38));
+            double e = fabs(mean - bass_F(res.time_days[t], 0.03, 0.38));
             if (e > worst) worst = e;
         }
         if (final) {
