@@ -12,6 +12,17 @@ if tail -n +7 "$ref" | cmp -s - "$TMP/models.md"; then
 else
   bad "docs/reference.md is out of date: $(tail -n +7 "$ref" | diff - "$TMP/models.md" | head -5)"
 fi
+# docs/output.md embeds the outputs tables of `buzzsim models --outputs
+# --markdown` between two markers.
+out=$SRC/docs/output.md
+$BZ models --outputs --markdown >"$TMP/outputs.md" || bad "buzzsim models --outputs --markdown failed"
+sed -n '/^<!-- generated: buzzsim models --outputs --markdown -->$/,/^<!-- end of generated -->$/p' "$out" |
+  sed '1d;$d' >"$TMP/embedded.md"
+if [ -s "$TMP/embedded.md" ] && cmp -s "$TMP/embedded.md" "$TMP/outputs.md"; then
+  ok "docs/output.md embeds buzzsim models --outputs --markdown"
+else
+  bad "docs/output.md outputs tables are out of date: $(diff "$TMP/embedded.md" "$TMP/outputs.md" | head -5)"
+fi
 # Every registered model appears in the plain listing, with its parameters.
 for name in bass sir independent_cascade erdos_renyi barabasi_albert chung_lu sbm advertising kol_seeding buzz_funnel festival referral flash_sale; do
   $BZ models "$name" | grep -q "$name" && ok "models $name" || bad "models $name"
