@@ -20,12 +20,15 @@ HI = 'valid(4) ? $4 : $2'
 # Ranges of both panels over every arm.
 pmin = 0; pmax = 0; rmin = 0; rmax = 0; nret = 0
 do for [i=2:narms] {
-    stats row(i, "profit") using (@LO):(@HI) nooutput
-    if (STATS_min_x < pmin) { pmin = STATS_min_x }
-    if (STATS_max_y > pmax) { pmax = STATS_max_y }
-    stats row(i, "return_on_spend") using (valid(2) ? @LO : 0):(valid(2) ? @HI : 0) nooutput
-    if (STATS_min_x < rmin) { rmin = STATS_min_x }
-    if (STATS_max_y > rmax) { rmax = STATS_max_y }
+    # One column per stats call: two columns would fit a line to one point.
+    stats row(i, "profit") using (@LO) nooutput
+    if (STATS_min < pmin) { pmin = STATS_min }
+    stats row(i, "profit") using (@HI) nooutput
+    if (STATS_max > pmax) { pmax = STATS_max }
+    stats row(i, "return_on_spend") using (valid(2) ? @LO : 0) nooutput
+    if (STATS_min < rmin) { rmin = STATS_min }
+    stats row(i, "return_on_spend") using (valid(2) ? @HI : 0) nooutput
+    if (STATS_max > rmax) { rmax = STATS_max }
     stats row(i, "return_on_spend") using (valid(2) ? 1 : 0) nooutput
     nret = nret + STATS_sum
 }

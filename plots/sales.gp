@@ -49,7 +49,7 @@ set boxwidth bw
 set ylabel "Units".bz_unit(smax)
 set yrange [0:smax * 1.15 / scale]
 set xlabel ""
-set title "Units per window (outline: stock it brought; bar: sold, mean)" font ",13"
+set title "Units per window (outline: stock it brought; bar: sold, mean; unsold units carry over)" font ",13"
 plot for [k=1:ns] src(k) using (x(k, $2)):($5/scale) smooth unique with boxes fs empty \
          lt k notitle, \
      for [k=1:ns] src(k) using (x(k, $2)):($6/scale) smooth unique with boxes lt k \

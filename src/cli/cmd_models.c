@@ -1,19 +1,21 @@
 /* buzzsim models [NAME] [--markdown] | --outputs [--markdown]
  * Lists every generator, diffusion model and campaign with its parameter
- * table. --markdown prints the same as Markdown tables (docs/reference.md is
- * generated this way). --outputs lists every recorded series, outcome,
+ * table, then the market section of the experiment file. --markdown prints the same as Markdown
+ * tables (docs/reference.md is generated this way). --outputs lists every recorded series, outcome,
  * comparison row and window field with its unit (the tables of
  * core/results.h and core/compare.h; docs/output.md embeds the Markdown). */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "config/convert.h"
 #include "core/campaign.h"
 #include "core/compare.h"
 #include "core/model.h"
 #include "graph/generator.h"
 
-static void bounds(const bz_param *p, char *buf, size_t size)
+/* The bounds of p; choices joined by sep ("\\|" inside a Markdown table). */
+static void bounds(const bz_param *p, const char *sep, char *buf, size_t size)
 {
     switch (p->type) {
     case BZ_PT_INT:
@@ -29,7 +31,7 @@ static void bounds(const bz_param *p, char *buf, size_t size)
         size_t used = 0;
         buf[0] = '\0';
         for (size_t i = 0; p->choices[i] && used + 2 < size; i++)
-            used += (size_t)snprintf(buf + used, size - used, "%s%s", i ? "|" : "", p->choices[i]);
+            used += (size_t)snprintf(buf + used, size - used, "%s%s", i ? sep : "", p->choices[i]);
         break;
     }
     default:
@@ -57,19 +59,20 @@ static void print_entry(const char *kind, const char *name, const char *summary,
         printf("| parameter | type | bounds | default | unit | description |\n");
         printf("|---|---|---|---|---|---|\n");
         for (size_t i = 0; i < n; i++) {
-            bounds(&params[i], b, sizeof b);
+            bounds(&params[i], "\\|", b, sizeof b);
             printf("| `%s` | %s | %s | %s | %s | %s |\n", params[i].name, type_name(params[i].type),
-                   b, params[i].def ? params[i].def : "(required)", params[i].unit, params[i].desc);
+                   b, params[i].def ? params[i].def : "(required)",
+                   params[i].unit ? params[i].unit : "", params[i].desc);
         }
         printf("\n");
         return;
     }
     printf("%s %s\n  %s\n", kind, name, summary);
     for (size_t i = 0; i < n; i++) {
-        bounds(&params[i], b, sizeof b);
+        bounds(&params[i], "|", b, sizeof b);
         printf("  %-18s %-11s %-16s default %-8s %s\n      %s\n", params[i].name,
                type_name(params[i].type), b, params[i].def ? params[i].def : "(required)",
-               params[i].unit, params[i].desc);
+               params[i].unit ? params[i].unit : "", params[i].desc);
     }
     printf("\n");
 }
@@ -159,6 +162,17 @@ int bz_cmd_models(int argc, char **argv)
         const bz_campaign_type *c = bz_campaign_registry[i];
         if (only && strcmp(only, c->name)) continue;
         print_entry("campaign", c->name, c->summary, c->params, c->n_params, md);
+        found++;
+    }
+    if (!only || strcmp(only, "market") == 0) {
+        if (md) printf("## Market\n\n");
+        print_entry("section", "market",
+                    "the product's market (price, stock, willingness to pay, costs, patience): "
+                    "core/market.h",
+                    bz_cfg_market_params, bz_cfg_n_market_params, md);
+        print_entry("section", "market.local",
+                    "one entry of the list market.local: a price and value for some cities",
+                    bz_cfg_local_params, bz_cfg_n_local_params, md);
         found++;
     }
     if (only && !found) {

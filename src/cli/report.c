@@ -50,11 +50,21 @@ static const char *money(double v, char *buf, size_t size)
 
 typedef const char *(*fmt_fn)(double, char *, size_t);
 
+/* Days to the hundredth: 0.00 for less than about 7 minutes either way
+ * (adoption times are stored as floats, a few seconds apart at most). */
+static const char *days(double v, char *buf, size_t size)
+{
+    if (isnan(v)) return snprintf(buf, size, "-"), buf;
+    if (fabs(v) < 0.005) return snprintf(buf, size, "0.00"), buf;
+    if (fabs(v) < 100) return snprintf(buf, size, "%.2f", v), buf;
+    return bz_report_number(v, buf, size);
+}
+
 /* "mean [lo, hi]" of x[R] with a 95% t interval. */
 static const char *mean_ci(const double *x, uint32_t R, double *work, fmt_fn fmt, char *buf,
                            size_t size)
 {
-    char m[64], lo[64], hi[64];
+    char m[48], lo[48], hi[48]; /* a formatted number is short; 3 fit the 160-byte cells */
     bz_summary s = bz_stats_summary(x, R, work);
     double half = R > 1 ? gsl_cdf_tdist_Pinv(0.975, R - 1.0) * s.sd / sqrt((double)R) : NAN;
     if (isnan(half) || s.sd == 0)
@@ -68,7 +78,7 @@ static const char *mean_ci(const double *x, uint32_t R, double *work, fmt_fn fmt
 /* "+d [lo, hi]" of a paired comparison (sign shown when `sign`). */
 static const char *paired_cell(bz_compare c, int sign, fmt_fn fmt, char *buf, size_t size)
 {
-    char m[64], lo[64], hi[64];
+    char m[48], lo[48], hi[48]; /* a formatted number is short; 3 fit the 160-byte cells */
     if (isnan(c.mean)) return snprintf(buf, size, "-"), buf;
     const char *plus = sign && c.mean >= 0 ? "+" : "";
     if (isnan(c.ci_low))
@@ -110,6 +120,9 @@ void bz_report_comparison(FILE *f, const bz_results *r)
     if (!x || !w || bz_comparison_compute(r, &cmp, NULL) != BZ_OK) goto cleanup;
     char c1[160], c2[160], c3[160], c4[160], c5[160], c6[160];
     const int priced = any_nonzero(r, BZ_OUT_REVENUE) || any_nonzero(r, BZ_OUT_CAMPAIGN_COST);
+    int aw = 14; /* the arm column: the longest name, at least 14 */
+    for (size_t k = 0; k < r->n_arms; k++)
+        if ((int)strlen(r->arms[k].name) + 1 > aw) aw = (int)strlen(r->arms[k].name) + 1;
 
     /* 1. The decision: extra adopters and what they earn. */
     fprintf(f,
@@ -118,7 +131,7 @@ void bz_report_comparison(FILE *f, const bz_results *r)
             " spend = campaign costs + discounts; return = extra profit per unit of extra "
             "spend)\n",
             r->arms[0].name, (unsigned)R);
-    fprintf(f, "%-14s %-26s %-26s %-30s %-22s %s\n", "arm", "adopters", "extra adopters",
+    fprintf(f, "%-*s %-26s %-26s %-24s %-26s %s\n", aw, "arm", "adopters", "extra adopters",
             priced ? "extra profit" : "", priced ? "return on spend" : "",
             priced ? "spend per extra adopter" : "");
     for (size_t k = 0; k < r->n_arms; k++) {
@@ -139,7 +152,7 @@ void bz_report_comparison(FILE *f, const bz_results *r)
                 paired_cell(q, 0, bz_report_number, c5, sizeof c5);
             if (!priced) c3[0] = c4[0] = c5[0] = '\0';
         }
-        fprintf(f, "%-14s %-26s %-26s %-30s %-22s %s\n", r->arms[k].name, c1, c2, c3, c4, c5);
+        fprintf(f, "%-*s %-26s %-26s %-24s %-26s %s\n", aw, r->arms[k].name, c1, c2, c3, c4, c5);
     }
 
     /* 2. Who: person by person against the baseline's same replicate. */
@@ -149,35 +162,36 @@ void bz_report_comparison(FILE *f, const bz_results *r)
             " only, displaced = adopt in the baseline only, accelerated = adopt in both, "
             "earlier here;\n"
             " expansion share = part of the adopter-days gained that comes from the converted\n");
-    fprintf(f, "%-14s %-12s %-12s %-12s %-24s %-16s %s\n", "arm", "converted", "displaced",
+    fprintf(f, "%-*s %-12s %-12s %-12s %-24s %-16s %s\n", aw, "arm", "converted", "displaced",
             "accelerated", "days earlier (both)", "expansion share", "gifted");
     for (size_t k = 0; k < r->n_arms; k++) {
         if (k == 0) {
-            fprintf(f, "%-14s %-12s %-12s %-12s %-24s %-16s %s\n", r->arms[k].name, "-", "-", "-",
-                    "-", "-", bz_report_number(mean_of(r, 0, BZ_OUT_GIFTED, x, w), c6, sizeof c6));
+            fprintf(f, "%-*s %-12s %-12s %-12s %-24s %-16s %s\n", aw, r->arms[k].name, "-", "-",
+                    "-", "-", "-",
+                    bz_report_number(mean_of(r, 0, BZ_OUT_GIFTED, x, w), c6, sizeof c6));
             continue;
         }
         bz_report_number(mean_of(r, k, BZ_OUT_CONVERTED, x, w), c1, sizeof c1);
         bz_report_number(mean_of(r, k, BZ_OUT_DISPLACED, x, w), c2, sizeof c2);
         bz_report_number(mean_of(r, k, BZ_OUT_ACCELERATED, x, w), c3, sizeof c3);
         column(r, k, BZ_OUT_DAYS_EARLIER, x);
-        mean_ci(x, R, w, bz_report_number, c4, sizeof c4);
+        mean_ci(x, R, w, days, c4, sizeof c4);
         const double acc = mean_of(r, k, BZ_OUT_ACCELERATION, x, w);
         const double exp = mean_of(r, k, BZ_OUT_EXPANSION, x, w);
-        if (acc + exp > 0 && acc >= 0 && exp >= 0)
+        if (acc + exp > 0) /* above 100% when those in both adopt later here */
             snprintf(c5, sizeof c5, "%.0f%%", 100.0 * exp / (acc + exp));
         else
             snprintf(c5, sizeof c5, "-");
         bz_report_number(mean_of(r, k, BZ_OUT_GIFTED, x, w), c6, sizeof c6);
-        fprintf(f, "%-14s %-12s %-12s %-12s %-24s %-16s %s\n", r->arms[k].name, c1, c2, c3, c4, c5,
-                c6);
+        fprintf(f, "%-*s %-12s %-12s %-12s %-24s %-16s %s\n", aw, r->arms[k].name, c1, c2, c3, c4,
+                c5, c6);
     }
 
     /* 3. Money: every term of profit. */
     if (priced) {
         fprintf(f, "\nMoney (mean per replicate): profit = revenue - unit costs - campaign costs "
                    "- fixed costs\n");
-        fprintf(f, "%-14s %-24s %-10s %-10s %-10s %-10s %-10s %s\n", "arm", "units bought",
+        fprintf(f, "%-*s %-24s %-10s %-10s %-10s %-10s %-10s %s\n", aw, "arm", "units bought",
                 "revenue", "discount", "campaigns", "unit cost", "fixed", "profit [CI]");
         for (size_t k = 0; k < r->n_arms; k++) {
             char m1[64], m2[64], m3[64], m4[64], m5[64];
@@ -190,7 +204,7 @@ void bz_report_comparison(FILE *f, const bz_results *r)
             money(mean_of(r, k, BZ_OUT_FIXED_COSTS, x, w), m5, sizeof m5);
             column(r, k, BZ_OUT_PROFIT, x);
             mean_ci(x, R, w, money, c2, sizeof c2);
-            fprintf(f, "%-14s %-24s %-10s %-10s %-10s %-10s %-10s %s\n", r->arms[k].name, c1, m1,
+            fprintf(f, "%-*s %-24s %-10s %-10s %-10s %-10s %-10s %s\n", aw, r->arms[k].name, c1, m1,
                     m2, m3, m4, m5, c2);
         }
     }
@@ -201,7 +215,7 @@ void bz_report_comparison(FILE *f, const bz_results *r)
         fprintf(f, "\nDemand not served (mean per replicate): unmet = refused for want of stock "
                    "and still waiting;\n lost = gave up waiting; priced out = would buy at a "
                    "lower price\n");
-        fprintf(f, "%-14s %-26s %-12s %-12s %s\n", "arm", "first sell-out (s)", "unmet", "lost",
+        fprintf(f, "%-*s %-26s %-12s %-12s %s\n", aw, "arm", "first sell-out (s)", "unmet", "lost",
                 "priced out");
         for (size_t k = 0; k < r->n_arms; k++) {
             column(r, k, BZ_OUT_SELLOUT_SECONDS, x);
@@ -217,7 +231,7 @@ void bz_report_comparison(FILE *f, const bz_results *r)
             bz_report_number(mean_of(r, k, BZ_OUT_UNMET_DEMAND, x, w), c2, sizeof c2);
             bz_report_number(mean_of(r, k, BZ_OUT_LOST_SALES, x, w), c3, sizeof c3);
             bz_report_number(mean_of(r, k, BZ_OUT_PRICED_OUT, x, w), c4, sizeof c4);
-            fprintf(f, "%-14s %-26s %-12s %-12s %s\n", r->arms[k].name, c1, c2, c3, c4);
+            fprintf(f, "%-*s %-26s %-12s %-12s %s\n", aw, r->arms[k].name, c1, c2, c3, c4);
         }
     }
 
@@ -267,8 +281,8 @@ void bz_report_comparison(FILE *f, const bz_results *r)
     fprintf(f,
             "\nLast touch (descriptive, not causal: %% of the arm's adoptions by the channel "
             "that last\n reached the adopter; what a campaign caused is the person-by-person "
-            "table above)\n%-14s",
-            "arm");
+            "table above)\n%-*s",
+            aw, "arm");
     for (int ch = 0; ch < r->n_channels; ch++)
         if (used[ch]) fprintf(f, " %12.12s", r->channel_names[ch]);
     fputc('\n', f);
@@ -282,7 +296,7 @@ void bz_report_comparison(FILE *f, const bz_results *r)
                 tot[ch] += (double)row[i];
             all += tot[ch];
         }
-        fprintf(f, "%-14s", r->arms[k].name);
+        fprintf(f, "%-*s", aw, r->arms[k].name);
         for (int ch = 0; ch < r->n_channels; ch++)
             if (used[ch]) fprintf(f, " %11.1f%%", all > 0 ? 100.0 * tot[ch] / all : 0.0);
         fputc('\n', f);
