@@ -6,9 +6,9 @@
  * is at least the price. The share that buys at price P must be
  * 1 - F(P / value) of the willingness distribution: within 3 standard
  * errors, sqrt(s (1 - s) / N), over a sweep of prices, for a lognormal and
- * a gamma willingness. And a price below everyone's willingness sells to
- * all, a discount window sells to exactly those whose willingness lies
- * above the discounted price. */
+ * a gamma willingness. A discount window sells to exactly those whose
+ * willingness lies above the discounted price, and a local price and value
+ * (market.local: a launch abroad) apply in their city only. */
 #include <math.h>
 #include <stdio.h>
 
@@ -142,10 +142,54 @@ static void test_discount_window(void)
     bz_experiment_destroy(&x);
 }
 
+/* Two cities of N/2 agents; city 1 (a launch abroad) has its own price 500
+ * and value 400. Each city's buyers follow its own 1 - F(price / value):
+ * 1 - F(1) at home, 1 - F(1.25) abroad. Revenue is exactly 1000 per unit
+ * at home plus 500 abroad, so the two counts are read back from purchases
+ * and revenue. */
+static void test_local_prices(void)
+{
+    char yaml[2048];
+    snprintf(yaml, sizeof yaml,
+             "seed: 5\ntime: { step: 1d, horizon: 3d }\nreplicates: 1\n"
+             "population: { agents: %d, cities: [ { name: home, share: 1 },\n"
+             "                                     { name: abroad, share: 1 } ] }\n"
+             "network: { layers: [ { name: all, share: 0, generator: { model: well_mixed } } ] }\n"
+             "diffusion: { model: buzz_funnel, awareness: 1, interest: 50, buy: 50, forget: 0 }\n"
+             "market: { price: 1000, value: 1000,\n"
+             "          local: [ { cities: [1], price: 500, value: 400 } ] }\n"
+             "arms: { ads: [ { campaign: advertising, at: 0d, duration: 1d, reach: 50 } ] }\n",
+             N);
+    bz_experiment x;
+    bz_results r;
+    CU_ASSERT_FATAL(run_yaml(yaml, &x, &r) == BZ_OK);
+    const double half = N / 2.0;
+    for (uint32_t rep = 0; rep < r.R; rep++) {
+        const double *o = r.arms[0].outcomes[rep].v;
+        const double all = o[BZ_OUT_PURCHASES];
+        const double abroad = (1000 * all - o[BZ_OUT_REVENUE]) / 500, home = all - abroad;
+        CU_ASSERT_EQUAL(abroad, floor(abroad)); /* the revenue is exactly 1000 h + 500 a */
+        const double w_home = 1 - F_lognormal(1.0), w_abroad = 1 - F_lognormal(1.25);
+        const double se_h = sqrt(w_home * (1 - w_home) / half);
+        const double se_a = sqrt(w_abroad * (1 - w_abroad) / half);
+        printf("\n  local prices: home %.4f (1 - F(1) = %.4f, z %+.2f), abroad %.4f "
+               "(1 - F(1.25) = %.4f, z %+.2f)",
+               home / half, w_home, (home / half - w_home) / se_h, abroad / half, w_abroad,
+               (abroad / half - w_abroad) / se_a);
+        CU_ASSERT(fabs(home / half - w_home) <= 3 * se_h);
+        CU_ASSERT(fabs(abroad / half - w_abroad) <= 3 * se_a);
+        CU_ASSERT_EQUAL(o[BZ_OUT_DISCOUNT], 0);
+    }
+    printf("\n");
+    bz_results_destroy(&r);
+    bz_experiment_destroy(&x);
+}
+
 int main(void)
 {
     CU_TestInfo tests[] = {{"share buying at price P is 1 - F(P / value)", test_demand_curve},
                            {"a discount window: its price exactly inside it", test_discount_window},
+                           {"local prices and values apply in their city", test_local_prices},
                            CU_TEST_INFO_NULL};
     return bz_test_main("validation-price", tests);
 }
