@@ -78,7 +78,7 @@ static void test_bass_any_step(void)
 {
     const char *steps[] = {"12h", "6h", "2h", "15m"};
     double final0 = NAN;
-    printf("\n  step  max|F_sim - F|  final adopters (N=100000, 10 replicates)\n");
+    printf("\n  step  max|F_sim - F|  adopters summed over 10 replicates of N = 100000\n");
     for (int i = 0; i < 4; i++) {
         double final = NAN;
         double e = bass_error(steps[i], 100000, 10, &final);
