@@ -31,4 +31,43 @@ uint64_t bz_contagion_degree(const bz_sim *sim, uint32_t u);
  * order: the neighbour, and its layer in *layer. */
 uint32_t bz_contagion_tie(const bz_sim *sim, uint32_t u, uint64_t j, size_t *layer);
 
+/* The layer of u's tie number *j (counting the layers in order), with *j
+ * made the index within that layer's row and its index in *layer. *j must
+ * be below u's total out-degree. O(layers). */
+static inline const bz_layer *bz_contagion_layer_of(const bz_sim *sim, uint32_t u, uint64_t *j,
+                                                    size_t *layer)
+{
+    const size_t L = sim->net->n_layers;
+    for (size_t li = 0; li + 1 < L; li++) {
+        const uint64_t d = bz_layer_degree(&sim->net->layers[li], u);
+        if (*j < d) {
+            *layer = li;
+            return &sim->net->layers[li];
+        }
+        *j -= d;
+    }
+    *layer = L - 1;
+    return &sim->net->layers[L - 1];
+}
+
+/* Prefetch hints for an event of u (bz_model_type.prefetch): stage 0 its
+ * state and the row offsets of every layer, stage 1 the start of its rows
+ * (reads the offsets). Changes nothing. */
+static inline void bz_contagion_prefetch(const bz_sim *sim, uint32_t u, int stage)
+{
+    const size_t L = sim->net->n_layers;
+    if (stage == 0) __builtin_prefetch(&sim->state[u]);
+    for (size_t li = 0; li < L; li++) {
+        const bz_layer *l = &sim->net->layers[li];
+        if (l->complete) continue;
+        if (stage == 0) {
+            __builtin_prefetch(&l->offsets[u]);
+        } else {
+            const uint32_t *row = &l->targets[l->offsets[u]];
+            __builtin_prefetch(row);
+            __builtin_prefetch(row + 16); /* rows of mean degree 20 span two lines */
+        }
+    }
+}
+
 #endif

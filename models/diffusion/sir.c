@@ -14,8 +14,9 @@
  * Event-driven with the cost of the events only: when u becomes
  * infectious it draws D, then skips geometrically over its ties with
  * probability 1 - exp(-beta D), and for each tie that transmits draws the
- * time from the exponential truncated at D. So an infection costs O(1 +
- * transmissions) draws and queue entries, whatever the degree. Streams:
+ * time from the exponential truncated at D (for every such tie, so u's
+ * draws never depend on its neighbours' states). So an infection costs
+ * O(1 + transmissions) draws and queue entries, whatever the degree. Streams:
  * (u, 0, BZ_RNG_MODEL + 1) for u's infectious period and transmissions (an
  * agent is infected once), (v, k, BZ_RNG_DECIDE) for its k-th exposure.
  */
@@ -62,7 +63,12 @@ static void sir_destroy(bz_sim *sim)
 }
 
 /* v becomes infectious now, tipped by `channel` (tallied unless a seed:
- * bz_sim_seed tallies those). */
+ * bz_sim_seed tallies those). The ties that transmit and their times are
+ * drawn first, in batches, whatever the state of the neighbours (so v's
+ * stream does not depend on anyone else: common random numbers hold
+ * across arms); the neighbours' states are prefetched for the batch and
+ * only transmissions to susceptible agents are scheduled. */
+#define BATCH 32
 static void infect(bz_sim *sim, uint32_t v, int channel, int tally)
 {
     const sir_params *sp = sim->mp;
@@ -74,16 +80,40 @@ static void infect(bz_sim *sim, uint32_t v, int channel, int tally)
     bz_sim_schedule(sim, sim->t + d, BZ_EV_MODEL, RECOVER, v);
     const uint64_t deg = bz_contagion_degree(sim, v);
     if (deg == 0 || !(sp->beta > 0)) return;
-    const double keep = isinf(d) ? 0.0 : exp(-sp->beta * d); /* no transmission on a tie */
-    const double p = 1.0 - keep, lq = keep > 0 ? log(keep) : 0.0;
-    for (uint64_t j = keep > 0 ? bz_stream_geometric_skip(&s, lq) : 0; j < deg;
-         j += 1 + (keep > 0 ? bz_stream_geometric_skip(&s, lq) : 0)) {
-        size_t li;
-        const uint32_t w = bz_contagion_tie(sim, v, j, &li);
-        if (sim->state[w] != S) continue; /* its time would not matter */
-        /* First transmission time given that it comes before recovery. */
-        const double tau = -log1p(-bz_stream_uniform(&s) * p) / sp->beta;
-        bz_sim_schedule(sim, sim->t + tau, BZ_EV_MODEL, (uint32_t)li, w);
+    /* A tie transmits before recovery with probability p = 1 - exp(-beta d). */
+    const double lq = isinf(d) ? -INFINITY : -sp->beta * d; /* log of no transmission */
+    const double p = isinf(d) ? 1.0 : -expm1(lq);
+    uint32_t w[BATCH], li[BATCH];
+    const uint32_t *at[BATCH];
+    double tau[BATCH];
+    uint64_t j = isinf(lq) ? 0 : bz_stream_geometric_skip(&s, lq);
+    while (j < deg) {
+        /* Three passes over a batch so that its cache misses overlap: the
+         * ties' places in the rows, the neighbours, their states. */
+        int k = 0;
+        for (; k < BATCH && j < deg; k++) {
+            size_t layer;
+            uint64_t jj = j;
+            const bz_layer *l = bz_contagion_layer_of(sim, v, &jj, &layer);
+            li[k] = (uint32_t)layer;
+            if (l->complete) {
+                at[k] = NULL;
+                w[k] = (uint32_t)(jj < v ? jj : jj + 1);
+            } else {
+                at[k] = &l->targets[l->offsets[v] + jj];
+                __builtin_prefetch(at[k]);
+            }
+            /* First transmission time given that it comes before recovery. */
+            tau[k] = -log1p(-bz_stream_uniform(&s) * p) / sp->beta;
+            j += 1 + (isinf(lq) ? 0 : bz_stream_geometric_skip(&s, lq));
+        }
+        for (int q = 0; q < k; q++) {
+            if (at[q]) w[q] = *at[q];
+            __builtin_prefetch(&sim->state[w[q]]);
+        }
+        for (int q = 0; q < k; q++)
+            if (sim->state[w[q]] == S)
+                bz_sim_schedule(sim, sim->t + tau[q], BZ_EV_MODEL, li[q], w[q]);
     }
 }
 
@@ -105,6 +135,19 @@ static void sir_expose(bz_sim *sim, uint32_t v, int channel, unsigned flags)
     bz_stream s;
     bz_nonces_stream(sim, &ss->nc, v, &s);
     if (bz_stream_uniform(&s) < sp->response) infect(sim, v, channel, 1);
+}
+
+/* A transmission reaching a susceptible agent will read its rows; a
+ * recovery only its state. */
+static void sir_prefetch(const bz_sim *sim, uint32_t v, uint32_t aux, int stage)
+{
+    if (stage == 0) {
+        __builtin_prefetch(&sim->state[v]);
+        if (aux != RECOVER) bz_contagion_prefetch(sim, v, 0);
+    } else if (aux != RECOVER && sim->state[v] == S) {
+        bz_contagion_prefetch(sim, v, 1);
+        __builtin_prefetch(&sim->t_adopt[v], 1);
+    }
 }
 
 static int sir_seed(bz_sim *sim, uint32_t v, int channel)
@@ -137,6 +180,7 @@ const bz_model_type bz_model_sir = {
     .adopted_mask = (1u << I) | (1u << R),
     .init = sir_init,
     .event = sir_event,
+    .prefetch = sir_prefetch,
     .expose = sir_expose,
     .seed = sir_seed,
     .destroy = sir_destroy,

@@ -24,6 +24,10 @@ struct bz_experiment;
 
 #define BZ_MAX_STATES 8
 
+/* How many events ahead the run loop prefetches for (model.prefetch). */
+#define BZ_PREFETCH_FAR 16
+#define BZ_PREFETCH_NEAR 6
+
 typedef struct bz_model_type {
     const char *name;
     const char *summary;
@@ -46,6 +50,13 @@ typedef struct bz_model_type {
     int (*init)(struct bz_sim *sim, bz_error *err);
     /* A BZ_EV_MODEL event of agent v (aux as scheduled) at sim->t. */
     void (*event)(struct bz_sim *sim, uint32_t v, uint32_t aux);
+    /* Optional, a hint only: the model event (v, aux) comes soon; issue
+     * prefetches for the memory it will read. Called twice per event of
+     * the calendar's sorted run: with stage 0 about BZ_PREFETCH_FAR events
+     * ahead (addresses computable from v alone), then with stage 1 about
+     * BZ_PREFETCH_NEAR ahead (may read what stage 0 fetched, e.g. a row's
+     * offset). Must change nothing: results do not depend on it. */
+    void (*prefetch)(const struct bz_sim *sim, uint32_t v, uint32_t aux, int stage);
     /* Agent v is exposed now through a campaign `channel` (flags
      * BZ_EXPOSE_ENGAGE). The engine has counted the exposure. */
     void (*expose)(struct bz_sim *sim, uint32_t v, int channel, unsigned flags);

@@ -19,10 +19,11 @@ const bz_series_def bz_series_defs[BZ_N_SERIES] = {
     [BZ_SER_STATES] = {"states", BZ_FAM_STATES, "agents",
                        "agents in each state of the diffusion model"},
     [BZ_SER_EXPOSURES] = {"exposures", BZ_FAM_CHANNELS, "exposures per interval",
-                          "exposures delivered since the previous sample, by channel"},
+                          "exposures delivered since the previous sample, by channel", 1},
     [BZ_SER_ADOPTIONS_BY] = {"adoptions_by", BZ_FAM_CHANNELS, "adoptions per interval",
                              "adoptions since the previous sample, by the channel that last "
-                             "touched the adopter (descriptive, not causal)"},
+                             "touched the adopter (descriptive, not causal)",
+                             1},
 };
 
 const bz_outcome_def bz_outcome_defs[BZ_N_OUTCOMES] = {

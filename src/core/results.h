@@ -46,6 +46,7 @@ typedef struct bz_series_def {
     int family;       /* bz_series_family */
     const char *unit;
     const char *desc;
+    int per_interval; /* 1: a tally since the previous sample (0 where nothing happened) */
 } bz_series_def;
 
 extern const bz_series_def bz_series_defs[BZ_N_SERIES];

@@ -152,16 +152,23 @@ static int64_t sample(const bz_sim *sim, bz_series_id s, int k)
     }
 }
 
-/* Store every series of the sim at time index ti, then start the next
- * interval's tallies. */
-static void record(bz_sim *sim, bz_results *res, size_t arm, uint32_t rep, uint32_t ti)
+/* Store every series of the sim at time indices ti .. tj (no event falls
+ * between them: the same values, and no tallies after the first), then
+ * start the next interval's tallies. O(series x (tj - ti + 1)), sequential
+ * writes: a fine output step costs memory bandwidth, not events. */
+static void record(bz_sim *sim, bz_results *res, size_t arm, uint32_t rep, uint32_t ti, uint32_t tj)
 {
     bz_arm_result *a = &res->arms[arm];
     for (int s = 0; s < BZ_N_SERIES; s++) {
         const int rows = bz_results_series_rows(res, (bz_series_id)s);
-        for (int k = 0; k < rows; k++)
-            bz_series_row(a->series[s], res->R, res->T, k, rep)[ti] =
-                sample(sim, (bz_series_id)s, k);
+        const int tally = bz_series_defs[s].per_interval;
+        for (int k = 0; k < rows; k++) {
+            int64_t *row = bz_series_row(a->series[s], res->R, res->T, k, rep);
+            const int64_t v = sample(sim, (bz_series_id)s, k), rest = tally ? 0 : v;
+            row[ti] = v;
+            for (uint32_t t = ti + 1; t <= tj; t++)
+                row[t] = rest;
+        }
     }
     memset(sim->expo, 0, sizeof sim->expo);
     memset(sim->adopt, 0, sizeof sim->adopt);
@@ -276,6 +283,21 @@ static void dispatch(bz_sim *sim, const bz_event *e)
     }
 }
 
+/* Prefetch for the model events due soon (core/model.h: the events of the
+ * calendar's sorted run are known in advance, and each touches agents
+ * whose data is far apart in memory: overlapping those cache misses is
+ * most of the speed of a large run, docs/performance.md). */
+static inline void prefetch_ahead(const bz_sim *sim,
+                                  void (*pf)(const bz_sim *, uint32_t, uint32_t, int))
+{
+    const uint64_t far = bz_evq_ahead(&sim->q, BZ_PREFETCH_FAR);
+    if (far && bz_event_kind(far) >= BZ_EV_MODEL)
+        pf(sim, bz_event_agent(far), bz_event_aux(far), 0);
+    const uint64_t near = bz_evq_ahead(&sim->q, BZ_PREFETCH_NEAR);
+    if (near && bz_event_kind(near) >= BZ_EV_MODEL)
+        pf(sim, bz_event_agent(near), bz_event_aux(near), 1);
+}
+
 /* What one simulation runs: campaigns with their positions in the arm
  * (the keys of their streams), and where its results go. An arm's job
  * records series and windows into res->arms[arm]; a sub-arm of
@@ -317,7 +339,7 @@ static int run_one(const bz_experiment *x, const bz_world *w, const run_job *job
     for (uint32_t v = 0; v < n; v++)
         sim.t_adopt[v] = NAN;
     sim.counts[0] = n;
-    BZ_CHECK(bz_evq_init(&sim.q, (size_t)n / 4 + 1024, err));
+    BZ_CHECK(bz_evq_init(&sim.q, x->horizon, 4096, err));
     BZ_CHECK(bz_market_init(&sim, err));
     sim.n_campaigns = job->n;
     for (size_t i = 0; i < job->n; i++) {
@@ -337,18 +359,27 @@ static int run_one(const bz_experiment *x, const bz_world *w, const run_job *job
     BZ_CHECK(bz_sim_share_build(&sim, err));
     BZ_CHECK(x->model->init(&sim, err));
     if (sim.status != BZ_OK) BZ_FAIL(err, sim.status, "%s", sim.fail.msg);
-    if (series) record(&sim, res, job->arm, rep, 0);
+    if (series) record(&sim, res, job->arm, rep, 0, 0);
 
-    for (uint32_t k = 1; k <= x->n_steps; k++) {
+    void (*const pf)(const bz_sim *, uint32_t, uint32_t, int) = x->model->prefetch;
+    for (uint32_t k = 1; k <= x->n_steps;) {
         const double tk = bz_run_sample_time(x, k);
-        while (bz_evq_next_time(&sim.q) < tk) {
+        double next;
+        while ((next = bz_evq_next_time(&sim.q)) < tk) {
             bz_event e;
+            if (pf) prefetch_ahead(&sim, pf);
             bz_evq_pop(&sim.q, &e);
             dispatch(&sim, &e);
             if (sim.status != BZ_OK) BZ_FAIL(err, sim.status, "%s", sim.fail.msg);
         }
-        sim.t = tk;
-        if (series) record(&sim, res, job->arm, rep, k);
+        if (sim.q.failed) BZ_FAIL(err, BZ_ENOMEM, "out of memory for the event calendar");
+        /* Samples k .. j see the same state: no event before t_j. */
+        uint32_t j = k;
+        while (j < x->n_steps && !(next < bz_run_sample_time(x, j + 1)))
+            j++;
+        sim.t = bz_run_sample_time(x, j);
+        if (series) record(&sim, res, job->arm, rep, k, j);
+        k = j + 1;
     }
     outcome(&sim, job->out[rep].v, job->arm == 0, base_t);
     if (series) record_windows(&sim, &res->arms[job->arm], rep);

@@ -1,18 +1,30 @@
-/* Benchmark: barabasi_albert (n agents, m edges per node) + SIR, buzzsim
- * against igraph (igraph_barabasi_game with the psumtree algorithm,
- * igraph_sir) on the same sizes and rates. Prints seconds, edges built per
- * second, (infections + recoveries) per second, peak memory, and ratios.
+/* Benchmark: SIR on a barabasi_albert network, buzzsim against igraph_sir
+ * (Gillespie, continuous time) and graph-tool's SIRState (discrete time,
+ * Debian's python3-graph-tool), on the same edge list and rates.
  *
- *   bench_sir [--n N] [--m M] [--beta B] [--gamma G] [--dt DAYS] [--threads T]
- *             [--no-igraph] [--igraph-runs K]
+ *   bench_sir [--n N[,N...]] [--m M] [--beta B] [--gamma G] [--steps S[,S...]]
+ *             [--repeat K] [--threads T] [--no-igraph] [--no-graph-tool]
+ *             [--gt-seconds SEC]
  *
- * The two sides run in separate child processes so that each one's peak
- * resident memory (ru_maxrss) is its own. igraph_sir is continuous time
- * (Gillespie); buzzsim's SIR is discrete time with step dt: the comparison
- * is events simulated per second, on the same graph model and rates.
- * The default rates are dyadic (1/16, 1/2): igraph 0.10.2 sums rates in a
+ * Defaults: n = 200000 and 1000000, m = 10, beta = 1/16 per tie per day,
+ * gamma = 1/2 per day, output steps 1m, 1h, 1d, 3 repeats, 1 thread.
+ * Events are infections + recoveries, counted the same way for every tool.
+ *
+ * buzzsim builds the network (timed) and writes its edges to a temporary
+ * binary file that igraph (igraph_create) and graph-tool (gt_sir.py) read,
+ * so all three simulate the same graph. buzzsim runs in continuous time at
+ * every output step (the step only samples the series); each step is run
+ * `repeat` times on different replicates and the best and median events per
+ * second are printed. igraph_sir is continuous time, so one figure serves
+ * every step. graph-tool's SIR is discrete: each step dt gives per-step
+ * probabilities 1 - exp(-rate dt), and fine steps run for at most
+ * --gt-seconds (the rate is measured on what ran). Every side runs in its
+ * own child process, so its peak resident memory is its own.
+ *
+ * The rates are dyadic (1/16, 1/2) because igraph 0.10.2 sums rates in a
  * prefix-sum tree and, with rates like 0.05, rounding makes a weight
- * slightly negative and igraph_sir fails ("negative or non-finite weight"). */
+ * slightly negative and igraph_sir fails ("negative or non-finite weight").
+ */
 #include <math.h>
 #include <omp.h>
 #include <stdio.h>
@@ -31,15 +43,27 @@
 #include <igraph/igraph.h>
 #endif
 
+#define MAX_LIST 8
+
 typedef struct opts {
-    long n, m;
-    double beta, gamma, dt;
-    int threads, igraph;
-    long igraph_runs;
+    long n[MAX_LIST];
+    int n_n;
+    double steps[MAX_LIST]; /* days */
+    char step_names[MAX_LIST][16];
+    int n_steps;
+    long m, repeat;
+    double beta, gamma, gt_seconds;
+    int threads, igraph, graph_tool;
+    long n_now; /* the n being measured */
+    char edges[256];
 } opts;
 
+/* What one side reports back through the pipe. */
 typedef struct result {
-    double build_s, sim_s, edges, events, contacts, rss_mb;
+    double build_s, edges, rss_mb;
+    double best[MAX_LIST], median[MAX_LIST], secs[MAX_LIST], events[MAX_LIST];
+    double gt_steps[MAX_LIST];
+    int gt_done[MAX_LIST];
     int ok;
 } result;
 
@@ -57,25 +81,60 @@ static double peak_rss_mb(void)
     return ru.ru_maxrss / 1024.0;
 }
 
-static void run_buzzsim(const opts *o, result *r)
+static int cmp_double(const void *a, const void *b)
+{
+    const double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* ---- buzzsim ---- */
+
+static int load(const opts *o, double step, bz_experiment *x)
 {
     char yaml[1024];
-    /* Horizon: long enough for the epidemic to end (about 30 / gamma). */
-    snprintf(
-        yaml, sizeof yaml,
-        "name: bench\nseed: 1\ntime: { step: %gd, horizon: %gd }\nreplicates: 1\n"
-        "population: { agents: %ld }\n"
-        "network: { layers: [ { name: ba, generator: { model: barabasi_albert, m: %ld } } ] }\n"
-        "diffusion: { model: sir, beta: %g, gamma: %g, seeds: 10 }\n",
-        o->dt, ceil(30 / o->gamma), o->n, o->m, o->beta, o->gamma);
-    bz_experiment x;
     bz_error err;
-    bz_world w;
-    bz_results res;
-    if (bz_experiment_load_string(&x, yaml, "bench", NULL, 0, &err) != BZ_OK) {
+    /* Horizon: long enough for the epidemic to end (about 30 / gamma). */
+    snprintf(yaml, sizeof yaml,
+             "name: bench\nseed: 1\ntime: { step: %.17gd, horizon: %gd }\nreplicates: %ld\n"
+             "population: { agents: %ld }\n"
+             "network: { layers: [ { name: ba, generator: { model: barabasi_albert, m: %ld } } "
+             "] }\n"
+             "diffusion: { model: sir, beta: %.17g, gamma: %.17g, seeds: 10 }\n",
+             step, ceil(30 / o->gamma), o->repeat, o->n_now, o->m, o->beta, o->gamma);
+    if (bz_experiment_load_string(x, yaml, "bench", NULL, 0, &err) != BZ_OK) {
         fprintf(stderr, "bench: %s\n", err.msg);
-        return;
+        return -1;
     }
+    return 0;
+}
+
+/* Undirected edges u < v as little-endian uint32 pairs. */
+static int write_edges(const bz_layer *l, const char *path)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f) return -1;
+    uint32_t buf[2 * 4096];
+    size_t k = 0;
+    for (uint32_t u = 0; u < l->n; u++)
+        for (uint64_t j = l->offsets[u]; j < l->offsets[u + 1]; j++) {
+            if (l->targets[j] <= u) continue;
+            buf[k++] = u;
+            buf[k++] = l->targets[j];
+            if (k == sizeof buf / sizeof buf[0]) {
+                if (fwrite(buf, sizeof buf[0], k, f) != k) break;
+                k = 0;
+            }
+        }
+    int ok = fwrite(buf, sizeof buf[0], k, f) == k;
+    return fclose(f) == 0 && ok ? 0 : -1;
+}
+
+static void run_buzzsim(const opts *o, result *r)
+{
+    bz_experiment x;
+    bz_world w;
+    bz_error err;
+    if (load(o, o->steps[0], &x)) return;
     double t0 = now();
     if (bz_world_build(&w, &x, BZ_RNG_SHARED_REPLICATE, &err) != BZ_OK) {
         fprintf(stderr, "bench: %s\n", err.msg);
@@ -84,61 +143,149 @@ static void run_buzzsim(const opts *o, result *r)
     }
     r->build_s = now() - t0;
     r->edges = (double)bz_layer_edges(&w.net.layers[0]);
-    if (bz_results_init(&res, 1, x.n_steps + 1, x.model->n_states, BZ_CH_LAYER0 + 1, 1, 1, &err) ==
-        BZ_OK) {
-        t0 = now();
-        if (bz_run_arm_replicate(&x, &w, 0, 0, &res, &err) == BZ_OK) {
-            r->sim_s = now() - t0;
-            uint32_t T = res.T;
-            double ever = (double)res.arms[0].series[BZ_SER_ADOPTERS][T - 1];
-            double rec =
-                (double)bz_series_row(res.arms[0].series[BZ_SER_STATES], 1, T, 2, 0)[T - 1];
-            r->events = (ever - 10) + rec;
-            for (uint32_t t = 0; t < T; t++)
-                r->contacts += (double)bz_series_row(res.arms[0].series[BZ_SER_EXPOSURES], 1, T,
-                                                     BZ_CH_LAYER0, 0)[t];
-            r->ok = 1;
-        } else {
-            fprintf(stderr, "bench: %s\n", err.msg);
+    if (write_edges(&w.net.layers[0], o->edges)) {
+        fprintf(stderr, "bench: cannot write %s\n", o->edges);
+        return;
+    }
+    bz_experiment_destroy(&x);
+    for (int s = 0; s < o->n_steps; s++) {
+        if (load(o, o->steps[s], &x)) return;
+        bz_results res;
+        if (bz_results_init(&res, (uint32_t)o->repeat, x.n_steps + 1, x.model->n_states,
+                            BZ_CH_LAYER0 + 1, 1, 1, &err) != BZ_OK)
+            return;
+        double rate[64], total_s = 0, total_ev = 0;
+        const long K = o->repeat < 64 ? o->repeat : 64;
+        for (long k = 0; k < K; k++) {
+            t0 = now();
+            if (bz_run_arm_replicate(&x, &w, 0, (uint32_t)k, &res, &err) != BZ_OK) {
+                fprintf(stderr, "bench: %s\n", err.msg);
+                return;
+            }
+            const double dt = now() - t0;
+            const uint32_t T = res.T;
+            const int64_t *adopters = res.arms[0].series[BZ_SER_ADOPTERS] + (size_t)k * T;
+            const int64_t *rec = bz_series_row(res.arms[0].series[BZ_SER_STATES], res.R, T, 2, k);
+            const double ev = (double)(adopters[T - 1] - 10) + (double)rec[T - 1];
+            rate[k] = ev / dt;
+            total_s += dt;
+            total_ev += ev;
         }
+        qsort(rate, (size_t)K, sizeof rate[0], cmp_double);
+        r->best[s] = rate[K - 1];
+        r->median[s] = rate[K / 2];
+        r->secs[s] = total_s / (double)K;
+        r->events[s] = total_ev / (double)K;
         bz_results_destroy(&res);
+        bz_experiment_destroy(&x);
     }
     bz_world_destroy(&w);
-    bz_experiment_destroy(&x);
     r->rss_mb = peak_rss_mb();
+    r->ok = 1;
 }
+
+/* ---- igraph ---- */
 
 #ifdef BZ_HAVE_IGRAPH
 static void run_igraph(const opts *o, result *r)
 {
-    igraph_t g;
+    FILE *f = fopen(o->edges, "rb");
+    if (!f) return;
+    fseek(f, 0, SEEK_END);
+    const long bytes = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    const long k = bytes / 4;
+    uint32_t *raw = malloc((size_t)bytes);
+    if (!raw || fread(raw, 4, (size_t)k, f) != (size_t)k) {
+        fclose(f);
+        free(raw);
+        return;
+    }
+    fclose(f);
     igraph_rng_seed(igraph_rng_default(), 1);
     double t0 = now();
-    if (igraph_barabasi_game(&g, o->n, 1.0, o->m, NULL, 0, 1.0, 0, IGRAPH_BARABASI_PSUMTREE,
-                             NULL) != IGRAPH_SUCCESS)
+    igraph_vector_int_t ev;
+    igraph_vector_int_init(&ev, k);
+    for (long i = 0; i < k; i++)
+        VECTOR(ev)[i] = raw[i];
+    free(raw);
+    igraph_t g;
+    if (igraph_create(&g, &ev, (igraph_integer_t)o->n_now, IGRAPH_UNDIRECTED) != IGRAPH_SUCCESS)
         return;
+    igraph_vector_int_destroy(&ev);
     r->build_s = now() - t0;
     r->edges = (double)igraph_ecount(&g);
-    /* One initial infective per run (igraph's choice): some runs die out
-     * at once, so run several and rate the total. */
-    igraph_vector_ptr_t result;
-    igraph_vector_ptr_init(&result, 0);
-    t0 = now();
-    if (igraph_sir(&g, o->beta, o->gamma, o->igraph_runs, &result) == IGRAPH_SUCCESS) {
-        r->sim_s = now() - t0;
-        for (long k = 0; k < igraph_vector_ptr_size(&result); k++) {
-            igraph_sir_t *s = VECTOR(result)[k];
-            r->events += (double)igraph_vector_size(&s->times) - 1;
+    /* One initial infective per run (igraph's choice): some runs die out at
+     * once, so run several and rate the total. */
+    double rate[64];
+    const long K = o->repeat < 64 ? o->repeat : 64;
+    double total_s = 0, total_ev = 0;
+    for (long rep = 0; rep < K; rep++) {
+        igraph_vector_ptr_t result;
+        igraph_vector_ptr_init(&result, 0);
+        t0 = now();
+        if (igraph_sir(&g, o->beta, o->gamma, 3, &result) != IGRAPH_SUCCESS) return;
+        const double dt = now() - t0;
+        double events = 0;
+        for (long j = 0; j < igraph_vector_ptr_size(&result); j++) {
+            igraph_sir_t *s = VECTOR(result)[j];
+            events += (double)igraph_vector_size(&s->times) - 1;
             igraph_sir_destroy(s);
             igraph_free(s);
         }
-        r->ok = 1;
+        igraph_vector_ptr_destroy(&result);
+        rate[rep] = events / dt;
+        total_s += dt;
+        total_ev += events;
     }
-    igraph_vector_ptr_destroy(&result);
+    qsort(rate, (size_t)K, sizeof rate[0], cmp_double);
+    for (int s = 0; s < o->n_steps; s++) {
+        r->best[s] = rate[K - 1];
+        r->median[s] = rate[K / 2];
+        r->secs[s] = total_s / (double)K;
+        r->events[s] = total_ev / (double)K;
+    }
     igraph_destroy(&g);
     r->rss_mb = peak_rss_mb();
+    r->ok = 1;
 }
 #endif
+
+static void run_igraph_or_none(const opts *o, result *r)
+{
+#ifdef BZ_HAVE_IGRAPH
+    run_igraph(o, r);
+#else
+    (void)o;
+    r->ok = 0;
+#endif
+}
+
+/* ---- graph-tool ---- */
+
+static void run_graph_tool(const opts *o, result *r)
+{
+    for (int s = 0; s < o->n_steps; s++) {
+        char cmd[1024];
+        snprintf(cmd, sizeof cmd,
+                 "/usr/bin/python3 %s/tests/benchmarks/gt_sir.py %s %ld %.17g %.17g %.17g %g 1",
+                 BZ_SOURCE_DIR, o->edges, o->n_now, o->beta, o->gamma, o->steps[s], o->gt_seconds);
+        FILE *p = popen(cmd, "r");
+        if (!p) return;
+        double build, sim, inf, rec, steps;
+        int done;
+        const int got =
+            fscanf(p, "%lf %lf %lf %lf %lf %d", &build, &sim, &inf, &rec, &steps, &done);
+        if (pclose(p) != 0 || got != 6) return;
+        r->build_s = build;
+        r->best[s] = r->median[s] = (inf + rec) / sim;
+        r->secs[s] = sim;
+        r->events[s] = inf + rec;
+        r->gt_steps[s] = steps;
+        r->gt_done[s] = done;
+    }
+    r->ok = 1;
+}
 
 /* Run fn in a child so its peak memory is its own; the result comes back
  * through a pipe. */
@@ -146,6 +293,7 @@ static int in_child(void (*fn)(const opts *, result *), const opts *o, result *r
 {
     int fd[2];
     if (pipe(fd)) return -1;
+    fflush(stdout);
     pid_t pid = fork();
     if (pid < 0) return -1;
     if (pid == 0) {
@@ -163,70 +311,134 @@ static int in_child(void (*fn)(const opts *, result *), const opts *o, result *r
     return got == (ssize_t)sizeof *r && r->ok ? 0 : -1;
 }
 
-/* Bytes per edge after granting 64 bytes per agent: the issue's memory
- * budget is 12 bytes per undirected edge + 64 per agent. */
-static void print(const char *who, const result *r, long n)
+static int parse_steps(const char *arg, opts *o)
 {
-    double per_edge = (r->rss_mb * 1048576.0 - 64.0 * (double)n) / r->edges;
-    printf("%-8s build %7.3f s %7.2f M edges/s | SIR %7.3f s %6.2f M events %7.2f M events/s | "
-           "peak %7.1f MB = %.1f B/edge + 64 B/agent\n",
-           who, r->build_s, r->edges / r->build_s / 1e6, r->sim_s, r->events / 1e6,
-           r->events / r->sim_s / 1e6, r->rss_mb, per_edge);
-    if (r->contacts > 0)
-        printf("         %.2f M contacts made (%.1f per event), %.1f M contacts/s\n",
-               r->contacts / 1e6, r->contacts / r->events, r->contacts / r->sim_s / 1e6);
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", arg);
+    o->n_steps = 0;
+    for (char *tok = strtok(buf, ","); tok && o->n_steps < MAX_LIST; tok = strtok(NULL, ",")) {
+        char *end;
+        double v = strtod(tok, &end);
+        double unit = !strcmp(end, "s")   ? 1.0 / 86400
+                      : !strcmp(end, "m") ? 1.0 / 1440
+                      : !strcmp(end, "h") ? 1.0 / 24
+                      : !strcmp(end, "d") ? 1.0
+                                          : NAN;
+        if (!(v > 0) || isnan(unit)) return -1;
+        o->steps[o->n_steps] = v * unit;
+        snprintf(o->step_names[o->n_steps], sizeof o->step_names[0], "%s", tok);
+        o->n_steps++;
+    }
+    return o->n_steps ? 0 : -1;
+}
+
+static int parse_n(const char *arg, opts *o)
+{
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", arg);
+    o->n_n = 0;
+    for (char *tok = strtok(buf, ","); tok && o->n_n < MAX_LIST; tok = strtok(NULL, ","))
+        if ((o->n[o->n_n++] = atol(tok)) < 100) return -1;
+    return o->n_n ? 0 : -1;
 }
 
 int main(int argc, char **argv)
 {
-    opts o = {1000000, 10, 0.0625, 0.5, 0.05, 0, 1, 5};
+    opts o = {.m = 10,
+              .repeat = 3,
+              .beta = 0.0625,
+              .gamma = 0.5,
+              .gt_seconds = 60,
+              .threads = 1,
+              .igraph = 1,
+              .graph_tool = 1};
+    parse_n("200000,1000000", &o);
+    parse_steps("1m,1h,1d", &o);
     for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--n") && i + 1 < argc)
-            o.n = atol(argv[++i]);
-        else if (!strcmp(argv[i], "--m") && i + 1 < argc)
+        const int more = i + 1 < argc;
+        if (!strcmp(argv[i], "--n") && more) {
+            if (parse_n(argv[++i], &o)) goto usage;
+        } else if (!strcmp(argv[i], "--steps") && more) {
+            if (parse_steps(argv[++i], &o)) goto usage;
+        } else if (!strcmp(argv[i], "--m") && more) {
             o.m = atol(argv[++i]);
-        else if (!strcmp(argv[i], "--beta") && i + 1 < argc)
+        } else if (!strcmp(argv[i], "--beta") && more) {
             o.beta = atof(argv[++i]);
-        else if (!strcmp(argv[i], "--gamma") && i + 1 < argc)
+        } else if (!strcmp(argv[i], "--gamma") && more) {
             o.gamma = atof(argv[++i]);
-        else if (!strcmp(argv[i], "--dt") && i + 1 < argc)
-            o.dt = atof(argv[++i]);
-        else if (!strcmp(argv[i], "--threads") && i + 1 < argc)
+        } else if (!strcmp(argv[i], "--repeat") && more) {
+            o.repeat = atol(argv[++i]);
+        } else if (!strcmp(argv[i], "--threads") && more) {
             o.threads = atoi(argv[++i]);
-        else if (!strcmp(argv[i], "--no-igraph"))
+        } else if (!strcmp(argv[i], "--gt-seconds") && more) {
+            o.gt_seconds = atof(argv[++i]);
+        } else if (!strcmp(argv[i], "--no-igraph")) {
             o.igraph = 0;
-        else if (!strcmp(argv[i], "--igraph-runs") && i + 1 < argc)
-            o.igraph_runs = atol(argv[++i]);
-        else {
-            fprintf(stderr, "usage: bench_sir [--n N] [--m M] [--beta B] [--gamma G] [--dt D] "
-                            "[--threads T] [--no-igraph]\n");
-            return 2;
+        } else if (!strcmp(argv[i], "--no-graph-tool")) {
+            o.graph_tool = 0;
+        } else {
+            goto usage;
         }
     }
+    if (o.repeat < 1 || o.m < 1) goto usage;
     if (o.threads > 0) omp_set_num_threads(o.threads);
-    printf("barabasi_albert n=%ld m=%ld; SIR beta=%g/day per tie, gamma=%g/day; buzzsim dt=%g "
-           "day; %d threads\n",
-           o.n, o.m, o.beta, o.gamma, o.dt, omp_get_max_threads());
-    result b = {0}, g = {0};
-    if (in_child(run_buzzsim, &o, &b)) {
-        fprintf(stderr, "bench: buzzsim side failed\n");
-        return 1;
+    if (o.graph_tool && system("/usr/bin/python3 -c 'import graph_tool' 2>/dev/null") != 0) {
+        printf("graph-tool not available (apt-get install python3-graph-tool): skipped\n");
+        o.graph_tool = 0;
     }
-    print("buzzsim", &b, o.n);
-#ifdef BZ_HAVE_IGRAPH
-    if (o.igraph) {
-        if (in_child(run_igraph, &o, &g)) {
-            fprintf(stderr, "bench: igraph side failed\n");
-            return 1;
-        }
-        print("igraph", &g, o.n);
-        printf("ratio    build rate %.1fx  event rate %.1fx  memory %.2fx\n",
-               (b.edges / b.build_s) / (g.edges / g.build_s),
-               (b.events / b.sim_s) / (g.events / g.sim_s), b.rss_mb / g.rss_mb);
-    }
-#else
-    (void)g;
-    printf("igraph   not available (install libigraph-dev and rebuild)\n");
+#ifndef BZ_HAVE_IGRAPH
+    printf("igraph not available (install libigraph-dev and rebuild): skipped\n");
+    o.igraph = 0;
 #endif
-    return 0;
+    snprintf(o.edges, sizeof o.edges, "/tmp/bench_sir_%ld.edges", (long)getpid());
+    printf("SIR on barabasi_albert (m = %ld), beta = %g per tie per day, gamma = %g per day, 10 "
+           "initial infectives (igraph: 1 per run); %d thread(s); events = infections + "
+           "recoveries; best and median of %ld runs\n",
+           o.m, o.beta, o.gamma, omp_get_max_threads(), o.repeat);
+    int status = 0;
+    for (int ni = 0; ni < o.n_n; ni++) {
+        o.n_now = o.n[ni];
+        result b = {0}, ig = {0}, gt = {0};
+        if (in_child(run_buzzsim, &o, &b)) {
+            fprintf(stderr, "bench: buzzsim side failed\n");
+            status = 1;
+            break;
+        }
+        const int have_ig = o.igraph && in_child(run_igraph_or_none, &o, &ig) == 0;
+        const int have_gt = o.graph_tool && in_child(run_graph_tool, &o, &gt) == 0;
+        printf("\nn = %ld, %.0f edges; build: buzzsim %.3f s (%.1f M edges/s), peak %.0f MB "
+               "(%.1f B/edge + 64 B/agent)\n",
+               o.n_now, b.edges, b.build_s, b.edges / b.build_s / 1e6, b.rss_mb,
+               (b.rss_mb * 1048576.0 - 64.0 * (double)o.n_now) / b.edges);
+        if (have_ig) printf("        igraph_sir peak %.0f MB\n", ig.rss_mb);
+        printf("%-6s %-24s %-24s %-26s %s\n", "step", "buzzsim M events/s", "igraph_sir M/s",
+               "graph-tool SIRState M/s", "ratios (best buzzsim / best peer)");
+        for (int s = 0; s < o.n_steps; s++) {
+            char c1[64], c2[64] = "-", c3[64] = "-", c4[96] = "";
+            snprintf(c1, sizeof c1, "%.2f (med %.2f) %.3f s", b.best[s] / 1e6, b.median[s] / 1e6,
+                     b.secs[s]);
+            if (have_ig)
+                snprintf(c2, sizeof c2, "%.3f (med %.3f)", ig.best[s] / 1e6, ig.median[s] / 1e6);
+            if (have_gt)
+                snprintf(c3, sizeof c3, "%.4f%s", gt.best[s] / 1e6,
+                         gt.gt_done[s] ? "" : " (partial)");
+            size_t u = 0;
+            if (have_ig)
+                u += (size_t)snprintf(c4 + u, sizeof c4 - u, "%.1fx igraph  ",
+                                      b.best[s] / ig.best[s]);
+            if (have_gt)
+                snprintf(c4 + u, sizeof c4 - u, "%.1fx graph-tool", b.best[s] / gt.best[s]);
+            printf("%-6s %-24s %-24s %-26s %s\n", o.step_names[s], c1, c2, c3, c4);
+        }
+        if (o.n_steps > 1)
+            printf("buzzsim cost of a run at %s against %s: %.2fx\n", o.step_names[0],
+                   o.step_names[o.n_steps - 1], b.secs[0] / b.secs[o.n_steps - 1]);
+    }
+    remove(o.edges);
+    return status;
+usage:
+    fprintf(stderr, "usage: bench_sir [--n N[,N...]] [--m M] [--beta B] [--gamma G] "
+                    "[--steps 1m,1h,1d] [--repeat K] [--threads T] [--no-igraph] "
+                    "[--no-graph-tool] [--gt-seconds SEC]\n");
+    return 2;
 }

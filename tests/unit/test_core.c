@@ -141,15 +141,19 @@ static void test_persons(void)
 }
 
 /* The calendar pops events in (time, key) order whatever the order of
- * pushes, ties included, and grows past its initial capacity. */
+ * pushes, ties included, with pushes between pops, past its span, and
+ * growing its heap and chunk pool. */
 static void test_event_queue(void)
 {
     bz_evq q;
     bz_error err;
-    CU_ASSERT_FATAL(bz_evq_init(&q, 4, &err) == BZ_OK);
+    /* 16 buckets over [0, 40): most events in later buckets, some past
+     * the span (they share the last bucket). */
+    CU_ASSERT_FATAL(bz_evq_init(&q, 40, 16, &err) == BZ_OK);
     bz_stream s;
     bz_stream_init(&s, 3, 0, 0, 0, BZ_RNG_TEST);
     enum { K = 20000 };
+    int K_extra = 0;
     for (int i = 0; i < K; i++) {
         /* Coarse times so that many tie; keys from the kind, aux and agent. */
         double t = (double)bz_stream_below(&s, 500) / 8.0;
@@ -158,16 +162,35 @@ static void test_event_queue(void)
                          (uint32_t)bz_stream_u32(&s));
         CU_ASSERT_FATAL(bz_evq_push(&q, t, key) == BZ_OK);
     }
-    CU_ASSERT(q.cap >= K);
+    CU_ASSERT(bz_evq_size(&q) == K);
     bz_event prev = {-1, 0}, e;
     int ordered = 1;
     for (int i = 0; i < K; i++) {
         CU_ASSERT_FATAL(!bz_evq_empty(&q));
-        CU_ASSERT(bz_evq_next_time(&q) == q.h[0].t);
+        const double next = bz_evq_next_time(&q);
         bz_evq_pop(&q, &e);
+        CU_ASSERT(next == e.t);
         ordered &= e.t > prev.t || (e.t == prev.t && e.key >= prev.key);
         prev = e;
+        /* Events pushed while popping, at or after the current one (the
+         * simulation's pattern; kind 5 sorts after the current key), into
+         * the near heap and later buckets. */
+        if (i % 3 == 0 && i < K / 2) {
+            const double t = e.t + (double)bz_stream_below(&s, 80) / 8.0;
+            CU_ASSERT_FATAL(bz_evq_push(&q, t, bz_event_key(5, 0, (uint32_t)i)) == BZ_OK);
+            K_extra++;
+        }
     }
+    while (!bz_evq_empty(&q)) {
+        const double next = bz_evq_next_time(&q);
+        CU_ASSERT_FATAL(isfinite(next));
+        bz_evq_pop(&q, &e);
+        CU_ASSERT(next == e.t);
+        ordered &= e.t > prev.t || (e.t == prev.t && e.key >= prev.key);
+        prev = e;
+        K_extra--;
+    }
+    CU_ASSERT(K_extra == 0);
     CU_ASSERT(ordered);
     CU_ASSERT(bz_evq_empty(&q));
     CU_ASSERT(isinf(bz_evq_next_time(&q)));
