@@ -69,7 +69,7 @@ static int64_t expose_blocks(bz_sim *sim, const bz_campaign_run *run, double a, 
     const double lambda = rate > 0 ? rate * span : 0.0;
     const double p = rate > 0 ? -expm1(-lambda) : prob;
     if (!(p > 0)) return 0;
-    const double lq = p < 1 ? log1p(-p) : 0;
+    const double inv_lq = p < 1 ? 1.0 / log1p(-p) : 0;
     const uint64_t n_blocks = ((uint64_t)sim->n + BZ_CAMPAIGN_BLOCK - 1) / BZ_CAMPAIGN_BLOCK;
     int64_t made = 0;
     for (uint64_t blk = 0; blk < n_blocks; blk++) {
@@ -77,8 +77,8 @@ static int64_t expose_blocks(bz_sim *sim, const bz_campaign_run *run, double a, 
         if (hi > sim->n) hi = sim->n;
         bz_stream s;
         bz_sim_campaign_stream(sim, run, &s, index, (uint32_t)blk);
-        for (uint64_t v = lo + (p < 1 ? bz_stream_geometric_skip(&s, lq) : 0); v < hi;
-             v += 1 + (p < 1 ? bz_stream_geometric_skip(&s, lq) : 0)) {
+        for (uint64_t v = lo + (p < 1 ? bz_stream_geometric_skip(&s, inv_lq) : 0); v < hi;
+             v += 1 + (p < 1 ? bz_stream_geometric_skip(&s, inv_lq) : 0)) {
             /* k exposures: 1, or Poisson(lambda) given k >= 1 by inversion. */
             uint32_t k = 1;
             if (rate > 0) {

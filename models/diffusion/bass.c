@@ -122,7 +122,8 @@ static void next_candidate(bz_sim *sim, bass_state *bs, uint32_t v)
     if (!(bound > 0)) return;
     bz_stream s;
     bz_sim_stream(sim, &s, v, bs->cand[v], BZ_RNG_MODEL + 1);
-    bz_sim_schedule(sim, sim->t + bz_exp1(&s) / bound, BZ_EV_MODEL, bs->cand[v] & VER_MASK, v);
+    bz_sim_schedule(sim, sim->t + bz_stream_exp1(&s) / bound, BZ_EV_MODEL, bs->cand[v] & VER_MASK,
+                    v);
 }
 
 /* v adopted: its out-neighbours' counters rise. */
@@ -188,7 +189,7 @@ static void bass_event(bz_sim *sim, uint32_t v, uint32_t aux)
     if (aux != (bs->cand[v] & VER_MASK) || bs->out[v]) return;
     /* Candidate number cand[v]: decide with probability lambda / (p + q). */
     bz_sim_stream(sim, &s, v, bs->cand[v], BZ_RNG_MODEL + 1);
-    (void)bz_exp1(&s); /* the gap that led here */
+    (void)bz_stream_exp1(&s); /* the gap that led here */
     const size_t L = sim->net->n_layers;
     const double wom = bp->q * adopted_nbrs(sim, bs, v, L) * bs->inv_den[v];
     const double u = bz_stream_uniform(&s) * (bp->p + bp->q);
@@ -312,7 +313,7 @@ static int bass_init(bz_sim *sim, bz_error *err)
         for (uint32_t v = 0; v < sim->n; v++) {
             bz_stream s;
             bz_nonces_stream(sim, &bs->nc, v, &s);
-            bs->budget[v] = bz_exp1(&s);
+            bs->budget[v] = bz_stream_exp1(&s);
             bs->order[v] = v;
         }
         sort_by_budget(bs->order, sim->n, bs->budget);

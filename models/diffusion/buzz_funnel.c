@@ -236,7 +236,7 @@ static void talk_from_now(bz_sim *sim, fn_state *fs, uint32_t v)
     if (!(tk.base > 0)) return;
     bz_stream s;
     bz_sim_stream(sim, &s, v, k, TALK_PURPOSE);
-    const double t = bz_talk_next(sim, &tk, sim->t, bz_exp1(&s));
+    const double t = bz_talk_next(sim, &tk, sim->t, bz_stream_exp1(&s));
     if (t < INFINITY) bz_sim_schedule(sim, t, BZ_EV_MODEL, TALK_BIT | (k & VER_MASK), v);
 }
 
@@ -245,7 +245,7 @@ static void enter_aware(bz_sim *sim, fn_state *fs, uint32_t v, uint32_t contacts
     const fn_params *p = sim->mp;
     bz_stream s;
     decide_stream(sim, fs, v, &s);
-    const double e_forget = bz_exp1(&s), e_interest = bz_exp1(&s);
+    const double e_forget = bz_stream_exp1(&s), e_interest = bz_stream_exp1(&s);
     const double rate = p->interest * sim->pop->susceptibility[v];
     fs->t_forget[v] = p->forget > 0 ? sim->t + e_forget / p->forget : INFINITY;
     const double t_int = rate > 0 ? sim->t + e_interest / rate : INFINITY;
@@ -261,7 +261,7 @@ static void enter_interested(bz_sim *sim, fn_state *fs, uint32_t v, int referred
     const fn_params *p = sim->mp;
     bz_stream s;
     decide_stream(sim, fs, v, &s);
-    const double e_buy = bz_exp1(&s);
+    const double e_buy = bz_stream_exp1(&s);
     const double t_want = p->buy > 0 ? sim->t + e_buy / p->buy : INFINITY;
     fs->flags[v] = referred ? F_REFERRED : 0;
     fs->t_since[v] = (float)sim->t;
@@ -289,7 +289,7 @@ static void interested_to_aware(bz_sim *sim, fn_state *fs, uint32_t v)
     bz_stream s;
     decide_stream(sim, fs, v, &s);
     const double rate = p->interest * sim->pop->susceptibility[v];
-    const double t_int = rate > 0 ? sim->t + bz_exp1(&s) / rate : INFINITY;
+    const double t_int = rate > 0 ? sim->t + bz_stream_exp1(&s) / rate : INFINITY;
     fs->flags[v] = 0;
     bz_sim_move(sim, v, AWARE);
     own_at(sim, fs, v, fmin(fs->t_forget[v], t_int));
@@ -344,7 +344,7 @@ static void talk_event(bz_sim *sim, fn_state *fs, uint32_t v, uint32_t k)
     if (!talker(p, sim->state[v], fs->flags[v], &fac, &adv, &neg)) return;
     bz_stream s;
     bz_sim_stream(sim, &s, v, fs->talk[v], TALK_PURPOSE);
-    (void)bz_exp1(&s); /* the gap that scheduled this contact */
+    (void)bz_stream_exp1(&s); /* the gap that scheduled this contact */
     /* The tie: a layer in proportion to share x degree, then a neighbour. */
     const size_t L = sim->net->n_layers;
     double x = bz_stream_uniform(&s) * (double)fs->tie_rate[v], acc = 0;

@@ -50,6 +50,13 @@ static inline const bz_layer *bz_contagion_layer_of(const bz_sim *sim, uint32_t 
     return &sim->net->layers[L - 1];
 }
 
+/* Prefetch the row offsets of u on every layer. */
+static inline void bz_contagion_prefetch_offsets(const bz_sim *sim, uint32_t u)
+{
+    for (size_t li = 0; li < sim->net->n_layers; li++)
+        if (!sim->net->layers[li].complete) __builtin_prefetch(&sim->net->layers[li].offsets[u]);
+}
+
 /* Prefetch hints for an event of u (bz_model_type.prefetch): stage 0 its
  * state and the row offsets of every layer, stage 1 the start of its rows
  * (reads the offsets). Changes nothing. */
@@ -63,9 +70,13 @@ static inline void bz_contagion_prefetch(const bz_sim *sim, uint32_t u, int stag
         if (stage == 0) {
             __builtin_prefetch(&l->offsets[u]);
         } else {
-            const uint32_t *row = &l->targets[l->offsets[u]];
-            __builtin_prefetch(row);
-            __builtin_prefetch(row + 16); /* rows of mean degree 20 span two lines */
+            /* The row, up to 8 lines (128 ties): the ties used are anywhere
+             * in it. */
+            const uint64_t a = l->offsets[u], b = l->offsets[u + 1];
+            const uint64_t end = b - a > 128 ? a + 128 : b;
+            for (uint64_t x = a; x < end; x += 16)
+                __builtin_prefetch(&l->targets[x]);
+            if (end > a) __builtin_prefetch(&l->targets[end - 1]);
         }
     }
 }

@@ -70,14 +70,14 @@ static void activate(bz_sim *sim, uint32_t v, int channel, int tally)
     const double at = sim->t + ip->delay;
     bz_sim_schedule(sim, at, BZ_EV_MODEL, SPEND, v);
     if (!(ip->p > 0)) return;
-    const double lq = ip->p < 1 ? log1p(-ip->p) : 0.0;
+    const double inv_lq = ip->p < 1 ? 1.0 / log1p(-ip->p) : 0.0;
     bz_stream s;
     bz_sim_stream(sim, &s, v, 0, BZ_RNG_MODEL + 1);
     for (size_t li = 0; li < sim->net->n_layers; li++) {
         const bz_layer *l = &sim->net->layers[li];
         const uint64_t deg = bz_layer_degree(l, v);
-        for (uint64_t j = ip->p < 1 ? bz_stream_geometric_skip(&s, lq) : 0; j < deg;
-             j += 1 + (ip->p < 1 ? bz_stream_geometric_skip(&s, lq) : 0)) {
+        for (uint64_t j = ip->p < 1 ? bz_stream_geometric_skip(&s, inv_lq) : 0; j < deg;
+             j += 1 + (ip->p < 1 ? bz_stream_geometric_skip(&s, inv_lq) : 0)) {
             const uint32_t w = bz_sim_neighbour(l, v, j);
             if (sim->state[w] == INACTIVE) bz_sim_schedule(sim, at, BZ_EV_MODEL, (uint32_t)li, w);
         }

@@ -76,17 +76,17 @@ static void infect(bz_sim *sim, uint32_t v, int channel, int tally)
     if (tally) bz_sim_adopted(sim, v, channel);
     bz_stream s;
     bz_sim_stream(sim, &s, v, 0, BZ_RNG_MODEL + 1);
-    const double d = sp->gamma > 0 ? bz_exp1(&s) / sp->gamma : INFINITY;
+    const double d = sp->gamma > 0 ? bz_stream_exp1(&s) / sp->gamma : INFINITY;
     bz_sim_schedule(sim, sim->t + d, BZ_EV_MODEL, RECOVER, v);
     const uint64_t deg = bz_contagion_degree(sim, v);
     if (deg == 0 || !(sp->beta > 0)) return;
     /* A tie transmits before recovery with probability p = 1 - exp(-beta d). */
     const double lq = isinf(d) ? -INFINITY : -sp->beta * d; /* log of no transmission */
-    const double p = isinf(d) ? 1.0 : -expm1(lq);
+    const double p = isinf(d) ? 1.0 : -expm1(lq), inv_lq = 1.0 / lq;
     uint32_t w[BATCH], li[BATCH];
     const uint32_t *at[BATCH];
     double tau[BATCH];
-    uint64_t j = isinf(lq) ? 0 : bz_stream_geometric_skip(&s, lq);
+    uint64_t j = isinf(lq) ? 0 : bz_stream_geometric_skip(&s, inv_lq);
     while (j < deg) {
         /* Three passes over a batch so that its cache misses overlap: the
          * ties' places in the rows, the neighbours, their states. */
@@ -104,8 +104,8 @@ static void infect(bz_sim *sim, uint32_t v, int channel, int tally)
                 __builtin_prefetch(at[k]);
             }
             /* First transmission time given that it comes before recovery. */
-            tau[k] = -log1p(-bz_stream_uniform(&s) * p) / sp->beta;
-            j += 1 + (isinf(lq) ? 0 : bz_stream_geometric_skip(&s, lq));
+            tau[k] = -bz_ln01(1.0 - bz_stream_uniform(&s) * p) / sp->beta;
+            j += 1 + (isinf(lq) ? 0 : bz_stream_geometric_skip(&s, inv_lq));
         }
         for (int q = 0; q < k; q++) {
             if (at[q]) w[q] = *at[q];
@@ -144,7 +144,7 @@ static void sir_prefetch(const bz_sim *sim, uint32_t v, uint32_t aux, int stage)
     if (stage == 0) {
         __builtin_prefetch(&sim->state[v]);
         if (aux != RECOVER) bz_contagion_prefetch(sim, v, 0);
-    } else if (aux != RECOVER && sim->state[v] == S) {
+    } else if (stage == 1 && aux != RECOVER && sim->state[v] == S) {
         bz_contagion_prefetch(sim, v, 1);
         __builtin_prefetch(&sim->t_adopt[v], 1);
     }

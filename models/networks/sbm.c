@@ -91,7 +91,6 @@ typedef struct sbm_plan {
     uint64_t *rect; /* [C + 1] first between-pair of each city's rectangle */
     uint64_t bsize; /* between block size (pairs) */
     uint64_t n_between_blocks;
-    bz_logtab *log; /* owned */
 } sbm_plan;
 
 /* Pairs of member indices waiting to be mapped to agents and emitted; their
@@ -179,10 +178,8 @@ static int sbm_plan_make(sbm_plan *pl, const bz_netgen_ctx *ctx, bz_error *err)
     }
     pl->wblk = malloc(((size_t)pl->C + 1) * sizeof *pl->wblk);
     pl->rect = malloc(((size_t)pl->C + 1) * sizeof *pl->rect);
-    pl->log = malloc(sizeof *pl->log);
-    if (!pl->wblk || !pl->rect || !pl->log)
+    if (!pl->wblk || !pl->rect)
         return bz_error_set(err, BZ_ENOMEM, "sbm: out of memory (%u cities)", pl->C);
-    bz_logtab_init(pl->log);
     double s = pl->C > 1 ? pr->within_city : 1.0;
     pl->d_in = s * pr->mean_degree;
     pl->wblk[0] = pl->rect[0] = 0;
@@ -207,17 +204,14 @@ static int sbm_plan_make(sbm_plan *pl, const bz_netgen_ctx *ctx, bz_error *err)
  * draws left over when the block ends are never used). */
 typedef struct sbm_skips {
     bz_stream *s;
-    const bz_logtab *log;
     double p, inv_log_q;
     unsigned i; /* next of g; SBM_SKIPS: drawn out */
     double g[SBM_SKIPS];
 } sbm_skips;
 
-static void sbm_skips_init(sbm_skips *k, bz_stream *s, const bz_logtab *log, double p,
-                           double inv_log_q)
+static void sbm_skips_init(sbm_skips *k, bz_stream *s, double p, double inv_log_q)
 {
     k->s = s;
-    k->log = log;
     k->p = p;
     k->inv_log_q = inv_log_q;
     k->i = SBM_SKIPS;
@@ -225,7 +219,7 @@ static void sbm_skips_init(sbm_skips *k, bz_stream *s, const bz_logtab *log, dou
 
 static void sbm_skips_refill(sbm_skips *k)
 {
-    bz_skips_fill(k->s, k->log, k->inv_log_q, k->g, SBM_SKIPS);
+    bz_skips_fill(k->s, k->inv_log_q, k->g, SBM_SKIPS);
     k->i = 0;
 }
 
@@ -253,7 +247,7 @@ static void sbm_within_gnp(const sbm_plan *pl, bz_stream *s, sbm_batch *bt, uint
         r++;
     uint64_t w = pos - r * (r - 1) / 2;
     sbm_skips sk;
-    sbm_skips_init(&sk, s, pl->log, p, inv_log_q);
+    sbm_skips_init(&sk, s, p, inv_log_q);
     for (;;) {
         uint64_t g = sbm_skip(&sk, end - pos);
         if (g == UINT64_MAX) return;
@@ -321,7 +315,7 @@ static void sbm_between(const sbm_plan *pl, bz_stream *s, sbm_batch *bt, uint64_
         col = (x - pl->rect[c]) % L;
     }
     sbm_skips sk;
-    sbm_skips_init(&sk, s, pl->log, pl->p_out, pl->inv_log_q_out);
+    sbm_skips_init(&sk, s, pl->p_out, pl->inv_log_q_out);
     for (;;) {
         uint64_t g = sbm_skip(&sk, end - x);
         if (g == UINT64_MAX) return;
@@ -399,7 +393,6 @@ static int sbm_generate(const bz_netgen_ctx *ctx, bz_edge_sink *sink, bz_error *
     }
     free(pl.wblk);
     free(pl.rect);
-    free(pl.log);
     return status;
 }
 

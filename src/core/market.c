@@ -214,8 +214,8 @@ bz_buy_result bz_market_request(bz_sim *sim, uint32_t v)
             if (m->patience > 0) {
                 bz_stream s;
                 bz_sim_stream(sim, &s, v, 0, BZ_RNG_PATIENCE);
-                bz_sim_schedule(sim, t + bz_exp1(&s) / m->patience, BZ_EV_MARKET, BZ_MARKET_GIVE_UP,
-                                v);
+                bz_sim_schedule(sim, t + bz_stream_exp1(&s) / m->patience, BZ_EV_MARKET,
+                                BZ_MARKET_GIVE_UP, v);
             }
             if (sim->model->refused) sim->model->refused(sim, v);
         }

@@ -24,9 +24,11 @@ struct bz_experiment;
 
 #define BZ_MAX_STATES 8
 
-/* How many events ahead the run loop prefetches for (model.prefetch). */
-#define BZ_PREFETCH_FAR 16
-#define BZ_PREFETCH_NEAR 6
+/* How many events ahead the run loop prefetches for (model.prefetch):
+ * stage 0, 1 and 2. */
+#define BZ_PREFETCH_FAR 24
+#define BZ_PREFETCH_MID 12
+#define BZ_PREFETCH_NEAR 4
 
 typedef struct bz_model_type {
     const char *name;
@@ -51,11 +53,12 @@ typedef struct bz_model_type {
     /* A BZ_EV_MODEL event of agent v (aux as scheduled) at sim->t. */
     void (*event)(struct bz_sim *sim, uint32_t v, uint32_t aux);
     /* Optional, a hint only: the model event (v, aux) comes soon; issue
-     * prefetches for the memory it will read. Called twice per event of
-     * the calendar's sorted run: with stage 0 about BZ_PREFETCH_FAR events
-     * ahead (addresses computable from v alone), then with stage 1 about
-     * BZ_PREFETCH_NEAR ahead (may read what stage 0 fetched, e.g. a row's
-     * offset). Must change nothing: results do not depend on it. */
+     * prefetches for the memory it will read. Called three times per event
+     * of the calendar's sorted run, BZ_PREFETCH_FAR, _MID and _NEAR events
+     * ahead, with stage 0, 1, 2: stage 0 may only compute addresses from v
+     * and aux, stage 1 may read what stage 0 fetched (a row's offset),
+     * stage 2 what stage 1 fetched (a neighbour's id). Must change nothing:
+     * results do not depend on it. */
     void (*prefetch)(const struct bz_sim *sim, uint32_t v, uint32_t aux, int stage);
     /* Agent v is exposed now through a campaign `channel` (flags
      * BZ_EXPOSE_ENGAGE). The engine has counted the exposure. */

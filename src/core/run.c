@@ -290,12 +290,12 @@ static void dispatch(bz_sim *sim, const bz_event *e)
 static inline void prefetch_ahead(const bz_sim *sim,
                                   void (*pf)(const bz_sim *, uint32_t, uint32_t, int))
 {
-    const uint64_t far = bz_evq_ahead(&sim->q, BZ_PREFETCH_FAR);
-    if (far && bz_event_kind(far) >= BZ_EV_MODEL)
-        pf(sim, bz_event_agent(far), bz_event_aux(far), 0);
-    const uint64_t near = bz_evq_ahead(&sim->q, BZ_PREFETCH_NEAR);
-    if (near && bz_event_kind(near) >= BZ_EV_MODEL)
-        pf(sim, bz_event_agent(near), bz_event_aux(near), 1);
+    static const size_t dist[3] = {BZ_PREFETCH_FAR, BZ_PREFETCH_MID, BZ_PREFETCH_NEAR};
+    for (int stage = 0; stage < 3; stage++) {
+        const uint64_t key = bz_evq_ahead(&sim->q, dist[stage]);
+        if (key && bz_event_kind(key) >= BZ_EV_MODEL)
+            pf(sim, bz_event_agent(key), bz_event_aux(key), stage);
+    }
 }
 
 /* What one simulation runs: campaigns with their positions in the arm

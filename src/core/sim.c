@@ -38,10 +38,10 @@ uint64_t bz_sim_reach(bz_sim *sim, size_t li, uint32_t u, double p, int channel,
     const bz_layer *l = &sim->net->layers[li];
     const uint64_t deg = bz_layer_degree(l, u);
     if (deg == 0 || !(p > 0)) return 0;
-    const double lq = p < 1 ? log1p(-p) : 0;
+    const double inv_lq = p < 1 ? 1.0 / log1p(-p) : 0;
     uint64_t c = 0;
-    for (uint64_t j = p < 1 ? bz_stream_geometric_skip(s, lq) : 0; j < deg;
-         j += 1 + (p < 1 ? bz_stream_geometric_skip(s, lq) : 0)) {
+    for (uint64_t j = p < 1 ? bz_stream_geometric_skip(s, inv_lq) : 0; j < deg;
+         j += 1 + (p < 1 ? bz_stream_geometric_skip(s, inv_lq) : 0)) {
         bz_sim_expose(sim, bz_sim_neighbour(l, u, j), channel, 0);
         c++;
     }

@@ -253,12 +253,6 @@ double bz_talk_next(const bz_sim *sim, const bz_talk *tk, double t, double e);
 
 /* ---- helpers ---------------------------------------------------------------- */
 
-/* Exp(1) draw from s. */
-static inline double bz_exp1(bz_stream *s)
-{
-    return -log(bz_stream_uniform_pos(s));
-}
-
 /* Choose k distinct agents uniformly at random (Floyd's algorithm) from
  * stream s into out[k], in the order drawn. k <= n. BZ_ENOMEM if the
  * n-bit scratch set cannot be allocated. O(k + n/8) memory, O(k) draws. */

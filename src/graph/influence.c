@@ -112,7 +112,7 @@ static int chunk_push(rr_chunk *c, uint32_t x)
  * each in-arc with probability p (geometric skipping: O(1 + kept arcs) per
  * visited agent). The chunk buffer doubles as the BFS queue. stamp[] marks
  * agents visited in this set (value `epoch`). Returns 0 on out of memory. */
-static int draw_set(const rr_view *v, double p, double log_q, uint64_t seed, uint64_t i,
+static int draw_set(const rr_view *v, double p, double inv_log_q, uint64_t seed, uint64_t i,
                     uint32_t *stamp, uint32_t epoch, rr_chunk *c)
 {
     bz_stream s;
@@ -125,14 +125,14 @@ static int draw_set(const rr_view *v, double p, double log_q, uint64_t seed, uin
     while (head < c->len) {
         uint32_t w = c->nodes[head++];
         uint64_t deg = rr_degree(v, w);
-        uint64_t j = p >= 1.0 ? 0 : bz_stream_geometric_skip(&s, log_q);
+        uint64_t j = p >= 1.0 ? 0 : bz_stream_geometric_skip(&s, inv_log_q);
         while (j < deg) {
             uint32_t x = rr_neighbour(v, w, j);
             if (stamp[x] != epoch) {
                 stamp[x] = epoch;
                 if (!chunk_push(c, x)) return 0;
             }
-            j += 1 + (p >= 1.0 ? 0 : bz_stream_geometric_skip(&s, log_q));
+            j += 1 + (p >= 1.0 ? 0 : bz_stream_geometric_skip(&s, inv_log_q));
         }
     }
     return 1;
@@ -186,7 +186,7 @@ static int rr_draw(const bz_layer *l, double p, const bz_influence_opts *o, rr_s
     BZ_CHECK(rr_view_init(&view, l, err));
     const uint64_t theta = o->theta,
                    cap = o->max_entries ? o->max_entries : BZ_INFLUENCE_MAX_ENTRIES;
-    const double log_q = p > 0 && p < 1 ? log1p(-p) : 0.0;
+    const double inv_log_q = p > 0 && p < 1 ? 1.0 / log1p(-p) : 0.0;
     if (!(chunks = calloc(WAVE, sizeof *chunks)))
         BZ_FAIL(err, BZ_ENOMEM, "influence: out of memory for RR-set buffers");
     uint64_t next = 0;    /* first set index not consumed */
@@ -220,7 +220,7 @@ static int rr_draw(const bz_layer *l, double p, const bz_influence_opts *o, rr_s
                         epoch = 1;
                     }
                     uint64_t before = ch->len;
-                    if (!draw_set(&view, p, log_q, o->seed, i, stamp, epoch, ch)) {
+                    if (!draw_set(&view, p, inv_log_q, o->seed, i, stamp, epoch, ch)) {
 #pragma omp atomic write
                         oom = 1;
                         break;

@@ -19,6 +19,7 @@
 #include <math.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <Random123/philox.h>
 
@@ -127,13 +128,52 @@ static inline int bz_stream_bernoulli(bz_stream *s, double p)
     return bz_stream_uniform(s) < p;
 }
 
-/* Number of failures before the first success of a Bernoulli(p) sequence,
- * 0 < p < 1, given log1p(-p) precomputed as `log_q` (negative). Used for
- * geometric skipping. Saturates at UINT64_MAX/2 for tiny p. */
-static inline uint64_t bz_stream_geometric_skip(bz_stream *s, double log_q)
+/* ln u for u in (0, 1], table driven (rng/lntab.c): u = 2^e m with m in
+ * [1, 2); interval k = [1 + k/256, 1 + (k+1)/256) holds the reciprocal and
+ * the logarithm of its midpoint c_k, and ln m = ln c_k + ln(1 + r) with
+ * r = m / c_k - 1, |r| < 2^-9, by the series to r^4. Absolute error below
+ * 1.2e-14 (tests/unit/test_rng.c checks it against logl), never above 0
+ * (ln 1 would come out +5.6e-15: clamped), the same bits on every machine
+ * (IEEE operations in a fixed order; C11 mode does not contract into fused
+ * multiply-adds). A few nanoseconds where libm's log takes 15 to 20: the
+ * simulations draw one per event (waiting times, skips). */
+enum { BZ_LOGTAB_BITS = 8, BZ_LOGTAB_SIZE = 1 << BZ_LOGTAB_BITS };
+typedef struct bz_logtab {
+    double inv[BZ_LOGTAB_SIZE]; /* 1 / c_k, c_k the midpoint of interval k of [1, 2) */
+    double ln[BZ_LOGTAB_SIZE];  /* ln c_k */
+} bz_logtab;
+extern const bz_logtab bz_lntab;
+
+static inline double bz_ln01(double u)
 {
-    double g = floor(log(bz_stream_uniform_pos(s)) / log_q);
+    uint64_t bits;
+    memcpy(&bits, &u, sizeof bits);
+    const int e = (int)(bits >> 52) - 1023;
+    const unsigned k = (unsigned)(bits >> (52 - BZ_LOGTAB_BITS)) & (BZ_LOGTAB_SIZE - 1);
+    const uint64_t mbits = (bits & 0x000FFFFFFFFFFFFFull) | 0x3FF0000000000000ull;
+    double m;
+    memcpy(&m, &mbits, sizeof m);
+    const double r = m * bz_lntab.inv[k] - 1.0;
+    const double l1p = r * (1.0 + r * (-0.5 + r * (1.0 / 3.0 - r * 0.25)));
+    const double l = (double)e * 0.69314718055994530942 + (bz_lntab.ln[k] + l1p);
+    return l < 0.0 ? l : 0.0;
+}
+
+/* Number of failures before the first success of a Bernoulli(p) sequence,
+ * 0 < p < 1, given 1 / log1p(-p) precomputed as `inv_log_q` (negative; a
+ * multiply per skip instead of a divide). Used for geometric skipping. Saturates at UINT64_MAX/2
+ * for tiny p. Per draw the law is geometric to within a total variation of about 2e-14 / p (the
+ * table logarithm's error, bz_ln01). */
+static inline uint64_t bz_stream_geometric_skip(bz_stream *s, double inv_log_q)
+{
+    double g = floor(bz_ln01(bz_stream_uniform_pos(s)) * inv_log_q);
     return g < 9.2e18 ? (uint64_t)g : (uint64_t)1 << 62;
+}
+
+/* An Exp(1) draw: -ln U. */
+static inline double bz_stream_exp1(bz_stream *s)
+{
+    return -bz_ln01(bz_stream_uniform_pos(s));
 }
 
 /* Bulk draws for hot loops (graph generators): exactly the values, in the
@@ -146,19 +186,12 @@ static inline uint64_t bz_stream_geometric_skip(bz_stream *s, double log_q)
 void bz_stream_fill_u32(bz_stream *s, uint32_t *out, size_t n);
 void bz_stream_fill_uniform_pos(bz_stream *s, double *out, size_t n);
 
-/* Geometric skips in bulk (skips.c): g[i] = floor(ln(U_i) * inv_log_q) for
- * the stream's next n uniform_pos draws U_i, with inv_log_q = 1 / ln(1 - p),
- * i.e. the failures before each success of a Bernoulli(p) sequence. ln is
- * the table-driven bz_logtab_ln (absolute error below 1.2e-14 on (0, 1]),
- * the same bits on every machine and about 2 ns per skip with AVX2. */
-enum { BZ_LOGTAB_BITS = 8, BZ_LOGTAB_SIZE = 1 << BZ_LOGTAB_BITS };
-typedef struct bz_logtab {
-    double inv[BZ_LOGTAB_SIZE]; /* 1 / c_k, c_k the midpoint of interval k of [1, 2) */
-    double ln[BZ_LOGTAB_SIZE];  /* ln c_k */
-} bz_logtab;
-void bz_logtab_init(bz_logtab *t);
-double bz_logtab_ln(const bz_logtab *t, double u); /* u in (0, 1] */
-void bz_skips_fill(bz_stream *s, const bz_logtab *t, double inv_log_q, double *g, size_t n);
+/* Geometric skips in bulk (skips.c): g[i] = floor(bz_ln01(U_i) * inv_log_q)
+ * for the stream's next n uniform_pos draws U_i, with inv_log_q =
+ * 1 / ln(1 - p), i.e. the failures before each success of a Bernoulli(p)
+ * sequence; the same bits on every machine and about 2 ns per skip with
+ * AVX2. */
+void bz_skips_fill(bz_stream *s, double inv_log_q, double *g, size_t n);
 
 /* Per-step probability of an event with the given rate (per day) over dt days:
  * 1 - exp(-rate * dt). */

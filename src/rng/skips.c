@@ -31,35 +31,10 @@
 
 #define LN2 0.69314718055994530942
 
-void bz_logtab_init(bz_logtab *t)
-{
-    for (int k = 0; k < BZ_LOGTAB_SIZE; k++) {
-        double mid = 1.0 + (k + 0.5) / BZ_LOGTAB_SIZE;
-        t->inv[k] = 1.0 / mid;
-        t->ln[k] = log(mid);
-    }
-}
-
-double bz_logtab_ln(const bz_logtab *t, double u)
-{
-    uint64_t bits;
-    memcpy(&bits, &u, sizeof bits);
-    int e = (int)(bits >> 52) - 1023;
-    unsigned k = (unsigned)(bits >> (52 - BZ_LOGTAB_BITS)) & (BZ_LOGTAB_SIZE - 1);
-    uint64_t mbits = (bits & 0x000FFFFFFFFFFFFFull) | 0x3FF0000000000000ull;
-    double m;
-    memcpy(&m, &mbits, sizeof m);
-    double r = m * t->inv[k] - 1.0;
-    double l1p = r * (1.0 + r * (-0.5 + r * (1.0 / 3.0 - r * 0.25)));
-    double l = (double)e * LN2 + (t->ln[k] + l1p);
-    return l < 0.0 ? l : 0.0; /* ln(1) comes out +5.6e-15: never a negative skip */
-}
-
 #ifdef SKIPS_AVX2
-/* g[i] = floor(bz_logtab_ln(t, g[i]) * scale) for i < n, n a multiple of 4,
+/* g[i] = floor(bz_ln01(g[i]) * scale) for i < n, n a multiple of 4,
  * operation for operation as the scalar code. */
-__attribute__((target("avx2"))) static void skips_avx2(const bz_logtab *t, double scale, double *g,
-                                                       size_t n)
+__attribute__((target("avx2"))) static void skips_avx2(double scale, double *g, size_t n)
 {
     const __m256i mant = _mm256_set1_epi64x(0x000FFFFFFFFFFFFFll);
     const __m256i one = _mm256_set1_epi64x(0x3FF0000000000000ll);
@@ -75,8 +50,8 @@ __attribute__((target("avx2"))) static void skips_avx2(const bz_logtab *t, doubl
         __m256i ex = _mm256_permutevar8x32_epi32(_mm256_srli_epi64(bits, 52), lows);
         __m256d e = _mm256_cvtepi32_pd(_mm_sub_epi32(_mm256_castsi256_si128(ex), bias));
         __m256i k = _mm256_and_si256(_mm256_srli_epi64(bits, 52 - BZ_LOGTAB_BITS), kmask);
-        __m256d inv = _mm256_i64gather_pd(t->inv, k, 8);
-        __m256d lnk = _mm256_i64gather_pd(t->ln, k, 8);
+        __m256d inv = _mm256_i64gather_pd(bz_lntab.inv, k, 8);
+        __m256d lnk = _mm256_i64gather_pd(bz_lntab.ln, k, 8);
         __m256d m = _mm256_castsi256_pd(_mm256_or_si256(_mm256_and_si256(bits, mant), one));
         __m256d r = _mm256_sub_pd(_mm256_mul_pd(m, inv), c1);
         __m256d p = _mm256_sub_pd(c3, _mm256_mul_pd(r, cq));
@@ -90,16 +65,16 @@ __attribute__((target("avx2"))) static void skips_avx2(const bz_logtab *t, doubl
 }
 #endif
 
-void bz_skips_fill(bz_stream *s, const bz_logtab *t, double inv_log_q, double *g, size_t n)
+void bz_skips_fill(bz_stream *s, double inv_log_q, double *g, size_t n)
 {
     bz_stream_fill_uniform_pos(s, g, n);
     size_t i = 0;
 #ifdef SKIPS_AVX2
     if (n >= 4 && __builtin_cpu_supports("avx2")) {
         i = n / 4 * 4;
-        skips_avx2(t, inv_log_q, g, i);
+        skips_avx2(inv_log_q, g, i);
     }
 #endif
     for (; i < n; i++)
-        g[i] = floor(bz_logtab_ln(t, g[i]) * inv_log_q);
+        g[i] = floor(bz_ln01(g[i]) * inv_log_q);
 }

@@ -521,7 +521,7 @@ static int referrer_init(bz_sim *sim, bz_error *err)
     for (uint32_t v = 0; v < sim->n; v++) {
         bz_stream s;
         bz_sim_stream(sim, &s, v, 0, BZ_RNG_DECIDE);
-        bz_sim_schedule(sim, bz_exp1(&s) / 0.5, BZ_EV_MODEL, 0, v);
+        bz_sim_schedule(sim, bz_stream_exp1(&s) / 0.5, BZ_EV_MODEL, 0, v);
     }
     return BZ_OK;
 }
