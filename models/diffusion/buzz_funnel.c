@@ -63,9 +63,10 @@
  * per contact. Streams: contact k of u is (u, k, BZ_RNG_MODEL + 1); every
  * other draw of u is (u, its decision count, BZ_RNG_DECIDE).
  *
- * Cost. O(log events) per event (one per contact, transition, exposure,
- * arrival); an agent that talks or has a pending transition is one entry in
- * the calendar. Memory: 35 bytes per agent besides the engine's.
+ * Cost. O(1) per event (one per contact, transition, exposure, arrival);
+ * an agent that talks or has a pending transition is one entry in the
+ * calendar. Memory: 36 bytes per agent besides the engine's (a 32-byte
+ * record and the pending contact's tie).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -158,45 +159,46 @@ enum {
 #define TALK_BIT 0x400000u /* aux bit: a talk event (else the agent's own transition) */
 #define TALK_PURPOSE (BZ_RNG_MODEL + 1)
 
+/* One agent's funnel data, in one 32-byte record: an event touches one
+ * cache line of it instead of one line in each of nine arrays. */
+typedef struct fn_agent {
+    double t_forget;  /* when an aware or interested agent forgets */
+    uint32_t ver;     /* version of the agent's own pending transition */
+    uint32_t nonce;   /* decision draws made (stream index) */
+    uint32_t talk;    /* contacts drawn (stream index and version of the talk event) */
+    float t_since;    /* when it became interested or adopted (novelty) */
+    float tie_rate;   /* sum over layers of share x out-degree (per day) */
+    uint8_t flags;    /* F_* */
+    uint8_t recs;     /* recommendations since aware, capped at 255 */
+    uint8_t last;     /* last-touch channel, NO_CHANNEL if none */
+    uint8_t to_layer; /* layer of the pending contact */
+} fn_agent;
+
 typedef struct fn_state {
-    uint8_t *flags;   /* [n] F_* */
-    uint8_t *recs;    /* [n] recommendations since aware, capped at 255 */
-    uint8_t *last;    /* [n] last-touch channel, NO_CHANNEL if none */
-    uint32_t *ver;    /* [n] version of the agent's own pending transition */
-    uint32_t *nonce;  /* [n] decision draws made (stream index) */
-    uint32_t *talk;   /* [n] contacts drawn (stream index and version of the talk event) */
-    double *t_forget; /* [n] when an aware or interested agent forgets */
-    float *t_since;   /* [n] when it became interested or adopted (novelty) */
-    float *tie_rate;  /* [n] sum over layers of share x out-degree (per day) */
+    fn_agent *a;  /* [n] */
+    uint32_t *to; /* [n] the pending contact's tie: its index in the row of layer to_layer */
 } fn_state;
 
 static void fn_destroy(bz_sim *sim)
 {
     fn_state *fs = sim->model_state;
     if (!fs) return;
-    free(fs->flags);
-    free(fs->recs);
-    free(fs->last);
-    free(fs->ver);
-    free(fs->nonce);
-    free(fs->talk);
-    free(fs->t_forget);
-    free(fs->t_since);
-    free(fs->tie_rate);
+    free(fs->a);
+    free(fs->to);
     free(fs);
     sim->model_state = NULL;
 }
 
 /* v's next decision stream. */
-static void decide_stream(const bz_sim *sim, fn_state *fs, uint32_t v, bz_stream *s)
+static void decide_stream(const bz_sim *sim, fn_agent *a, uint32_t v, bz_stream *s)
 {
-    bz_sim_stream(sim, s, v, fs->nonce[v]++, BZ_RNG_DECIDE);
+    bz_sim_stream(sim, s, v, a->nonce++, BZ_RNG_DECIDE);
 }
 
 /* Schedule v's own transition at t (+inf: none); earlier ones become stale. */
-static void own_at(bz_sim *sim, fn_state *fs, uint32_t v, double t)
+static void own_at(bz_sim *sim, fn_agent *a, uint32_t v, double t)
 {
-    const uint32_t ver = ++fs->ver[v] & VER_MASK;
+    const uint32_t ver = ++a->ver & VER_MASK;
     if (t < INFINITY) bz_sim_schedule(sim, t, BZ_EV_MODEL, ver, v);
 }
 
@@ -220,16 +222,22 @@ static int talker(const fn_params *p, uint8_t s, uint8_t f, double *fac, int *ad
 }
 
 /* (Re)start v's talk from now: a new contact stream index (which also
- * makes any pending talk event stale) and its next contact time. */
+ * makes any pending talk event stale), its next contact time and the tie
+ * it goes to: a layer in proportion to share x degree, then a tie of that
+ * layer's row. (Drawing the tie now rather than when the contact is due
+ * changes no draw, the network being fixed; keeping its index, not the
+ * neighbour, leaves the row unread until the contact is due, when
+ * fn_prefetch has fetched it.) */
 static void talk_from_now(bz_sim *sim, fn_state *fs, uint32_t v)
 {
     const fn_params *p = sim->mp;
-    const uint32_t k = ++fs->talk[v];
+    fn_agent *a = &fs->a[v];
+    const uint32_t k = ++a->talk;
     double fac;
     int adv, neg;
-    if (!talker(p, sim->state[v], fs->flags[v], &fac, &adv, &neg) || !(fs->tie_rate[v] > 0)) return;
-    const bz_talk tk = {.base = fac * sim->pop->activity[v] * fs->tie_rate[v],
-                        .since = fs->t_since[v],
+    if (!talker(p, sim->state[v], a->flags, &fac, &adv, &neg) || !(a->tie_rate > 0)) return;
+    const bz_talk tk = {.base = fac * sim->pop->activity[v] * a->tie_rate,
+                        .since = a->t_since,
                         .novelty = p->novelty,
                         .advocate = adv,
                         .agent = v};
@@ -237,117 +245,9 @@ static void talk_from_now(bz_sim *sim, fn_state *fs, uint32_t v)
     bz_stream s;
     bz_sim_stream(sim, &s, v, k, TALK_PURPOSE);
     const double t = bz_talk_next(sim, &tk, sim->t, bz_stream_exp1(&s));
-    if (t < INFINITY) bz_sim_schedule(sim, t, BZ_EV_MODEL, TALK_BIT | (k & VER_MASK), v);
-}
-
-static void enter_aware(bz_sim *sim, fn_state *fs, uint32_t v, uint32_t contacts)
-{
-    const fn_params *p = sim->mp;
-    bz_stream s;
-    decide_stream(sim, fs, v, &s);
-    const double e_forget = bz_stream_exp1(&s), e_interest = bz_stream_exp1(&s);
-    const double rate = p->interest * sim->pop->susceptibility[v];
-    fs->t_forget[v] = p->forget > 0 ? sim->t + e_forget / p->forget : INFINITY;
-    const double t_int = rate > 0 ? sim->t + e_interest / rate : INFINITY;
-    fs->recs[v] = (uint8_t)(contacts > 255 ? 255 : contacts);
-    fs->flags[v] = 0;
-    bz_sim_move(sim, v, AWARE);
-    own_at(sim, fs, v, fmin(fs->t_forget[v], t_int));
-}
-
-/* From unaware or aware. Keeps the forgetting time of an aware agent. */
-static void enter_interested(bz_sim *sim, fn_state *fs, uint32_t v, int referred)
-{
-    const fn_params *p = sim->mp;
-    bz_stream s;
-    decide_stream(sim, fs, v, &s);
-    const double e_buy = bz_stream_exp1(&s);
-    const double t_want = p->buy > 0 ? sim->t + e_buy / p->buy : INFINITY;
-    fs->flags[v] = referred ? F_REFERRED : 0;
-    fs->t_since[v] = (float)sim->t;
-    bz_sim_move(sim, v, INTERESTED);
-    own_at(sim, fs, v, fmin(fs->t_forget[v], t_want));
-    talk_from_now(sim, fs, v);
-}
-
-/* Back to unaware (forgot, or put off). */
-static void to_unaware(bz_sim *sim, fn_state *fs, uint32_t v)
-{
-    if (fs->flags[v] & F_WANT) bz_market_withdraw(sim, v);
-    fs->flags[v] = 0;
-    fs->recs[v] = 0;
-    bz_sim_move(sim, v, UNAWARE);
-    own_at(sim, fs, v, INFINITY);
-    talk_from_now(sim, fs, v); /* silent now: stops its talk */
-}
-
-/* An interested agent loses interest: aware again, a new interest time. */
-static void interested_to_aware(bz_sim *sim, fn_state *fs, uint32_t v)
-{
-    const fn_params *p = sim->mp;
-    if (fs->flags[v] & F_WANT) bz_market_withdraw(sim, v);
-    bz_stream s;
-    decide_stream(sim, fs, v, &s);
-    const double rate = p->interest * sim->pop->susceptibility[v];
-    const double t_int = rate > 0 ? sim->t + bz_stream_exp1(&s) / rate : INFINITY;
-    fs->flags[v] = 0;
-    bz_sim_move(sim, v, AWARE);
-    own_at(sim, fs, v, fmin(fs->t_forget[v], t_int));
-    talk_from_now(sim, fs, v);
-}
-
-/* One contact from a talker to v at sim->t: positive word of mouth on
- * `channel`, or negative (neg). */
-static void contact(bz_sim *sim, fn_state *fs, uint32_t v, int channel, int neg)
-{
-    const fn_params *p = sim->mp;
-    const uint8_t s = sim->state[v];
-    if (!neg) {
-        bz_sim_count_exposure(sim, channel);
-        if (s <= INTERESTED) fs->last[v] = (uint8_t)channel;
-    }
-    if (s == UNAWARE) {
-        if (!neg) enter_aware(sim, fs, v, 1);
-        return;
-    }
-    if (s == AWARE) {
-        bz_stream st;
-        if (neg) {
-            if (p->neg_impact > 0) {
-                decide_stream(sim, fs, v, &st);
-                if (bz_stream_uniform(&st) < p->neg_impact) to_unaware(sim, fs, v);
-            }
-            return;
-        }
-        const uint32_t recs = fs->recs[v] + 1u;
-        fs->recs[v] = (uint8_t)(recs > 255 ? 255 : recs);
-        if (recs >= (uint32_t)p->recommenders && p->recommend > 0) {
-            decide_stream(sim, fs, v, &st);
-            if (bz_stream_uniform(&st) < p->recommend)
-                enter_interested(sim, fs, v, channel == BZ_CH_REFERRAL);
-        }
-        return;
-    }
-    if (s == INTERESTED && neg && !(fs->flags[v] & F_WAIT) && p->neg_impact > 0) {
-        bz_stream st;
-        decide_stream(sim, fs, v, &st);
-        if (bz_stream_uniform(&st) < p->neg_impact) interested_to_aware(sim, fs, v);
-    }
-}
-
-/* Talker v's contact number k is due: deliver it, draw the next. */
-static void talk_event(bz_sim *sim, fn_state *fs, uint32_t v, uint32_t k)
-{
-    const fn_params *p = sim->mp;
-    double fac;
-    int adv, neg;
-    if (!talker(p, sim->state[v], fs->flags[v], &fac, &adv, &neg)) return;
-    bz_stream s;
-    bz_sim_stream(sim, &s, v, fs->talk[v], TALK_PURPOSE);
-    (void)bz_stream_exp1(&s); /* the gap that scheduled this contact */
-    /* The tie: a layer in proportion to share x degree, then a neighbour. */
+    if (!(t < INFINITY)) return;
     const size_t L = sim->net->n_layers;
-    double x = bz_stream_uniform(&s) * (double)fs->tie_rate[v], acc = 0;
+    double x = bz_stream_uniform(&s) * (double)a->tie_rate, acc = 0;
     size_t li = 0, last_li = 0;
     for (; li < L; li++) {
         const double w =
@@ -358,11 +258,122 @@ static void talk_event(bz_sim *sim, fn_state *fs, uint32_t v, uint32_t k)
         if (x < acc) break;
     }
     if (li == L) li = last_li; /* rounding: the last layer with ties */
-    const bz_layer *l = &sim->net->layers[li];
-    const uint32_t u = bz_sim_neighbour(l, v, bz_stream_below(&s, bz_layer_degree(l, v)));
+    fs->to[v] = (uint32_t)bz_stream_below(&s, bz_layer_degree(&sim->net->layers[li], v));
+    a->to_layer = (uint8_t)li;
+    bz_sim_schedule(sim, t, BZ_EV_MODEL, TALK_BIT | (k & VER_MASK), v);
+}
+
+static void enter_aware(bz_sim *sim, fn_state *fs, uint32_t v, uint32_t contacts)
+{
+    const fn_params *p = sim->mp;
+    fn_agent *a = &fs->a[v];
+    bz_stream s;
+    decide_stream(sim, a, v, &s);
+    const double e_forget = bz_stream_exp1(&s), e_interest = bz_stream_exp1(&s);
+    const double rate = p->interest * sim->pop->susceptibility[v];
+    a->t_forget = p->forget > 0 ? sim->t + e_forget / p->forget : INFINITY;
+    const double t_int = rate > 0 ? sim->t + e_interest / rate : INFINITY;
+    a->recs = (uint8_t)(contacts > 255 ? 255 : contacts);
+    a->flags = 0;
+    bz_sim_move(sim, v, AWARE);
+    own_at(sim, a, v, fmin(a->t_forget, t_int));
+}
+
+/* From unaware or aware. Keeps the forgetting time of an aware agent. */
+static void enter_interested(bz_sim *sim, fn_state *fs, uint32_t v, int referred)
+{
+    const fn_params *p = sim->mp;
+    fn_agent *a = &fs->a[v];
+    bz_stream s;
+    decide_stream(sim, a, v, &s);
+    const double e_buy = bz_stream_exp1(&s);
+    const double t_want = p->buy > 0 ? sim->t + e_buy / p->buy : INFINITY;
+    a->flags = referred ? F_REFERRED : 0;
+    a->t_since = (float)sim->t;
+    bz_sim_move(sim, v, INTERESTED);
+    own_at(sim, a, v, fmin(a->t_forget, t_want));
+    talk_from_now(sim, fs, v);
+}
+
+/* Back to unaware (forgot, or put off). */
+static void to_unaware(bz_sim *sim, fn_state *fs, uint32_t v)
+{
+    fn_agent *a = &fs->a[v];
+    if (a->flags & F_WANT) bz_market_withdraw(sim, v);
+    a->flags = 0;
+    a->recs = 0;
+    bz_sim_move(sim, v, UNAWARE);
+    own_at(sim, a, v, INFINITY);
+    talk_from_now(sim, fs, v); /* silent now: stops its talk */
+}
+
+/* An interested agent loses interest: aware again, a new interest time. */
+static void interested_to_aware(bz_sim *sim, fn_state *fs, uint32_t v)
+{
+    const fn_params *p = sim->mp;
+    fn_agent *a = &fs->a[v];
+    if (a->flags & F_WANT) bz_market_withdraw(sim, v);
+    bz_stream s;
+    decide_stream(sim, a, v, &s);
+    const double rate = p->interest * sim->pop->susceptibility[v];
+    const double t_int = rate > 0 ? sim->t + bz_stream_exp1(&s) / rate : INFINITY;
+    a->flags = 0;
+    bz_sim_move(sim, v, AWARE);
+    own_at(sim, a, v, fmin(a->t_forget, t_int));
+    talk_from_now(sim, fs, v);
+}
+
+/* One contact from a talker to v at sim->t: positive word of mouth on
+ * `channel`, or negative (neg). */
+static void contact(bz_sim *sim, fn_state *fs, uint32_t v, int channel, int neg)
+{
+    const fn_params *p = sim->mp;
+    fn_agent *a = &fs->a[v];
+    const uint8_t s = sim->state[v];
+    if (!neg) {
+        bz_sim_count_exposure(sim, channel);
+        if (s <= INTERESTED) a->last = (uint8_t)channel;
+    }
+    if (s == UNAWARE) {
+        if (!neg) enter_aware(sim, fs, v, 1);
+        return;
+    }
+    if (s == AWARE) {
+        bz_stream st;
+        if (neg) {
+            if (p->neg_impact > 0) {
+                decide_stream(sim, a, v, &st);
+                if (bz_stream_uniform(&st) < p->neg_impact) to_unaware(sim, fs, v);
+            }
+            return;
+        }
+        const uint32_t recs = a->recs + 1u;
+        a->recs = (uint8_t)(recs > 255 ? 255 : recs);
+        if (recs >= (uint32_t)p->recommenders && p->recommend > 0) {
+            decide_stream(sim, a, v, &st);
+            if (bz_stream_uniform(&st) < p->recommend)
+                enter_interested(sim, fs, v, channel == BZ_CH_REFERRAL);
+        }
+        return;
+    }
+    if (s == INTERESTED && neg && !(a->flags & F_WAIT) && p->neg_impact > 0) {
+        bz_stream st;
+        decide_stream(sim, a, v, &st);
+        if (bz_stream_uniform(&st) < p->neg_impact) interested_to_aware(sim, fs, v);
+    }
+}
+
+/* Talker v's pending contact is due: deliver it, draw the next. */
+static void talk_event(bz_sim *sim, fn_state *fs, uint32_t v)
+{
+    const fn_params *p = sim->mp;
+    double fac;
+    int adv, neg;
+    if (!talker(p, sim->state[v], fs->a[v].flags, &fac, &adv, &neg)) return;
+    const size_t li = fs->a[v].to_layer;
+    const uint32_t u = bz_sim_neighbour(&sim->net->layers[li], v, fs->to[v]);
     int ch = BZ_CH_LAYER0 + (int)li;
     if (adv && bz_sim_share_at(sim, sim->t)->referral > 0) ch = BZ_CH_REFERRAL;
-    (void)k;
     contact(sim, fs, u, ch, neg);
     /* The contact may have changed nothing about v (contacts never change
      * the talker), so its next contact follows. */
@@ -372,28 +383,59 @@ static void talk_event(bz_sim *sim, fn_state *fs, uint32_t v, uint32_t k)
 static void fn_event(bz_sim *sim, uint32_t v, uint32_t aux)
 {
     fn_state *fs = sim->model_state;
+    fn_agent *a = &fs->a[v];
     if (aux & TALK_BIT) {
-        if ((aux & VER_MASK) == (fs->talk[v] & VER_MASK)) talk_event(sim, fs, v, aux & VER_MASK);
+        if ((aux & VER_MASK) == (a->talk & VER_MASK)) talk_event(sim, fs, v);
         return;
     }
-    if (aux != (fs->ver[v] & VER_MASK)) return; /* stale */
+    if (aux != (a->ver & VER_MASK)) return; /* stale */
     const uint8_t s = sim->state[v];
     if (s == AWARE) {
-        if (sim->t == fs->t_forget[v])
+        if (sim->t == a->t_forget)
             to_unaware(sim, fs, v);
         else
             enter_interested(sim, fs, v, 0);
         return;
     }
-    if (s != INTERESTED || (fs->flags[v] & F_WAIT)) return;
-    if (sim->t == fs->t_forget[v]) {
+    if (s != INTERESTED || (a->flags & F_WAIT)) return;
+    if (sim->t == a->t_forget) {
         to_unaware(sim, fs, v);
         return;
     }
     /* Its buying time: it wants one from now on. */
-    fs->flags[v] |= F_WANT;
-    own_at(sim, fs, v, fs->t_forget[v]);
+    a->flags |= F_WANT;
+    own_at(sim, a, v, a->t_forget);
     bz_market_request(sim, v);
+}
+
+/* What an event will read, in three steps. Any event: the agent's record,
+ * state, activity and row offsets (talk_from_now draws its next tie).
+ * A contact then: the tie in its row (stage 1), the neighbour's record,
+ * state and susceptibility (stage 2: enter_aware reads it). */
+static void fn_prefetch(const bz_sim *sim, uint32_t v, uint32_t aux, int stage)
+{
+    const fn_state *fs = sim->model_state;
+    if (stage == 0) {
+        __builtin_prefetch(&fs->a[v], 1);
+        __builtin_prefetch(&sim->state[v]);
+        __builtin_prefetch(&sim->pop->activity[v]);
+        if (sim->boost) __builtin_prefetch(&sim->boost_until[v]);
+        bz_contagion_prefetch_offsets(sim, v);
+        if (aux & TALK_BIT) __builtin_prefetch(&fs->to[v]);
+        return;
+    }
+    if (!(aux & TALK_BIT)) return;
+    const bz_layer *l = &sim->net->layers[fs->a[v].to_layer];
+    if (l->complete) return;
+    const uint32_t *at = &l->targets[l->offsets[v] + fs->to[v]];
+    if (stage == 1) {
+        __builtin_prefetch(at);
+        return;
+    }
+    const uint32_t u = *at;
+    __builtin_prefetch(&fs->a[u], 1);
+    __builtin_prefetch(&sim->state[u], 1);
+    __builtin_prefetch(&sim->pop->susceptibility[u]);
 }
 
 static void fn_expose(bz_sim *sim, uint32_t v, int channel, unsigned flags)
@@ -402,7 +444,7 @@ static void fn_expose(bz_sim *sim, uint32_t v, int channel, unsigned flags)
     fn_state *fs = sim->model_state;
     const uint8_t s = sim->state[v];
     if (s > INTERESTED) return;
-    fs->last[v] = (uint8_t)channel;
+    fs->a[v].last = (uint8_t)channel;
     if (flags & BZ_EXPOSE_ENGAGE) {
         if (s == UNAWARE) enter_aware(sim, fs, v, 0);
         if (sim->state[v] == AWARE) enter_interested(sim, fs, v, 0);
@@ -410,7 +452,7 @@ static void fn_expose(bz_sim *sim, uint32_t v, int channel, unsigned flags)
     }
     if (s == UNAWARE && p->awareness > 0) {
         bz_stream st;
-        decide_stream(sim, fs, v, &st);
+        decide_stream(sim, &fs->a[v], v, &st);
         if (bz_stream_uniform(&st) < p->awareness) enter_aware(sim, fs, v, 0);
     }
 }
@@ -420,13 +462,14 @@ static int fn_seed(bz_sim *sim, uint32_t v, int channel)
 {
     (void)channel;
     fn_state *fs = sim->model_state;
+    fn_agent *a = &fs->a[v];
     const uint8_t s = sim->state[v];
     if (s == ADOPTER || s == ADVOCATE) return 0;
-    if (fs->flags[v] & (F_WANT | F_WAIT)) bz_market_withdraw(sim, v);
-    fs->flags[v] = 0;
-    fs->t_since[v] = (float)sim->t;
+    if (a->flags & (F_WANT | F_WAIT)) bz_market_withdraw(sim, v);
+    a->flags = 0;
+    a->t_since = (float)sim->t;
     bz_sim_move(sim, v, ADVOCATE);
-    own_at(sim, fs, v, INFINITY);
+    own_at(sim, a, v, INFINITY);
     talk_from_now(sim, fs, v);
     return 1;
 }
@@ -436,29 +479,31 @@ static int fn_adopt(bz_sim *sim, uint32_t v, int *referred)
 {
     const fn_params *p = sim->mp;
     fn_state *fs = sim->model_state;
+    fn_agent *a = &fs->a[v];
     bz_stream st;
-    decide_stream(sim, fs, v, &st);
+    decide_stream(sim, a, v, &st);
     const double u_dis = bz_stream_uniform(&st), u_adv = bz_stream_uniform(&st);
-    *referred = (fs->flags[v] & F_REFERRED) != 0;
+    *referred = (a->flags & F_REFERRED) != 0;
     uint8_t f = 0, to = ADOPTER;
     if (u_dis < p->dissatisfied)
         f = F_DISSAT;
     else if (u_adv < p->advocate)
         to = ADVOCATE;
-    fs->flags[v] = f;
-    fs->t_since[v] = (float)sim->t;
+    a->flags = f;
+    a->t_since = (float)sim->t;
     bz_sim_move(sim, v, to);
-    own_at(sim, fs, v, INFINITY);
+    own_at(sim, a, v, INFINITY);
     talk_from_now(sim, fs, v);
-    return fs->last[v] == NO_CHANNEL ? BZ_CH_EXTERNAL : fs->last[v];
+    return a->last == NO_CHANNEL ? BZ_CH_EXTERNAL : a->last;
 }
 
 /* Refused for want of stock: waitlisted (no forgetting, its own talk). */
 static void fn_refused(bz_sim *sim, uint32_t v)
 {
     fn_state *fs = sim->model_state;
-    fs->flags[v] = (uint8_t)((fs->flags[v] | F_WAIT) & ~F_WANT);
-    own_at(sim, fs, v, INFINITY);
+    fn_agent *a = &fs->a[v];
+    a->flags = (uint8_t)((a->flags | F_WAIT) & ~F_WANT);
+    own_at(sim, a, v, INFINITY);
     talk_from_now(sim, fs, v);
 }
 
@@ -466,9 +511,9 @@ static void fn_refused(bz_sim *sim, uint32_t v)
 static void fn_lost(bz_sim *sim, uint32_t v)
 {
     fn_state *fs = sim->model_state;
-    fs->flags[v] = 0;
+    fs->a[v].flags = 0;
     bz_sim_move(sim, v, LOST);
-    own_at(sim, fs, v, INFINITY);
+    own_at(sim, &fs->a[v], v, INFINITY);
     talk_from_now(sim, fs, v);
 }
 
@@ -484,27 +529,19 @@ static int fn_init(bz_sim *sim, bz_error *err)
     fn_state *fs = calloc(1, sizeof *fs);
     if (!fs) return bz_error_set(err, BZ_ENOMEM, "out of memory for the buzz_funnel model");
     sim->model_state = fs;
-    fs->flags = calloc(n, 1);
-    fs->recs = calloc(n, 1);
-    fs->last = malloc(n);
-    fs->ver = calloc(n, sizeof *fs->ver);
-    fs->nonce = calloc(n, sizeof *fs->nonce);
-    fs->talk = calloc(n, sizeof *fs->talk);
-    fs->t_forget = malloc(n * sizeof *fs->t_forget);
-    fs->t_since = calloc(n, sizeof *fs->t_since);
-    fs->tie_rate = malloc(n * sizeof *fs->tie_rate);
-    if (!fs->flags || !fs->recs || !fs->last || !fs->ver || !fs->nonce || !fs->talk ||
-        !fs->t_forget || !fs->t_since || !fs->tie_rate)
+    fs->a = calloc(n, sizeof *fs->a);
+    fs->to = calloc(n, sizeof *fs->to);
+    if (!fs->a || !fs->to)
         return bz_error_set(err, BZ_ENOMEM, "out of memory for the buzz_funnel model (%u agents)",
                             sim->n);
-    memset(fs->last, NO_CHANNEL, n);
     const size_t L = sim->net->n_layers;
     for (uint32_t u = 0; u < sim->n; u++) {
         double r = 0;
         for (size_t li = 0; li < L; li++)
             r += sim->x->layers[li].share * (double)bz_layer_degree(&sim->net->layers[li], u);
-        fs->tie_rate[u] = (float)r;
-        fs->t_forget[u] = INFINITY;
+        fs->a[u].tie_rate = (float)r;
+        fs->a[u].t_forget = INFINITY;
+        fs->a[u].last = NO_CHANNEL;
     }
     return bz_contagion_seed_random(sim, (uint32_t)p->seeds, err);
 }
@@ -524,6 +561,7 @@ const bz_model_type bz_model_buzz_funnel = {
     .buys = 1,
     .init = fn_init,
     .event = fn_event,
+    .prefetch = fn_prefetch,
     .expose = fn_expose,
     .seed = fn_seed,
     .adopt = fn_adopt,

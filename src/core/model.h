@@ -26,9 +26,9 @@ struct bz_experiment;
 
 /* How many events ahead the run loop prefetches for (model.prefetch):
  * stage 0, 1 and 2. */
-#define BZ_PREFETCH_FAR 24
-#define BZ_PREFETCH_MID 12
-#define BZ_PREFETCH_NEAR 4
+#define BZ_PREFETCH_FAR 32
+#define BZ_PREFETCH_MID 16
+#define BZ_PREFETCH_NEAR 6
 
 typedef struct bz_model_type {
     const char *name;

@@ -312,9 +312,11 @@ typedef struct run_job {
 } run_job;
 
 /* One simulation of job in replicate rep; base_t as for outcome(); *keep
- * (if keep is not NULL) receives its adoption times (the caller frees). */
+ * (if keep is not NULL) receives its adoption times (the caller frees);
+ * stats (if not NULL) its cost. */
 static int run_one(const bz_experiment *x, const bz_world *w, const run_job *job, uint32_t rep,
-                   bz_results *res, const float *base_t, float **keep, bz_error *err)
+                   bz_results *res, const float *base_t, float **keep, bz_run_stats *stats,
+                   bz_error *err)
 {
     int status = BZ_OK;
     const uint32_t n = w->pop.n;
@@ -362,6 +364,7 @@ static int run_one(const bz_experiment *x, const bz_world *w, const run_job *job
     if (series) record(&sim, res, job->arm, rep, 0, 0);
 
     void (*const pf)(const bz_sim *, uint32_t, uint32_t, int) = x->model->prefetch;
+    uint64_t events = 0, peak = 0;
     for (uint32_t k = 1; k <= x->n_steps;) {
         const double tk = bz_run_sample_time(x, k);
         double next;
@@ -370,8 +373,10 @@ static int run_one(const bz_experiment *x, const bz_world *w, const run_job *job
             if (pf) prefetch_ahead(&sim, pf);
             bz_evq_pop(&sim.q, &e);
             dispatch(&sim, &e);
+            events++;
             if (sim.status != BZ_OK) BZ_FAIL(err, sim.status, "%s", sim.fail.msg);
         }
+        if (bz_evq_size(&sim.q) > peak) peak = bz_evq_size(&sim.q);
         if (sim.q.failed) BZ_FAIL(err, BZ_ENOMEM, "out of memory for the event calendar");
         /* Samples k .. j see the same state: no event before t_j. */
         uint32_t j = k;
@@ -381,6 +386,7 @@ static int run_one(const bz_experiment *x, const bz_world *w, const run_job *job
         if (series) record(&sim, res, job->arm, rep, k, j);
         k = j + 1;
     }
+    if (stats) *stats = (bz_run_stats){events, peak};
     outcome(&sim, job->out[rep].v, job->arm == 0, base_t);
     if (series) record_windows(&sim, &res->arms[job->arm], rep);
     if (keep) {
@@ -400,10 +406,10 @@ static run_job arm_job(const bz_experiment *x, bz_results *res, size_t arm)
 }
 
 int bz_run_arm_replicate(const bz_experiment *x, const bz_world *w, size_t arm, uint32_t rep,
-                         bz_results *res, bz_error *err)
+                         bz_results *res, bz_run_stats *stats, bz_error *err)
 {
     const run_job job = arm_job(x, res, arm);
-    return run_one(x, w, &job, rep, res, NULL, NULL, err);
+    return run_one(x, w, &job, rep, res, NULL, NULL, stats, err);
 }
 
 /* ---- attribution ------------------------------------------------------------- */
@@ -684,7 +690,7 @@ static int run_tasks(const bz_experiment *x, const bz_world *w, uint32_t r0, uin
             bz_error e;
             bz_error_clear(&e);
             int st = run_one(x, w, &job, rep, res, which < 0 ? NULL : base[rep],
-                             which < 0 ? &base[rep] : NULL, &e);
+                             which < 0 ? &base[rep] : NULL, NULL, &e);
             if (st != BZ_OK) {
 #pragma omp critical(bz_run_error)
                 if (!failed) {

@@ -78,9 +78,16 @@ uint64_t bz_run_sub_arms(const bz_experiment *x);
  * horizon for the last sample. */
 double bz_run_sample_time(const bz_experiment *x, uint32_t k);
 
+/* What one simulation cost (benchmarks, docs/performance.md). */
+typedef struct bz_run_stats {
+    uint64_t events;       /* events taken from the calendar (stale ones included) */
+    uint64_t peak_pending; /* most events pending at a sample time */
+} bz_run_stats;
+
 /* Run one arm of one replicate on a built world and store its series and
- * outcome into res (already initialised with bz_results_init for x). */
+ * outcome into res (already initialised with bz_results_init for x);
+ * stats (may be NULL) receives its cost. */
 int bz_run_arm_replicate(const bz_experiment *x, const bz_world *w, size_t arm, uint32_t rep,
-                         bz_results *res, bz_error *err);
+                         bz_results *res, bz_run_stats *stats, bz_error *err);
 
 #endif

@@ -158,7 +158,7 @@ static void run_buzzsim(const opts *o, result *r)
         const long K = o->repeat < 64 ? o->repeat : 64;
         for (long k = 0; k < K; k++) {
             t0 = now();
-            if (bz_run_arm_replicate(&x, &w, 0, (uint32_t)k, &res, &err) != BZ_OK) {
+            if (bz_run_arm_replicate(&x, &w, 0, (uint32_t)k, &res, NULL, &err) != BZ_OK) {
                 fprintf(stderr, "bench: %s\n", err.msg);
                 return;
             }
