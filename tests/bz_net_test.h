@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "core/params.h"
+#include "base/params.h"
 #include "graph/generator.h"
 
 /* ---- helpers ------------------------------------------------------------ */

@@ -12,8 +12,8 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "core/campaign.h"
-#include "core/sim.h"
+#include "engine/campaign.h"
+#include "engine/sim.h"
 #include "util.h"
 
 typedef struct ad_params {

@@ -38,8 +38,8 @@
  */
 #include <stdlib.h>
 
-#include "core/campaign.h"
-#include "core/sim.h"
+#include "engine/campaign.h"
+#include "engine/sim.h"
 #include "util.h"
 
 enum { FEST_MAX_BRING = 100 };

@@ -1,7 +1,7 @@
 /* Flash sale: `repeat` windows [at + k every, at + k every + duration),
  * k = 0 .. repeat-1 (Xiaomi ran weekly flash sales), each putting `stock`
  * units on sale at `discount` off the list price, exactly inside the window
- * (core/market.h). With market.availability flash_only the product is on
+ * (engine/market.h). With market.availability flash_only the product is on
  * sale only inside such windows. Around each window:
  *   - announcement: during [start - announce, start) every agent is exposed
  *     as a Poisson process of rate announce_reach per day (channel news);
@@ -13,7 +13,7 @@
  *   - sold-out news: when a window sells out (at the exact sell-out time)
  *     every agent hears of it with probability news_reach, at a time
  *     uniform in the following `news_within` (channel news).
- * Buyers who find a window sold out wait for the next one (core/market.h);
+ * Buyers who find a window sold out wait for the next one (engine/market.h);
  * unsold units carry over. Windows at or after the horizon never open.
  * Announcements are generated one day-long chunk at a time, from campaign
  * stream (chunk, block); news of window k from (NEWS + k, block): O(exposures
@@ -24,8 +24,8 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "core/campaign.h"
-#include "core/sim.h"
+#include "engine/campaign.h"
+#include "engine/sim.h"
 #include "util.h"
 
 typedef struct fs_params {

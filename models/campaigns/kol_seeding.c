@@ -41,8 +41,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/campaign.h"
-#include "core/sim.h"
+#include "engine/campaign.h"
+#include "engine/sim.h"
 #include "graph/influence.h"
 #include "graph/metrics.h"
 #include "kol_seeding.h"

@@ -5,9 +5,9 @@
 
 #include <stdint.h>
 
-#include "config/experiment.h"
-#include "core/error.h"
-#include "core/population.h"
+#include "engine/experiment.h"
+#include "base/error.h"
+#include "base/population.h"
 #include "graph/graph.h"
 
 /* Choose the KOLs of a kol_seeding campaign whose parsed parameters are

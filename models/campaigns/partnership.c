@@ -6,8 +6,8 @@
  * partnership. Cost: a flat fee. O(agents of the chosen cities) once. */
 #include <stdlib.h>
 
-#include "core/campaign.h"
-#include "core/sim.h"
+#include "engine/campaign.h"
+#include "engine/sim.h"
 #include "util.h"
 
 typedef struct partner_params {

@@ -3,7 +3,7 @@
  * (duration 0: until the horizon).
  *
  * While it runs, advocates talk `share_mult` times more and their contacts
- * are channel referral (an interval of the sharing schedule, core/sim.h:
+ * are channel referral (an interval of the sharing schedule, engine/sim.h:
  * it starts and ends at its exact times). Models that share
  * (bz_model_type.shares, e.g. buzz_funnel) honour it; check() refuses the
  * others.
@@ -24,8 +24,8 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "core/campaign.h"
-#include "core/sim.h"
+#include "engine/campaign.h"
+#include "engine/sim.h"
 #include "util.h"
 
 typedef struct ref_params {

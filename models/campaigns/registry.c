@@ -6,7 +6,7 @@
  */
 #include <string.h>
 
-#include "core/campaign.h"
+#include "engine/campaign.h"
 
 extern const bz_campaign_type bz_campaign_advertising;
 extern const bz_campaign_type bz_campaign_kol_seeding;

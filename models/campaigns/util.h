@@ -5,7 +5,7 @@
 
 #include <math.h>
 
-#include "core/sim.h"
+#include "engine/sim.h"
 
 /* Campaigns that expose at a rate generate their exposures one chunk of
  * this many days at a time (an action per chunk): the chunks are fixed by

@@ -6,7 +6,7 @@
  * where p is the innovation rate, q the imitation rate (both per day) and
  * s_v the adopted share of v's in-neighbours over all layers; each
  * campaign exposure makes it decide at once with probability `response`.
- * Deciding is asking the market (core/market.h): served, it adopts; not
+ * Deciding is asking the market (engine/market.h): served, it adopts; not
  * served (not on sale, sold out), it waits in the market's queue and buys
  * when it can. With the product always on sale and unlimited stock this is
  * the plain model.
@@ -36,11 +36,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config/experiment.h"
+#include "engine/experiment.h"
 #include "contagion.h"
-#include "core/market.h"
-#include "core/model.h"
-#include "core/sim.h"
+#include "engine/market.h"
+#include "engine/model.h"
+#include "engine/sim.h"
 #include "graph/generator.h"
 
 typedef struct bass_params {

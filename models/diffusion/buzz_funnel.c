@@ -11,10 +11,10 @@
  *   lost        wanted one, found it sold out and gave up (bought elsewhere):
  *               never buys, does not talk (Ho, Savin & Terwiesch 2002)
  * adopted = adopter | advocate. Adoption is a purchase through the market
- * (buys = 1, core/market.h).
+ * (buys = 1, engine/market.h).
  *
  * Every rate is per day and every transition happens at its exact time
- * (core/sim.h); nothing depends on time.step.
+ * (engine/sim.h); nothing depends on time.step.
  *
  *   unaware ->     aware at a word-of-mouth contact (a contact is already a
  *                  successful transmission at the layer's sharing rate), or
@@ -73,9 +73,9 @@
 #include <string.h>
 
 #include "contagion.h"
-#include "core/market.h"
-#include "core/model.h"
-#include "core/sim.h"
+#include "engine/market.h"
+#include "engine/model.h"
+#include "engine/sim.h"
 
 typedef struct fn_params {
     double awareness, interest, recommend;

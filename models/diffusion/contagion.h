@@ -4,7 +4,7 @@
 #ifndef BZ_CONTAGION_H
 #define BZ_CONTAGION_H
 
-#include "core/sim.h"
+#include "engine/sim.h"
 
 /* Give `count` distinct random agents (stream (0, 0, BZ_RNG_INIT) of the
  * replicate, the same in every arm) the seed lever, channel seed, at time

@@ -20,8 +20,8 @@
 #include <stdlib.h>
 
 #include "contagion.h"
-#include "core/model.h"
-#include "core/sim.h"
+#include "engine/model.h"
+#include "engine/sim.h"
 
 typedef struct ic_params {
     double p, response, delay;

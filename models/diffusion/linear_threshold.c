@@ -31,10 +31,10 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "config/experiment.h"
+#include "engine/experiment.h"
 #include "contagion.h"
-#include "core/model.h"
-#include "core/sim.h"
+#include "engine/model.h"
+#include "engine/sim.h"
 
 typedef struct lt_params {
     double threshold, response, delay;

@@ -6,7 +6,7 @@
  */
 #include <string.h>
 
-#include "core/model.h"
+#include "engine/model.h"
 
 extern const bz_model_type bz_model_bass;
 extern const bz_model_type bz_model_buzz_funnel;

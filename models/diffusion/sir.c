@@ -24,8 +24,8 @@
 #include <stdlib.h>
 
 #include "contagion.h"
-#include "core/model.h"
-#include "core/sim.h"
+#include "engine/model.h"
+#include "engine/sim.h"
 
 typedef struct sir_params {
     double beta, gamma, response;

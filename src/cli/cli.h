@@ -11,7 +11,7 @@
 
 #include <stdio.h>
 
-#include "core/error.h"
+#include "base/error.h"
 
 typedef struct bz_command {
     const char *name;

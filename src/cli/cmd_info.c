@@ -8,10 +8,10 @@
 
 #include "cli/cli.h"
 #include "cli/report.h"
-#include "core/compare.h"
-#include "core/stats.h"
+#include "engine/compare.h"
+#include "base/stats.h"
 #include "io/h5.h"
-#include "io/h5_sweep.h"
+#include "sweep/h5_sweep.h"
 
 /* The diffusion model named in the resolved experiment text, or "": the
  * first "model:" inside the top-level "diffusion:" entry (flow or block

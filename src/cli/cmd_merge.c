@@ -13,7 +13,7 @@
 
 #include "cli/args.h"
 #include "cli/cli.h"
-#include "io/h5_sweep.h"
+#include "sweep/h5_sweep.h"
 
 /* Same sweep and same shape, or a message naming both files. */
 static int same_sweep(const bz_sweep_data *a, const char *fa, const bz_sweep_data *b,

@@ -3,15 +3,15 @@
  * table, then the market section of the experiment file. --markdown prints the same as Markdown
  * tables (docs/reference.md is generated this way). --outputs lists every recorded series, outcome,
  * comparison row and window field with its unit (the tables of
- * core/results.h and core/compare.h; docs/output.md embeds the Markdown). */
+ * engine/results.h and engine/compare.h; docs/output.md embeds the Markdown). */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/cli.h"
 #include "config/convert.h"
-#include "core/campaign.h"
-#include "core/compare.h"
-#include "core/model.h"
+#include "engine/campaign.h"
+#include "engine/compare.h"
+#include "engine/model.h"
 #include "graph/generator.h"
 
 /* The bounds of p; choices joined by sep ("\\|" inside a Markdown table). */
@@ -168,7 +168,7 @@ int bz_cmd_models(int argc, char **argv)
         if (md) printf("## Market\n\n");
         print_entry("section", "market",
                     "the product's market (price, stock, willingness to pay, costs, patience): "
-                    "core/market.h",
+                    "engine/market.h",
                     bz_cfg_market_params, bz_cfg_n_market_params, md);
         print_entry("section", "market.local",
                     "one entry of the list market.local: a price and value for some cities",

@@ -28,7 +28,7 @@
 #include "cli/args.h"
 #include "cli/cli.h"
 #include "io/h5.h"
-#include "io/h5_sweep.h"
+#include "sweep/h5_sweep.h"
 
 extern char **environ;
 

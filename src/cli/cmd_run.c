@@ -15,7 +15,7 @@
 #include "cli/cli.h"
 #include "cli/report.h"
 #include "config/experiment.h"
-#include "core/run.h"
+#include "engine/run.h"
 #include "io/h5.h"
 
 typedef struct progress {

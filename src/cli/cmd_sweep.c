@@ -32,9 +32,9 @@
 #include "cli/args.h"
 #include "cli/cli.h"
 #include "cli/report.h"
-#include "core/run.h"
-#include "core/stats.h"
-#include "io/h5_sweep.h"
+#include "engine/run.h"
+#include "base/stats.h"
+#include "sweep/h5_sweep.h"
 #include "sweep/sweep.h"
 #ifdef BZ_HAVE_MPI
 #include "sweep/mpi.h"

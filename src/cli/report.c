@@ -1,5 +1,5 @@
 /* The comparison tables `run` and `info` print (cli/report.h). Every paired
- * figure comes from core/compare.h; this file only lays them out. */
+ * figure comes from engine/compare.h; this file only lays them out. */
 #include "cli/report.h"
 
 #include <math.h>
@@ -8,8 +8,8 @@
 
 #include <gsl/gsl_cdf.h>
 
-#include "core/compare.h"
-#include "core/stats.h"
+#include "engine/compare.h"
+#include "base/stats.h"
 
 const char *bz_report_number(double v, char *buf, size_t size)
 {

@@ -4,11 +4,11 @@
 
 #include <stdio.h>
 
-#include "core/results.h"
+#include "engine/results.h"
 
 /* The arm comparison tables: (1) the decision: adopters, extra adopters,
  * extra profit, return on spend and spend per extra adopter, each paired
- * with the first arm (core/compare.h); (2) person by person: converted,
+ * with the first arm (engine/compare.h); (2) person by person: converted,
  * displaced, accelerated, days earlier, expansion share, gifted; (3) money:
  * every term of profit, when the product is priced; (4) demand not served
  * (sell-out, unmet demand, lost sales, priced out), when there is any; (5)

@@ -12,7 +12,7 @@
 
 #include "config/experiment.h"
 #include "config/yaml_tree.h"
-#include "core/params.h"
+#include "base/params.h"
 
 typedef struct bz_cfg_ctx {
     const char *fname;

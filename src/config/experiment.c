@@ -21,9 +21,9 @@
 #include "config/convert.h"
 #include "config/resolve.h"
 #include "config/yaml_tree.h"
-#include "core/campaign.h"
-#include "core/channels.h"
-#include "core/model.h"
+#include "engine/campaign.h"
+#include "base/channels.h"
+#include "engine/model.h"
 #include "graph/generator.h"
 
 #define MAX_STEPS 10000000.0
@@ -48,8 +48,6 @@ static const bz_param top_params[] = {
 static const char *const top_keys[] = {"name",       "seed",        "time",      "replicates",
                                        "population", "network",     "diffusion", "market",
                                        "arms",       "attribution", "output",    NULL};
-
-const char *const bz_attribution_names[] = {"none", "shapley", "leave_one_out", NULL};
 
 typedef struct time_vals {
     double step, horizon;
@@ -472,27 +470,6 @@ cleanup:
     return status;
 }
 
-/* Campaign i of arm a and of the baseline are the same campaign. */
-static int same_campaign(const bz_arm_spec *a, const bz_arm_spec *b, size_t i)
-{
-    if (i >= a->n_campaigns || i >= b->n_campaigns) return 0;
-    const bz_campaign_spec *p = &a->campaigns[i], *q = &b->campaigns[i];
-    return p->type == q->type && memcmp(p->params, q->params, p->type->params_size) == 0;
-}
-
-size_t bz_experiment_players(const bz_experiment *x, size_t arm, uint32_t *pos, size_t max)
-{
-    const bz_arm_spec *a = &x->arms[arm], *b = &x->arms[0];
-    const size_t n = a->n_campaigns > b->n_campaigns ? a->n_campaigns : b->n_campaigns;
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (same_campaign(a, b, i)) continue;
-        if (k < max) pos[k] = (uint32_t)i;
-        k++;
-    }
-    return k;
-}
-
 /* One arm's attribution method from node v. */
 static int attribution_of(bz_cfg_ctx *c, bz_ynode *v, int *out)
 {
@@ -722,15 +699,6 @@ cleanup:
     return status;
 }
 
-static void arm_release(bz_arm_spec *arm)
-{
-    for (size_t j = 0; j < arm->n_campaigns; j++)
-        free(arm->campaigns[j].params);
-    free(arm->campaigns);
-    free(arm->campaigns_yaml);
-    memset(arm, 0, sizeof *arm);
-}
-
 int bz_experiment_select_arms(bz_experiment *x, const char *list, bz_error *err)
 {
     int status = BZ_OK;
@@ -780,7 +748,7 @@ int bz_experiment_select_arms(bz_experiment *x, const char *list, bz_error *err)
         int kept = 0;
         for (size_t j = 0; j < n_pick; j++)
             kept |= pick[j] == k;
-        if (!kept) arm_release(&x->arms[k]);
+        if (!kept) bz_arm_spec_destroy(&x->arms[k]);
     }
     free(x->arms);
     x->arms = arms;
@@ -792,39 +760,4 @@ cleanup:
     free(arms);
     free(pick);
     return status;
-}
-
-void bz_experiment_population_spec(const bz_experiment *x, bz_population_spec *spec)
-{
-    memset(spec, 0, sizeof *spec);
-    spec->n_cities = x->cities;
-    spec->zipf_s = x->city_zipf;
-    spec->shares = x->city_shares;
-    spec->names = (const char(*)[BZ_NAME_MAX])x->city_names;
-    memcpy(spec->attr, x->attributes, sizeof spec->attr);
-    /* Willingness is read only when the product has a value somewhere:
-     * otherwise skip its n draws. */
-    int priced = x->market.value > 0;
-    for (size_t i = 0; i < x->market.n_local; i++)
-        priced |= x->market.local[i].value > 0;
-    if (!priced) spec->attr[BZ_ATTR_WILLINGNESS] = (bz_dist){BZ_DIST_CONSTANT, {1.0, 0.0}};
-}
-
-void bz_experiment_destroy(bz_experiment *x)
-{
-    if (!x) return;
-    for (size_t i = 0; i < x->n_layers; i++)
-        free(x->layers[i].gen_params);
-    free(x->layers);
-    free(x->market.local);
-    free(x->city_shares);
-    free(x->city_names);
-    free(x->model_params);
-    for (size_t i = 0; i < x->n_arms; i++)
-        arm_release(&x->arms[i]);
-    free(x->arms);
-    free(x->path);
-    free(x->base_dir);
-    free(x->resolved_yaml);
-    memset(x, 0, sizeof *x);
 }

@@ -10,7 +10,7 @@
 #include "config/convert.h"
 #include "config/experiment.h"
 #include "config/yaml_tree.h"
-#include "core/population.h"
+#include "base/population.h"
 
 typedef struct pop_vals {
     int64_t agents;

@@ -15,8 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/campaign.h"
-#include "core/model.h"
+#include "engine/campaign.h"
+#include "engine/model.h"
 #include "graph/generator.h"
 
 typedef struct sbuf {

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <yaml.h>
 
-#include "core/params.h"
+#include "base/params.h"
 
 /* ---------------------------------------------------------------- nodes */
 

@@ -17,7 +17,7 @@
 
 #include <stddef.h>
 
-#include "core/error.h"
+#include "base/error.h"
 
 #define BZ_YAML_MAX_DEPTH 64
 

@@ -6,7 +6,7 @@
 
 #include <stdint.h>
 
-#include "core/error.h"
+#include "base/error.h"
 #include "graph/graph.h"
 
 /* A collector for a layer of n agents, for emitters on the calling thread

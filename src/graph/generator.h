@@ -13,9 +13,9 @@
 
 #include <stdint.h>
 
-#include "core/error.h"
-#include "core/params.h"
-#include "core/population.h"
+#include "base/error.h"
+#include "base/params.h"
+#include "base/population.h"
 #include "graph/graph.h"
 
 /* How bz_layer_build runs the generator: AUTO picks one pass for

@@ -29,7 +29,7 @@
 
 #include <stdint.h>
 
-#include "core/error.h"
+#include "base/error.h"
 #include "graph/graph.h"
 
 /* RNG purpose of the RR sets (outside enum bz_rng_purpose's ranges, beside

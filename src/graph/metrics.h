@@ -22,7 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/error.h"
+#include "base/error.h"
 #include "graph/graph.h"
 
 /* RNG purpose of the sampled metrics (outside enum bz_rng_purpose's ranges). */

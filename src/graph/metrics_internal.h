@@ -2,7 +2,7 @@
 #ifndef BZ_METRICS_INTERNAL_H
 #define BZ_METRICS_INTERNAL_H
 
-#include "core/error.h"
+#include "base/error.h"
 #include "graph/graph.h"
 
 /* CSR of the undirected view: the layer's own arrays for undirected layers

@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/error.h"
+#include "base/error.h"
 #include "graph/generator.h"
 
 #define BZ_PASSCACHE_PARAMS_MAX 256

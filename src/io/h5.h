@@ -22,8 +22,8 @@
 
 #include <stdio.h>
 
-#include "core/error.h"
-#include "core/results.h"
+#include "base/error.h"
+#include "engine/results.h"
 
 #define BZ_SCHEMA_VERSION 2
 

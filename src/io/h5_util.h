@@ -12,9 +12,9 @@
 
 #include <hdf5.h>
 
-#include "core/error.h"
-#include "core/params.h"
-#include "core/results.h"
+#include "base/error.h"
+#include "base/params.h"
+#include "engine/results.h"
 
 /* Saved HDF5 automatic error handler. begin() turns automatic printing off,
  * end() restores what was there before (so library users who want HDF5's

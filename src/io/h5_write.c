@@ -20,8 +20,8 @@
 #include <hdf5.h>
 
 #include "config/experiment.h"
-#include "core/compare.h"
-#include "core/stats.h"
+#include "engine/compare.h"
+#include "base/stats.h"
 #include "io/h5_util.h"
 
 #define CHUNK_T 4096 /* time points per chunk: one replicate's row for typical runs */
@@ -404,7 +404,7 @@ cleanup:
     return status;
 }
 
-/* /comparison/<arm>: every row of core/compare.h for every arm but the
+/* /comparison/<arm>: every row of engine/compare.h for every arm but the
  * baseline. */
 static int write_comparison(wctx *c)
 {

@@ -1,11 +1,11 @@
-/* In-memory sweep results (io/h5_sweep.h bz_sweep_data): built from a sweep
+/* In-memory sweep results (sweep/h5_sweep.h bz_sweep_data): built from a sweep
  * before running, read back from files for resume, merge, info and export.
  */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "io/h5_sweep.h"
+#include "sweep/h5_sweep.h"
 
 static const char *const design_names[] = {"grid", "lhs", "sobol"};
 

@@ -27,7 +27,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/error.h"
+#include "base/error.h"
 
 #define BZ_AXIS_KEY_MAX 256
 #define BZ_AXIS_VALUE_MAX 128

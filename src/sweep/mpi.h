@@ -37,8 +37,8 @@
 
 #include <stddef.h>
 
-#include "core/error.h"
-#include "io/h5_sweep.h"
+#include "base/error.h"
+#include "sweep/h5_sweep.h"
 #include "sweep/sweep.h"
 
 /* MPI_Init_thread (MPI_THREAD_FUNNELED: only the calling thread makes MPI

@@ -12,8 +12,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "core/run.h"
-#include "io/h5_sweep.h"
+#include "engine/run.h"
+#include "sweep/h5_sweep.h"
 
 int bz_sweep_run_point(const bz_sweep *sw, size_t point, double *outcomes, double *series,
                        bz_error *err)

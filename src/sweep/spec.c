@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "config/yaml_tree.h"
-#include "core/run.h"
+#include "engine/run.h"
 
 #define MAX_SWEEP_BYTES (16u << 20)
 
@@ -546,7 +546,7 @@ static int take_base(bz_sweep *sw, const bz_experiment *x, bz_error *err)
         }
     }
     for (uint32_t t = 0; t < sw->T; t++)
-        sw->time_days[t] = bz_run_sample_time(x, t); /* as core/run.c records it */
+        sw->time_days[t] = bz_run_sample_time(x, t); /* as engine/run.c records it */
     return BZ_OK;
 }
 

@@ -39,9 +39,9 @@
 #include <stdint.h>
 
 #include "config/experiment.h"
-#include "core/error.h"
-#include "core/params.h"
-#include "core/results.h"
+#include "base/error.h"
+#include "base/params.h"
+#include "engine/results.h"
 #include "sweep/design.h"
 
 #define BZ_SWEEP_COL_MAX (2 * BZ_NAME_MAX)                         /* outcome column name */

@@ -26,8 +26,8 @@
 #include <time.h>
 
 #include "config/experiment.h"
-#include "core/model.h"
-#include "core/run.h"
+#include "engine/model.h"
+#include "engine/run.h"
 #include "rng/rng.h"
 
 static double now(void)
@@ -142,7 +142,7 @@ int main(int argc, char **argv)
     qsort(secs, (size_t)repeat, sizeof secs[0], cmp_double);
     qsort(rate, (size_t)repeat, sizeof rate[0], cmp_double);
     /* 2. Replicates repeat .. 2 repeat - 1 in parallel on `threads` threads
-     * (how an experiment runs them: core/run.c). */
+     * (how an experiment runs them: engine/run.c). */
     int failed = 0;
     t0 = now();
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)

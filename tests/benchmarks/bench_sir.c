@@ -36,8 +36,8 @@
 #include <unistd.h>
 
 #include "config/experiment.h"
-#include "core/model.h"
-#include "core/run.h"
+#include "engine/model.h"
+#include "engine/run.h"
 #include "rng/rng.h"
 #ifdef BZ_HAVE_IGRAPH
 #include <igraph/igraph.h>

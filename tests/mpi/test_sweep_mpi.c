@@ -16,7 +16,7 @@
 
 #include <mpi.h>
 
-#include "io/h5_sweep.h"
+#include "sweep/h5_sweep.h"
 #include "sweep/mpi.h"
 #include "sweep/sweep.h"
 

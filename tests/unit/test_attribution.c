@@ -14,8 +14,8 @@
 
 #include "bz_test.h"
 #include "config/experiment.h"
-#include "core/compare.h"
-#include "core/run.h"
+#include "engine/compare.h"
+#include "engine/run.h"
 
 static int run_yaml(const char *yaml, bz_experiment *x, bz_results *res, bz_error *err)
 {

@@ -14,9 +14,9 @@
 
 #include "bz_test.h"
 #include "config/experiment.h"
-#include "core/market.h"
-#include "core/run.h"
-#include "core/sim.h"
+#include "engine/market.h"
+#include "engine/run.h"
+#include "engine/sim.h"
 
 /* ---- the recorder: a test model --------------------------------------------
  * States quiet and fan. At the start it makes every agent v with v % fan_mod

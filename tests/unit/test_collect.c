@@ -12,7 +12,7 @@
 
 #include "bz_net_test.h"
 #include "bz_test.h"
-#include "core/population.h"
+#include "base/population.h"
 #include "graph/collect.h"
 #include "graph/generator.h"
 #include "rng/rng.h"

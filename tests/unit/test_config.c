@@ -13,8 +13,8 @@
 #include "bz_test.h"
 #include "config/experiment.h"
 #include "config/yaml_tree.h"
-#include "core/campaign.h"
-#include "core/model.h"
+#include "engine/campaign.h"
+#include "engine/model.h"
 #include "graph/generator.h"
 
 static const char BASE[] = "name: demo\n"

@@ -6,11 +6,11 @@
 #include <string.h>
 
 #include "bz_test.h"
-#include "core/persons.h"
-#include "core/population.h"
-#include "core/results.h"
-#include "core/sim.h"
-#include "core/stats.h"
+#include "engine/persons.h"
+#include "base/population.h"
+#include "engine/results.h"
+#include "engine/sim.h"
+#include "base/stats.h"
 
 static void test_population_zipf(void)
 {

@@ -10,8 +10,8 @@
 
 #include "bz_test.h"
 #include "config/experiment.h"
-#include "core/channels.h"
-#include "core/run.h"
+#include "base/channels.h"
+#include "engine/run.h"
 
 enum { UNAWARE, AWARE, INTERESTED, ADOPTER, ADVOCATE, LOST, N_STATES };
 

@@ -13,8 +13,8 @@
 #include <hdf5.h>
 
 #include "bz_test.h"
-#include "core/results.h"
-#include "core/compare.h"
+#include "engine/results.h"
+#include "engine/compare.h"
 #include "io/h5.h"
 
 #define R_ 3

@@ -12,7 +12,7 @@
 #include "bz_test.h"
 #include "campaigns/kol_seeding.h"
 #include "config/experiment.h"
-#include "core/run.h"
+#include "engine/run.h"
 #include "graph/influence.h"
 #include "rng/rng.h"
 

@@ -10,7 +10,7 @@
 
 #include "bz_test.h"
 #include "config/experiment.h"
-#include "core/run.h"
+#include "engine/run.h"
 
 static int run_yaml(const char *yaml, bz_experiment *x, bz_results *res, int quiet)
 {

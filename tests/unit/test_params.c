@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "bz_test.h"
-#include "core/params.h"
+#include "base/params.h"
 
 typedef struct tp {
     int64_t count;

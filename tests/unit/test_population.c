@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "bz_test.h"
-#include "core/population.h"
+#include "base/population.h"
 
 static bz_population_spec spec_of(uint32_t n_cities)
 {

@@ -1,7 +1,7 @@
 /* time.step only samples the series: for every diffusion model, with
  * campaigns acting, changing the output step leaves every outcome and every
  * sale window bit-identical, and the state series agree at the times the
- * steps share (the engine runs in continuous time, core/sim.h). The funnel
+ * steps share (the engine runs in continuous time, engine/sim.h). The funnel
  * case is the paired discount experiment of weekly 10-minute flash sales,
  * 20% off against list price, on 20,000 agents with 12 replicates (which a
  * stepped engine got as +3 +- 11 extra adopters at 30-minute steps and
@@ -12,8 +12,8 @@
 
 #include "bz_test.h"
 #include "config/experiment.h"
-#include "core/compare.h"
-#include "core/run.h"
+#include "engine/compare.h"
+#include "engine/run.h"
 
 static int run_yaml(const char *yaml, const char *step, bz_experiment *x, bz_results *res)
 {

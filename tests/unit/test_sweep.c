@@ -12,8 +12,8 @@
 #include <unistd.h>
 
 #include "bz_test.h"
-#include "core/run.h"
-#include "io/h5_sweep.h"
+#include "engine/run.h"
+#include "sweep/h5_sweep.h"
 #include "sweep/sweep.h"
 
 /* A tiny base experiment, inline, after the sweep's own keys. */

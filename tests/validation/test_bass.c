@@ -16,7 +16,7 @@
 
 #include "bz_test.h"
 #include "config/experiment.h"
-#include "core/run.h"
+#include "engine/run.h"
 
 static double bass_F(double t, double p, double q)
 {

@@ -10,7 +10,7 @@
 
 #include "bz_test.h"
 #include "config/experiment.h"
-#include "core/run.h"
+#include "engine/run.h"
 
 static double percolation_S(double zp)
 {

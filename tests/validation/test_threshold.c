@@ -28,8 +28,8 @@
 
 #include "bz_test.h"
 #include "config/experiment.h"
-#include "core/channels.h"
-#include "core/run.h"
+#include "base/channels.h"
+#include "engine/run.h"
 
 static double poisson_pk(double z, int k)
 {

@@ -1,5 +1,5 @@
-/* Person-by-person comparison (see core/persons.h). */
-#include "core/persons.h"
+/* Person-by-person comparison (see engine/persons.h). */
+#include "engine/persons.h"
 
 #include <math.h>
 

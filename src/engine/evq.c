@@ -1,6 +1,6 @@
 /* The event calendar: coarse buckets, a sorted run and a heap of events due
- * soon (see core/evq.h). */
-#include "core/evq.h"
+ * soon (see engine/evq.h). */
+#include "engine/evq.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -2,7 +2,7 @@
  * arm and replicate, collect results.
  *
  * Parallelism: one simulation (an arm of a replicate) runs on one thread,
- * in continuous time (core/sim.h); the (arm, replicate) tasks run in
+ * in continuous time (engine/sim.h); the (arm, replicate) tasks run in
  * parallel, one per thread, and building the network is parallel. Every
  * number comes from counter-based streams keyed by (seed, replicate, agent,
  * index, purpose), so results are bit-identical for any thread count.
@@ -12,9 +12,9 @@
 
 #include <stdint.h>
 
-#include "config/experiment.h"
-#include "core/population.h"
-#include "core/results.h"
+#include "engine/experiment.h"
+#include "base/population.h"
+#include "engine/results.h"
 #include "graph/graph.h"
 
 /* Population and network of one replicate (or shared by all). */

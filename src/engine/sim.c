@@ -1,5 +1,5 @@
-/* Engine primitives used by models and campaigns (see core/sim.h). */
-#include "core/sim.h"
+/* Engine primitives used by models and campaigns (see engine/sim.h). */
+#include "engine/sim.h"
 
 #include <math.h>
 #include <stdio.h>

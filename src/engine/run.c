@@ -1,5 +1,5 @@
 /* Experiment runner: worlds, arms, replicates, series and outcomes. */
-#include "core/run.h"
+#include "engine/run.h"
 
 #include <math.h>
 #include <omp.h>
@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/netstats.h"
-#include "core/persons.h"
-#include "core/sim.h"
+#include "graph/netstats.h"
+#include "engine/persons.h"
+#include "engine/sim.h"
 #include "graph/generator.h"
 
 /* ---- world ---------------------------------------------------------------- */
@@ -123,7 +123,7 @@ static void sim_destroy(bz_sim *sim)
 }
 
 /* Value of row k of series s of the sim now (the one place that says what
- * each series of core/results.h records). */
+ * each series of engine/results.h records). */
 static int64_t sample(const bz_sim *sim, bz_series_id s, int k)
 {
     switch (s) {
@@ -202,7 +202,7 @@ static int64_t adopters_now(const bz_sim *sim)
     return a;
 }
 
-/* Every outcome of the sim (core/results.h) into o; base_t: the baseline's
+/* Every outcome of the sim (engine/results.h) into o; base_t: the baseline's
  * adoption times in this replicate, for the person-by-person comparison
  * (NULL: none, NaN outcomes; is_base: this is the baseline, zeros). */
 static void outcome(const bz_sim *sim, double *o, int is_base, const float *base_t)
@@ -283,7 +283,7 @@ static void dispatch(bz_sim *sim, const bz_event *e)
     }
 }
 
-/* Prefetch for the model events due soon (core/model.h: the events of the
+/* Prefetch for the model events due soon (engine/model.h: the events of the
  * calendar's sorted run are known in advance, and each touches agents
  * whose data is far apart in memory: overlapping those cache misses is
  * most of the speed of a large run, docs/performance.md). */

@@ -1,4 +1,4 @@
-#include "core/channels.h"
+#include "base/channels.h"
 
 #include <stddef.h>
 

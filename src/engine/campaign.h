@@ -4,7 +4,7 @@
  * models/campaigns/registry.c. In start() it prepares one replicate
  * (chooses KOLs, registers sale windows and sharing intervals) and schedules
  * its actions at their exact times (bz_sim_schedule_campaign); each action
- * runs act() at that time, acts through the levers of core/sim.h (expose,
+ * runs act() at that time, acts through the levers of engine/sim.h (expose,
  * seed, boost) and accrues its cost in run->cost. Randomness comes from
  * bz_sim_campaign_stream(), keyed by the campaign's position in its arm and
  * by what it draws for (a chunk of exposures, a post), never by time, so
@@ -17,8 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/error.h"
-#include "core/params.h"
+#include "base/error.h"
+#include "base/params.h"
 
 struct bz_sim;
 struct bz_experiment;

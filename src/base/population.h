@@ -12,7 +12,7 @@
  * distributions (see bz_dist): activity (multiplies the agent's sharing),
  * susceptibility (multiplies its adoption hazards), threshold (the
  * linear-threshold fraction) and willingness (its willingness to pay as a
- * multiple of the product's value in its city: core/market.h). Memory: 24
+ * multiple of the product's value in its city: engine/market.h). Memory: 24
  * bytes per agent.
  */
 #ifndef BZ_POPULATION_H
@@ -21,8 +21,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/error.h"
-#include "core/params.h"
+#include "base/error.h"
+#include "base/params.h"
 
 /* Distributions of agent attributes; parameters in bz_dist.p:
  *   constant     p[0] value

@@ -1,11 +1,11 @@
-/* The market in continuous time (see core/market.h). */
-#include "core/market.h"
+/* The market in continuous time (see engine/market.h). */
+#include "engine/market.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/sim.h"
+#include "engine/sim.h"
 
 #define WAIT_KIND(w) ((w)&0x7Fu)
 #define WAIT_REFUSED 0x80u /* refused once for want of stock: its patience clock runs */

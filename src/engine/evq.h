@@ -5,7 +5,7 @@
  * at exactly the same time is a pure function of the events themselves, not
  * of the order they were scheduled in. The key packs what the event is:
  *     key = kind << 56 | aux << 32 | agent
- * (kind 8 bits, aux 24 bits, agent 32 bits); see core/sim.h for the kinds.
+ * (kind 8 bits, aux 24 bits, agent 32 bits); see engine/sim.h for the kinds.
  * Entries never change once pushed: an event that became stale (the agent
  * changed state first) stays and is recognised as stale when it is popped
  * (models keep a version per agent, carried in aux).
@@ -39,7 +39,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/error.h"
+#include "base/error.h"
 
 typedef struct bz_event {
     double t;

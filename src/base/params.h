@@ -20,7 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/error.h"
+#include "base/error.h"
 
 #define BZ_NAME_MAX 64
 #define BZ_CITYSET_MAX 256

@@ -25,7 +25,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "core/error.h"
+#include "base/error.h"
 #include "io/h5.h"
 #include "sweep/sweep.h"
 

@@ -2,7 +2,7 @@
  * primitives that diffusion models, campaigns and the market use.
  *
  * Time. Everything happens at exact times (days, double) taken in order from
- * one event calendar (core/evq.h): an agent's own transition (forgetting,
+ * one event calendar (engine/evq.h): an agent's own transition (forgetting,
  * becoming interested, deciding to buy, recovering), a talker's next
  * word-of-mouth contact, a campaign action, a campaign exposure, a sale
  * window opening or closing, a waiting buyer's arrival. Only what is due is
@@ -23,7 +23,7 @@
  * step. Arms of one replicate use the same streams (common random numbers):
  * an agent whose history is the same in two arms draws the same numbers.
  * A simulation runs on one thread; replicates and arms run in parallel
- * (core/run.c), so results do not depend on the thread count.
+ * (engine/run.c), so results do not depend on the thread count.
  */
 #ifndef BZ_SIM_H
 #define BZ_SIM_H
@@ -31,13 +31,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "config/experiment.h"
-#include "core/campaign.h"
-#include "core/channels.h"
-#include "core/evq.h"
-#include "core/market.h"
-#include "core/model.h"
-#include "core/population.h"
+#include "engine/experiment.h"
+#include "engine/campaign.h"
+#include "base/channels.h"
+#include "engine/evq.h"
+#include "engine/market.h"
+#include "engine/model.h"
+#include "base/population.h"
 #include "graph/graph.h"
 #include "rng/rng.h"
 
@@ -116,7 +116,7 @@ typedef struct bz_sim {
     float *boost;       /* [n] per-agent sharing multiplier, NULL until bz_sim_boost_enable */
     float *boost_until; /* [n] day until which boost[v] applies */
 
-    bz_market market; /* availability, price, stock, windows, waiting buyers (core/market.h) */
+    bz_market market; /* availability, price, stock, windows, waiting buyers (engine/market.h) */
 } bz_sim;
 
 /* ---- failure inside events -------------------------------------------------

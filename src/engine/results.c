@@ -1,5 +1,5 @@
-/* Results container: allocation and release (contracts in core/results.h). */
-#include "core/results.h"
+/* Results container: allocation and release (contracts in engine/results.h). */
+#include "engine/results.h"
 
 #include <math.h>
 #include <stdlib.h>

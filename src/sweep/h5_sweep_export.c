@@ -1,13 +1,13 @@
 /* `buzzsim export SWEEP.h5 /sweep...`: flat tables of a sweep file for
- * gnuplot and spreadsheets (io/h5_sweep.h). Same conventions as the results
+ * gnuplot and spreadsheets (sweep/h5_sweep.h). Same conventions as the results
  * export: TSV with a "# " header and NaN as "nan"; CSV with a plain header
  * and NaN as an empty field. Only done points are written. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/stats.h"
-#include "io/h5_sweep.h"
+#include "base/stats.h"
+#include "sweep/h5_sweep.h"
 
 typedef struct tab {
     FILE *out;

@@ -3,7 +3,7 @@
  * A model is a const bz_model_type listed in models/diffusion/registry.c.
  * It names its agent states (state 0 is the initial, unaware state), says
  * which states count as adopted, and reacts to events in continuous time
- * (core/sim.h): its own per-agent events, which it schedules itself
+ * (engine/sim.h): its own per-agent events, which it schedules itself
  * (BZ_EV_MODEL, with a version in aux so that an event made stale by an
  * earlier change is recognised and skipped), campaign exposures and seeds,
  * and, for models whose adoption is a purchase, the market's answers.
@@ -16,8 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/error.h"
-#include "core/params.h"
+#include "base/error.h"
+#include "base/params.h"
 
 struct bz_sim;
 struct bz_experiment;
@@ -39,7 +39,7 @@ typedef struct bz_model_type {
     const char *const *states; /* n_states names, state 0 = initial */
     int n_states;
     uint32_t adopted_mask; /* bit s set: state s counts as adopted */
-    int shares;            /* 1: word of mouth honours the sharing levers of core/sim.h
+    int shares;            /* 1: word of mouth honours the sharing levers of engine/sim.h
                             * (urgency, per-agent boosts, referral), so campaigns that need
                             * them (referral) may be used */
     int buys;              /* 1: adoption is a purchase through the market: the model asks

@@ -2,7 +2,7 @@
  * baseline. Common random numbers make every agent the same person in both
  * runs (the same network position, attributes and streams), so "adopts
  * here but not in the baseline" is a count of people a campaign converted,
- * not a difference of totals (core/results.h defines the outcomes and
+ * not a difference of totals (engine/results.h defines the outcomes and
  * their identities). */
 #ifndef BZ_PERSONS_H
 #define BZ_PERSONS_H

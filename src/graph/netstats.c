@@ -1,4 +1,4 @@
-#include "core/netstats.h"
+#include "graph/netstats.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -1,5 +1,5 @@
 /* Populations: city sizes and membership, agent attributes (population.h). */
-#include "core/population.h"
+#include "base/population.h"
 
 #include <gsl/gsl_randist.h>
 #include <math.h>

@@ -4,7 +4,7 @@
  * info`, the HDF5 writer's /comparison/<arm> (which `export` and the plots
  * read) all take it from bz_comparison_compute().
  *
- * Rows, declared once in bz_cmp_defs: first one per outcome (core/results.h),
+ * Rows, declared once in bz_cmp_defs: first one per outcome (engine/results.h),
  * the mean over replicates of arm - baseline in the same replicate with its
  * 95% Student-t interval (arms share each replicate's network and random
  * streams, so the difference is the campaigns' effect); then the ratio rows,
@@ -16,9 +16,9 @@
 
 #include <stddef.h>
 
-#include "core/error.h"
-#include "core/results.h"
-#include "core/stats.h"
+#include "base/error.h"
+#include "engine/results.h"
+#include "base/stats.h"
 
 typedef enum bz_cmp_ratio_id {
     BZ_CMP_COST_PER_EXTRA_ADOPTER,

@@ -1,5 +1,5 @@
 /* Results of one experiment run: every recorded series and outcome, per arm.
- * Filled by the simulation (core/run.c), written by io/h5_write.c, read back by
+ * Filled by the simulation (engine/run.c), written by io/h5_write.c, read back by
  * io/h5_read.c for `info`, `export` and `merge`.
  *
  * What is recorded is declared once, in two tables (results.c):
@@ -12,7 +12,7 @@
  * drive allocation (bz_results_init), the HDF5 writer and reader, the memory
  * estimate, `buzzsim models --outputs` and docs/output.md. Adding a series
  * or an outcome: one enum entry and one table row here, and the line of
- * core/run.c that computes it.
+ * engine/run.c that computes it.
  */
 #ifndef BZ_RESULTS_H
 #define BZ_RESULTS_H
@@ -20,9 +20,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/channels.h"
-#include "core/error.h"
-#include "core/params.h"
+#include "base/channels.h"
+#include "base/error.h"
+#include "base/params.h"
+#include "graph/netstats.h"
 
 /* ---- series ------------------------------------------------------------- */
 
@@ -168,39 +169,6 @@ typedef struct bz_arm_result {
     bz_window_result *windows;    /* [R][BZ_RESULT_WINDOWS], first n_windows used */
     bz_attrib_result attrib;
 } bz_arm_result;
-
-#define BZ_STATS_TOP 10
-
-/* Structure statistics of a layer (`buzzsim graph --stats`); see
- * src/graph/metrics.h for definitions and costs. */
-typedef struct bz_layer_stats {
-    int computed;                      /* 0: nothing below; 1: components and degrees; 2: all */
-    uint64_t components;               /* weakly connected components, isolated agents included */
-    uint64_t giant;                    /* agents in the largest one */
-    double clustering_avg;             /* average local clustering */
-    double clustering_global;          /* transitivity: 3 x triangles / connected triples */
-    double clustering_stderr;          /* standard error of the sampled estimates, 0 if exact */
-    uint64_t clustering_samples;       /* agents/wedges sampled, 0 = exact */
-    double assortativity;              /* degree assortativity (Newman) */
-    uint32_t max_core;                 /* largest k-core number */
-    int n_top;                         /* entries in top_agents */
-    uint32_t top_agents[BZ_STATS_TOP]; /* highest PageRank first */
-    double top_pagerank[BZ_STATS_TOP];
-    size_t in_hist_len;           /* directed layers: in-degree histogram */
-    int64_t *in_degree_histogram; /* owned, NULL for undirected layers */
-    size_t core_hist_len;         /* core_histogram[k] = agents with core number k */
-    int64_t *core_histogram;      /* owned */
-} bz_layer_stats;
-
-typedef struct bz_layer_info {
-    char name[BZ_NAME_MAX];
-    char generator[BZ_NAME_MAX];
-    int directed;
-    uint64_t agents, edges;
-    size_t hist_len;           /* degree_histogram[k] = agents with out-degree k */
-    int64_t *degree_histogram; /* owned */
-    bz_layer_stats stats;
-} bz_layer_info;
 
 typedef struct bz_results {
     uint32_t R, T;

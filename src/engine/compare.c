@@ -1,5 +1,5 @@
-/* Paired comparison against the baseline (see core/compare.h). */
-#include "core/compare.h"
+/* Paired comparison against the baseline (see engine/compare.h). */
+#include "engine/compare.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -13,7 +13,7 @@
  *   experiments round-trip exactly and stay readable ("1h", not
  *   "0.041666666666666664d").
  */
-#include "core/params.h"
+#include "base/params.h"
 
 #include <errno.h>
 #include <inttypes.h>

@@ -1,4 +1,4 @@
-/* Sweep result files (io/h5_sweep.h): create, checkpoint point by point,
+/* Sweep result files (sweep/h5_sweep.h): create, checkpoint point by point,
  * reopen to resume, read back (untrusted), write whole (merge).
  *
  * Crash safety: every point is written (outcomes row, series, then its done
@@ -7,7 +7,7 @@
  * the stored points. The 1.8 file format (superblock 2) carries no
  * "open for writing" flag, so such a file reopens without h5clear.
  */
-#include "io/h5_sweep.h"
+#include "sweep/h5_sweep.h"
 
 #include <errno.h>
 #include <math.h>
