@@ -21,6 +21,7 @@
 #include "config/convert.h"
 #include "config/resolve.h"
 #include "config/yaml_tree.h"
+#include "engine/run.h"
 #include "engine/campaign.h"
 #include "base/channels.h"
 #include "engine/model.h"
@@ -594,6 +595,36 @@ static int run_checks(bz_cfg_ctx *c)
     return BZ_OK;
 }
 
+/* The series must fit in memory: a step so short that they would not is
+ * an error at time.step, with what they would need and a step that fits. */
+static int check_series_memory(bz_cfg_ctx *c)
+{
+    const bz_experiment *x = c->x;
+    const uint64_t need = bz_run_series_bytes(x), avail = bz_mem_available();
+    if (!avail || need <= avail) return BZ_OK;
+    bz_ynode *t = bz_ynode_child(c->root, "time");
+    bz_ynode *sn = t ? bz_ynode_child(t, "step") : NULL;
+    /* The shortest of these steps whose series take at most half of it. */
+    static const double nice[] = {1.0 / 86400, 10.0 / 86400, 1.0 / 1440, 10.0 / 1440,
+                                  1.0 / 24,    6.0 / 24,     1.0};
+    static const char *const names[] = {"1s", "10s", "1m", "10m", "1h", "6h", "1d"};
+    const char *fit = NULL;
+    for (size_t i = 0; i < sizeof nice / sizeof nice[0] && !fit; i++) {
+        bz_experiment y = *x;
+        y.n_steps = (uint32_t)fmin(ceil(x->horizon / nice[i] - 1e-9), 4e9);
+        if (nice[i] > x->step && bz_run_series_bytes(&y) <= avail / 2) fit = names[i];
+    }
+    const double g = 1024.0 * 1024.0 * 1024.0;
+    char b[96];
+    return bz_cfg_fail(c, sn ? sn : t, 0, NULL,
+                       "a step of %s gives %u samples per series: the series of %zu arms x %u "
+                       "replicates need %.1f GiB, more than the %.1f GiB available; use a "
+                       "longer step%s%s%s",
+                       sn ? bz_cfg_shown(sn, b, sizeof b) : "1h", x->n_steps + 1, x->n_arms,
+                       x->replicates, need / g, avail / g, fit ? " (fits: " : "", fit ? fit : "",
+                       fit ? ")" : "");
+}
+
 static int convert(bz_cfg_ctx *c)
 {
     int status = BZ_OK;
@@ -613,6 +644,7 @@ static int convert(bz_cfg_ctx *c)
     const bz_ynode *u = bz_ynode_first_unused(c->root);
     if (u) return bz_cfg_fail(c, u, 1, NULL, "unknown key");
     BZ_CHECK(run_checks(c));
+    BZ_CHECK(check_series_memory(c));
 cleanup:
     return status;
 }

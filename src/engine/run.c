@@ -770,7 +770,7 @@ cleanup:
 
 /* ---- memory estimate -------------------------------------------------------- */
 
-static uint64_t mem_available(void)
+uint64_t bz_mem_available(void)
 {
     FILE *f = fopen("/proc/meminfo", "r");
     if (!f) return 0;
@@ -780,6 +780,13 @@ static uint64_t mem_available(void)
         if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1) break;
     fclose(f);
     return (uint64_t)kb * 1024;
+}
+
+uint64_t bz_run_series_bytes(const bz_experiment *x)
+{
+    return (uint64_t)x->n_arms * bz_results_series_bytes(x->replicates, x->n_steps + 1,
+                                                         x->model->n_states,
+                                                         BZ_CH_LAYER0 + (int)x->n_layers);
 }
 
 int bz_mem_estimate_compute(const bz_experiment *x, int threads, bz_mem_estimate *est,
@@ -793,7 +800,7 @@ int bz_mem_estimate_compute(const bz_experiment *x, int threads, bz_mem_estimate
         /* The agent count comes from a file: sizes are known only after
          * loading it. */
         est->complete = 0;
-        est->available = mem_available();
+        est->available = bz_mem_available();
         return BZ_OK;
     }
     (void)err;
@@ -827,13 +834,10 @@ int bz_mem_estimate_compute(const bz_experiment *x, int threads, bz_mem_estimate
     est->simulation = per_sim * concurrent;
     /* The series of every arm, and the baselines' adoption times kept for
      * the person-by-person comparison (4 bytes per agent and replicate). */
-    est->results = (uint64_t)x->n_arms * bz_results_series_bytes(x->replicates, x->n_steps + 1,
-                                                                 x->model->n_states,
-                                                                 BZ_CH_LAYER0 + (int)x->n_layers) +
-                   (uint64_t)x->replicates * n * 4;
+    est->results = bz_run_series_bytes(x) + (uint64_t)x->replicates * n * 4;
     uint64_t transient = est->build_peak > est->simulation ? est->build_peak : est->simulation;
     est->total = est->population + est->network + transient + est->results;
-    est->available = mem_available();
+    est->available = bz_mem_available();
     return BZ_OK;
 }
 

@@ -43,6 +43,12 @@ typedef struct bz_mem_estimate {
     int complete;        /* 0 if a layer's size is unknown before loading (edge_list) */
 } bz_mem_estimate;
 
+/* MemAvailable of /proc/meminfo in bytes; 0 if unknown. */
+uint64_t bz_mem_available(void);
+
+/* Bytes of the series of every arm of x (what time.step costs). */
+uint64_t bz_run_series_bytes(const bz_experiment *x);
+
 /* Estimate the memory of x (see docs/performance.md for the formulas). The
  * estimate is conservative: it assumes the build peak of the largest layer
  * (degree counters, staging buffers, 4 bytes per arc of generator state).

@@ -56,6 +56,17 @@ sed -i 's/kol: \[ { campaign: kol_seeding, count: 5, layer: follow } \]/kol: [ {
 expect_fail "shapley on 7 campaigns" 2 "shapley.yaml:[0-9]+:[0-9]+: attribution: shapley on arm 'kol' .* 7 campaigns .*at most 6: use leave_one_out" \
   $BZ run shapley.yaml -o o19.h5
 
+# A step larger than the horizon, and one so short that the series would
+# not fit in any machine's memory (1 s over 10 days, 100000 replicates:
+# petabytes): the error names time.step and the memory it would need.
+sed 's/step: 6h, horizon: 10d/step: 11d, horizon: 10d/' good.yaml >bigstep.yaml
+expect_fail "step above the horizon" 2 "bigstep.yaml:[0-9]+:[0-9]+: time.step: .*at most time.horizon" \
+  $BZ run bigstep.yaml -o o19.h5
+sed 's/step: 6h, horizon: 10d/step: 1s, horizon: 10d/; s/replicates: 3/replicates: 100000/' good.yaml >tinystep.yaml
+expect_fail "step too short for memory" 2 \
+  "tinystep.yaml:[0-9]+:[0-9]+: time.step: .*864001 samples.* need [0-9.]+ GiB, more than the [0-9.]+ GiB available" \
+  $BZ run tinystep.yaml -o o20.h5
+
 # None of the failures may leave an output or a partial file behind.
 left=$(ls o*.h5* 2>/dev/null | wc -l)
 [ "$left" -eq 0 ] && ok "no output files left by failed runs" || bad "left behind: $(ls o*.h5*)"
