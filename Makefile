@@ -37,7 +37,7 @@ test-mpi:
 	cd build-mpi && ctest --output-on-failure -L mpi
 
 bench:
-	@bash scripts/install-deps.sh libigraph-dev
+	@bash scripts/install-deps.sh libigraph-dev python3-graph-tool
 	@cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DBUZZSIM_BENCHMARKS=ON >/dev/null
 	@cmake --build build-bench -j $(JOBS)
 	@bash tests/benchmarks/run.sh build-bench

@@ -78,6 +78,10 @@ const bz_outcome_def bz_outcome_defs[BZ_N_OUTCOMES] = {
                              1},
     [BZ_OUT_ACCELERATION] = {"acceleration", "adopter-days",
                              "sum over agents who adopt in both of (baseline time - time here)", 1},
+    [BZ_OUT_EVENTS] = {"events", "events",
+                       "events the engine processed, stale ones included: what the run cost, "
+                       "not an effect to compare",
+                       0},
     [BZ_OUT_EXPANSION] = {"expansion", "adopter-days",
                           "adopter-days of the converted to the horizon minus those of the "
                           "displaced; acceleration + expansion = integral of the adopter "

@@ -96,6 +96,7 @@ typedef enum bz_outcome_id {
     BZ_OUT_DAYS_EARLIER,
     BZ_OUT_ACCELERATION,
     BZ_OUT_EXPANSION,
+    BZ_OUT_EVENTS,
     BZ_N_OUTCOMES
 } bz_outcome_id;
 
@@ -199,7 +200,8 @@ const char *bz_results_row_name(const bz_results *r, bz_series_id s, int k);
 uint64_t bz_results_series_bytes(uint32_t R, uint32_t T, int S, int C);
 
 /* Allocate every array for R replicates, T times, n_arms arms (names and
- * layer info are filled by the caller). BZ_ENOMEM on failure (r left empty). */
+ * layer info are filled by the caller), the series zeroed (the run writes
+ * only their non-zero values). BZ_ENOMEM on failure (r left empty). */
 int bz_results_init(bz_results *r, uint32_t R, uint32_t T, int n_states, int n_channels,
                     size_t n_arms, size_t n_layers, bz_error *err);
 

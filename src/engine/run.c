@@ -154,8 +154,12 @@ static int64_t sample(const bz_sim *sim, bz_series_id s, int k)
 
 /* Store every series of the sim at time indices ti .. tj (no event falls
  * between them: the same values, and no tallies after the first), then
- * start the next interval's tallies. O(series x (tj - ti + 1)), sequential
- * writes: a fine output step costs memory bandwidth, not events. */
+ * start the next interval's tallies. The series arrays start zeroed
+ * (bz_results_init) and each (arm, replicate) is recorded once, so zeros
+ * are not written: the pages of rows that stay zero (channels nobody
+ * uses, tallies between events) are never touched. O(series x (tj - ti +
+ * 1)) sequential writes at most: a fine output step costs memory
+ * bandwidth, not events. */
 static void record(bz_sim *sim, bz_results *res, size_t arm, uint32_t rep, uint32_t ti, uint32_t tj)
 {
     bz_arm_result *a = &res->arms[arm];
@@ -163,11 +167,13 @@ static void record(bz_sim *sim, bz_results *res, size_t arm, uint32_t rep, uint3
         const int rows = bz_results_series_rows(res, (bz_series_id)s);
         const int tally = bz_series_defs[s].per_interval;
         for (int k = 0; k < rows; k++) {
-            int64_t *row = bz_series_row(a->series[s], res->R, res->T, k, rep);
             const int64_t v = sample(sim, (bz_series_id)s, k), rest = tally ? 0 : v;
+            if (v == 0 && rest == 0) continue;
+            int64_t *row = bz_series_row(a->series[s], res->R, res->T, k, rep);
             row[ti] = v;
-            for (uint32_t t = ti + 1; t <= tj; t++)
-                row[t] = rest;
+            if (rest != 0)
+                for (uint32_t t = ti + 1; t <= tj; t++)
+                    row[t] = rest;
         }
     }
     memset(sim->expo, 0, sizeof sim->expo);
@@ -240,6 +246,7 @@ static void outcome(const bz_sim *sim, double *o, int is_base, const float *base
     o[BZ_OUT_DAYS_EARLIER] = p.days_earlier;
     o[BZ_OUT_ACCELERATION] = p.acceleration;
     o[BZ_OUT_EXPANSION] = p.expansion;
+    o[BZ_OUT_EVENTS] = (double)sim->events;
 }
 
 /* The sale windows of the sim into arm a's row rep. */
@@ -364,7 +371,7 @@ static int run_one(const bz_experiment *x, const bz_world *w, const run_job *job
     if (series) record(&sim, res, job->arm, rep, 0, 0);
 
     void (*const pf)(const bz_sim *, uint32_t, uint32_t, int) = x->model->prefetch;
-    uint64_t events = 0, peak = 0;
+    uint64_t peak = 0;
     for (uint32_t k = 1; k <= x->n_steps;) {
         const double tk = bz_run_sample_time(x, k);
         double next;
@@ -373,7 +380,7 @@ static int run_one(const bz_experiment *x, const bz_world *w, const run_job *job
             if (pf) prefetch_ahead(&sim, pf);
             bz_evq_pop(&sim.q, &e);
             dispatch(&sim, &e);
-            events++;
+            sim.events++;
             if (sim.status != BZ_OK) BZ_FAIL(err, sim.status, "%s", sim.fail.msg);
         }
         if (bz_evq_size(&sim.q) > peak) peak = bz_evq_size(&sim.q);
@@ -386,7 +393,7 @@ static int run_one(const bz_experiment *x, const bz_world *w, const run_job *job
         if (series) record(&sim, res, job->arm, rep, k, j);
         k = j + 1;
     }
-    if (stats) *stats = (bz_run_stats){events, peak};
+    if (stats) *stats = (bz_run_stats){sim.events, peak};
     outcome(&sim, job->out[rep].v, job->arm == 0, base_t);
     if (series) record_windows(&sim, &res->arms[job->arm], rep);
     if (keep) {

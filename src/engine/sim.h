@@ -105,6 +105,7 @@ typedef struct bz_sim {
     int64_t expo[BZ_CH_MAX];       /* exposures since the last sample, by channel */
     int64_t adopt[BZ_CH_MAX];      /* adoptions since the last sample, by channel */
     int64_t adoptions;             /* adoptions that are not gifts */
+    uint64_t events;               /* events taken from the calendar so far */
     int64_t gifted;                /* agents made adopters by the seed lever (gifts, seeds) */
     int64_t purchases;             /* units bought through the market */
     double revenue;                /* prices paid (currency) */

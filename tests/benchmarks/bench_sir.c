@@ -18,8 +18,10 @@
  * second are printed. igraph_sir is continuous time, so one figure serves
  * every step. graph-tool's SIR is discrete: each step dt gives per-step
  * probabilities 1 - exp(-rate dt), and fine steps run for at most
- * --gt-seconds (the rate is measured on what ran). Every side runs in its
- * own child process, so its peak resident memory is its own.
+ * --gt-seconds; such a run is extrapolated from its cost per step and the
+ * events and steps of the nearest coarser step that finished (marked
+ * "extrapolated"). Every side runs in its own child process, so its peak
+ * resident memory is its own.
  *
  * The rates are dyadic (1/16, 1/2) because igraph 0.10.2 sums rates in a
  * prefix-sum tree and, with rates like 0.05, rounding makes a weight
@@ -284,6 +286,24 @@ static void run_graph_tool(const opts *o, result *r)
         r->gt_steps[s] = steps;
         r->gt_done[s] = done;
     }
+    /* A run cut short by --gt-seconds (fine steps): its rate would count
+     * only the epidemic's first hours. Extrapolate instead from the
+     * nearest coarser step that finished: as many events, and
+     * steps x (coarse / fine) steps at the cost per step measured. */
+    for (int s = 0; s < o->n_steps; s++) {
+        if (r->gt_done[s]) continue;
+        int c = -1;
+        for (int q = 0; q < o->n_steps; q++)
+            if (r->gt_done[q] && o->steps[q] > o->steps[s] && (c < 0 || o->steps[q] < o->steps[c]))
+                c = q;
+        if (c < 0 || !(r->gt_steps[s] > 0)) continue;
+        const double steps_full = r->gt_steps[c] * o->steps[c] / o->steps[s];
+        const double secs_full = r->secs[s] / r->gt_steps[s] * steps_full;
+        r->events[s] = r->events[c];
+        r->secs[s] = secs_full;
+        r->best[s] = r->median[s] = r->events[c] / secs_full;
+        r->gt_done[s] = -1; /* extrapolated */
+    }
     r->ok = 1;
 }
 
@@ -420,8 +440,10 @@ int main(int argc, char **argv)
             if (have_ig)
                 snprintf(c2, sizeof c2, "%.3f (med %.3f)", ig.best[s] / 1e6, ig.median[s] / 1e6);
             if (have_gt)
-                snprintf(c3, sizeof c3, "%.4f%s", gt.best[s] / 1e6,
-                         gt.gt_done[s] ? "" : " (partial)");
+                snprintf(c3, sizeof c3, "%.4g%s", gt.best[s] / 1e6,
+                         gt.gt_done[s] > 0    ? ""
+                         : gt.gt_done[s] == 0 ? " (partial)"
+                                              : " (extrapolated)");
             size_t u = 0;
             if (have_ig)
                 u += (size_t)snprintf(c4 + u, sizeof c4 - u, "%.1fx igraph  ",
