@@ -24,9 +24,10 @@
  *   aware ->       unaware at its forgetting time (Exp(forget) from
  *                  entering aware); interested at its own interest time
  *                  (hazard interest x susceptibility), at an engaging
- *                  exposure, or at a word-of-mouth contact with probability
- *                  `recommend` once it has heard `recommenders` contacts
- *                  since it became aware (complex contagion above 1);
+ *                  exposure, or at a word-of-mouth contact on layer l with
+ *                  probability persuasion_l (the layer's key) once it has
+ *                  heard `recommenders` contacts since it became aware
+ *                  (complex contagion above 1);
  *                  unaware, with probability neg_impact, at a negative
  *                  contact (put off).
  *   interested ->  at its buying time (hazard `buy`) it wants to buy and
@@ -36,6 +37,8 @@
  *                  want of stock, it is waitlisted: it does not forget,
  *                  ignores negative word of mouth, talks at waitlist_talk
  *                  and gives up at the market's `patience` rate (-> lost).
+ *                  A positive contact on layer l makes it want to buy at
+ *                  once with probability conversion_l (an owner's push).
  *                  Not waitlisted, it becomes unaware at its forgetting
  *                  time (the same clock as when aware: the exponential is
  *                  memoryless) and aware, with probability neg_impact, at
@@ -43,6 +46,10 @@
  *   served ->      dissatisfied adopter with probability `dissatisfied`
  *                  (talks negatively), else advocate with probability
  *                  `advocate`, else silent adopter.
+ * Start: each agent is aware with probability `aware` (brand awareness
+ * before the launch), from stream (u, 0, BZ_RNG_MODEL + 2).
+ * Attention: on a layer with `attention` K > 0 a contact to u is read with
+ * probability K / (K + f_u feed) (attention_init), else lost unseen.
  * Last touch: every contact or exposure with a channel is remembered; a
  * purchase is attributed to the last one (external if none): descriptive
  * only (docs/campaigns.md). An agent whose interest came from a referral
@@ -78,7 +85,7 @@
 #include "engine/sim.h"
 
 typedef struct fn_params {
-    double awareness, interest, recommend;
+    double awareness, aware, interest;
     int64_t recommenders;
     double forget, novelty, buy;
     double interested_talk, waitlist_talk, advocate, dissatisfied, neg_impact;
@@ -90,14 +97,14 @@ static const bz_param fn_param_table[] = {
      "chance that one campaign exposure makes an unaware agent aware (ad recall after one "
      "exposure is typically 20-40%)",
      offsetof(fn_params, awareness), NULL},
+    {"aware", BZ_PT_PROB, 0, 1, "0", "share",
+     "share of agents who know the product at the start (brand awareness before the launch); "
+     "drawn per agent from its own stream",
+     offsetof(fn_params, aware), NULL},
     {"interest", BZ_PT_RATE, 0, 1e6, "0.08", "per day",
      "hazard of an aware agent becoming interested on its own, times susceptibility "
      "(0.08/day: half of those who remember the product look closer within about 9 days)",
      offsetof(fn_params, interest), NULL},
-    {"recommend", BZ_PT_PROB, 0, 1, "0.2", "probability",
-     "chance that one word-of-mouth recommendation makes an aware agent interested (a friend's "
-     "advice weighs more than an ad)",
-     offsetof(fn_params, recommend), NULL},
     {"recommenders", BZ_PT_INT, 1, 255, "1", "contacts",
      "recommendations an aware agent must have received before word of mouth can interest it "
      "(1: simple contagion; more: complex contagion, Centola 2010)",
@@ -158,6 +165,7 @@ enum {
 #define VER_MASK 0x3FFFFFu /* 22 bits of version in an event's aux */
 #define TALK_BIT 0x400000u /* aux bit: a talk event (else the agent's own transition) */
 #define TALK_PURPOSE (BZ_RNG_MODEL + 1)
+#define AWARE_PURPOSE (BZ_RNG_MODEL + 2) /* (u, 0): aware at the start */
 
 /* One agent's funnel data, in one 32-byte record: an event touches one
  * cache line of it instead of one line in each of nine arrays. */
@@ -177,6 +185,7 @@ typedef struct fn_agent {
 typedef struct fn_state {
     fn_agent *a;  /* [n] */
     uint32_t *to; /* [n] the pending contact's tie: its index in the row of layer to_layer */
+    float *read[BZ_MAX_LAYERS]; /* [n] per layer with attention: chance a post is read */
 } fn_state;
 
 static void fn_destroy(bz_sim *sim)
@@ -185,6 +194,8 @@ static void fn_destroy(bz_sim *sim)
     if (!fs) return;
     free(fs->a);
     free(fs->to);
+    for (size_t li = 0; li < BZ_MAX_LAYERS; li++)
+        free(fs->read[li]);
     free(fs);
     sim->model_state = NULL;
 }
@@ -323,13 +334,21 @@ static void interested_to_aware(bz_sim *sim, fn_state *fs, uint32_t v)
     talk_from_now(sim, fs, v);
 }
 
-/* One contact from a talker to v at sim->t: positive word of mouth on
- * `channel`, or negative (neg). */
-static void contact(bz_sim *sim, fn_state *fs, uint32_t v, int channel, int neg)
+/* One contact from a talker to v at sim->t on layer li: positive word of
+ * mouth on `channel` (the layer's, or referral), or negative (neg). On a
+ * layer with limited attention it is read first with v's chance (else it
+ * is lost in the feed and counts for nothing). */
+static void contact(bz_sim *sim, fn_state *fs, uint32_t v, size_t li, int channel, int neg)
 {
     const fn_params *p = sim->mp;
+    const bz_layer_spec *ls = &sim->x->layers[li];
     fn_agent *a = &fs->a[v];
     const uint8_t s = sim->state[v];
+    if (fs->read[li]) {
+        bz_stream st;
+        decide_stream(sim, a, v, &st);
+        if (!(bz_stream_uniform(&st) < fs->read[li][v])) return;
+    }
     if (!neg) {
         bz_sim_count_exposure(sim, channel);
         if (s <= INTERESTED) a->last = (uint8_t)channel;
@@ -349,17 +368,30 @@ static void contact(bz_sim *sim, fn_state *fs, uint32_t v, int channel, int neg)
         }
         const uint32_t recs = a->recs + 1u;
         a->recs = (uint8_t)(recs > 255 ? 255 : recs);
-        if (recs >= (uint32_t)p->recommenders && p->recommend > 0) {
+        if (recs >= (uint32_t)p->recommenders && ls->persuasion > 0) {
             decide_stream(sim, a, v, &st);
-            if (bz_stream_uniform(&st) < p->recommend)
+            if (bz_stream_uniform(&st) < ls->persuasion)
                 enter_interested(sim, fs, v, channel == BZ_CH_REFERRAL);
         }
         return;
     }
-    if (s == INTERESTED && neg && !(a->flags & F_WAIT) && p->neg_impact > 0) {
-        bz_stream st;
+    if (s != INTERESTED || (a->flags & F_WAIT)) return;
+    bz_stream st;
+    if (neg) {
+        if (p->neg_impact > 0) {
+            decide_stream(sim, a, v, &st);
+            if (bz_stream_uniform(&st) < p->neg_impact) interested_to_aware(sim, fs, v);
+        }
+        return;
+    }
+    /* Persuaded to buy now: as if its buying time had come. */
+    if (ls->conversion > 0 && !(a->flags & F_WANT)) {
         decide_stream(sim, a, v, &st);
-        if (bz_stream_uniform(&st) < p->neg_impact) interested_to_aware(sim, fs, v);
+        if (bz_stream_uniform(&st) < ls->conversion) {
+            a->flags |= F_WANT;
+            own_at(sim, a, v, a->t_forget);
+            bz_market_request(sim, v);
+        }
     }
 }
 
@@ -374,7 +406,7 @@ static void talk_event(bz_sim *sim, fn_state *fs, uint32_t v)
     const uint32_t u = bz_sim_neighbour(&sim->net->layers[li], v, fs->to[v]);
     int ch = BZ_CH_LAYER0 + (int)li;
     if (adv && bz_sim_share_at(sim, sim->t)->referral > 0) ch = BZ_CH_REFERRAL;
-    contact(sim, fs, u, ch, neg);
+    contact(sim, fs, u, li, ch, neg);
     /* The contact may have changed nothing about v (contacts never change
      * the talker), so its next contact follows. */
     talk_from_now(sim, fs, v);
@@ -436,6 +468,7 @@ static void fn_prefetch(const bz_sim *sim, uint32_t v, uint32_t aux, int stage)
     __builtin_prefetch(&fs->a[u], 1);
     __builtin_prefetch(&sim->state[u], 1);
     __builtin_prefetch(&sim->pop->susceptibility[u]);
+    if (fs->read[fs->a[v].to_layer]) __builtin_prefetch(&fs->read[fs->a[v].to_layer][u]);
 }
 
 static void fn_expose(bz_sim *sim, uint32_t v, int channel, unsigned flags)
@@ -522,6 +555,32 @@ static void fn_boosted(bz_sim *sim, uint32_t v)
     talk_from_now(sim, sim->model_state, v);
 }
 
+/* Limited attention on layer li (Weng et al. 2012's competition for
+ * attention, in its simplest exact form): a reader u follows f_u accounts
+ * that post `feed` times a day each, and reads `attention` posts a day,
+ * always the newest in its feed. A post is read if the reader's next read
+ * comes before the next post pushes it down: with both clocks exponential,
+ * with chance K / (K + f_u feed). So u reads f_u s K / (K + f_u feed) of the
+ * product's posts a day when its f_u followees share at rate s: linear in
+ * f_u for a few followees, saturating at K s / feed for many (K when the
+ * product is all they post about). f_u: u's in-degree on a directed layer
+ * (the accounts it follows), its degree on an undirected one. O(n). */
+static int attention_init(bz_sim *sim, fn_state *fs, size_t li, bz_error *err)
+{
+    const bz_layer *l = &sim->net->layers[li];
+    const bz_layer_spec *ls = &sim->x->layers[li];
+    const size_t n = sim->n ? sim->n : 1;
+    float *r = fs->read[li] = malloc(n * sizeof *r);
+    if (!r)
+        return bz_error_set(err, BZ_ENOMEM, "out of memory for layer '%s''s attention (%zu bytes)",
+                            ls->name, n * sizeof *r);
+    for (uint32_t u = 0; u < sim->n; u++) {
+        const double f = l->in_degree ? (double)l->in_degree[u] : (double)bz_layer_degree(l, u);
+        r[u] = (float)(ls->attention / (ls->attention + f * ls->feed));
+    }
+    return BZ_OK;
+}
+
 static int fn_init(bz_sim *sim, bz_error *err)
 {
     const fn_params *p = sim->mp;
@@ -543,6 +602,17 @@ static int fn_init(bz_sim *sim, bz_error *err)
         fs->a[u].t_forget = INFINITY;
         fs->a[u].last = NO_CHANNEL;
     }
+    for (size_t li = 0; li < L; li++)
+        if (sim->x->layers[li].attention > 0) {
+            int status = attention_init(sim, fs, li, err);
+            if (status != BZ_OK) return status;
+        }
+    if (p->aware > 0)
+        for (uint32_t u = 0; u < sim->n; u++) {
+            bz_stream s;
+            bz_sim_stream(sim, &s, u, 0, AWARE_PURPOSE);
+            if (bz_stream_uniform(&s) < p->aware) enter_aware(sim, fs, u, 0);
+        }
     return bz_contagion_seed_random(sim, (uint32_t)p->seeds, err);
 }
 
@@ -558,6 +628,7 @@ const bz_model_type bz_model_buzz_funnel = {
     .n_states = FN_N_STATES,
     .adopted_mask = (1u << ADOPTER) | (1u << ADVOCATE),
     .shares = 1,
+    .persuades = 1,
     .buys = 1,
     .init = fn_init,
     .event = fn_event,

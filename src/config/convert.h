@@ -67,6 +67,8 @@ int bz_cfg_fail_check(bz_cfg_ctx *c, bz_ynode *map, const bz_error *e);
 
 /* Parameter tables of the market section and its `local` entries (for the
  * resolved text). */
+extern const bz_param bz_cfg_layer_params[]; /* a layer's keys, into bz_layer_spec */
+extern const size_t bz_cfg_n_layer_params;
 extern const bz_param bz_cfg_market_params[];
 extern const size_t bz_cfg_n_market_params;
 extern const bz_param bz_cfg_local_params[];

@@ -61,19 +61,33 @@ static const bz_param time_params[] = {
      offsetof(time_vals, horizon), NULL},
 };
 
-typedef struct layer_vals {
-    char name[BZ_NAME_MAX];
-    int directed;
-    double share;
-} layer_vals;
-
-static const bz_param layer_params[] = {
-    {"name", BZ_PT_STRING, 0, 0, NULL, NULL, "layer name", offsetof(layer_vals, name), NULL},
-    {"directed", BZ_PT_BOOL, 0, 0, "false", NULL, "directed ties", offsetof(layer_vals, directed),
-     NULL},
+/* A layer's keys, read straight into its bz_layer_spec (the generator is
+ * its own section). */
+const bz_param bz_cfg_layer_params[] = {
+    {"name", BZ_PT_STRING, 0, 0, NULL, NULL, "layer name", offsetof(bz_layer_spec, name), NULL},
+    {"directed", BZ_PT_BOOL, 0, 0, "false", NULL, "directed ties",
+     offsetof(bz_layer_spec, directed), NULL},
     {"share", BZ_PT_RATE, 0, INFINITY, "0.1", "per tie per day", "sharing rate",
-     offsetof(layer_vals, share), NULL},
+     offsetof(bz_layer_spec, share), NULL},
+    {"persuasion", BZ_PT_PROB, 0, 1, "0.2", "probability",
+     "chance that one contact on this layer makes an aware agent interested (a friend's advice "
+     "weighs more than a follow: Goldenberg, Libai & Muller 2001's beta_s > beta_w)",
+     offsetof(bz_layer_spec, persuasion), NULL},
+    {"conversion", BZ_PT_PROB, 0, 1, "0", "probability",
+     "chance that one positive contact on this layer makes an interested agent want to buy at "
+     "once (0: only its own buying time does)",
+     offsetof(bz_layer_spec, conversion), NULL},
+    {"attention", BZ_PT_REAL, 0, 1e9, "0", "posts per day",
+     "limited attention: a reader reads at most this many posts a day, and a post is read only "
+     "if the reader gets to it before newer posts push it down the feed (0: every contact is "
+     "read)",
+     offsetof(bz_layer_spec, attention), NULL},
+    {"feed", BZ_PT_RATE, 0, 1e9, "1", "posts per followee per day",
+     "posts each followee makes a day about anything: the competition for attention (with "
+     "attention > 0)",
+     offsetof(bz_layer_spec, feed), NULL},
 };
+const size_t bz_cfg_n_layer_params = BZ_PARAMS_COUNT(bz_cfg_layer_params);
 static const char *const layer_extra[] = {"generator", NULL};
 
 static const bz_param net_params[] = {
@@ -223,14 +237,14 @@ static int convert_layer(bz_cfg_ctx *c, bz_ynode *item, size_t li)
 {
     int status = BZ_OK;
     char b[96];
-    layer_vals lv;
+    bz_layer_spec lv = {0};
     if (item->kind != BZ_YNODE_MAP)
         return bz_cfg_fail(c, item, 0, NULL,
                            "expected a layer mapping {name, directed, share, "
                            "generator}, got %s",
                            bz_cfg_shown(item, b, sizeof b));
-    BZ_CHECK(bz_cfg_read_section(c, item, layer_extra, layer_params, BZ_PARAMS_COUNT(layer_params),
-                                 &lv));
+    BZ_CHECK(
+        bz_cfg_read_section(c, item, layer_extra, bz_cfg_layer_params, bz_cfg_n_layer_params, &lv));
     bz_ynode *nn = bz_ynode_child(item, "name");
     if (!valid_name(lv.name))
         return bz_cfg_fail(c, nn, 0, NULL,
@@ -248,9 +262,7 @@ static int convert_layer(bz_cfg_ctx *c, bz_ynode *item, size_t li)
             return bz_cfg_fail(c, nn, 0, NULL, "duplicate layer name '%s' (also layer %zu)",
                                lv.name, j);
     bz_layer_spec *l = &c->x->layers[li];
-    memcpy(l->name, lv.name, sizeof l->name);
-    l->directed = lv.directed;
-    l->share = lv.share;
+    *l = lv;
     BZ_CHECK(convert_generator(c, item, li));
 cleanup:
     return status;
@@ -305,6 +317,31 @@ static int convert_diffusion(bz_cfg_ctx *c)
                                       &c->x->model_params));
 cleanup:
     return status;
+}
+
+/* The layer keys that only persuading models read (engine/model.h
+ * `persuades`): given under another model they would do nothing, so they
+ * are refused where they are written. */
+static int check_layer_keys(bz_cfg_ctx *c)
+{
+    static const char *const keys[] = {"persuasion", "conversion", "attention", "feed"};
+    if (c->x->model->persuades) return BZ_OK;
+    bz_ynode *ls = bz_ynode_child(bz_ynode_child(c->root, "network"), "layers");
+    char known[600] = "";
+    for (size_t i = 0; bz_model_registry[i]; i++)
+        if (bz_model_registry[i]->persuades) {
+            if (known[0]) strncat(known, ", ", sizeof known - strlen(known) - 1);
+            strncat(known, bz_model_registry[i]->name, sizeof known - strlen(known) - 1);
+        }
+    for (size_t i = 0; ls && i < ls->n; i++)
+        for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+            bz_ynode *v = bz_ynode_child(ls->items[i], keys[k]);
+            if (v)
+                return bz_cfg_fail(c, v, 1, NULL,
+                                   "model '%s' does not read a layer's %s (models that do: %s)",
+                                   c->x->model->name, keys[k], known);
+        }
+    return BZ_OK;
 }
 
 /* A willingness distribution that makes demand fall smoothly with price:
@@ -637,6 +674,7 @@ static int convert(bz_cfg_ctx *c)
     BZ_CHECK(bz_cfg_convert_population(c));
     BZ_CHECK(convert_network(c));
     BZ_CHECK(convert_diffusion(c));
+    BZ_CHECK(check_layer_keys(c));
     BZ_CHECK(convert_market(c));
     BZ_CHECK(convert_arms(c));
     BZ_CHECK(convert_attribution(c));

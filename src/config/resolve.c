@@ -236,9 +236,12 @@ static void emit_experiment(sbuf *b, const bz_experiment *x)
         const bz_layer_spec *l = &x->layers[i];
         sb_puts(b, "    - name: ");
         emit_string(b, l->name);
-        sb_printf(b, "\n      directed: %s\n      share: ", l->directed ? "true" : "false");
-        emit_typed(b, BZ_PT_RATE, &l->share);
-        sb_puts(b, "\n      generator:\n        model: ");
+        sb_putn(b, "\n", 1);
+        /* name, directed and share for every model; the persuasion keys
+         * only where the model reads them (others refuse them). */
+        emit_params_block(b, 6, bz_cfg_layer_params + 1,
+                          x->model->persuades ? bz_cfg_n_layer_params - 1 : 2, l);
+        sb_puts(b, "      generator:\n        model: ");
         emit_string(b, l->gen->name);
         sb_putn(b, "\n", 1);
         emit_params_block(b, 8, l->gen->params, l->gen->n_params, l->gen_params);

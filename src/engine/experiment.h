@@ -23,7 +23,11 @@ struct bz_campaign_type;
 typedef struct bz_layer_spec {
     char name[BZ_NAME_MAX];
     int directed;
-    double share; /* sharing rate per tie, per day */
+    double share;      /* sharing rate per tie, per day */
+    double persuasion; /* chance that one contact makes an aware agent interested */
+    double conversion; /* chance that one contact makes an interested agent want to buy now */
+    double attention;  /* posts a reader reads per day (0: unlimited) */
+    double feed;       /* posts per day each followee makes about anything (competition) */
     const struct bz_netgen_type *gen;
     void *gen_params; /* gen->params_size bytes, owned */
 } bz_layer_spec;

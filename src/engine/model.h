@@ -42,6 +42,8 @@ typedef struct bz_model_type {
     int shares;            /* 1: word of mouth honours the sharing levers of engine/sim.h
                             * (urgency, per-agent boosts, referral), so campaigns that need
                             * them (referral) may be used */
+    int persuades;         /* 1: honours the layers' persuasion, conversion, attention and
+                            * feed keys (engine/experiment.h bz_layer_spec) */
     int buys;              /* 1: adoption is a purchase through the market: the model asks
                             * bz_market_request() and adopts in its adopt() callback */
 

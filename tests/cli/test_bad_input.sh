@@ -74,6 +74,13 @@ left=$(ls o*.h5* 2>/dev/null | wc -l)
 # An existing result is never overwritten without --force.
 $BZ run good.yaml -o keep.h5 --quiet || bad "good run failed"
 before=$(md5sum keep.h5)
+# The channels' keys: bounds, and refused where the model does not read them.
+sed 's/model: bass, p: 0.01, q: 0.4/model: buzz_funnel/; s/directed: false, generator/directed: false, persuasion: 1.5, generator/' good.yaml >persuade.yaml
+expect_fail "persuasion 1.5" 2 "persuade.yaml:[0-9]+:[0-9]+: network.layers.1.persuasion: .*1.5" $BZ validate persuade.yaml
+sed 's/model: bass, p: 0.01, q: 0.4/model: buzz_funnel/; s/directed: true, generator/directed: true, attention: -2, generator/' good.yaml >attention.yaml
+expect_fail "negative attention" 2 "attention.yaml:[0-9]+:[0-9]+: network.layers.0.attention: .*-2" $BZ validate attention.yaml
+sed 's/directed: false, generator/directed: false, conversion: 0.1, generator/' good.yaml >conv_bass.yaml
+expect_fail "conversion under bass" 2 "conv_bass.yaml:[0-9]+:[0-9]+: network.layers.1.conversion: model 'bass' does not read.*buzz_funnel" $BZ run conv_bass.yaml -o o_conv.h5
 expect_fail "existing output" 2 "keep.h5.*--force" $BZ run good.yaml -o keep.h5 --quiet
 [ "$(md5sum keep.h5)" = "$before" ] && ok "existing file untouched" || bad "existing file changed"
 $BZ run good.yaml -o keep.h5 --quiet --force --seed 9 && ok "--force overwrites" || bad "--force failed"

@@ -575,7 +575,7 @@ static void test_unknown_names_and_keys(void)
     t = with(BASE, "      share: 0.5/h", "      shared: 0.5/h");
     expect_error_at(t, NULL, "shared",
                     "network.layers.1.shared: unknown key (expected one of: "
-                    "generator, name, directed, share)",
+                    "generator, name, directed, share, persuasion, conversion, attention, feed)",
                     0);
     free(t);
     t = with(BASE, "diffusion: { model: bass,", "diffusion: {");

@@ -89,7 +89,7 @@ static void test_direct_exposure_only(void)
     char tail[1024], yaml[4096];
     snprintf(tail, sizeof tail,
              "diffusion: { model: buzz_funnel, awareness: 1, forget: 0, interest: 0.5, buy: 1, "
-             "recommend: 0.5, dissatisfied: 0, advocate: 0.5 }\n%s",
+             "dissatisfied: 0, advocate: 0.5 }\n%s",
              arms);
     bz_experiment x, xi, xs;
     bz_results r, ri, rs;
@@ -101,7 +101,7 @@ static void test_direct_exposure_only(void)
     CU_ASSERT_FATAL(run_yaml(yaml, &xi, &ri, 0) == BZ_OK);
     snprintf(tail, sizeof tail,
              "diffusion: { model: buzz_funnel, awareness: 1, forget: 0, interest: 0.5, buy: 1, "
-             "recommend: 0.5, dissatisfied: 0, advocate: 0.5 }\n%s",
+             "dissatisfied: 0, advocate: 0.5 }\n%s",
              arms);
     make_yaml(yaml, sizeof yaml, head, 0.3, 0, tail);
     CU_ASSERT_FATAL(run_yaml(yaml, &xs, &rs, 0) == BZ_OK);
