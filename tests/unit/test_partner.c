@@ -30,7 +30,7 @@ typedef struct probe {
     double snap;             /* copy the boosts at this time (0: never) */
     double game_at;          /* start of day bins */
     float *until;            /* [n] boost_until at snap */
-    uint8_t *waiting;        /* [n] waiting for general availability at snap */
+    uint8_t *waiting;        /* [n] what it waits for in the market at snap (bz_wait_kind) */
     double rate_played;      /* sum over players of r_v (until - snap) at snap */
     double rate_players;     /* sum over players of r_v */
     int64_t players;         /* boosted at snap */
@@ -58,7 +58,7 @@ static void probe_act(bz_sim *sim, bz_campaign_run *run, uint32_t tag)
     (void)tag;
     probe *pr = ((const probe_params *)run->params)->pr;
     for (uint32_t v = 0; v < sim->n; v++) {
-        pr->waiting[v] = sim->market.wait && (sim->market.wait[v] & 0x7F) == BZ_WAIT_ACCESS;
+        pr->waiting[v] = sim->market.wait ? sim->market.wait[v] & 0x7F : 0;
         pr->until[v] = sim->boost ? sim->boost_until[v] : 0;
         if (!(pr->until[v] > sim->t)) continue;
         double r = 0;
@@ -200,10 +200,11 @@ static void test_exclusive_and_revenue_share(void)
     int64_t members = 0, outside_cities = 0, in_excl = 0, other_in_excl = 0, other_rush = 0,
             other_after = 0, waiting = 0, waiting_members = 0, waiting_rush = 0;
     for (uint32_t v = 0; v < pr.n; v++) {
+        const int kept_out = pr.waiting[v] == BZ_WAIT_ACCESS;
         members += pr.mask[v];
-        waiting += pr.waiting[v];
-        waiting_members += pr.waiting[v] && pr.mask[v];
-        waiting_rush += pr.waiting[v] && pr.t_buy[v] >= 6 && pr.t_buy[v] < 7;
+        waiting += kept_out;
+        waiting_members += kept_out && pr.mask[v];
+        waiting_rush += kept_out && pr.t_buy[v] >= 6 && pr.t_buy[v] < 7;
         outside_cities += pr.mask[v] && w.pop.city[v] > 1;
         const double t = pr.t_buy[v];
         if (!(t >= 2)) continue;
@@ -338,6 +339,90 @@ static void test_audience_share_vs_ad_burst(void)
     bz_experiment_destroy(&x);
     for (int a = 0; a < 2; a++)
         probe_free(&pr[a]);
+}
+
+/* Early access: the product is on general sale from 10d (availability
+ * from); the exclusive window [4d, 7d) opens it to the audience from 4d.
+ * Nobody buys before 4d; in [4d, 7d) only members buy, and the members
+ * who were waiting for the opening just before 4d buy within a day of it
+ * (85%: some forget); nobody buys in [7d, 10d); everyone may from 10d. */
+static void test_early_access(void)
+{
+    const char *yaml =
+        PART_HEAD "market: { price: 1999, availability: from, from: 10d }\n"
+                  "arms:\n  p: [ { campaign: partnership, at: 4d, period: 10d, share: 0.2, "
+                  "reach: 0.3, engage: 0.3, exclusive: 3d },\n"
+                  "      { campaign: advertising, at: 0d, reach: 0.3, cpm: 0 } ]\n";
+    bz_experiment x;
+    bz_results r;
+    probe pr;
+    CU_ASSERT_FATAL(load(yaml, &x) == BZ_OK);
+    probe_alloc(&pr, x.agents);
+    pr.snap = 4 - 1e-6;
+    add_probe(&x, 0, &pr);
+    CU_ASSERT_FATAL(run(&x, &r) == BZ_OK);
+    int64_t before = 0, early = 0, early_other = 0, gap = 0, general_other = 0;
+    int64_t waited = 0, waited_rush = 0;
+    for (uint32_t v = 0; v < pr.n; v++) {
+        const double t = pr.t_buy[v];
+        const int w = pr.mask[v] && pr.waiting[v] == BZ_WAIT_CLOSED;
+        waited += w;
+        waited_rush += w && t >= 4 && t < 5;
+        if (!(t >= 0)) continue;
+        before += t < 4;
+        early += t >= 4 && t < 7;
+        early_other += t >= 4 && t < 7 && !pr.mask[v];
+        gap += t >= 7 && t < 10;
+        general_other += t >= 10 && !pr.mask[v];
+    }
+    CU_ASSERT_EQUAL(before, 0);
+    CU_ASSERT(early > 100);
+    CU_ASSERT_EQUAL(early_other, 0);
+    CU_ASSERT_EQUAL(gap, 0);
+    CU_ASSERT(general_other > 100);
+    CU_ASSERT(waited > 20);
+    CU_ASSERT(waited_rush >= 0.85 * waited);
+    if (getenv("BZ_VERBOSE"))
+        fprintf(stderr, "\nearly access: %lld in [4d, 7d), %lld waited for 4d (%lld in a day)\n",
+                (long long)early, (long long)waited, (long long)waited_rush);
+    bz_results_destroy(&r);
+    bz_experiment_destroy(&x);
+    probe_free(&pr);
+}
+
+/* Nothing depends on the output step: the same outcomes, to the bit, with
+ * time.step 1d and 1h for a partnership (exclusive, revenue share) and a
+ * social game together. */
+static void test_step_independence(void)
+{
+    double o[2][BZ_N_OUTCOMES];
+    const char *steps[2] = {"1d", "1h"};
+    for (int i = 0; i < 2; i++) {
+        char y[2048];
+        snprintf(y, sizeof y,
+                 "seed: 8\ntime: { step: %s, horizon: 15d }\nreplicates: 1\n"
+                 "population: { agents: 5000, cities: 3 }\n"
+                 "network: { layers: [ { name: friends, share: 0.05, generator: { model: "
+                 "erdos_renyi, mean_degree: 8 } } ] }\n"
+                 "diffusion: { model: buzz_funnel, seeds: 30 }\nmarket: { price: 99 }\n"
+                 "arms:\n  p: [ { campaign: partnership, at: 1d, share: 0.3, attribute: "
+                 "activity, exclusive: 2d, fee: 10, revenue_share: 0.05 },\n"
+                 "      { campaign: social_game, at: 2d, participation: 0.5, reward: 0.1 } ]\n",
+                 steps[i]);
+        bz_experiment x;
+        bz_results r;
+        CU_ASSERT_FATAL(load(y, &x) == BZ_OK);
+        CU_ASSERT_FATAL(run(&x, &r) == BZ_OK);
+        memcpy(o[i], r.arms[0].outcomes[0].v, sizeof o[i]);
+        bz_results_destroy(&r);
+        bz_experiment_destroy(&x);
+    }
+    CU_ASSERT(o[0][BZ_OUT_PURCHASES] > 100);
+    CU_ASSERT(o[0][BZ_OUT_CAMPAIGN_COST] > 10);
+    CU_ASSERT_EQUAL(o[0][BZ_OUT_CAMPAIGN_COST], o[1][BZ_OUT_CAMPAIGN_COST]);
+    CU_ASSERT_EQUAL(o[0][BZ_OUT_PURCHASES], o[1][BZ_OUT_PURCHASES]);
+    CU_ASSERT_EQUAL(o[0][BZ_OUT_FINAL_ADOPTERS], o[1][BZ_OUT_FINAL_ADOPTERS]);
+    CU_ASSERT_EQUAL(o[0][BZ_OUT_REVENUE], o[1][BZ_OUT_REVENUE]);
 }
 
 /* ---- social game ------------------------------------------------------------------ */
@@ -481,6 +566,8 @@ int main(void)
         {"exclusive launch and revenue share identity", test_exclusive_and_revenue_share},
         {"audience by attribute, the same in every arm", test_audience_by_attribute},
         {"audience share of purchases: partnership vs ad burst", test_audience_share_vs_ad_burst},
+        {"early access before general availability", test_early_access},
+        {"partnership and social game do not depend on time.step", test_step_independence},
         {"social game reward identity", test_game_reward_identity},
         {"social game boost and fatigue", test_game_boost_and_fatigue},
         {"bad parameters", test_errors},
