@@ -14,6 +14,7 @@ extern const bz_campaign_type bz_campaign_partnership;
 extern const bz_campaign_type bz_campaign_flash_sale;
 extern const bz_campaign_type bz_campaign_festival;
 extern const bz_campaign_type bz_campaign_referral;
+extern const bz_campaign_type bz_campaign_social_game;
 
 const bz_campaign_type *const bz_campaign_registry[] = {
     &bz_campaign_advertising,
@@ -22,6 +23,7 @@ const bz_campaign_type *const bz_campaign_registry[] = {
     &bz_campaign_flash_sale,
     &bz_campaign_festival,
     &bz_campaign_referral,
+    &bz_campaign_social_game,
     NULL,
 };
 

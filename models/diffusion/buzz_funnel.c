@@ -406,6 +406,7 @@ static void talk_event(bz_sim *sim, fn_state *fs, uint32_t v)
     const uint32_t u = bz_sim_neighbour(&sim->net->layers[li], v, fs->to[v]);
     int ch = BZ_CH_LAYER0 + (int)li;
     if (adv && bz_sim_share_at(sim, sim->t)->referral > 0) ch = BZ_CH_REFERRAL;
+    bz_sim_shared(sim, v);
     contact(sim, fs, u, li, ch, neg);
     /* The contact may have changed nothing about v (contacts never change
      * the talker), so its next contact follows. */

@@ -49,6 +49,9 @@ typedef struct bz_campaign_type {
     /* Optional: the market served agent v now (at sim->t); `referred`: v's
      * interest came from a referral contact (pay per referral). */
     void (*purchase)(struct bz_sim *sim, bz_campaign_run *run, uint32_t v, int referred);
+    /* Optional: talker v made one word-of-mouth contact now (at sim->t),
+     * as the model reports through bz_sim_shared() (social_game: a share). */
+    void (*shared)(struct bz_sim *sim, bz_campaign_run *run, uint32_t v);
     /* Optional: free run->state. */
     void (*finish)(bz_campaign_run *run);
 } bz_campaign_type;

@@ -63,6 +63,7 @@ void bz_market_destroy(bz_market *m)
     if (!m) return;
     free(m->windows);
     free(m->open);
+    free(m->access);
     free(m->wait);
     free(m->waitlist);
     free(m->owned);
@@ -96,6 +97,40 @@ int bz_market_add_window(bz_sim *sim, double start, double end, int64_t stock, d
     bz_sim_schedule(sim, start, BZ_EV_MARKET, BZ_MARKET_OPEN, (uint32_t)*index);
     bz_sim_schedule(sim, end, BZ_EV_MARKET, BZ_MARKET_CLOSE, (uint32_t)*index);
     return sim->status;
+}
+
+/* Stream indices of the arrivals called at access window k's opening and
+ * closing (above every window index and `from`'s 0xFFFFFF). */
+#define ACCESS_STREAM(k, closing) (0x1000000u + 2u * (uint32_t)(k) + (closing))
+
+int bz_market_add_access(bz_sim *sim, double start, double end, const uint8_t *allowed,
+                         bz_error *err)
+{
+    bz_market *m = &sim->market;
+    if (!(end > start))
+        return bz_error_set(err, BZ_EINVAL, "access window: end %g d is not after start %g d", end,
+                            start);
+    if (!m->enabled) return BZ_OK;
+    if (m->n_access == m->cap_access) {
+        size_t cap = m->cap_access ? 2 * m->cap_access : 2;
+        bz_market_access *a = realloc(m->access, cap * sizeof *a);
+        if (!a) return bz_error_set(err, BZ_ENOMEM, "out of memory for access windows");
+        m->access = a;
+        m->cap_access = cap;
+    }
+    const size_t k = m->n_access++;
+    m->access[k] = (bz_market_access){.start = start, .end = end, .allowed = allowed};
+    bz_sim_schedule(sim, start, BZ_EV_MARKET, BZ_MARKET_ACCESS_OPEN, (uint32_t)k);
+    bz_sim_schedule(sim, end, BZ_EV_MARKET, BZ_MARKET_ACCESS_CLOSE, (uint32_t)k);
+    return sim->status;
+}
+
+/* v is in the mask of every access window open now. O(windows). */
+static int access_allows(const bz_market *m, uint32_t v)
+{
+    for (size_t i = 0; i < m->n_access; i++)
+        if (m->access[i].active && !m->access[i].allowed[v]) return 0;
+    return 1;
 }
 
 double bz_market_list_price(const bz_sim *sim, uint32_t v)
@@ -182,7 +217,10 @@ static void sold_out(bz_sim *sim, long window)
             bz_sim_schedule(sim, sim->t, BZ_EV_CAMPAIGN, w->tag | BZ_MARKET_SOLDOUT_TAG, w->owner);
         }
     } else {
-        s = (sim->t - (m->availability == BZ_AVAIL_FROM ? m->from : 0.0)) * 86400.0;
+        double t0 = m->availability == BZ_AVAIL_FROM ? m->from : 0.0;
+        for (size_t i = 0; i < m->n_access && t0 > sim->t; i++) /* sold out in early access */
+            if (m->access[i].active && m->access[i].start < t0) t0 = m->access[i].start;
+        s = (sim->t - t0) * 86400.0;
     }
     if (isnan(m->sellout_seconds)) m->sellout_seconds = s;
 }
@@ -194,7 +232,15 @@ bz_buy_result bz_market_request(bz_sim *sim, uint32_t v)
     long window;
     const double d = discount_now(m, &window);
     if (WAIT_KIND(m->wait[v]) == BZ_WAIT_LOST) return BZ_BUY_SOLDOUT;
-    if (!on_sale(m, window)) {
+    int early = 0; /* early access: `from` is later, an access window lets v buy */
+    if (m->n_access_open) {
+        if (!access_allows(m, v)) {
+            wait_for(sim, v, BZ_WAIT_ACCESS);
+            return BZ_BUY_CLOSED;
+        }
+        early = m->availability == BZ_AVAIL_FROM;
+    }
+    if (!early && !on_sale(m, window)) {
         wait_for(sim, v, BZ_WAIT_CLOSED);
         return BZ_BUY_CLOSED;
     }
@@ -248,8 +294,11 @@ void bz_market_withdraw(bz_sim *sim, uint32_t v)
 }
 
 /* Every waiting agent that would pay the price of the opening arrives at a
- * time uniform in [lo, lo + span), from its own stream (agent, index). */
-static void call_waiting(bz_sim *sim, double lo, double span, uint32_t index, long window)
+ * time uniform in [lo, lo + span), from its own stream (agent, index);
+ * with `only` (not BZ_WAIT_NONE) only the agents waiting for that, and
+ * with `allowed` only those the open access windows allow. */
+static void call_waiting(bz_sim *sim, double lo, double span, uint32_t index, long window,
+                         unsigned only, int allowed)
 {
     bz_market *m = &sim->market;
     size_t k = 0;
@@ -258,6 +307,7 @@ static void call_waiting(bz_sim *sim, double lo, double span, uint32_t index, lo
         const unsigned kind = WAIT_KIND(m->wait[v]);
         if (kind == BZ_WAIT_NONE || kind == BZ_WAIT_LOST) continue; /* left the queue */
         m->waitlist[k++] = v;
+        if ((only != BZ_WAIT_NONE && kind != only) || (allowed && !access_allows(m, v))) continue;
         if (bz_market_willingness(sim, v) < bz_market_price(sim, v)) {
             /* It waits for a price it would pay, not for an opening. */
             m->wait[v] = (uint8_t)((m->wait[v] & WAIT_REFUSED) | BZ_WAIT_PRICE);
@@ -280,7 +330,8 @@ void bz_market_event(bz_sim *sim, uint32_t agent, uint32_t action)
         w->opened = 1;
         m->open[m->n_open++] = agent;
         m->stock = (m->stock < 0 ? 0 : m->stock) + w->stock;
-        if (m->enabled) call_waiting(sim, w->start, w->end - w->start, agent, (long)agent);
+        if (m->enabled)
+            call_waiting(sim, w->start, w->end - w->start, agent, (long)agent, BZ_WAIT_NONE, 0);
         break;
     }
     case BZ_MARKET_CLOSE:
@@ -290,7 +341,22 @@ void bz_market_event(bz_sim *sim, uint32_t agent, uint32_t action)
         break;
     case BZ_MARKET_FROM:
         m->open_from = 1;
-        call_waiting(sim, m->from, BZ_MARKET_RUSH_DAYS, 0xFFFFFFu, -1);
+        call_waiting(sim, m->from, BZ_MARKET_RUSH_DAYS, 0xFFFFFFu, -1, BZ_WAIT_NONE, 0);
+        break;
+    case BZ_MARKET_ACCESS_OPEN:
+        m->access[agent].active = 1;
+        m->n_access_open++;
+        /* Early access: the audience waiting for `from` may buy now. */
+        if (m->availability == BZ_AVAIL_FROM && !m->open_from)
+            call_waiting(sim, sim->t, BZ_MARKET_RUSH_DAYS, ACCESS_STREAM(agent, 0), -1,
+                         BZ_WAIT_CLOSED, 1);
+        break;
+    case BZ_MARKET_ACCESS_CLOSE:
+        m->access[agent].active = 0;
+        m->n_access_open--;
+        /* General availability for those the window kept out. */
+        call_waiting(sim, sim->t, BZ_MARKET_RUSH_DAYS, ACCESS_STREAM(agent, 1), -1, BZ_WAIT_ACCESS,
+                     0);
         break;
     case BZ_MARKET_GIVE_UP: {
         const unsigned kind = WAIT_KIND(m->wait[agent]);

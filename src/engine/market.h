@@ -37,6 +37,20 @@
  * arrival order; the sell-out time is the arrival of the last unit, in
  * seconds since its window opened (or since sale start).
  *
+ * Access windows (an exclusive launch: a partner's audience buys first).
+ * bz_market_add_access registers [start, end) with a mask of the agents
+ * allowed to buy; events open and close it at those times. While it is
+ * open, an agent outside the mask is refused as if the product were not on
+ * sale (BZ_BUY_CLOSED) and waits for general availability (BZ_WAIT_ACCESS);
+ * at the window's end every such agent arrives within BZ_MARKET_RUSH_DAYS,
+ * from its own stream, as waiting agents do at `from`. Agents inside the
+ * mask buy under the ordinary rules (stock, price, windows), and with
+ * availability `from` they may buy from the access window's start even if
+ * `from` comes later (early access: those already waiting for `from`
+ * arrive within BZ_MARKET_RUSH_DAYS of its start). With several access
+ * windows open at once an agent must be in every one's mask. With
+ * flash_only, sale windows still decide when anyone can buy.
+ *
  * Cost: O(1) per request, O(waiting) per opening; 2 bytes per agent.
  */
 #ifndef BZ_MARKET_H
@@ -64,15 +78,18 @@ typedef enum bz_wait_kind {
     BZ_WAIT_CLOSED,  /* the next opening */
     BZ_WAIT_PRICE,   /* a price it would pay */
     BZ_WAIT_SOLDOUT, /* units: waitlisted, gives up at rate patience */
-    BZ_WAIT_LOST     /* gave up: never buys */
+    BZ_WAIT_LOST,    /* gave up: never buys */
+    BZ_WAIT_ACCESS   /* general availability: refused by an access window */
 } bz_wait_kind;
 
 /* Market events (aux of BZ_EV_MARKET). */
 typedef enum bz_market_action {
-    BZ_MARKET_OPEN,   /* agent = window */
-    BZ_MARKET_CLOSE,  /* agent = window */
-    BZ_MARKET_FROM,   /* availability from opens (agent 0) */
-    BZ_MARKET_GIVE_UP /* agent = waitlisted buyer */
+    BZ_MARKET_OPEN,        /* agent = window */
+    BZ_MARKET_CLOSE,       /* agent = window */
+    BZ_MARKET_FROM,        /* availability from opens (agent 0) */
+    BZ_MARKET_GIVE_UP,     /* agent = waitlisted buyer */
+    BZ_MARKET_ACCESS_OPEN, /* agent = access window */
+    BZ_MARKET_ACCESS_CLOSE /* agent = access window */
 } bz_market_action;
 
 /* A flash-sale window [start, end) in days. */
@@ -90,6 +107,13 @@ typedef struct bz_market_window {
 } bz_market_window;
 
 #define BZ_MARKET_SOLDOUT_TAG 0x800000u
+
+/* An access window [start, end): only agents with allowed[v] != 0 buy. */
+typedef struct bz_market_access {
+    double start, end;
+    const uint8_t *allowed; /* [n], borrowed from the campaign (alive for the run) */
+    int active;             /* opened, not yet closed */
+} bz_market_access;
 
 typedef struct bz_market {
     int enabled;      /* the model buys through the market */
@@ -111,6 +135,10 @@ typedef struct bz_market {
     uint8_t *wait;      /* [n] bz_wait_kind */
     uint32_t *waitlist; /* agents that started waiting (some may have stopped) */
     size_t n_wait, cap_wait;
+    size_t n_access, cap_access;
+    bz_market_access *access; /* owned array, in registration order */
+    size_t n_access_open;     /* access windows open now */
+
     int64_t refused;        /* requests refused for want of stock */
     int64_t unmet;          /* agents refused for want of stock, still waiting */
     int64_t lost;           /* waitlisted buyers who gave up */
@@ -130,6 +158,13 @@ void bz_market_destroy(bz_market *m);
  * BZ_EINVAL if end <= start, BZ_ENOMEM. */
 int bz_market_add_window(struct bz_sim *sim, double start, double end, int64_t stock,
                          double discount, uint32_t owner, uint32_t tag, size_t *index,
+                         bz_error *err);
+
+/* Register an access window [start, end) in which only agents with
+ * allowed[v] != 0 may buy (see the header comment); `allowed` ([n]) must
+ * stay valid for the run. Schedules its opening and closing. No effect on a
+ * market that is not enabled. BZ_EINVAL if end <= start, BZ_ENOMEM. */
+int bz_market_add_access(struct bz_sim *sim, double start, double end, const uint8_t *allowed,
                          bz_error *err);
 
 /* List price of agent v (its city's). */

@@ -120,7 +120,18 @@ int bz_sim_share_build(bz_sim *sim, bz_error *err)
     }
     sc->n_seg = ns;
     free(pts);
+    /* The share hook: which campaigns listen is known once all started. */
+    sim->share_hooks = 0;
+    for (size_t i = 0; i < sim->n_campaigns; i++)
+        sim->share_hooks += sim->campaigns[i].type && sim->campaigns[i].type->shared;
     return BZ_OK;
+}
+
+void bz_sim_shared_notify(bz_sim *sim, uint32_t v)
+{
+    for (size_t i = 0; i < sim->n_campaigns; i++)
+        if (sim->campaigns[i].type->shared)
+            sim->campaigns[i].type->shared(sim, &sim->campaigns[i], v);
 }
 
 /* Index of the segment containing t. */

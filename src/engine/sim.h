@@ -116,6 +116,7 @@ typedef struct bz_sim {
     bz_share_sched share;
     float *boost;       /* [n] per-agent sharing multiplier, NULL until bz_sim_boost_enable */
     float *boost_until; /* [n] day until which boost[v] applies */
+    int share_hooks;    /* campaigns of the arm with a shared() callback (bz_sim_share_build) */
 
     bz_market market; /* availability, price, stock, windows, waiting buyers (engine/market.h) */
 } bz_sim;
@@ -251,6 +252,19 @@ typedef struct bz_talk {
  * boost exactly; +inf if not before the horizon. O(pieces crossed +
  * log segments). */
 double bz_talk_next(const bz_sim *sim, const bz_talk *tk, double t, double e);
+
+/* ---- the share hook ------------------------------------------------------------ */
+
+void bz_sim_shared_notify(bz_sim *sim, uint32_t v);
+
+/* Talker v makes one word-of-mouth contact now (sim->t). Models that share
+ * (bz_model_type.shares) call it once per contact they deliver, positive or
+ * negative; every campaign of the arm with a shared() callback is told
+ * (social_game pays a reward per share). One branch when none listens. */
+static inline void bz_sim_shared(bz_sim *sim, uint32_t v)
+{
+    if (sim->share_hooks) bz_sim_shared_notify(sim, v);
+}
 
 /* ---- helpers ---------------------------------------------------------------- */
 

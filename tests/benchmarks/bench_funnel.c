@@ -103,7 +103,7 @@ int main(int argc, char **argv)
         "posts: 3, period: 6d }\n"
         "    - { campaign: festival, at: 14d, cities: { top: 10 }, attendance: 0.05, bring: 2, "
         "layer: wechat }\n"
-        "    - { campaign: partnership, at: 21d, share: 0.1, reach: 0.5 }\n"
+        "    - { campaign: partnership, at: 21d, period: 10d, share: 0.1, reach: 0.05 }\n"
         "    - { campaign: referral, at: 0d, reward: 10 }\n",
         hours, days, 2 * repeat, n);
     bz_experiment x;

@@ -56,6 +56,18 @@ sed -i 's/kol: \[ { campaign: kol_seeding, count: 5, layer: follow } \]/kol: [ {
 expect_fail "shapley on 7 campaigns" 2 "shapley.yaml:[0-9]+:[0-9]+: attribution: shapley on arm 'kol' .* 7 campaigns .*at most 6: use leave_one_out" \
   $BZ run shapley.yaml -o o19.h5
 
+# A partner's audience share outside (0, 1].
+small_experiment part0.yaml "  part: [ { campaign: partnership, share: 0 } ]"
+expect_fail "partner audience share 0" 2 \
+  "part0.yaml:[0-9]+:[0-9]+: arms.part.0.share: expected an audience share in \(0, 1\], got 0" \
+  $BZ run part0.yaml -o o21.h5
+small_experiment part15.yaml "  part: [ { campaign: partnership, share: 1.5 } ]"
+expect_fail "partner audience share 1.5" 2 "part15.yaml:[0-9]+:[0-9]+: arms.part.0.share: .*1.5" \
+  $BZ run part15.yaml -o o22.h5
+small_experiment game.yaml "  game: [ { campaign: social_game, eligible: fans } ]"
+expect_fail "social game on a model without sharing" 2 "game.yaml:[0-9]+:[0-9]+: arms.game.0.*sharing levers" \
+  $BZ run game.yaml -o o23.h5
+
 # A step larger than the horizon, and one so short that the series would
 # not fit in any machine's memory (1 s over 10 days, 100000 replicates:
 # petabytes): the error names time.step and the memory it would need.

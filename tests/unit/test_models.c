@@ -289,42 +289,6 @@ static void test_kol_strategies(void)
     CU_ASSERT_DOUBLE_EQUAL(c2[1], 2, 0);
 }
 
-/* Partnership: one step of exposures, a share of the targeted cities'
- * agents times the reach (binomial, 5 sd), a flat cost, the same audience
- * in every replicate step and arm, and with response 1 every exposed agent
- * adopts through the partnership channel. */
-static void test_partnership(void)
-{
-    const char *yaml =
-        "seed: 2\ntime: { step: 1d, horizon: 5d }\nreplicates: 2\n"
-        "population: { agents: 40000, cities: 4, city_sizes: { zipf: 0 } }\n"
-        "network: { layers: [ { name: a, generator: { model: erdos_renyi, mean_degree: 2 } } ] }\n"
-        "diffusion: { model: bass, p: 0, q: 0, response: 1 }\n"
-        "arms:\n  baseline: [ { campaign: partnership, at: 2d, share: 0.3, reach: 0.5, cost: 777, "
-        "cities: [0, 1] } ]\n";
-    bz_experiment x;
-    bz_results r;
-    CU_ASSERT_FATAL(run_yaml(yaml, &x, &r) == BZ_OK);
-    double p = 0.3 * 0.5, n = 20000, mean = n * p, sd = sqrt(n * p * (1 - p));
-    for (uint32_t rep = 0; rep < r.R; rep++) {
-        const int64_t *e =
-            bz_series_row(r.arms[0].series[BZ_SER_EXPOSURES], r.R, r.T, BZ_CH_PARTNERSHIP, rep);
-        const int64_t *a =
-            bz_series_row(r.arms[0].series[BZ_SER_ADOPTIONS_BY], r.R, r.T, BZ_CH_PARTNERSHIP, rep);
-        for (uint32_t t = 1; t < r.T; t++) {
-            if (t == 3) { /* step 2 covers day 2 */
-                CU_ASSERT(fabs((double)e[t] - mean) < 5 * sd);
-                CU_ASSERT_EQUAL(a[t], e[t]);
-            } else {
-                CU_ASSERT_EQUAL(e[t], 0);
-            }
-        }
-        CU_ASSERT_DOUBLE_EQUAL(r.arms[0].outcomes[rep].v[BZ_OUT_CAMPAIGN_COST], 777, 0);
-    }
-    bz_results_destroy(&r);
-    bz_experiment_destroy(&x);
-}
-
 int main(void)
 {
     CU_TestInfo tests[] = {
@@ -333,7 +297,6 @@ int main(void)
         {"advertising window, rate and cities", test_advertising_window_and_rate},
         {"KOL degree strategy picks the hubs", test_kol_degree_strategy},
         {"KOL pagerank, kcore and bridges strategies", test_kol_strategies},
-        {"partnership reaches a share of the chosen cities once", test_partnership},
         CU_TEST_INFO_NULL};
     return bz_test_main("models", tests);
 }
