@@ -15,6 +15,8 @@ extern const bz_campaign_type bz_campaign_flash_sale;
 extern const bz_campaign_type bz_campaign_festival;
 extern const bz_campaign_type bz_campaign_referral;
 extern const bz_campaign_type bz_campaign_social_game;
+extern const bz_campaign_type bz_campaign_community;
+extern const bz_campaign_type bz_campaign_customer_service;
 
 const bz_campaign_type *const bz_campaign_registry[] = {
     &bz_campaign_advertising,
@@ -24,6 +26,8 @@ const bz_campaign_type *const bz_campaign_registry[] = {
     &bz_campaign_festival,
     &bz_campaign_referral,
     &bz_campaign_social_game,
+    &bz_campaign_community,
+    &bz_campaign_customer_service,
     NULL,
 };
 

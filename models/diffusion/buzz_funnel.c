@@ -46,6 +46,12 @@
  *   served ->      dissatisfied adopter with probability `dissatisfied`
  *                  (talks negatively), else advocate with probability
  *                  `advocate`, else silent adopter.
+ * Relationship programmes (engine/sim.h): while a brand community runs, an
+ * agent becoming interested joins with its probability (one uniform of
+ * that decision) and then buys at buy x buy_lift and, once bought,
+ * advocates with probability max(advocate, the community's); while
+ * customer service runs, a dissatisfied buyer is resolved with its
+ * probability (silent, or an advocate with `recover`).
  * Start: each agent is aware with probability `aware` (brand awareness
  * before the launch), from stream (u, 0, BZ_RNG_MODEL + 2).
  * Attention: on a layer with `attention` K > 0 a contact to u is read with
@@ -155,11 +161,15 @@ enum { UNAWARE, AWARE, INTERESTED, ADOPTER, ADVOCATE, LOST, FN_N_STATES };
 
 /* Per-agent flags. */
 enum {
-    F_WANT = 1,    /* passed its buying time: waiting for the market (closed, price) */
-    F_WAIT = 2,    /* refused for want of stock: waitlisted */
-    F_DISSAT = 4,  /* dissatisfied adopter: talks negatively */
-    F_REFERRED = 8 /* its interest came from a referral contact */
+    F_WANT = 1,     /* passed its buying time: waiting for the market (closed, price) */
+    F_WAIT = 2,     /* refused for want of stock: waitlisted */
+    F_DISSAT = 4,   /* dissatisfied adopter: talks negatively */
+    F_REFERRED = 8, /* its interest came from a referral contact */
+    F_MEMBER = 16   /* joined the brand community (kept through every change) */
 };
+
+/* v's flags set to f, keeping its membership. */
+#define SET_FLAGS(a, f) ((a)->flags = (uint8_t)(((a)->flags & F_MEMBER) | (f)))
 
 #define NO_CHANNEL 0xFF
 #define VER_MASK 0x3FFFFFu /* 22 bits of version in an event's aux */
@@ -285,7 +295,7 @@ static void enter_aware(bz_sim *sim, fn_state *fs, uint32_t v, uint32_t contacts
     a->t_forget = p->forget > 0 ? sim->t + e_forget / p->forget : INFINITY;
     const double t_int = rate > 0 ? sim->t + e_interest / rate : INFINITY;
     a->recs = (uint8_t)(contacts > 255 ? 255 : contacts);
-    a->flags = 0;
+    SET_FLAGS(a, 0);
     bz_sim_move(sim, v, AWARE);
     own_at(sim, a, v, fmin(a->t_forget, t_int));
 }
@@ -298,8 +308,15 @@ static void enter_interested(bz_sim *sim, fn_state *fs, uint32_t v, int referred
     bz_stream s;
     decide_stream(sim, a, v, &s);
     const double e_buy = bz_stream_exp1(&s);
-    const double t_want = p->buy > 0 ? sim->t + e_buy / p->buy : INFINITY;
-    a->flags = referred ? F_REFERRED : 0;
+    SET_FLAGS(a, referred ? F_REFERRED : 0);
+    /* The brand community: joins now or never (sim.h bz_community). */
+    if (!(a->flags & F_MEMBER) && bz_sim_community_open(sim) &&
+        bz_stream_uniform(&s) < sim->community.join) {
+        a->flags |= F_MEMBER;
+        bz_sim_community_joined(sim);
+    }
+    const double buy = (a->flags & F_MEMBER) ? p->buy * sim->community.buy_lift : p->buy;
+    const double t_want = buy > 0 ? sim->t + e_buy / buy : INFINITY;
     a->t_since = (float)sim->t;
     bz_sim_move(sim, v, INTERESTED);
     own_at(sim, a, v, fmin(a->t_forget, t_want));
@@ -311,7 +328,7 @@ static void to_unaware(bz_sim *sim, fn_state *fs, uint32_t v)
 {
     fn_agent *a = &fs->a[v];
     if (a->flags & F_WANT) bz_market_withdraw(sim, v);
-    a->flags = 0;
+    SET_FLAGS(a, 0);
     a->recs = 0;
     bz_sim_move(sim, v, UNAWARE);
     own_at(sim, a, v, INFINITY);
@@ -328,7 +345,7 @@ static void interested_to_aware(bz_sim *sim, fn_state *fs, uint32_t v)
     decide_stream(sim, a, v, &s);
     const double rate = p->interest * sim->pop->susceptibility[v];
     const double t_int = rate > 0 ? sim->t + bz_stream_exp1(&s) / rate : INFINITY;
-    a->flags = 0;
+    SET_FLAGS(a, 0);
     bz_sim_move(sim, v, AWARE);
     own_at(sim, a, v, fmin(a->t_forget, t_int));
     talk_from_now(sim, fs, v);
@@ -500,7 +517,7 @@ static int fn_seed(bz_sim *sim, uint32_t v, int channel)
     const uint8_t s = sim->state[v];
     if (s == ADOPTER || s == ADVOCATE) return 0;
     if (a->flags & (F_WANT | F_WAIT)) bz_market_withdraw(sim, v);
-    a->flags = 0;
+    SET_FLAGS(a, 0);
     a->t_since = (float)sim->t;
     bz_sim_move(sim, v, ADVOCATE);
     own_at(sim, a, v, INFINITY);
@@ -518,12 +535,25 @@ static int fn_adopt(bz_sim *sim, uint32_t v, int *referred)
     decide_stream(sim, a, v, &st);
     const double u_dis = bz_stream_uniform(&st), u_adv = bz_stream_uniform(&st);
     *referred = (a->flags & F_REFERRED) != 0;
+    const double advocate = (a->flags & F_MEMBER) && sim->community.advocate > p->advocate
+                                ? sim->community.advocate
+                                : p->advocate;
     uint8_t f = 0, to = ADOPTER;
-    if (u_dis < p->dissatisfied)
+    if (u_dis < p->dissatisfied) {
         f = F_DISSAT;
-    else if (u_adv < p->advocate)
+        /* Customer service reaches it before it talks (sim.h bz_service). */
+        if (bz_sim_service_open(sim)) {
+            const int resolved = bz_stream_uniform(&st) < sim->service.resolve;
+            bz_sim_service_case(sim, resolved);
+            if (resolved) {
+                f = 0;
+                if (bz_stream_uniform(&st) < sim->service.recover) to = ADVOCATE;
+            }
+        }
+    } else if (u_adv < advocate) {
         to = ADVOCATE;
-    a->flags = f;
+    }
+    SET_FLAGS(a, f);
     a->t_since = (float)sim->t;
     bz_sim_move(sim, v, to);
     own_at(sim, a, v, INFINITY);
@@ -545,7 +575,7 @@ static void fn_refused(bz_sim *sim, uint32_t v)
 static void fn_lost(bz_sim *sim, uint32_t v)
 {
     fn_state *fs = sim->model_state;
-    fs->a[v].flags = 0;
+    SET_FLAGS(&fs->a[v], 0);
     bz_sim_move(sim, v, LOST);
     own_at(sim, &fs->a[v], v, INFINITY);
     talk_from_now(sim, fs, v);
@@ -630,6 +660,7 @@ const bz_model_type bz_model_buzz_funnel = {
     .adopted_mask = (1u << ADOPTER) | (1u << ADVOCATE),
     .shares = 1,
     .persuades = 1,
+    .programmes = 1,
     .buys = 1,
     .init = fn_init,
     .event = fn_event,

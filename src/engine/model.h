@@ -44,6 +44,8 @@ typedef struct bz_model_type {
                             * them (referral) may be used */
     int persuades;         /* 1: honours the layers' persuasion, conversion, attention and
                             * feed keys (engine/experiment.h bz_layer_spec) */
+    int programmes;        /* 1: honours the relationship programmes of engine/sim.h (brand
+                            * community, customer service) */
     int buys;              /* 1: adoption is a purchase through the market: the model asks
                             * bz_market_request() and adopts in its adopt() callback */
 

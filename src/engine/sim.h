@@ -77,6 +77,32 @@ typedef struct bz_share_sched {
     bz_share_iv *iv; /* registrations, until bz_sim_share_build() */
 } bz_share_sched;
 
+/* Relationship programmes (set by a campaign in start(); read by models
+ * that honour them, buzz_funnel; at most one of each kind per arm).
+ *
+ * Brand community (depth): while it runs ([from, until)), an agent that
+ * becomes interested joins with probability `join`; a member's buying
+ * hazard is multiplied by `buy_lift` (detailed information answers its
+ * questions) and, once it has bought, it advocates with probability at
+ * least `advocate`. Each member costs `per_member` (moderation, events).
+ *
+ * Customer service (relationship): while it runs, a buyer who is
+ * dissatisfied is reached before it talks with probability `resolve`; a
+ * resolved case becomes a silent adopter, or an advocate with probability
+ * `recover` (service recovery). Each dissatisfied buyer handled costs
+ * `per_case`. */
+typedef struct bz_community {
+    bz_campaign_run *run; /* NULL: no community */
+    double from, until, join, buy_lift, advocate, per_member;
+    int64_t members;
+} bz_community;
+
+typedef struct bz_service {
+    bz_campaign_run *run; /* NULL: no customer service */
+    double from, until, resolve, recover, per_case;
+    int64_t cases, resolved;
+} bz_service;
+
 typedef struct bz_sim {
     /* read-only context */
     const bz_experiment *x;
@@ -119,6 +145,9 @@ typedef struct bz_sim {
     int share_hooks;    /* campaigns of the arm with a shared() callback (bz_sim_share_build) */
 
     bz_market market; /* availability, price, stock, windows, waiting buyers (engine/market.h) */
+
+    bz_community community; /* relationship programmes, zero when none */
+    bz_service service;
 } bz_sim;
 
 /* ---- failure inside events -------------------------------------------------
@@ -279,6 +308,35 @@ static inline uint32_t bz_sim_neighbour(const bz_layer *l, uint32_t u, uint64_t 
 {
     if (l->complete) return (uint32_t)(j < u ? j : j + 1);
     return l->targets[l->offsets[u] + j];
+}
+
+/* The community runs now (models: decide whether a newly interested agent
+ * joins). */
+static inline int bz_sim_community_open(const bz_sim *sim)
+{
+    return sim->community.run && sim->t >= sim->community.from && sim->t < sim->community.until;
+}
+
+/* v joined the community now: counted and charged. */
+static inline void bz_sim_community_joined(bz_sim *sim)
+{
+    sim->community.members++;
+    sim->community.run->cost += sim->community.per_member;
+}
+
+/* Customer service runs now. */
+static inline int bz_sim_service_open(const bz_sim *sim)
+{
+    return sim->service.run && sim->t >= sim->service.from && sim->t < sim->service.until;
+}
+
+/* A dissatisfied buyer was handled now (resolved or not): counted and
+ * charged. */
+static inline void bz_sim_service_case(bz_sim *sim, int resolved)
+{
+    sim->service.cases++;
+    sim->service.resolved += resolved != 0;
+    sim->service.run->cost += sim->service.per_case;
 }
 
 #endif

@@ -24,7 +24,7 @@ else
   bad "docs/output.md outputs tables are out of date: $(diff "$TMP/embedded.md" "$TMP/outputs.md" | head -5)"
 fi
 # Every registered model appears in the plain listing, with its parameters.
-for name in bass sir independent_cascade erdos_renyi barabasi_albert chung_lu sbm advertising kol_seeding buzz_funnel festival referral flash_sale partnership social_game; do
+for name in community customer_service bass sir independent_cascade erdos_renyi barabasi_albert chung_lu sbm advertising kol_seeding buzz_funnel festival referral flash_sale partnership social_game; do
   $BZ models "$name" | grep -q "$name" && ok "models $name" || bad "models $name"
 done
 expect_fail "unknown model name" 2 "no generator, model or campaign named 'nope'" $BZ models nope
