@@ -118,6 +118,9 @@ typedef struct bz_sim {
     float *boost_until; /* [n] day until which boost[v] applies */
 
     bz_market market; /* availability, price, stock, windows, waiting buyers (engine/market.h) */
+
+    struct bz_memo *memo; /* values shared by every simulation on this world (engine/memo.h);
+                           * NULL: none (compute them each time) */
 } bz_sim;
 
 /* ---- failure inside events -------------------------------------------------

@@ -544,7 +544,7 @@ static void test_influence_errors(void)
     double est;
     stars_50_30(&l, 1);
     CU_ASSERT_EQUAL(bz_influence_greedy(&l, 1.5, 100, 1, 1, s, &est, &err), BZ_EINVAL);
-    CU_ASSERT(strstr(err.msg, "p must be") != NULL);
+    CU_ASSERT(strstr(err.msg, "must be in [0, 1]") != NULL);
     CU_ASSERT_EQUAL(bz_influence_greedy(&l, 0.5, 0, 1, 1, s, &est, &err), BZ_EINVAL);
     CU_ASSERT(strstr(err.msg, "theta") != NULL);
     CU_ASSERT_EQUAL(bz_influence_greedy(&l, 0.5, 100, 1, 0, s, &est, &err), BZ_EINVAL);
