@@ -8,10 +8,11 @@
  * small standard error SE = sd / sqrt(R), printed with every row. A
  * comparison "a >= b" fails when a - b < -3 SE (a one-sided z-test at 0.13%:
  * the strategies' order would be wrong beyond noise).
- * Then IMM itself: its number of RR sets is its bound lambda* / LB and grows
- * as eps shrinks, the selection is bit-identical for 1 and 2 threads, the
- * memory cap is reported; and inside the buzz funnel on the demo society,
- * a kol_seeding arm with strategy greedy against the same arm with degree.
+ * The cascade each diffusion model maps to (bz_kol_cascade_of) is checked
+ * against its closed form. Then IMM itself: its number of RR sets is its bound lambda* / LB and
+ * grows as eps shrinks, the selection is bit-identical for 1 and 2 threads, the memory cap is
+ * reported; and inside the buzz funnel on the demo society, a kol_seeding arm with strategy greedy
+ * against the same arm with degree.
  */
 #include <math.h>
 #include <omp.h>
@@ -366,9 +367,73 @@ static void test_funnel_demo(void)
     bz_experiment_destroy(&x);
 }
 
+/* The cascade of each diffusion model (bz_kol_cascade_of). */
+static void test_cascade_of_models(void)
+{
+    static const char *const models[] = {
+        "{ model: independent_cascade, p: 0.07 }", "{ model: linear_threshold }",
+        "{ model: sir, beta: 0.3, gamma: 0.1 }",
+        "{ model: buzz_funnel, recommend: 0, novelty: 7d, interest: 0.05, forget: 0.05, buy: 0.3 "
+        "}",
+        "{ model: bass }"};
+    for (int i = 0; i < 5; i++) {
+        char yaml[2048];
+        snprintf(yaml, sizeof yaml,
+                 "seed: 3\ntime: { step: 1d, horizon: 61d }\nreplicates: 1\n"
+                 "population: { agents: 10, cities: 1 }\n"
+                 "network: { layers: [ { name: a, directed: true, share: 0.01, generator: { "
+                 "model: erdos_renyi, mean_degree: 2 } },\n"
+                 "  { name: b, share: 0.05, generator: { model: erdos_renyi, mean_degree: 2 } } "
+                 "] }\n"
+                 "diffusion: %s\n"
+                 "arms:\n  a: [ { campaign: kol_seeding, strategy: greedy, at: 1d, reach: 0.3, "
+                 "posts: 3, layer: a } ]\n",
+                 models[i]);
+        bz_experiment x;
+        bz_error err;
+        int st = bz_experiment_load_string(&x, yaml, "kol.yaml", NULL, 0, &err);
+        if (st != BZ_OK) fprintf(stderr, "config: %s\n", err.msg);
+        CU_ASSERT_FATAL(st == BZ_OK);
+        bz_kol_cascade c;
+        int rule = bz_kol_cascade_of(&x, x.arms[0].campaigns[0].params, &c);
+        switch (i) {
+        case 0:
+            CU_ASSERT_EQUAL(rule, BZ_KOL_CASCADE_IC);
+            CU_ASSERT_DOUBLE_EQUAL(c.p[0], 0.07, 1e-15);
+            CU_ASSERT_DOUBLE_EQUAL(c.p[1], 0.07, 1e-15);
+            break;
+        case 1:
+            CU_ASSERT_EQUAL(rule, BZ_KOL_CASCADE_LT);
+            CU_ASSERT_EQUAL(c.kind, BZ_INFLUENCE_LT);
+            break;
+        case 2:
+            CU_ASSERT_EQUAL(rule, BZ_KOL_CASCADE_SIR);
+            CU_ASSERT_DOUBLE_EQUAL(c.p[1], 0.75, 1e-15);
+            break;
+        case 3: {
+            /* recommend 0: aware at the first contact, interested on its
+             * own with 1/2, buys with 0.3 / 0.35; life = 7 (1 - e^-60/7) */
+            CU_ASSERT_EQUAL(rule, BZ_KOL_CASCADE_FUNNEL);
+            const double life = 7 * -expm1(-60.0 / 7), a = 0.5, b = 0.3 / 0.35;
+            CU_ASSERT_DOUBLE_EQUAL(c.p[0], a * -expm1(-0.01 * life) * b, 1e-12);
+            CU_ASSERT_DOUBLE_EQUAL(c.p[1], a * -expm1(-0.05 * life) * b, 1e-12);
+            CU_ASSERT_DOUBLE_EQUAL(c.relay, 0.95 * 0.3, 1e-12); /* defaults */
+            CU_ASSERT_EQUAL(c.seed_layer, 0);
+            CU_ASSERT_DOUBLE_EQUAL(c.seed_p, (1 - pow(1 - 0.3 * 0.3, 3)) * a * b, 1e-12);
+            break;
+        }
+        default:
+            CU_ASSERT_EQUAL(rule, BZ_KOL_CASCADE_SHARE);
+            CU_ASSERT_DOUBLE_EQUAL(c.p[1], -expm1(-0.05 * 7), 1e-12);
+        }
+        bz_experiment_destroy(&x);
+    }
+}
+
 int main(void)
 {
-    static CU_TestInfo tests[] = {{"IMM: bound, threads, cap", test_imm_bound},
+    static CU_TestInfo tests[] = {{"cascade of each model", test_cascade_of_models},
+                                  {"IMM: bound, threads, cap", test_imm_bound},
                                   {"KKT order, IC p = 0.01", test_kkt_ic_001},
                                   {"KKT order, IC p = 0.1", test_kkt_ic_01},
                                   {"KKT order, LT", test_kkt_lt},
