@@ -119,7 +119,7 @@ static const bz_param kol_param_table[] = {
     {"eps", BZ_PT_REAL, 0, 1, "0.1", "fraction",
      "strategy greedy: IMM's slack, in (0, 1): the KOLs' spread is within (1 - 1/e - eps) of "
      "the best possible with probability 1 - n^-ell; the RR sets grow as 1/eps^2 (0.1: about a "
-     "second on 60,000 agents, 17 s on a million; 0.5 is faster and a little worse)",
+     "second on 60,000 agents, 11 s on a million; 0.5 is faster and a little worse)",
      offsetof(kol_params, eps), NULL},
     {"ell", BZ_PT_REAL, 0, 1e3, "1", "exponent",
      "strategy greedy: IMM's confidence, > 0: the guarantee fails with probability at most "
