@@ -16,24 +16,40 @@
  *                     sources), the agents between communities (Hinz et al. 2011)
  *   community_spread  the highest-degree agents of every city in turn, largest
  *                     city first, so seeds are spread over the country
- *   greedy            influence maximisation (Kempe et al. 2003): the `count`
- *                     agents that greedily maximise the expected spread of an
- *                     independent cascade on the layer, estimated from
- *                     `rr_sets` reverse-reachable sets (Borgs et al. 2014, Tang
- *                     et al. 2014) with lazy CELF evaluation (graph/influence.h).
- *                     Arc probability: `ic_prob`, or when 0, the chance that an
- *                     advocate sharing at the layer's rate `share` (per tie, per
- *                     day) reaches a follower within `ic_days` days:
- *                     1 - exp(-share * ic_days). Unlike degree, greedy avoids
- *                     hubs whose audiences overlap.
- * Selection runs once per replicate at start (random and greedy draw from the
- * replicate's streams; the others are deterministic, bridges sampling with
- * the same sources in every replicate): O(n log count) plus the metric
- * (PageRank O(m) per iteration, bridges O(samples m), greedy O(m) for a
- * directed layer's transpose plus the RR sets, about rr_sets times the mean
- * set size in time and up to 12 bytes per stored agent, capped at 2^25: past
- * the cap fewer sets are used, which suffices there because the spread is
- * large).
+ *   greedy            influence maximisation (Kempe et al. 2003) by IMM (Tang,
+ *                     Shi & Xiao 2015; graph/influence.h): `count` agents whose
+ *                     spread is within (1 - 1/e - eps) of the best with
+ *                     probability 1 - n^-ell, under the diffusion model's own
+ *                     cascade over every layer (bz_kol_cascade_of): IC with
+ *                     the model's p (independent_cascade), LT with weights
+ *                     1 / in-degree (linear_threshold), IC with beta / (beta +
+ *                     gamma) (sir), the funnel's equivalent cascade
+ *                     (buzz_funnel, below), else IC with 1 - exp(-share_l *
+ *                     ic_days) on layer l; ic_prob > 0 overrides: IC with it
+ *                     on every layer. rr_sets > 0 replaces IMM's number of
+ *                     RR sets. Unlike degree, greedy avoids hubs whose
+ *                     audiences overlap.
+ * The funnel's equivalent cascade (an approximation; docs/campaigns.md): an
+ * advocate contacts each follower on layer l Poisson(share_l * life) times,
+ * life = novelty (1 - exp(-(horizon - at) / novelty)) (horizon - at without
+ * decay); the first contact makes it aware, then it gets interested on its
+ * own (interest / (interest + forget)) or by a later contact (the layer's persuasion,
+ * from the recommenders-th on), and buys (buy / (buy + forget)): that
+ * product is the arc probability of layer l. A buyer passes it on only as an
+ * advocate: relay = (1 - dissatisfied) advocate. A KOL's posts add an arc to
+ * each follower on `layer` with (1 - (1 - reach awareness)^posts) times the
+ * interest and buying chances. Interested agents' talk, forgetting between
+ * contacts, the market, attributes and negative word of mouth are ignored.
+ * Selection runs at start in every replicate for the deterministic
+ * strategies (bridges sampling with the same sources in every replicate) and
+ * for random (from the replicate's streams); greedy is a function of the
+ * network, the experiment and its seed only, so it runs once per network and
+ * is kept in the world's memo (engine/memo.h) for every replicate and arm on
+ * it. Cost: O(n log count) plus the metric (PageRank O(m) per iteration,
+ * bridges O(samples m), greedy O(m) for a directed layer's transpose plus
+ * IMM's RR sets, O((count + ell)(n + m) log n / eps^2) expected, up to 12
+ * bytes per stored agent, capped at 2^25: past the cap fewer sets are used,
+ * and bz_kol_greedy's result says so).
  * Cost: fee per KOL (once, at `at`) plus fee_per_follower for each follower
  * reached by each post.
  */
@@ -42,6 +58,7 @@
 #include <string.h>
 
 #include "engine/campaign.h"
+#include "engine/memo.h"
 #include "engine/sim.h"
 #include "graph/influence.h"
 #include "graph/metrics.h"
@@ -58,6 +75,7 @@ typedef struct kol_params {
     double period;
     double ic_prob, ic_days;
     int64_t rr_sets;
+    double eps, ell;
 } kol_params;
 
 enum { KOL_RANDOM, KOL_DEGREE, KOL_PAGERANK, KOL_KCORE, KOL_BRIDGES, KOL_COMMUNITY, KOL_GREEDY };
@@ -90,15 +108,27 @@ static const bz_param kol_param_table[] = {
     {"period", BZ_PT_DURATION, 0, 1e7, "0d", "days",
      "time from the first post to the last (posts > 1)", offsetof(kol_params, period), NULL},
     {"ic_prob", BZ_PT_PROB, 0, 1, "0", "probability",
-     "arc probability of the independent cascade greedy maximises (strategy greedy); 0: "
-     "1 - exp(-share * ic_days) from the layer's sharing rate",
+     "strategy greedy: > 0 makes it maximise an independent cascade with this arc probability "
+     "on every layer, whatever the diffusion model; 0: the model's own cascade (see "
+     "docs/campaigns.md), or for models without one (bass) 1 - exp(-share * ic_days) per layer",
      offsetof(kol_params, ic_prob), NULL},
     {"ic_days", BZ_PT_REAL, 0, 1e6, "7", "days",
-     "how long an advocate shares, to derive the cascade's arc probability when ic_prob is 0",
+     "how long an advocate shares, to derive the cascade's arc probability of models without "
+     "a cascade (bass) when ic_prob is 0",
      offsetof(kol_params, ic_days), NULL},
-    {"rr_sets", BZ_PT_INT, 1, 1e9, "100000", "sets",
-     "reverse-reachable sets of the greedy strategy: spread estimates have relative error "
-     "~ sqrt(n / (rr_sets * spread)); 1e5 sets pin a spread of 1% of n to ~3%",
+    {"eps", BZ_PT_REAL, 0, 1, "0.1", "fraction",
+     "strategy greedy: IMM's slack, in (0, 1): the KOLs' spread is within (1 - 1/e - eps) of "
+     "the best possible with probability 1 - n^-ell; the RR sets grow as 1/eps^2 (0.1: about a "
+     "second on 60,000 agents, 11 s on a million; 0.5 is faster and a little worse)",
+     offsetof(kol_params, eps), NULL},
+    {"ell", BZ_PT_REAL, 0, 1e3, "1", "exponent",
+     "strategy greedy: IMM's confidence, > 0: the guarantee fails with probability at most "
+     "n^-ell",
+     offsetof(kol_params, ell), NULL},
+    {"rr_sets", BZ_PT_INT, 0, 4294967295.0, "0", "sets",
+     "strategy greedy: 0 lets IMM choose how many reverse-reachable sets to draw; > 0 draws "
+     "exactly this many instead (spread estimates then have relative error ~ sqrt(n / (rr_sets "
+     "* spread)), and no guarantee)",
      offsetof(kol_params, rr_sets), NULL},
 };
 
@@ -114,6 +144,102 @@ double bz_kol_ic_prob(const bz_experiment *x, int li, const void *params)
     return -expm1(-x->layers[li].share * p->ic_days);
 }
 
+/* Parameter `name` of the diffusion model (a double, or an int as double);
+ * def when the model has none. */
+static double model_param(const bz_experiment *x, const char *name, double def)
+{
+    const bz_param *q = bz_params_find(x->model->params, x->model->n_params, name);
+    if (!q || !x->model_params) return def;
+    const char *at = (const char *)x->model_params + q->offset;
+    if (q->type == BZ_PT_INT) return (double)*(const int64_t *)at;
+    if (q->type == BZ_PT_ENUM || q->type == BZ_PT_BOOL) return (double)*(const int *)at;
+    return *(const double *)at;
+}
+
+/* The funnel's chance that a follower contacted Poisson(lam) times by one
+ * advocate becomes interested: its first contact makes it aware; from then
+ * on it gets interested on its own with probability a = interest / (interest
+ * + forget) before forgetting, and each contact from the `recommenders`-th
+ * on (counting the first) interests it with probability r. So P = P(N >= 1)
+ * - (1 - a) E[(1 - r)^max(0, N - max(1, R - 1)); N >= 1], summed over the
+ * Poisson terms. */
+static double funnel_interest(double lam, double a, double r, double R)
+{
+    const double skip = R - 1 > 1 ? R - 1 : 1;
+    double term = exp(-lam), none = 0; /* term = P(N = j) */
+    const int top = (int)(lam + 20 * sqrt(lam) + 60);
+    for (int j = 1; j <= top; j++) {
+        term *= lam / j;
+        const double trials = j - skip > 0 ? j - skip : 0;
+        none += term * pow(1 - r, trials);
+    }
+    return -expm1(-lam) - (1 - a) * none;
+}
+
+int bz_kol_cascade_of(const bz_experiment *x, const void *params, bz_kol_cascade *c)
+{
+    const kol_params *p = params;
+    memset(c, 0, sizeof *c);
+    c->kind = BZ_INFLUENCE_IC;
+    c->relay = 1;
+    c->seed_layer = -1;
+    const size_t L = x->n_layers < BZ_MAX_LAYERS ? x->n_layers : BZ_MAX_LAYERS;
+    const char *model = x->model->name;
+    if (p->ic_prob > 0) {
+        for (size_t l = 0; l < L; l++)
+            c->p[l] = p->ic_prob;
+        return BZ_KOL_CASCADE_OVERRIDE;
+    }
+    if (strcmp(model, "independent_cascade") == 0) {
+        for (size_t l = 0; l < L; l++)
+            c->p[l] = model_param(x, "p", 0);
+        return BZ_KOL_CASCADE_IC;
+    }
+    if (strcmp(model, "linear_threshold") == 0) {
+        c->kind = BZ_INFLUENCE_LT;
+        for (size_t l = 0; l < L; l++)
+            c->p[l] = 1;
+        return BZ_KOL_CASCADE_LT;
+    }
+    if (strcmp(model, "sir") == 0) {
+        const double beta = model_param(x, "beta", 0), gamma = model_param(x, "gamma", 0);
+        for (size_t l = 0; l < L; l++)
+            c->p[l] = beta + gamma > 0 ? beta / (beta + gamma) : 0;
+        return BZ_KOL_CASCADE_SIR;
+    }
+    if (strcmp(model, "buzz_funnel") == 0) {
+        const double forget = model_param(x, "forget", 0), interest = model_param(x, "interest", 0),
+                     buy = model_param(x, "buy", 0), novelty = model_param(x, "novelty", 0);
+        const double a = interest + forget > 0 ? interest / (interest + forget) : 0;
+        const double b = buy + forget > 0 ? buy / (buy + forget) : 0;
+        const double R = model_param(x, "recommenders", 1);
+        /* An advocate talks from `at` on, decaying with novelty, until the
+         * horizon: expected contacts per tie share * life. */
+        const double left = x->horizon - p->at > 0 ? x->horizon - p->at : 0;
+        const double life = novelty > 0 ? novelty * -expm1(-left / novelty) : left;
+        for (size_t l = 0; l < L; l++)
+            c->p[l] = funnel_interest(x->layers[l].share * life, a, x->layers[l].persuasion, R) * b;
+        c->relay = (1 - model_param(x, "dissatisfied", 0)) * model_param(x, "advocate", 0);
+        if (!(c->relay > 0)) c->relay = 1e-12; /* nobody passes it on: the seeds' reach only */
+        int li = -1;
+        for (size_t l = 0; l < L; l++)
+            if (p->layer[0] ? strcmp(x->layers[l].name, p->layer) == 0 : l == 0) li = (int)l;
+        if (li >= 0) {
+            /* A KOL's posts: each reaches a follower with `reach` and makes
+             * it aware with `awareness`; then it must get interested on its
+             * own and buy. */
+            const double seen =
+                -expm1((double)p->posts * log1p(-p->reach * model_param(x, "awareness", 0)));
+            c->seed_layer = li;
+            c->seed_p = seen * a * b;
+        }
+        return BZ_KOL_CASCADE_FUNNEL;
+    }
+    for (size_t l = 0; l < L; l++)
+        c->p[l] = bz_kol_ic_prob(x, (int)l, p);
+    return BZ_KOL_CASCADE_SHARE;
+}
+
 static int kol_check(const void *params, const bz_experiment *x, bz_error *err)
 {
     const kol_params *p = params;
@@ -122,11 +248,23 @@ static int kol_check(const void *params, const bz_experiment *x, bz_error *err)
     if (x->agents > 0 && (uint64_t)p->count > x->agents)
         return bz_error_set(err, BZ_EINVAL, "count: %lld KOLs but only %u agents",
                             (long long)p->count, x->agents);
-    if (p->strategy == KOL_GREEDY && !(bz_kol_ic_prob(x, li, p) > 0))
-        return bz_error_set(err, BZ_EINVAL,
-                            "ic_prob: 0 and layer '%s' has share %g over ic_days %g: the cascade "
-                            "would never spread; set ic_prob or a sharing rate",
-                            x->layers[li].name, x->layers[li].share, p->ic_days);
+    if (p->strategy != KOL_GREEDY) return BZ_OK;
+    if (!(p->eps > 0 && p->eps < 1))
+        return bz_error_set(err, BZ_EINVAL, "eps: IMM's slack must be in (0, 1), got %g", p->eps);
+    if (!(p->ell > 0))
+        return bz_error_set(err, BZ_EINVAL, "ell: IMM's confidence exponent must be > 0, got %g",
+                            p->ell);
+    bz_kol_cascade c;
+    if (bz_kol_cascade_of(x, p, &c) == BZ_KOL_CASCADE_SHARE) {
+        int any = 0;
+        for (size_t l = 0; l < x->n_layers && l < BZ_MAX_LAYERS; l++)
+            any |= c.p[l] > 0;
+        if (!any)
+            return bz_error_set(err, BZ_EINVAL,
+                                "ic_prob: 0 and no layer shares (share 0 over ic_days %g): the "
+                                "cascade would never spread; set ic_prob or a sharing rate",
+                                p->ic_days);
+    }
     return BZ_OK;
 }
 
@@ -267,14 +405,42 @@ static int spread_over_cities(const bz_population *pop, const double *score, uin
     return status;
 }
 
-/* Key of the greedy strategy's RR-set streams: one per (seed, replicate,
- * campaign index), mixed by the splitmix64 finaliser. */
-static uint64_t greedy_key(uint64_t seed, uint32_t replicate, uint32_t index)
+/* Key of the greedy strategy's RR-set streams: a function of the
+ * experiment's seed only (the selection is one per network, shared by its
+ * replicates and arms), mixed by the splitmix64 finaliser. */
+static uint64_t greedy_key(uint64_t seed)
 {
-    uint64_t z = seed + 0x9E3779B97F4A7C15ull * (((uint64_t)replicate << 8 | index) + 1);
+    uint64_t z = seed + 0x9E3779B97F4A7C15ull * 0x4B4F4Cull; /* "KOL" */
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
     z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
     return z ^ (z >> 31);
+}
+
+int bz_kol_greedy(const bz_experiment *x, const bz_network *net, const void *params, uint64_t seed,
+                  uint32_t *out, bz_influence_result *res, bz_error *err)
+{
+    const kol_params *p = params;
+    bz_kol_cascade c;
+    bz_kol_cascade_of(x, p, &c);
+    if ((uint64_t)p->count > net->n)
+        return bz_error_set(err, BZ_EINVAL, "count: %lld KOLs but only %u agents",
+                            (long long)p->count, net->n);
+    const bz_influence_model m = {.kind = c.kind,
+                                  .n_layers =
+                                      net->n_layers < BZ_MAX_LAYERS ? net->n_layers : BZ_MAX_LAYERS,
+                                  .layers = net->layers,
+                                  .p = c.p,
+                                  .relay = c.relay,
+                                  .seed_layer = c.seed_layer,
+                                  .seed_p = c.seed_p};
+    const bz_imm_opts o = {.eps = p->eps,
+                           .ell = p->ell,
+                           .seed = greedy_key(seed),
+                           .max_entries = 0,
+                           .theta = (uint64_t)p->rr_sets};
+    int status = bz_influence_imm(&m, &o, (uint32_t)p->count, out, res, err);
+    if (status != BZ_OK) bz_error_prefix(err, "kol_seeding greedy: ");
+    return status;
 }
 
 int bz_kol_select(const bz_experiment *x, const bz_network *net, const bz_population *pop,
@@ -295,12 +461,7 @@ int bz_kol_select(const bz_experiment *x, const bz_network *net, const bz_popula
         bz_stream_init(&s, seed, replicate, 0, UINT32_MAX, BZ_RNG_CAMPAIGN + index);
         return bz_sim_random_agents(n, k, &s, out, err);
     }
-    if (p->strategy == KOL_GREEDY) {
-        int status = bz_influence_greedy(l, bz_kol_ic_prob(x, li, p), (uint64_t)p->rr_sets,
-                                         greedy_key(seed, replicate, index), k, out, NULL, err);
-        if (status != BZ_OK) bz_error_prefix(err, "kol_seeding greedy: ");
-        return status;
-    }
+    if (p->strategy == KOL_GREEDY) return bz_kol_greedy(x, net, p, seed, out, NULL, err);
     double *score = malloc((size_t)n * sizeof *score + 1);
     if (!score) return bz_error_set(err, BZ_ENOMEM, "out of memory for KOL scores");
     int status = kol_scores(l, p, seed ^ index, score, err);
@@ -312,6 +473,35 @@ int bz_kol_select(const bz_experiment *x, const bz_network *net, const bz_popula
     }
     free(score);
     return status;
+}
+
+/* The memo's value of a greedy selection: the influence result and the
+ * KOLs. */
+typedef struct kol_greedy_value {
+    bz_influence_result res;
+    uint32_t kols[];
+} kol_greedy_value;
+
+typedef struct greedy_ctx {
+    const bz_experiment *x;
+    const bz_network *net;
+    const kol_params *p;
+    uint64_t seed;
+} greedy_ctx;
+
+static int greedy_make(void *ctx, void **value, bz_error *err)
+{
+    const greedy_ctx *c = ctx;
+    kol_greedy_value *v = malloc(sizeof *v + (size_t)c->p->count * sizeof v->kols[0]);
+    if (!v)
+        return bz_error_set(err, BZ_ENOMEM, "out of memory for %lld KOLs", (long long)c->p->count);
+    int status = bz_kol_greedy(c->x, c->net, c->p, c->seed, v->kols, &v->res, err);
+    if (status != BZ_OK) {
+        free(v);
+        return status;
+    }
+    *value = v;
+    return BZ_OK;
 }
 
 /* Time of post i: evenly over [at, at + period]. */
@@ -339,6 +529,23 @@ static int kol_start(bz_sim *sim, bz_campaign_run *run, bz_error *err)
     bz_sim_schedule_campaign(sim, run, p->at, 0);
     for (int64_t i = 0; i < p->posts; i++)
         bz_sim_schedule_campaign(sim, run, post_time(p, i), 1u + (uint32_t)i);
+    if (p->strategy == KOL_GREEDY && sim->memo) {
+        /* One selection per network: every replicate and arm on it reads the
+         * same (the key holds everything it depends on besides the world). */
+        struct {
+            char tag[16];
+            kol_params p;
+        } key;
+        memset(&key, 0, sizeof key);
+        memcpy(key.tag, "kol_seeding", 12);
+        key.p = *p;
+        greedy_ctx ctx = {sim->x, sim->net, p, sim->seed};
+        void *v = NULL;
+        int status = bz_memo_get(sim->memo, &key, sizeof key, greedy_make, &ctx, free, &v, err);
+        if (status != BZ_OK) return status;
+        memcpy(st->kols, ((const kol_greedy_value *)v)->kols, (size_t)p->count * sizeof *st->kols);
+        return BZ_OK;
+    }
     return bz_kol_select(sim->x, sim->net, sim->pop, p, sim->seed, sim->replicate, run->index,
                          st->kols, err);
 }

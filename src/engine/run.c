@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "graph/netstats.h"
+#include "engine/memo.h"
 #include "engine/persons.h"
 #include "engine/sim.h"
 #include "graph/generator.h"
@@ -61,6 +62,7 @@ int bz_world_build(bz_world *w, const bz_experiment *x, uint32_t replicate, bz_e
     bz_experiment_population_spec(x, &ps);
     BZ_CHECK(bz_population_build(&w->pop, n, &ps, x->seed, err));
     BZ_CHECK(bz_network_init(&w->net, n, x->n_layers, err));
+    BZ_CHECK(bz_memo_create(&w->memo, err));
     for (size_t i = 0; i < x->n_layers; i++) {
         const bz_layer_spec *ls = &x->layers[i];
         if (ls->gen->check) {
@@ -101,6 +103,8 @@ void bz_world_destroy(bz_world *w)
     if (!w) return;
     bz_network_destroy(&w->net);
     bz_population_destroy(&w->pop);
+    bz_memo_destroy(w->memo);
+    w->memo = NULL;
 }
 
 /* ---- one arm, one replicate ------------------------------------------------ */
@@ -339,6 +343,7 @@ static int run_one(const bz_experiment *x, const bz_world *w, const run_job *job
     sim.seed = x->seed;
     sim.replicate = rep;
     sim.horizon = x->horizon;
+    sim.memo = w->memo;
 
     sim.state = calloc(n ? n : 1, sizeof *sim.state);
     sim.t_adopt = malloc((n ? n : 1) * sizeof *sim.t_adopt);

@@ -21,6 +21,7 @@
 typedef struct bz_world {
     bz_population pop;
     bz_network net;
+    struct bz_memo *memo; /* per-network values of campaigns (engine/memo.h), owned */
 } bz_world;
 
 /* Build population and every layer for `replicate` (BZ_RNG_SHARED_REPLICATE

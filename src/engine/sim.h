@@ -148,6 +148,9 @@ typedef struct bz_sim {
 
     bz_community community; /* relationship programmes, zero when none */
     bz_service service;
+
+    struct bz_memo *memo; /* values shared by every simulation on this world (engine/memo.h);
+                           * NULL: none (compute them each time) */
 } bz_sim;
 
 /* ---- failure inside events -------------------------------------------------

@@ -4,7 +4,8 @@
  * indices (FIRST sets per chunk in the first wave, then as many as make the
  * wave end near the entry cap at the mean set size so far, at most CHUNK);
  * each chunk is drawn by one thread into its own buffer, then the chunks are
- * consumed in index order. The chunk sizes only move work around. The entry cap cuts at an exact
+ * consumed in index order (from the sink's first missing set, so a phase can
+ * be extended). The chunk sizes only move work around. The entry cap cuts at an exact
  * set index: a chunk stops early once the wave has drawn the cap's worth of agents (so memory stays
  * bounded even when sets span the giant component), and if the cut has not been reached before the
  * first unfinished chunk, the next wave resumes at its first missing set. Which sets are used
@@ -87,6 +88,48 @@ static inline uint32_t rr_neighbour(const rr_view *v, uint32_t w, uint64_t j)
     return v->tgt[v->off[w] + j];
 }
 
+/* The model with its in-neighbour views, built once per call. */
+typedef struct rr_model {
+    const bz_influence_model *m;
+    uint32_t n;
+    size_t L;
+    rr_view *views;    /* [L] */
+    double *inv_log_q; /* [L]: 1 / log(1 - p), 0 when p is 0 or 1 */
+    int lt;
+} rr_model;
+
+static void rr_model_destroy(rr_model *r)
+{
+    for (size_t i = 0; r->views && i < r->L; i++)
+        rr_view_destroy(&r->views[i]);
+    free(r->views);
+    free(r->inv_log_q);
+    memset(r, 0, sizeof *r);
+}
+
+static int rr_model_init(rr_model *r, const bz_influence_model *m, bz_error *err)
+{
+    int status = BZ_OK;
+    memset(r, 0, sizeof *r);
+    r->m = m;
+    r->n = m->layers[0].n;
+    r->L = m->n_layers;
+    r->lt = m->kind == BZ_INFLUENCE_LT;
+    r->views = calloc(r->L, sizeof *r->views);
+    r->inv_log_q = calloc(r->L, sizeof *r->inv_log_q);
+    if (!r->views || !r->inv_log_q) BZ_FAIL(err, BZ_ENOMEM, "influence: out of memory");
+    for (size_t i = 0; i < r->L; i++) {
+        const double p = m->p[i];
+        r->inv_log_q[i] = p > 0 && p < 1 ? 1.0 / log1p(-p) : 0.0;
+        /* A layer that takes no part needs no view (the seed layer does). */
+        if (!(p > 0) && (r->lt || (int)i != m->seed_layer || !(m->seed_p > 0))) continue;
+        BZ_CHECK(rr_view_init(&r->views[i], &m->layers[i], err));
+    }
+cleanup:
+    if (status != BZ_OK) rr_model_destroy(r);
+    return status;
+}
+
 /* One chunk's output: the agents of its sets back to back, and set sizes. */
 typedef struct rr_chunk {
     uint32_t *nodes;
@@ -95,45 +138,98 @@ typedef struct rr_chunk {
     uint32_t done; /* sets drawn (the chunk may stop early at the entry cap) */
 } rr_chunk;
 
-static int chunk_push(rr_chunk *c, uint32_t x)
+static int grow_push(uint32_t **a, uint64_t *len, uint64_t *cap, uint32_t x)
 {
-    if (c->len == c->cap) {
-        uint64_t cap = c->cap ? 2 * c->cap : 4096;
-        uint32_t *p = realloc(c->nodes, cap * sizeof *p);
+    if (*len == *cap) {
+        uint64_t c = *cap ? 2 * *cap : 4096;
+        uint32_t *p = realloc(*a, c * sizeof *p);
         if (!p) return 0;
-        c->nodes = p;
-        c->cap = cap;
+        *a = p;
+        *cap = c;
     }
-    c->nodes[c->len++] = x;
+    (*a)[(*len)++] = x;
     return 1;
 }
 
-/* Draw RR set i into c (appended): root uniform, then reverse BFS keeping
- * each in-arc with probability p (geometric skipping: O(1 + kept arcs) per
- * visited agent). The chunk buffer doubles as the BFS queue. stamp[] marks
- * agents visited in this set (value `epoch`). Returns 0 on out of memory. */
-static int draw_set(const rr_view *v, double p, double inv_log_q, uint64_t seed, uint64_t i,
-                    uint32_t *stamp, uint32_t epoch, rr_chunk *c)
+static inline int chunk_push(rr_chunk *c, uint32_t x)
+{
+    return grow_push(&c->nodes, &c->len, &c->cap, x);
+}
+
+/* Per-thread scratch: visit stamps and the BFS queue of expanded agents. */
+typedef struct rr_scratch {
+    uint32_t *stamp, epoch;
+    uint32_t *q;
+    uint64_t qlen, qcap;
+} rr_scratch;
+
+/* IC: every in-neighbour x of w on layer li kept with p (geometric skipping,
+ * O(1 + kept arcs)) joins the set; with `expand`, x is queued with the
+ * relay chance. Returns 0 on out of memory. */
+static int ic_in_arcs(const rr_model *r, size_t li, double p, double inv_lq, int expand, uint32_t w,
+                      bz_stream *s, rr_scratch *sc, rr_chunk *c)
+{
+    const rr_view *v = &r->views[li];
+    const uint64_t deg = rr_degree(v, w);
+    const double relay = r->m->relay;
+    for (uint64_t j = p >= 1.0 ? 0 : bz_stream_geometric_skip(s, inv_lq); j < deg;
+         j += 1 + (p >= 1.0 ? 0 : bz_stream_geometric_skip(s, inv_lq))) {
+        uint32_t x = rr_neighbour(v, w, j);
+        if (sc->stamp[x] == sc->epoch) continue;
+        sc->stamp[x] = sc->epoch;
+        if (!chunk_push(c, x)) return 0;
+        if (expand && (relay >= 1.0 || bz_stream_uniform(s) < relay) &&
+            !grow_push(&sc->q, &sc->qlen, &sc->qcap, x))
+            return 0;
+    }
+    return 1;
+}
+
+/* Draw RR set i into c (appended). IC: reverse BFS from a uniform root
+ * over every layer, then the seeds' extra arcs into the expanded agents; LT:
+ * reverse random walk. Returns 0 on out of memory. */
+static int draw_set(const rr_model *r, uint64_t seed, uint64_t i, rr_scratch *sc, rr_chunk *c)
 {
     bz_stream s;
     bz_stream_init(&s, seed, 0, (uint32_t)(i >> 32), (uint32_t)i, BZ_INFLUENCE_RNG_PURPOSE);
-    uint32_t root = (uint32_t)bz_stream_below(&s, v->n);
-    uint64_t head = c->len;
-    stamp[root] = epoch;
+    const bz_influence_model *m = r->m;
+    uint32_t root = (uint32_t)bz_stream_below(&s, r->n);
+    sc->stamp[root] = sc->epoch;
     if (!chunk_push(c, root)) return 0;
-    if (!(p > 0)) return 1;
-    while (head < c->len) {
-        uint32_t w = c->nodes[head++];
-        uint64_t deg = rr_degree(v, w);
-        uint64_t j = p >= 1.0 ? 0 : bz_stream_geometric_skip(&s, inv_log_q);
-        while (j < deg) {
-            uint32_t x = rr_neighbour(v, w, j);
-            if (stamp[x] != epoch) {
-                stamp[x] = epoch;
-                if (!chunk_push(c, x)) return 0;
+    if (r->lt) {
+        for (uint32_t w = root;;) {
+            uint64_t d = 0;
+            for (size_t li = 0; li < r->L; li++)
+                if (m->p[li] > 0) d += rr_degree(&r->views[li], w);
+            if (d == 0) return 1;
+            uint64_t j = bz_stream_below(&s, d);
+            size_t li = 0;
+            for (;; li++) {
+                if (!(m->p[li] > 0)) continue;
+                uint64_t dl = rr_degree(&r->views[li], w);
+                if (j < dl) break;
+                j -= dl;
             }
-            j += 1 + (p >= 1.0 ? 0 : bz_stream_geometric_skip(&s, inv_log_q));
+            uint32_t x = rr_neighbour(&r->views[li], w, j);
+            if (sc->stamp[x] == sc->epoch) return 1;
+            sc->stamp[x] = sc->epoch;
+            if (!chunk_push(c, x)) return 0;
+            w = x;
         }
+    }
+    sc->qlen = 0;
+    if (!grow_push(&sc->q, &sc->qlen, &sc->qcap, root)) return 0;
+    for (uint64_t head = 0; head < sc->qlen; head++) {
+        const uint32_t w = sc->q[head];
+        for (size_t li = 0; li < r->L; li++)
+            if (m->p[li] > 0 && !ic_in_arcs(r, li, m->p[li], r->inv_log_q[li], 1, w, &s, sc, c))
+                return 0;
+    }
+    const int sl = m->seed_layer;
+    if (sl >= 0 && m->seed_p > 0) {
+        const double inv = m->seed_p < 1 ? 1.0 / log1p(-m->seed_p) : 0.0;
+        for (uint64_t head = 0; head < sc->qlen; head++)
+            if (!ic_in_arcs(r, (size_t)sl, m->seed_p, inv, 0, sc->q[head], &s, sc, c)) return 0;
     }
     return 1;
 }
@@ -150,7 +246,16 @@ typedef struct rr_sink {
     uint64_t covered;
     /* both */
     uint64_t theta_used, entries;
+    int capped; /* the entry cap stopped drawing */
 } rr_sink;
+
+static void sink_destroy(rr_sink *k)
+{
+    free(k->nodes);
+    free(k->set_off);
+    k->nodes = NULL;
+    k->set_off = NULL;
+}
 
 static int sink_store(rr_sink *k, const uint32_t *set, uint32_t size)
 {
@@ -176,29 +281,31 @@ static int sink_store(rr_sink *k, const uint32_t *set, uint32_t size)
     return 1;
 }
 
-/* Draw sets 0 .. theta-1 (or up to the entry cap) into the sink. */
-static int rr_draw(const bz_layer *l, double p, const bz_influence_opts *o, rr_sink *sink,
-                   bz_error *err)
+/* Draw sets sink->theta_used .. theta-1 (or up to the entry cap) of the
+ * stream family `seed` into the sink. */
+static int rr_draw(const rr_model *r, uint64_t theta, uint64_t seed, uint64_t max_entries,
+                   rr_sink *sink, bz_error *err)
 {
     int status = BZ_OK;
-    rr_view view;
     rr_chunk *chunks = NULL;
-    BZ_CHECK(rr_view_init(&view, l, err));
-    const uint64_t theta = o->theta,
-                   cap = o->max_entries ? o->max_entries : BZ_INFLUENCE_MAX_ENTRIES;
-    const double inv_log_q = p > 0 && p < 1 ? 1.0 / log1p(-p) : 0.0;
+    const uint64_t cap = max_entries ? max_entries : BZ_INFLUENCE_MAX_ENTRIES;
+    if (sink->theta_used >= theta || sink->capped) return BZ_OK;
+    if (sink->entries >= cap) {
+        sink->capped = 1;
+        return BZ_OK;
+    }
     if (!(chunks = calloc(WAVE, sizeof *chunks)))
         BZ_FAIL(err, BZ_ENOMEM, "influence: out of memory for RR-set buffers");
-    uint64_t next = 0;    /* first set index not consumed */
-    uint32_t per = FIRST; /* sets per chunk in this wave */
+    uint64_t next = sink->theta_used; /* first set index not consumed */
+    uint32_t per = FIRST;             /* sets per chunk in this wave */
     int done = 0, oom = 0;
     uint64_t wave_entries = 0;
-    const uint32_t n = l->n;
-#pragma omp parallel if (theta > CHUNK)
+    const uint32_t n = r->n;
+#pragma omp parallel if (theta - next > CHUNK)
     {
-        uint32_t *stamp = calloc(n, sizeof *stamp);
-        uint32_t epoch = 0;
-        if (!stamp) {
+        rr_scratch sc = {0};
+        sc.stamp = calloc(n, sizeof *sc.stamp);
+        if (!sc.stamp) {
 #pragma omp atomic write
             oom = 1;
         }
@@ -215,12 +322,12 @@ static int rr_draw(const bz_layer *l, double p, const bz_influence_opts *o, rr_s
 #pragma omp atomic read
                 stop = oom;
                 for (uint64_t i = lo; !stop && i < theta && i < lo + per; i++) {
-                    if (++epoch == 0) { /* wrapped: forget old stamps */
-                        memset(stamp, 0, (size_t)n * sizeof *stamp);
-                        epoch = 1;
+                    if (++sc.epoch == 0) { /* wrapped: forget old stamps */
+                        memset(sc.stamp, 0, (size_t)n * sizeof *sc.stamp);
+                        sc.epoch = 1;
                     }
                     uint64_t before = ch->len;
-                    if (!draw_set(&view, p, inv_log_q, o->seed, i, stamp, epoch, ch)) {
+                    if (!draw_set(r, seed, i, &sc, ch)) {
 #pragma omp atomic write
                         oom = 1;
                         break;
@@ -257,6 +364,7 @@ static int rr_draw(const bz_layer *l, double p, const bz_influence_opts *o, rr_s
                         sink->theta_used++;
                         sink->entries += size;
                         if (sink->entries >= cap || i + 1 >= theta) {
+                            if (i + 1 < theta) sink->capped = 1;
                             done = 1;
                             break;
                         }
@@ -279,7 +387,8 @@ static int rr_draw(const bz_layer *l, double p, const bz_influence_opts *o, rr_s
                 if (oom || next >= theta) done = 1;
             }
         }
-        free(stamp);
+        free(sc.stamp);
+        free(sc.q);
     }
     if (oom) BZ_FAIL(err, BZ_ENOMEM, "influence: out of memory drawing RR sets");
 cleanup:
@@ -287,46 +396,79 @@ cleanup:
         for (uint32_t c = 0; c < WAVE; c++)
             free(chunks[c].nodes);
     free(chunks);
-    rr_view_destroy(&view);
     return status;
 }
 
-static int check_args(const bz_layer *l, double p, const bz_influence_opts *o, uint32_t k,
-                      bz_error *err)
+static int check_model(const bz_influence_model *m, uint32_t k, bz_error *err)
 {
-    if (l->n == 0) return bz_error_set(err, BZ_EINVAL, "influence: layer '%s' is empty", l->name);
-    if (!(p >= 0 && p <= 1))
-        return bz_error_set(err, BZ_EINVAL, "influence: p must be in [0, 1], got %g", p);
-    if (o->theta == 0 || o->theta > UINT32_MAX)
-        return bz_error_set(err, BZ_EINVAL, "influence: theta must be in [1, %u], got %llu",
-                            UINT32_MAX, (unsigned long long)o->theta);
-    if (k == 0 || k > l->n)
-        return bz_error_set(err, BZ_EINVAL, "influence: k must be in [1, %u], got %u", l->n, k);
+    if (!m || m->n_layers == 0 || !m->layers || !m->p)
+        return bz_error_set(err, BZ_EINVAL, "influence: no layers");
+    const uint32_t n = m->layers[0].n;
+    if (n == 0)
+        return bz_error_set(err, BZ_EINVAL, "influence: layer '%s' is empty", m->layers[0].name);
+    if (m->kind != BZ_INFLUENCE_IC && m->kind != BZ_INFLUENCE_LT)
+        return bz_error_set(err, BZ_EINVAL, "influence: unknown model kind %d", m->kind);
+    for (size_t i = 0; i < m->n_layers; i++) {
+        if (m->layers[i].n != n)
+            return bz_error_set(err, BZ_EINVAL, "influence: layer '%s' has %u agents, not %u",
+                                m->layers[i].name, m->layers[i].n, n);
+        if (!(m->p[i] >= 0 && m->p[i] <= 1))
+            return bz_error_set(err, BZ_EINVAL,
+                                "influence: p of layer '%s' must be in [0, 1], got %g",
+                                m->layers[i].name, m->p[i]);
+    }
+    if (m->kind == BZ_INFLUENCE_IC) {
+        if (!(m->relay > 0 && m->relay <= 1))
+            return bz_error_set(err, BZ_EINVAL, "influence: relay must be in (0, 1], got %g",
+                                m->relay);
+        if (m->seed_layer >= (int)m->n_layers || !(m->seed_p >= 0 && m->seed_p <= 1))
+            return bz_error_set(err, BZ_EINVAL,
+                                "influence: seed layer %d (of %zu) or seed_p %g out of range",
+                                m->seed_layer, m->n_layers, m->seed_p);
+    }
+    if (k == 0 || k > n)
+        return bz_error_set(err, BZ_EINVAL, "influence: k must be in [1, %u], got %u", n, k);
     return BZ_OK;
 }
 
-int bz_influence_estimate(const bz_layer *l, double p, const bz_influence_opts *opts,
-                          const uint32_t *seeds, uint32_t k, bz_influence_result *res,
-                          bz_error *err)
+static int check_theta(uint64_t theta, bz_error *err)
+{
+    if (theta == 0 || theta > UINT32_MAX)
+        return bz_error_set(err, BZ_EINVAL, "influence: theta must be in [1, %u], got %llu",
+                            UINT32_MAX, (unsigned long long)theta);
+    return BZ_OK;
+}
+
+int bz_influence_estimate_model(const bz_influence_model *m, const bz_influence_opts *opts,
+                                const uint32_t *seeds, uint32_t k, bz_influence_result *res,
+                                bz_error *err)
 {
     int status = BZ_OK;
     uint8_t *is_seed = NULL;
     rr_sink sink = {0};
-    BZ_CHECK(check_args(l, p, opts, 1, err));
+    rr_model r = {0};
+    BZ_CHECK(check_model(m, 1, err));
+    BZ_CHECK(check_theta(opts->theta, err));
+    const uint32_t n = m->layers[0].n;
     if (k == 0) BZ_FAIL(err, BZ_EINVAL, "influence: no seeds to estimate");
-    if (!(is_seed = calloc(l->n, 1))) BZ_FAIL(err, BZ_ENOMEM, "influence: out of memory");
+    if (!(is_seed = calloc(n, 1))) BZ_FAIL(err, BZ_ENOMEM, "influence: out of memory");
     for (uint32_t i = 0; i < k; i++) {
-        if (seeds[i] >= l->n)
-            BZ_FAIL(err, BZ_EINVAL, "influence: seed %u is not an agent (n = %u)", seeds[i], l->n);
+        if (seeds[i] >= n)
+            BZ_FAIL(err, BZ_EINVAL, "influence: seed %u is not an agent (n = %u)", seeds[i], n);
         is_seed[seeds[i]] = 1;
     }
     sink.is_seed = is_seed;
-    BZ_CHECK(rr_draw(l, p, opts, &sink, err));
+    BZ_CHECK(rr_model_init(&r, m, err));
+    BZ_CHECK(rr_draw(&r, opts->theta, opts->seed, opts->max_entries, &sink, err));
+    memset(res, 0, sizeof *res);
     res->theta_used = sink.theta_used;
+    res->theta_target = opts->theta;
+    res->capped = sink.capped;
     res->covered = sink.covered;
     res->entries = sink.entries;
-    res->est_spread = (double)l->n * (double)sink.covered / (double)sink.theta_used;
+    res->est_spread = (double)n * (double)sink.covered / (double)sink.theta_used;
 cleanup:
+    rr_model_destroy(&r);
     free(is_seed);
     return status;
 }
@@ -348,42 +490,35 @@ static void heap_down(uint32_t *h, uint32_t size, uint32_t j, const uint32_t *ga
     }
 }
 
-int bz_influence_greedy_ex(const bz_layer *l, double p, const bz_influence_opts *opts, uint32_t k,
-                           uint32_t *seeds, bz_influence_result *res, bz_error *err)
+/* Greedy maximum coverage of the stored sets (kept) by k seeds; returns the
+ * sets covered in *n_cov. */
+static int cover(uint32_t n, const rr_sink *sink, uint32_t k, uint32_t *seeds, uint64_t *n_cov_out,
+                 bz_error *err)
 {
     int status = BZ_OK;
-    rr_sink sink = {0};
     uint64_t *ioff = NULL;
     uint32_t *iset = NULL, *gain = NULL, *heap = NULL, *fresh = NULL;
     uint8_t *covered = NULL, *chosen = NULL;
-    BZ_CHECK(check_args(l, p, opts, k, err));
-    const uint32_t n = l->n;
-    sink.store = 1;
-    BZ_CHECK(rr_draw(l, p, opts, &sink, err));
-    const uint64_t T = sink.theta_used, E = sink.entries;
+    const uint64_t T = sink->theta_used, E = sink->entries;
 
-    /* Agent -> sets index (sets ascending within a row), then drop the sets. */
+    /* Agent -> sets index (sets ascending within a row). */
     ioff = calloc((size_t)n + 2, sizeof *ioff);
     iset = malloc((E ? E : 1) * sizeof *iset);
     if (!ioff || !iset)
         BZ_FAIL(err, BZ_ENOMEM, "influence: out of memory for the index of %llu RR entries",
                 (unsigned long long)E);
     for (uint64_t e = 0; e < E; e++)
-        ioff[sink.nodes[e] + 2]++;
+        ioff[sink->nodes[e] + 2]++;
     for (uint32_t v = 0; v < n; v++)
         ioff[v + 2] += ioff[v + 1];
     for (uint64_t s = 0; s < T; s++)
-        for (uint64_t e = sink.set_off[s]; e < sink.set_off[s + 1]; e++)
-            iset[ioff[sink.nodes[e] + 1]++] = (uint32_t)s;
-    free(sink.nodes);
-    free(sink.set_off);
-    sink.nodes = NULL;
-    sink.set_off = NULL;
+        for (uint64_t e = sink->set_off[s]; e < sink->set_off[s + 1]; e++)
+            iset[ioff[sink->nodes[e] + 1]++] = (uint32_t)s;
 
     gain = malloc((size_t)n * sizeof *gain);
     heap = malloc((size_t)n * sizeof *heap);
     fresh = calloc(n, sizeof *fresh);
-    covered = calloc(T, 1);
+    covered = calloc(T ? T : 1, 1);
     chosen = calloc(n, 1);
     if (!gain || !heap || !fresh || !covered || !chosen)
         BZ_FAIL(err, BZ_ENOMEM, "influence: out of memory for greedy coverage of %u agents", n);
@@ -424,15 +559,8 @@ int bz_influence_greedy_ex(const bz_layer *l, double p, const bz_influence_opts 
     /* Every set covered: all gains are 0, ties go to the lowest ids. */
     for (uint32_t v = 0; r < k; v++)
         if (!chosen[v]) seeds[r++] = v;
-    if (res) {
-        res->theta_used = T;
-        res->covered = n_cov;
-        res->entries = E;
-        res->est_spread = (double)n * (double)n_cov / (double)T;
-    }
+    *n_cov_out = n_cov;
 cleanup:
-    free(sink.nodes);
-    free(sink.set_off);
     free(ioff);
     free(iset);
     free(gain);
@@ -441,6 +569,172 @@ cleanup:
     free(covered);
     free(chosen);
     return status;
+}
+
+/* Draw theta sets of family `seed` into a fresh sink and run the greedy. */
+static int select_phase(const rr_model *r, uint64_t theta, uint64_t seed, uint64_t max_entries,
+                        uint32_t k, uint32_t *seeds, bz_influence_result *res, bz_error *err)
+{
+    int status = BZ_OK;
+    rr_sink sink = {0};
+    uint64_t n_cov = 0;
+    sink.store = 1;
+    BZ_CHECK(rr_draw(r, theta, seed, max_entries, &sink, err));
+    BZ_CHECK(cover(r->n, &sink, k, seeds, &n_cov, err));
+    res->theta_used = sink.theta_used;
+    res->covered = n_cov;
+    res->entries = sink.entries;
+    res->capped = sink.capped;
+    res->est_spread = (double)r->n * (double)n_cov / (double)sink.theta_used;
+cleanup:
+    sink_destroy(&sink);
+    return status;
+}
+
+int bz_influence_select(const bz_influence_model *m, const bz_influence_opts *opts, uint32_t k,
+                        uint32_t *seeds, bz_influence_result *res, bz_error *err)
+{
+    int status = BZ_OK;
+    rr_model r = {0};
+    bz_influence_result tmp = {0};
+    BZ_CHECK(check_model(m, k, err));
+    BZ_CHECK(check_theta(opts->theta, err));
+    BZ_CHECK(rr_model_init(&r, m, err));
+    tmp.theta_target = opts->theta;
+    tmp.lower_bound = 1;
+    BZ_CHECK(select_phase(&r, opts->theta, opts->seed, opts->max_entries, k, seeds, &tmp, err));
+    if (res) *res = tmp;
+cleanup:
+    rr_model_destroy(&r);
+    return status;
+}
+
+/* ln C(n, k). */
+static double log_choose(double n, double k)
+{
+    return lgamma(n + 1) - lgamma(k + 1) - lgamma(n - k + 1);
+}
+
+double bz_influence_imm_theta(uint32_t n, uint32_t k, double eps, double ell, double lb)
+{
+    const double ln_n = log((double)n), e1 = 1 - exp(-1.0);
+    const double alpha = sqrt(ell * ln_n + log(2.0));
+    const double beta = sqrt(e1 * (log_choose(n, k) + ell * ln_n + log(2.0)));
+    const double lambda_star = 2.0 * n * pow(e1 * alpha + beta, 2) / (eps * eps);
+    return ceil(lambda_star / lb);
+}
+
+/* Second stream family, independent of the first (splitmix64 step). */
+static uint64_t family(uint64_t seed, uint64_t phase)
+{
+    uint64_t z = seed + 0x9E3779B97F4A7C15ull * (phase + 1);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+int bz_influence_imm(const bz_influence_model *m, const bz_imm_opts *o, uint32_t k, uint32_t *seeds,
+                     bz_influence_result *res, bz_error *err)
+{
+    int status = BZ_OK;
+    rr_model r = {0};
+    rr_sink sink = {0};
+    bz_influence_result out = {0};
+    BZ_CHECK(check_model(m, k, err));
+    if (!(o->eps > 0 && o->eps < 1))
+        BZ_FAIL(err, BZ_EINVAL, "influence: eps must be in (0, 1), got %g", o->eps);
+    if (!(o->ell > 0) || !isfinite(o->ell))
+        BZ_FAIL(err, BZ_EINVAL, "influence: ell must be > 0, got %g", o->ell);
+    BZ_CHECK(rr_model_init(&r, m, err));
+    const uint32_t n = r.n;
+    if (o->theta > 0) {
+        BZ_CHECK(check_theta(o->theta, err));
+        out.theta_target = o->theta;
+        out.lower_bound = 1;
+        BZ_CHECK(select_phase(&r, o->theta, o->seed, o->max_entries, k, seeds, &out, err));
+        if (res) *res = out;
+        goto cleanup;
+    }
+    /* n = 1 has one answer, and log n = 0 below. */
+    if (n < 2) {
+        seeds[0] = 0;
+        out = (bz_influence_result){.est_spread = 1, .lower_bound = 1};
+        if (res) *res = out;
+        goto cleanup;
+    }
+    const double ln_n = log((double)n), log2_n = log2((double)n);
+    const double ell = o->ell * (1 + log(2.0) / ln_n);
+    const double eps1 = sqrt(2.0) * o->eps;
+    const double lambda1 = (2 + 2 * eps1 / 3) *
+                           (log_choose(n, k) + ell * ln_n + log(log2_n > 1 ? log2_n : 1)) * n /
+                           (eps1 * eps1);
+    /* Sampling: x = n / 2^i; the first i whose greedy reaches (1 + eps') x
+     * gives LB. */
+    double lb = 1;
+    sink.store = 1;
+    for (int i = 1; i < log2_n; i++) {
+        const double x = (double)n / ldexp(1.0, i);
+        double th = ceil(lambda1 / x);
+        if (th > UINT32_MAX) th = UINT32_MAX;
+        BZ_CHECK(rr_draw(&r, (uint64_t)th, family(o->seed, 0), o->max_entries, &sink, err));
+        uint64_t n_cov = 0;
+        BZ_CHECK(cover(n, &sink, k, seeds, &n_cov, err));
+        const double est = (double)n * (double)n_cov / (double)sink.theta_used;
+        if (est >= (1 + eps1) * x) {
+            lb = est / (1 + eps1);
+            break;
+        }
+        /* At the cap no more sets can come: take what the sets say. */
+        if (sink.capped) {
+            lb = est / (1 + eps1) > 1 ? est / (1 + eps1) : 1;
+            break;
+        }
+    }
+    out.sampling_sets = sink.theta_used;
+    const int sampling_capped = sink.capped;
+    sink_destroy(&sink);
+    double theta = bz_influence_imm_theta(n, k, o->eps, ell, lb);
+    int over = theta > UINT32_MAX;
+    if (over) theta = UINT32_MAX;
+    /* Final phase: fresh sets (Chen 2018). */
+    BZ_CHECK(
+        select_phase(&r, (uint64_t)theta, family(o->seed, 1), o->max_entries, k, seeds, &out, err));
+    out.theta_target = (uint64_t)theta;
+    out.lower_bound = lb;
+    out.capped = out.capped || over || sampling_capped;
+    if (res) *res = out;
+cleanup:
+    sink_destroy(&sink);
+    rr_model_destroy(&r);
+    return status;
+}
+
+/* ---- single-layer IC ---------------------------------------------------- */
+
+static bz_influence_model ic1(const bz_layer *l, const double *p)
+{
+    return (bz_influence_model){.kind = BZ_INFLUENCE_IC,
+                                .n_layers = 1,
+                                .layers = l,
+                                .p = p,
+                                .relay = 1,
+                                .seed_layer = -1,
+                                .seed_p = 0};
+}
+
+int bz_influence_greedy_ex(const bz_layer *l, double p, const bz_influence_opts *opts, uint32_t k,
+                           uint32_t *seeds, bz_influence_result *res, bz_error *err)
+{
+    const bz_influence_model m = ic1(l, &p);
+    return bz_influence_select(&m, opts, k, seeds, res, err);
+}
+
+int bz_influence_estimate(const bz_layer *l, double p, const bz_influence_opts *opts,
+                          const uint32_t *seeds, uint32_t k, bz_influence_result *res,
+                          bz_error *err)
+{
+    const bz_influence_model m = ic1(l, &p);
+    return bz_influence_estimate_model(&m, opts, seeds, k, res, err);
 }
 
 int bz_influence_greedy(const bz_layer *l, double p, uint64_t theta, uint64_t seed, uint32_t k,

@@ -51,6 +51,15 @@ expect_fail "willingness spread 0" 2 "spread.yaml:[0-9]+:[0-9]+: population.attr
 small_experiment patience.yaml "market: { price: 1999, patience: -0.1 }"
 expect_fail "negative patience" 2 "patience.yaml:[0-9]+:[0-9]+: market.patience: .*-0.1" \
   $BZ run patience.yaml -o o18.h5
+# IMM's eps outside (0, 1) and ell <= 0 (kol_seeding strategy greedy).
+sed 's/count: 5, layer: follow/count: 5, layer: follow, strategy: greedy, eps: 1/' good.yaml >eps.yaml
+expect_fail "IMM eps 1" 2 "eps.yaml:[0-9]+:[0-9]+: arms.kol.0.eps: .*\(0, 1\).*1" $BZ run eps.yaml -o o30.h5
+sed 's/count: 5, layer: follow/count: 5, layer: follow, strategy: greedy, eps: 0/' good.yaml >eps0.yaml
+expect_fail "IMM eps 0" 2 "eps0.yaml:[0-9]+:[0-9]+: arms.kol.0.eps: .*\(0, 1\).*0" $BZ run eps0.yaml -o o31.h5
+sed 's/count: 5, layer: follow/count: 5, layer: follow, strategy: greedy, ell: 0/' good.yaml >ell.yaml
+expect_fail "IMM ell 0" 2 "ell.yaml:[0-9]+:[0-9]+: arms.kol.0.ell: .*> 0.*0" $BZ run ell.yaml -o o32.h5
+sed 's/count: 5, layer: follow/count: 5, layer: follow, strategy: greedy, ell: -2/' good.yaml >elln.yaml
+expect_fail "IMM ell -2" 2 "elln.yaml:[0-9]+:[0-9]+: arms.kol.0.ell: .*-2" $BZ run elln.yaml -o o33.h5
 small_experiment shapley.yaml "attribution: shapley"
 sed -i 's/kol: \[ { campaign: kol_seeding, count: 5, layer: follow } \]/kol: [ { campaign: kol_seeding, count: 5, layer: follow }, { campaign: advertising, at: 1d }, { campaign: advertising, at: 2d }, { campaign: advertising, at: 3d }, { campaign: advertising, at: 4d }, { campaign: advertising, at: 5d }, { campaign: advertising, at: 6d } ]/' shapley.yaml
 expect_fail "shapley on 7 campaigns" 2 "shapley.yaml:[0-9]+:[0-9]+: attribution: shapley on arm 'kol' .* 7 campaigns .*at most 6: use leave_one_out" \

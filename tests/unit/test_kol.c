@@ -428,6 +428,78 @@ static void test_ic_prob_from_share(void)
     }
 }
 
+/* RR estimate of spread({0}) of model m with its standard error bound
+ * (4 SE of a proportion). */
+static void check_spread0(bz_influence_model *m, double want)
+{
+    bz_error err;
+    uint32_t zero = 0;
+    bz_influence_opts o = {.theta = 200000, .seed = 21};
+    bz_influence_result r;
+    CU_ASSERT_EQUAL_FATAL(bz_influence_estimate_model(m, &o, &zero, 1, &r, &err), BZ_OK);
+    const double n = m->layers[0].n, q = want / n;
+    CU_ASSERT(fabs(r.est_spread - want) <= 4 * n * sqrt(q * (1 - q) / 200000) + 1e-9);
+}
+
+/* LT RR sets (reverse walks), the relay coin and the seeds' extra arcs on
+ * chains whose spreads are known: LT on 0 -> 1 -> 2 -> 3 reaches all 4; LT
+ * with 2 following 0 and 1 reaches 2 with 1/2 (1.5); IC p = 1 with relay
+ * 0.5 on 0 -> 1 -> 2: 1 + 1 + 0.5; p = 0 with seed arcs of probability 1:
+ * the seed and its follower (2). */
+static void test_lt_relay_seed_arcs(void)
+{
+    bz_layer l;
+    edges e = {0};
+    add(&e, 0, 1);
+    add(&e, 1, 2);
+    add(&e, 2, 3);
+    make_layer(&l, 4, 1, &e);
+    double one = 1, zero = 0;
+    bz_influence_model m = {.kind = BZ_INFLUENCE_LT,
+                            .n_layers = 1,
+                            .layers = &l,
+                            .p = &one,
+                            .relay = 1,
+                            .seed_layer = -1};
+    check_spread0(&m, 4);
+    /* LT on a chain is exact: every RR set from root v is {v, ..., 0} */
+    bz_error err;
+    uint32_t s0 = 0;
+    bz_influence_opts o = {.theta = 1000, .seed = 2};
+    bz_influence_result r;
+    CU_ASSERT_EQUAL(bz_influence_estimate_model(&m, &o, &s0, 1, &r, &err), BZ_OK);
+    CU_ASSERT_DOUBLE_EQUAL(r.est_spread, 4.0, 1e-12);
+    bz_layer_destroy(&l);
+
+    add(&e, 0, 2);
+    add(&e, 1, 2);
+    make_layer(&l, 3, 1, &e);
+    check_spread0(&m, 1.5);
+    bz_layer_destroy(&l);
+
+    add(&e, 0, 1);
+    add(&e, 1, 2);
+    make_layer(&l, 3, 1, &e);
+    m = (bz_influence_model){.kind = BZ_INFLUENCE_IC,
+                             .n_layers = 1,
+                             .layers = &l,
+                             .p = &one,
+                             .relay = 0.5,
+                             .seed_layer = -1};
+    check_spread0(&m, 2.5);
+    m.p = &zero;
+    m.relay = 1;
+    m.seed_layer = 0;
+    m.seed_p = 1;
+    check_spread0(&m, 2);
+    /* IMM on it: agent 0 (reaches 1) beats the rest */
+    bz_imm_opts io = {.eps = 0.5, .ell = 1, .seed = 3};
+    uint32_t best;
+    CU_ASSERT_EQUAL(bz_influence_imm(&m, &io, 1, &best, &r, &err), BZ_OK);
+    CU_ASSERT(best == 0 || best == 1); /* both reach 2 agents */
+    bz_layer_destroy(&l);
+}
+
 /* Mean spread of seeds by direct IC simulation (independent of the RR code),
  * with its standard error. */
 static double mc_spread(const bz_layer *l, double p, const uint32_t *seeds, uint32_t k,
@@ -544,7 +616,7 @@ static void test_influence_errors(void)
     double est;
     stars_50_30(&l, 1);
     CU_ASSERT_EQUAL(bz_influence_greedy(&l, 1.5, 100, 1, 1, s, &est, &err), BZ_EINVAL);
-    CU_ASSERT(strstr(err.msg, "p must be") != NULL);
+    CU_ASSERT(strstr(err.msg, "must be in [0, 1]") != NULL);
     CU_ASSERT_EQUAL(bz_influence_greedy(&l, 0.5, 0, 1, 1, s, &est, &err), BZ_EINVAL);
     CU_ASSERT(strstr(err.msg, "theta") != NULL);
     CU_ASSERT_EQUAL(bz_influence_greedy(&l, 0.5, 100, 1, 0, s, &est, &err), BZ_EINVAL);
@@ -687,6 +759,7 @@ static CU_TestInfo tests[] = {
     {"RR estimate matches Monte Carlo", test_rr_estimate_matches_monte_carlo},
     {"greedy: thread counts and caps", test_greedy_deterministic},
     {"influence: errors", test_influence_errors},
+    {"LT walks, relay and seed arcs", test_lt_relay_seed_arcs},
     {"posts over a period", test_posts_over_a_period},
     {"greedy through the runner", test_greedy_through_the_runner},
     CU_TEST_INFO_NULL,
