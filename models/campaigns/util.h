@@ -20,11 +20,6 @@ static inline double bz_campaign_end(const bz_sim *sim, double at, double durati
     return end < sim->horizon ? end : sim->horizon;
 }
 
-/* Mark the cities of a cityset in out[n_cities] (1 = included). {top: N}
- * means the N largest cities (indices 0..N-1, population order). BZ_EINVAL
- * if a listed city does not exist. */
-int bz_cityset_mark(const bz_cityset *cs, uint32_t n_cities, uint8_t *out, bz_error *err);
-
 /* Index of the layer named `name` in the experiment ("" = the first layer),
  * or -1 with err filled (naming the key `what`). */
 int bz_campaign_layer(const bz_experiment *x, const char *name, const char *what, bz_error *err);
@@ -33,11 +28,6 @@ int bz_campaign_layer(const bz_experiment *x, const char *name, const char *what
  * put the strong-tie friend network: festival guests, referrals). */
 int bz_campaign_layer_last(const bz_experiment *x, const char *name, const char *what,
                            bz_error *err);
-
-/* Number of cities marked in marks[n_cities] (filled by bz_cityset_mark):
- * {top: N} counts at most n_cities, a city listed twice counts once.
- * O(n_cities). */
-uint32_t bz_cityset_count(const uint8_t *marks, uint32_t n_cities);
 
 /* Expose every agent (of the cities marked in city_mask, or all with NULL)
  * as a Poisson process of `rate` per day over [a, b): agents are taken in

@@ -52,6 +52,8 @@
  * advocates with probability max(advocate, the community's); while
  * customer service runs, a dissatisfied buyer is resolved with its
  * probability (silent, or an advocate with `recover`).
+ * Fans: each agent of fan_cities is a fan with probability `fans` and
+ * starts interested (stream (u, 1, BZ_RNG_MODEL + 2)).
  * Start: each agent is aware with probability `aware` (brand awareness
  * before the launch), from stream (u, 0, BZ_RNG_MODEL + 2).
  * Attention: on a layer with `attention` K > 0 a contact to u is read with
@@ -91,7 +93,9 @@
 #include "engine/sim.h"
 
 typedef struct fn_params {
-    double awareness, aware, interest;
+    double awareness, aware, fans;
+    bz_cityset fan_cities;
+    double interest;
     int64_t recommenders;
     double forget, novelty, buy;
     double interested_talk, waitlist_talk, advocate, dissatisfied, neg_impact;
@@ -107,6 +111,13 @@ static const bz_param fn_param_table[] = {
      "share of agents who know the product at the start (brand awareness before the launch); "
      "drawn per agent from its own stream",
      offsetof(fn_params, aware), NULL},
+    {"fans", BZ_PT_PROB, 0, 1, "0", "share",
+     "share of the agents of fan_cities who are fans before the launch (fan clubs: they start "
+     "interested, and a festival there finds them); drawn per agent from its own stream",
+     offsetof(fn_params, fans), NULL},
+    {"fan_cities", BZ_PT_CITIES, 0, 0, "all", "cities",
+     "where the fan clubs are: all, {top: N} or a list of city indices",
+     offsetof(fn_params, fan_cities), NULL},
     {"interest", BZ_PT_RATE, 0, 1e6, "0.08", "per day",
      "hazard of an aware agent becoming interested on its own, times susceptibility "
      "(0.08/day: half of those who remember the product look closer within about 9 days)",
@@ -612,6 +623,28 @@ static int attention_init(bz_sim *sim, fn_state *fs, size_t li, bz_error *err)
     return BZ_OK;
 }
 
+/* The fan base before the launch: each agent of a fan city is a fan with
+ * probability `fans` (stream (u, 1, BZ_RNG_MODEL + 2)) and starts
+ * interested. O(n). */
+static int fans_init(bz_sim *sim, fn_state *fs, bz_error *err)
+{
+    const fn_params *p = sim->mp;
+    const bz_population *pop = sim->pop;
+    uint8_t *in = calloc(pop->n_cities ? pop->n_cities : 1, 1);
+    if (!in) return bz_error_set(err, BZ_ENOMEM, "out of memory for fan_cities");
+    int status = bz_cityset_mark(&p->fan_cities, pop->n_cities, in, err);
+    for (uint32_t u = 0; status == BZ_OK && u < sim->n; u++) {
+        if (!in[pop->city[u]]) continue;
+        bz_stream s;
+        bz_sim_stream(sim, &s, u, 1, AWARE_PURPOSE);
+        if (!(bz_stream_uniform(&s) < p->fans)) continue;
+        if (sim->state[u] == UNAWARE) enter_aware(sim, fs, u, 0);
+        if (sim->state[u] == AWARE) enter_interested(sim, fs, u, 0);
+    }
+    free(in);
+    return status;
+}
+
 static int fn_init(bz_sim *sim, bz_error *err)
 {
     const fn_params *p = sim->mp;
@@ -644,6 +677,10 @@ static int fn_init(bz_sim *sim, bz_error *err)
             bz_sim_stream(sim, &s, u, 0, AWARE_PURPOSE);
             if (bz_stream_uniform(&s) < p->aware) enter_aware(sim, fs, u, 0);
         }
+    if (p->fans > 0) {
+        int status = fans_init(sim, fs, err);
+        if (status != BZ_OK) return status;
+    }
     return bz_contagion_seed_random(sim, (uint32_t)p->seeds, err);
 }
 

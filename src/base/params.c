@@ -691,3 +691,34 @@ char *bz_param_format(const bz_param *p, const void *src, char *buf, size_t size
     }
     return buf;
 }
+
+int bz_cityset_mark(const bz_cityset *cs, uint32_t n_cities, uint8_t *out, bz_error *err)
+{
+    memset(out, 0, n_cities);
+    switch (cs->mode) {
+    case BZ_CITIES_ALL:
+        memset(out, 1, n_cities);
+        return BZ_OK;
+    case BZ_CITIES_TOP:
+        for (uint32_t k = 0; k < cs->top && k < n_cities; k++)
+            out[k] = 1;
+        return BZ_OK;
+    default:
+        for (uint32_t i = 0; i < cs->n; i++) {
+            if (cs->ids[i] >= n_cities)
+                return bz_error_set(err, BZ_EINVAL,
+                                    "cities: city %u does not exist (population has %u cities)",
+                                    cs->ids[i], n_cities);
+            out[cs->ids[i]] = 1;
+        }
+        return BZ_OK;
+    }
+}
+
+uint32_t bz_cityset_count(const uint8_t *marks, uint32_t n_cities)
+{
+    uint32_t k = 0;
+    for (uint32_t c = 0; c < n_cities; c++)
+        k += marks[c] != 0;
+    return k;
+}

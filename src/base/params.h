@@ -90,4 +90,14 @@ int bz_parse_rate(const char *text, double *per_day, bz_error *err);
 
 #define BZ_PARAMS_COUNT(t) (sizeof(t) / sizeof((t)[0]))
 
+/* Mark the cities of a cityset in out[n_cities] (1 = included). {top: N}
+ * means the N largest cities (indices 0..N-1, population order). BZ_EINVAL
+ * if a listed city does not exist. */
+int bz_cityset_mark(const bz_cityset *cs, uint32_t n_cities, uint8_t *out, bz_error *err);
+
+/* Number of cities marked in marks[n_cities] (filled by bz_cityset_mark):
+ * {top: N} counts at most n_cities, a city listed twice counts once.
+ * O(n_cities). */
+uint32_t bz_cityset_count(const uint8_t *marks, uint32_t n_cities);
+
 #endif

@@ -212,7 +212,8 @@ static void test_festival_guests_are_friends(void)
         "network: { layers: [ { name: weibo, generator: { model: erdos_renyi, mean_degree: 6 } },\n"
         "  { name: wechat, generator: { model: erdos_renyi, mean_degree: 4 } } ] }\n"
         "diffusion: { model: bass, p: 0, q: 0, response: 0 }\n"
-        "arms:\n  f: [ { campaign: festival, at: 1d, cities: all, attendance: 0.5, bring: 2,\n"
+        "arms:\n  f: [ { campaign: festival, engage: 1, at: 1d, cities: all, attendance: 0.5, "
+        "bring: 2,\n"
         "               share_boost: 3, boost_for: 2d } ]\n";
     bz_experiment x;
     bz_results r;
@@ -271,7 +272,8 @@ static void test_festival_attendance_and_cost(void)
         "network: { layers: [ { name: wechat, generator: { model: erdos_renyi, mean_degree: 4 } } "
         "] }\n"
         "diffusion: { model: bass, p: 0, q: 0, response: 0 }\n"
-        "arms:\n  f: [ { campaign: festival, at: 1d, cities: all, attendance: 0.3, bring: 0,\n"
+        "arms:\n  f: [ { campaign: festival, engage: 1, at: 1d, cities: all, attendance: 0.3, "
+        "bring: 0,\n"
         "               cost_per_city: 1000, cost_per_attendee: 7 } ]\n";
     bz_experiment x;
     bz_results r;
@@ -314,9 +316,11 @@ static void test_festival_top_cities(void)
         "] }\n"
         "diffusion: { model: bass, p: 0, q: 0, response: 0 }\n"
         "arms:\n"
-        "  local: [ { campaign: festival, at: 6h, cities: { top: 3 }, attendance: 0.2, bring: 2,\n"
+        "  local: [ { campaign: festival, engage: 1, at: 6h, cities: { top: 3 }, attendance: 0.2, "
+        "bring: 2,\n"
         "             cost_per_city: 500, cost_per_attendee: 3 } ]\n"
-        "  far: [ { campaign: festival, at: 6h, cities: { top: 3 }, attendance: 0.2, bring: 2,\n"
+        "  far: [ { campaign: festival, engage: 1, at: 6h, cities: { top: 3 }, attendance: 0.2, "
+        "bring: 2,\n"
         "           local_guests: false } ]\n";
     bz_experiment x;
     bz_world w;
@@ -388,7 +392,8 @@ static void test_festival_threads(void)
         "mean_degree: 8 } },\n"
         "  { name: wechat, generator: { model: sbm, mean_degree: 6, within_city: 0.8 } } ] }\n"
         "diffusion: { model: bass, p: 0.3, q: 0.5, response: 0.1 }\n"
-        "arms:\n  f: [ { campaign: festival, at: 1d, cities: { top: 3 }, attendance: 0.2, "
+        "arms:\n  f: [ { campaign: festival, engage: 1, at: 1d, cities: { top: 3 }, attendance: "
+        "0.2, "
         "bring: 3 } ]\n";
     bz_experiment x[2];
     bz_results r[2];
