@@ -14,11 +14,12 @@
  * not be fans: bringing new people is the point.
  *
  * What it does. Attendees and guests get one engaging exposure (the `engage`
- * lever, channel festival: a campaign exposure for every model, "becomes
- * interested" for buzz_funnel), and their sharing is multiplied by
- * `share_boost` until at + boost_for (the `boost` lever; models that do not
- * share ignore it). A person reached twice (the guest of two attendees, an
- * attendee also invited by a friend) is engaged and counted once.
+ * lever, channel festival: "becomes interested" for buzz_funnel), and their
+ * sharing is multiplied by `share_boost` until at + boost_for (the `boost`
+ * lever, used only when share_boost != 1 and boost_for != 0). Only models
+ * that honour these levers (engine/levers.h: buzz_funnel) take a festival.
+ * A person reached twice (the guest of two attendees, an attendee also
+ * invited by a friend) is engaged and counted once.
  *
  * Layer. When bring > 0, a directed layer is refused (its out-neighbours
  * are followers, not friends one brings along), and so is a well_mixed
@@ -268,6 +269,12 @@ static void fest_finish(bz_campaign_run *run)
     run->state = NULL;
 }
 
+/* The boost is given only when it multiplies sharing for some time. */
+static const bz_lever_cond fest_lever_conds[] = {
+    {BZ_LEVER_BOOST, "share_boost", 1},
+    {BZ_LEVER_BOOST, "boost_for", 0},
+};
+
 const bz_campaign_type bz_campaign_festival = {
     .name = "festival",
     .summary = "an offline fan event in chosen cities: fans attend and bring strong-tie friends, "
@@ -275,6 +282,9 @@ const bz_campaign_type bz_campaign_festival = {
     .params = fest_param_table,
     .n_params = BZ_PARAMS_COUNT(fest_param_table),
     .params_size = sizeof(fest_params),
+    .levers = BZ_LEVER_ENGAGE | BZ_LEVER_BOOST,
+    .lever_conds = fest_lever_conds,
+    .n_lever_conds = BZ_PARAMS_COUNT(fest_lever_conds),
     .check = fest_check,
     .start = fest_start,
     .act = fest_act,

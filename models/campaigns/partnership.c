@@ -77,6 +77,7 @@ const bz_campaign_type bz_campaign_partnership = {
     .params = partner_param_table,
     .n_params = BZ_PARAMS_COUNT(partner_param_table),
     .params_size = sizeof(partner_params),
+    .levers = BZ_LEVER_EXPOSE,
     .check = partner_check,
     .start = partner_start,
     .act = partner_act,
