@@ -93,6 +93,7 @@ const bz_campaign_type bz_campaign_advertising = {
     .params = ad_param_table,
     .n_params = BZ_PARAMS_COUNT(ad_param_table),
     .params_size = sizeof(ad_params),
+    .levers = BZ_LEVER_EXPOSE,
     .check = ad_check,
     .start = ad_start,
     .act = ad_act,

@@ -15,6 +15,7 @@
  * events of its own.
  */
 #include "engine/campaign.h"
+#include "engine/levers.h"
 #include "engine/sim.h"
 #include "util.h"
 
@@ -53,11 +54,6 @@ static int com_check(const void *params, const bz_experiment *x, bz_error *err)
     if (p->at >= x->horizon)
         return bz_error_set(err, BZ_EINVAL, "at: %g days is not before the horizon (%g days)",
                             p->at, x->horizon);
-    if (!x->model->programmes)
-        return bz_error_set(err, BZ_EINVAL,
-                            "campaign community: model '%s' does not honour relationship "
-                            "programmes (a community needs, e.g., buzz_funnel)",
-                            x->model->name);
     return BZ_OK;
 }
 
@@ -92,6 +88,7 @@ const bz_campaign_type bz_campaign_community = {
     .params = com_param_table,
     .n_params = BZ_PARAMS_COUNT(com_param_table),
     .params_size = sizeof(com_params),
+    .levers = BZ_LEVER_PROGRAMME,
     .check = com_check,
     .start = com_start,
     .act = com_act,

@@ -14,6 +14,7 @@
  * Complexity: O(1) per dissatisfied purchase; no events of its own.
  */
 #include "engine/campaign.h"
+#include "engine/levers.h"
 #include "engine/sim.h"
 #include "util.h"
 
@@ -46,11 +47,6 @@ static int svc_check(const void *params, const bz_experiment *x, bz_error *err)
     if (p->at >= x->horizon)
         return bz_error_set(err, BZ_EINVAL, "at: %g days is not before the horizon (%g days)",
                             p->at, x->horizon);
-    if (!x->model->programmes)
-        return bz_error_set(err, BZ_EINVAL,
-                            "campaign customer_service: model '%s' does not honour relationship "
-                            "programmes (customer service needs, e.g., buzz_funnel)",
-                            x->model->name);
     return BZ_OK;
 }
 
@@ -84,6 +80,7 @@ const bz_campaign_type bz_campaign_customer_service = {
     .params = svc_param_table,
     .n_params = BZ_PARAMS_COUNT(svc_param_table),
     .params_size = sizeof(svc_params),
+    .levers = BZ_LEVER_PROGRAMME,
     .check = svc_check,
     .start = svc_start,
     .act = svc_act,

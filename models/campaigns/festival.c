@@ -24,6 +24,9 @@
  * times more for `boost_for` after the event (the `boost` lever; models
  * that do not share ignore it). A person reached twice at one event (the
  * guest of two attendees) is seated and counted once.
+ * The boost lever is used only when share_boost != 1 and boost_for != 0.
+ * Only models that honour these levers (engine/levers.h: buzz_funnel)
+ * take a festival.
  *
  * Layer. When bring > 0, a directed layer is refused (its out-neighbours
  * are followers, not friends one brings along), and so is a well_mixed
@@ -343,6 +346,12 @@ static void fest_finish(bz_campaign_run *run)
     run->state = NULL;
 }
 
+/* The boost is given only when it multiplies sharing for some time. */
+static const bz_lever_cond fest_lever_conds[] = {
+    {BZ_LEVER_BOOST, "share_boost", 1},
+    {BZ_LEVER_BOOST, "boost_for", 0},
+};
+
 const bz_campaign_type bz_campaign_festival = {
     .name = "festival",
     .summary = "an offline fan event in chosen cities: fans attend and bring strong-tie friends, "
@@ -350,6 +359,9 @@ const bz_campaign_type bz_campaign_festival = {
     .params = fest_param_table,
     .n_params = BZ_PARAMS_COUNT(fest_param_table),
     .params_size = sizeof(fest_params),
+    .levers = BZ_LEVER_EXPOSE | BZ_LEVER_ENGAGE | BZ_LEVER_BOOST,
+    .lever_conds = fest_lever_conds,
+    .n_lever_conds = BZ_PARAMS_COUNT(fest_lever_conds),
     .check = fest_check,
     .start = fest_start,
     .act = fest_act,

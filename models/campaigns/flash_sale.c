@@ -7,7 +7,7 @@
  *     as a Poisson process of rate announce_reach per day (channel news);
  *     overlapping announcements of consecutive windows count once. During
  *     an announcement every talker's sharing is multiplied by `urgency`
- *     (people talk more before a sale; only models that share honour it):
+ *     (people talk more before a sale: the urgency lever, engine/levers.h):
  *     the interval is part of the sharing schedule, so it starts and ends at
  *     its exact times;
  *   - sold-out news: when a window sells out (at the exact sell-out time)
@@ -98,11 +98,6 @@ static int fs_check(const void *params, const bz_experiment *x, bz_error *err)
     if (p->at >= x->horizon)
         return bz_error_set(err, BZ_EINVAL, "at: %g days is not before the horizon (%g days)",
                             p->at, x->horizon);
-    if (!x->model->buys)
-        return bz_error_set(err, BZ_EINVAL,
-                            "campaign flash_sale: model '%s' does not buy through the market "
-                            "(only models with purchases, e.g. bass, can have a flash sale)",
-                            x->model->name);
     /* The window's units are the stock: with unlimited stock and the product
      * always on sale, the first window would silently cap every later sale
      * at its units. Refuse that trap. */
@@ -200,6 +195,12 @@ static void fs_finish(bz_campaign_run *run)
     run->state = NULL;
 }
 
+/* Urgency is a sharing interval only with a lead time and a factor != 1. */
+static const bz_lever_cond fs_lever_conds[] = {
+    {BZ_LEVER_URGENCY, "urgency", 1},
+    {BZ_LEVER_URGENCY, "announce", 0},
+};
+
 const bz_campaign_type bz_campaign_flash_sale = {
     .name = "flash_sale",
     .summary = "sale windows with limited stock, optionally repeated; announcement (with urgency) "
@@ -207,6 +208,9 @@ const bz_campaign_type bz_campaign_flash_sale = {
     .params = fs_param_table,
     .n_params = BZ_PARAMS_COUNT(fs_param_table),
     .params_size = sizeof(fs_params),
+    .levers = BZ_LEVER_SALE | BZ_LEVER_EXPOSE | BZ_LEVER_URGENCY,
+    .lever_conds = fs_lever_conds,
+    .n_lever_conds = BZ_PARAMS_COUNT(fs_lever_conds),
     .check = fs_check,
     .start = fs_start,
     .act = fs_act,

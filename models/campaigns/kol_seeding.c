@@ -584,6 +584,7 @@ const bz_campaign_type bz_campaign_kol_seeding = {
     .params = kol_param_table,
     .n_params = BZ_PARAMS_COUNT(kol_param_table),
     .params_size = sizeof(kol_params),
+    .levers = BZ_LEVER_SEED | BZ_LEVER_EXPOSE,
     .check = kol_check,
     .start = kol_start,
     .act = kol_act,

@@ -281,6 +281,13 @@ static void partner_finish(bz_campaign_run *run)
     run->state = NULL;
 }
 
+/* Engaging exposures only with engage > 0; an access window (a market
+ * lever) only with an exclusive launch. */
+static const bz_lever_cond partner_lever_conds[] = {
+    {BZ_LEVER_ENGAGE, "engage", 0},
+    {BZ_LEVER_SALE, "exclusive", 0},
+};
+
 const bz_campaign_type bz_campaign_partnership = {
     .name = "partnership",
     .summary = "a partner's own audience (a share of agents, by city or attribute) is exposed "
@@ -288,6 +295,9 @@ const bz_campaign_type bz_campaign_partnership = {
     .params = partner_param_table,
     .n_params = BZ_PARAMS_COUNT(partner_param_table),
     .params_size = sizeof(partner_params),
+    .levers = BZ_LEVER_EXPOSE | BZ_LEVER_ENGAGE | BZ_LEVER_SALE,
+    .lever_conds = partner_lever_conds,
+    .n_lever_conds = BZ_PARAMS_COUNT(partner_lever_conds),
     .check = partner_check,
     .start = partner_start,
     .act = partner_act,

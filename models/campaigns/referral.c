@@ -4,9 +4,9 @@
  *
  * While it runs, advocates talk `share_mult` times more and their contacts
  * are channel referral (an interval of the sharing schedule, engine/sim.h:
- * it starts and ends at its exact times). Models that share
- * (bz_model_type.shares, e.g. buzz_funnel) honour it; check() refuses the
- * others.
+ * it starts and ends at its exact times): the referral lever
+ * (engine/levers.h), which only models that honour it may be given (the
+ * config layer refuses the others).
  *
  * Rewards are paid per actual referral, not per last-touch label: a
  * purchase, while the programme runs, by an agent whose interest came from
@@ -60,12 +60,6 @@ static int ref_check(const void *params, const bz_experiment *x, bz_error *err)
     if (p->at >= x->horizon)
         return bz_error_set(err, BZ_EINVAL, "at: %g days is not before the horizon (%g days)",
                             p->at, x->horizon);
-    if (!x->model->shares)
-        return bz_error_set(err, BZ_EINVAL,
-                            "campaign referral: model '%s' does not honour sharing levers; "
-                            "referral needs a model whose word of mouth honours sharing levers, "
-                            "e.g. buzz_funnel",
-                            x->model->name);
     return BZ_OK;
 }
 
@@ -108,6 +102,7 @@ const bz_campaign_type bz_campaign_referral = {
     .params = ref_param_table,
     .n_params = BZ_PARAMS_COUNT(ref_param_table),
     .params_size = sizeof(ref_params),
+    .levers = BZ_LEVER_REFERRAL,
     .check = ref_check,
     .start = ref_start,
     .act = ref_act,

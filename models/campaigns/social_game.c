@@ -32,6 +32,7 @@
 #include <string.h>
 
 #include "engine/campaign.h"
+#include "engine/levers.h"
 #include "engine/model.h"
 #include "engine/sim.h"
 #include "util.h"
@@ -125,12 +126,6 @@ static int game_check(const void *params, const bz_experiment *x, bz_error *err)
     if (p->at >= x->horizon)
         return bz_error_set(err, BZ_EINVAL, "at: %g days is not before the horizon (%g days)",
                             p->at, x->horizon);
-    if (!x->model->shares)
-        return bz_error_set(err, BZ_EINVAL,
-                            "campaign social_game: model '%s' does not honour sharing levers; "
-                            "a social game needs a model whose word of mouth honours sharing "
-                            "levers, e.g. buzz_funnel",
-                            x->model->name);
     return eligible_states(p, x->model, mask, err);
 }
 
@@ -217,6 +212,7 @@ const bz_campaign_type bz_campaign_social_game = {
     .params = game_param_table,
     .n_params = BZ_PARAMS_COUNT(game_param_table),
     .params_size = sizeof(game_params),
+    .levers = BZ_LEVER_BOOST,
     .check = game_check,
     .start = game_start,
     .act = game_act,

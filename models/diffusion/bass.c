@@ -346,6 +346,7 @@ const bz_model_type bz_model_bass = {
     .states = bass_states,
     .n_states = 2,
     .adopted_mask = 1u << ADOPTED,
+    .honours = BZ_LEVER_EXPOSE | BZ_LEVER_SEED | BZ_LEVER_SALE,
     .buys = 1,
     .init = bass_init,
     .event = bass_event,

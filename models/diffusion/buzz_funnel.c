@@ -695,9 +695,9 @@ const bz_model_type bz_model_buzz_funnel = {
     .states = fn_states,
     .n_states = FN_N_STATES,
     .adopted_mask = (1u << ADOPTER) | (1u << ADVOCATE),
-    .shares = 1,
+    .honours = BZ_LEVER_EXPOSE | BZ_LEVER_ENGAGE | BZ_LEVER_SEED | BZ_LEVER_BOOST |
+               BZ_LEVER_URGENCY | BZ_LEVER_REFERRAL | BZ_LEVER_SALE | BZ_LEVER_PROGRAMME,
     .persuades = 1,
-    .programmes = 1,
     .buys = 1,
     .init = fn_init,
     .event = fn_event,

@@ -132,6 +132,7 @@ const bz_model_type bz_model_independent_cascade = {
     .states = ic_states,
     .n_states = 3,
     .adopted_mask = (1u << ACTIVE) | (1u << SPENT),
+    .honours = BZ_LEVER_EXPOSE | BZ_LEVER_SEED,
     .init = ic_init,
     .event = ic_event,
     .expose = ic_expose,

@@ -178,6 +178,7 @@ const bz_model_type bz_model_linear_threshold = {
     .states = lt_states,
     .n_states = 2,
     .adopted_mask = 1u << ACTIVE,
+    .honours = BZ_LEVER_EXPOSE | BZ_LEVER_SEED,
     .init = lt_init,
     .event = lt_event,
     .expose = lt_expose,

@@ -178,6 +178,7 @@ const bz_model_type bz_model_sir = {
     .states = sir_states,
     .n_states = 3,
     .adopted_mask = (1u << I) | (1u << R),
+    .honours = BZ_LEVER_EXPOSE | BZ_LEVER_SEED,
     .init = sir_init,
     .event = sir_event,
     .prefetch = sir_prefetch,

@@ -1,6 +1,9 @@
-/* buzzsim models [NAME] [--markdown] | --outputs [--markdown]
- * Lists every generator, diffusion model and campaign with its parameter
- * table, then the market section of the experiment file. --markdown prints the same as Markdown
+/* buzzsim models [NAME] [--markdown] | --outputs [--markdown] | --levers [--markdown]
+ * Lists every generator, diffusion model (with the levers it honours) and
+ * campaign (with the levers it uses) with its parameter table, then the
+ * levers (engine/levers.h) and the market section of the experiment file.
+ * --levers prints only the lever table (docs/campaigns.md and
+ * docs/models.md embed its Markdown). --markdown prints the same as Markdown
  * tables (docs/reference.md is generated this way). --outputs lists every recorded series, outcome,
  * comparison row and window field with its unit (the tables of
  * engine/results.h and engine/compare.h; docs/output.md embeds the Markdown). */
@@ -11,6 +14,7 @@
 #include "config/convert.h"
 #include "engine/campaign.h"
 #include "engine/compare.h"
+#include "engine/levers.h"
 #include "engine/model.h"
 #include "graph/generator.h"
 
@@ -46,12 +50,14 @@ static const char *type_name(bz_ptype t)
     return t < BZ_PT__COUNT ? names[t] : "?";
 }
 
-static void print_entry(const char *kind, const char *name, const char *summary,
+/* `extra` (may be NULL): one more line after the summary (the levers). */
+static void print_entry(const char *kind, const char *name, const char *summary, const char *extra,
                         const bz_param *params, size_t n, int md)
 {
     char b[256];
     if (md) {
         printf("### %s `%s`\n\n%s\n\n", kind, name, summary);
+        if (extra) printf("%s\n\n", extra);
         if (n == 0) {
             printf("No parameters.\n\n");
             return;
@@ -68,6 +74,7 @@ static void print_entry(const char *kind, const char *name, const char *summary,
         return;
     }
     printf("%s %s\n  %s\n", kind, name, summary);
+    if (extra) printf("  %s\n", extra);
     for (size_t i = 0; i < n; i++) {
         bounds(&params[i], "|", b, sizeof b);
         printf("  %-18s %-11s %-16s default %-8s %s\n      %s\n", params[i].name,
@@ -91,6 +98,77 @@ static void print_defs(const char *title, const char *col, int n, const char *co
     printf("%s\n", title);
     for (int k = 0; k < n; k++)
         printf("  %-24s %-22s %s\n", names[k], units[k], descs[k]);
+    printf("\n");
+}
+
+/* "engage, boost (only when share_boost != 1 and boost_for != 0)": the
+ * levers campaign t may use, with the conditions of those it uses only for
+ * some parameter values; names in backquotes when md. */
+static void campaign_levers(const bz_campaign_type *t, int md, char *buf, size_t size)
+{
+    const char *q = md ? "`" : "";
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int k = 0; k < BZ_N_LEVERS && used < size; k++) {
+        const bz_lever_def *d = &bz_lever_defs[k];
+        if (!(t->levers & d->bit)) continue;
+        used +=
+            (size_t)snprintf(buf + used, size - used, "%s%s%s%s", used ? ", " : "", q, d->name, q);
+        int first = 1;
+        for (size_t c = 0; c < t->n_lever_conds && used < size; c++) {
+            if (!(t->lever_conds[c].lever & d->bit)) continue;
+            used += (size_t)snprintf(buf + used, size - used, "%s%s%s%s != %g",
+                                     first ? " (only when " : " and ", q, t->lever_conds[c].param,
+                                     q, t->lever_conds[c].off);
+            first = 0;
+        }
+        if (!first && used < size) used += (size_t)snprintf(buf + used, size - used, ")");
+    }
+    if (used == 0) snprintf(buf, size, "none");
+}
+
+/* "`a`, `b`" (md) or "a, b": the models honouring bit, or the campaigns
+ * that may use it. */
+static void lever_users(uint32_t bit, int models, int md, char *buf, size_t size)
+{
+    const char *q = md ? "`" : "";
+    size_t used = 0;
+    buf[0] = '\0';
+    if (models) {
+        for (size_t i = 0; bz_model_registry[i] && used < size; i++)
+            if (bz_model_registry[i]->honours & bit)
+                used += (size_t)snprintf(buf + used, size - used, "%s%s%s%s", used ? ", " : "", q,
+                                         bz_model_registry[i]->name, q);
+    } else {
+        for (size_t i = 0; bz_campaign_registry[i] && used < size; i++)
+            if (bz_campaign_registry[i]->levers & bit)
+                used += (size_t)snprintf(buf + used, size - used, "%s%s%s%s", used ? ", " : "", q,
+                                         bz_campaign_registry[i]->name, q);
+    }
+    if (used == 0) snprintf(buf, size, "none");
+}
+
+/* The lever table (engine/levers.h) with the models that honour each lever
+ * and the campaigns that use it. */
+static void print_levers(int md)
+{
+    char honoured[400], users[400];
+    if (md)
+        printf("| lever | what it does | engine call | honoured by | used by |\n"
+               "|---|---|---|---|---|\n");
+    else
+        printf("Levers (a campaign whose lever the model does not honour is refused)\n");
+    for (int k = 0; k < BZ_N_LEVERS; k++) {
+        const bz_lever_def *d = &bz_lever_defs[k];
+        lever_users(d->bit, 1, md, honoured, sizeof honoured);
+        lever_users(d->bit, 0, md, users, sizeof users);
+        if (md)
+            printf("| `%s` | %s | `%s` | %s | %s |\n", d->name, d->desc, d->call, honoured, users);
+        else
+            printf("  %-9s %s\n            engine call: %s\n            honoured by: %s\n"
+                   "            used by:     %s\n",
+                   d->name, d->desc, d->call, honoured, users);
+    }
     printf("\n");
 }
 
@@ -121,12 +199,15 @@ static void print_outputs(int md)
 int bz_cmd_models(int argc, char **argv)
 {
     const char *only = NULL;
-    int md = 0, found = 0, outputs = 0;
+    int md = 0, found = 0, outputs = 0, levers = 0;
+    char lv[512], line[600];
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--markdown") == 0)
             md = 1;
         else if (strcmp(argv[i], "--outputs") == 0)
             outputs = 1;
+        else if (strcmp(argv[i], "--levers") == 0)
+            levers = 1;
         else if (argv[i][0] == '-')
             return bz_cli_usage("models", "unknown option '%s'", argv[i]);
         else
@@ -137,18 +218,35 @@ int bz_cmd_models(int argc, char **argv)
         print_outputs(md);
         return 0;
     }
+    if (levers) {
+        if (only) return bz_cli_usage("models", "--levers takes no model name");
+        print_levers(md);
+        return 0;
+    }
     if (md) printf("## Network generators\n\n");
     for (size_t i = 0; bz_netgen_registry[i]; i++) {
         const bz_netgen_type *g = bz_netgen_registry[i];
         if (only && strcmp(only, g->name)) continue;
-        print_entry("network", g->name, g->summary, g->params, g->n_params, md);
+        print_entry("network", g->name, g->summary, NULL, g->params, g->n_params, md);
         found++;
     }
     if (md) printf("## Diffusion models\n\n");
     for (size_t i = 0; bz_model_registry[i]; i++) {
         const bz_model_type *m = bz_model_registry[i];
         if (only && strcmp(only, m->name)) continue;
-        print_entry("diffusion", m->name, m->summary, m->params, m->n_params, md);
+        if (md) {
+            size_t used = 0;
+            lv[0] = '\0';
+            for (int k = 0; k < BZ_N_LEVERS && used < sizeof lv; k++)
+                if (m->honours & bz_lever_defs[k].bit)
+                    used += (size_t)snprintf(lv + used, sizeof lv - used, "%s`%s`",
+                                             used ? ", " : "", bz_lever_defs[k].name);
+            if (!used) snprintf(lv, sizeof lv, "none");
+        } else {
+            bz_levers_format(m->honours, lv, sizeof lv);
+        }
+        snprintf(line, sizeof line, "%s%s", md ? "Honours the levers: " : "honours: ", lv);
+        print_entry("diffusion", m->name, m->summary, line, m->params, m->n_params, md);
         if (!md) {
             printf("  states:");
             for (int k = 0; k < m->n_states; k++)
@@ -161,17 +259,23 @@ int bz_cmd_models(int argc, char **argv)
     for (size_t i = 0; bz_campaign_registry[i]; i++) {
         const bz_campaign_type *c = bz_campaign_registry[i];
         if (only && strcmp(only, c->name)) continue;
-        print_entry("campaign", c->name, c->summary, c->params, c->n_params, md);
+        campaign_levers(c, md, lv, sizeof lv);
+        snprintf(line, sizeof line, "%s%s", md ? "Levers: " : "levers: ", lv);
+        print_entry("campaign", c->name, c->summary, line, c->params, c->n_params, md);
         found++;
+    }
+    if (md && !only) {
+        printf("## Levers\n\n");
+        print_levers(md);
     }
     if (!only || strcmp(only, "market") == 0) {
         if (md) printf("## Market\n\n");
         print_entry("section", "market",
                     "the product's market (price, stock, willingness to pay, costs, patience): "
                     "engine/market.h",
-                    bz_cfg_market_params, bz_cfg_n_market_params, md);
+                    NULL, bz_cfg_market_params, bz_cfg_n_market_params, md);
         print_entry("section", "market.local",
-                    "one entry of the list market.local: a price and value for some cities",
+                    "one entry of the list market.local: a price and value for some cities", NULL,
                     bz_cfg_local_params, bz_cfg_n_local_params, md);
         found++;
     }

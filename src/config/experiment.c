@@ -616,6 +616,32 @@ cleanup:
     return status;
 }
 
+/* Campaign j of arm i may use only levers the model honours
+ * (engine/levers.h); otherwise an error at the campaign entry naming the
+ * first lever missing, the parameter values that make the campaign use it
+ * (if any) and the models that honour it. */
+static int check_levers(bz_cfg_ctx *c, size_t i, size_t j)
+{
+    const bz_experiment *x = c->x;
+    const bz_campaign_spec *s = &x->arms[i].campaigns[j];
+    const uint32_t missing = bz_campaign_levers(s->type, s->params) & ~x->model->honours;
+    const bz_lever_def *d = bz_lever_def_of(missing);
+    if (!d) return BZ_OK;
+    char why[160], models[400];
+    size_t used = 0;
+    models[0] = '\0';
+    for (size_t k = 0; bz_model_registry[k] && used < sizeof models; k++)
+        if (bz_model_registry[k]->honours & d->bit)
+            used += (size_t)snprintf(models + used, sizeof models - used, "%s%s", used ? ", " : "",
+                                     bz_model_registry[k]->name);
+    bz_campaign_lever_why(s->type, s->params, d->bit, why, sizeof why);
+    return bz_cfg_fail(c, c->arm_nodes[i]->items[j], 0, NULL,
+                       "campaign '%s' needs the %s lever%s%s%s, which model '%s' does not "
+                       "honour; models that do: %s",
+                       s->type->name, d->name, why[0] ? " (with " : "", why, why[0] ? ")" : "",
+                       x->model->name, used ? models : "none");
+}
+
 /* Cross checks that need the whole experiment. */
 static int run_checks(bz_cfg_ctx *c)
 {
@@ -626,6 +652,8 @@ static int run_checks(bz_cfg_ctx *c)
     for (size_t i = 0; i < x->n_arms; i++)
         for (size_t j = 0; j < x->arms[i].n_campaigns; j++) {
             const bz_campaign_spec *s = &x->arms[i].campaigns[j];
+            int status = check_levers(c, i, j);
+            if (status != BZ_OK) return status;
             if (s->type->check && s->type->check(s->params, x, &e) != BZ_OK)
                 return bz_cfg_fail_check(c, c->arm_nodes[i]->items[j], &e);
         }

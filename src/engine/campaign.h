@@ -5,7 +5,10 @@
  * (chooses KOLs, registers sale windows and sharing intervals) and schedules
  * its actions at their exact times (bz_sim_schedule_campaign); each action
  * runs act() at that time, acts through the levers of engine/sim.h (expose,
- * seed, boost) and accrues its cost in run->cost. Randomness comes from
+ * seed, boost, ...: engine/levers.h) and accrues its cost in run->cost. It
+ * declares the levers it uses (`levers`, `lever_conds`), so that an arm
+ * whose model does not honour one of them is refused when the experiment
+ * is loaded. Randomness comes from
  * bz_sim_campaign_stream(), keyed by the campaign's position in its arm and
  * by what it draws for (a chunk of exposures, a post), never by time, so
  * the same campaign draws the same numbers in every arm and for any
@@ -19,6 +22,7 @@
 
 #include "base/error.h"
 #include "base/params.h"
+#include "engine/levers.h"
 
 struct bz_sim;
 struct bz_experiment;
@@ -39,6 +43,12 @@ typedef struct bz_campaign_type {
     const bz_param *params;
     size_t n_params;
     size_t params_size;
+    /* BZ_LEVER_ bits of every lever the campaign may use (engine/levers.h). */
+    uint32_t levers;
+    /* Optional: levers of `levers` used only for some parameter values
+     * (festival's boost only when share_boost != 1 and boost_for != 0). */
+    const bz_lever_cond *lever_conds;
+    size_t n_lever_conds;
 
     /* Optional: checks that need the experiment (layer exists, ...). */
     int (*check)(const void *params, const struct bz_experiment *x, bz_error *err);
@@ -58,5 +68,15 @@ typedef struct bz_campaign_type {
 
 extern const bz_campaign_type *const bz_campaign_registry[];
 const bz_campaign_type *bz_campaign_find(const char *name);
+
+/* The levers campaign t uses with `params` (a params struct of t):
+ * t->levers without those whose conditions (t->lever_conds) do not hold. */
+uint32_t bz_campaign_levers(const bz_campaign_type *t, const void *params);
+
+/* The parameter values that make t use `lever` with `params`, as
+ * "share_boost 3, boost_for 7d" ("" when it uses it whatever they are),
+ * into buf. Returns buf. */
+char *bz_campaign_lever_why(const bz_campaign_type *t, const void *params, uint32_t lever,
+                            char *buf, size_t size);
 
 #endif

@@ -18,6 +18,7 @@
 
 #include "base/error.h"
 #include "base/params.h"
+#include "engine/levers.h"
 
 struct bz_sim;
 struct bz_experiment;
@@ -39,13 +40,10 @@ typedef struct bz_model_type {
     const char *const *states; /* n_states names, state 0 = initial */
     int n_states;
     uint32_t adopted_mask; /* bit s set: state s counts as adopted */
-    int shares;            /* 1: word of mouth honours the sharing levers of engine/sim.h
-                            * (urgency, per-agent boosts, referral), so campaigns that need
-                            * them (referral) may be used */
+    uint32_t honours;      /* BZ_LEVER_ bits (engine/levers.h) whose effect the model
+                            * implements; campaigns that need another are refused */
     int persuades;         /* 1: honours the layers' persuasion, conversion, attention and
                             * feed keys (engine/experiment.h bz_layer_spec) */
-    int programmes;        /* 1: honours the relationship programmes of engine/sim.h (brand
-                            * community, customer service) */
     int buys;              /* 1: adoption is a purchase through the market: the model asks
                             * bz_market_request() and adopts in its adopt() callback */
 
@@ -79,7 +77,7 @@ typedef struct bz_model_type {
     void (*refused)(struct bz_sim *sim, uint32_t v);
     /* Optional (buys): v, waitlisted, gave up (lost sale). */
     void (*lost)(struct bz_sim *sim, uint32_t v);
-    /* Optional (shares): v's sharing boost changed now: reschedule its talk. */
+    /* Required if it honours BZ_LEVER_BOOST: v's sharing boost changed now: reschedule its talk. */
     void (*boosted)(struct bz_sim *sim, uint32_t v);
     /* Free sim->model_state. Optional. */
     void (*destroy)(struct bz_sim *sim);

@@ -66,16 +66,53 @@ expect_fail "shapley on 7 campaigns" 2 "shapley.yaml:[0-9]+:[0-9]+: attribution:
   $BZ run shapley.yaml -o o19.h5
 
 # A partner's audience share outside (0, 1].
-small_experiment part0.yaml "  part: [ { campaign: partnership, share: 0 } ]"
+small_experiment part0.yaml "  part: [ { campaign: partnership, share: 0, engage: 0 } ]"
 expect_fail "partner audience share 0" 2 \
   "part0.yaml:[0-9]+:[0-9]+: arms.part.0.share: expected an audience share in \(0, 1\], got 0" \
   $BZ run part0.yaml -o o21.h5
-small_experiment part15.yaml "  part: [ { campaign: partnership, share: 1.5 } ]"
+small_experiment part15.yaml "  part: [ { campaign: partnership, share: 1.5, engage: 0 } ]"
 expect_fail "partner audience share 1.5" 2 "part15.yaml:[0-9]+:[0-9]+: arms.part.0.share: .*1.5" \
   $BZ run part15.yaml -o o22.h5
 small_experiment game.yaml "  game: [ { campaign: social_game, eligible: fans } ]"
-expect_fail "social game on a model without sharing" 2 "game.yaml:[0-9]+:[0-9]+: arms.game.0.*sharing levers" \
+expect_fail "social game on a model without sharing" 2 "game.yaml:[0-9]+:[0-9]+: arms.game.0: campaign .social_game. needs the boost lever" \
   $BZ run game.yaml -o o23.h5
+# A campaign needing a lever the model does not honour (engine/levers.h):
+# refused by validate and by run, at the campaign entry's line, naming the
+# campaign, the lever and the models that honour it.
+small_experiment lever.yaml
+sed -i 's/diffusion: { model: bass, p: 0.01, q: 0.4 }/diffusion: { model: sir }/' lever.yaml
+echo "  ref: [ { campaign: referral } ]" >>lever.yaml
+line=$(grep -n "campaign: referral" lever.yaml | cut -d: -f1)
+for cmd in validate run; do
+  expect_fail "$cmd: referral under sir" 2 \
+    "lever.yaml:$line:[0-9]+: arms.ref.0: campaign 'referral' needs the referral lever, which model 'sir' does not honour; models that do: buzz_funnel$" \
+    $BZ $cmd lever.yaml $([ $cmd = run ] && echo "-o o31.h5")
+done
+small_experiment fest.yaml "  fest: [ { campaign: festival, at: 2d, layer: friends } ]"
+line=$(grep -n "campaign: festival" fest.yaml | cut -d: -f1)
+for cmd in validate run; do
+  expect_fail "$cmd: festival under bass" 2 \
+    "fest.yaml:$line:[0-9]+: arms.fest.0: campaign 'festival' needs the engage lever, which model 'bass' does not honour; models that do: buzz_funnel$" \
+    $BZ $cmd fest.yaml $([ $cmd = run ] && echo "-o o32.h5")
+done
+# flash_sale uses urgency only with a lead time and a factor != 1: bass
+# takes the sale, not the urgency (and sir not even the sale).
+small_experiment urgent.yaml "  sale: [ { campaign: flash_sale, at: 2d, announce: 1d, urgency: 3 } ]" \
+  "market: { availability: flash_only }"
+sed -i 's/^arms:$/arms:\n  calm: [ { campaign: flash_sale, at: 2d, announce: 1d } ]/' urgent.yaml
+line=$(grep -n "urgency: 3" urgent.yaml | cut -d: -f1)
+for cmd in validate run; do
+  expect_fail "$cmd: flash_sale urgency under bass" 2 \
+    "urgent.yaml:$line:[0-9]+: arms.sale.0: campaign 'flash_sale' needs the urgency lever \(with urgency 3, announce 1d\), which model 'bass' does not honour; models that do: buzz_funnel$" \
+    $BZ $cmd urgent.yaml $([ $cmd = run ] && echo "-o o33.h5")
+done
+sed -i '/urgency: 3/d' urgent.yaml
+$BZ validate urgent.yaml >/dev/null && ok "flash_sale without urgency under bass is accepted" ||
+  bad "flash_sale without urgency under bass refused: $($BZ validate urgent.yaml 2>&1)"
+sed -i 's/diffusion: { model: bass, p: 0.01, q: 0.4 }/diffusion: { model: sir }/' urgent.yaml
+expect_fail "validate: flash_sale under sir" 2 \
+  "urgent.yaml:[0-9]+:[0-9]+: arms.calm.0: campaign 'flash_sale' needs the sale lever, which model 'sir' does not honour; models that do: bass, buzz_funnel$" \
+  $BZ validate urgent.yaml
 
 # A step larger than the horizon, and one so short that the series would
 # not fit in any machine's memory (1 s over 10 days, 100000 replicates:

@@ -23,9 +23,24 @@ if [ -s "$TMP/embedded.md" ] && cmp -s "$TMP/embedded.md" "$TMP/outputs.md"; the
 else
   bad "docs/output.md outputs tables are out of date: $(diff "$TMP/embedded.md" "$TMP/outputs.md" | head -5)"
 fi
+# docs/campaigns.md and docs/models.md embed the lever table of `buzzsim
+# models --levers --markdown` between the same markers.
+$BZ models --levers --markdown >"$TMP/levers.md" || bad "buzzsim models --levers --markdown failed"
+for doc in campaigns models; do
+  sed -n '/^<!-- generated: buzzsim models --levers --markdown -->$/,/^<!-- end of generated -->$/p' \
+    "$SRC/docs/$doc.md" | sed '1d;$d' >"$TMP/embedded_levers.md"
+  if [ -s "$TMP/embedded_levers.md" ] && cmp -s "$TMP/embedded_levers.md" "$TMP/levers.md"; then
+    ok "docs/$doc.md embeds buzzsim models --levers --markdown"
+  else
+    bad "docs/$doc.md lever table is out of date: $(diff "$TMP/embedded_levers.md" "$TMP/levers.md" | head -5)"
+  fi
+done
 # Every registered model appears in the plain listing, with its parameters.
 for name in community customer_service bass sir independent_cascade erdos_renyi barabasi_albert chung_lu sbm advertising kol_seeding buzz_funnel festival referral flash_sale partnership social_game; do
   $BZ models "$name" | grep -q "$name" && ok "models $name" || bad "models $name"
 done
+$BZ models sir | grep -q "honours: expose, seed$" && ok "models sir: honours" || bad "models sir: honours"
+$BZ models festival | grep -q "levers: expose, engage, boost (only when share_boost != 1 and boost_for != 0)" &&
+  ok "models festival: levers" || bad "models festival: levers"
 expect_fail "unknown model name" 2 "no generator, model or campaign named 'nope'" $BZ models nope
 finish

@@ -94,7 +94,7 @@ static const bz_model_type recorder_model = {
     .states = recorder_states,
     .n_states = 2,
     .adopted_mask = 2,
-    .shares = 1,
+    .honours = BZ_LEVERS_ALL,
     .buys = 1, /* accepts market settings; never asks the market */
     .init = recorder_init,
     .event = recorder_event,
@@ -211,7 +211,7 @@ static void test_festival_guests_are_friends(void)
         "population: { agents: 2000, cities: 1 }\n"
         "network: { layers: [ { name: weibo, generator: { model: erdos_renyi, mean_degree: 6 } },\n"
         "  { name: wechat, generator: { model: erdos_renyi, mean_degree: 4 } } ] }\n"
-        "diffusion: { model: bass, p: 0, q: 0, response: 0 }\n"
+        "diffusion: { model: buzz_funnel }\n"
         "arms:\n  f: [ { campaign: festival, engage: 1, at: 1d, cities: all, attendance: 0.5, "
         "bring: 2,\n"
         "               share_boost: 3, boost_for: 2d } ]\n";
@@ -271,7 +271,7 @@ static void test_festival_attendance_and_cost(void)
         "population: { agents: 10000, cities: 1 }\n"
         "network: { layers: [ { name: wechat, generator: { model: erdos_renyi, mean_degree: 4 } } "
         "] }\n"
-        "diffusion: { model: bass, p: 0, q: 0, response: 0 }\n"
+        "diffusion: { model: buzz_funnel }\n"
         "arms:\n  f: [ { campaign: festival, engage: 1, at: 1d, cities: all, attendance: 0.3, "
         "bring: 0,\n"
         "               cost_per_city: 1000, cost_per_attendee: 7 } ]\n";
@@ -314,7 +314,7 @@ static void test_festival_top_cities(void)
         "population: { agents: 6000, cities: 8 }\n"
         "network: { layers: [ { name: wechat, generator: { model: erdos_renyi, mean_degree: 6 } } "
         "] }\n"
-        "diffusion: { model: bass, p: 0, q: 0, response: 0 }\n"
+        "diffusion: { model: buzz_funnel }\n"
         "arms:\n"
         "  local: [ { campaign: festival, engage: 1, at: 6h, cities: { top: 3 }, attendance: 0.2, "
         "bring: 2,\n"
@@ -391,7 +391,7 @@ static void test_festival_threads(void)
         "network: { layers: [ { name: weibo, directed: true, generator: { model: erdos_renyi, "
         "mean_degree: 8 } },\n"
         "  { name: wechat, generator: { model: sbm, mean_degree: 6, within_city: 0.8 } } ] }\n"
-        "diffusion: { model: bass, p: 0.3, q: 0.5, response: 0.1 }\n"
+        "diffusion: { model: buzz_funnel }\n"
         "arms:\n  f: [ { campaign: festival, engage: 1, at: 1d, cities: { top: 3 }, attendance: "
         "0.2, "
         "bring: 3 } ]\n";
@@ -450,7 +450,7 @@ static void expect_refused(const char *yaml, const char *want)
     "population: { agents: 300, cities: 3 }\n"                                                     \
     "network: { layers: [ { name: wechat, generator: { model: erdos_renyi, mean_degree: 4 } },\n"  \
     "  { name: weibo, directed: true, generator: { model: erdos_renyi, mean_degree: 4 } } ] }\n"   \
-    "diffusion: { model: bass }\n"                                                                 \
+    "diffusion: { model: buzz_funnel }\n"                                                          \
     "market: { availability: flash_only }\n"
 
 static void test_errors(void)
@@ -474,9 +474,18 @@ static void test_errors(void)
     expect_refused(ERR_HEAD "arms:\n  f: [ { campaign: festival, at: 1d, layer: wechat, bring: 101 "
                             "} ]\n",
                    "bring");
-    expect_refused(ERR_HEAD "arms:\n  r: [ { campaign: referral } ]\n",
-                   "'bass' does not honour sharing levers; referral needs a model whose word of "
-                   "mouth honours sharing levers, e.g. buzz_funnel");
+    /* Levers the model does not honour (engine/levers.h): the festival is
+     * refused under bass unless it boosts nobody, and still needs engage. */
+    const char *bass = "seed: 1\ntime: { step: 1h, horizon: 2d }\nreplicates: 1\n"
+                       "population: { agents: 300, cities: 3 }\n"
+                       "network: { layers: [ { name: wechat, generator: { model: erdos_renyi } } "
+                       "] }\ndiffusion: { model: bass }\narms:\n";
+    char yb[1024];
+    snprintf(yb, sizeof yb, "%s  r: [ { campaign: referral } ]\n", bass);
+    expect_refused(yb, "test.yaml:8:8: arms.r.0: campaign 'referral' needs the referral lever, "
+                       "which model 'bass' does not honour; models that do: buzz_funnel");
+    snprintf(yb, sizeof yb, "%s  f: [ { campaign: festival, at: 1d, share_boost: 2 } ]\n", bass);
+    expect_refused(yb, "campaign 'festival' needs the engage lever, which model 'bass'");
     expect_refused(ERR_HEAD "arms:\n  s: [ { campaign: flash_sale, at: 1d, duration: 1h, "
                             "repeat: 2, every: 30m } ]\n",
                    "every");
@@ -495,7 +504,7 @@ static void test_errors(void)
     const char *wm = "seed: 1\ntime: { step: 1h, horizon: 1d }\nreplicates: 1\n"
                      "population: { agents: 200, cities: 2 }\n"
                      "network: { layers: [ { name: all, generator: { model: well_mixed } } ] }\n"
-                     "diffusion: { model: bass }\narms:\n";
+                     "diffusion: { model: buzz_funnel }\narms:\n";
     char y[1024];
     for (int bring = 0; bring <= 2; bring += 2) {
         snprintf(y, sizeof y, "%s  f: [ { campaign: festival, at: 6h, bring: %d } ]\n", wm, bring);
@@ -559,7 +568,7 @@ static const bz_model_type referrer_model = {
     .states = referrer_states,
     .n_states = 2,
     .adopted_mask = 2,
-    .shares = 1,
+    .honours = BZ_LEVERS_ALL,
     .buys = 1,
     .init = referrer_init,
     .event = referrer_event,
@@ -704,6 +713,13 @@ static void test_referral_buzz_funnel(void)
     "network: { layers: [ { name: all, generator: { model: well_mixed } } ] }\n"                   \
     "diffusion: { model: bass, p: 20, q: 2, response: 0.3 }\n"                                     \
     "market: { availability: flash_only, stock: 0 }\n"
+/* The same with buzz_funnel, which honours urgency (the recorder replaces it). */
+#define FS_HEAD_FUNNEL                                                                             \
+    "seed: 11\ntime: { step: 1h, horizon: 3d }\nreplicates: 2\n"                                   \
+    "population: { agents: 4000, cities: 2 }\n"                                                    \
+    "network: { layers: [ { name: all, generator: { model: well_mixed } } ] }\n"                   \
+    "diffusion: { model: buzz_funnel }\n"                                                          \
+    "market: { availability: flash_only, stock: 0 }\n"
 
 /* repeat: 3 windows 18h apart from 12h, 300 units each, all sold (demand is
  * far larger): stock rises by 300 at each opening, sales never exceed what
@@ -779,7 +795,7 @@ static void test_flash_sale_repeat(void)
  * without it the schedule stays 1. */
 static void test_flash_sale_urgency(void)
 {
-    const char *yaml = FS_HEAD
+    const char *yaml = FS_HEAD_FUNNEL
         "arms:\n"
         "  urgent: [ { campaign: flash_sale, at: 1d, duration: 10m, stock: 100, announce: 6h,\n"
         "              urgency: 4, repeat: 2, every: 1d } ]\n"

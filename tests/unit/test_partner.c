@@ -558,7 +558,7 @@ static void test_errors(void)
                       "network: { layers: [ { name: a, generator: { model: erdos_renyi } } ] }\n"
                       "diffusion: { model: sir }\narms:\n  a: [ { campaign: social_game } ]\n";
     CU_ASSERT_EQUAL(bz_experiment_load_string(&x, sir, "test.yaml", NULL, 0, &err), BZ_EINVAL);
-    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "sharing levers"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "needs the boost lever"));
 }
 
 int main(void)

@@ -50,14 +50,14 @@ static const char *const cases[][2] = {
      "  discount: [ { campaign: flash_sale, at: 7d, duration: 10m, stock: 2000, repeat: 4, every: "
      "7d, announce: 2d, announce_reach: 0.1, urgency: 2, news_reach: 0.3, discount: 0.2 },\n"
      "          { campaign: advertising, at: 0d, duration: 10d, reach: 0.05 } ]\n"},
-    {"bass on a network, with a festival and KOLs",
+    {"bass on a network, with a partnership and KOLs (a festival needs buzz_funnel's engage lever)",
      "seed: 5\ntime: { horizon: 20d }\nreplicates: 3\n"
      "population: { agents: 8000, cities: 4 }\n" NET2
      "diffusion: { model: bass, p: 0.005, q: 0.5, response: 0.2 }\n"
      "market: { price: 100, availability: from, from: 2d }\n"
      "arms:\n  b: []\n"
      "  c: [ { campaign: kol_seeding, at: 1d, count: 10, layer: follow, posts: 3, period: 4d },\n"
-     "       { campaign: festival, at: 5d, cities: { top: 2 }, attendance: 0.3, bring: 2 } ]\n"},
+     "       { campaign: partnership, at: 5d, cities: { top: 2 }, share: 0.3, engage: 0 } ]\n"},
     {"bass well mixed",
      "seed: 6\ntime: { horizon: 15d }\nreplicates: 3\npopulation: { agents: 5000 }\n"
      "network: { layers: [ { name: all, generator: { model: well_mixed } } ] }\n"
