@@ -17,7 +17,7 @@
 #include "util.h"
 
 typedef struct ad_params {
-    double at, duration, reach, cpm, fixed;
+    double at, duration, reach, cpm, fixed, persuasion;
     bz_cityset cities;
 } ad_params;
 
@@ -34,6 +34,10 @@ static const bz_param ad_param_table[] = {
      offsetof(ad_params, cities), NULL},
     {"cpm", BZ_PT_REAL, 0, 1e12, "10", "currency per 1000 exposures",
      "media cost per thousand exposures", offsetof(ad_params, cpm), NULL},
+    {"persuasion", BZ_PT_PROB, 0, 1, "0", "probability",
+     "chance that one ad makes an agent who already knows the product interested (0: ads only "
+     "inform)",
+     offsetof(ad_params, persuasion), NULL},
     {"fixed", BZ_PT_REAL, 0, 1e15, "0", "currency", "fixed cost (creative, agency)",
      offsetof(ad_params, fixed), NULL},
 };
@@ -53,6 +57,7 @@ static int ad_check(const void *params, const bz_experiment *x, bz_error *err)
 
 static int ad_start(bz_sim *sim, bz_campaign_run *run, bz_error *err)
 {
+    bz_sim_set_persuasion(sim, BZ_CH_ADVERTISING, ((const ad_params *)run->params)->persuasion);
     const ad_params *p = run->params;
     ad_state *st = calloc(1, sizeof *st);
     if (!st) return bz_error_set(err, BZ_ENOMEM, "out of memory");
@@ -87,13 +92,18 @@ static void ad_finish(bz_campaign_run *run)
     run->state = NULL;
 }
 
+/* Persuasion only when given. */
+static const bz_lever_cond ad_lever_conds[] = {{BZ_LEVER_PERSUADE, "persuasion", 0}};
+
 const bz_campaign_type bz_campaign_advertising = {
     .name = "advertising",
     .summary = "ads expose targeted agents at a rate during a window; cost fixed + CPM",
     .params = ad_param_table,
     .n_params = BZ_PARAMS_COUNT(ad_param_table),
     .params_size = sizeof(ad_params),
-    .levers = BZ_LEVER_EXPOSE,
+    .levers = BZ_LEVER_EXPOSE | BZ_LEVER_PERSUADE,
+    .lever_conds = ad_lever_conds,
+    .n_lever_conds = BZ_PARAMS_COUNT(ad_lever_conds),
     .check = ad_check,
     .start = ad_start,
     .act = ad_act,

@@ -76,6 +76,7 @@ typedef struct kol_params {
     double ic_prob, ic_days;
     int64_t rr_sets;
     double eps, ell;
+    double persuasion;
 } kol_params;
 
 enum { KOL_RANDOM, KOL_DEGREE, KOL_PAGERANK, KOL_KCORE, KOL_BRIDGES, KOL_COMMUNITY, KOL_GREEDY };
@@ -125,6 +126,10 @@ static const bz_param kol_param_table[] = {
      "strategy greedy: IMM's confidence, > 0: the guarantee fails with probability at most "
      "n^-ell",
      offsetof(kol_params, ell), NULL},
+    {"persuasion", BZ_PT_PROB, 0, 1, "0", "probability",
+     "chance that one KOL post makes a follower who already knows the product interested (a "
+     "trusted voice persuades; 0: posts only inform)",
+     offsetof(kol_params, persuasion), NULL},
     {"rr_sets", BZ_PT_INT, 0, 4294967295.0, "0", "sets",
      "strategy greedy: 0 lets IMM choose how many reverse-reachable sets to draw; > 0 draws "
      "exactly this many instead (spread estimates then have relative error ~ sqrt(n / (rr_sets "
@@ -512,6 +517,7 @@ static double post_time(const kol_params *p, int64_t i)
 
 static int kol_start(bz_sim *sim, bz_campaign_run *run, bz_error *err)
 {
+    bz_sim_set_persuasion(sim, BZ_CH_KOL, ((const kol_params *)run->params)->persuasion);
     const kol_params *p = run->params;
     kol_state *st = calloc(1, sizeof *st);
     if (!st) return bz_error_set(err, BZ_ENOMEM, "out of memory");
@@ -578,13 +584,18 @@ static void kol_finish(bz_campaign_run *run)
     run->state = NULL;
 }
 
+/* Persuasion only when given. */
+static const bz_lever_cond kol_lever_conds[] = {{BZ_LEVER_PERSUADE, "persuasion", 0}};
+
 const bz_campaign_type bz_campaign_kol_seeding = {
     .name = "kol_seeding",
     .summary = "KOLs chosen by a strategy become advocates and post to their followers",
     .params = kol_param_table,
     .n_params = BZ_PARAMS_COUNT(kol_param_table),
     .params_size = sizeof(kol_params),
-    .levers = BZ_LEVER_SEED | BZ_LEVER_EXPOSE,
+    .levers = BZ_LEVER_SEED | BZ_LEVER_EXPOSE | BZ_LEVER_PERSUADE,
+    .lever_conds = kol_lever_conds,
+    .n_lever_conds = BZ_PARAMS_COUNT(kol_lever_conds),
     .check = kol_check,
     .start = kol_start,
     .act = kol_act,

@@ -43,7 +43,7 @@ typedef struct partner_params {
     double at, period, share;
     bz_cityset cities;
     int attribute;
-    double reach, engage, exclusive, fee, revenue_share;
+    double reach, engage, exclusive, fee, revenue_share, persuasion;
 } partner_params;
 
 /* attribute choices: none, then BZ_ATTR_* + 1 of the selectable ones. */
@@ -85,6 +85,10 @@ static const bz_param partner_param_table[] = {
      "share of the revenue of the purchases made by audience members during the period paid to "
      "the partner",
      offsetof(partner_params, revenue_share), NULL},
+    {"persuasion", BZ_PT_PROB, 0, 1, "0", "probability",
+     "chance that one partner exposure makes an audience member who already knows the product "
+     "interested (0: exposures only inform; engage acts on everyone it reaches)",
+     offsetof(partner_params, persuasion), NULL},
 };
 
 /* Campaign stream index of the audience draw (chunks use 0, 1, ...). */
@@ -204,6 +208,8 @@ cleanup:
 
 static int partner_start(bz_sim *sim, bz_campaign_run *run, bz_error *err)
 {
+    bz_sim_set_persuasion(sim, BZ_CH_PARTNERSHIP,
+                          ((const partner_params *)run->params)->persuasion);
     const partner_params *p = run->params;
     partner_state *st = calloc(1, sizeof *st);
     if (!st) return bz_error_set(err, BZ_ENOMEM, "out of memory");
@@ -286,6 +292,7 @@ static void partner_finish(bz_campaign_run *run)
 static const bz_lever_cond partner_lever_conds[] = {
     {BZ_LEVER_ENGAGE, "engage", 0},
     {BZ_LEVER_SALE, "exclusive", 0},
+    {BZ_LEVER_PERSUADE, "persuasion", 0},
 };
 
 const bz_campaign_type bz_campaign_partnership = {
@@ -295,7 +302,7 @@ const bz_campaign_type bz_campaign_partnership = {
     .params = partner_param_table,
     .n_params = BZ_PARAMS_COUNT(partner_param_table),
     .params_size = sizeof(partner_params),
-    .levers = BZ_LEVER_EXPOSE | BZ_LEVER_ENGAGE | BZ_LEVER_SALE,
+    .levers = BZ_LEVER_EXPOSE | BZ_LEVER_ENGAGE | BZ_LEVER_SALE | BZ_LEVER_PERSUADE,
     .lever_conds = partner_lever_conds,
     .n_lever_conds = BZ_PARAMS_COUNT(partner_lever_conds),
     .check = partner_check,

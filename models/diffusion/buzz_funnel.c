@@ -54,6 +54,8 @@
  * probability (silent, or an advocate with `recover`).
  * Fans: each agent of fan_cities is a fan with probability `fans` and
  * starts interested (stream (u, 1, BZ_RNG_MODEL + 2)).
+ * Campaign persuasion: an exposure on a channel with persuasion q > 0
+ * (lever persuade) makes an aware agent interested with probability q.
  * Start: each agent is aware with probability `aware` (brand awareness
  * before the launch), from stream (u, 0, BZ_RNG_MODEL + 2).
  * Attention: on a layer with `attention` K > 0 a contact to u is read with
@@ -516,6 +518,11 @@ static void fn_expose(bz_sim *sim, uint32_t v, int channel, unsigned flags)
         bz_stream st;
         decide_stream(sim, &fs->a[v], v, &st);
         if (bz_stream_uniform(&st) < p->awareness) enter_aware(sim, fs, v, 0);
+    } else if (s == AWARE && sim->persuade[channel] > 0) {
+        /* The channel's own persuasion (lever persuade). */
+        bz_stream st;
+        decide_stream(sim, &fs->a[v], v, &st);
+        if (bz_stream_uniform(&st) < sim->persuade[channel]) enter_interested(sim, fs, v, 0);
     }
 }
 
@@ -696,7 +703,8 @@ const bz_model_type bz_model_buzz_funnel = {
     .n_states = FN_N_STATES,
     .adopted_mask = (1u << ADOPTER) | (1u << ADVOCATE),
     .honours = BZ_LEVER_EXPOSE | BZ_LEVER_ENGAGE | BZ_LEVER_SEED | BZ_LEVER_BOOST |
-               BZ_LEVER_URGENCY | BZ_LEVER_REFERRAL | BZ_LEVER_SALE | BZ_LEVER_PROGRAMME,
+               BZ_LEVER_URGENCY | BZ_LEVER_REFERRAL | BZ_LEVER_SALE | BZ_LEVER_PROGRAMME |
+               BZ_LEVER_PERSUADE,
     .persuades = 1,
     .buys = 1,
     .init = fn_init,

@@ -30,6 +30,9 @@ const bz_lever_def bz_lever_defs[BZ_N_LEVERS] = {
     {BZ_LEVER_PROGRAMME, "programme", "bz_sim_community_open, bz_sim_service_open",
      "a relationship programme: a brand community interested agents join, customer service "
      "that reaches dissatisfied buyers before they talk"},
+    {BZ_LEVER_PERSUADE, "persuade", "bz_sim_set_persuasion",
+     "a campaign channel's own persuasion: the chance that one exposure makes an aware agent "
+     "interested"},
 };
 
 const bz_lever_def *bz_lever_def_of(uint32_t mask)

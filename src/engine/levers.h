@@ -20,16 +20,17 @@
 #include "base/params.h"
 
 enum bz_lever {
-    BZ_LEVER_EXPOSE = 1u << 0,   /* bz_sim_expose, bz_sim_expose_at, bz_sim_reach */
-    BZ_LEVER_ENGAGE = 1u << 1,   /* bz_sim_expose with BZ_EXPOSE_ENGAGE */
-    BZ_LEVER_SEED = 1u << 2,     /* bz_sim_seed */
-    BZ_LEVER_BOOST = 1u << 3,    /* bz_sim_boost */
-    BZ_LEVER_URGENCY = 1u << 4,  /* bz_sim_share_interval(referral = 0) */
-    BZ_LEVER_REFERRAL = 1u << 5, /* bz_sim_share_interval(referral = 1), referred purchases */
-    BZ_LEVER_SALE = 1u << 6,     /* bz_market_add_window, bz_market_add_access */
-    BZ_LEVER_PROGRAMME = 1u << 7 /* sim->community, sim->service (engine/sim.h) */
+    BZ_LEVER_EXPOSE = 1u << 0,    /* bz_sim_expose, bz_sim_expose_at, bz_sim_reach */
+    BZ_LEVER_ENGAGE = 1u << 1,    /* bz_sim_expose with BZ_EXPOSE_ENGAGE */
+    BZ_LEVER_SEED = 1u << 2,      /* bz_sim_seed */
+    BZ_LEVER_BOOST = 1u << 3,     /* bz_sim_boost */
+    BZ_LEVER_URGENCY = 1u << 4,   /* bz_sim_share_interval(referral = 0) */
+    BZ_LEVER_REFERRAL = 1u << 5,  /* bz_sim_share_interval(referral = 1), referred purchases */
+    BZ_LEVER_SALE = 1u << 6,      /* bz_market_add_window, bz_market_add_access */
+    BZ_LEVER_PROGRAMME = 1u << 7, /* sim->community, sim->service (engine/sim.h) */
+    BZ_LEVER_PERSUADE = 1u << 8   /* bz_sim_set_persuasion */
 };
-#define BZ_N_LEVERS 8
+#define BZ_N_LEVERS 9
 #define BZ_LEVERS_ALL ((1u << BZ_N_LEVERS) - 1)
 
 typedef struct bz_lever_def {

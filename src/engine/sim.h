@@ -146,6 +146,10 @@ typedef struct bz_sim {
 
     bz_market market; /* availability, price, stock, windows, waiting buyers (engine/market.h) */
 
+    /* Per campaign channel: the chance that one exposure makes an aware
+     * agent interested (bz_sim_set_persuasion; 0: exposures only inform). */
+    float persuade[BZ_CH_MAX];
+
     bz_community community; /* relationship programmes, zero when none */
     bz_service service;
 
@@ -311,6 +315,14 @@ static inline uint32_t bz_sim_neighbour(const bz_layer *l, uint32_t u, uint64_t 
 {
     if (l->complete) return (uint32_t)(j < u ? j : j + 1);
     return l->targets[l->offsets[u] + j];
+}
+
+/* Lever `persuade`: exposures on `channel` make an aware agent interested
+ * with probability p (campaigns call it in start(); two campaigns on one
+ * channel: the larger wins, and the docs say so). */
+static inline void bz_sim_set_persuasion(bz_sim *sim, int channel, double p)
+{
+    if ((float)p > sim->persuade[channel]) sim->persuade[channel] = (float)p;
 }
 
 /* The community runs now (models: decide whether a newly interested agent

@@ -165,6 +165,7 @@ static void test_conditions(void)
  *   boost     every 20th agent is seeded, and (on) shares 20x until the horizon
  *   urgency   every 20th agent is seeded; (on) everyone shares 20x throughout
  *   referral  every 20th agent is seeded; (on) a referral interval, 20x
+ *   persuade  every 4th agent is exposed twice; (on) ads persuade with 1
  *   programme every 20th agent is seeded; (on) a brand community all join,
  *             members buying at 20x and all advocating
  *   sale      every 4th agent is exposed (demand); (on) a sale window from
@@ -187,6 +188,9 @@ static int probe_start(bz_sim *sim, bz_campaign_run *run, bz_error *err)
         return bz_sim_share_interval(sim, 0, sim->horizon, 20, run->index, 0, err);
     case BZ_LEVER_REFERRAL:
         return bz_sim_share_interval(sim, 0, sim->horizon, 20, run->index, 1, err);
+    case BZ_LEVER_PERSUADE:
+        bz_sim_set_persuasion(sim, BZ_CH_ADVERTISING, 1);
+        return BZ_OK;
     case BZ_LEVER_PROGRAMME:
         sim->community = (bz_community){
             .run = run, .from = 0, .until = sim->horizon, .join = 1, .buy_lift = 20, .advocate = 1};
@@ -211,6 +215,10 @@ static void probe_act(bz_sim *sim, bz_campaign_run *run, uint32_t tag)
             break;
         case BZ_LEVER_EXPOSE:
             if (p->on && v % 4 == 0) bz_sim_expose(sim, v, BZ_CH_ADVERTISING, 0);
+            break;
+        case BZ_LEVER_PERSUADE: /* the second exposure finds some aware */
+            if (v % 4 == 0) bz_sim_expose(sim, v, BZ_CH_ADVERTISING, 0);
+            if (v % 4 == 0) bz_sim_expose(sim, v, BZ_CH_ADVERTISING, 0);
             break;
         case BZ_LEVER_ENGAGE:
             if (v % 4 == 0) bz_sim_expose(sim, v, BZ_CH_FESTIVAL, p->on ? BZ_EXPOSE_ENGAGE : 0);
