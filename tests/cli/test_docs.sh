@@ -43,4 +43,10 @@ $BZ models sir | grep -q "honours: expose, seed$" && ok "models sir: honours" ||
 $BZ models festival | grep -q "levers: expose, engage, boost (only when share_boost != 1 and boost_for != 0)" &&
   ok "models festival: levers" || bad "models festival: levers"
 expect_fail "unknown model name" 2 "no generator, model or campaign named 'nope'" $BZ models nope
+# Every experiment in configs/ validates (sweep specs are checked by test_sweep).
+for f in "$SRC"/configs/*.yaml; do
+  case $(basename "$f") in sweep_*) continue ;; esac
+  $BZ validate "$f" >/dev/null 2>"$TMP/v.err" && ok "validate $(basename "$f")" ||
+    bad "validate $(basename "$f"): $(head -c 300 "$TMP/v.err")"
+done
 finish
