@@ -1,7 +1,11 @@
 /* Benchmark: the buzz funnel at country scale, the issue #4 target.
  *
  *   bench_funnel [--n N] [--days D] [--step HOURS] [--threads T] [--repeat K]
- *                [--arm all|baseline]
+ *                [--arm all|baseline|channels] [--attention K]
+ * (channels: every campaign of `all` plus the channel mechanisms: campaign
+ * persuasion, weekly meetups with group contagion, an exclusive partner
+ * launch, community, customer service and a social game; --attention K
+ * gives the follower layer limited attention, K posts a day, feed 5)
  *
  * Two layers over N agents in 50 Zipf cities: a directed follower network
  * (chung_lu, mean out-degree 40, exponents 2.2/3.0) and a strong-tie friend
@@ -53,7 +57,7 @@ static int cmp_double(const void *a, const void *b)
 int main(int argc, char **argv)
 {
     long n = 1000000, repeat = 4;
-    double days = 60, hours = 1;
+    double days = 60, hours = 1, attention = 0;
     int threads = 2;
     const char *arm = "all";
     for (int i = 1; i < argc; i++) {
@@ -69,9 +73,11 @@ int main(int argc, char **argv)
             repeat = atol(argv[++i]);
         else if (!strcmp(argv[i], "--arm") && i + 1 < argc)
             arm = argv[++i];
+        else if (!strcmp(argv[i], "--attention") && i + 1 < argc)
+            attention = atof(argv[++i]);
         else {
             fprintf(stderr, "usage: bench_funnel [--n N] [--days D] [--step HOURS] [--threads T] "
-                            "[--repeat K] [--arm all|baseline]\n");
+                            "[--repeat K] [--arm all|baseline|channels] [--attention K]\n");
             return 2;
         }
     }
@@ -86,7 +92,8 @@ int main(int argc, char **argv)
         "name: bench_funnel\nseed: 7\ntime: { step: %gh, horizon: %gd }\nreplicates: %ld\n"
         "population: { agents: %ld, cities: 50, city_sizes: { zipf: 1.0 } }\n"
         "network:\n  layers:\n"
-        "    - { name: weibo, directed: true, share: 0.02, generator: { model: chung_lu, "
+        "    - { name: weibo, directed: true, share: 0.02, attention: %g, feed: 5, "
+        "generator: { model: chung_lu, "
         "mean_degree: 40, out_exponent: 2.2, in_exponent: 3.0 } }\n"
         "    - { name: wechat, share: 0.05, generator: { model: sbm, mean_degree: 12, "
         "within_city: 0.85 } }\n"
@@ -104,8 +111,22 @@ int main(int argc, char **argv)
         "    - { campaign: festival, at: 14d, cities: { top: 10 }, attendance: 0.05, bring: 2, "
         "layer: wechat }\n"
         "    - { campaign: partnership, at: 21d, period: 10d, share: 0.1, reach: 0.05 }\n"
-        "    - { campaign: referral, at: 0d, reward: 10 }\n",
-        hours, days, 2 * repeat, n);
+        "    - { campaign: referral, at: 0d, reward: 10 }\n"
+        "  channels:\n"
+        "    - { campaign: flash_sale, at: 7d, duration: 10m, stock: 50000, announce: 3d, "
+        "announce_reach: 0.05, news_reach: 0.2, urgency: 2, repeat: 4, every: 7d }\n"
+        "    - { campaign: advertising, at: 0d, duration: 14d, reach: 0.02, persuasion: 0.05 }\n"
+        "    - { campaign: kol_seeding, at: 1d, count: 50, strategy: degree, layer: weibo, "
+        "posts: 3, period: 6d, persuasion: 0.05 }\n"
+        "    - { campaign: festival, at: 14d, every: 7d, times: 4, cities: { top: 10 }, "
+        "attendance: 0.05, bring: 2, layer: wechat }\n"
+        "    - { campaign: partnership, at: 21d, period: 10d, share: 0.1, reach: 0.05, "
+        "exclusive: 2d }\n"
+        "    - { campaign: referral, at: 0d, reward: 10 }\n"
+        "    - { campaign: community, join: 0.2 }\n"
+        "    - { campaign: customer_service, resolve: 0.6 }\n"
+        "    - { campaign: social_game, at: 10d, period: 20d, participation: 0.05 }\n",
+        hours, days, 2 * repeat, n, attention);
     bz_experiment x;
     bz_error err;
     bz_world w;
@@ -114,7 +135,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench_funnel: %s\n", err.msg);
         return 1;
     }
-    size_t a = strcmp(arm, "baseline") == 0 ? 0 : 1;
+    size_t a = 1;
+    for (size_t i = 0; i < x.n_arms; i++)
+        if (strcmp(x.arms[i].name, arm) == 0) a = i;
     double t0 = now();
     if (bz_world_build(&w, &x, BZ_RNG_SHARED_REPLICATE, &err) != BZ_OK) {
         fprintf(stderr, "bench_funnel: %s\n", err.msg);
