@@ -17,13 +17,20 @@ extern const bz_campaign_type bz_campaign_referral;
 extern const bz_campaign_type bz_campaign_social_game;
 extern const bz_campaign_type bz_campaign_community;
 extern const bz_campaign_type bz_campaign_customer_service;
+extern const bz_campaign_type bz_campaign_ambassador;
 
 const bz_campaign_type *const bz_campaign_registry[] = {
-    &bz_campaign_advertising,      &bz_campaign_kol_seeding,
-    &bz_campaign_partnership,      &bz_campaign_flash_sale,
-    &bz_campaign_festival,         &bz_campaign_referral,
-    &bz_campaign_social_game,      &bz_campaign_community,
-    &bz_campaign_customer_service, NULL,
+    &bz_campaign_advertising,
+    &bz_campaign_kol_seeding,
+    &bz_campaign_partnership,
+    &bz_campaign_flash_sale,
+    &bz_campaign_festival,
+    &bz_campaign_referral,
+    &bz_campaign_social_game,
+    &bz_campaign_community,
+    &bz_campaign_customer_service,
+    &bz_campaign_ambassador,
+    NULL,
 };
 
 const bz_campaign_type *bz_campaign_find(const char *name)

@@ -194,6 +194,9 @@ static void print_outputs(int md)
     DEFS_COLUMNS(bz_window_defs, BZ_N_WINDOW_FIELDS, names, units, descs);
     print_defs("Fields of every flash-sale window of every replicate", "field", BZ_N_WINDOW_FIELDS,
                names, units, descs, md);
+    DEFS_COLUMNS(bz_city_defs, BZ_N_CITY_FIELDS, names, units, descs);
+    print_defs("Fields of every city of every replicate (they add up to the outcomes)", "field",
+               BZ_N_CITY_FIELDS, names, units, descs, md);
 }
 
 int bz_cmd_models(int argc, char **argv)

@@ -112,6 +112,57 @@ static int any_nonzero(const bz_results *r, int k)
     return 0;
 }
 
+/* The cities where each arm adds the most adopters against the baseline
+ * (when there are several cities): the top BZ_REPORT_CITIES of every arm
+ * after the baseline, by mean extra adopters, ties to the lower index. */
+#define BZ_REPORT_CITIES 3
+static void report_cities(FILE *f, const bz_results *r, int aw, int priced)
+{
+    const uint32_t C = r->n_cities, R = r->R;
+    if (C < 2 || r->n_arms < 2 || !r->arms[0].cities) return;
+    double *work = malloc(2 * (size_t)R * sizeof *work), *extra = malloc(C * sizeof *extra);
+    if (!work || !extra) goto cleanup;
+    fprintf(f,
+            "\nWhere the extra adopters are: the %d cities of each arm with the most, paired "
+            "with the\n baseline (mean per replicate, 95%% CI; every city: buzzsim export FILE "
+            "/cities_summary)\n",
+            BZ_REPORT_CITIES);
+    fprintf(f, "%-*s %-16s %-10s %-26s %s\n", aw, "arm", "city", "agents", "extra adopters",
+            priced ? "extra revenue" : "");
+    for (size_t a = 1; a < r->n_arms; a++) {
+        bz_compare lv, ex;
+        for (uint32_t c = 0; c < C; c++) {
+            bz_results_city_compare(r, a, c, BZ_CITY_ADOPTERS, work, &lv, &ex);
+            extra[c] = isnan(ex.mean) ? -INFINITY : ex.mean;
+        }
+        uint32_t top[BZ_REPORT_CITIES];
+        int n = 0;
+        for (; n < BZ_REPORT_CITIES && n < (int)C; n++) {
+            long best = -1;
+            for (uint32_t c = 0; c < C; c++) {
+                int taken = 0;
+                for (int q = 0; q < n; q++)
+                    taken |= top[q] == c;
+                if (!taken && (best < 0 || extra[c] > extra[best])) best = (long)c;
+            }
+            top[n] = (uint32_t)best;
+        }
+        for (int q = 0; q < n; q++) {
+            char c1[160], c2[160], c3[64];
+            bz_results_city_compare(r, a, top[q], BZ_CITY_ADOPTERS, work, &lv, &ex);
+            paired_cell(ex, 1, bz_report_number, c1, sizeof c1);
+            bz_results_city_compare(r, a, top[q], BZ_CITY_REVENUE, work, &lv, &ex);
+            paired_cell(ex, 1, money, c2, sizeof c2);
+            fprintf(f, "%-*s %-16.16s %-10s %-26s %s\n", aw, q ? "" : r->arms[a].name,
+                    r->city_names[top[q]], bz_report_number(r->city_agents[top[q]], c3, sizeof c3),
+                    c1, priced ? c2 : "");
+        }
+    }
+cleanup:
+    free(work);
+    free(extra);
+}
+
 void bz_report_comparison(FILE *f, const bz_results *r)
 {
     const uint32_t R = r->R;
@@ -263,6 +314,8 @@ void bz_report_comparison(FILE *f, const bz_results *r)
             fprintf(f, "%-40s %-30s %s\n", "the arm's effect", c1, priced ? c2 : "");
         }
     }
+
+    report_cities(f, r, aw, priced);
 
     /* 6. Last touch: descriptive shares of the channel that last reached
      * each adopter (series may be absent when a file was read without them). */

@@ -12,7 +12,9 @@
  * displaced, accelerated, days earlier, expansion share, gifted; (3) money:
  * every term of profit, when the product is priced; (4) demand not served
  * (sell-out, unmet demand, lost sales, priced out), when there is any; (5)
- * last-touch shares per channel, labelled descriptive, when series exist. */
+ * attribution, for arms that have it; (6) with several cities, the cities
+ * where each arm adds the most adopters; (7) last-touch shares per
+ * channel, labelled descriptive, when series exist. */
 void bz_report_comparison(FILE *f, const bz_results *r);
 
 /* v for a table cell into buf: counts grouped by thousands ("12,345"),

@@ -131,6 +131,12 @@ const bz_param bz_cfg_local_params[] = {
      offsetof(bz_market_local, price), NULL},
     {"value", BZ_PT_REAL, 0, 1e15, NULL, "currency", "median willingness to pay there",
      offsetof(bz_market_local, value), NULL},
+    {"unit_cost", BZ_PT_REAL, -1, 1e15, "-1", "currency per unit",
+     "cost of goods of every unit delivered there (-1: market.unit_cost)",
+     offsetof(bz_market_local, unit_cost), NULL},
+    {"from", BZ_PT_DURATION, 0, INFINITY, "0", "days",
+     "local launch: nothing is on sale there before (flash sales included); 0: from the start",
+     offsetof(bz_market_local, from), NULL},
 };
 const size_t bz_cfg_n_local_params = BZ_PARAMS_COUNT(bz_cfg_local_params);
 
@@ -398,6 +404,11 @@ static int convert_market(bz_cfg_ctx *c)
                                    "expected a price > 0, got %s",
                                    bz_cfg_shown(bz_ynode_child(it, "price"), b, sizeof b));
             priced |= ms->local[i].value > 0;
+            bz_ynode *un = bz_ynode_child(it, "unit_cost");
+            if (un && ms->local[i].unit_cost < 0 && ms->local[i].unit_cost != -1)
+                return bz_cfg_fail(c, un, 0, NULL,
+                                   "expected a cost >= 0 (or -1: market.unit_cost), got %s",
+                                   bz_cfg_shown(un, b, sizeof b));
         }
     }
     if (ms->value > 0 && !(ms->price > 0))

@@ -62,11 +62,14 @@ typedef enum bz_availability {
     BZ_AVAIL_FROM
 } bz_availability;
 
-/* A local launch: the product's list price and value in some cities. */
+/* A local launch: the product's list price, value, unit cost and launch
+ * date in some cities. */
 typedef struct bz_market_local {
     bz_cityset cities;
-    double price; /* list price there (> 0) */
-    double value; /* median willingness to pay there (0: price does not matter) */
+    double price;     /* list price there (> 0) */
+    double value;     /* median willingness to pay there (0: price does not matter) */
+    double unit_cost; /* cost of goods per unit delivered there; < 0: market.unit_cost */
+    double from;      /* days: nothing is on sale there before (0: from the start) */
 } bz_market_local;
 
 typedef struct bz_market_spec {

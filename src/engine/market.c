@@ -22,25 +22,40 @@ int bz_market_init(bz_sim *sim, bz_error *err)
     m->sellout_seconds = NAN;
     m->stock = ms->stock > 0 ? ms->stock : -1;
     m->enabled = sim->model->buys;
-    const uint32_t C = sim->pop->n_cities;
-    if (!(m->owned = malloc(2 * (size_t)(C ? C : 1) * sizeof *m->owned)))
+    const uint32_t C = sim->pop->n_cities, C1 = C ? C : 1;
+    m->owned = malloc(4 * (size_t)C1 * sizeof *m->owned);
+    m->city_open = malloc(C1);
+    m->city = calloc(C1, sizeof *m->city);
+    if (!m->owned || !m->city_open || !m->city)
         return bz_error_set(err, BZ_ENOMEM, "out of memory for the prices of %u cities", C);
-    double *price = m->owned, *value = m->owned + C;
+    double *price = m->owned, *value = m->owned + C1, *cost = m->owned + 2 * C1,
+           *from = m->owned + 3 * C1;
     for (uint32_t c = 0; c < C; c++) {
         price[c] = ms->price;
         value[c] = ms->value;
+        cost[c] = ms->unit_cost;
+        from[c] = 0;
     }
     for (size_t i = 0; i < ms->n_local; i++) {
-        const bz_cityset *cs = &ms->local[i].cities;
+        const bz_market_local *lo = &ms->local[i];
+        const bz_cityset *cs = &lo->cities;
         for (uint32_t c = 0; c < C; c++) {
             int in = cs->mode == BZ_CITIES_ALL || (cs->mode == BZ_CITIES_TOP && c < cs->top);
             for (uint32_t k = 0; cs->mode == BZ_CITIES_LIST && k < cs->n && !in; k++)
                 in = cs->ids[k] == c;
             if (!in) continue;
-            price[c] = ms->local[i].price;
-            value[c] = ms->local[i].value;
+            price[c] = lo->price;
+            value[c] = lo->value;
+            cost[c] = lo->unit_cost >= 0 ? lo->unit_cost : ms->unit_cost;
+            from[c] = lo->from;
         }
     }
+    for (uint32_t c = 0; c < C; c++) {
+        m->local_costs |= cost[c] != ms->unit_cost;
+        m->city_open[c] = !(from[c] > 0);
+    }
+    m->cost_city = cost;
+    m->from_city = from;
     m->price_city = price;
     m->value_city = value;
     if (!m->enabled) return BZ_OK;
@@ -55,7 +70,9 @@ int bz_market_init(bz_sim *sim, bz_error *err)
         else
             m->open_from = 1;
     }
-    return BZ_OK;
+    for (uint32_t c = 0; c < C; c++)
+        if (!m->city_open[c]) bz_sim_schedule(sim, from[c], BZ_EV_MARKET, BZ_MARKET_CITY_FROM, c);
+    return sim->status;
 }
 
 void bz_market_destroy(bz_market *m)
@@ -67,6 +84,8 @@ void bz_market_destroy(bz_market *m)
     free(m->wait);
     free(m->waitlist);
     free(m->owned);
+    free(m->city_open);
+    free(m->city);
     memset(m, 0, sizeof *m);
 }
 
@@ -240,7 +259,7 @@ bz_buy_result bz_market_request(bz_sim *sim, uint32_t v)
         }
         early = m->availability == BZ_AVAIL_FROM;
     }
-    if (!early && !on_sale(m, window)) {
+    if ((!early && !on_sale(m, window)) || !m->city_open[sim->pop->city[v]]) {
         wait_for(sim, v, BZ_WAIT_CLOSED);
         return BZ_BUY_CLOSED;
     }
@@ -274,6 +293,9 @@ bz_buy_result bz_market_request(bz_sim *sim, uint32_t v)
     sim->purchases++;
     sim->revenue += price;
     sim->discount += list - price;
+    bz_city_tally *ct = &m->city[sim->pop->city[v]];
+    ct->purchases++;
+    ct->revenue += price;
     if (window >= 0) m->windows[window].sold++;
     int referred = 0;
     const int ch = sim->model->adopt(sim, v, &referred);
@@ -295,10 +317,11 @@ void bz_market_withdraw(bz_sim *sim, uint32_t v)
 
 /* Every waiting agent that would pay the price of the opening arrives at a
  * time uniform in [lo, lo + span), from its own stream (agent, index);
- * with `only` (not BZ_WAIT_NONE) only the agents waiting for that, and
- * with `allowed` only those the open access windows allow. */
+ * with `only` (not BZ_WAIT_NONE) only the agents waiting for that, with
+ * `allowed` only those the open access windows allow, and only those of
+ * city `city` (UINT32_MAX: of every city open). */
 static void call_waiting(bz_sim *sim, double lo, double span, uint32_t index, long window,
-                         unsigned only, int allowed)
+                         unsigned only, int allowed, uint32_t city)
 {
     bz_market *m = &sim->market;
     size_t k = 0;
@@ -308,6 +331,8 @@ static void call_waiting(bz_sim *sim, double lo, double span, uint32_t index, lo
         if (kind == BZ_WAIT_NONE || kind == BZ_WAIT_LOST) continue; /* left the queue */
         m->waitlist[k++] = v;
         if ((only != BZ_WAIT_NONE && kind != only) || (allowed && !access_allows(m, v))) continue;
+        const uint32_t cv = sim->pop->city[v];
+        if (city != UINT32_MAX ? cv != city : !m->city_open[cv]) continue; /* not its opening */
         if (bz_market_willingness(sim, v) < bz_market_price(sim, v)) {
             /* It waits for a price it would pay, not for an opening. */
             m->wait[v] = (uint8_t)((m->wait[v] & WAIT_REFUSED) | BZ_WAIT_PRICE);
@@ -331,7 +356,8 @@ void bz_market_event(bz_sim *sim, uint32_t agent, uint32_t action)
         m->open[m->n_open++] = agent;
         m->stock = (m->stock < 0 ? 0 : m->stock) + w->stock;
         if (m->enabled)
-            call_waiting(sim, w->start, w->end - w->start, agent, (long)agent, BZ_WAIT_NONE, 0);
+            call_waiting(sim, w->start, w->end - w->start, agent, (long)agent, BZ_WAIT_NONE, 0,
+                         UINT32_MAX);
         break;
     }
     case BZ_MARKET_CLOSE:
@@ -341,7 +367,7 @@ void bz_market_event(bz_sim *sim, uint32_t agent, uint32_t action)
         break;
     case BZ_MARKET_FROM:
         m->open_from = 1;
-        call_waiting(sim, m->from, BZ_MARKET_RUSH_DAYS, 0xFFFFFFu, -1, BZ_WAIT_NONE, 0);
+        call_waiting(sim, m->from, BZ_MARKET_RUSH_DAYS, 0xFFFFFFu, -1, BZ_WAIT_NONE, 0, UINT32_MAX);
         break;
     case BZ_MARKET_ACCESS_OPEN:
         m->access[agent].active = 1;
@@ -349,15 +375,24 @@ void bz_market_event(bz_sim *sim, uint32_t agent, uint32_t action)
         /* Early access: the audience waiting for `from` may buy now. */
         if (m->availability == BZ_AVAIL_FROM && !m->open_from)
             call_waiting(sim, sim->t, BZ_MARKET_RUSH_DAYS, ACCESS_STREAM(agent, 0), -1,
-                         BZ_WAIT_CLOSED, 1);
+                         BZ_WAIT_CLOSED, 1, UINT32_MAX);
         break;
     case BZ_MARKET_ACCESS_CLOSE:
         m->access[agent].active = 0;
         m->n_access_open--;
         /* General availability for those the window kept out. */
         call_waiting(sim, sim->t, BZ_MARKET_RUSH_DAYS, ACCESS_STREAM(agent, 1), -1, BZ_WAIT_ACCESS,
-                     0);
+                     0, UINT32_MAX);
         break;
+    case BZ_MARKET_CITY_FROM: {
+        long w;
+        discount_now(m, &w);
+        m->city_open[agent] = 1;
+        if (m->enabled && on_sale(m, w))
+            call_waiting(sim, sim->t, BZ_MARKET_RUSH_DAYS, BZ_MARKET_CITY_INDEX + agent, w,
+                         BZ_WAIT_NONE, 0, agent);
+        break;
+    }
     case BZ_MARKET_GIVE_UP: {
         const unsigned kind = WAIT_KIND(m->wait[agent]);
         if (kind == BZ_WAIT_NONE || kind == BZ_WAIT_LOST) break; /* bought, or left */
@@ -392,4 +427,30 @@ int64_t bz_market_waiting(const bz_sim *sim, bz_wait_kind kind)
                  : w == kind;
     }
     return k;
+}
+
+void bz_market_waiting_by_city(const bz_sim *sim, bz_wait_kind kind, int64_t *out)
+{
+    const bz_market *m = &sim->market;
+    if (!m->enabled) return;
+    for (uint32_t v = 0; v < sim->n; v++) {
+        const unsigned w = WAIT_KIND(m->wait[v]);
+        out[sim->pop->city[v]] +=
+            kind == BZ_WAIT_SOLDOUT
+                ? (w != BZ_WAIT_NONE && w != BZ_WAIT_LOST && (m->wait[v] & WAIT_REFUSED))
+                : w == kind;
+    }
+}
+
+double bz_market_unit_costs(const bz_sim *sim, double purchases, double gifted)
+{
+    const bz_market *m = &sim->market;
+    if (!m->local_costs) return sim->x->market.unit_cost * (purchases + gifted);
+    double total = 0;
+    for (uint32_t c = 0; c < sim->pop->n_cities; c++) {
+        const bz_city_tally *ct = &m->city[c];
+        const int64_t bought = sim->model->buys ? ct->purchases : ct->adoptions;
+        total += m->cost_city[c] * (double)(bought + ct->gifted);
+    }
+    return total;
 }

@@ -51,7 +51,19 @@
  * windows open at once an agent must be in every one's mask. With
  * flash_only, sale windows still decide when anyone can buy.
  *
- * Cost: O(1) per request, O(waiting) per opening; 2 bytes per agent.
+ * Local launch. A market.local entry may also give its cities their own
+ * unit cost and a launch date `from`: before it nothing is on sale there
+ * (flash-sale windows included), its residents who want one wait as for a
+ * closed market, and at `from` those waiting arrive within
+ * BZ_MARKET_RUSH_DAYS (stream (agent, BZ_MARKET_CITY_INDEX + city)), if
+ * the product is on sale then (availability and windows still apply).
+ *
+ * Cities. The market keeps per-city tallies (units bought, revenue,
+ * adoptions and gifts) for the per-city results (engine/results.h); they
+ * add up to the totals exactly.
+ *
+ * Cost: O(1) per request, O(waiting) per opening; 2 bytes per agent,
+ * 64 bytes per city.
  */
 #ifndef BZ_MARKET_H
 #define BZ_MARKET_H
@@ -64,6 +76,7 @@
 struct bz_sim;
 
 #define BZ_MARKET_RUSH_DAYS 1.0 /* waiting buyers arrive within a day of an opening `from` */
+#define BZ_MARKET_CITY_INDEX 0x1000000u /* stream index of city c's opening: this + c */
 
 typedef enum bz_buy_result {
     BZ_BUY_SERVED,
@@ -84,12 +97,13 @@ typedef enum bz_wait_kind {
 
 /* Market events (aux of BZ_EV_MARKET). */
 typedef enum bz_market_action {
-    BZ_MARKET_OPEN,        /* agent = window */
-    BZ_MARKET_CLOSE,       /* agent = window */
-    BZ_MARKET_FROM,        /* availability from opens (agent 0) */
-    BZ_MARKET_GIVE_UP,     /* agent = waitlisted buyer */
-    BZ_MARKET_ACCESS_OPEN, /* agent = access window */
-    BZ_MARKET_ACCESS_CLOSE /* agent = access window */
+    BZ_MARKET_OPEN,         /* agent = window */
+    BZ_MARKET_CLOSE,        /* agent = window */
+    BZ_MARKET_FROM,         /* availability from opens (agent 0) */
+    BZ_MARKET_GIVE_UP,      /* agent = waitlisted buyer */
+    BZ_MARKET_ACCESS_OPEN,  /* agent = access window */
+    BZ_MARKET_ACCESS_CLOSE, /* agent = access window */
+    BZ_MARKET_CITY_FROM     /* agent = city: its local launch (market.local from) */
 } bz_market_action;
 
 /* A flash-sale window [start, end) in days. */
@@ -115,6 +129,14 @@ typedef struct bz_market_access {
     int active;             /* opened, not yet closed */
 } bz_market_access;
 
+/* What happened in one city so far (the market's per-city tallies). */
+typedef struct bz_city_tally {
+    int64_t adoptions; /* adoptions that are not gifts (bz_sim_adopted, bz_sim_seed) */
+    int64_t gifted;    /* gifts (bz_sim_seed) */
+    int64_t purchases; /* units bought through the market */
+    double revenue;    /* prices paid there */
+} bz_city_tally;
+
 typedef struct bz_market {
     int enabled;      /* the model buys through the market */
     int availability; /* bz_availability */
@@ -124,7 +146,12 @@ typedef struct bz_market {
     double patience;          /* per day */
     const double *price_city; /* [n_cities] list price of each city */
     const double *value_city; /* [n_cities] median value of each city (0: price does not matter) */
-    double *owned;            /* storage of the two tables above */
+    const double *cost_city;  /* [n_cities] unit cost of each city */
+    const double *from_city;  /* [n_cities] local launch of each city (days, 0: none) */
+    double *owned;            /* storage of the four tables above */
+    uint8_t *city_open;       /* [n_cities] its local launch has passed */
+    int local_costs;          /* some city's unit cost differs from market.unit_cost */
+    bz_city_tally *city;      /* [n_cities] per-city tallies */
     int64_t stock;            /* units left, -1 unlimited */
 
     size_t n_windows, cap_windows;
@@ -191,5 +218,13 @@ void bz_market_arrive(struct bz_sim *sim, uint32_t v, uint32_t window);
 
 /* Agents waiting at the end for `kind` (unmet demand: BZ_WAIT_SOLDOUT). O(n). */
 int64_t bz_market_waiting(const struct bz_sim *sim, bz_wait_kind kind);
+
+/* The same per city: out[c] += the agents of city c waiting for `kind`. O(n). */
+void bz_market_waiting_by_city(const struct bz_sim *sim, bz_wait_kind kind, int64_t *out);
+
+/* Unit cost of the units delivered: market.unit_cost x (purchases +
+ * gifted), or, when some city has its own unit cost, the sum over cities
+ * of its cost x (its purchases + gifts). */
+double bz_market_unit_costs(const struct bz_sim *sim, double purchases, double gifted);
 
 #endif

@@ -100,6 +100,56 @@ const bz_outcome_def bz_window_defs[BZ_N_WINDOW_FIELDS] = {
     [BZ_WIN_DISCOUNT] = {"discount", "fraction", "off the list price inside the window", 1},
 };
 
+static void *zalloc(size_t n, size_t size, int *failed);
+
+const bz_outcome_def bz_city_defs[BZ_N_CITY_FIELDS] = {
+    [BZ_CITY_ADOPTERS] = {"adopters", "agents",
+                          "adopters at the horizon living in the city (bought or gifted)", 1},
+    [BZ_CITY_PURCHASES] = {"purchases", "units",
+                           "units bought by its residents (every adoption after the start for "
+                           "models that do not buy)",
+                           1},
+    [BZ_CITY_GIFTED] = {"gifted", "units", "units given to its residents (KOLs, seeds)", 1},
+    [BZ_CITY_REVENUE] = {"revenue", "currency",
+                         "prices its residents paid (the city's list price, market.local)", 1},
+    [BZ_CITY_UNMET] = {"unmet_demand", "agents",
+                       "its residents refused for want of stock still waiting at the horizon", 1},
+};
+
+void bz_results_city_compare(const bz_results *r, size_t arm, uint32_t c, int f, double *work,
+                             bz_compare *level, bz_compare *extra)
+{
+    const uint32_t R = r->R, C = r->n_cities;
+    double *a = work, *b = work + R;
+    for (uint32_t i = 0; i < R; i++) {
+        a[i] = r->arms[arm].cities[(size_t)i * C + c].v[f];
+        b[i] = 0;
+    }
+    *level = bz_stats_paired(a, b, R);
+    if (arm == 0) {
+        *extra = (bz_compare){NAN, NAN, NAN};
+        return;
+    }
+    for (uint32_t i = 0; i < R; i++)
+        b[i] = r->arms[0].cities[(size_t)i * C + c].v[f];
+    *extra = bz_stats_paired(a, b, R);
+}
+
+int bz_results_alloc_cities(bz_results *r, uint32_t n_cities, bz_error *err)
+{
+    int failed = 0;
+    r->n_cities = n_cities;
+    r->city_names = zalloc(n_cities, sizeof *r->city_names, &failed);
+    r->city_agents = zalloc(n_cities, sizeof *r->city_agents, &failed);
+    for (size_t a = 0; a < r->n_arms && !failed; a++)
+        r->arms[a].cities = zalloc((size_t)r->R * n_cities, sizeof *r->arms[a].cities, &failed);
+    if (failed)
+        return bz_error_set(err, BZ_ENOMEM,
+                            "out of memory for the results of %u cities x %u replicates", n_cities,
+                            (unsigned)r->R);
+    return BZ_OK;
+}
+
 const int bz_attrib_outcome[BZ_N_ATTRIB_OUT] = {BZ_OUT_FINAL_ADOPTERS, BZ_OUT_PROFIT};
 
 int bz_results_alloc_attrib(const bz_results *r, bz_arm_result *arm, int method, uint32_t n_players,
@@ -264,6 +314,7 @@ void bz_results_destroy(bz_results *r)
             free(arm->attrib.share);
             free(arm->outcomes);
             free(arm->windows);
+            free(arm->cities);
         }
         free(r->arms);
     }
@@ -275,6 +326,8 @@ void bz_results_destroy(bz_results *r)
         }
         free(r->layers);
     }
+    free(r->city_names);
+    free(r->city_agents);
     free(r->time_days);
     free(r->experiment_yaml);
     free(r->command_line);

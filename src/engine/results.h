@@ -23,6 +23,7 @@
 #include "base/channels.h"
 #include "base/error.h"
 #include "base/params.h"
+#include "base/stats.h"
 #include "graph/netstats.h"
 
 /* ---- series ------------------------------------------------------------- */
@@ -139,6 +140,32 @@ typedef struct bz_window_result {
 extern const bz_outcome_def bz_window_defs[BZ_N_WINDOW_FIELDS];
 #define BZ_RESULT_WINDOWS 64 /* windows recorded per replicate (later ones are dropped) */
 
+/* ---- cities ----------------------------------------------------------------- */
+
+/* One city of one (arm, replicate): where the adopters, the units and the
+ * money are. Agent v counts in its city (population.cities). They add up
+ * exactly to the outcomes, per replicate:
+ *   sum of adopters     = final_adopters
+ *   sum of purchases    = purchases
+ *   sum of gifted       = gifted
+ *   sum of revenue      = revenue (the outcome is this sum, in city order)
+ *   sum of unmet_demand = unmet_demand
+ * and purchases + gifted = adopters in each city for models that buy. */
+typedef enum bz_city_field {
+    BZ_CITY_ADOPTERS,
+    BZ_CITY_PURCHASES,
+    BZ_CITY_GIFTED,
+    BZ_CITY_REVENUE,
+    BZ_CITY_UNMET,
+    BZ_N_CITY_FIELDS
+} bz_city_field;
+
+typedef struct bz_city_result {
+    double v[BZ_N_CITY_FIELDS];
+} bz_city_result;
+
+extern const bz_outcome_def bz_city_defs[BZ_N_CITY_FIELDS];
+
 /* ---- attribution ---------------------------------------------------------- */
 
 /* The outcomes whose paired difference attribution splits among an arm's
@@ -169,6 +196,7 @@ typedef struct bz_arm_result {
     uint32_t n_windows;           /* flash-sale windows per replicate (same in all) */
     bz_window_result *windows;    /* [R][BZ_RESULT_WINDOWS], first n_windows used */
     bz_attrib_result attrib;
+    bz_city_result *cities; /* [R][n_cities] (bz_results.n_cities), NULL when 0 */
 } bz_arm_result;
 
 typedef struct bz_results {
@@ -182,6 +210,9 @@ typedef struct bz_results {
     bz_arm_result *arms;
     size_t n_layers;
     bz_layer_info *layers;
+    uint32_t n_cities;               /* 0: no per-city results (files before them) */
+    char (*city_names)[BZ_NAME_MAX]; /* [n_cities] population names, or the index */
+    double *city_agents;             /* [n_cities] agents living there */
     /* provenance */
     uint64_t seed;
     char *experiment_yaml; /* owned */
@@ -213,6 +244,17 @@ int bz_results_alloc_series(bz_results *r, bz_arm_result *arm, bz_error *err);
  * NaN). BZ_ENOMEM. */
 int bz_results_alloc_attrib(const bz_results *r, bz_arm_result *arm, int method, uint32_t n_players,
                             bz_error *err);
+
+/* Field f of city c over the replicates of arm `arm`: its mean with a 95%
+ * interval (level) and, for arms after the baseline, the paired difference
+ * with the baseline (extra; NaN for the baseline). work: 2 R doubles.
+ * r->arms[arm].cities must be allocated (r->n_cities > 0). */
+void bz_results_city_compare(const bz_results *r, size_t arm, uint32_t c, int f, double *work,
+                             bz_compare *level, bz_compare *extra);
+
+/* Allocate the per-city results of every arm of r (arms, R set) for
+ * n_cities cities: names empty, agents and fields 0. BZ_ENOMEM. */
+int bz_results_alloc_cities(bz_results *r, uint32_t n_cities, bz_error *err);
 
 /* Release everything r owns and zero it. Safe on a zeroed or partly built
  * struct and on NULL. Cannot fail. */

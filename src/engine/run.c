@@ -212,6 +212,39 @@ static int64_t adopters_now(const bz_sim *sim)
     return a;
 }
 
+/* Revenue of city c: the prices its residents paid, or, for models that do
+ * not buy, its adoptions at market.price. */
+static double city_revenue(const bz_sim *sim, uint32_t c)
+{
+    const bz_city_tally *ct = &sim->market.city[c];
+    return sim->model->buys ? ct->revenue : (double)ct->adoptions * sim->x->market.price;
+}
+
+/* The per-city results of the sim into arm a's row rep (engine/results.h:
+ * they add up to the outcomes). O(n + cities). */
+static int record_cities(const bz_sim *sim, bz_arm_result *a, uint32_t rep, bz_error *err)
+{
+    const uint32_t C = sim->pop->n_cities;
+    bz_city_result *row = a->cities + (size_t)rep * C;
+    int64_t *unmet = calloc(C ? C : 1, sizeof *unmet);
+    if (!unmet)
+        return bz_error_set(err, BZ_ENOMEM, "out of memory for the results of %u cities", C);
+    bz_market_waiting_by_city(sim, BZ_WAIT_SOLDOUT, unmet);
+    for (uint32_t c = 0; c < C; c++) {
+        const bz_city_tally *ct = &sim->market.city[c];
+        row[c].v[BZ_CITY_ADOPTERS] = 0;
+        row[c].v[BZ_CITY_PURCHASES] = (double)(sim->model->buys ? ct->purchases : ct->adoptions);
+        row[c].v[BZ_CITY_GIFTED] = (double)ct->gifted;
+        row[c].v[BZ_CITY_REVENUE] = city_revenue(sim, c);
+        row[c].v[BZ_CITY_UNMET] = (double)unmet[c];
+    }
+    for (uint32_t v = 0; v < sim->n; v++)
+        if (sim->model->adopted_mask & (1u << sim->state[v]))
+            row[sim->pop->city[v]].v[BZ_CITY_ADOPTERS] += 1;
+    free(unmet);
+    return BZ_OK;
+}
+
 /* Every outcome of the sim (engine/results.h) into o; base_t: the baseline's
  * adoption times in this replicate, for the person-by-person comparison
  * (NULL: none, NaN outcomes; is_base: this is the baseline, zeros). */
@@ -223,13 +256,18 @@ static void outcome(const bz_sim *sim, double *o, int is_base, const float *base
     o[BZ_OUT_GIFTED] = (double)sim->gifted;
     o[BZ_OUT_PEAK_TIME] = peak_time(sim);
     o[BZ_OUT_SELLOUT_SECONDS] = sim->market.sellout_seconds;
-    o[BZ_OUT_REVENUE] = sim->model->buys ? sim->revenue : o[BZ_OUT_PURCHASES] * ms->price;
+    /* Revenue is the sum of the cities' (in city order), so that the
+     * per-city results add up to it exactly (record_cities). */
+    double revenue = 0;
+    for (uint32_t c = 0; c < sim->pop->n_cities; c++)
+        revenue += city_revenue(sim, c);
+    o[BZ_OUT_REVENUE] = revenue;
     o[BZ_OUT_DISCOUNT] = sim->discount;
     double cost = 0;
     for (size_t i = 0; i < sim->n_campaigns; i++)
         cost += sim->campaigns[i].cost;
     o[BZ_OUT_CAMPAIGN_COST] = cost;
-    o[BZ_OUT_UNIT_COSTS] = ms->unit_cost * (o[BZ_OUT_PURCHASES] + o[BZ_OUT_GIFTED]);
+    o[BZ_OUT_UNIT_COSTS] = bz_market_unit_costs(sim, o[BZ_OUT_PURCHASES], o[BZ_OUT_GIFTED]);
     o[BZ_OUT_FIXED_COSTS] = ms->fixed_cost;
     o[BZ_OUT_PROFIT] =
         o[BZ_OUT_REVENUE] - o[BZ_OUT_UNIT_COSTS] - o[BZ_OUT_CAMPAIGN_COST] - o[BZ_OUT_FIXED_COSTS];
@@ -401,6 +439,8 @@ static int run_one(const bz_experiment *x, const bz_world *w, const run_job *job
     if (stats) *stats = (bz_run_stats){sim.events, peak};
     outcome(&sim, job->out[rep].v, job->arm == 0, base_t);
     if (series) record_windows(&sim, &res->arms[job->arm], rep);
+    if (series && res->arms[job->arm].cities && res->n_cities == w->pop.n_cities)
+        BZ_CHECK(record_cities(&sim, &res->arms[job->arm], rep, err));
     if (keep) {
         *keep = sim.t_adopt;
         sim.t_adopt = NULL;
@@ -613,6 +653,8 @@ static int attribute(const bz_experiment *x, bz_results *res, const subs *s, bz_
 static int fill_layer_info(bz_results *res, const bz_experiment *x, const bz_world *w,
                            bz_error *err)
 {
+    for (uint32_t c = 0; c < res->n_cities && c < w->pop.n_cities; c++)
+        res->city_agents[c] = (double)(w->pop.city_offsets[c + 1] - w->pop.city_offsets[c]);
     for (size_t i = 0; i < w->net.n_layers; i++) {
         int status =
             bz_netstats_layer_info(&w->net.layers[i], x->layers[i].gen->name, &res->layers[i], err);
@@ -640,6 +682,13 @@ static int init_results(bz_results *res, const bz_experiment *x, bz_error *err)
             strdup(x->arms[a].campaigns_yaml ? x->arms[a].campaigns_yaml : "[]");
         if (!res->arms[a].campaigns_yaml) return bz_error_set(err, BZ_ENOMEM, "out of memory");
     }
+    status = bz_results_alloc_cities(res, x->cities, err);
+    if (status != BZ_OK) return status;
+    for (uint32_t c = 0; c < x->cities; c++)
+        if (x->city_names)
+            snprintf(res->city_names[c], BZ_NAME_MAX, "%s", x->city_names[c]);
+        else
+            snprintf(res->city_names[c], BZ_NAME_MAX, "%u", (unsigned)c);
     res->seed = x->seed;
     res->experiment_yaml = strdup(x->resolved_yaml ? x->resolved_yaml : "");
     if (!res->experiment_yaml) return bz_error_set(err, BZ_ENOMEM, "out of memory");
@@ -656,6 +705,12 @@ static int check_supported(const bz_experiment *x, bz_error *err)
                             "market.stock: model '%s' does not buy through the market, so stock "
                             "has no effect (use 0 = unlimited), got %lld",
                             x->model->name, (long long)x->market.stock);
+    for (size_t i = 0; i < x->market.n_local; i++)
+        if (x->market.local[i].from > 0)
+            return bz_error_set(err, BZ_EINVAL,
+                                "market.local.%zu.from: model '%s' does not buy through the "
+                                "market, so a local launch date has no effect (use 0), got %g",
+                                i, x->model->name, x->market.local[i].from);
     if (x->market.availability != BZ_AVAIL_ALWAYS)
         return bz_error_set(err, BZ_EINVAL,
                             "market.availability: model '%s' does not buy through the market; "

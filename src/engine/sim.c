@@ -29,6 +29,8 @@ int bz_sim_seed(bz_sim *sim, uint32_t v, int channel)
         bz_sim_adopted(sim, v, channel);
         sim->adoptions--; /* a gift, not a purchase */
         sim->gifted++;
+        sim->market.city[sim->pop->city[v]].adoptions--;
+        sim->market.city[sim->pop->city[v]].gifted++;
     }
     return 1;
 }

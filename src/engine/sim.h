@@ -213,11 +213,13 @@ static inline void bz_sim_move(bz_sim *sim, uint32_t v, uint8_t to)
 
 /* Agent v adopted now, tipped by `channel` (last touch, descriptive):
  * tallies, adoption time, and one more adoption that is not a gift
- * (bz_sim_seed takes gifts back out of `adoptions`). */
+ * (bz_sim_seed takes gifts back out of `adoptions`), in total and in
+ * v's city (the market's per-city tallies). */
 static inline void bz_sim_adopted(bz_sim *sim, uint32_t v, int channel)
 {
     sim->adopt[channel]++;
     sim->adoptions++;
+    sim->market.city[sim->pop->city[v]].adoptions++; /* per-city results */
     sim->t_adopt[v] = (float)sim->t;
 }
 

@@ -391,7 +391,7 @@ static int export_compound(xctx *c, hid_t ds, hid_t fspace, const char *obj, int
     const char *idx0 = NULL, *idx1 = NULL;
     if (rank == 1) {
         time = find_time(c, obj, &nt);
-        if (starts_with(obj, "/comparison/"))
+        if (starts_with(obj, "/comparison/") || starts_with(obj, "/cities_summary/"))
             idx0 = NULL;
         else if (strcmp(base, "outcomes") == 0)
             idx0 = "replicate";
@@ -402,6 +402,9 @@ static int export_compound(xctx *c, hid_t ds, hid_t fspace, const char *obj, int
     } else if (strcmp(base, "windows") == 0) {
         idx0 = "replicate";
         idx1 = "window";
+    } else if (strcmp(base, "cities") == 0) {
+        idx0 = "replicate";
+        idx1 = "city";
     } else {
         idx0 = in_sweep ? "point" : "i";
         idx1 = in_sweep ? "replicate" : "j";
@@ -489,13 +492,14 @@ cleanup:
     return status;
 }
 
-/* /comparison as one table: arm outcome mean ci_low ci_high. */
-static int export_comparison(xctx *c)
+/* /comparison as one table: arm outcome mean ci_low ci_high; the same for
+ * /cities_summary (arm city agents ...), `group`. */
+static int export_comparison(xctx *c, const char *group)
 {
     int status = BZ_OK;
     bz_h5_names arms = {0, NULL};
     char obj[4 * BZ_NAME_MAX];
-    BZ_CHECK(bz_h5_list(c->file, "/comparison", c->path, &arms, c->err));
+    BZ_CHECK(bz_h5_list(c->file, group, c->path, &arms, c->err));
     if (arms.n == 0) {
         c->t.header = 1;
         const char *cols[] = {"arm", "outcome", "mean", "ci_low", "ci_high"};
@@ -504,7 +508,7 @@ static int export_comparison(xctx *c)
         t_end(&c->t);
     }
     for (size_t a = 0; a < arms.n; a++) {
-        snprintf(obj, sizeof obj, "/comparison/%s", arms.v[a]);
+        snprintf(obj, sizeof obj, "%s/%s", group, arms.v[a]);
         BZ_CHECK(export_dataset(c, obj, "arm", arms.v[a], a == 0));
     }
 cleanup:
@@ -657,8 +661,8 @@ int bz_h5_export(const char *path, const char *dataset, bz_export_format fmt, FI
     H5I_type_t kind = H5Iget_type(obj);
     char fam_arm[BZ_NAME_MAX];
     const char *family = NULL;
-    if (kind == H5I_GROUP && strcmp(p, "/comparison") == 0)
-        BZ_CHECK(export_comparison(&c));
+    if (kind == H5I_GROUP && (strcmp(p, "/comparison") == 0 || strcmp(p, "/cities_summary") == 0))
+        BZ_CHECK(export_comparison(&c, p));
     else if (kind == H5I_GROUP && family_of(p, fam_arm, &family))
         BZ_CHECK(export_family_means(&c, p, fam_arm, family));
     else if (kind == H5I_GROUP)

@@ -18,6 +18,7 @@
 #include <hdf5.h>
 
 #include "config/experiment.h"
+#include "io/h5_cities.h"
 #include "io/h5_util.h"
 
 typedef struct rctx {
@@ -437,6 +438,7 @@ static int read_file(bz_results *r, bz_h5_provenance *prov, const char *path, in
             BZ_FAIL(err, BZ_ENOMEM, "%s: out of memory", path);
         BZ_CHECK(read_arm(&c, r, arm, a == 0, with_series));
     }
+    BZ_CHECK(bz_h5_read_cities(c.file, path, r, err));
     for (size_t i = 0; i < layers.n; i++)
         BZ_CHECK(read_layer(&c, &r->layers[i], layers.v[i]));
     BZ_CHECK(read_root(&c, r, prov));

@@ -22,6 +22,7 @@
 #include "config/experiment.h"
 #include "engine/compare.h"
 #include "base/stats.h"
+#include "io/h5_cities.h"
 #include "io/h5_util.h"
 
 #define CHUNK_T 4096 /* time points per chunk: one replicate's row for typical runs */
@@ -628,6 +629,7 @@ int bz_h5_write(const char *path, const bz_results *r, int force, bz_error *err)
     }
     arms_g = H5I_INVALID_HID;
     BZ_CHECK(write_comparison(&c));
+    BZ_CHECK(bz_h5_write_cities(c.file, path, r, c.err));
 complete:
     BZ_CHECK(mark_complete(&c));
     herr_t closed = H5Fclose(c.file);

@@ -139,6 +139,19 @@ sed 's/model: bass, p: 0.01, q: 0.4/model: buzz_funnel/; s/directed: true, gener
 expect_fail "negative attention" 2 "attention.yaml:[0-9]+:[0-9]+: network.layers.0.attention: .*-2" $BZ validate attention.yaml
 sed 's/directed: false, generator/directed: false, conversion: 0.1, generator/' good.yaml >conv_bass.yaml
 expect_fail "conversion under bass" 2 "conv_bass.yaml:[0-9]+:[0-9]+: network.layers.1.conversion: model 'bass' does not read.*buzz_funnel" $BZ run conv_bass.yaml -o o_conv.h5
+# ambassador: a city that does not exist (population.cities = 4), a layer
+# that does not exist; market.local: a negative unit cost other than -1.
+small_experiment amb_city.yaml
+sed -i 's/^  kol: .*/  amb: [ { campaign: ambassador, cities: [1, 7] } ]/' amb_city.yaml
+expect_fail "ambassador city out of range" 2 "amb_city.yaml:[0-9]+:[0-9]+: arms.amb.0.cities: .*city index 7 out of range" \
+  $BZ run amb_city.yaml -o oa1.h5
+small_experiment amb_layer.yaml
+sed -i 's/^  kol: .*/  amb: [ { campaign: ambassador, cities: [1], layer: nope } ]/' amb_layer.yaml
+expect_fail "ambassador unknown layer" 2 "amb_layer.yaml:[0-9]+:[0-9]+: .*no layer named 'nope'" \
+  $BZ run amb_layer.yaml -o oa2.h5
+small_experiment local_cost.yaml "market: { price: 1999, local: [ { cities: [1], price: 900, value: 800, unit_cost: -2 } ] }"
+expect_fail "local unit_cost -2" 2 "local_cost.yaml:[0-9]+:[0-9]+: market.local.0.unit_cost: .*-2" \
+  $BZ run local_cost.yaml -o oa3.h5
 expect_fail "existing output" 2 "keep.h5.*--force" $BZ run good.yaml -o keep.h5 --quiet
 [ "$(md5sum keep.h5)" = "$before" ] && ok "existing file untouched" || bad "existing file changed"
 $BZ run good.yaml -o keep.h5 --quiet --force --seed 9 && ok "--force overwrites" || bad "--force failed"

@@ -88,4 +88,43 @@ cp out.h5 "it's.h5"
 expect_fail "plot: quote in the path" 2 "single quote" $BZ plot "it's.h5"
 expect_fail "plot: not a results file" 2 "text.h5: not an HDF5 file" $BZ plot text.h5
 
+# Per city: an ambassador of cities 1 and 2 with no word of mouth (bass p =
+# q = 0, response 1) makes adopters only among the followers it reaches
+# there: none elsewhere; per-city adopters and revenue add up exactly to the
+# outcomes of every replicate; cities.gp draws the per-city figure.
+cat >cities.yaml <<'YAML'
+name: cities
+seed: 3
+time: { step: 1d, horizon: 5d }
+replicates: 3
+population: { agents: 3000, cities: 5 }
+network:
+  layers:
+    - { name: follow, directed: true, generator: { model: barabasi_albert, m: 4 } }
+diffusion: { model: bass, p: 0, q: 0, response: 1 }
+market: { price: 100, local: [ { cities: [2], price: 70, value: 0 } ] }
+arms:
+  baseline: []
+  amb: [ { campaign: ambassador, cities: [1, 2], count: 3, reach: 1, seed: false, fee: 10, fee_per_follower: 2 } ]
+YAML
+expect "run with an ambassador" 0 $BZ run cities.yaml -o cities.h5 --quiet
+$BZ export cities.h5 /arms/amb/cities >percity
+same "no adopter outside the ambassador's cities" \
+  "$(awk -F'\t' 'NR > 1 && $2 != 1 && $2 != 2 { s += $3 } END { print s + 0 }' percity)" "0"
+inside=$(awk -F'\t' 'NR > 1 && ($2 == 1 || $2 == 2) { s += $3 } END { print s + 0 }' percity)
+[ "$inside" -gt 0 ] && ok "adopters inside its cities ($inside)" || bad "no adopter inside its cities"
+$BZ export cities.h5 /arms/amb/outcomes >outc
+sums=$(awk -F'\t' 'NR > 1 { a[$1] += $3; r[$1] += $6 } END { for (i in a) printf "%d %.17g\n", i, a[i] + 0 * r[i] }' percity | sort)
+tot=$(awk -F'\t' 'NR > 1 { printf "%d %.17g\n", $1, $2 }' outc | sort)
+same "per-city adopters sum to final_adopters" "$sums" "$tot"
+rsum=$(awk -F'\t' 'NR > 1 { r[$1] += $6 } END { for (i in r) printf "%d %.17g\n", i, r[i] }' percity | sort)
+rtot=$(awk -F'\t' 'NR > 1 { printf "%d %.17g\n", $1, $7 }' outc | sort)
+same "per-city revenue sums to revenue" "$rsum" "$rtot"
+expect "info shows the cities" 0 $BZ info cities.h5
+has out "Where the extra adopters are" "info lists the top cities"
+if command -v gnuplot >/dev/null; then
+  expect "plot the per-city figure" 0 $BZ plot cities.h5
+  p="$TMP/cities_plots/cities.png"
+  if [ -s "$p" ] && [ "$(head -c 4 "$p" | tail -c 3)" = "PNG" ]; then ok "cities.png"; else bad "cities.png missing or not a PNG"; fi
+fi
 finish
