@@ -7,18 +7,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bz_run_test.h"
 #include "bz_test.h"
 #include "config/experiment.h"
 #include "engine/run.h"
-
-static int run_yaml(const char *yaml, bz_experiment *x, bz_results *r)
-{
-    bz_error err;
-    int st = bz_experiment_load_string(x, yaml, "t.yaml", NULL, 0, &err);
-    if (st == BZ_OK) st = bz_run_experiment(x, NULL, r, &err);
-    if (st != BZ_OK) fprintf(stderr, "\n  %s\n", err.msg);
-    return st;
-}
 
 /* Total exposures of replicate rep on channel ch over the run. */
 static double exposures(const bz_results *r, int ch, uint32_t rep)
@@ -71,7 +63,7 @@ static void test_attention_saturates(void)
                  DAYS, A + 3 * G, layers, A + 3 * G);
         bz_experiment x;
         bz_results r;
-        CU_ASSERT_FATAL(run_yaml(yaml, &x, &r) == BZ_OK);
+        CU_ASSERT_FATAL(bz_test_run_yaml(yaml, &x, &r) == BZ_OK);
         for (int g = 0; g < 3; g++)
             for (uint32_t rep = 0; rep < r.R; rep++) {
                 const double got = exposures(&r, BZ_CH_LAYER0 + g, rep) / (G * DAYS);
@@ -111,7 +103,7 @@ static void test_persuasion_and_conversion(void)
     /* No persuasion anywhere and no own interest: word of mouth makes
      * agents aware, never interested, so nobody buys. */
     snprintf(yaml, sizeof yaml, fmt, 0.0, 0.0, 0.0, 0.0, 0.2);
-    CU_ASSERT_FATAL(run_yaml(yaml, &x, &r) == BZ_OK);
+    CU_ASSERT_FATAL(bz_test_run_yaml(yaml, &x, &r) == BZ_OK);
     for (uint32_t rep = 0; rep < r.R; rep++) {
         CU_ASSERT(r.arms[0].outcomes[rep].v[BZ_OUT_FINAL_ADOPTERS] == 30);
         CU_ASSERT(exposures(&r, BZ_CH_LAYER0, rep) > 0);
@@ -120,7 +112,7 @@ static void test_persuasion_and_conversion(void)
     bz_experiment_destroy(&x);
     /* Persuasion on one layer only: buyers appear. */
     snprintf(yaml, sizeof yaml, fmt, 0.0, 0.0, 0.5, 0.0, 0.2);
-    CU_ASSERT_FATAL(run_yaml(yaml, &x, &r) == BZ_OK);
+    CU_ASSERT_FATAL(bz_test_run_yaml(yaml, &x, &r) == BZ_OK);
     for (uint32_t rep = 0; rep < r.R; rep++)
         CU_ASSERT(r.arms[0].outcomes[rep].v[BZ_OUT_FINAL_ADOPTERS] > 60);
     bz_results_destroy(&r);
@@ -130,7 +122,7 @@ static void test_persuasion_and_conversion(void)
     double adopters[2];
     for (int conv = 0; conv < 2; conv++) {
         snprintf(yaml, sizeof yaml, fmt, 0.5, conv ? 0.5 : 0.0, 0.5, 0.0, 0.0);
-        CU_ASSERT_FATAL(run_yaml(yaml, &x, &r) == BZ_OK);
+        CU_ASSERT_FATAL(bz_test_run_yaml(yaml, &x, &r) == BZ_OK);
         adopters[conv] = r.arms[0].outcomes[0].v[BZ_OUT_FINAL_ADOPTERS];
         bz_results_destroy(&r);
         bz_experiment_destroy(&x);
@@ -149,7 +141,7 @@ static void test_aware_at_start(void)
                        "diffusion: { model: buzz_funnel, aware: 0.25, interest: 0, forget: 0 }\n";
     bz_experiment x;
     bz_results r;
-    CU_ASSERT_FATAL(run_yaml(yaml, &x, &r) == BZ_OK);
+    CU_ASSERT_FATAL(bz_test_run_yaml(yaml, &x, &r) == BZ_OK);
     for (uint32_t rep = 0; rep < r.R; rep++) {
         const int64_t *aware = bz_series_row(r.arms[0].series[BZ_SER_STATES], r.R, r.T, 1, rep);
         const double want = 0.25 * 20000, sd = sqrt(20000 * 0.25 * 0.75);

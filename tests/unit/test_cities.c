@@ -4,18 +4,10 @@
 #include <math.h>
 #include <stdio.h>
 
+#include "bz_run_test.h"
 #include "bz_test.h"
 #include "config/experiment.h"
 #include "engine/run.h"
-
-static int run_yaml(const char *yaml, bz_experiment *x, bz_results *r)
-{
-    bz_error err;
-    int st = bz_experiment_load_string(x, yaml, "t.yaml", NULL, 0, &err);
-    if (st == BZ_OK) st = bz_run_experiment(x, NULL, r, &err);
-    if (st != BZ_OK) fprintf(stderr, "\n  %s\n", err.msg);
-    return st;
-}
 
 static const char *fmt =
     "seed: 4\ntime: { step: 1d, horizon: %s }\nreplicates: 3\n"
@@ -34,7 +26,7 @@ static void test_sums_and_staggered_launch(void)
         snprintf(yaml, sizeof yaml, fmt, late ? "30d" : "9d");
         bz_experiment x;
         bz_results r;
-        CU_ASSERT_FATAL(run_yaml(yaml, &x, &r) == BZ_OK);
+        CU_ASSERT_FATAL(bz_test_run_yaml(yaml, &x, &r) == BZ_OK);
         CU_ASSERT_FATAL(r.n_cities == 4);
         for (size_t a = 0; a < r.n_arms; a++)
             for (uint32_t rep = 0; rep < r.R; rep++) {

@@ -5,18 +5,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bz_run_test.h"
 #include "bz_test.h"
 #include "config/experiment.h"
 #include "engine/run.h"
-
-static int run_yaml(const char *yaml, bz_experiment *x, bz_results *r)
-{
-    bz_error err;
-    int st = bz_experiment_load_string(x, yaml, "t.yaml", NULL, 0, &err);
-    if (st == BZ_OK) st = bz_run_experiment(x, NULL, r, &err);
-    if (st != BZ_OK) fprintf(stderr, "\n  %s\n", err.msg);
-    return st;
-}
 
 /* Everyone aware, S random advocates, no word of mouth and no own
  * interest: after one event that everyone attends, the interested are
@@ -44,7 +36,7 @@ static void test_group_contagion_closed_form(void)
                  N, S, e, g[c], table[c]);
         bz_experiment x;
         bz_results r;
-        CU_ASSERT_FATAL(run_yaml(yaml, &x, &r) == BZ_OK);
+        CU_ASSERT_FATAL(bz_test_run_yaml(yaml, &x, &r) == BZ_OK);
         const double p = table[c] == 0 ? 1 - (1 - e) * pow(1 - g[c], S)
                                        : 1 - (1 - e) * pow(1 - g[c] * S / N, table[c]);
         const double want = (N - S) * p, sd = sqrt((N - S) * p * (1 - p));
@@ -76,7 +68,7 @@ static void test_recurring_meetups(void)
         "attendance: 0.3, bring: 1, cost_per_city: 100, cost_per_attendee: 3 } ]\n";
     bz_experiment x;
     bz_results r;
-    CU_ASSERT_FATAL(run_yaml(yaml, &x, &r) == BZ_OK);
+    CU_ASSERT_FATAL(bz_test_run_yaml(yaml, &x, &r) == BZ_OK);
     for (uint32_t rep = 0; rep < r.R; rep++) {
         const int64_t *f =
             bz_series_row(r.arms[0].series[BZ_SER_EXPOSURES], r.R, r.T, BZ_CH_FESTIVAL, rep);
@@ -120,7 +112,7 @@ static void test_festival_beats_ads_on_a_fan_base(void)
     snprintf(yaml, sizeof yaml, "%sarms:\n  none: []\n  festival: [ %s ]\n", head, fest);
     bz_experiment x;
     bz_results r;
-    CU_ASSERT_FATAL(run_yaml(yaml, &x, &r) == BZ_OK);
+    CU_ASSERT_FATAL(bz_test_run_yaml(yaml, &x, &r) == BZ_OK);
     double cost = 0;
     for (uint32_t rep = 0; rep < r.R; rep++)
         cost += r.arms[1].outcomes[rep].v[BZ_OUT_CAMPAIGN_COST] / r.R;
@@ -132,7 +124,7 @@ static void test_festival_beats_ads_on_a_fan_base(void)
              "%sarms:\n  none: []\n  festival: [ %s ]\n"
              "  ads: [ { campaign: advertising, at: 3d, duration: 7d, reach: %.17g, cpm: 10 } ]\n",
              head, fest, reach);
-    CU_ASSERT_FATAL(run_yaml(yaml, &x, &r) == BZ_OK);
+    CU_ASSERT_FATAL(bz_test_run_yaml(yaml, &x, &r) == BZ_OK);
     double df = 0, da = 0, ca = 0, d2 = 0;
     for (uint32_t rep = 0; rep < r.R; rep++) {
         const double d = r.arms[1].outcomes[rep].v[BZ_OUT_FINAL_ADOPTERS] -

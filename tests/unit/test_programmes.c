@@ -6,18 +6,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bz_run_test.h"
 #include "bz_test.h"
 #include "config/experiment.h"
 #include "engine/run.h"
-
-static int run_yaml(const char *yaml, bz_experiment *x, bz_results *r)
-{
-    bz_error err;
-    int st = bz_experiment_load_string(x, yaml, "t.yaml", NULL, 0, &err);
-    if (st == BZ_OK) st = bz_run_experiment(x, NULL, r, &err);
-    if (st != BZ_OK) fprintf(stderr, "\n  %s\n", err.msg);
-    return st;
-}
 
 static const char *HEAD = "seed: 21\ntime: { step: 1d, horizon: 40d }\nreplicates: 4\n"
                           "population: { agents: 6000 }\n"
@@ -39,7 +31,7 @@ static void test_service(void)
              HEAD);
     bz_experiment x;
     bz_results r;
-    CU_ASSERT_FATAL(run_yaml(yaml, &x, &r) == BZ_OK);
+    CU_ASSERT_FATAL(bz_test_run_yaml(yaml, &x, &r) == BZ_OK);
     double gain = 0;
     for (uint32_t rep = 0; rep < r.R; rep++) {
         const double *s = r.arms[1].outcomes[rep].v, *b = r.arms[0].outcomes[rep].v;
@@ -70,7 +62,7 @@ static void test_community(void)
              HEAD);
     bz_experiment x;
     bz_results r;
-    CU_ASSERT_FATAL(run_yaml(yaml, &x, &r) == BZ_OK);
+    CU_ASSERT_FATAL(bz_test_run_yaml(yaml, &x, &r) == BZ_OK);
     double gain = 0;
     for (uint32_t rep = 0; rep < r.R; rep++) {
         const double *c = r.arms[1].outcomes[rep].v, *b = r.arms[0].outcomes[rep].v;
