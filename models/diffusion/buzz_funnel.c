@@ -56,7 +56,7 @@
  * starts interested (stream (u, 1, BZ_RNG_MODEL + 2)).
  * Campaign persuasion: an exposure on a channel with persuasion q > 0
  * (lever persuade) makes an aware agent interested with probability q.
- * Start: each agent is aware with probability `aware` (brand awareness
+ * Start: each agent of aware_cities is aware with probability `aware` (brand awareness
  * before the launch), from stream (u, 0, BZ_RNG_MODEL + 2).
  * Attention: on a layer with `attention` K > 0 a contact to u is read with
  * probability K / (K + f_u feed) (attention_init), else lost unseen.
@@ -95,7 +95,9 @@
 #include "engine/sim.h"
 
 typedef struct fn_params {
-    double awareness, aware, fans;
+    double awareness, aware;
+    bz_cityset aware_cities;
+    double fans;
     bz_cityset fan_cities;
     double interest;
     int64_t recommenders;
@@ -113,6 +115,10 @@ static const bz_param fn_param_table[] = {
      "share of agents who know the product at the start (brand awareness before the launch); "
      "drawn per agent from its own stream",
      offsetof(fn_params, aware), NULL},
+    {"aware_cities", BZ_PT_CITIES, 0, 0, "all", "cities",
+     "where the brand is known before the launch (`aware` applies there; elsewhere nobody is "
+     "aware at the start): all, {top: N} or a list of city indices",
+     offsetof(fn_params, aware_cities), NULL},
     {"fans", BZ_PT_PROB, 0, 1, "0", "share",
      "share of the agents of fan_cities who are fans before the launch (fan clubs: they start "
      "interested, and a festival there finds them); drawn per agent from its own stream",
@@ -630,23 +636,31 @@ static int attention_init(bz_sim *sim, fn_state *fs, size_t li, bz_error *err)
     return BZ_OK;
 }
 
-/* The fan base before the launch: each agent of a fan city is a fan with
- * probability `fans` (stream (u, 1, BZ_RNG_MODEL + 2)) and starts
- * interested. O(n). */
-static int fans_init(bz_sim *sim, fn_state *fs, bz_error *err)
+/* Before the launch: each agent of aware_cities is aware with probability
+ * `aware` (stream (u, 0, BZ_RNG_MODEL + 2)); each agent of fan_cities is a
+ * fan with probability `fans` (stream (u, 1, ...)) and starts interested.
+ * O(n). */
+static int start_init(bz_sim *sim, fn_state *fs, bz_error *err)
 {
     const fn_params *p = sim->mp;
     const bz_population *pop = sim->pop;
-    uint8_t *in = calloc(pop->n_cities ? pop->n_cities : 1, 1);
-    if (!in) return bz_error_set(err, BZ_ENOMEM, "out of memory for fan_cities");
-    int status = bz_cityset_mark(&p->fan_cities, pop->n_cities, in, err);
+    const uint32_t nc = pop->n_cities ? pop->n_cities : 1;
+    uint8_t *in = calloc(2 * (size_t)nc, 1);
+    if (!in) return bz_error_set(err, BZ_ENOMEM, "out of memory for aware_cities, fan_cities");
+    int status = bz_cityset_mark(&p->aware_cities, pop->n_cities, in, err);
+    if (status == BZ_OK) status = bz_cityset_mark(&p->fan_cities, pop->n_cities, in + nc, err);
     for (uint32_t u = 0; status == BZ_OK && u < sim->n; u++) {
-        if (!in[pop->city[u]]) continue;
         bz_stream s;
-        bz_sim_stream(sim, &s, u, 1, AWARE_PURPOSE);
-        if (!(bz_stream_uniform(&s) < p->fans)) continue;
-        if (sim->state[u] == UNAWARE) enter_aware(sim, fs, u, 0);
-        if (sim->state[u] == AWARE) enter_interested(sim, fs, u, 0);
+        if (p->aware > 0 && in[pop->city[u]]) {
+            bz_sim_stream(sim, &s, u, 0, AWARE_PURPOSE);
+            if (bz_stream_uniform(&s) < p->aware) enter_aware(sim, fs, u, 0);
+        }
+        if (p->fans > 0 && in[nc + pop->city[u]]) {
+            bz_sim_stream(sim, &s, u, 1, AWARE_PURPOSE);
+            if (!(bz_stream_uniform(&s) < p->fans)) continue;
+            if (sim->state[u] == UNAWARE) enter_aware(sim, fs, u, 0);
+            if (sim->state[u] == AWARE) enter_interested(sim, fs, u, 0);
+        }
     }
     free(in);
     return status;
@@ -678,14 +692,8 @@ static int fn_init(bz_sim *sim, bz_error *err)
             int status = attention_init(sim, fs, li, err);
             if (status != BZ_OK) return status;
         }
-    if (p->aware > 0)
-        for (uint32_t u = 0; u < sim->n; u++) {
-            bz_stream s;
-            bz_sim_stream(sim, &s, u, 0, AWARE_PURPOSE);
-            if (bz_stream_uniform(&s) < p->aware) enter_aware(sim, fs, u, 0);
-        }
-    if (p->fans > 0) {
-        int status = fans_init(sim, fs, err);
+    if (p->aware > 0 || p->fans > 0) {
+        int status = start_init(sim, fs, err);
         if (status != BZ_OK) return status;
     }
     return bz_contagion_seed_random(sim, (uint32_t)p->seeds, err);

@@ -152,12 +152,37 @@ static void test_aware_at_start(void)
     bz_experiment_destroy(&x);
 }
 
+/* aware_cities: awareness before the launch only where the brand is known
+ * (per-city awareness): 25% of city 1's agents, nobody elsewhere. */
+static void test_aware_by_city(void)
+{
+    const char *yaml = "seed: 2\ntime: { step: 1h, horizon: 1d }\nreplicates: 2\n"
+                       "population: { agents: 20000, cities: 4 }\n"
+                       "network: { layers: [ { name: f, share: 0, "
+                       "generator: { model: erdos_renyi, mean_degree: 4 } } ] }\n"
+                       "diffusion: { model: buzz_funnel, aware: 0.25, aware_cities: [1], "
+                       "interest: 0, forget: 0 }\n";
+    bz_experiment x;
+    bz_results r;
+    CU_ASSERT_FATAL(bz_test_run_yaml(yaml, &x, &r) == BZ_OK);
+    CU_ASSERT_FATAL(r.n_cities == 4);
+    const double n1 = r.city_agents[1];
+    for (uint32_t rep = 0; rep < r.R; rep++) {
+        const int64_t *aware = bz_series_row(r.arms[0].series[BZ_SER_STATES], r.R, r.T, 1, rep);
+        CU_ASSERT(fabs((double)aware[0] - 0.25 * n1) <= 4 * sqrt(n1 * 0.25 * 0.75));
+        CU_ASSERT(aware[0] > 0);
+    }
+    bz_results_destroy(&r);
+    bz_experiment_destroy(&x);
+}
+
 int main(void)
 {
     CU_TestInfo tests[] = {
         {"attention: contacts per reader-day approach K", test_attention_saturates},
         {"per-layer persuasion and conversion", test_persuasion_and_conversion},
         {"aware at the start", test_aware_at_start},
+        {"aware at the start, by city", test_aware_by_city},
         CU_TEST_INFO_NULL,
     };
     return bz_test_main("channels", tests);
