@@ -34,6 +34,11 @@ int bz_cmd_merge(int argc, char **argv);
  * exit status), and the Sobol index table of a sweep's results. */
 struct bz_sweep_data;
 int bz_cli_sweep_info(const char *path);
+/* Read a sweep file and replay the journal beside it (OUT.journal for OUT or
+ * OUT.partial), so a killed sweep's finished points all count; *from_journal
+ * (may be NULL) is how many records the journal had. */
+int bz_cli_sweep_load(const char *path, struct bz_sweep_data *d, size_t *from_journal,
+                      bz_error *err);
 void bz_cli_sweep_sobol(FILE *f, const struct bz_sweep_data *d);
 
 /* Print "buzzsim: <msg>" to stderr (one line) and return the exit status for

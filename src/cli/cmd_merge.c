@@ -99,7 +99,7 @@ int bz_cmd_merge(int argc, char **argv)
     bz_error_clear(&err);
     bz_sweep_data m, in;
     if (bz_h5_check_output(out, force, &err) != BZ_OK) goto fail;
-    if (bz_h5_sweep_read(&m, inputs[0], &err) != BZ_OK) goto fail;
+    if (bz_cli_sweep_load(inputs[0], &m, NULL, &err) != BZ_OK) goto fail;
     have = 1;
     if (!(owner = calloc(m.P, sizeof *owner))) {
         bz_error_set(&err, BZ_ENOMEM, "out of memory");
@@ -108,7 +108,7 @@ int bz_cmd_merge(int argc, char **argv)
     for (size_t p = 0; p < m.P; p++)
         owner[p] = m.done[p] ? inputs[0] : NULL;
     for (size_t i = 1; i < n_in; i++) {
-        if (bz_h5_sweep_read(&in, inputs[i], &err) != BZ_OK) goto fail;
+        if (bz_cli_sweep_load(inputs[i], &in, NULL, &err) != BZ_OK) goto fail;
         int st = same_sweep(&m, inputs[0], &in, inputs[i], &err);
         if (st == BZ_OK) st = take(&m, &in, inputs[i], owner, &err);
         bz_sweep_data_destroy(&in);

@@ -34,7 +34,10 @@
 #include "cli/report.h"
 #include "engine/run.h"
 #include "base/stats.h"
+#include "base/durable.h"
+#include "io/h5.h"
 #include "sweep/h5_sweep.h"
+#include "sweep/journal.h"
 #include "sweep/sweep.h"
 #ifdef BZ_HAVE_MPI
 #include "sweep/mpi.h"
@@ -202,8 +205,8 @@ int bz_cli_sweep_info(const char *path)
     bz_sweep_data d;
     bz_error err;
     bz_error_clear(&err);
-    if (bz_h5_sweep_read(&d, path, &err) != BZ_OK) return bz_cli_fail(&err);
-    size_t n, done;
+    size_t n, done, journaled = 0;
+    if (bz_cli_sweep_load(path, &d, &journaled, &err) != BZ_OK) return bz_cli_fail(&err);
     bz_sweep_data_count(&d, &n, &done);
     printf("%-11s%s\n", "file", path);
     printf("%-11s%s by buzzsim %s\n", "written", d.created, d.version);
@@ -233,8 +236,10 @@ int bz_cli_sweep_info(const char *path)
         printf("%s%s", a ? ", " : "", d.arm_names[a]);
     printf("\n%-11s%u/%u%s\n", "shard", (unsigned)d.shard + 1, (unsigned)d.n_shards,
            d.n_shards > 1 ? " (merge the shards with buzzsim merge)" : "");
-    printf("%-11s%zu of %zu points done%s\n", "progress", done, n,
+    printf("%-11s%zu of %zu points done%s", "progress", done, n,
            d.complete ? ", complete" : ", incomplete (buzzsim sweep SWEEP.yaml --resume)");
+    if (journaled) printf(" (%zu recorded in the journal)", journaled);
+    printf("\n");
     printf("\noutcome means over done points and replicates\n");
     char m[64], s[64];
     double *x = malloc(d.P * d.R * sizeof *x), *work = malloc(d.P * d.R * sizeof *work);
@@ -329,15 +334,15 @@ static int check_resumable(const char *file, const bz_sweep_data *have, const bz
  * one rank): rank 0 does everything below and hands points out through
  * bz_sweep_run_mpi (src/sweep/mpi.h); the other ranks only compute. Without
  * MPI, or with one rank, this is the serial sweep. */
-static int run_points(int mpi_size, const bz_sweep *sw, bz_sweep_data *d, bz_h5_sweep *h,
+static int run_points(int mpi_size, const bz_sweep *sw, bz_sweep_data *d,
                       const bz_sweep_run_opts *o, size_t *ran, bz_error *err)
 {
 #ifdef BZ_HAVE_MPI
-    if (mpi_size > 1) return bz_sweep_run_mpi(sw, d, h, o, ran, err);
+    if (mpi_size > 1) return bz_sweep_run_mpi(sw, d, o, ran, err);
 #else
     (void)mpi_size;
 #endif
-    return bz_sweep_run(sw, d, h, o, ran, err);
+    return bz_sweep_run(sw, d, o, ran, err);
 }
 
 static int sweep_main(int argc, char **argv, int mpi_rank, int mpi_size);
@@ -367,23 +372,138 @@ static int sweep_worker(const bz_sweep *sw, uint32_t shard, uint32_t n_shards, i
     bz_error_clear(&err);
     bz_sweep_run_opts opts = {shard, n_shards, NULL, NULL, NULL, NULL};
     size_t ran = 0;
-    if (run_points(mpi_size, sw, NULL, NULL, &opts, &ran, &err) != BZ_OK) return bz_cli_fail(&err);
+    if (run_points(mpi_size, sw, NULL, &opts, &ran, &err) != BZ_OK) return bz_cli_fail(&err);
     return 0;
+}
+
+/* The files of one sweep output OUT (docs/cluster.md, "Checkpoints"):
+ *   OUT.journal  every finished point, appended and synced (sweep/journal.h)
+ *   OUT.partial  a snapshot in the sweep file format (complete = 0), written
+ *                at the start and when the sweep stops early
+ *   OUT.tmp      what is being written before it is renamed
+ * A point is done once its journal record is on disk; OUT appears only
+ * whole. */
+typedef struct outputs {
+    char out[4300], partial[4400], journal[4400], tmp[4400];
+} outputs;
+
+static void outputs_of(outputs *o, const char *out)
+{
+    snprintf(o->out, sizeof o->out, "%s", out);
+    snprintf(o->partial, sizeof o->partial, "%s.partial", out);
+    snprintf(o->journal, sizeof o->journal, "%s.journal", out);
+    snprintf(o->tmp, sizeof o->tmp, "%s.tmp", out);
+}
+
+/* Per-point checkpoint: the journal record first, then the progress line,
+ * so a printed point is always a durable one. */
+typedef struct checkpoint_ctx {
+    bz_sweep_journal *journal;
+    progress pr;
+} checkpoint_ctx;
+
+static int on_checkpoint(void *ctx, const bz_sweep_data *d, size_t point, double seconds,
+                         bz_error *err)
+{
+    checkpoint_ctx *c = ctx;
+    int status = bz_sweep_journal_append(c->journal, d, point, err);
+    if (status == BZ_OK) point_done(&c->pr, point, seconds);
+    return status;
+}
+
+/* Take the done points of the sweep file `file` (OUT or OUT.partial) into d
+ * after checking it is of this sweep and shard. *complete says whether the
+ * file is a finished one. */
+static int take_file(const char *file, bz_sweep_data *d, int *complete, bz_error *err)
+{
+    bz_sweep_data old;
+    int status = bz_h5_sweep_read(&old, file, err);
+    if (status != BZ_OK) return status;
+    status = check_resumable(file, &old, d, err);
+    if (status == BZ_OK) {
+        const size_t row = (size_t)d->R * d->n_out, srow = d->n_arms * d->T;
+        for (size_t p = 0; p < d->P; p++) {
+            if (!old.done[p] || d->done[p]) continue;
+            memcpy(d->outcomes + p * row, old.outcomes + p * row, row * sizeof *d->outcomes);
+            if (d->series && old.series)
+                memcpy(d->series + p * srow, old.series + p * srow, srow * sizeof *d->series);
+            d->done[p] = 1;
+        }
+        *complete = old.complete;
+    }
+    bz_sweep_data_destroy(&old);
+    return status;
+}
+
+int bz_cli_sweep_load(const char *path, bz_sweep_data *d, size_t *from_journal, bz_error *err)
+{
+    char journal[4400];
+    size_t n = strlen(path), replayed = 0;
+    const size_t suffix = sizeof ".partial" - 1;
+    if (n > suffix && !strcmp(path + n - suffix, ".partial")) n -= suffix;
+    snprintf(journal, sizeof journal, "%.*s.journal", (int)n, path);
+    int status = bz_h5_sweep_read(d, path, err);
+    if (status != BZ_OK) return status;
+    status = bz_sweep_journal_read(journal, d, &replayed, NULL, err);
+    if (status == BZ_ENOENT) status = BZ_OK, bz_error_clear(err);
+    if (status != BZ_OK) bz_sweep_data_destroy(d);
+    if (from_journal) *from_journal = replayed;
+    return status;
+}
+
+/* Resume: gather the done points of OUT (an incomplete merge), OUT.partial
+ * and OUT.journal into d, then open the journal and record in it every
+ * point it lacks, so that from here on the journal alone is enough.
+ * *finished: OUT exists and is complete (nothing to do). */
+static int resume_state(const outputs *f, bz_sweep_data *d, bz_sweep_journal **journal,
+                        int *replace_out, int *finished, bz_error *err)
+{
+    int status = BZ_OK, complete = 0;
+    uint8_t *seen = calloc(d->P ? d->P : 1, 1);
+    *finished = 0;
+    if (!seen) BZ_FAIL(err, BZ_ENOMEM, "out of memory (%zu bytes)", d->P);
+    if (exists(f->out)) {
+        BZ_CHECK(take_file(f->out, d, &complete, err));
+        if (complete) {
+            *finished = 1;
+            goto cleanup;
+        }
+        *replace_out = 1; /* an incomplete file of this sweep (merge --partial) */
+    }
+    if (exists(f->partial)) BZ_CHECK(take_file(f->partial, d, &complete, err));
+    BZ_CHECK(bz_sweep_journal_open(journal, f->journal, d, NULL, seen, err));
+    for (size_t p = 0; p < d->P; p++)
+        if (d->done[p] && !seen[p]) BZ_CHECK(bz_sweep_journal_append(*journal, d, p, err));
+cleanup:
+    free(seen);
+    return status;
+}
+
+/* A finished OUT with leftovers of the run that wrote it (killed between
+ * writing OUT and removing them): remove them. */
+static int remove_leftovers(const outputs *f, bz_error *err)
+{
+    int status = BZ_OK;
+    BZ_CHECK(bz_durable_remove(f->partial, err));
+    BZ_CHECK(bz_durable_remove(f->tmp, err));
+    BZ_CHECK(bz_durable_remove(f->journal, err));
+cleanup:
+    return status;
 }
 
 static int sweep_main(int argc, char **argv, int mpi_rank, int mpi_size)
 {
     sweep_args a;
-    int rc = parse_args(argc, argv, &a), loaded = 0, have_data = 0;
+    int rc = parse_args(argc, argv, &a), loaded = 0, have_data = 0, replace_out = 0;
     if (rc) return rc;
     bz_sweep sw;
     bz_sweep_data d;
-    bz_h5_sweep *h = NULL;
     bz_error err;
     bz_error_clear(&err);
-    char msg[1024], outbuf[4200], out[4300], partial[4400];
-    const char *work = partial; /* the file being written */
+    char msg[1024], outbuf[4200], out[4300];
+    outputs f;
     uint32_t shard, n_shards;
+    checkpoint_ctx ck = {NULL, {a.quiet, 0, 0, 0}};
 
     if (bz_sweep_load(&sw, a.path, &err) != BZ_OK) return bz_cli_fail(&err);
     loaded = 1;
@@ -404,11 +524,10 @@ static int sweep_main(int argc, char **argv, int mpi_rank, int mpi_size)
             snprintf(outbuf, sizeof outbuf, "results/%s.h5", sw.name), a.out = outbuf;
     }
     shard_path(a.out, shard, n_shards, out, sizeof out);
-    snprintf(partial, sizeof partial, "%s.partial", out);
+    outputs_of(&f, out);
     if (bz_sweep_data_init(&d, &sw, shard, n_shards, bz_cli_command_line(), &err) != BZ_OK)
         goto fail;
     have_data = 1;
-    if (a.threads) omp_set_num_threads((int)a.threads);
     if (!getenv("BUZZSIM_NO_MEMORY_CHECK")) {
         bz_experiment x;
         bz_mem_estimate est;
@@ -420,87 +539,81 @@ static int sweep_main(int argc, char **argv, int mpi_rank, int mpi_size)
     }
 
     size_t n_shard = 0, done_before = 0;
-    if (a.resume && (exists(out) || exists(partial))) {
-        if (exists(out) && exists(partial)) {
-            /* Resuming the partial file would end by replacing OUT. */
-            bz_error_set(&err, BZ_EEXIST, "both '%s' and '%s' exist: remove the one to discard",
-                         out, partial);
-            goto fail;
-        }
-        work = exists(partial) ? partial : out;
-        bz_sweep_data old;
-        if (bz_h5_sweep_read(&old, work, &err) != BZ_OK) goto fail;
-        int st = check_resumable(work, &old, &d, &err);
-        if (st == BZ_OK) {
-            /* Keep what is done; everything else stays as initialised. */
-            memcpy(d.done, old.done, d.P);
-            memcpy(d.outcomes, old.outcomes, d.P * d.R * d.n_out * sizeof *d.outcomes);
-            if (d.series && old.series)
-                memcpy(d.series, old.series, d.P * d.n_arms * d.T * sizeof *d.series);
-        }
-        bz_sweep_data_destroy(&old);
-        if (st != BZ_OK) goto fail;
+    if (a.resume) {
+        int finished = 0;
+        if (bz_h5_make_parents(out, &err) != BZ_OK) goto fail;
+        if (resume_state(&f, &d, &ck.journal, &replace_out, &finished, &err) != BZ_OK) goto fail;
         bz_sweep_data_count(&d, &n_shard, &done_before);
-        if (work == out && done_before == n_shard) {
+        if (finished) {
+            if (remove_leftovers(&f, &err) != BZ_OK) goto fail;
             if (!a.quiet) printf("%s: all %zu points already done\n", out, n_shard);
             goto cleanup;
         }
-        if (bz_h5_sweep_open(&h, work, &d, &err) != BZ_OK) goto fail;
     } else {
-        if (!a.force && exists(partial)) {
+        if (!a.force && (exists(f.partial) || exists(f.journal))) {
             bz_error_set(&err, BZ_EEXIST,
                          "'%s' holds an interrupted sweep: use --resume to continue it or "
                          "--force to start over",
-                         partial);
+                         exists(f.journal) ? f.journal : f.partial);
             goto fail;
         }
         if (bz_h5_check_output(out, a.force, &err) != BZ_OK) goto fail;
-        if (bz_h5_sweep_create(&h, partial, &d, &err) != BZ_OK) goto fail;
+        if (bz_durable_remove(f.journal, &err) != BZ_OK ||
+            bz_durable_remove(f.partial, &err) != BZ_OK)
+            goto fail;
+        if (bz_sweep_journal_open(&ck.journal, f.journal, &d, NULL, NULL, &err) != BZ_OK) goto fail;
         bz_sweep_data_count(&d, &n_shard, &done_before);
     }
+    /* The snapshot names the sweep for `info` and merge while it runs. */
+    if (bz_h5_sweep_save(f.partial, f.tmp, &d, &err) != BZ_OK) goto fail;
 
     snprintf(sig_msg, sizeof sig_msg,
-             "buzzsim: interrupted twice: dropped the point in flight; '%s' is resumable "
-             "(buzzsim sweep %s --resume)\n",
-             work, a.path);
+             "buzzsim: interrupted twice: dropped the point in flight; every finished point "
+             "is in '%s' (buzzsim sweep %s --resume)\n",
+             f.journal, a.path);
     if (install_handlers()) {
         bz_error_set(&err, BZ_EINTERNAL, "cannot install signal handlers: %s", strerror(errno));
         goto fail;
     }
-    progress pr = {a.quiet, done_before, n_shard, d.P};
+    ck.pr = (progress){a.quiet, done_before, n_shard, d.P};
     if (!a.quiet)
         fprintf(stderr,
                 "%s: %zu points (%s design) x %u replicates, shard %u/%u: %zu to run, %zu "
                 "done, %d threads\n",
                 sw.name, d.P, d.design, (unsigned)d.R, (unsigned)shard + 1, (unsigned)n_shards,
                 n_shard - done_before, done_before, omp_get_max_threads());
-    bz_sweep_run_opts opts = {shard, n_shards, &sig_count, &sig_writing, point_done, &pr};
+    bz_sweep_run_opts opts = {shard, n_shards, &sig_count, &sig_writing, on_checkpoint, &ck};
     size_t ran = 0;
     double t0 = now_seconds();
-    int st = run_points(mpi_size, &sw, &d, h, &opts, &ran, &err);
+    int st = run_points(mpi_size, &sw, &d, &opts, &ran, &err);
     sig_writing = 1; /* from here on only finishing writes: a second signal must wait */
     size_t done_now;
     bz_sweep_data_count(&d, NULL, &done_now);
     d.complete = st == BZ_OK && done_now == n_shard;
     if (d.complete && n_shards == 1 && bz_sweep_data_sobol(&d, &err) != BZ_OK) st = err.code;
-    bz_error cerr;
-    int cst = bz_h5_sweep_close(h, &d, &cerr);
-    h = NULL;
-    if (st != BZ_OK) goto fail;
-    if (cst != BZ_OK) {
-        err = cerr;
+    if (st != BZ_OK) {
+        bz_error serr;
+        bz_h5_sweep_save(f.partial, f.tmp, &d, &serr); /* best effort: the journal has it all */
         goto fail;
     }
     if (!d.complete) {
+        if (bz_h5_sweep_save(f.partial, f.tmp, &d, &err) != BZ_OK) goto fail;
         int sig = sig_last ? (int)sig_last : SIGINT;
         fprintf(stderr,
                 "buzzsim: interrupted by %s: %zu of %zu points done (%zu run now); '%s' is "
                 "resumable (buzzsim sweep %s --resume)\n",
-                sig == SIGTERM ? "SIGTERM" : "SIGINT", done_now, n_shard, ran, work, a.path);
+                sig == SIGTERM ? "SIGTERM" : "SIGINT", done_now, n_shard, ran, f.partial, a.path);
         rc = 128 + sig;
         goto cleanup;
     }
-    if (work != out && bz_h5_sweep_commit(work, out, a.force, &err) != BZ_OK) goto fail;
+    /* OUT whole, then the journal and snapshot go: a kill in between leaves
+     * a complete OUT whose leftovers the next --resume removes. */
+    if (bz_h5_check_output(out, a.force || replace_out, &err) != BZ_OK ||
+        bz_h5_sweep_save(out, f.tmp, &d, &err) != BZ_OK)
+        goto fail;
+    bz_sweep_journal_free(ck.journal);
+    ck.journal = NULL;
+    if (remove_leftovers(&f, &err) != BZ_OK) goto fail;
     if (!a.quiet) {
         printf("\n%s: %zu points x %u replicates (%s design), shard %u/%u: ran %zu points in "
                "%.1f s (%zu were done before)\n\n",
@@ -514,10 +627,7 @@ static int sweep_main(int argc, char **argv, int mpi_rank, int mpi_size)
 fail:
     rc = bz_cli_fail(&err);
 cleanup:
-    if (h) {
-        bz_error e;
-        bz_h5_sweep_close(h, &d, &e);
-    }
+    bz_sweep_journal_free(ck.journal);
     if (have_data) bz_sweep_data_destroy(&d);
     if (loaded) bz_sweep_destroy(&sw);
     return rc;

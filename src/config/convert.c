@@ -256,3 +256,16 @@ int bz_cfg_fail_check(bz_cfg_ctx *c, bz_ynode *map, const bz_error *e)
     }
     return bz_cfg_fail(c, map, 1, NULL, "%s", msg);
 }
+
+const char *bz_cfg_name_problem(const char *name)
+{
+    size_t n = strlen(name);
+    if (n == 0) return "a name must not be empty";
+    if (!strcmp(name, ".") || !strcmp(name, "..")) return "'.' and '..' are not names";
+    if (name[0] == ' ' || name[n - 1] == ' ') return "a name must not begin or end with a blank";
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+        if (*p == '/' || *p == '\\') return "a name must not contain '/' or '\\' (it names files)";
+        if (*p < 0x20 || *p == 0x7f) return "a name must not contain control characters";
+    }
+    return NULL;
+}

@@ -33,6 +33,11 @@ int bz_cfg_fail(bz_cfg_ctx *c, const bz_ynode *n, int at_key, const char *suffix
 /* Value for "got ...": "'text'" (one line, bounded) or "a mapping" / "a sequence". */
 const char *bz_cfg_shown(const bz_ynode *n, char *buf, size_t size);
 
+/* Why `name` cannot be an experiment's or a sweep's name, or NULL if it
+ * can: names become file names (results/NAME.h5), so no '/', '\\', control
+ * character, surrounding blank, "." or "..". */
+const char *bz_cfg_name_problem(const char *name);
+
 /* Out-of-memory error; returns BZ_ENOMEM. */
 int bz_cfg_oom(bz_cfg_ctx *c);
 

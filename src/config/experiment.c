@@ -617,9 +617,9 @@ static int convert_top(bz_cfg_ctx *c)
     bz_ynode *nn = bz_ynode_child(c->root, "name");
     if (!nn)
         bz_cfg_default_name(c->fname, "experiment", tv.name);
-    else if (!tv.name[0])
-        return bz_cfg_fail(c, nn, 0, NULL, "expected a non-empty name, got %s",
-                           bz_cfg_shown(nn, b, sizeof b));
+    else if (bz_cfg_name_problem(tv.name))
+        return bz_cfg_fail(c, nn, 0, NULL, "expected a name (%s), got %s",
+                           bz_cfg_name_problem(tv.name), bz_cfg_shown(nn, b, sizeof b));
     memcpy(c->x->name, tv.name, sizeof c->x->name);
     c->x->seed = (uint64_t)tv.seed;
     c->x->replicates = (uint32_t)tv.replicates;

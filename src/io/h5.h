@@ -35,9 +35,15 @@ int bz_h5_write(const char *path, const bz_results *r, int force, bz_error *err)
 
 /* Check that `path` may be written before spending time to produce it:
  * BZ_EEXIST ("'PATH' exists (use --force to overwrite)") if it exists and
- * !force, BZ_EINVAL if it is a directory or its parent directories cannot be
- * created (they are created here). Writes nothing else. */
+ * !force; BZ_EINVAL if it is a directory or any other non-regular file (a
+ * device, a FIFO: never replaced, even with force) or its parent
+ * directories cannot be created (they are created here). Writes nothing
+ * else. */
 int bz_h5_check_output(const char *path, int force, bz_error *err);
+
+/* Create every missing parent directory of `path` (mkdir -p of dirname).
+ * BZ_EINVAL naming the directory on failure. */
+int bz_h5_make_parents(const char *path, bz_error *err);
 
 /* Read a buzzsim file back (everything bz_h5_write writes except summaries
  * and comparisons, which are derived). Untrusted input: a file that is not

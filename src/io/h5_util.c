@@ -11,6 +11,7 @@
 
 #include <hdf5_hl.h>
 
+#include "base/durable.h"
 #include "io/h5.h"
 
 void bz_h5_skip_exit_cleanup(void)
@@ -79,6 +80,115 @@ cleanup:
     return status;
 }
 
+/* File image callbacks: the core driver allocates through these, so the
+ * last buffer survives H5Fclose in m->image. New memory is zeroed, so the
+ * bytes after the file's end hold nothing from the process. */
+static void *img_malloc(size_t size, H5FD_file_image_op_t op, void *udata)
+{
+    (void)op;
+    bz_h5_mem *m = udata;
+    void *p = calloc(1, size ? size : 1);
+    if (p) m->image = p, m->size = size;
+    return p;
+}
+
+static void *img_memcpy(void *dst, const void *src, size_t size, H5FD_file_image_op_t op,
+                        void *udata)
+{
+    (void)op;
+    (void)udata;
+    return memcpy(dst, src, size);
+}
+
+static void *img_realloc(void *ptr, size_t size, H5FD_file_image_op_t op, void *udata)
+{
+    (void)op;
+    bz_h5_mem *m = udata;
+    char *p = realloc(ptr, size ? size : 1);
+    if (!p) return NULL;
+    if (ptr == m->image || !ptr) {
+        if (size > m->size) memset(p + m->size, 0, size - m->size);
+        m->image = p, m->size = size;
+    }
+    return p;
+}
+
+static herr_t img_free(void *ptr, H5FD_file_image_op_t op, void *udata)
+{
+    bz_h5_mem *m = udata;
+    if (op == H5FD_FILE_IMAGE_OP_FILE_CLOSE && ptr == m->image) return 0; /* kept */
+    if (ptr == m->image) m->image = NULL, m->size = 0;
+    free(ptr);
+    return 0;
+}
+
+static void *udata_copy(void *udata)
+{
+    return udata; /* not owned: m outlives every copy of the property list */
+}
+
+static herr_t udata_free(void *udata)
+{
+    (void)udata;
+    return 0;
+}
+
+int bz_h5_mem_create(bz_h5_mem *m, const char *name)
+{
+    m->file = H5I_INVALID_HID;
+    m->image = NULL;
+    m->size = 0;
+    H5FD_file_image_callbacks_t cb = {img_malloc, img_memcpy, img_realloc, img_free, udata_copy,
+                                      udata_free, m};
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS), fcpl = H5Pcreate(H5P_FILE_CREATE);
+    /* 1 MiB growth steps: few reallocations for typical files. */
+    if (fapl >= 0 && fcpl >= 0 && H5Pset_fapl_core(fapl, (size_t)1 << 20, 0) >= 0 &&
+        H5Pset_file_image_callbacks(fapl, &cb) >= 0 &&
+        H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_V18) >= 0 &&
+        H5Pset_link_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED) >= 0)
+        m->file = H5Fcreate(name, H5F_ACC_TRUNC, fcpl, fapl);
+    if (fapl >= 0) H5Pclose(fapl);
+    if (fcpl >= 0) H5Pclose(fcpl);
+    return m->file >= 0 ? 0 : -1;
+}
+
+void bz_h5_mem_discard(bz_h5_mem *m)
+{
+    if (m->file >= 0) H5Fclose(m->file);
+    m->file = H5I_INVALID_HID;
+    free(m->image);
+    m->image = NULL;
+    m->size = 0;
+}
+
+/* The file's end from its superblock (version 2 or 3, 8-byte addresses:
+ * signature, version, sizes, flags, then base, extension and end-of-file
+ * addresses); the whole buffer if it does not parse. */
+static size_t image_end(const unsigned char *b, size_t size)
+{
+    static const unsigned char sig[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
+    uint64_t eof;
+    if (size < 48 || memcmp(b, sig, 8) != 0 || (b[8] != 2 && b[8] != 3) || b[9] != 8) return size;
+    memcpy(&eof, b + 28, 8); /* little-endian on every machine this builds on */
+    return eof > 0 && eof <= size ? (size_t)eof : size;
+}
+
+int bz_h5_mem_commit(bz_h5_mem *m, const char *path, const char *tmp, bz_error *err)
+{
+    int status = BZ_OK;
+    herr_t closed = H5Fclose(m->file); /* in memory: writes only the driver's buffer */
+    m->file = H5I_INVALID_HID;
+    if (closed < 0 || !m->image) {
+        char why[256];
+        bz_h5_last_error(why, sizeof why);
+        BZ_FAIL(err, BZ_EIO, "cannot write '%s': %s", path, why);
+    }
+    BZ_CHECK(bz_durable_write(path, tmp, m->image, image_end(m->image, m->size), err));
+cleanup:
+    bz_h5_mem_discard(m);
+    return status;
+}
+
 int bz_h5_check_output(const char *path, int force, bz_error *err)
 {
     struct stat st;
@@ -86,6 +196,11 @@ int bz_h5_check_output(const char *path, int force, bz_error *err)
     if (stat(path, &st) == 0) {
         if (S_ISDIR(st.st_mode))
             return bz_error_set(err, BZ_EINVAL, "'%s' is a directory, not an output file", path);
+        if (!S_ISREG(st.st_mode))
+            return bz_error_set(err, BZ_EINVAL,
+                                "'%s' is not a regular file: an output may only replace a "
+                                "regular file, even with --force",
+                                path);
         if (!force)
             return bz_error_set(err, BZ_EEXIST, "'%s' exists (use --force to overwrite)", path);
     }

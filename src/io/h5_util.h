@@ -36,9 +36,36 @@ void bz_h5_last_error(char *buf, size_t len);
 int bz_h5_fail(bz_error *err, int code, const char *file, const char *obj, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 
-/* Create every missing parent directory of `path` (mkdir -p of dirname).
- * BZ_EINVAL naming the directory on failure. */
-int bz_h5_make_parents(const char *path, bz_error *err);
+/* Output files are built in memory and written by base/durable.h, so HDF5
+ * never writes to disk itself: a full disk or a kill cannot leave a file
+ * that looks complete, the previous result survives any failure, and a
+ * failed write cannot leave HDF5 holding a file it tries to flush again at
+ * exit (HDF5 1.10 crashes there, in H5F__close_cb). Cost: the file's size
+ * in memory while it is written.
+ *
+ * The image is taken when HDF5 closes the file (file image callbacks), not
+ * with H5Fget_file_image on the open file: HDF5 1.10.8 gives a 1.8-format
+ * (superblock 2) image whose superblock checksum does not match while the
+ * file is open for writing.
+ *
+ * bz_h5_mem_create: an empty file named `name` (only a label) on the core
+ * driver without backing store, 1.8 format, link creation order tracked;
+ * m->file is the handle to write into. m must stay where it is until
+ * commit or discard. Negative on failure (the HDF5 stack holds why). */
+typedef struct bz_h5_mem {
+    hid_t file;
+    void *image; /* the core driver's memory, kept when HDF5 closes the file */
+    size_t size;
+} bz_h5_mem;
+
+int bz_h5_mem_create(bz_h5_mem *m, const char *name);
+
+/* Close m->file, then write its image to `path` through `tmp` with
+ * bz_durable_write. m is released in every case. */
+int bz_h5_mem_commit(bz_h5_mem *m, const char *path, const char *tmp, bz_error *err);
+
+/* Close and release without writing anything. Safe on a released m. */
+void bz_h5_mem_discard(bz_h5_mem *m);
 
 /* ---- writing (herr_t style: negative on failure, HDF5 stack holds why) ---- */
 

@@ -1,9 +1,11 @@
 /* HDF5 writer, schema version 1 (io/h5.h, docs/output.md).
  *
- * The file is built as "PATH.partial" with the root attribute complete = 0,
- * which is set to 1 as the last write; the file is then closed and renamed,
- * so a reader never sees a half-written PATH and a crashed run leaves only a
- * .partial file (removed here on any error we can observe).
+ * The file is built in memory (bz_h5_mem_create) with the root attribute
+ * complete = 0, which is set to 1 as the last write; its image is then
+ * written to "PATH.partial", synced and renamed to PATH (base/durable.h), so
+ * a reader never sees a half-written PATH, a kill or a full disk leaves at
+ * most a .partial file (removed here on any error we can observe), and the
+ * previous PATH survives every failure.
  *
  * Cost: every series is written once and summarised once, O(arms x series x
  * R x T log R) for the quantiles; memory beyond the results is O(R + T).
@@ -594,29 +596,22 @@ int bz_h5_write(const char *path, const bz_results *r, int force, bz_error *err)
               .err = err};
     bz_error local;
     if (!c.err) c.err = &local; /* wfail() reads err->code back */
-    hid_t fapl = H5I_INVALID_HID, fcpl = H5I_INVALID_HID, arms_g = H5I_INVALID_HID;
+    hid_t arms_g = H5I_INVALID_HID;
     char *partial = NULL;
-    int created = 0;
+    bz_h5_mem mem = {H5I_INVALID_HID, NULL, 0};
 
     BZ_CHECK(validate(r, c.err));
     BZ_CHECK(bz_h5_check_output(path, force, c.err));
     size_t len = strlen(path) + sizeof ".partial";
-    if (!(partial = malloc(len))) BZ_FAIL(c.err, BZ_ENOMEM, "out of memory");
+    if (!(partial = malloc(len))) BZ_FAIL(c.err, BZ_ENOMEM, "out of memory (%zu bytes)", len);
     snprintf(partial, len, "%s.partial", path);
     BZ_CHECK(setup(&c));
-    /* 1.8 file format: creation-order indexes and attributes larger than
-     * 64 KiB (long experiment texts), readable by HDF5 >= 1.8 and h5py. */
-    if ((fapl = H5Pcreate(H5P_FILE_ACCESS)) < 0 ||
-        H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_V18) < 0 ||
-        (fcpl = H5Pcreate(H5P_FILE_CREATE)) < 0 ||
-        H5Pset_link_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED) < 0)
-        BZ_CHECK(wfail(&c, "(file properties)"));
-    if ((c.file = H5Fcreate(partial, H5F_ACC_TRUNC, fcpl, fapl)) < 0) {
+    if (bz_h5_mem_create(&mem, path) < 0) {
         char why[256];
         bz_h5_last_error(why, sizeof why);
-        BZ_FAIL(c.err, BZ_EIO, "cannot create '%s': %s", partial, why);
+        BZ_FAIL(c.err, BZ_EIO, "cannot create '%s' in memory: %s", path, why);
     }
-    created = 1;
+    c.file = mem.file;
     BZ_CHECK(write_root(&c));
     BZ_CHECK(write_network(&c));
     if (r->n_arms == 0) goto complete; /* a network file (buzzsim graph) */
@@ -632,20 +627,13 @@ int bz_h5_write(const char *path, const bz_results *r, int force, bz_error *err)
     BZ_CHECK(bz_h5_write_cities(c.file, path, r, c.err));
 complete:
     BZ_CHECK(mark_complete(&c));
-    herr_t closed = H5Fclose(c.file);
-    c.file = H5I_INVALID_HID;
-    if (closed < 0) BZ_CHECK(wfail(&c, "(closing the file)"));
-    /* Someone may have created PATH while we were writing. */
+    /* Someone may have created PATH while we were computing. */
     BZ_CHECK(bz_h5_check_output(path, force, c.err));
-    if (rename(partial, path) != 0)
-        BZ_FAIL(c.err, BZ_EIO, "cannot rename '%s' to '%s': %s", partial, path, strerror(errno));
-    created = 0;
+    c.file = H5I_INVALID_HID;
+    status = bz_h5_mem_commit(&mem, path, partial, c.err);
 cleanup:
     if (arms_g >= 0) H5Gclose(arms_g);
-    if (c.file >= 0) H5Fclose(c.file);
-    if (fapl >= 0) H5Pclose(fapl);
-    if (fcpl >= 0) H5Pclose(fcpl);
-    if (created) remove(partial);
+    bz_h5_mem_discard(&mem);
     free(partial);
     close_ctx(&c);
     bz_h5_quiet_end(&quiet);

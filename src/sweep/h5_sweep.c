@@ -1,12 +1,7 @@
-/* Sweep result files (sweep/h5_sweep.h): create, checkpoint point by point,
- * reopen to resume, read back (untrusted), write whole (merge).
- *
- * Crash safety: every point is written (outcomes row, series, then its done
- * flag) and the file flushed before the next point starts, so a process
- * killed between checkpoints leaves a file whose done flags name exactly
- * the stored points. The 1.8 file format (superblock 2) carries no
- * "open for writing" flag, so such a file reopens without h5clear.
- */
+/* Sweep result files (sweep/h5_sweep.h): written whole (built in memory,
+ * then written, synced and renamed: io/h5_util.h bz_h5_mem_commit), read
+ * back (untrusted). A running sweep's finished points are kept by its
+ * journal (sweep/journal.h), not by rewriting this file in place. */
 #include "sweep/h5_sweep.h"
 
 #include <errno.h>
@@ -22,12 +17,6 @@
 
 #define DEFLATE_LEVEL 4
 #define MAX_ELEMENTS (1ull << 31) /* outcomes/series elements accepted from a file */
-
-struct bz_h5_sweep {
-    char *path;
-    hid_t file, outcomes, done, series;
-    hid_t out_mtype;
-};
 
 typedef struct sobol_row {
     char outcome[BZ_SWEEP_COL_MAX];
@@ -178,60 +167,50 @@ static herr_t put_attrs(hid_t file, hid_t g, const bz_sweep_data *d)
     return bz_h5_put_string_attr(g, "dimensions", list);
 }
 
-static void handle_free(bz_h5_sweep *h)
-{
-    if (!h) return;
-    hid_t ids[] = {h->outcomes, h->done, h->series};
-    for (size_t i = 0; i < 3; i++)
-        if (ids[i] >= 0) H5Dclose(ids[i]);
-    if (h->out_mtype >= 0) H5Tclose(h->out_mtype);
-    if (h->file >= 0) H5Fclose(h->file);
-    free(h->path);
-    free(h);
-}
-
-static bz_h5_sweep *handle_new(const char *path)
-{
-    bz_h5_sweep *h = calloc(1, sizeof *h);
-    if (!h) return NULL;
-    h->file = h->outcomes = h->done = h->series = h->out_mtype = H5I_INVALID_HID;
-    if (!(h->path = strdup(path))) {
-        free(h);
-        return NULL;
-    }
-    return h;
-}
-
-int bz_h5_sweep_create(bz_h5_sweep **out, const char *path, const bz_sweep_data *d, bz_error *err)
+static int write_sobol(hid_t file, const char *path, const bz_sweep_data *d, bz_error *err)
 {
     int status = BZ_OK;
-    bz_h5_quiet quiet;
-    bz_h5_quiet_begin(&quiet);
-    hid_t fapl = H5I_INVALID_HID, fcpl = H5I_INVALID_HID, g = H5I_INVALID_HID;
-    hid_t pm = H5I_INVALID_HID, pf = H5I_INVALID_HID, of = H5I_INVALID_HID, ds = H5I_INVALID_HID;
+    hid_t t = H5I_INVALID_HID, ds = H5I_INVALID_HID;
+    size_t n = d->n_out * d->n_dims;
+    sobol_row *rows = calloc(n ? n : 1, sizeof *rows);
+    if (!rows)
+        BZ_FAIL(err, BZ_ENOMEM, "out of memory (%zu bytes for /sweep/sobol)", n * sizeof *rows);
+    for (size_t k = 0; k < d->n_out; k++)
+        for (size_t j = 0; j < d->n_dims; j++) {
+            sobol_row *r = &rows[k * d->n_dims + j];
+            snprintf(r->outcome, sizeof r->outcome, "%s", d->out_names[k]);
+            snprintf(r->dimension, sizeof r->dimension, "%s", d->dim_names[j]);
+            r->first_order = d->s1[k * d->n_dims + j];
+            r->total = d->st[k * d->n_dims + j];
+        }
+    hsize_t dims = n, chunk = n ? n : 1;
+    if ((t = sobol_type()) < 0 ||
+        (ds = make_dataset(file, "/sweep/sobol", 1, &dims, &chunk, t, t, rows)) < 0)
+        BZ_CHECK(wfail(err, path, "/sweep/sobol"));
+cleanup:
+    if (ds >= 0) H5Dclose(ds);
+    if (t >= 0) H5Tclose(t);
+    free(rows);
+    return status;
+}
+
+/* Every dataset and attribute of d into the open (in-memory) file. */
+static int build(hid_t file, const char *path, const bz_sweep_data *d, bz_error *err)
+{
+    int status = BZ_OK;
+    hid_t g = H5I_INVALID_HID, pm = H5I_INVALID_HID, pf = H5I_INVALID_HID;
+    hid_t om = H5I_INVALID_HID, of = H5I_INVALID_HID, ds = H5I_INVALID_HID;
+    hid_t attr = H5I_INVALID_HID;
     char *rows = NULL;
-    bz_h5_sweep *h = handle_new(path);
-    *out = NULL;
-    if (!h) BZ_FAIL(err, BZ_ENOMEM, "out of memory");
-    BZ_CHECK(bz_h5_make_parents(path, err));
-    if ((fapl = H5Pcreate(H5P_FILE_ACCESS)) < 0 ||
-        H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_V18) < 0 ||
-        (fcpl = H5Pcreate(H5P_FILE_CREATE)) < 0 ||
-        H5Pset_link_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED) < 0)
-        BZ_CHECK(wfail(err, path, "(file properties)"));
-    if ((h->file = H5Fcreate(path, H5F_ACC_TRUNC, fcpl, fapl)) < 0) {
-        char why[256];
-        bz_h5_last_error(why, sizeof why);
-        BZ_FAIL(err, BZ_EIO, "cannot create '%s': %s", path, why);
-    }
-    if ((g = H5Gcreate2(h->file, "sweep", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)) < 0 ||
-        put_attrs(h->file, g, d) < 0)
+    if ((g = H5Gcreate2(file, "sweep", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)) < 0 ||
+        put_attrs(file, g, d) < 0)
         BZ_CHECK(wfail(err, path, "/sweep"));
     /* params: pack the rows */
     size_t row = 0;
     if ((pm = params_type(d, 0, &row)) < 0 || (pf = params_type(d, 1, &row)) < 0)
         BZ_CHECK(wfail(err, path, "/sweep/params"));
-    if (!(rows = calloc(d->P ? d->P : 1, row))) BZ_FAIL(err, BZ_ENOMEM, "out of memory");
+    if (!(rows = calloc(d->P ? d->P : 1, row)))
+        BZ_FAIL(err, BZ_ENOMEM, "out of memory (%zu bytes for /sweep/params)", d->P * row);
     for (size_t p = 0; p < d->P; p++) {
         size_t off = 0;
         for (size_t a = 0; a < d->n_axes; a++) {
@@ -249,195 +228,71 @@ int bz_h5_sweep_create(bz_h5_sweep **out, const char *path, const bz_sweep_data 
     if ((ds = make_dataset(g, "params", 1, &P, &chunkP, pf, pm, rows)) < 0)
         BZ_CHECK(wfail(err, path, "/sweep/params"));
     H5Dclose(ds);
-    ds = H5I_INVALID_HID;
-    if ((h->out_mtype = outcome_type(d, 0)) < 0 || (of = outcome_type(d, 1)) < 0)
+    if ((om = outcome_type(d, 0)) < 0 || (of = outcome_type(d, 1)) < 0)
         BZ_CHECK(wfail(err, path, "/sweep/outcomes"));
     hsize_t dims2[2] = {d->P, d->R}, chunk2[2] = {1, d->R};
-    if ((h->outcomes =
-             make_dataset(g, "outcomes", 2, dims2, chunk2, of, h->out_mtype, d->outcomes)) < 0)
+    if ((ds = make_dataset(g, "outcomes", 2, dims2, chunk2, of, om, d->outcomes)) < 0)
         BZ_CHECK(wfail(err, path, "/sweep/outcomes"));
-    if ((h->done =
-             make_dataset(g, "done", 1, &P, &chunkP, H5T_STD_U8LE, H5T_NATIVE_UINT8, d->done)) < 0)
+    H5Dclose(ds);
+    if ((ds = make_dataset(g, "done", 1, &P, &chunkP, H5T_STD_U8LE, H5T_NATIVE_UINT8, d->done)) < 0)
         BZ_CHECK(wfail(err, path, "/sweep/done"));
+    H5Dclose(ds);
+    ds = H5I_INVALID_HID;
     if (d->T) {
         hsize_t T = d->T, dims3[3] = {d->P, d->n_arms, d->T}, chunk3[3] = {1, d->n_arms, d->T};
         if ((ds = make_dataset(g, "time", 1, &T, &T, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
                                d->time_days)) < 0)
             BZ_CHECK(wfail(err, path, "/sweep/time"));
-        if ((h->series = make_dataset(g, "series", 3, dims3, chunk3, H5T_IEEE_F64LE,
-                                      H5T_NATIVE_DOUBLE, d->series)) < 0)
+        H5Dclose(ds);
+        if ((ds = make_dataset(g, "series", 3, dims3, chunk3, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
+                               d->series)) < 0)
             BZ_CHECK(wfail(err, path, "/sweep/series"));
+        H5Dclose(ds);
+        ds = H5I_INVALID_HID;
     }
-    if (H5Fflush(h->file, H5F_SCOPE_GLOBAL) < 0) BZ_CHECK(wfail(err, path, "(flush)"));
-    *out = h;
-    h = NULL;
+    if (d->have_sobol) BZ_CHECK(write_sobol(file, path, d, err));
+    int32_t complete = d->complete ? 1 : 0;
+    if ((attr = H5Aopen(file, "complete", H5P_DEFAULT)) < 0 ||
+        H5Awrite(attr, H5T_NATIVE_INT32, &complete) < 0)
+        BZ_CHECK(wfail(err, path, "/"));
 cleanup:
     free(rows);
-    hid_t types[] = {pm, pf, of};
-    for (size_t i = 0; i < 3; i++)
+    hid_t types[] = {pm, pf, om, of};
+    for (size_t i = 0; i < 4; i++)
         if (types[i] >= 0) H5Tclose(types[i]);
     if (ds >= 0) H5Dclose(ds);
-    if (g >= 0) H5Gclose(g);
-    if (fapl >= 0) H5Pclose(fapl);
-    if (fcpl >= 0) H5Pclose(fcpl);
-    if (h) {
-        handle_free(h);
-        remove(path);
-    }
-    bz_h5_quiet_end(&quiet);
-    return status;
-}
-
-int bz_h5_sweep_open(bz_h5_sweep **out, const char *path, const bz_sweep_data *d, bz_error *err)
-{
-    int status = BZ_OK;
-    bz_h5_quiet quiet;
-    bz_h5_quiet_begin(&quiet);
-    bz_h5_sweep *h = handle_new(path);
-    *out = NULL;
-    if (!h) BZ_FAIL(err, BZ_ENOMEM, "out of memory");
-    if ((h->file = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT)) < 0) {
-        char why[256];
-        bz_h5_last_error(why, sizeof why);
-        BZ_FAIL(err, BZ_EIO, "cannot open '%s' for writing: %s", path, why);
-    }
-    if ((h->outcomes = H5Dopen2(h->file, "/sweep/outcomes", H5P_DEFAULT)) < 0 ||
-        (h->done = H5Dopen2(h->file, "/sweep/done", H5P_DEFAULT)) < 0 ||
-        (d->T && (h->series = H5Dopen2(h->file, "/sweep/series", H5P_DEFAULT)) < 0) ||
-        (h->out_mtype = outcome_type(d, 0)) < 0)
-        BZ_CHECK(wfail(err, path, "/sweep"));
-    *out = h;
-    h = NULL;
-cleanup:
-    handle_free(h);
-    bz_h5_quiet_end(&quiet);
-    return status;
-}
-
-/* Write a block of `dataset` starting at row p (rank dims, one row). */
-static herr_t write_row(hid_t ds, hid_t mtype, int rank, const hsize_t *dims, size_t p,
-                        const void *buf)
-{
-    hsize_t start[3] = {p, 0, 0}, count[3] = {1, rank > 1 ? dims[1] : 1, rank > 2 ? dims[2] : 1};
-    hid_t fs = H5Dget_space(ds), ms = H5I_INVALID_HID;
-    herr_t rc = -1;
-    if (fs < 0) return -1;
-    if (H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL) >= 0 &&
-        (ms = H5Screate_simple(rank, count, NULL)) >= 0)
-        rc = H5Dwrite(ds, mtype, ms, fs, H5P_DEFAULT, buf);
-    if (ms >= 0) H5Sclose(ms);
-    H5Sclose(fs);
-    return rc;
-}
-
-int bz_h5_sweep_put_point(bz_h5_sweep *h, const bz_sweep_data *d, size_t p, bz_error *err)
-{
-    int status = BZ_OK;
-    bz_h5_quiet quiet;
-    bz_h5_quiet_begin(&quiet);
-    hsize_t d2[2] = {d->P, d->R}, d3[3] = {d->P, d->n_arms, d->T}, d1 = d->P;
-    if (p >= d->P) BZ_FAIL(err, BZ_EINTERNAL, "sweep point %zu out of range", p);
-    if (write_row(h->outcomes, h->out_mtype, 2, d2, p, d->outcomes + p * d->R * d->n_out) < 0)
-        BZ_CHECK(wfail(err, h->path, "/sweep/outcomes"));
-    if (h->series >= 0 && d->series &&
-        write_row(h->series, H5T_NATIVE_DOUBLE, 3, d3, p, d->series + p * d->n_arms * d->T) < 0)
-        BZ_CHECK(wfail(err, h->path, "/sweep/series"));
-    /* The done flag last: it vouches for what was written before it. */
-    if (H5Fflush(h->file, H5F_SCOPE_GLOBAL) < 0) BZ_CHECK(wfail(err, h->path, "(flush)"));
-    if (write_row(h->done, H5T_NATIVE_UINT8, 1, &d1, p, d->done + p) < 0)
-        BZ_CHECK(wfail(err, h->path, "/sweep/done"));
-    if (H5Fflush(h->file, H5F_SCOPE_GLOBAL) < 0) BZ_CHECK(wfail(err, h->path, "(flush)"));
-    /* Flushing hands the data to the OS (enough for a killed process); fsync
-     * makes the checkpoint survive a node crash too. The default (sec2)
-     * driver's handle is a file descriptor. */
-    void *fd = NULL;
-    if (H5Fget_vfd_handle(h->file, H5P_DEFAULT, &fd) >= 0 && fd && fsync(*(int *)fd) != 0)
-        BZ_FAIL(err, BZ_EIO, "cannot write '%s': fsync: %s", h->path, strerror(errno));
-cleanup:
-    bz_h5_quiet_end(&quiet);
-    return status;
-}
-
-static int write_sobol(bz_h5_sweep *h, const bz_sweep_data *d, bz_error *err)
-{
-    int status = BZ_OK;
-    hid_t t = H5I_INVALID_HID, ds = H5I_INVALID_HID;
-    size_t n = d->n_out * d->n_dims;
-    sobol_row *rows = calloc(n ? n : 1, sizeof *rows);
-    if (!rows) BZ_FAIL(err, BZ_ENOMEM, "out of memory");
-    for (size_t k = 0; k < d->n_out; k++)
-        for (size_t j = 0; j < d->n_dims; j++) {
-            sobol_row *r = &rows[k * d->n_dims + j];
-            snprintf(r->outcome, sizeof r->outcome, "%s", d->out_names[k]);
-            snprintf(r->dimension, sizeof r->dimension, "%s", d->dim_names[j]);
-            r->first_order = d->s1[k * d->n_dims + j];
-            r->total = d->st[k * d->n_dims + j];
-        }
-    if (H5Lexists(h->file, "/sweep/sobol", H5P_DEFAULT) > 0 &&
-        H5Ldelete(h->file, "/sweep/sobol", H5P_DEFAULT) < 0)
-        BZ_CHECK(wfail(err, h->path, "/sweep/sobol"));
-    hsize_t dims = n, chunk = n ? n : 1;
-    if ((t = sobol_type()) < 0 ||
-        (ds = make_dataset(h->file, "/sweep/sobol", 1, &dims, &chunk, t, t, rows)) < 0)
-        BZ_CHECK(wfail(err, h->path, "/sweep/sobol"));
-cleanup:
-    if (ds >= 0) H5Dclose(ds);
-    if (t >= 0) H5Tclose(t);
-    free(rows);
-    return status;
-}
-
-int bz_h5_sweep_close(bz_h5_sweep *h, const bz_sweep_data *d, bz_error *err)
-{
-    if (!h) return BZ_OK;
-    int status = BZ_OK;
-    bz_h5_quiet quiet;
-    bz_h5_quiet_begin(&quiet);
-    int32_t complete = d && d->complete ? 1 : 0;
-    if (d && d->have_sobol) BZ_CHECK(write_sobol(h, d, err));
-    hid_t attr = H5Aopen(h->file, "complete", H5P_DEFAULT);
-    if (attr < 0 || H5Awrite(attr, H5T_NATIVE_INT32, &complete) < 0)
-        status = wfail(err, h->path, "/");
     if (attr >= 0) H5Aclose(attr);
-    if (status != BZ_OK) goto cleanup;
-    hid_t ids[] = {h->outcomes, h->done, h->series};
-    for (size_t i = 0; i < 3; i++)
-        if (ids[i] >= 0) H5Dclose(ids[i]);
-    h->outcomes = h->done = h->series = H5I_INVALID_HID;
-    herr_t closed = H5Fclose(h->file);
-    h->file = H5I_INVALID_HID;
-    if (closed < 0) BZ_CHECK(wfail(err, h->path, "(closing the file)"));
-cleanup:
-    handle_free(h);
-    bz_h5_quiet_end(&quiet);
+    if (g >= 0) H5Gclose(g);
     return status;
 }
 
-int bz_h5_sweep_commit(const char *partial, const char *path, int force, bz_error *err)
+int bz_h5_sweep_save(const char *path, const char *tmp, const bz_sweep_data *d, bz_error *err)
 {
-    int status = bz_h5_check_output(path, force, err);
-    if (status != BZ_OK) return status;
-    if (rename(partial, path) != 0)
-        return bz_error_set(err, BZ_EIO, "cannot rename '%s' to '%s': %s", partial, path,
-                            strerror(errno));
-    return BZ_OK;
+    int status = BZ_OK;
+    bz_h5_quiet quiet;
+    bz_h5_quiet_begin(&quiet);
+    bz_h5_mem mem = {H5I_INVALID_HID, NULL, 0};
+    if (bz_h5_mem_create(&mem, path) < 0)
+        BZ_CHECK(wfail(err, path, "(creating the file in memory)"));
+    BZ_CHECK(build(mem.file, path, d, err));
+    status = bz_h5_mem_commit(&mem, path, tmp, err);
+cleanup:
+    bz_h5_mem_discard(&mem);
+    bz_h5_quiet_end(&quiet);
+    return status;
 }
 
 int bz_h5_sweep_write(const char *path, const bz_sweep_data *d, int force, bz_error *err)
 {
     int status = BZ_OK;
-    bz_h5_sweep *h = NULL;
+    char *partial = NULL;
     BZ_CHECK(bz_h5_check_output(path, force, err));
     size_t len = strlen(path) + sizeof ".partial";
-    char *partial = malloc(len);
-    if (!partial) BZ_FAIL(err, BZ_ENOMEM, "out of memory");
+    if (!(partial = malloc(len))) BZ_FAIL(err, BZ_ENOMEM, "out of memory (%zu bytes)", len);
     snprintf(partial, len, "%s.partial", path);
-    status = bz_h5_sweep_create(&h, partial, d, err);
-    if (status == BZ_OK) status = bz_h5_sweep_close(h, d, err);
-    if (status == BZ_OK) status = bz_h5_sweep_commit(partial, path, force, err);
-    if (status != BZ_OK) remove(partial);
-    free(partial);
+    BZ_CHECK(bz_h5_sweep_save(path, partial, d, err));
 cleanup:
+    free(partial);
     return status;
 }
 

@@ -15,8 +15,10 @@
  *   sobol            sobol designs once complete: [n_out x dims] compound {outcome,
  *                    dimension (strings), first_order, total (float64)}
  *
- * A running sweep writes NAME.partial and checkpoints (flushes) after each
- * point; the CLI renames it when every point of its shard is done.
+ * A running sweep keeps its finished points in NAME.journal (sweep/journal.h)
+ * and a snapshot NAME.partial (this format, complete = 0), both replaced or
+ * appended so that a kill at any instant loses nothing; NAME is written when
+ * every point of its shard is done (docs/cluster.md).
  */
 #ifndef BZ_H5_SWEEP_H
 #define BZ_H5_SWEEP_H
@@ -85,30 +87,14 @@ int bz_h5_sweep_read(bz_sweep_data *d, const char *path, bz_error *err);
 /* 1 if `path` is an HDF5 file with a /sweep group, 0 otherwise. */
 int bz_h5_sweep_detect(const char *path);
 
-/* An open sweep file being written. */
-typedef struct bz_h5_sweep bz_h5_sweep;
+/* Write d whole to `path` through `tmp` (same directory): built in memory,
+ * then written, synced and renamed, so `path` is at every instant either
+ * its previous content or d. The caller decides about replacing `path`. */
+int bz_h5_sweep_save(const char *path, const char *tmp, const bz_sweep_data *d, bz_error *err);
 
-/* Create `path` (truncating it: the caller decides about overwriting) with
- * every dataset of d, complete = 0, and keep it open. */
-int bz_h5_sweep_create(bz_h5_sweep **out, const char *path, const bz_sweep_data *d, bz_error *err);
-
-/* Open an existing sweep file of the same shape as d for writing (resume). */
-int bz_h5_sweep_open(bz_h5_sweep **out, const char *path, const bz_sweep_data *d, bz_error *err);
-
-/* Write point p of d (outcomes row, series, done flag) and flush the file to
- * disk, so a killed process leaves every finished point readable. */
-int bz_h5_sweep_put_point(bz_h5_sweep *h, const bz_sweep_data *d, size_t p, bz_error *err);
-
-/* Write the sobol indices when d has them, set complete = d->complete, and
- * close. h is freed even on failure. NULL is a no-op. */
-int bz_h5_sweep_close(bz_h5_sweep *h, const bz_sweep_data *d, bz_error *err);
-
-/* Write a whole sweep file at once as PATH.partial then rename it (merge).
+/* bz_h5_sweep_save through PATH.partial after bz_h5_check_output (merge).
  * BZ_EEXIST if path exists and !force. */
 int bz_h5_sweep_write(const char *path, const bz_sweep_data *d, int force, bz_error *err);
-
-/* Rename `partial` to `path` (checking again that path may be replaced). */
-int bz_h5_sweep_commit(const char *partial, const char *path, int force, bz_error *err);
 
 /* `buzzsim export FILE /sweep`: one row per point and replicate (done
  * points only): point, axis values..., replicate, outcome columns...

@@ -123,14 +123,14 @@ static int run_worker(const bz_sweep *sw, int rank, size_t n_out_doubles, size_t
     return status;
 }
 
-int bz_sweep_run_mpi(const bz_sweep *sw, bz_sweep_data *data, bz_h5_sweep *out,
-                     const bz_sweep_run_opts *o, size_t *ran, bz_error *err)
+int bz_sweep_run_mpi(const bz_sweep *sw, bz_sweep_data *data, const bz_sweep_run_opts *o,
+                     size_t *ran, bz_error *err)
 {
     int rank = 0, size = 1, status = BZ_OK;
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     MPI_Comm_size(MPI_COMM_WORLD, &size);
     *ran = 0;
-    if (size == 1) return bz_sweep_run(sw, data, out, o, ran, err);
+    if (size == 1) return bz_sweep_run(sw, data, o, ran, err);
 
     const size_t P = bz_sweep_points(sw), n_out = sw->n_out, A = sw->n_arms, T = sw->T;
     const uint32_t R = sw->replicates;
@@ -190,14 +190,12 @@ int bz_sweep_run_mpi(const bz_sweep *sw, bz_sweep_data *data, bz_h5_sweep *out,
                 memcpy(data->series + p * A * T, outc + n_oc, n_series * sizeof *outc);
             data->done[p] = 1;
             if (o && o->writing) *o->writing = 1;
-            int wst =
-                out ? bz_h5_sweep_put_point(out, data, p, status == BZ_OK ? err : NULL) : BZ_OK;
+            int wst = o && o->checkpoint ? o->checkpoint(o->ctx, data, p, head.seconds,
+                                                         status == BZ_OK ? err : NULL)
+                                         : BZ_OK;
             if (o && o->writing) *o->writing = 0;
             if (wst != BZ_OK && status == BZ_OK) status = wst;
-            if (wst == BZ_OK) {
-                (*ran)++;
-                if (o && o->on_point) o->on_point(o->ctx, p, head.seconds);
-            }
+            if (wst == BZ_OK) (*ran)++;
         }
         if (status == BZ_OK && next < n_todo && !(o && o->stop && *o->stop)) {
             send_work(todo[next++], st.MPI_SOURCE);

@@ -54,18 +54,18 @@ void bz_sweep_mpi_finalize(void);
 void bz_sweep_mpi_abort(int code);
 
 /* Collective over MPI_COMM_WORLD: every rank calls it with the same sweep.
- *   rank 0: data, out, o, ran as for bz_sweep_run (o->shard/n_shards choose
+ *   rank 0: data, o, ran as for bz_sweep_run (o->shard/n_shards choose
  *           the points; o->stop stops handing out points, the points in
- *           flight are still received and stored; o->on_point is called for
- *           each stored point with the seconds the worker spent on it)
- *   others: data and out are ignored (pass NULL); they run what rank 0
+ *           flight are still received and stored; o->checkpoint is called
+ *           for each stored point with the seconds the worker spent on it)
+ *   others: data is ignored (pass NULL); they run what rank 0
  *           sends until told to stop; *ran counts the points they ran.
  * A failing point stops the hand-out; points already finished by other
  * workers are still stored, and rank 0 returns the first error, prefixed
  * with the worker's rank. Workers return BZ_OK unless they could not
  * allocate their buffers. Cost: two messages per point, of
  * replicates x outcomes (+ arms x times with series) doubles. */
-int bz_sweep_run_mpi(const bz_sweep *sw, bz_sweep_data *data, bz_h5_sweep *out,
-                     const bz_sweep_run_opts *o, size_t *ran, bz_error *err);
+int bz_sweep_run_mpi(const bz_sweep *sw, bz_sweep_data *data, const bz_sweep_run_opts *o,
+                     size_t *ran, bz_error *err);
 
 #endif

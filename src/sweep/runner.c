@@ -77,8 +77,8 @@ static double now_seconds(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-int bz_sweep_run(const bz_sweep *sw, bz_sweep_data *data, bz_h5_sweep *out,
-                 const bz_sweep_run_opts *o, size_t *ran, bz_error *err)
+int bz_sweep_run(const bz_sweep *sw, bz_sweep_data *data, const bz_sweep_run_opts *o, size_t *ran,
+                 bz_error *err)
 {
     int status = BZ_OK;
     const size_t P = bz_sweep_points(sw), n_out = sw->n_out, T = sw->T, A = sw->n_arms;
@@ -87,7 +87,9 @@ int bz_sweep_run(const bz_sweep *sw, bz_sweep_data *data, bz_h5_sweep *out,
     double *outc = malloc((size_t)R * n_out * sizeof *outc);
     double *series = sw->keep_series ? malloc(A * T * sizeof *series) : NULL;
     *ran = 0;
-    if (!outc || (sw->keep_series && !series)) BZ_FAIL(err, BZ_ENOMEM, "out of memory");
+    if (!outc || (sw->keep_series && !series))
+        BZ_FAIL(err, BZ_ENOMEM, "out of memory (%zu bytes for a point's results)",
+                (size_t)R * n_out * sizeof *outc + (sw->keep_series ? A * T * sizeof *series : 0));
     if (data->P != P || data->R != R || data->n_out != n_out)
         BZ_FAIL(err, BZ_EINTERNAL, "sweep data does not match the sweep");
     for (size_t p = 0; p < P; p++) {
@@ -100,11 +102,11 @@ int bz_sweep_run(const bz_sweep *sw, bz_sweep_data *data, bz_h5_sweep *out,
             memcpy(data->series + p * A * T, series, A * T * sizeof *series);
         data->done[p] = 1;
         if (o && o->writing) *o->writing = 1;
-        status = out ? bz_h5_sweep_put_point(out, data, p, err) : BZ_OK;
+        status =
+            o && o->checkpoint ? o->checkpoint(o->ctx, data, p, now_seconds() - t0, err) : BZ_OK;
         if (o && o->writing) *o->writing = 0;
         if (status != BZ_OK) goto cleanup;
         (*ran)++;
-        if (o && o->on_point) o->on_point(o->ctx, p, now_seconds() - t0);
     }
 cleanup:
     free(outc);

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/convert.h"
 #include "config/yaml_tree.h"
 #include "engine/run.h"
 
@@ -495,9 +496,12 @@ static int parse_top(const sctx *c, bz_sweep *sw, const bz_ynode *root, uint64_t
                      shown(root, b, sizeof b));
     BZ_CHECK(check_keys(c, root, top_keys, NULL));
     const bz_ynode *n;
-    if ((n = bz_ynode_child(root, "name")))
+    if ((n = bz_ynode_child(root, "name"))) {
         BZ_CHECK(get_word(c, n, NULL, sw->name, sizeof sw->name));
-    else
+        if (bz_cfg_name_problem(sw->name))
+            return sfail(c, n, 0, NULL, "expected a name (%s), got %s",
+                         bz_cfg_name_problem(sw->name), shown(n, b, sizeof b));
+    } else
         bz_cfg_default_name(sw->path, "sweep", sw->name);
     BZ_CHECK(parse_design(c, sw, bz_ynode_child(root, "design")));
     BZ_CHECK(parse_axes(c, sw, bz_ynode_child(root, "axes")));

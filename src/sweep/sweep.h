@@ -151,10 +151,13 @@ uint64_t bz_sweep_hash(uint64_t h, const void *data, size_t len);
 #define BZ_SWEEP_HASH_INIT 14695981039346656037ull
 
 struct bz_sweep_data;
-struct bz_h5_sweep;
 
-/* Called after each point is checkpointed (from the calling thread). */
-typedef void (*bz_sweep_point_fn)(void *ctx, size_t point, double seconds);
+/* Called from the calling thread after point `point` is stored in d, before
+ * the next point is handed out: it makes the point durable (the CLI appends
+ * it to the sweep's journal) and reports progress. The point counts as run
+ * only if it returns BZ_OK; an error stops the run. */
+typedef int (*bz_sweep_checkpoint_fn)(void *ctx, const struct bz_sweep_data *d, size_t point,
+                                      double seconds, bz_error *err);
 
 typedef struct bz_sweep_run_opts {
     uint32_t shard, n_shards;          /* 0-based shard of n_shards (n_shards 0 or 1: all points) */
@@ -162,17 +165,18 @@ typedef struct bz_sweep_run_opts {
                                         * flight (checked between points) */
     volatile sig_atomic_t *writing;    /* may be NULL; 1 while a checkpoint is being written,
                                         * so a signal handler knows when it may _exit */
-    bz_sweep_point_fn on_point;        /* may be NULL */
+    bz_sweep_checkpoint_fn checkpoint; /* may be NULL (nothing kept beyond data) */
     void *ctx;
 } bz_sweep_run_opts;
 
 /* Run the points of the shard not yet done in `data` one after another
- * (each with the engine's OpenMP inside), storing each in data and
- * checkpointing it to `out` (flushed) before the next starts. *ran counts
- * the points run here. Returns BZ_OK when every shard point is done or
+ * (each with the engine's OpenMP inside), storing each in data and handing
+ * it to o->checkpoint before the next starts. *ran counts the points run
+ * and checkpointed here. Returns BZ_OK when every shard point is done or
  * when stopped (check bz_sweep_data_shard_done); errors from a point or the
- * file stop the run with the finished points kept. */
-int bz_sweep_run(const bz_sweep *sw, struct bz_sweep_data *data, struct bz_h5_sweep *out,
-                 const bz_sweep_run_opts *o, size_t *ran, bz_error *err);
+ * checkpoint stop the run with the finished points kept. sweep/ knows
+ * nothing of files: the checkpoint callback does. */
+int bz_sweep_run(const bz_sweep *sw, struct bz_sweep_data *data, const bz_sweep_run_opts *o,
+                 size_t *ran, bz_error *err);
 
 #endif

@@ -17,6 +17,7 @@
 #include <mpi.h>
 
 #include "sweep/h5_sweep.h"
+#include "sweep/journal.h"
 #include "sweep/mpi.h"
 #include "sweep/sweep.h"
 
@@ -44,6 +45,13 @@ static const char *sweep_text = "name: mpi_test\n"
                                 "outcomes: [final_adopters, peak_time]\n"
                                 "keep_series: true\n";
 
+static int journal_checkpoint(void *ctx, const bz_sweep_data *d, size_t p, double seconds,
+                              bz_error *err)
+{
+    (void)seconds;
+    return bz_sweep_journal_append(ctx, d, p, err);
+}
+
 static void fail_all(const char *what, const bz_error *err)
 {
     fprintf(stderr, "%s: %s\n", what, err->msg);
@@ -69,24 +77,39 @@ int main(int argc, char **argv)
 
     /* 1. The whole sweep under MPI, checkpointed to a file. */
     bz_sweep_data dm, ds;
-    bz_h5_sweep *h = NULL;
+    bz_sweep_journal *j = NULL;
+    char jfile[300], tmp[300];
     size_t ran = 0;
     if (rank == 0) {
         snprintf(file, sizeof file, "/tmp/bz-test-sweep-mpi-%ld.h5", (long)getpid());
+        snprintf(jfile, sizeof jfile, "%s.journal", file);
+        snprintf(tmp, sizeof tmp, "%s.tmp", file);
+        remove(jfile);
         if (bz_sweep_data_init(&dm, &sw, 0, 1, "test", &err) != BZ_OK ||
-            bz_h5_sweep_create(&h, file, &dm, &err) != BZ_OK)
+            bz_sweep_journal_open(&j, jfile, &dm, NULL, NULL, &err) != BZ_OK)
             fail_all("create", &err);
     }
-    int st = bz_sweep_run_mpi(&sw, rank == 0 ? &dm : NULL, h, NULL, &ran, &err);
+    bz_sweep_run_opts oj = {0, 1, NULL, NULL, journal_checkpoint, j};
+    int st = bz_sweep_run_mpi(&sw, rank == 0 ? &dm : NULL, &oj, &ran, &err);
     if (st != BZ_OK) fail_all("run_mpi", &err);
     if (rank == 0) {
         CHECK(ran == P);
+        bz_sweep_journal_free(j);
+        /* Every point reached the journal. */
+        bz_sweep_data dj;
+        size_t replayed = 0;
+        if (bz_sweep_data_init(&dj, &sw, 0, 1, "test", &err) != BZ_OK ||
+            bz_sweep_journal_read(jfile, &dj, &replayed, NULL, &err) != BZ_OK)
+            fail_all("journal", &err);
+        CHECK(replayed == P && !memcmp(dj.outcomes, dm.outcomes, P * n_oc * sizeof(double)));
+        bz_sweep_data_destroy(&dj);
+        remove(jfile);
         dm.complete = 1;
-        if (bz_h5_sweep_close(h, &dm, &err) != BZ_OK) fail_all("close", &err);
+        if (bz_h5_sweep_save(file, tmp, &dm, &err) != BZ_OK) fail_all("save", &err);
         /* The serial reference on rank 0 alone. */
         if (bz_sweep_data_init(&ds, &sw, 0, 1, "test", &err) != BZ_OK) fail_all("init", &err);
         size_t ran_s = 0;
-        if (bz_sweep_run(&sw, &ds, NULL, NULL, &ran_s, &err) != BZ_OK) fail_all("serial", &err);
+        if (bz_sweep_run(&sw, &ds, NULL, &ran_s, &err) != BZ_OK) fail_all("serial", &err);
         CHECK(ran_s == P);
         for (size_t p = 0; p < P; p++)
             CHECK(dm.done[p] == 1);
@@ -110,7 +133,7 @@ int main(int argc, char **argv)
     bz_sweep_run_opts o = {1, 2, NULL, NULL, NULL, NULL};
     if (rank == 0 && bz_sweep_data_init(&dm, &sw, 1, 2, "test", &err) != BZ_OK)
         fail_all("init", &err);
-    if (bz_sweep_run_mpi(&sw, rank == 0 ? &dm : NULL, NULL, &o, &ran, &err) != BZ_OK)
+    if (bz_sweep_run_mpi(&sw, rank == 0 ? &dm : NULL, &o, &ran, &err) != BZ_OK)
         fail_all("run_mpi shard", &err);
     if (rank == 0) {
         CHECK(ran == P / 2);
@@ -130,7 +153,7 @@ int main(int argc, char **argv)
     bz_sweep_run_opts os = {0, 1, &stop, NULL, NULL, NULL};
     if (rank == 0 && bz_sweep_data_init(&dm, &sw, 0, 1, "test", &err) != BZ_OK)
         fail_all("init", &err);
-    if (bz_sweep_run_mpi(&sw, rank == 0 ? &dm : NULL, NULL, &os, &ran, &err) != BZ_OK)
+    if (bz_sweep_run_mpi(&sw, rank == 0 ? &dm : NULL, &os, &ran, &err) != BZ_OK)
         fail_all("run_mpi stop", &err);
     CHECK(ran == 0);
     if (rank == 0) {

@@ -9,11 +9,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "bz_test.h"
 #include "engine/run.h"
 #include "sweep/h5_sweep.h"
+#include "sweep/journal.h"
 #include "sweep/sweep.h"
 
 /* A tiny base experiment, inline, after the sweep's own keys. */
@@ -285,16 +287,16 @@ static void test_run_shards_stop(void)
     CU_ASSERT_EQUAL_FATAL(bz_sweep_data_init(&s1, &sw, 1, 2, NULL, &err), BZ_OK);
     volatile sig_atomic_t stop = 1;
     bz_sweep_run_opts o = {0, 1, &stop, NULL, NULL, NULL};
-    CU_ASSERT_EQUAL(bz_sweep_run(&sw, &all, NULL, &o, &ran, &err), BZ_OK);
+    CU_ASSERT_EQUAL(bz_sweep_run(&sw, &all, &o, &ran, &err), BZ_OK);
     CU_ASSERT_EQUAL(ran, 0);
     stop = 0;
-    CU_ASSERT_EQUAL(bz_sweep_run(&sw, &all, NULL, &o, &ran, &err), BZ_OK);
+    CU_ASSERT_EQUAL(bz_sweep_run(&sw, &all, &o, &ran, &err), BZ_OK);
     CU_ASSERT_EQUAL(ran, 6);
     o.n_shards = 2;
-    CU_ASSERT_EQUAL(bz_sweep_run(&sw, &s0, NULL, &o, &ran, &err), BZ_OK);
+    CU_ASSERT_EQUAL(bz_sweep_run(&sw, &s0, &o, &ran, &err), BZ_OK);
     CU_ASSERT_EQUAL(ran, 3);
     o.shard = 1;
-    CU_ASSERT_EQUAL(bz_sweep_run(&sw, &s1, NULL, &o, &ran, &err), BZ_OK);
+    CU_ASSERT_EQUAL(bz_sweep_run(&sw, &s1, &o, &ran, &err), BZ_OK);
     CU_ASSERT_EQUAL(ran, 3);
     size_t row = all.R * all.n_out;
     for (size_t p = 0; p < 6; p++) {
@@ -314,7 +316,15 @@ static void test_run_shards_stop(void)
     free(text);
 }
 
-/* Create, checkpoint two points, reopen (resume), finish, read back. */
+static int journal_checkpoint(void *ctx, const bz_sweep_data *d, size_t p, double seconds,
+                              bz_error *err)
+{
+    (void)seconds;
+    return bz_sweep_journal_append(ctx, d, p, err);
+}
+
+/* Snapshot with one point done, read back; resume through a journal;
+ * finish and read back. */
 static void test_file_round_trip(void)
 {
     char *text = cat3(HEAD, BASE,
@@ -325,21 +335,21 @@ static void test_file_round_trip(void)
     load_ok(&sw, text);
     CU_ASSERT_EQUAL(sw.axis_word[0], 0);
     CU_ASSERT_EQUAL(sw.axis_word[1], 1);
-    char path[] = "/tmp/bz_test_sweepXXXXXX";
+    char path[] = "/tmp/bz_test_sweepXXXXXX", tmp[64], jpath[64];
     int fd = mkstemp(path);
     CU_ASSERT_FATAL(fd >= 0);
     close(fd);
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    snprintf(jpath, sizeof jpath, "%s.journal", path);
     bz_sweep_data d, back;
-    bz_h5_sweep *h;
     bz_error err;
     CU_ASSERT_EQUAL_FATAL(bz_sweep_data_init(&d, &sw, 0, 1, "cmd", &err), BZ_OK);
-    CU_ASSERT_EQUAL_FATAL(bz_h5_sweep_create(&h, path, &d, &err), BZ_OK);
     CU_ASSERT_EQUAL_FATAL(
         bz_sweep_run_point(&sw, 1, d.outcomes + d.R * d.n_out, d.series + d.n_arms * d.T, &err),
         BZ_OK);
     d.done[1] = 1;
-    CU_ASSERT_EQUAL(bz_h5_sweep_put_point(h, &d, 1, &err), BZ_OK);
-    CU_ASSERT_EQUAL(bz_h5_sweep_close(h, &d, &err), BZ_OK);
+    CU_ASSERT_EQUAL(bz_h5_sweep_save(path, tmp, &d, &err), BZ_OK);
+    CU_ASSERT_NOT_EQUAL(access(tmp, F_OK), 0); /* renamed away */
     /* Incomplete file: point 1 done, point 0 not. */
     CU_ASSERT_EQUAL_FATAL(bz_h5_sweep_read(&back, path, &err), BZ_OK);
     CU_ASSERT_EQUAL(back.complete, 0);
@@ -351,19 +361,35 @@ static void test_file_round_trip(void)
     CU_ASSERT_EQUAL(
         memcmp(back.outcomes + d.R * d.n_out, d.outcomes + d.R * d.n_out, d.R * d.n_out * 8), 0);
     CU_ASSERT_EQUAL(back.T, sw.T);
-    bz_sweep_data_destroy(&back);
-    /* Resume: reopen, run what is missing, mark complete. */
-    CU_ASSERT_EQUAL_FATAL(bz_h5_sweep_open(&h, path, &d, &err), BZ_OK);
-    size_t ran;
-    CU_ASSERT_EQUAL(bz_sweep_run(&sw, &d, h, NULL, &ran, &err), BZ_OK);
+    /* Resume: the journal records what the snapshot lacks and the rest. */
+    bz_sweep_journal *j = NULL;
+    size_t replayed = 9, ran;
+    CU_ASSERT_EQUAL_FATAL(bz_sweep_journal_open(&j, jpath, &back, &replayed, NULL, &err), BZ_OK);
+    CU_ASSERT_EQUAL(replayed, 0);
+    CU_ASSERT_EQUAL(bz_sweep_journal_append(j, &back, 1, &err), BZ_OK);
+    CU_ASSERT_EQUAL(bz_sweep_journal_append(j, &back, 0, &err), BZ_EINTERNAL); /* not done */
+    bz_sweep_run_opts o = {0, 1, NULL, NULL, journal_checkpoint, j};
+    CU_ASSERT_EQUAL(bz_sweep_run(&sw, &back, &o, &ran, &err), BZ_OK);
     CU_ASSERT_EQUAL(ran, 1);
-    d.complete = 1;
-    CU_ASSERT_EQUAL(bz_h5_sweep_close(h, &d, &err), BZ_OK);
+    bz_sweep_journal_free(j);
+    /* A fresh data replays both points from the journal alone. */
+    bz_sweep_data fresh;
+    uint8_t seen[2] = {0, 0};
+    CU_ASSERT_EQUAL_FATAL(bz_sweep_data_init(&fresh, &sw, 0, 1, "cmd", &err), BZ_OK);
+    CU_ASSERT_EQUAL(bz_sweep_journal_read(jpath, &fresh, &replayed, seen, &err), BZ_OK);
+    CU_ASSERT(replayed == 2 && seen[0] && seen[1] && fresh.done[0] && fresh.done[1]);
+    CU_ASSERT_EQUAL(memcmp(fresh.outcomes, back.outcomes, d.P * d.R * d.n_out * 8), 0);
+    CU_ASSERT_EQUAL(memcmp(fresh.series, back.series, d.P * d.n_arms * d.T * 8), 0);
+    bz_sweep_data_destroy(&fresh);
+    back.complete = 1;
+    CU_ASSERT_EQUAL(bz_h5_sweep_save(path, tmp, &back, &err), BZ_OK);
+    bz_sweep_data_destroy(&back);
     CU_ASSERT_EQUAL_FATAL(bz_h5_sweep_read(&back, path, &err), BZ_OK);
     CU_ASSERT(back.complete == 1 && back.done[0] == 1);
-    CU_ASSERT_EQUAL(memcmp(back.outcomes, d.outcomes, d.P * d.R * d.n_out * 8), 0);
-    CU_ASSERT_EQUAL(memcmp(back.series, d.series, d.P * d.n_arms * d.T * 8), 0);
+    CU_ASSERT_EQUAL(
+        memcmp(back.outcomes + d.R * d.n_out, d.outcomes + d.R * d.n_out, d.R * d.n_out * 8), 0);
     bz_sweep_data_destroy(&back);
+    remove(jpath);
     /* Not a sweep file. */
     FILE *f = fopen(path, "w");
     CU_ASSERT_PTR_NOT_NULL_FATAL(f);
@@ -373,6 +399,90 @@ static void test_file_round_trip(void)
     CU_ASSERT_EQUAL(bz_h5_sweep_read(&back, path, &err), BZ_EINVAL);
     remove(path);
     CU_ASSERT_EQUAL(bz_h5_sweep_read(&back, path, &err), BZ_ENOENT);
+    bz_sweep_data_destroy(&d);
+    bz_sweep_destroy(&sw);
+    free(text);
+}
+
+/* Journals: a torn last record is cut off and only its point is lost; a
+ * corrupt record ends the journal; another sweep's journal, a foreign file
+ * and a point that differs from the sweep file are refused. */
+static void test_journal_damage(void)
+{
+    char *text = cat3(HEAD, BASE, AXES);
+    bz_sweep sw;
+    load_ok(&sw, text);
+    char path[] = "/tmp/bz_test_journalXXXXXX";
+    int fd = mkstemp(path);
+    CU_ASSERT_FATAL(fd >= 0);
+    close(fd);
+    remove(path);
+    bz_sweep_data d, r;
+    bz_error err;
+    bz_sweep_journal *j = NULL;
+    size_t n = 0;
+    CU_ASSERT_EQUAL_FATAL(bz_sweep_data_init(&d, &sw, 0, 1, NULL, &err), BZ_OK);
+    for (size_t p = 0; p < d.P; p++)
+        for (size_t k = 0; k < d.R * d.n_out; k++)
+            d.outcomes[p * d.R * d.n_out + k] = (double)(p * 100 + k);
+    CU_ASSERT_EQUAL_FATAL(bz_sweep_journal_open(&j, path, &d, &n, NULL, &err), BZ_OK);
+    for (size_t p = 0; p < 3; p++) {
+        d.done[p] = 1;
+        CU_ASSERT_EQUAL(bz_sweep_journal_append(j, &d, p, &err), BZ_OK);
+    }
+    bz_sweep_journal_free(j);
+    struct stat st;
+    CU_ASSERT_EQUAL_FATAL(stat(path, &st), 0);
+    const off_t rec = (st.st_size - 96) / 3;
+    CU_ASSERT_EQUAL(rec, (off_t)(d.R * d.n_out + 4) * 8);
+    /* Torn: the last record loses its last 5 bytes. */
+    CU_ASSERT_EQUAL_FATAL(truncate(path, st.st_size - 5), 0);
+    CU_ASSERT_EQUAL_FATAL(bz_sweep_data_init(&r, &sw, 0, 1, NULL, &err), BZ_OK);
+    CU_ASSERT_EQUAL(bz_sweep_journal_open(&j, path, &r, &n, NULL, &err), BZ_OK);
+    CU_ASSERT(n == 2 && r.done[0] && r.done[1] && !r.done[2]);
+    /* Appending after the cut gives a journal of whole records again. */
+    r.done[2] = 1;
+    memcpy(r.outcomes + 2 * r.R * r.n_out, d.outcomes + 2 * d.R * d.n_out, d.R * d.n_out * 8);
+    CU_ASSERT_EQUAL(bz_sweep_journal_append(j, &r, 2, &err), BZ_OK);
+    bz_sweep_journal_free(j);
+    CU_ASSERT_EQUAL(stat(path, &st), 0);
+    CU_ASSERT_EQUAL(st.st_size, 96 + 3 * rec);
+    bz_sweep_data_destroy(&r);
+    /* Corrupt: one flipped byte in the second record ends the journal there. */
+    FILE *f = fopen(path, "r+b");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    fseek(f, 96 + rec + 30, SEEK_SET);
+    fputc(0x5a, f);
+    fclose(f);
+    CU_ASSERT_EQUAL_FATAL(bz_sweep_data_init(&r, &sw, 0, 1, NULL, &err), BZ_OK);
+    CU_ASSERT_EQUAL(bz_sweep_journal_read(path, &r, &n, NULL, &err), BZ_OK);
+    CU_ASSERT(n == 1 && r.done[0] && !r.done[1] && !r.done[2]);
+    /* A point that disagrees with what is already done. */
+    bz_sweep_data_destroy(&r);
+    CU_ASSERT_EQUAL_FATAL(bz_sweep_data_init(&r, &sw, 0, 1, NULL, &err), BZ_OK);
+    r.done[0] = 1;
+    r.outcomes[0] = -1;
+    CU_ASSERT_EQUAL(bz_sweep_journal_read(path, &r, &n, NULL, &err), BZ_EINVAL);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "point 0 differs"));
+    bz_sweep_data_destroy(&r);
+    /* Another sweep (id) or shard; a file that is not a journal. */
+    CU_ASSERT_EQUAL_FATAL(bz_sweep_data_init(&r, &sw, 1, 2, NULL, &err), BZ_OK);
+    CU_ASSERT_EQUAL(bz_sweep_journal_read(path, &r, &n, NULL, &err), BZ_EINVAL);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "another shard"));
+    r.id[0] = r.id[0] == 'a' ? 'b' : 'a';
+    CU_ASSERT_EQUAL(bz_sweep_journal_read(path, &r, &n, NULL, &err), BZ_EINVAL);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "another sweep"));
+    bz_sweep_data_destroy(&r);
+    f = fopen(path, "wb");
+    fputs("hello, not a journal at all, but long enough to hold a header of 96 bytes: "
+          "0123456789012345678901234567890123456789",
+          f);
+    fclose(f);
+    CU_ASSERT_EQUAL(bz_sweep_journal_open(&j, path, &d, &n, NULL, &err), BZ_EINVAL);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "not a buzzsim sweep journal"));
+    CU_ASSERT_PTR_NULL(j);
+    remove(path);
+    CU_ASSERT_EQUAL(bz_sweep_journal_read(path, &d, &n, NULL, &err), BZ_ENOENT);
     bz_sweep_data_destroy(&d);
     bz_sweep_destroy(&sw);
     free(text);
@@ -428,7 +538,8 @@ static CU_TestInfo tests[] = {
     {"errors name FILE:LINE:COL and the key", test_errors},
     {"run_point == bz_run_experiment with the sets", test_run_point},
     {"shards and the stop flag", test_run_shards_stop},
-    {"file: checkpoint, resume, read back", test_file_round_trip},
+    {"file: snapshot, journal resume, read back", test_file_round_trip},
+    {"journal: torn, corrupt, foreign, disagreeing", test_journal_damage},
     {"sobol indices from outcome columns", test_sobol_wiring},
     CU_TEST_INFO_NULL,
 };
