@@ -61,7 +61,11 @@ int bz_durable_write(const char *path, const char *tmp, const void *buf, size_t 
 {
     int status = BZ_OK, created = 0;
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-    if (fd < 0) BZ_FAIL(err, BZ_EIO, "cannot create '%s': %s", tmp, strerror(errno));
+    if (fd < 0) {
+        if (errno == ENOSPC || errno == EDQUOT) BZ_CHECK(bz_durable_fail(err, path, errno));
+        BZ_FAIL(err, BZ_EIO, "cannot write '%s': cannot create '%s': %s", path, tmp,
+                strerror(errno));
+    }
     created = 1;
     /* Messages name the file the user asked for, not the temporary. */
     BZ_CHECK(bz_durable_append(fd, path, buf, len, 0, err));

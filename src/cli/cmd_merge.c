@@ -76,6 +76,11 @@ int bz_cmd_merge(int argc, char **argv)
                 free(inputs);
                 return bz_cli_usage("merge", "-o needs a value");
             }
+            if (out) {
+                free(inputs);
+                return bz_cli_usage("merge", "-o given twice ('%s' and '%s'): one output file", out,
+                                    v);
+            }
             out = v;
         } else if (!strcmp(argv[i], "--force") || !strcmp(argv[i], "-f")) {
             force = 1;

@@ -70,6 +70,10 @@ int bz_cmd_run(int argc, char **argv)
             sets[n_sets++] = strdup(v);
         } else if ((r = bz_arg_value(argc, argv, &i, "--output", "-o", &v))) {
             if (r < 0) goto missing;
+            if (out) {
+                rc = bz_cli_usage("run", "-o given twice ('%s' and '%s'): one output file", out, v);
+                goto cleanup;
+            }
             out = v;
         } else if ((r = bz_arg_value(argc, argv, &i, "--replicates", NULL, &v))) {
             if (r < 0) goto missing;
@@ -129,6 +133,10 @@ int bz_cmd_run(int argc, char **argv)
     }
     if (!path) {
         rc = bz_cli_usage("run", "missing EXPERIMENT.yaml");
+        goto cleanup;
+    }
+    if (quiet && want_progress == 1) {
+        rc = bz_cli_usage("run", "--quiet and --progress contradict each other");
         goto cleanup;
     }
     if (bz_experiment_load(&x, path, (const char *const *)sets, n_sets, &err) != BZ_OK) {

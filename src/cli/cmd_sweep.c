@@ -286,6 +286,9 @@ static int parse_args(int argc, char **argv, sweep_args *a)
         int r;
         if ((r = bz_arg_value(argc, argv, &i, "--output", "-o", &v))) {
             if (r < 0) return bz_cli_usage("sweep", "%s needs a value", argv[i]);
+            if (a->out)
+                return bz_cli_usage("sweep", "-o given twice ('%s' and '%s'): one output file",
+                                    a->out, v);
             a->out = v;
         } else if ((r = bz_arg_value(argc, argv, &i, "--shard", NULL, &v))) {
             if (r < 0) return bz_cli_usage("sweep", "--shard needs a value I/N");
