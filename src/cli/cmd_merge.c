@@ -15,58 +15,12 @@
 #include "cli/cli.h"
 #include "sweep/h5_sweep.h"
 
-/* Same sweep and same shape, or a message naming both files. */
-static int same_sweep(const bz_sweep_data *a, const char *fa, const bz_sweep_data *b,
-                      const char *fb, bz_error *err)
-{
-    if (strcmp(a->id, b->id) != 0)
-        return bz_error_set(err, BZ_EINVAL,
-                            "%s: from another sweep (id %s) than '%s' (id %s): refusing to merge",
-                            fb, b->id, fa, a->id);
-    int same = a->P == b->P && a->R == b->R && a->n_axes == b->n_axes && a->n_out == b->n_out &&
-               a->n_arms == b->n_arms && a->T == b->T && a->n_dims == b->n_dims &&
-               !memcmp(a->num, b->num, a->P * a->n_axes * sizeof *a->num) &&
-               !memcmp(a->word, b->word, a->P * a->n_axes * sizeof *a->word) &&
-               !memcmp(a->out_names, b->out_names, a->n_out * sizeof *a->out_names);
-    if (!same)
-        return bz_error_set(err, BZ_EINVAL,
-                            "%s: same sweep id as '%s' but other points or columns: refusing "
-                            "to merge",
-                            fb, fa);
-    return BZ_OK;
-}
-
-/* Take the done points of `in` into `m`. */
-static int take(bz_sweep_data *m, const bz_sweep_data *in, const char *fin, char **owner,
-                bz_error *err)
-{
-    const size_t row = in->R * in->n_out, srow = in->n_arms * in->T;
-    for (size_t p = 0; p < in->P; p++) {
-        if (!in->done[p]) continue;
-        const double *o = in->outcomes + p * row;
-        const double *s = in->series ? in->series + p * srow : NULL;
-        if (m->done[p]) {
-            /* Bitwise: NaN equals NaN, and "equal" means bit-identical. */
-            if (memcmp(m->outcomes + p * row, o, row * sizeof *o) != 0 ||
-                (s && memcmp(m->series + p * srow, s, srow * sizeof *s) != 0))
-                return bz_error_set(err, BZ_EINVAL,
-                                    "point %zu differs between '%s' and '%s': refusing to merge", p,
-                                    owner[p] ? owner[p] : "?", fin);
-            continue;
-        }
-        memcpy(m->outcomes + p * row, o, row * sizeof *o);
-        if (s) memcpy(m->series + p * srow, s, srow * sizeof *s);
-        m->done[p] = 1;
-        owner[p] = (char *)fin;
-    }
-    return BZ_OK;
-}
-
 int bz_cmd_merge(int argc, char **argv)
 {
     const char *out = NULL, *v;
     int force = 0, partial = 0, quiet = 0, rc = 0, have = 0;
-    char **inputs = calloc((size_t)argc, sizeof *inputs), **owner = NULL;
+    char **inputs = calloc((size_t)argc, sizeof *inputs);
+    const char **owner = NULL;
     size_t n_in = 0;
     if (!inputs) return 1;
     for (int i = 1; i < argc; i++) {
@@ -114,8 +68,7 @@ int bz_cmd_merge(int argc, char **argv)
         owner[p] = m.done[p] ? inputs[0] : NULL;
     for (size_t i = 1; i < n_in; i++) {
         if (bz_cli_sweep_load(inputs[i], &in, NULL, &err) != BZ_OK) goto fail;
-        int st = same_sweep(&m, inputs[0], &in, inputs[i], &err);
-        if (st == BZ_OK) st = take(&m, &in, inputs[i], owner, &err);
+        int st = bz_sweep_data_merge(&m, inputs[0], &in, inputs[i], owner, &err);
         bz_sweep_data_destroy(&in);
         if (st != BZ_OK) goto fail;
     }
@@ -155,7 +108,7 @@ fail:
     rc = bz_cli_fail(&err);
 cleanup:
     if (have) bz_sweep_data_destroy(&m);
-    free(owner);
+    free((void *)owner);
     free(inputs);
     return rc;
 }

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli/args.h"
+#include "base/clock.h"
 #include "cli/cli.h"
 #include "cli/report.h"
 #include "config/experiment.h"
@@ -23,20 +24,13 @@ typedef struct progress {
     int last_pct;
 } progress;
 
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 static void show_progress(void *ctx, uint64_t done, uint64_t total)
 {
     progress *p = ctx;
     int pct = total ? (int)(100 * done / total) : 100;
     if (pct == p->last_pct) return;
     p->last_pct = pct;
-    double el = now_seconds() - p->start;
+    double el = bz_clock_seconds() - p->start;
     double eta = done ? el * (double)(total - done) / (double)done : 0;
     char bar[31];
     int fill = pct * 30 / 100;
@@ -171,7 +165,7 @@ int bz_cmd_run(int argc, char **argv)
         }
     }
 
-    progress prog = {now_seconds(), -1};
+    progress prog = {bz_clock_seconds(), -1};
     int show = want_progress == 1 || (!quiet && want_progress != 0 && isatty(STDERR_FILENO));
     bz_run_opts opts = {show ? show_progress : NULL, &prog};
     if (show)
@@ -197,7 +191,7 @@ int bz_cmd_run(int argc, char **argv)
         rc = bz_cli_fail(&err);
         goto cleanup;
     }
-    double elapsed = now_seconds() - prog.start;
+    double elapsed = bz_clock_seconds() - prog.start;
     res.command_line = strdup(bz_cli_command_line());
     if (!res.command_line || bz_h5_write(out, &res, force, &err) != BZ_OK) {
         if (!res.command_line) bz_error_set(&err, BZ_ENOMEM, "out of memory");

@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "cli/args.h"
+#include "base/clock.h"
 #include "cli/cli.h"
 #include "cli/report.h"
 #include "engine/run.h"
@@ -66,13 +67,6 @@ static int install_handlers(void)
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
     return sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL);
-}
-
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
 typedef struct progress {
@@ -587,7 +581,7 @@ static int sweep_main(int argc, char **argv, int mpi_rank, int mpi_size)
                 n_shard - done_before, done_before, omp_get_max_threads());
     bz_sweep_run_opts opts = {shard, n_shards, &sig_count, &sig_writing, on_checkpoint, &ck};
     size_t ran = 0;
-    double t0 = now_seconds();
+    double t0 = bz_clock_seconds();
     int st = run_points(mpi_size, &sw, &d, &opts, &ran, &err);
     sig_writing = 1; /* from here on only finishing writes: a second signal must wait */
     size_t done_now;
@@ -621,7 +615,7 @@ static int sweep_main(int argc, char **argv, int mpi_rank, int mpi_size)
         printf("\n%s: %zu points x %u replicates (%s design), shard %u/%u: ran %zu points in "
                "%.1f s (%zu were done before)\n\n",
                sw.name, d.P, (unsigned)d.R, d.design, (unsigned)shard + 1, (unsigned)n_shards, ran,
-               now_seconds() - t0, done_before);
+               bz_clock_seconds() - t0, done_before);
         print_points(stdout, &d, 30);
         bz_cli_sweep_sobol(stdout, &d);
         printf("\nwrote %s\n", out);

@@ -1,11 +1,10 @@
-/* In-memory sweep results (sweep/h5_sweep.h bz_sweep_data): built from a sweep
- * before running, read back from files for resume, merge, info and export.
- */
+/* In-memory sweep results (sweep/data.h). */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "sweep/h5_sweep.h"
+#include "sweep/data.h"
 
 static const char *const design_names[] = {"grid", "lhs", "sobol"};
 
@@ -143,4 +142,52 @@ int bz_sweep_data_sobol(bz_sweep_data *d, bz_error *err)
 cleanup:
     free(y);
     return status;
+}
+
+/* Same sweep and same shape, or a message naming both files. */
+static int same_sweep(const bz_sweep_data *a, const char *fa, const bz_sweep_data *b,
+                      const char *fb, bz_error *err)
+{
+    if (strcmp(a->id, b->id) != 0)
+        return bz_error_set(err, BZ_EINVAL,
+                            "%s: from another sweep (id %s) than '%s' (id %s): refusing to merge",
+                            fb, b->id, fa, a->id);
+    int same = a->P == b->P && a->R == b->R && a->n_axes == b->n_axes && a->n_out == b->n_out &&
+               a->n_arms == b->n_arms && a->T == b->T && a->n_dims == b->n_dims &&
+               !memcmp(a->num, b->num, a->P * a->n_axes * sizeof *a->num) &&
+               !memcmp(a->word, b->word, a->P * a->n_axes * sizeof *a->word) &&
+               !memcmp(a->out_names, b->out_names, a->n_out * sizeof *a->out_names);
+    if (!same)
+        return bz_error_set(err, BZ_EINVAL,
+                            "%s: same sweep id as '%s' but other points or columns: refusing "
+                            "to merge",
+                            fb, fa);
+    return BZ_OK;
+}
+
+int bz_sweep_data_merge(bz_sweep_data *m, const char *m_name, const bz_sweep_data *in,
+                        const char *in_name, const char **owner, bz_error *err)
+{
+    int status = same_sweep(m, m_name, in, in_name, err);
+    if (status != BZ_OK) return status;
+    const size_t row = in->R * in->n_out, srow = in->n_arms * in->T;
+    for (size_t p = 0; p < in->P; p++) {
+        if (!in->done[p]) continue;
+        const double *o = in->outcomes + p * row;
+        const double *s = in->series ? in->series + p * srow : NULL;
+        if (m->done[p]) {
+            /* Bitwise: NaN equals NaN, and "equal" means bit-identical. */
+            if (memcmp(m->outcomes + p * row, o, row * sizeof *o) != 0 ||
+                (s && m->series && memcmp(m->series + p * srow, s, srow * sizeof *s) != 0))
+                return bz_error_set(err, BZ_EINVAL,
+                                    "point %zu differs between '%s' and '%s': refusing to merge", p,
+                                    owner && owner[p] ? owner[p] : m_name, in_name);
+            continue;
+        }
+        memcpy(m->outcomes + p * row, o, row * sizeof *o);
+        if (s && m->series) memcpy(m->series + p * srow, s, srow * sizeof *s);
+        m->done[p] = 1;
+        if (owner) owner[p] = in_name;
+    }
+    return BZ_OK;
 }

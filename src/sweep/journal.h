@@ -31,7 +31,7 @@
 #include <stdint.h>
 
 #include "base/error.h"
-#include "sweep/h5_sweep.h"
+#include "sweep/data.h"
 
 typedef struct bz_sweep_journal bz_sweep_journal;
 

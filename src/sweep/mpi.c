@@ -10,6 +10,7 @@
  * blocked in a send when it returns.
  */
 #include "sweep/mpi.h"
+#include "base/clock.h"
 
 #include <mpi.h>
 #include <stdint.h>
@@ -52,13 +53,6 @@ void bz_sweep_mpi_abort(int code)
 {
     MPI_Abort(MPI_COMM_WORLD, code);
     abort(); /* MPI_Abort does not return; keeps the compiler and readers sure */
-}
-
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
 static void send_work(uint64_t point, int rank)
@@ -105,10 +99,10 @@ static int run_worker(const bz_sweep *sw, int rank, size_t n_out_doubles, size_t
             continue;
         }
         double *outc = (double *)(buf + sizeof head);
-        double t0 = now_seconds();
+        double t0 = bz_clock_seconds();
         head.status = bz_sweep_run_point(sw, (size_t)point, outc,
                                          n_series ? outc + n_out_doubles : NULL, &err);
-        head.seconds = now_seconds() - t0;
+        head.seconds = bz_clock_seconds() - t0;
         int send_bytes = (int)sizeof head;
         if (head.status == BZ_OK) {
             send_bytes = (int)bytes;

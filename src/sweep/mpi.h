@@ -38,7 +38,7 @@
 #include <stddef.h>
 
 #include "base/error.h"
-#include "sweep/h5_sweep.h"
+#include "sweep/data.h"
 #include "sweep/sweep.h"
 
 /* MPI_Init_thread (MPI_THREAD_FUNNELED: only the calling thread makes MPI

@@ -6,6 +6,7 @@
  * already uses every thread, and running them in order keeps the file's
  * checkpoints simple (at most one point in flight to lose). */
 #include "sweep/sweep.h"
+#include "base/clock.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -13,7 +14,7 @@
 #include <time.h>
 
 #include "engine/run.h"
-#include "sweep/h5_sweep.h"
+#include "sweep/data.h"
 
 int bz_sweep_run_point(const bz_sweep *sw, size_t point, double *outcomes, double *series,
                        bz_error *err)
@@ -70,13 +71,6 @@ void bz_sweep_point_means(const double *outcomes, size_t P, uint32_t R, size_t n
     }
 }
 
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 int bz_sweep_run(const bz_sweep *sw, bz_sweep_data *data, const bz_sweep_run_opts *o, size_t *ran,
                  bz_error *err)
 {
@@ -95,15 +89,15 @@ int bz_sweep_run(const bz_sweep *sw, bz_sweep_data *data, const bz_sweep_run_opt
     for (size_t p = 0; p < P; p++) {
         if (!bz_sweep_in_shard(p, shard, n_shards) || data->done[p]) continue;
         if (o && o->stop && *o->stop) break;
-        double t0 = now_seconds();
+        double t0 = bz_clock_seconds();
         BZ_CHECK(bz_sweep_run_point(sw, p, outc, series, err));
         memcpy(data->outcomes + p * R * n_out, outc, (size_t)R * n_out * sizeof *outc);
         if (series && data->series)
             memcpy(data->series + p * A * T, series, A * T * sizeof *series);
         data->done[p] = 1;
         if (o && o->writing) *o->writing = 1;
-        status =
-            o && o->checkpoint ? o->checkpoint(o->ctx, data, p, now_seconds() - t0, err) : BZ_OK;
+        status = o && o->checkpoint ? o->checkpoint(o->ctx, data, p, bz_clock_seconds() - t0, err)
+                                    : BZ_OK;
         if (o && o->writing) *o->writing = 0;
         if (status != BZ_OK) goto cleanup;
         (*ran)++;

@@ -75,15 +75,17 @@ expect_fail "resume from a foreign journal" 2 "j.h5.journal: not a buzzsim sweep
 "$BZ" sweep sw.yaml -o j.h5 --force -q && "$BZ" export j.h5 /sweep | cmp -s - ref.tsv &&
   [ ! -e j.h5.journal ] && ok "--force starts over, equal to the reference, journal gone" ||
   bad "sweep --force over a foreign journal"
-sed 's/0.2, 0.4, 0.6/0.2, 0.4, 0.7/' sw.yaml >other.yaml
-kill_after_first_point() { # run in the background, stop with SIGTERM after point 0
-  "$BZ" sweep "$1" -o "$2" 2>"$3" &
-  local pid=$! i=0
-  while ! grep -q '^point 0 done' "$3" 2>/dev/null && [ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); done
-  kill -KILL $pid 2>/dev/null
-  wait $pid 2>/dev/null
-}
-kill_after_first_point other.yaml o.h5 o.err
+# Another sweep stopped by SIGTERM once it has started (its 200 points take
+# seconds; the first signal lets the point in flight finish, then stops).
+sed 's/values: \[0.2, 0.4, 0.6\]/range: [0.1, 0.9], levels: 200/' sw.yaml >other.yaml
+"$BZ" sweep other.yaml -o o.h5 2>o.err &
+pid=$!
+i=0
+while ! grep -q 'to run' o.err 2>/dev/null && [ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); done
+kill -TERM $pid
+wait $pid
+st=$?
+[ $st -eq 143 ] && ok "SIGTERM stops a sweep with exit 143: $(tail -1 o.err)" || bad "SIGTERM: exit $st"
 if [ -e o.h5.journal ]; then
   expect_fail "resume another sweep's journal" 2 "o.h5.(partial|journal): (written by|journal of) another sweep" \
     "$BZ" sweep sw.yaml -o o.h5 --resume -q

@@ -14,6 +14,7 @@
 
 #include "bz_test.h"
 #include "engine/run.h"
+#include "sweep/data.h"
 #include "sweep/h5_sweep.h"
 #include "sweep/journal.h"
 #include "sweep/sweep.h"
@@ -532,6 +533,55 @@ static void test_sobol_wiring(void)
     free(text);
 }
 
+/* Merging shards: the union of their done points, equal to a serial run's;
+ * a point that differs, another sweep or another shape is refused. */
+static void test_merge(void)
+{
+    char *text = cat3(HEAD, BASE, AXES);
+    bz_sweep sw;
+    load_ok(&sw, text);
+    bz_sweep_data a, b, m;
+    bz_error err;
+    CU_ASSERT_EQUAL_FATAL(bz_sweep_data_init(&a, &sw, 0, 2, NULL, &err), BZ_OK);
+    CU_ASSERT_EQUAL_FATAL(bz_sweep_data_init(&b, &sw, 1, 2, NULL, &err), BZ_OK);
+    CU_ASSERT_EQUAL_FATAL(bz_sweep_data_init(&m, &sw, 0, 1, NULL, &err), BZ_OK);
+    const size_t row = a.R * a.n_out;
+    for (size_t p = 0; p < a.P; p++) {
+        bz_sweep_data *d = p % 2 ? &b : &a;
+        for (size_t k = 0; k < row; k++)
+            d->outcomes[p * row + k] = (double)(p * 1000 + k);
+        d->done[p] = 1;
+    }
+    const char *owner[6] = {NULL};
+    CU_ASSERT_EQUAL_FATAL(a.P, 6);
+    CU_ASSERT_EQUAL(bz_sweep_data_merge(&m, "m", &a, "a.h5", owner, &err), BZ_OK);
+    CU_ASSERT_EQUAL(bz_sweep_data_merge(&m, "m", &b, "b.h5", owner, &err), BZ_OK);
+    size_t n, done;
+    bz_sweep_data_count(&m, &n, &done);
+    CU_ASSERT(n == 6 && done == 6);
+    for (size_t p = 0; p < 6; p++) {
+        CU_ASSERT_STRING_EQUAL(owner[p], p % 2 ? "b.h5" : "a.h5");
+        CU_ASSERT_DOUBLE_EQUAL(m.outcomes[p * row + 1], (double)(p * 1000 + 1), 0);
+    }
+    /* Merging a again is a no-op (equal points); a changed point is refused. */
+    CU_ASSERT_EQUAL(bz_sweep_data_merge(&m, "m", &a, "a.h5", owner, &err), BZ_OK);
+    a.outcomes[2 * row] += 1;
+    CU_ASSERT_EQUAL(bz_sweep_data_merge(&m, "m", &a, "a2.h5", owner, &err), BZ_EINVAL);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "point 2 differs between 'a.h5' and 'a2.h5'"));
+    /* Another sweep id; other columns. */
+    a.id[0] = a.id[0] == 'a' ? 'b' : 'a';
+    CU_ASSERT_EQUAL(bz_sweep_data_merge(&m, "m", &a, "a.h5", owner, &err), BZ_EINVAL);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "from another sweep"));
+    b.out_names[0][0] = '#';
+    CU_ASSERT_EQUAL(bz_sweep_data_merge(&m, "m", &b, "b.h5", owner, &err), BZ_EINVAL);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "other points or columns"));
+    bz_sweep_data_destroy(&a);
+    bz_sweep_data_destroy(&b);
+    bz_sweep_data_destroy(&m);
+    bz_sweep_destroy(&sw);
+    free(text);
+}
+
 static CU_TestInfo tests[] = {
     {"grid: points and their --set strings", test_grid_sets},
     {"ties, defaults and the sweep id", test_tie_and_id},
@@ -540,6 +590,7 @@ static CU_TestInfo tests[] = {
     {"shards and the stop flag", test_run_shards_stop},
     {"file: snapshot, journal resume, read back", test_file_round_trip},
     {"journal: torn, corrupt, foreign, disagreeing", test_journal_damage},
+    {"merge: union of shards, conflicts refused", test_merge},
     {"sobol indices from outcome columns", test_sobol_wiring},
     CU_TEST_INFO_NULL,
 };
