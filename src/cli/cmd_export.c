@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/file.h"
 #include "cli/args.h"
 #include "cli/cli.h"
 #include "io/h5.h"
@@ -63,6 +64,8 @@ int bz_cmd_export(int argc, char **argv)
     bz_h5_skip_exit_cleanup(); /* untrusted file: see io/h5.h */
     bz_error err;
     bz_error_clear(&err);
+    /* A directory, FIFO or device is refused before anything opens it. */
+    if (bz_file_check_input(path, &err) != BZ_OK) return bz_cli_fail(&err);
     if (!strncmp(dataset, "/sweep", 6) || !strcmp(dataset, "sweep")) { /* a sweep file */
         if (bz_h5_sweep_export(path, dataset, fmt, stdout, &err) != BZ_OK) return bz_cli_fail(&err);
         return 0;

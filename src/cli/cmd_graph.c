@@ -60,8 +60,10 @@ static void print_estimate(const bz_experiment *x, const bz_mem_estimate *e)
            bytes(e->build_peak, b, sizeof b));
     printf("  simulation    %s\n", bytes(e->simulation, b, sizeof b));
     printf("  results       %s\n", bytes(e->results, b, sizeof b));
-    printf("  total (peak)  %s of %s available\n", bytes(e->total, b, sizeof b),
-           bytes(e->available, c, sizeof c));
+    char lim[160];
+    printf("  total (peak)  %s of %s %s\n", bytes(e->total, b, sizeof b),
+           bytes(e->available, c, sizeof c),
+           bz_mem_limit_describe(e->limit, e->limit_name, e->threads, lim, sizeof lim));
 }
 
 static void describe_layer(const bz_layer *l, const bz_layer_spec *ls, double secs)

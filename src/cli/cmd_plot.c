@@ -25,6 +25,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "base/file.h"
 #include "cli/args.h"
 #include "cli/cli.h"
 #include "io/h5.h"
@@ -183,6 +184,8 @@ int bz_cmd_plot(int argc, char **argv)
     bz_results res;
     bz_error err;
     bz_error_clear(&err);
+    /* A directory, FIFO or device is refused before anything opens it. */
+    if (bz_file_check_input(path, &err) != BZ_OK) return bz_cli_fail(&err);
     /* A sweep file gets the sweep_*.gp figures only; a results file every
      * other script; a network file (buzzsim graph --stats) network.gp only. */
     const int sweep = bz_h5_sweep_detect(path);

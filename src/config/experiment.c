@@ -679,7 +679,9 @@ static int run_checks(bz_cfg_ctx *c)
 static int check_series_memory(bz_cfg_ctx *c)
 {
     const bz_experiment *x = c->x;
-    const uint64_t need = bz_run_series_bytes(x), avail = bz_mem_available();
+    bz_mem_limit lim;
+    bz_mem_limit_get(1, &lim);
+    const uint64_t need = bz_run_series_bytes(x), avail = lim.bytes;
     if (!avail || need <= avail) return BZ_OK;
     bz_ynode *t = bz_ynode_child(c->root, "time");
     bz_ynode *sn = t ? bz_ynode_child(t, "step") : NULL;
@@ -694,14 +696,15 @@ static int check_series_memory(bz_cfg_ctx *c)
         if (nice[i] > x->step && bz_run_series_bytes(&y) <= avail / 2) fit = names[i];
     }
     const double g = 1024.0 * 1024.0 * 1024.0;
-    char b[96];
+    char b[96], lb[160];
     return bz_cfg_fail(c, sn ? sn : t, 0, NULL,
                        "a step of %s gives %u samples per series: the series of %zu arms x %u "
-                       "replicates need %.1f GiB, more than the %.1f GiB available; use a "
+                       "replicates need %.1f GiB, more than the %.1f GiB %s; use a "
                        "longer step%s%s%s",
                        sn ? bz_cfg_shown(sn, b, sizeof b) : "1h", x->n_steps + 1, x->n_arms,
-                       x->replicates, need / g, avail / g, fit ? " (fits: " : "", fit ? fit : "",
-                       fit ? ")" : "");
+                       x->replicates, need / g, avail / g,
+                       bz_mem_limit_describe(lim.limit, lim.name, 1, lb, sizeof lb),
+                       fit ? " (fits: " : "", fit ? fit : "", fit ? ")" : "");
 }
 
 static int convert(bz_cfg_ctx *c)

@@ -27,6 +27,7 @@
 
 #include <hdf5.h>
 
+#include "base/file.h"
 #include "io/h5_util.h"
 
 #define BLOCK_BYTES ((size_t)32 << 20)
@@ -643,6 +644,7 @@ int bz_h5_export(const char *path, const char *dataset, bz_export_format fmt, FI
     xctx c = {path, H5I_INVALID_HID, {out, fmt, 0, 0}, err};
     hid_t obj = H5I_INVALID_HID;
     char *p = NULL;
+    BZ_CHECK(bz_file_check_input(path, err)); /* before HDF5 opens it: a FIFO would block */
     BZ_CHECK(bz_h5_open_results(path, &c.file, err));
     int handled = 0;
     BZ_CHECK(export_names(&c, dataset, &handled));
