@@ -1,6 +1,7 @@
 /* buzzsim info FILE: describe a results file (provenance, shape, model and
  * network, per-arm outcomes, paired comparisons against the baseline).
  * Reads no [R,T] series (bz_h5_read_meta), so it is fast on big files. */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -196,8 +197,9 @@ int bz_cmd_info(int argc, char **argv)
     free(y);
     bz_results_destroy(&r);
     if (status != BZ_OK) return bz_cli_fail(&err);
-    if (fflush(stdout) != 0) {
-        bz_error_set(&err, BZ_EIO, "cannot write to standard output");
+    errno = 0;
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        bz_file_write_error(&err, errno, "standard output");
         return bz_cli_fail(&err);
     }
     return 0;
