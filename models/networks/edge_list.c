@@ -30,6 +30,7 @@ typedef struct el_params {
     char comment[BZ_NAME_MAX];
     int weights; /* 0 ignore, 1 error */
     char mapping[BZ_NAME_MAX];
+    double max_bytes;
 } el_params;
 
 static const char *const el_weight_choices[] = {"ignore", "error", NULL};
@@ -47,6 +48,10 @@ static const bz_param el_param_table[] = {
     {"mapping", BZ_PT_STRING, 0, 0, "", "",
      "if set, write 'agent original_id' lines to this file (relative to the experiment file)",
      offsetof(el_params, mapping), NULL},
+    {"max_bytes", BZ_PT_REAL, 1, 1e15, "4294967296", "bytes",
+     "largest text accepted, the file's size or what its gzip inflates to (4 GiB, about 270 "
+     "million edges; a guard against gzip bombs): raise it for larger networks",
+     offsetof(el_params, max_bytes), NULL},
 };
 
 /* base_dir/rel unless rel is absolute or there is no base; *full owns it. */
@@ -103,7 +108,8 @@ static int el_prepare(const bz_netgen_ctx *ctx, void **state, uint32_t *n_agents
     el = calloc(1, sizeof *el);
     if (!el) BZ_FAIL(err, BZ_ENOMEM, "edge_list: out of memory");
     BZ_CHECK(bz_edgelist_read(el, path, pr->comment[0],
-                              pr->weights ? BZ_EDGELIST_REJECT_WEIGHTS : 0u, err));
+                              pr->weights ? BZ_EDGELIST_REJECT_WEIGHTS : 0u,
+                              (uint64_t)pr->max_bytes, err));
     if (pr->mapping[0]) {
         BZ_CHECK(join_path(ctx->base_dir, pr->mapping, &map_full, &map_path, err));
         BZ_CHECK(bz_edgelist_write_mapping(el, map_path, err));

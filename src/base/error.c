@@ -54,3 +54,65 @@ int bz_error_exit_code(int code)
         return 1;
     }
 }
+
+/* Length of the well-formed UTF-8 sequence of 2 to 4 bytes at s (n bytes
+ * left), 0 if there is none. C1 controls (U+0080 to U+009F) count as none:
+ * terminals act on them. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+    size_t k = s[0] >= 0xC2 && s[0] <= 0xDF   ? 2
+               : s[0] >= 0xE0 && s[0] <= 0xEF ? 3
+               : s[0] >= 0xF0 && s[0] <= 0xF4 ? 4
+                                              : 0;
+    if (k == 0 || k > n) return 0;
+    for (size_t i = 1; i < k; i++)
+        if ((s[i] & 0xC0) != 0x80) return 0;
+    if (s[0] == 0xC2 && s[1] < 0xA0) return 0;  /* C1 controls */
+    if (s[0] == 0xE0 && s[1] < 0xA0) return 0;  /* overlong */
+    if (s[0] == 0xED && s[1] >= 0xA0) return 0; /* surrogates */
+    if (s[0] == 0xF0 && s[1] < 0x90) return 0;  /* overlong */
+    if (s[0] == 0xF4 && s[1] >= 0x90) return 0; /* above U+10FFFF */
+    return k;
+}
+
+const char *bz_error_quote(const char *text, size_t len, size_t max_chars, char *buf, size_t size)
+{
+    static const char hex[] = "0123456789abcdef";
+    const unsigned char *s = (const unsigned char *)(text ? text : "");
+    size_t i = 0, o = 0, shown = 0;
+    if (!text) len = 0;
+    while (i < len && shown < max_chars) {
+        char tmp[4];
+        size_t k = 1, w;
+        const char *out = tmp;
+        if (s[i] >= 0x20 && s[i] < 0x7F) {
+            tmp[0] = (char)s[i];
+            w = 1;
+        } else if (s[i] == '\n' || s[i] == '\r' || s[i] == '\t') {
+            tmp[0] = '\\';
+            tmp[1] = s[i] == '\n' ? 'n' : s[i] == '\r' ? 'r' : 't';
+            w = 2;
+        } else if ((k = utf8_len(s + i, len - i)) != 0) {
+            out = (const char *)s + i;
+            w = k;
+        } else {
+            k = 1;
+            tmp[0] = '\\';
+            tmp[1] = 'x';
+            tmp[2] = hex[s[i] >> 4];
+            tmp[3] = hex[s[i] & 15];
+            w = 4;
+        }
+        if (o + w + 4 > size) break; /* keep room for "..." and the NUL */
+        memcpy(buf + o, out, w);
+        o += w;
+        i += k;
+        shown++;
+    }
+    if (i < len && o + 4 <= size) {
+        memcpy(buf + o, "...", 3);
+        o += 3;
+    }
+    buf[o] = '\0';
+    return buf;
+}

@@ -10,6 +10,7 @@
 #define BZ_ERROR_H
 
 #include <stdarg.h>
+#include <stddef.h>
 
 enum {
     BZ_OK = 0,
@@ -40,6 +41,14 @@ int bz_error_set(bz_error *err, int code, const char *fmt, ...)
 /* Prefix an existing message with more context ("while building layer 'x': ").
  * Returns err->code. */
 int bz_error_prefix(bz_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Quote `len` bytes of untrusted text (a config value, a line of a data
+ * file) for a one-line message: printable ASCII and well-formed UTF-8 stay
+ * as they are; \n, \r and \t are written as those escapes and every other
+ * byte (controls, C1 controls, broken UTF-8, binary) as \xNN. At most
+ * max_chars characters of the text are shown, then "..." when it was cut.
+ * Always NUL-terminates buf (size >= 8). Returns buf. */
+const char *bz_error_quote(const char *text, size_t len, size_t max_chars, char *buf, size_t size);
 
 /* Process exit status for a failure code: 2 for bad input / usage / existing
  * output (the user can fix it), 1 for runtime failures. */

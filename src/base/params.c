@@ -23,31 +23,13 @@
 #include <string.h>
 
 #define ECHO_MAX 80
+#define ECHO_SIZE (4 * ECHO_MAX + 8) /* every character may be an escape \xNN */
 
-/* Copy `text` for quoting in a one-line message: at most ECHO_MAX
- * characters, control characters escaped so the message stays one line. */
+/* `text` quoted for a one-line message: at most ECHO_MAX characters, control
+ * characters and binary bytes escaped (bz_error_quote). */
 static const char *echo(const char *text, char *buf, size_t size)
 {
-    size_t o = 0;
-    size_t i = 0;
-    if (!text) text = "";
-    for (; text[i] && o + 5 < size && i < ECHO_MAX; i++) {
-        unsigned char ch = (unsigned char)text[i];
-        if (ch == '\n') {
-            buf[o++] = '\\';
-            buf[o++] = 'n';
-        } else if (ch < 0x20 || ch == 0x7f) {
-            buf[o++] = '?';
-        } else {
-            buf[o++] = (char)ch;
-        }
-    }
-    if (text[i] && o + 4 < size) {
-        memcpy(buf + o, "...", 3);
-        o += 3;
-    }
-    buf[o] = '\0';
-    return buf;
+    return bz_error_quote(text, text ? strlen(text) : 0, ECHO_MAX, buf, size);
 }
 
 /* Text without leading/trailing blanks, copied into buf (truncated). */
@@ -64,19 +46,35 @@ static const char *trim(const char *text, char *buf, size_t size)
     return buf;
 }
 
+/* Why a numeric text was refused: its syntax, or a value that a double
+ * cannot hold (too large, or a nonzero value too close to 0: it would be
+ * stored as 0 or lose its precision as a subnormal). */
+enum { NUM_OK = 0, NUM_SYNTAX, NUM_OVERFLOW, NUM_UNDERFLOW };
+
+/* NUM_OVERFLOW / NUM_UNDERFLOW / NUM_OK for the double v that text whose
+ * digits were `nonzero` (some digit other than 0) gave. */
+static int num_range(double v, int nonzero)
+{
+    if (!isfinite(v)) return NUM_OVERFLOW;
+    if ((v == 0 && nonzero) || fpclassify(v) == FP_SUBNORMAL) return NUM_UNDERFLOW;
+    return NUM_OK;
+}
+
 /* Scan a strict decimal number at s; returns the number of characters it
- * spans (0 if none) and stores the finite value into *out. */
-static size_t scan_number(const char *s, double *out)
+ * spans (0 if none) and stores the value into *out, *range (NUM_OK, or
+ * NUM_OVERFLOW / NUM_UNDERFLOW when a double cannot hold it). */
+static size_t scan_number(const char *s, double *out, int *range)
 {
     size_t i = 0;
     size_t digits = 0;
+    int nonzero = 0;
     if (s[i] == '+' || s[i] == '-') i++;
     while (s[i] >= '0' && s[i] <= '9')
-        i++, digits++;
+        nonzero |= s[i] != '0', i++, digits++;
     if (s[i] == '.') {
         i++;
         while (s[i] >= '0' && s[i] <= '9')
-            i++, digits++;
+            nonzero |= s[i] != '0', i++, digits++;
     }
     if (digits == 0) return 0;
     if (s[i] == 'e' || s[i] == 'E') {
@@ -92,20 +90,42 @@ static size_t scan_number(const char *s, double *out)
     memcpy(tmp, s, i);
     tmp[i] = '\0';
     char *end = NULL;
+    errno = 0;
     double v = strtod(tmp, &end);
-    if (end != tmp + i || !isfinite(v)) return 0;
+    if (end != tmp + i) return 0;
+    *range = num_range(v, nonzero);
     *out = v;
     return i;
 }
 
-/* A whole string that is exactly one strict number. */
+/* A whole string that is exactly one strict number: NUM_OK and *out, or
+ * why not. */
 static int parse_real_text(const char *text, double *out)
 {
     double v = 0;
-    size_t n = scan_number(text, &v);
-    if (n == 0 || text[n] != '\0') return 0;
+    int range = NUM_OK;
+    size_t n = scan_number(text, &v, &range);
+    if (n == 0 || text[n] != '\0') return NUM_SYNTAX;
+    if (range != NUM_OK) return range;
     *out = v;
-    return 1;
+    return NUM_OK;
+}
+
+/* "NAME: 'TEXT' is too large ..." for a range failure (name may be NULL). */
+static int range_error(const char *name, const char *text, int why, bz_error *err)
+{
+    char eb[ECHO_SIZE];
+    const char *sep = name ? ": " : "";
+    if (!name) name = "";
+    if (why == NUM_OVERFLOW)
+        return bz_error_set(err, BZ_EINVAL,
+                            "%s%s'%s' is too large to be represented (the largest number is "
+                            "about 1.8e308)",
+                            name, sep, echo(text, eb, sizeof eb));
+    return bz_error_set(err, BZ_EINVAL,
+                        "%s%s'%s' is too close to 0 to be represented (it underflows: "
+                        "magnitudes below about 2.2e-308 are not kept); write 0 if you mean zero",
+                        name, sep, echo(text, eb, sizeof eb));
 }
 
 /* Units for durations and rates, in preference order for formatting. */
@@ -143,29 +163,78 @@ static double rate_to_per_day(double x, const unit_def *u)
     return u->days > 0 ? x / u->days : x * u->per_day;
 }
 
-int bz_parse_duration(const char *text, double *days, bz_error *err)
+/* The number >= 0 that starts a duration or rate text, and the text after
+ * it and its blanks (NULL if there is no such number); *range as
+ * scan_number's. */
+static const char *leading_amount(const char *t, double *v, int *range)
 {
-    char buf[128], eb[ECHO_MAX + 8];
-    const char *t = trim(text ? text : "", buf, sizeof buf);
+    size_t n = scan_number(t, v, range);
+    if (n == 0 || *v < 0) return NULL;
+    const char *rest = t + n;
+    while (*rest == ' ')
+        rest++;
+    return rest;
+}
+
+/* The unit of a one-letter text ("d"), NULL for anything else. */
+static const unit_def *unit_text(const char *rest)
+{
+    return (rest[0] && !rest[1]) ? find_unit(rest[0]) : NULL;
+}
+
+/* v in a unit converted by `to` (unit_to_days, rate_to_per_day) into *out:
+ * NUM_OK or the range failure of the amount or of the result. */
+static int convert_amount(double v, int range, const unit_def *u,
+                          double (*to)(double, const unit_def *), double *out)
+{
+    if (range != NUM_OK) return range;
+    double r = u ? to(v, u) : v;
+    if ((range = num_range(r, v != 0)) != NUM_OK) return range;
+    *out = r;
+    return NUM_OK;
+}
+
+/* A trimmed duration text as days: NUM_OK or why not. */
+static int duration_value(const char *t, double *days)
+{
     double v = 0;
-    size_t n = scan_number(t, &v);
-    if (n > 0 && v >= 0) {
-        const char *rest = t + n;
+    int range = NUM_OK;
+    const char *rest = leading_amount(t, &v, &range);
+    if (!rest) return NUM_SYNTAX;
+    if (*rest == '\0' && v == 0 && range == NUM_OK) {
+        *days = 0.0;
+        return NUM_OK;
+    }
+    const unit_def *u = unit_text(rest);
+    if (!u) return NUM_SYNTAX;
+    return convert_amount(v, range, u, unit_to_days, days);
+}
+
+/* A trimmed rate text as per day: NUM_OK or why not. */
+static int rate_value(const char *t, double *per_day)
+{
+    double v = 0;
+    int range = NUM_OK;
+    const char *rest = leading_amount(t, &v, &range);
+    if (!rest) return NUM_SYNTAX;
+    const unit_def *u = NULL;
+    if (*rest == '/') {
+        rest++;
         while (*rest == ' ')
             rest++;
-        if (*rest == '\0' && v == 0) {
-            *days = 0.0;
-            return BZ_OK;
-        }
-        const unit_def *u = (rest[0] && !rest[1]) ? find_unit(rest[0]) : NULL;
-        if (u) {
-            double d = unit_to_days(v, u);
-            if (isfinite(d)) {
-                *days = d;
-                return BZ_OK;
-            }
-        }
+        if (!(u = unit_text(rest))) return NUM_SYNTAX;
+    } else if (*rest) {
+        return NUM_SYNTAX;
     }
+    return convert_amount(v, range, u, rate_to_per_day, per_day);
+}
+
+int bz_parse_duration(const char *text, double *days, bz_error *err)
+{
+    char buf[128], eb[ECHO_SIZE];
+    int why = duration_value(trim(text ? text : "", buf, sizeof buf), days);
+    if (why == NUM_OK) return BZ_OK;
+    if (why != NUM_SYNTAX) return range_error(NULL, text, why, err);
     return bz_error_set(err, BZ_EINVAL,
                         "expected a duration >= 0 with a unit (s, m, h, d, w), got '%s'",
                         echo(text, eb, sizeof eb));
@@ -173,32 +242,10 @@ int bz_parse_duration(const char *text, double *days, bz_error *err)
 
 int bz_parse_rate(const char *text, double *per_day, bz_error *err)
 {
-    char buf[128], eb[ECHO_MAX + 8];
-    const char *t = trim(text ? text : "", buf, sizeof buf);
-    double v = 0;
-    size_t n = scan_number(t, &v);
-    if (n > 0 && v >= 0) {
-        const char *rest = t + n;
-        while (*rest == ' ')
-            rest++;
-        if (*rest == '\0') {
-            *per_day = v;
-            return BZ_OK;
-        }
-        if (*rest == '/') {
-            rest++;
-            while (*rest == ' ')
-                rest++;
-            const unit_def *u = (rest[0] && !rest[1]) ? find_unit(rest[0]) : NULL;
-            if (u) {
-                double r = rate_to_per_day(v, u);
-                if (isfinite(r)) {
-                    *per_day = r;
-                    return BZ_OK;
-                }
-            }
-        }
-    }
+    char buf[128], eb[ECHO_SIZE];
+    int why = rate_value(trim(text ? text : "", buf, sizeof buf), per_day);
+    if (why == NUM_OK) return BZ_OK;
+    if (why != NUM_SYNTAX) return range_error(NULL, text, why, err);
     return bz_error_set(
         err, BZ_EINVAL,
         "expected a rate >= 0 per day or per unit (e.g. 0.02, 0.5/h, 3/w, 0.03/y), got '%s'",
@@ -382,7 +429,7 @@ static void describe_expected(const bz_param *p, char *buf, size_t size)
 
 static int fail_expected(const bz_param *p, const char *text, bz_error *err)
 {
-    char what[256], eb[ECHO_MAX + 8];
+    char what[256], eb[ECHO_SIZE];
     describe_expected(p, what, sizeof what);
     return bz_error_set(err, BZ_EINVAL, "%s: expected %s, got '%s'", p->name, what,
                         echo(text, eb, sizeof eb));
@@ -478,12 +525,25 @@ static int parse_cities(const char *t, bz_cityset *cs)
 
 int bz_param_parse(const bz_param *p, const char *text, void *dst, bz_error *err)
 {
-    char buf[512], eb[ECHO_MAX + 8];
+    char buf[512], eb[ECHO_SIZE];
     if (!p || !dst) return bz_error_set(err, BZ_EINTERNAL, "bz_param_parse: NULL argument");
     if (!text) text = "";
     char *field = (char *)dst + p->offset;
     const char *t = trim(text, buf, sizeof buf);
     if (strlen(text) >= sizeof buf && p->type != BZ_PT_STRING) return fail_expected(p, text, err);
+    /* ' 2000' (a quoted YAML string, a --set value) is a string that looks
+     * like a number, not a number: refused rather than trimmed. */
+    size_t tl = strlen(text);
+    if (p->type != BZ_PT_STRING && tl &&
+        (strchr(" \t\r\n\v\f", text[0]) || strchr(" \t\r\n\v\f", text[tl - 1]))) {
+        char what[256];
+        if (p->type <= BZ_PT_DURATION)
+            describe_expected(p, what, sizeof what);
+        else
+            snprintf(what, sizeof what, "a %s", bz_ptype_describe(p->type));
+        return bz_error_set(err, BZ_EINVAL, "%s: expected %s without spaces around it, got '%s'",
+                            p->name, what, echo(text, eb, sizeof eb));
+    }
 
     switch (p->type) {
     case BZ_PT_INT: {
@@ -507,26 +567,29 @@ int bz_param_parse(const bz_param *p, const char *text, void *dst, bz_error *err
     case BZ_PT_RATE:
     case BZ_PT_DURATION: {
         double v = 0;
-        int ok;
+        int why;
         if (p->type == BZ_PT_RATE) {
-            ok = bz_parse_rate(t, &v, NULL) == BZ_OK;
-            if (!ok)
+            why = rate_value(t, &v);
+            if (why == NUM_SYNTAX)
                 return bz_error_set(err, BZ_EINVAL,
                                     "%s: expected a rate per day or per unit (e.g. 0.02, 0.5/h, "
                                     "3/w), got '%s'",
                                     p->name, echo(text, eb, sizeof eb));
         } else if (p->type == BZ_PT_DURATION) {
-            ok = bz_parse_duration(t, &v, NULL) == BZ_OK;
-            if (!ok)
+            why = duration_value(t, &v);
+            if (why == NUM_SYNTAX)
                 return bz_error_set(err, BZ_EINVAL,
                                     "%s: expected a duration with a unit (s, m, h, d, w), got '%s'",
                                     p->name, echo(text, eb, sizeof eb));
         } else {
-            ok = parse_real_text(t, &v);
+            why = parse_real_text(t, &v);
         }
         double lo, hi;
         bounds_of(p, &lo, &hi);
-        if (!ok || v < lo || v > hi) return fail_expected(p, text, err);
+        /* Too large for a double: the bounds say it when there are some. */
+        if (why == NUM_UNDERFLOW || (why == NUM_OVERFLOW && !(isfinite(lo) && isfinite(hi))))
+            return range_error(p->name, text, why, err);
+        if (why != NUM_OK || v < lo || v > hi) return fail_expected(p, text, err);
         memcpy(field, &v, sizeof v);
         return BZ_OK;
     }

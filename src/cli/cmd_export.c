@@ -1,8 +1,10 @@
 /* buzzsim export FILE DATASET [--format tsv|csv]: one dataset as a table on
  * standard output, for gnuplot ('< buzzsim export ...') and spreadsheets. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "base/file.h"
 #include "cli/args.h"
 #include "cli/cli.h"
 #include "io/h5.h"
@@ -63,10 +65,18 @@ int bz_cmd_export(int argc, char **argv)
     bz_h5_skip_exit_cleanup(); /* untrusted file: see io/h5.h */
     bz_error err;
     bz_error_clear(&err);
-    if (!strncmp(dataset, "/sweep", 6) || !strcmp(dataset, "sweep")) { /* a sweep file */
-        if (bz_h5_sweep_export(path, dataset, fmt, stdout, &err) != BZ_OK) return bz_cli_fail(&err);
-        return 0;
+    /* A directory, FIFO or device is refused before anything opens it. */
+    if (bz_file_check_input(path, &err) != BZ_OK) return bz_cli_fail(&err);
+    int st;
+    if (!strncmp(dataset, "/sweep", 6) || !strcmp(dataset, "sweep")) /* a sweep file */
+        st = bz_h5_sweep_export(path, dataset, fmt, stdout, &err);
+    else
+        st = bz_h5_export(path, dataset, fmt, stdout, &err);
+    if (st != BZ_OK) return bz_cli_fail(&err);
+    errno = 0;
+    if (fflush(stdout) != 0 || ferror(stdout)) { /* /dev/full, a closed pipe */
+        bz_file_write_error(&err, errno, "standard output");
+        return bz_cli_fail(&err);
     }
-    if (bz_h5_export(path, dataset, fmt, stdout, &err) != BZ_OK) return bz_cli_fail(&err);
     return 0;
 }

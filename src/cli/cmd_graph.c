@@ -10,8 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
+#include "base/file.h"
 #include "cli/args.h"
 #include "cli/cli.h"
 #include "cli/report.h"
@@ -44,6 +46,26 @@ static const char *bytes(uint64_t b, char *buf, size_t size)
     return buf;
 }
 
+/* --save-edges FILE must be writable before the network is built: a new or
+ * regular file's directory must take new files; an existing device or FIFO
+ * (/dev/stdout) is written directly; a directory is refused. */
+static int check_save_path(const char *save, bz_error *err)
+{
+    struct stat st;
+    if (stat(save, &st) == 0 && S_ISDIR(st.st_mode))
+        return bz_error_set(err, BZ_EINVAL, "--save-edges: '%s' is a directory", save);
+    if (stat(save, &st) == 0 && !S_ISREG(st.st_mode)) return BZ_OK;
+    char dir[4096];
+    const char *slash = strrchr(save, '/');
+    if (!slash)
+        snprintf(dir, sizeof dir, ".");
+    else
+        snprintf(dir, sizeof dir, "%.*s", slash == save ? 1 : (int)(slash - save), save);
+    int status = bz_file_check_output_dir(dir, err);
+    if (status != BZ_OK) bz_error_prefix(err, "--save-edges %s: ", save);
+    return status;
+}
+
 static void print_estimate(const bz_experiment *x, const bz_mem_estimate *e)
 {
     char b[32], c[32];
@@ -60,8 +82,10 @@ static void print_estimate(const bz_experiment *x, const bz_mem_estimate *e)
            bytes(e->build_peak, b, sizeof b));
     printf("  simulation    %s\n", bytes(e->simulation, b, sizeof b));
     printf("  results       %s\n", bytes(e->results, b, sizeof b));
-    printf("  total (peak)  %s of %s available\n", bytes(e->total, b, sizeof b),
-           bytes(e->available, c, sizeof c));
+    char lim[160];
+    printf("  total (peak)  %s of %s %s\n", bytes(e->total, b, sizeof b),
+           bytes(e->available, c, sizeof c),
+           bz_mem_limit_describe(e->limit, e->limit_name, e->threads, lim, sizeof lim));
 }
 
 static void describe_layer(const bz_layer *l, const bz_layer_spec *ls, double secs)
@@ -206,6 +230,10 @@ int bz_cmd_graph(int argc, char **argv)
         if (x.layers[save_layer].gen->implicit_complete) {
             rc = bz_cli_usage("graph", "--save-edges: layer '%s' is an implicit complete graph",
                               x.layers[save_layer].name);
+            goto cleanup;
+        }
+        if (check_save_path(save, &err) != BZ_OK) {
+            rc = bz_cli_fail(&err);
             goto cleanup;
         }
     }

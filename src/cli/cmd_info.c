@@ -1,6 +1,7 @@
 /* buzzsim info FILE: describe a results file (provenance, shape, model and
  * network, per-arm outcomes, paired comparisons against the baseline).
  * Reads no [R,T] series (bz_h5_read_meta), so it is fast on big files. */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 #include "cli/cli.h"
 #include "cli/report.h"
 #include "engine/compare.h"
+#include "base/file.h"
 #include "base/stats.h"
 #include "io/h5.h"
 #include "sweep/h5_sweep.h"
@@ -163,11 +165,14 @@ int bz_cmd_info(int argc, char **argv)
     if (!path) return bz_cli_usage("info", "missing the results file");
 
     bz_h5_skip_exit_cleanup(); /* untrusted file: see io/h5.h */
-    if (bz_h5_sweep_detect(path)) return bz_cli_sweep_info(path);
     bz_results r;
     bz_h5_provenance prov;
     bz_error err;
     bz_error_clear(&err);
+    /* A directory, FIFO or device is refused before anything opens it
+     * (opening a FIFO blocks). */
+    if (bz_file_check_input(path, &err) != BZ_OK) return bz_cli_fail(&err);
+    if (bz_h5_sweep_detect(path)) return bz_cli_sweep_info(path);
     int status = bz_h5_read_meta(&r, &prov, path, &err);
     if (status != BZ_OK) return bz_cli_fail(&err);
     if (r.n_arms == 0) {
@@ -192,8 +197,9 @@ int bz_cmd_info(int argc, char **argv)
     free(y);
     bz_results_destroy(&r);
     if (status != BZ_OK) return bz_cli_fail(&err);
-    if (fflush(stdout) != 0) {
-        bz_error_set(&err, BZ_EIO, "cannot write to standard output");
+    errno = 0;
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        bz_file_write_error(&err, errno, "standard output");
         return bz_cli_fail(&err);
     }
     return 0;

@@ -8,7 +8,10 @@
  *   buzzsim  this executable (scripts read data with '< buzzsim export ...')
  *   plotsdir the directory of the scripts (for `load plotsdir.'/style.gp'`)
  * and prints the path of every figure it wrote on standard output, which is
- * relayed here after checking the file exists. gnuplot runs through
+ * relayed here after checking the file is complete (an empty or cut figure,
+ * as a full disk leaves, is removed and reported as one line, exit status
+ * 1; so is a failed script, with the first line of gnuplot's errors). The
+ * output directory is checked writable before anything runs (exit 2). gnuplot runs through
  * posix_spawnp with an argv array (no shell); values inside the -e string
  * are single-quoted, so paths containing a single quote are refused.
  */
@@ -21,10 +24,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "base/file.h"
 #include "cli/args.h"
 #include "cli/cli.h"
 #include "io/h5.h"
@@ -95,47 +101,200 @@ static int is_script(const struct dirent *e)
            e->d_name[0] != '.';
 }
 
-/* Run one script; relay the figure paths it prints. Returns gnuplot's exit
- * status, or -1 if it could not be started. */
-static int run_script(const char *script, const char *vars, int *figures)
+/* What a gnuplot child wrote to one of its pipes: kept up to CAP_OUT bytes
+ * (more is read and dropped, so the child never blocks on a full pipe). */
+#define CAP_OUT (1 << 20)
+typedef struct pipe_text {
+    int fd;
+    char *buf;
+    size_t len, cap;
+} pipe_text;
+
+/* Read what is there; 0 at end of file (fd closed, set to -1). */
+static int pipe_read(pipe_text *p)
 {
-    int fds[2];
-    if (pipe(fds) != 0) return -1;
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addclose(&fa, fds[0]);
-    posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO);
-    posix_spawn_file_actions_addclose(&fa, fds[1]);
-    char *args[] = {"gnuplot", "-e", (char *)vars, (char *)script, NULL};
-    pid_t pid;
-    int rc = posix_spawnp(&pid, "gnuplot", &fa, NULL, args, environ);
-    posix_spawn_file_actions_destroy(&fa);
-    close(fds[1]);
-    if (rc != 0) {
-        close(fds[0]);
-        errno = rc;
+    char chunk[4096];
+    ssize_t n = read(p->fd, chunk, sizeof chunk);
+    if (n < 0 && errno == EINTR) return 1;
+    if (n <= 0) {
+        close(p->fd);
+        p->fd = -1;
+        return 0;
+    }
+    size_t keep = p->len + (size_t)n < CAP_OUT ? (size_t)n : CAP_OUT - p->len;
+    if (keep && p->len + keep + 1 > p->cap) {
+        size_t ncap = p->cap ? 2 * p->cap : 8192;
+        while (ncap < p->len + keep + 1)
+            ncap *= 2;
+        char *nb = realloc(p->buf, ncap);
+        if (!nb) return 1; /* drop it: messages only */
+        p->buf = nb;
+        p->cap = ncap;
+    }
+    if (keep && p->buf) {
+        memcpy(p->buf + p->len, chunk, keep);
+        p->len += keep;
+        p->buf[p->len] = '\0';
+    }
+    return 1;
+}
+
+/* The first non-blank line of text into out (one line, bounded). */
+static void first_line(const char *text, char *out, size_t size)
+{
+    out[0] = '\0';
+    while (text && *text) {
+        size_t n = strcspn(text, "\r\n");
+        size_t skip = strspn(text, " \t");
+        if (n > skip) {
+            snprintf(out, size, "%.*s", (int)(n - skip), text + skip);
+            return;
+        }
+        text += n;
+        text += strspn(text, "\r\n");
+    }
+}
+
+/* 1 if the figure at path is complete: it ends as its format does (PNG's
+ * IEND chunk, "</svg>", PDF's "%%EOF"); a full disk leaves empty or cut
+ * files behind. */
+static int figure_complete(const char *path)
+{
+    const char *dot = strrchr(path, '.');
+    const char *mark = !dot                       ? NULL
+                       : strcmp(dot, ".png") == 0 ? "IEND"
+                       : strcmp(dot, ".svg") == 0 ? "</svg>"
+                       : strcmp(dot, ".pdf") == 0 ? "%%EOF"
+                                                  : NULL;
+    FILE *f = fopen(path, "rb");
+    if (!f) return 0;
+    char tail[64];
+    size_t n = 0;
+    if (fseek(f, -(long)sizeof tail, SEEK_END) != 0) rewind(f);
+    n = fread(tail, 1, sizeof tail, f);
+    fclose(f);
+    if (n == 0) return 0;
+    if (!mark) return 1;
+    size_t ml = strlen(mark);
+    for (size_t i = 0; i + ml <= n; i++)
+        if (memcmp(tail + i, mark, ml) == 0) return 1;
+    return 0;
+}
+
+/* "gnuplot failed writing FIGURE: WHY" (one line, exit status 1), FIGURE
+ * removed when it is there (empty or cut). WHY: the first line gnuplot
+ * wrote on stderr, else the disk's state, else `fallback`. */
+static int figure_failed(const char *figure, const char *outdir, const char *err_text,
+                         const char *fallback)
+{
+    char why[512];
+    struct statvfs vfs;
+    first_line(err_text, why, sizeof why);
+    if (!why[0] && statvfs(outdir, &vfs) == 0 && vfs.f_bavail == 0)
+        snprintf(why, sizeof why, "%s", strerror(ENOSPC));
+    if (!why[0]) snprintf(why, sizeof why, "%s", fallback);
+    struct stat st;
+    if (stat(figure, &st) == 0 && S_ISREG(st.st_mode) && !figure_complete(figure)) remove(figure);
+    fprintf(stderr, "buzzsim: gnuplot failed writing %s: %s\n", figure, why);
+    return 1;
+}
+
+/* Run one script, whose figure is OUTDIR/NAME.FMT for NAME.gp. Its
+ * standard output (the paths of the figures it wrote, and its messages) is
+ * relayed once each figure is checked complete; its standard error is kept
+ * and relayed when it succeeds, or turned into one line when it fails.
+ * Returns 0, 1 after a failure (reported), -1 if gnuplot could not be
+ * started (errno set). *figures counts the figures written. */
+static int run_script(const char *script, const char *vars, const char *outdir, const char *fmt,
+                      int *figures)
+{
+    int out[2], err[2], rc = 0;
+    if (pipe(out) != 0) return -1;
+    if (pipe(err) != 0) {
+        close(out[0]);
+        close(out[1]);
         return -1;
     }
-    FILE *in = fdopen(fds[0], "r");
-    char line[PATH_MAX + 64];
-    while (in && fgets(line, sizeof line, in)) {
-        line[strcspn(line, "\r\n")] = '\0';
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addclose(&fa, out[0]);
+    posix_spawn_file_actions_addclose(&fa, err[0]);
+    posix_spawn_file_actions_adddup2(&fa, out[1], STDOUT_FILENO);
+    posix_spawn_file_actions_adddup2(&fa, err[1], STDERR_FILENO);
+    posix_spawn_file_actions_addclose(&fa, out[1]);
+    posix_spawn_file_actions_addclose(&fa, err[1]);
+    char *args[] = {"gnuplot", "-e", (char *)vars, (char *)script, NULL};
+    pid_t pid;
+    int sr = posix_spawnp(&pid, "gnuplot", &fa, NULL, args, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    close(out[1]);
+    close(err[1]);
+    pipe_text po = {out[0], NULL, 0, 0}, pe = {err[0], NULL, 0, 0};
+    if (sr != 0) {
+        close(out[0]);
+        close(err[0]);
+        errno = sr;
+        return -1;
+    }
+    while (po.fd >= 0 || pe.fd >= 0) { /* both pipes at once: neither may fill up */
+        struct pollfd pf[2] = {{po.fd, POLLIN, 0}, {pe.fd, POLLIN, 0}};
+        if (poll(pf, 2, -1) < 0) {
+            if (errno == EINTR) continue;
+            break;
+        }
+        if (po.fd >= 0 && pf[0].revents) pipe_read(&po);
+        if (pe.fd >= 0 && pf[1].revents) pipe_read(&pe);
+    }
+    if (po.fd >= 0) close(po.fd);
+    if (pe.fd >= 0) close(pe.fd);
+    int wst = 0;
+    while (waitpid(pid, &wst, 0) < 0)
+        if (errno != EINTR) {
+            wst = -1;
+            break;
+        }
+    int status = wst == -1 ? -1 : WIFEXITED(wst) ? WEXITSTATUS(wst) : 128 + WTERMSIG(wst);
+
+    /* The figure of this script, for messages: OUTDIR/NAME.FMT. */
+    const char *base = strrchr(script, '/');
+    base = base ? base + 1 : script;
+    char figure[PATH_MAX + 64];
+    snprintf(figure, sizeof figure, "%s/%.*s.%s", outdir, (int)(strlen(base) - 3), base, fmt);
+    if (status != 0) {
+        char why[64];
+        snprintf(why, sizeof why, "exit status %d", status);
+        rc = figure_failed(figure, outdir, pe.buf, why);
+        goto done;
+    }
+    for (char *line = po.buf; line && *line;) {
+        size_t n = strcspn(line, "\n");
+        char saved = line[n];
+        line[n] = '\0';
+        if (n && line[n - 1] == '\r') line[n - 1] = '\0';
         struct stat st;
         if (line[0] && stat(line, &st) == 0 && S_ISREG(st.st_mode)) {
+            if (!figure_complete(line)) {
+                rc = figure_failed(line, outdir, pe.buf, "the file is incomplete");
+                goto done;
+            }
             printf("%s\n", line);
             (*figures)++;
         } else if (line[0]) {
             printf("%s\n", line); /* a message of the script: pass it on */
         }
+        line[n] = saved;
+        line += n + (saved != '\0');
     }
-    if (in)
-        fclose(in);
-    else
-        close(fds[0]);
-    int wst = 0;
-    while (waitpid(pid, &wst, 0) < 0)
-        if (errno != EINTR) return -1;
-    return WIFEXITED(wst) ? WEXITSTATUS(wst) : 128 + (WIFSIGNALED(wst) ? WTERMSIG(wst) : 0);
+    struct stat st; /* a figure written but not announced must be complete too */
+    if (stat(figure, &st) == 0 && S_ISREG(st.st_mode) && !figure_complete(figure)) {
+        rc = figure_failed(figure, outdir, pe.buf, "the file is incomplete");
+        goto done;
+    }
+    if (pe.len) fputs(pe.buf, stderr); /* the script's own messages */
+done:
+    free(po.buf);
+    free(pe.buf);
+    return rc;
 }
 
 static int refuse_quote(const char *what, const char *value)
@@ -183,6 +342,8 @@ int bz_cmd_plot(int argc, char **argv)
     bz_results res;
     bz_error err;
     bz_error_clear(&err);
+    /* A directory, FIFO or device is refused before anything opens it. */
+    if (bz_file_check_input(path, &err) != BZ_OK) return bz_cli_fail(&err);
     /* A sweep file gets the sweep_*.gp figures only; a results file every
      * other script; a network file (buzzsim graph --stats) network.gp only. */
     const int sweep = bz_h5_sweep_detect(path);
@@ -219,6 +380,8 @@ int bz_cmd_plot(int argc, char **argv)
         fprintf(stderr, "buzzsim: cannot create directory '%s': %s\n", outdir, strerror(errno));
         return 2;
     }
+    /* Up front: a read-only directory would give a page of gnuplot errors. */
+    if (bz_file_check_output_dir(outdir, &err) != BZ_OK) return bz_cli_fail(&err);
     if (!realpath(path, file_abs) || !realpath(outdir, out_abs)) {
         fprintf(stderr, "buzzsim: cannot resolve '%s' or '%s': %s\n", path, outdir,
                 strerror(errno));
@@ -249,21 +412,14 @@ int bz_cmd_plot(int argc, char **argv)
         char script[PATH_MAX + 256];
         snprintf(script, sizeof script, "%s/%s", dir_abs, list[i]->d_name);
         const int is_sweep_script = strncmp(list[i]->d_name, "sweep_", 6) == 0;
-        if ((network_only && strcmp(list[i]->d_name, "network.gp") != 0) ||
-            (!network_only && sweep != is_sweep_script)) {
-            free(list[i]);
-            continue;
-        }
-        fflush(stdout);
-        int rc = run_script(script, vars, &figures);
-        if (rc < 0) {
-            fprintf(stderr, "buzzsim: cannot run gnuplot: %s\n", strerror(errno));
-            failed++;
-        } else if (rc != 0) {
-            fprintf(stderr, "buzzsim: %s failed (gnuplot exit status %d)\n", script, rc);
-            failed++;
-        }
+        const int skip = (network_only && strcmp(list[i]->d_name, "network.gp") != 0) ||
+                         (!network_only && sweep != is_sweep_script);
         free(list[i]);
+        if (skip || failed) continue; /* after a failure: the disk or gnuplot is broken */
+        fflush(stdout);
+        int rc = run_script(script, vars, out_abs, format, &figures);
+        if (rc < 0) fprintf(stderr, "buzzsim: cannot run gnuplot: %s\n", strerror(errno));
+        failed = rc != 0;
     }
     free(list);
     if (failed) return 1;

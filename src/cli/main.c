@@ -7,6 +7,7 @@
 
 #include <gsl/gsl_errno.h>
 
+#include "cli/args.h"
 #include "cli/cli.h"
 
 static const bz_command bz_commands[] = {
@@ -66,6 +67,12 @@ int bz_cli_usage(const char *cmd, const char *fmt, ...)
 static int command_help(const bz_command *c)
 {
     printf("usage: buzzsim %s %s\n  %s\n", c->name, c->usage, c->summary);
+    if (strstr(c->usage, "--threads"))
+        printf("  --threads T: 1 to 4096 threads (default: OMP_NUM_THREADS, else one per\n"
+               "      processor); more than 8 per processor (%d here) only oversubscribe the\n"
+               "      cores, so they are reduced to that with a warning: results do not depend\n"
+               "      on the thread count\n",
+               bz_arg_max_threads());
     return 0;
 }
 
@@ -124,6 +131,7 @@ int main(int argc, char **argv)
         if (strcmp(bz_commands[i].name, argv[1]) == 0) {
             if (argc == 3 && (!strcmp(argv[2], "--help") || !strcmp(argv[2], "-h")))
                 return command_help(&bz_commands[i]);
+            if (strstr(bz_commands[i].usage, "--threads")) bz_arg_cap_threads(argc - 1, argv + 1);
             return bz_commands[i].run(argc - 1, argv + 1);
         }
     fprintf(stderr, "buzzsim: unknown command '%s' (try 'buzzsim --help')\n", argv[1]);

@@ -49,14 +49,9 @@ const char *bz_cfg_shown(const bz_ynode *n, char *buf, size_t size)
 {
     if (n->kind == BZ_YNODE_MAP) return "a mapping";
     if (n->kind == BZ_YNODE_SEQ) return "a sequence";
-    size_t o = 0;
-    buf[o++] = '\'';
-    for (const char *p = n->text; *p && o + 6 < size && o < 81; p++)
-        buf[o++] = *p;
-    if (strlen(n->text) > 80 && o + 4 < size) {
-        memcpy(buf + o, "...", 3);
-        o += 3;
-    }
+    buf[0] = '\'';
+    bz_error_quote(n->text, strlen(n->text), 80, buf + 1, size - 2);
+    size_t o = strlen(buf);
     buf[o++] = '\'';
     buf[o] = '\0';
     return buf;

@@ -11,7 +11,6 @@
  */
 #include "config/experiment.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -24,11 +23,15 @@
 #include "engine/run.h"
 #include "engine/campaign.h"
 #include "base/channels.h"
+#include "base/file.h"
 #include "engine/model.h"
 #include "graph/generator.h"
 
 #define MAX_STEPS 10000000.0
-#define MAX_FILE_BYTES (64u << 20)
+#define MAX_FILE_BYTES ((size_t)64 << 20)
+/* The longest time of the experiment's own keys (27,000 years), as for every
+ * campaign's times: a horizon of 1e300d is a typo, not an experiment. */
+#define MAX_DAYS 1e7
 
 /* ---------------------------------------------------------------- schema of fixed sections */
 
@@ -55,9 +58,9 @@ typedef struct time_vals {
 } time_vals;
 
 static const bz_param time_params[] = {
-    {"step", BZ_PT_DURATION, 0, INFINITY, "1h", "days", "length of one step",
+    {"step", BZ_PT_DURATION, 0, MAX_DAYS, "1h", "days", "length of one step",
      offsetof(time_vals, step), NULL},
-    {"horizon", BZ_PT_DURATION, 0, INFINITY, NULL, "days", "simulated time",
+    {"horizon", BZ_PT_DURATION, 0, MAX_DAYS, NULL, "days", "simulated time",
      offsetof(time_vals, horizon), NULL},
 };
 
@@ -102,7 +105,7 @@ const bz_param bz_cfg_market_params[] = {
      offsetof(bz_market_spec, price), NULL},
     {"availability", BZ_PT_ENUM, 0, 0, "always", NULL, "when the product is on sale",
      offsetof(bz_market_spec, availability), avail_choices},
-    {"from", BZ_PT_DURATION, 0, INFINITY, "0", "days", "start of sales for availability: from",
+    {"from", BZ_PT_DURATION, 0, MAX_DAYS, "0", "days", "start of sales for availability: from",
      offsetof(bz_market_spec, from), NULL},
     {"stock", BZ_PT_INT, 0, INFINITY, "0", "units", "0 = unlimited",
      offsetof(bz_market_spec, stock), NULL},
@@ -134,7 +137,7 @@ const bz_param bz_cfg_local_params[] = {
     {"unit_cost", BZ_PT_REAL, -1, 1e15, "-1", "currency per unit",
      "cost of goods of every unit delivered there (-1: market.unit_cost)",
      offsetof(bz_market_local, unit_cost), NULL},
-    {"from", BZ_PT_DURATION, 0, INFINITY, "0", "days",
+    {"from", BZ_PT_DURATION, 0, MAX_DAYS, "0", "days",
      "local launch: nothing is on sale there before (flash sales included); 0: from the start",
      offsetof(bz_market_local, from), NULL},
 };
@@ -192,7 +195,7 @@ static int convert_time(bz_cfg_ctx *c)
     if (steps > MAX_STEPS)
         return bz_cfg_fail(
             c, sn ? sn : hn, 0, NULL,
-            "time.horizon / time.step gives %.0f steps, more than %.0f: use a longer step", steps,
+            "time.horizon / time.step gives %.3g steps, more than %.0f: use a longer step", steps,
             MAX_STEPS);
     c->x->step = tv.step;
     c->x->horizon = tv.horizon;
@@ -676,7 +679,9 @@ static int run_checks(bz_cfg_ctx *c)
 static int check_series_memory(bz_cfg_ctx *c)
 {
     const bz_experiment *x = c->x;
-    const uint64_t need = bz_run_series_bytes(x), avail = bz_mem_available();
+    bz_mem_limit lim;
+    bz_mem_limit_get(1, &lim);
+    const uint64_t need = bz_run_series_bytes(x), avail = lim.bytes;
     if (!avail || need <= avail) return BZ_OK;
     bz_ynode *t = bz_ynode_child(c->root, "time");
     bz_ynode *sn = t ? bz_ynode_child(t, "step") : NULL;
@@ -691,14 +696,15 @@ static int check_series_memory(bz_cfg_ctx *c)
         if (nice[i] > x->step && bz_run_series_bytes(&y) <= avail / 2) fit = names[i];
     }
     const double g = 1024.0 * 1024.0 * 1024.0;
-    char b[96];
+    char b[96], lb[160];
     return bz_cfg_fail(c, sn ? sn : t, 0, NULL,
                        "a step of %s gives %u samples per series: the series of %zu arms x %u "
-                       "replicates need %.1f GiB, more than the %.1f GiB available; use a "
+                       "replicates need %.1f GiB, more than the %.1f GiB %s; use a "
                        "longer step%s%s%s",
                        sn ? bz_cfg_shown(sn, b, sizeof b) : "1h", x->n_steps + 1, x->n_arms,
-                       x->replicates, need / g, avail / g, fit ? " (fits: " : "", fit ? fit : "",
-                       fit ? ")" : "");
+                       x->replicates, need / g, avail / g,
+                       bz_mem_limit_describe(lim.limit, lim.name, 1, lb, sizeof lb),
+                       fit ? " (fits: " : "", fit ? fit : "", fit ? ")" : "");
 }
 
 static int convert(bz_cfg_ctx *c)
@@ -775,35 +781,12 @@ int bz_experiment_load(bz_experiment *x, const char *path, const char *const *se
                        bz_error *err)
 {
     int status = BZ_OK;
-    FILE *f = NULL;
     char *text = NULL;
-    size_t len = 0, cap = 0;
     memset(x, 0, sizeof *x);
     if (!path) BZ_FAIL(err, BZ_EINVAL, "no experiment file given");
-    f = fopen(path, "rb");
-    if (!f)
-        BZ_FAIL(err, errno == ENOENT ? BZ_ENOENT : BZ_EIO, "cannot open '%s': %s", path,
-                strerror(errno));
-    while (1) {
-        if (len + 4096 + 1 > cap) {
-            cap = cap ? 2 * cap : 8192;
-            if (cap > MAX_FILE_BYTES + 8192u)
-                BZ_FAIL(err, BZ_EINVAL, "%s: file is larger than %u MiB; not an experiment file",
-                        path, MAX_FILE_BYTES >> 20);
-            char *t = realloc(text, cap);
-            if (!t) BZ_FAIL(err, BZ_ENOMEM, "out of memory reading '%s'", path);
-            text = t;
-        }
-        size_t got = fread(text + len, 1, 4096, f);
-        len += got;
-        if (got < 4096) break;
-    }
-    if (ferror(f)) BZ_FAIL(err, BZ_EIO, "cannot read '%s': %s", path, strerror(errno));
-    text[len] = '\0';
-    if (strlen(text) != len) BZ_FAIL(err, BZ_EINVAL, "%s: file contains NUL bytes; not YAML", path);
+    BZ_CHECK(bz_file_read_text(path, MAX_FILE_BYTES, "an experiment file", &text, NULL, err));
     status = bz_experiment_load_string(x, text, path, sets, n_sets, err);
 cleanup:
-    if (f) fclose(f);
     free(text);
     return status;
 }

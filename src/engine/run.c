@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "graph/netstats.h"
 #include "engine/memo.h"
@@ -837,7 +839,8 @@ cleanup:
 
 /* ---- memory estimate -------------------------------------------------------- */
 
-uint64_t bz_mem_available(void)
+/* MemAvailable of /proc/meminfo in bytes; 0 if unknown. */
+static uint64_t meminfo_available(void)
 {
     FILE *f = fopen("/proc/meminfo", "r");
     if (!f) return 0;
@@ -849,11 +852,87 @@ uint64_t bz_mem_available(void)
     return (uint64_t)kb * 1024;
 }
 
+/* Field k of /proc/self/statm (0: the address space mapped, 5: data and
+ * stack) in bytes; 0 if unknown. */
+static uint64_t statm_bytes(int k)
+{
+    FILE *f = fopen("/proc/self/statm", "r");
+    unsigned long long v[7] = {0};
+    if (!f) return 0;
+    int got = fscanf(f, "%llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3], &v[4],
+                     &v[5], &v[6]);
+    fclose(f);
+    long page = sysconf(_SC_PAGESIZE);
+    return got > k && page > 0 ? (uint64_t)v[k] * (uint64_t)page : 0;
+}
+
+/* Soft limit of resource `which`, RLIM_INFINITY as 0. */
+static uint64_t soft_limit(int which)
+{
+    struct rlimit rl;
+    if (getrlimit(which, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY) return 0;
+    return (uint64_t)rl.rlim_cur;
+}
+
+/* limit - used - extra, at least 1 (0 would mean "unknown"). */
+static uint64_t left_under(uint64_t limit, uint64_t used, uint64_t extra)
+{
+    return limit > used + extra ? limit - used - extra : 1;
+}
+
+void bz_mem_limit_get(int threads, bz_mem_limit *out)
+{
+    uint64_t stack = soft_limit(RLIMIT_STACK);
+    if (stack == 0) stack = (uint64_t)8 << 20;
+    const uint64_t stacks = (uint64_t)(threads > 1 ? threads - 1 : 0) * stack;
+    *out = (bz_mem_limit){meminfo_available(), 0, "MemAvailable"};
+    const struct {
+        int which, field;
+        const char *name;
+    } lim[] = {{RLIMIT_AS, 0, "ulimit -v"}, {RLIMIT_DATA, 5, "ulimit -d"}};
+    for (size_t i = 0; i < sizeof lim / sizeof lim[0]; i++) {
+        uint64_t l = soft_limit(lim[i].which);
+        if (!l) continue;
+        uint64_t left = left_under(l, statm_bytes(lim[i].field), stacks);
+        if (!out->bytes || left < out->bytes) *out = (bz_mem_limit){left, l, lim[i].name};
+    }
+}
+
+uint64_t bz_mem_available(void)
+{
+    bz_mem_limit m;
+    bz_mem_limit_get(1, &m);
+    return m.bytes;
+}
+
+const char *bz_mem_limit_describe(uint64_t limit, const char *name, int threads, char *buf,
+                                  size_t size)
+{
+    const double g = 1024.0 * 1024.0 * 1024.0;
+    if (!limit || !name)
+        snprintf(buf, size, "available");
+    else
+        snprintf(buf, size, "left under %s (%s %.1f GiB, less what is mapped now%s)", name,
+                 strcmp(name, "ulimit -v") == 0 ? "RLIMIT_AS" : "RLIMIT_DATA", limit / g,
+                 threads > 1 ? " and the thread stacks" : "");
+    return buf;
+}
+
 uint64_t bz_run_series_bytes(const bz_experiment *x)
 {
     return (uint64_t)x->n_arms * bz_results_series_bytes(x->replicates, x->n_steps + 1,
                                                          x->model->n_states,
                                                          BZ_CH_LAYER0 + (int)x->n_layers);
+}
+
+static void fill_limit(bz_mem_estimate *est, int threads)
+{
+    bz_mem_limit m;
+    bz_mem_limit_get(threads, &m);
+    est->available = m.bytes;
+    est->limit = m.limit;
+    est->limit_name = m.name;
+    est->threads = threads;
 }
 
 int bz_mem_estimate_compute(const bz_experiment *x, int threads, bz_mem_estimate *est,
@@ -867,7 +946,7 @@ int bz_mem_estimate_compute(const bz_experiment *x, int threads, bz_mem_estimate
         /* The agent count comes from a file: sizes are known only after
          * loading it. */
         est->complete = 0;
-        est->available = bz_mem_available();
+        fill_limit(est, threads);
         return BZ_OK;
     }
     (void)err;
@@ -904,7 +983,7 @@ int bz_mem_estimate_compute(const bz_experiment *x, int threads, bz_mem_estimate
     est->results = bz_run_series_bytes(x) + (uint64_t)x->replicates * n * 4;
     uint64_t transient = est->build_peak > est->simulation ? est->build_peak : est->simulation;
     est->total = est->population + est->network + transient + est->results;
-    est->available = bz_mem_available();
+    fill_limit(est, threads);
     return BZ_OK;
 }
 
@@ -912,12 +991,17 @@ int bz_mem_estimate_check(const bz_mem_estimate *est, bz_error *err)
 {
     if (!est->available || est->total <= est->available) return BZ_OK;
     const double g = 1024.0 * 1024.0 * 1024.0;
+    char lim[160];
+    bz_mem_limit_describe(est->limit, est->limit_name, est->threads, lim, sizeof lim);
     return bz_error_set(err, BZ_ETOOBIG,
                         "the experiment needs about %.1f GiB (network %.1f, agents %.1f, "
-                        "building or simulating %.1f, results %.1f) but %.1f GiB are available: "
-                        "reduce "
-                        "population.agents, the mean degrees, replicates or the horizon",
+                        "building or simulating %.1f, results %.1f) but %.1f GiB are %s: "
+                        "reduce population.agents, the mean degrees, replicates or the "
+                        "horizon%s",
                         est->total / g, est->network / g, est->population / g,
                         (est->build_peak > est->simulation ? est->build_peak : est->simulation) / g,
-                        est->results / g, est->available / g);
+                        est->results / g, est->available / g, lim,
+                        est->limit ? (est->threads > 1 ? ", use fewer --threads or raise the limit"
+                                                       : ", or raise the limit")
+                                   : "");
 }

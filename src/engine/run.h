@@ -33,19 +33,39 @@ void bz_world_destroy(bz_world *w);
 
 /* Memory an experiment needs, estimated before anything is allocated. */
 typedef struct bz_mem_estimate {
-    uint64_t population; /* agents' cities and attributes */
-    uint64_t network;    /* every built layer */
-    uint64_t build_peak; /* extra while the largest layer is being built */
-    uint64_t simulation; /* agent arrays of the simulations that run at once */
-    uint64_t results;    /* recorded series */
-    uint64_t total;      /* peak: population + network + max(build_peak, simulation) + results */
-    uint64_t available;  /* MemAvailable of /proc/meminfo, 0 if unknown */
-    uint32_t agents;     /* 0 if only known after loading a file */
-    int complete;        /* 0 if a layer's size is unknown before loading (edge_list) */
+    uint64_t population;    /* agents' cities and attributes */
+    uint64_t network;       /* every built layer */
+    uint64_t build_peak;    /* extra while the largest layer is being built */
+    uint64_t simulation;    /* agent arrays of the simulations that run at once */
+    uint64_t results;       /* recorded series */
+    uint64_t total;         /* peak: population + network + max(build_peak, simulation) + results */
+    uint64_t available;     /* what may still be allocated (bz_mem_limit_get), 0 if unknown */
+    uint64_t limit;         /* the resource limit that sets `available`, 0 for MemAvailable */
+    const char *limit_name; /* which: bz_mem_limit.name */
+    int threads;            /* the threads the estimate is for */
+    uint32_t agents;        /* 0 if only known after loading a file */
+    int complete;           /* 0 if a layer's size is unknown before loading (edge_list) */
 } bz_mem_estimate;
 
-/* MemAvailable of /proc/meminfo in bytes; 0 if unknown. */
+/* The memory this process may still allocate: the least of MemAvailable of
+ * /proc/meminfo, the address space left under RLIMIT_AS (ulimit -v: its soft
+ * limit less the address space mapped now and the stacks of `threads` - 1
+ * more threads, RLIMIT_STACK each or 8 MiB) and the data size left under
+ * RLIMIT_DATA (ulimit -d, less the data mapped now and those stacks). */
+typedef struct bz_mem_limit {
+    uint64_t bytes;   /* 0 if nothing is known */
+    uint64_t limit;   /* the resource limit's value; 0 for MemAvailable */
+    const char *name; /* "MemAvailable", "ulimit -v" or "ulimit -d" */
+} bz_mem_limit;
+void bz_mem_limit_get(int threads, bz_mem_limit *out);
+
+/* bz_mem_limit_get(1, ...).bytes: what may still be allocated; 0 if unknown. */
 uint64_t bz_mem_available(void);
+
+/* The limit as words for messages: "available" or "left under ulimit -v
+ * (RLIMIT_AS 1.0 GiB, less what is mapped and 16 thread stacks)". */
+const char *bz_mem_limit_describe(uint64_t limit, const char *name, int threads, char *buf,
+                                  size_t size);
 
 /* Bytes of the series of every arm of x (what time.step costs). */
 uint64_t bz_run_series_bytes(const bz_experiment *x);

@@ -13,6 +13,8 @@
 #include <libdeflate.h>
 #include <zlib.h>
 
+#include "base/file.h"
+
 #define ID_MAX ((uint64_t)INT64_MAX) /* ids up to 2^63 - 1 */
 #define MAX_AGENTS (UINT32_MAX - 1u)
 
@@ -149,18 +151,21 @@ static int line_end(const char *s, const char *end, char comment)
     return s == end || *s == '\n' || *s == comment;
 }
 
-/* "NAME:LINE: WHAT, got 'LINE TEXT'" (text cut at 60 characters). */
+/* "NAME:LINE: WHAT, got 'LINE TEXT'": the text cut at LINE_SHOWN characters,
+ * binary bytes and control characters escaped (\xNN), so a binary file gives
+ * one short readable line. */
+#define LINE_SHOWN 40
 static int line_error(bz_error *err, const char *name, uint64_t line, const char *what,
                       const char *start, const char *end)
 {
+    char shown[4 * LINE_SHOWN + 8];
     const char *e = memchr(start, '\n', (size_t)(end - start));
     if (!e) e = end;
     while (e > start && is_blank(e[-1]))
         e--;
-    size_t len = (size_t)(e - start);
-    int cut = len > 60;
-    return bz_error_set(err, BZ_EINVAL, "%s:%llu: %s, got '%.*s%s'", name, (unsigned long long)line,
-                        what, (int)(cut ? 60 : len), start, cut ? "..." : "");
+    return bz_error_set(
+        err, BZ_EINVAL, "%s:%llu: %s, got '%s'", name, (unsigned long long)line, what,
+        bz_error_quote(start, (size_t)(e - start), LINE_SHOWN, shown, sizeof shown));
 }
 
 /* Sort (key, value) pairs by key: LSD radix, 8-bit digits, skipping digits
@@ -497,13 +502,22 @@ cleanup:
 /* Inflate gzip data (one or more members) with zlib into a new malloc'ed
  * buffer *out: the fallback of gunzip() below. BZ_EINVAL for truncated or
  * corrupt data, BZ_ENOMEM. */
-static int gunzip_zlib(const char *path, const unsigned char *in, size_t in_len, char **out,
-                       size_t *out_len, bz_error *err)
+static int too_big(const char *path, uint64_t max_bytes, bz_error *err)
+{
+    return bz_error_set(err, BZ_EINVAL,
+                        "%s: more than %llu bytes decompressed (limit: the edge_list key "
+                        "max_bytes, %llu)",
+                        path, (unsigned long long)max_bytes, (unsigned long long)max_bytes);
+}
+
+static int gunzip_zlib(const char *path, const unsigned char *in, size_t in_len, size_t max_len,
+                       char **out, size_t *out_len, bz_error *err)
 {
     int status = BZ_OK;
     z_stream z;
     memset(&z, 0, sizeof z);
     size_t cap = in_len < SIZE_MAX / 8 ? in_len * 4 + 4096 : in_len, len = 0;
+    if (cap > max_len + 1) cap = max_len + 1;
     char *buf = malloc(cap);
     if (!buf) BZ_FAIL(err, BZ_ENOMEM, "cannot read '%s': out of memory", path);
     if (inflateInit2(&z, 15 + 16) != Z_OK) /* 15 + 16: gzip wrapper only */
@@ -512,13 +526,18 @@ static int gunzip_zlib(const char *path, const unsigned char *in, size_t in_len,
     int done = 0;
     while (!done) {
         if (len == cap) {
-            char *nb = cap <= SIZE_MAX / 2 ? realloc(buf, cap * 2) : NULL;
+            if (cap > max_len) {
+                inflateEnd(&z);
+                BZ_CHECK(too_big(path, max_len, err));
+            }
+            size_t ncap = cap <= max_len / 2 ? cap * 2 : max_len + 1;
+            char *nb = realloc(buf, ncap);
             if (!nb) {
                 inflateEnd(&z);
                 BZ_FAIL(err, BZ_ENOMEM, "cannot read '%s': out of memory", path);
             }
             buf = nb;
-            cap *= 2;
+            cap = ncap;
         }
         /* zlib counts in uInt: feed at most 1 GiB at a time. */
         size_t in_chunk = in_len - pos < (1u << 30) ? in_len - pos : (1u << 30);
@@ -545,6 +564,7 @@ static int gunzip_zlib(const char *path, const unsigned char *in, size_t in_len,
     }
     inflateEnd(&z);
     if (!done) BZ_FAIL(err, BZ_EINVAL, "%s: truncated or corrupt gzip data", path);
+    if (len > max_len) BZ_CHECK(too_big(path, max_len, err));
     *out = buf;
     *out_len = len;
     buf = NULL;
@@ -561,16 +581,17 @@ cleanup:
  * Where the reservation is refused (vm.overcommit_memory = 2), zlib into a
  * growing malloc'ed buffer (*out_map = 0). BZ_EINVAL for truncated or
  * corrupt data, BZ_ENOMEM. */
-static int gunzip(const char *path, const unsigned char *in, size_t in_len, char **out,
-                  size_t *out_len, size_t *out_map, bz_error *err)
+static int gunzip(const char *path, const unsigned char *in, size_t in_len, size_t max_len,
+                  char **out, size_t *out_len, size_t *out_map, bz_error *err)
 {
     int status = BZ_OK;
     *out_map = 0;
     size_t cap = in_len < ((size_t)1 << 40) / 1032 ? in_len * 1032 + 4096 : (size_t)1 << 40;
+    if (cap > max_len + 1) cap = max_len + 1; /* one byte more than allowed: then it is refused */
     char *buf =
         mmap(NULL, cap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     struct libdeflate_decompressor *d = NULL;
-    if (buf == MAP_FAILED) return gunzip_zlib(path, in, in_len, out, out_len, err);
+    if (buf == MAP_FAILED) return gunzip_zlib(path, in, in_len, max_len, out, out_len, err);
     d = libdeflate_alloc_decompressor();
     if (!d) BZ_FAIL(err, BZ_ENOMEM, "cannot read '%s': out of memory", path);
     size_t pos = 0, len = 0;
@@ -578,10 +599,13 @@ static int gunzip(const char *path, const unsigned char *in, size_t in_len, char
         size_t used_in = 0, used_out = 0;
         enum libdeflate_result r = libdeflate_gzip_decompress_ex(
             d, in + pos, in_len - pos, buf + len, cap - len, &used_in, &used_out);
+        if (r == LIBDEFLATE_INSUFFICIENT_SPACE && cap > max_len)
+            BZ_CHECK(too_big(path, max_len, err));
         if (r != LIBDEFLATE_SUCCESS)
             BZ_FAIL(err, BZ_EINVAL, "%s: truncated or corrupt gzip data", path);
         pos += used_in;
         len += used_out;
+        if (len > max_len) BZ_CHECK(too_big(path, max_len, err));
         if (pos >= in_len || in[pos] != 0x1f) break;
     }
     *out = buf;
@@ -612,33 +636,45 @@ static const char *map_file(FILE *f, size_t *len)
     return m;
 }
 
-int bz_edgelist_read(bz_edgelist *el, const char *path, char comment, unsigned flags, bz_error *err)
+int bz_edgelist_read(bz_edgelist *el, const char *path, char comment, unsigned flags,
+                     uint64_t max_bytes, bz_error *err)
 {
     int status = BZ_OK;
     char *buf = NULL, *text = NULL;
     const char *data = NULL, *mapped = NULL;
     size_t len = 0, cap = 0, map_len = 0, text_map = 0;
+    uint64_t size = 0;
+    FILE *f = NULL;
     memset(el, 0, sizeof *el);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return bz_error_set(err, errno == ENOENT ? BZ_ENOENT : BZ_EIO, "cannot open '%s': %s", path,
-                            strerror(errno));
+    if (max_bytes == 0) max_bytes = BZ_EDGELIST_MAX_BYTES;
+    if (max_bytes > SIZE_MAX / 2) max_bytes = SIZE_MAX / 2;
+    const size_t max_len = (size_t)max_bytes;
+    BZ_CHECK(bz_file_open_input(path, &f, &size, err)); /* a regular file, or refused */
+    if (size > max_len)
+        BZ_FAIL(err, BZ_EINVAL,
+                "%s: %llu bytes, more than the limit of %llu (the edge_list key max_bytes)", path,
+                (unsigned long long)size, (unsigned long long)max_len);
     mapped = map_file(f, &map_len);
     if (mapped) {
         data = mapped;
         len = map_len;
-    } else {
+    } else { /* empty, or not mappable: read, at most max_len + 1 bytes */
         cap = 1 << 16;
         buf = malloc(cap);
         if (!buf) BZ_FAIL(err, BZ_ENOMEM, "cannot read '%s': out of memory (%zu bytes)", path, cap);
         for (;;) {
             if (len == cap) {
-                char *nb = cap <= SIZE_MAX / 2 ? realloc(buf, cap * 2) : NULL;
+                if (cap > max_len)
+                    BZ_FAIL(err, BZ_EINVAL,
+                            "%s: more than %llu bytes (limit: the edge_list key max_bytes)", path,
+                            (unsigned long long)max_len);
+                size_t ncap = cap <= max_len / 2 ? cap * 2 : max_len + 1;
+                char *nb = realloc(buf, ncap);
                 if (!nb)
                     BZ_FAIL(err, BZ_ENOMEM, "cannot read '%s': out of memory (%zu bytes)", path,
-                            cap * 2);
+                            ncap);
                 buf = nb;
-                cap *= 2;
+                cap = ncap;
             }
             size_t got = fread(buf + len, 1, cap - len, f);
             len += got;
@@ -647,11 +683,15 @@ int bz_edgelist_read(bz_edgelist *el, const char *path, char comment, unsigned f
                 break;
             }
         }
+        if (len > max_len)
+            BZ_FAIL(err, BZ_EINVAL, "%s: more than %llu bytes (limit: the edge_list key max_bytes)",
+                    path, (unsigned long long)max_len);
         data = buf;
     }
     if (len >= 2 && (unsigned char)data[0] == 0x1f && (unsigned char)data[1] == 0x8b) {
         size_t tlen = 0;
-        BZ_CHECK(gunzip(path, (const unsigned char *)data, len, &text, &tlen, &text_map, err));
+        BZ_CHECK(
+            gunzip(path, (const unsigned char *)data, len, max_len, &text, &tlen, &text_map, err));
         data = text;
         len = tlen;
     }
@@ -659,7 +699,7 @@ int bz_edgelist_read(bz_edgelist *el, const char *path, char comment, unsigned f
 
 cleanup:
     if (mapped) munmap((void *)(uintptr_t)mapped, map_len);
-    fclose(f);
+    if (f) fclose(f);
     free(buf);
     if (text_map)
         munmap(text, text_map);
@@ -668,22 +708,68 @@ cleanup:
     return status;
 }
 
-/* Close *f (set to NULL) and move the finished NAME.partial to NAME; on
- * failure err names the file and the partial file stays for the caller's
- * cleanup to remove. */
-static int commit_partial(FILE **f, const char *tmp_path, const char *path, bz_error *err)
+/* ---- Writing ------------------------------------------------------------ */
+
+/* An output file: a regular file (existing or new) is written as
+ * PATH.partial and renamed to PATH when complete, so readers never see half
+ * of it; an existing device or FIFO (/dev/stdout, /dev/null) is written
+ * directly. Every failure names PATH and the OS reason ("no space left on
+ * device writing 'PATH'") and removes the partial file. */
+typedef struct out_file {
+    FILE *f;
+    char *tmp; /* PATH.partial, NULL when writing PATH directly */
+    const char *path;
+} out_file;
+
+static int out_open(out_file *o, const char *path, bz_error *err)
 {
-    FILE *fc = *f;
-    *f = NULL;
-    if (fclose(fc) != 0)
-        return bz_error_set(err, BZ_EIO, "cannot write '%s': %s", tmp_path, strerror(errno));
-    if (rename(tmp_path, path) != 0)
-        return bz_error_set(err, BZ_EIO, "cannot rename '%s' to '%s': %s", tmp_path, path,
+    struct stat st;
+    memset(o, 0, sizeof *o);
+    o->path = path;
+    int direct = stat(path, &st) == 0 && !S_ISREG(st.st_mode);
+    if (direct && S_ISDIR(st.st_mode))
+        return bz_error_set(err, BZ_EINVAL, "%s: is a directory, expected a file name", path);
+    if (!direct) {
+        size_t plen = strlen(path);
+        if (!(o->tmp = malloc(plen + sizeof ".partial")))
+            return bz_error_set(err, BZ_ENOMEM, "cannot write '%s': out of memory", path);
+        memcpy(o->tmp, path, plen);
+        memcpy(o->tmp + plen, ".partial", sizeof ".partial");
+    }
+    if (!(o->f = fopen(direct ? path : o->tmp, "wb")))
+        return bz_error_set(err, BZ_EIO, "cannot open '%s': %s", direct ? path : o->tmp,
                             strerror(errno));
     return BZ_OK;
 }
 
-/* ---- Writing ------------------------------------------------------------ */
+/* The error of a failed write or close of o, from errno. */
+static int out_error(const out_file *o, bz_error *err)
+{
+    int e = errno;
+    char what[4200];
+    snprintf(what, sizeof what, "'%s'", o->path);
+    return bz_file_write_error(err, e, what);
+}
+
+/* Close o: when status is BZ_OK, flush and check it, then rename the partial
+ * file; otherwise (or if that fails) remove the partial file. Returns the
+ * final status. */
+static int out_close(out_file *o, int status, bz_error *err)
+{
+    if (o->f) {
+        if (status == BZ_OK && (fflush(o->f) != 0 || ferror(o->f))) status = out_error(o, err);
+        if (fclose(o->f) != 0 && status == BZ_OK) status = out_error(o, err);
+        o->f = NULL;
+    }
+    if (status == BZ_OK && o->tmp && rename(o->tmp, o->path) != 0)
+        status = bz_error_set(err, BZ_EIO, "cannot rename '%s' to '%s': %s", o->tmp, o->path,
+                              strerror(errno));
+    if (status != BZ_OK && o->tmp) remove(o->tmp);
+    free(o->tmp);
+    o->tmp = NULL;
+    return status;
+}
+
 static char *put_u32(char *p, uint32_t v)
 {
     char tmp[10];
@@ -699,35 +785,29 @@ static char *put_u32(char *p, uint32_t v)
 int bz_edgelist_write(const bz_layer *l, const char *path, bz_error *err)
 {
     int status = BZ_OK;
-    char *tmp_path = NULL, *buf = NULL;
-    FILE *f = NULL;
+    char *buf = NULL;
+    out_file o = {NULL, NULL, path};
     if (l->complete)
         return bz_error_set(err, BZ_EINVAL,
                             "layer '%s' is an implicit complete graph (%s): no edge list to save",
                             l->name, l->generator);
-    size_t plen = strlen(path);
-    tmp_path = malloc(plen + sizeof ".partial");
     enum { BUF = 1 << 20 };
-    buf = malloc(BUF);
-    if (!tmp_path || !buf) BZ_FAIL(err, BZ_ENOMEM, "cannot write '%s': out of memory", path);
-    memcpy(tmp_path, path, plen);
-    memcpy(tmp_path + plen, ".partial", sizeof ".partial");
-    f = fopen(tmp_path, "wb");
-    if (!f) BZ_FAIL(err, BZ_EIO, "cannot open '%s': %s", tmp_path, strerror(errno));
-
-    int w = fprintf(f,
+    if (!(buf = malloc(BUF))) BZ_FAIL(err, BZ_ENOMEM, "cannot write '%s': out of memory", path);
+    BZ_CHECK(out_open(&o, path, err));
+    int w = fprintf(o.f,
                     "# buzzsim edge list\n# layer: %s  generator: %s  directed: %s  agents: %u  "
                     "edges: %llu\n",
                     l->name, l->generator, l->directed ? "yes" : "no", l->n,
                     (unsigned long long)bz_layer_edges(l));
-    if (w < 0) goto ioerr;
+    if (w < 0) BZ_CHECK(out_error(&o, err));
     char *p = buf;
     for (uint32_t u = 0; u < l->n; u++) {
         for (uint64_t i = l->offsets[u]; i < l->offsets[u + 1]; i++) {
             uint32_t v = l->targets[i];
             if (!l->directed && v < u) continue;
             if (p - buf > BUF - 32) {
-                if (fwrite(buf, 1, (size_t)(p - buf), f) != (size_t)(p - buf)) goto ioerr;
+                if (fwrite(buf, 1, (size_t)(p - buf), o.f) != (size_t)(p - buf))
+                    BZ_CHECK(out_error(&o, err));
                 p = buf;
             }
             p = put_u32(p, u);
@@ -736,16 +816,10 @@ int bz_edgelist_write(const bz_layer *l, const char *path, bz_error *err)
             *p++ = '\n';
         }
     }
-    if (p > buf && fwrite(buf, 1, (size_t)(p - buf), f) != (size_t)(p - buf)) goto ioerr;
-    status = commit_partial(&f, tmp_path, path, err);
-    goto cleanup;
-
-ioerr:
-    status = bz_error_set(err, BZ_EIO, "cannot write '%s': %s", tmp_path, strerror(errno));
+    if (p > buf && fwrite(buf, 1, (size_t)(p - buf), o.f) != (size_t)(p - buf))
+        BZ_CHECK(out_error(&o, err));
 cleanup:
-    if (f) fclose(f);
-    if (status != BZ_OK && tmp_path) remove(tmp_path);
-    free(tmp_path);
+    status = out_close(&o, status, err);
     free(buf);
     return status;
 }
@@ -753,26 +827,12 @@ cleanup:
 int bz_edgelist_write_mapping(const bz_edgelist *el, const char *path, bz_error *err)
 {
     int status = BZ_OK;
-    char *tmp_path = NULL;
-    FILE *f = NULL;
-    size_t plen = strlen(path);
-    tmp_path = malloc(plen + sizeof ".partial");
-    if (!tmp_path) BZ_FAIL(err, BZ_ENOMEM, "cannot write '%s': out of memory", path);
-    memcpy(tmp_path, path, plen);
-    memcpy(tmp_path + plen, ".partial", sizeof ".partial");
-    f = fopen(tmp_path, "wb");
-    if (!f) BZ_FAIL(err, BZ_EIO, "cannot open '%s': %s", tmp_path, strerror(errno));
-    if (fputs("# agent original_id\n", f) < 0) goto ioerr;
+    out_file o = {NULL, NULL, path};
+    BZ_CHECK(out_open(&o, path, err));
+    if (fputs("# agent original_id\n", o.f) < 0) BZ_CHECK(out_error(&o, err));
     for (uint32_t i = 0; i < el->n; i++)
-        if (fprintf(f, "%u %llu\n", i, (unsigned long long)el->ids[i]) < 0) goto ioerr;
-    status = commit_partial(&f, tmp_path, path, err);
-    goto cleanup;
-
-ioerr:
-    status = bz_error_set(err, BZ_EIO, "cannot write '%s': %s", tmp_path, strerror(errno));
+        if (fprintf(o.f, "%u %llu\n", i, (unsigned long long)el->ids[i]) < 0)
+            BZ_CHECK(out_error(&o, err));
 cleanup:
-    if (f) fclose(f);
-    if (status != BZ_OK && tmp_path) remove(tmp_path);
-    free(tmp_path);
-    return status;
+    return out_close(&o, status, err);
 }

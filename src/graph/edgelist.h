@@ -7,7 +7,8 @@
  * a comment may also end a data line. An optional third column is accepted
  * only if it is a number (a weight: parsed for validity, ignored for now;
  * BZ_EDGELIST_REJECT_WEIGHTS makes it an error); anything else is an error
- * naming FILE:LINE and the offending text. CRLF line ends are accepted.
+ * naming FILE:LINE and the offending text (cut at 40 characters, bytes
+ * that are not printable escaped as \xNN). CRLF line ends are accepted.
  * bz_edgelist_read() also reads gzip files, recognised by their first two
  * bytes (1f 8b) whatever their name.
  *
@@ -48,18 +49,30 @@ enum { BZ_EDGELIST_REJECT_WEIGHTS = 1u }; /* a third column is an error */
 int bz_edgelist_parse(bz_edgelist *el, const char *buf, size_t len, const char *name, char comment,
                       unsigned flags, bz_error *err);
 
-/* Read a whole file with one buffered read (inflating it with zlib when it
- * starts with the gzip magic bytes 1f 8b) and parse it. BZ_ENOENT
- * ("cannot open 'PATH': No such file or directory") when it does not exist,
- * BZ_EIO for other read failures, BZ_EINVAL "PATH: truncated or corrupt gzip
- * data" for a damaged gzip file, otherwise as bz_edgelist_parse(). */
+/* The default limit of bz_edgelist_read() on the text it parses: 4 GiB, the
+ * file's own size or, for gzip, what it inflates to (about 270 million edges
+ * of 7-digit ids; the edge_list key max_bytes raises it). A gzip bomb (8 MB
+ * inflating to 8 GiB) is stopped at the limit instead of filling memory. */
+#define BZ_EDGELIST_MAX_BYTES ((uint64_t)4 << 30)
+
+/* Read a whole regular file (mapped; inflated with libdeflate when it starts
+ * with the gzip magic bytes 1f 8b) and parse it. At most max_bytes of text
+ * (0: BZ_EDGELIST_MAX_BYTES) are accepted, before and after inflating.
+ * Errors: BZ_ENOENT ("cannot open 'PATH': No such file or directory"),
+ * BZ_EINVAL for a path that is not a regular file ("PATH: is a character
+ * device, expected a regular file": /dev/zero, a FIFO, a directory), for a
+ * file over the limit ("PATH: more than N bytes decompressed (limit: the
+ * edge_list key max_bytes, N)") and "PATH: truncated or corrupt gzip data"
+ * for a damaged gzip file; BZ_EIO for read failures; otherwise as
+ * bz_edgelist_parse(). */
 int bz_edgelist_read(bz_edgelist *el, const char *path, char comment, unsigned flags,
-                     bz_error *err);
+                     uint64_t max_bytes, bz_error *err);
 
 /* Write the agent -> file id mapping of el: a "# agent original_id" header
  * then one "AGENT ID" line per agent, 0 to n - 1. Written to PATH.partial and
  * renamed to PATH, so readers never see half a file; an existing PATH is
- * replaced (the mapping is derived data). BZ_EIO with the OS reason. O(n). */
+ * replaced (the mapping is derived data). BZ_EIO with the OS reason. O(n).
+ * An existing device or FIFO is written directly (no .partial file). */
 int bz_edgelist_write_mapping(const bz_edgelist *el, const char *path, bz_error *err);
 
 /* Free the arrays of an edge list; safe twice and on a zeroed struct. */
@@ -69,8 +82,10 @@ void bz_edgelist_destroy(bz_edgelist *el);
  * generator, direction, agents, edges) then one "u v" line per edge, agents
  * as ids (undirected layers: only u < v). The text goes to PATH.partial,
  * renamed to PATH when complete; an existing PATH is replaced (callers decide
- * about overwriting). Implicit complete layers are refused (BZ_EINVAL).
- * BZ_EIO on write failure, with the OS reason. Cost O(m). */
+ * about overwriting); an existing device or FIFO (/dev/stdout) is written
+ * directly. Implicit complete layers are refused (BZ_EINVAL). Every write
+ * and the close are checked: BZ_EIO "no space left on device writing
+ * 'PATH'" (the OS reason), and the partial file is removed. Cost O(m). */
 int bz_edgelist_write(const bz_layer *l, const char *path, bz_error *err);
 
 #endif

@@ -45,9 +45,6 @@ int bz_netstats_compute(const bz_layer *l, uint64_t seed, int full, bz_layer_sta
     bz_error ignored;
     if (bz_metrics_assortativity(l, &out->assortativity, &ignored) != BZ_OK)
         out->assortativity = NAN; /* undefined (no variance, complete layer) */
-    if (l->directed)
-        BZ_CHECK(
-            bz_metrics_degree_histogram(l, 1, &out->in_degree_histogram, &out->in_hist_len, err));
     core = malloc((size_t)l->n * sizeof *core + 1);
     rank = malloc((size_t)l->n * sizeof *rank + 1);
     if (!core || !rank) BZ_FAIL(err, BZ_ENOMEM, "out of memory for statistics of %u agents", l->n);

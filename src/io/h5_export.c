@@ -20,6 +20,7 @@
  */
 #include "io/h5.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
@@ -27,6 +28,7 @@
 
 #include <hdf5.h>
 
+#include "base/file.h"
 #include "io/h5_util.h"
 
 #define BLOCK_BYTES ((size_t)32 << 20)
@@ -36,6 +38,7 @@ typedef struct table {
     bz_export_format fmt;
     int col;
     int header; /* writing the header line */
+    int werr;   /* errno of the first failed write, 0 while none failed */
 } table;
 
 static void t_sep(table *t)
@@ -85,11 +88,14 @@ static void t_int(table *t, int64_t v)
     fprintf(t->out, "%" PRId64, v);
 }
 
-static void t_end(table *t)
+/* End a line; -1 once a write to the output has failed (t->werr set). */
+static int t_end(table *t)
 {
     fputc('\n', t->out);
     t->col = 0;
     t->header = 0;
+    if (!t->werr && ferror(t->out)) t->werr = errno ? errno : EIO;
+    return t->werr ? -1 : 0;
 }
 
 typedef struct xctx {
@@ -98,6 +104,39 @@ typedef struct xctx {
     table t;
     bz_error *err;
 } xctx;
+
+/* The error for a failed write: "no space left on device writing standard
+ * output" (the OS reason, and which output). */
+static int write_fail(xctx *c)
+{
+    return bz_file_write_error(c->err, c->t.werr ? c->t.werr : errno,
+                               c->t.out == stdout ? "standard output" : "the exported table");
+}
+
+/* Storage can hold at most this many bytes of data per byte (DEFLATE's
+ * largest ratio, 1032:1), plus a small allowance. */
+#define MAX_EXPAND 1032.0
+#define EXPAND_SLACK ((double)(1 << 20))
+
+/* A dataset must hold what it declares: a corrupt or forged file declaring
+ * 10^12 rows whose chunks were never written (they read as fill values)
+ * would stream for days. Refused when rows x cols x elem bytes exceed what
+ * the dataset's storage (at most the file's size) can inflate to. */
+static int check_declared(xctx *c, hid_t ds, const char *obj, hsize_t rows, hsize_t cols,
+                          size_t elem)
+{
+    hsize_t fsize = 0;
+    double stored = (double)H5Dget_storage_size(ds);
+    if (H5Fget_filesize(c->file, &fsize) >= 0 && (double)fsize < stored) stored = (double)fsize;
+    double declared = (double)rows * (double)cols * (double)elem;
+    if (declared <= stored * MAX_EXPAND + EXPAND_SLACK) return BZ_OK;
+    return bz_error_set(c->err, BZ_EINVAL,
+                        "%s: %s: declares %llu x %llu values (%.3g bytes) but stores only %.0f "
+                        "bytes, which no compression expands to that: corrupt, or not written "
+                        "by buzzsim",
+                        c->path, obj, (unsigned long long)rows, (unsigned long long)cols, declared,
+                        stored);
+}
 
 static const char *basename_of(const char *obj)
 {
@@ -195,7 +234,7 @@ static int export_numeric(xctx *c, hid_t ds, hid_t fspace, const char *obj, int 
             }
         }
     }
-    t_end(&c->t);
+    if (t_end(&c->t) != 0) BZ_CHECK(write_fail(c));
     if (rows == 0 || cols == 0) goto cleanup;
 
     /* Block over output rows: B rows x all columns per read. */
@@ -235,7 +274,7 @@ static int export_numeric(xctx *c, hid_t ds, hid_t fspace, const char *obj, int 
                 else
                     t_dbl(&c->t, ((const double *)buf)[k]);
             }
-            t_end(&c->t);
+            if (t_end(&c->t) != 0) BZ_CHECK(write_fail(c));
         }
     }
 cleanup:
@@ -419,7 +458,7 @@ static int export_compound(xctx *c, hid_t ds, hid_t fspace, const char *obj, int
         if (idx1) t_str(&c->t, idx1);
         for (int i = 0; i < l.n; i++)
             t_str(&c->t, l.m[i].name);
-        t_end(&c->t);
+        if (t_end(&c->t) != 0) BZ_CHECK(write_fail(c));
     }
     const hsize_t rows = dims[0], inner = rank == 2 ? dims[1] : 1;
     if (rows == 0 || inner == 0) goto cleanup;
@@ -445,7 +484,7 @@ static int export_compound(xctx *c, hid_t ds, hid_t fspace, const char *obj, int
                 if (idx1) t_int(&c->t, (int64_t)j);
                 for (int k = 0; k < l.n; k++)
                     put_member(&c->t, &l.m[k], p);
-                t_end(&c->t);
+                if (t_end(&c->t) != 0) BZ_CHECK(write_fail(c));
             }
         if (l.has_vlen) {
             if ((mspace = H5Screate_simple(rank, count, NULL)) >= 0)
@@ -478,6 +517,7 @@ static int export_dataset(xctx *c, const char *obj, const char *lead, const char
     if (rank < 1 || rank > 2 || H5Sget_simple_extent_dims(space, dims, NULL) < 0)
         BZ_CHECK(bz_h5_fail(c->err, BZ_EINVAL, c->path, obj,
                             "cannot export a dataset of rank %d (only 1 or 2)", rank));
+    BZ_CHECK(check_declared(c, ds, obj, dims[0], rank == 2 ? dims[1] : 1, H5Tget_size(type)));
     if (cls == H5T_COMPOUND)
         BZ_CHECK(export_compound(c, ds, space, obj, rank, dims, lead, lead_value, header));
     else if (cls == H5T_INTEGER || cls == H5T_FLOAT)
@@ -505,7 +545,7 @@ static int export_comparison(xctx *c, const char *group)
         const char *cols[] = {"arm", "outcome", "mean", "ci_low", "ci_high"};
         for (size_t i = 0; i < 5; i++)
             t_str(&c->t, cols[i]);
-        t_end(&c->t);
+        if (t_end(&c->t) != 0) BZ_CHECK(write_fail(c));
     }
     for (size_t a = 0; a < arms.n; a++) {
         snprintf(obj, sizeof obj, "%s/%s", group, arms.v[a]);
@@ -557,12 +597,12 @@ static int export_family_means(xctx *c, const char *obj, const char *arm, const 
     t_str(&c->t, "time_days");
     for (size_t k = 0; k < names.n; k++)
         t_str(&c->t, names.v[k]);
-    t_end(&c->t);
+    if (t_end(&c->t) != 0) BZ_CHECK(write_fail(c));
     for (hsize_t i = 0; i < T; i++) {
         t_dbl(&c->t, time[i]);
         for (size_t k = 0; k < names.n; k++)
             t_dbl(&c->t, mean[k * T + i]);
-        t_end(&c->t);
+        if (t_end(&c->t) != 0) BZ_CHECK(write_fail(c));
     }
 cleanup:
     if (mtype >= 0) H5Tclose(mtype);
@@ -610,7 +650,10 @@ static int export_names(xctx *c, const char *what, int *handled)
     }
     BZ_CHECK(bz_h5_list(c->file, group, c->path, &names, c->err));
     for (size_t i = 0; i < names.n; i++)
-        fprintf(c->t.out, "%s\n", names.v[i]);
+        if (fprintf(c->t.out, "%s\n", names.v[i]) < 0) {
+            c->t.werr = errno ? errno : EIO;
+            BZ_CHECK(write_fail(c));
+        }
 cleanup:
     bz_h5_names_destroy(&names);
     bz_h5_names_destroy(&arms);
@@ -640,9 +683,10 @@ int bz_h5_export(const char *path, const char *dataset, bz_export_format fmt, FI
     int status = BZ_OK;
     bz_h5_quiet quiet;
     bz_h5_quiet_begin(&quiet);
-    xctx c = {path, H5I_INVALID_HID, {out, fmt, 0, 0}, err};
+    xctx c = {path, H5I_INVALID_HID, {out, fmt, 0, 0, 0}, err};
     hid_t obj = H5I_INVALID_HID;
     char *p = NULL;
+    BZ_CHECK(bz_file_check_input(path, err)); /* before HDF5 opens it: a FIFO would block */
     BZ_CHECK(bz_h5_open_results(path, &c.file, err));
     int handled = 0;
     BZ_CHECK(export_names(&c, dataset, &handled));
@@ -672,8 +716,10 @@ int bz_h5_export(const char *path, const char *dataset, bz_export_format fmt, FI
     else
         BZ_FAIL(err, BZ_EINVAL, "%s: '%s' is not a dataset", path, p);
 cleanup:
-    if (status == BZ_OK && (fflush(out) != 0 || ferror(out)))
-        status = bz_error_set(err, BZ_EIO, "cannot write the table of '%s'", dataset);
+    if (status == BZ_OK && (fflush(out) != 0 || ferror(out))) {
+        if (!c.t.werr) c.t.werr = errno ? errno : EIO;
+        status = write_fail(&c);
+    }
     free(p);
     if (obj >= 0) H5Oclose(obj);
     if (c.file >= 0) H5Fclose(c.file);

@@ -17,6 +17,7 @@
 
 #include <hdf5.h>
 
+#include "base/file.h"
 #include "config/experiment.h"
 #include "io/h5_cities.h"
 #include "io/h5_util.h"
@@ -388,6 +389,7 @@ static int read_file(bz_results *r, bz_h5_provenance *prov, const char *path, in
     memset(r, 0, sizeof *r);
     if (prov) memset(prov, 0, sizeof *prov);
 
+    BZ_CHECK(bz_file_check_input(path, err)); /* before HDF5 opens it: a FIFO would block */
     BZ_CHECK(bz_h5_open_results(path, &c.file, err));
     BZ_CHECK(bz_h5_list(c.file, "/network", path, &layers, err));
     if (layers.n > BZ_MAX_LAYERS)

@@ -185,7 +185,7 @@ static void test_formats_and_remap(void)
     snprintf(path, sizeof path, "%s/mixed.txt", tmpdir);
     bz_edgelist el;
     bz_error err;
-    CU_ASSERT_EQUAL_FATAL(bz_edgelist_read(&el, path, '#', 0, &err), BZ_OK);
+    CU_ASSERT_EQUAL_FATAL(bz_edgelist_read(&el, path, '#', 0, 0, &err), BZ_OK);
     /* ids sorted ascending: 5 7 42 10^15 2^63-1 -> agents 0..4 */
     static const uint64_t ids[] = {5, 7, 42, 1000000000000000ull, 9223372036854775807ull};
     static const uint32_t pairs[] = {3, 1, 1, 2, 2, 3, 4, 1, 0, 0, 2, 1};
@@ -298,8 +298,8 @@ static void test_gzip(void)
     CU_ASSERT_EQUAL_FATAL(gzclose(gz), Z_OK);
     bz_edgelist a, b;
     bz_error err;
-    CU_ASSERT_EQUAL_FATAL(bz_edgelist_read(&a, txt, '#', 0, &err), BZ_OK);
-    CU_ASSERT_EQUAL_FATAL(bz_edgelist_read(&b, path, '#', 0, &err), BZ_OK);
+    CU_ASSERT_EQUAL_FATAL(bz_edgelist_read(&a, txt, '#', 0, 0, &err), BZ_OK);
+    CU_ASSERT_EQUAL_FATAL(bz_edgelist_read(&b, path, '#', 0, 0, &err), BZ_OK);
     CU_ASSERT_EQUAL(a.n_edges, 20000);
     CU_ASSERT_EQUAL(b.n_edges, a.n_edges);
     CU_ASSERT_EQUAL(b.n, a.n);
@@ -318,7 +318,7 @@ static void test_gzip(void)
         CU_ASSERT_EQUAL_FATAL(gzclose(g), Z_OK);
     }
     bz_edgelist c;
-    CU_ASSERT_EQUAL_FATAL(bz_edgelist_read(&c, two, '#', 0, &err), BZ_OK);
+    CU_ASSERT_EQUAL_FATAL(bz_edgelist_read(&c, two, '#', 0, 0, &err), BZ_OK);
     CU_ASSERT_EQUAL(c.n_edges, a.n_edges);
     CU_ASSERT_EQUAL(c.n, a.n);
     CU_ASSERT_EQUAL(memcmp(a.pairs, c.pairs, 2 * a.n_edges * sizeof *a.pairs), 0);
@@ -341,7 +341,7 @@ static void test_gzip(void)
     fclose(out);
     char want[600];
     snprintf(want, sizeof want, "%s: truncated or corrupt gzip data", cut);
-    CU_ASSERT_EQUAL(bz_edgelist_read(&a, cut, '#', 0, &err), BZ_EINVAL);
+    CU_ASSERT_EQUAL(bz_edgelist_read(&a, cut, '#', 0, 0, &err), BZ_EINVAL);
     CU_ASSERT_STRING_EQUAL(err.msg, want);
     CU_ASSERT_PTR_NULL(a.pairs);
     /* Only the 8-byte trailer missing (CRC and length): still truncated. */
@@ -349,7 +349,7 @@ static void test_gzip(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(out);
     fwrite(bytes, 1, (size_t)st.st_size - 4, out);
     fclose(out);
-    CU_ASSERT_EQUAL(bz_edgelist_read(&a, cut, '#', 0, &err), BZ_EINVAL);
+    CU_ASSERT_EQUAL(bz_edgelist_read(&a, cut, '#', 0, 0, &err), BZ_EINVAL);
     CU_ASSERT_STRING_EQUAL(err.msg, want);
     /* Corrupt: flip bytes in the middle of the deflate data. */
     for (long i = st.st_size / 3; i < st.st_size / 3 + 16; i++)
@@ -358,13 +358,13 @@ static void test_gzip(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(out);
     fwrite(bytes, 1, (size_t)st.st_size, out);
     fclose(out);
-    CU_ASSERT_EQUAL(bz_edgelist_read(&a, cut, '#', 0, &err), BZ_EINVAL);
+    CU_ASSERT_EQUAL(bz_edgelist_read(&a, cut, '#', 0, 0, &err), BZ_EINVAL);
     CU_ASSERT_STRING_EQUAL(err.msg, want);
     /* Just the magic bytes. */
     write_file("magic.gz", "\x1f\x8b");
     snprintf(cut, sizeof cut, "%s/magic.gz", tmpdir);
     snprintf(want, sizeof want, "%s: truncated or corrupt gzip data", cut);
-    CU_ASSERT_EQUAL(bz_edgelist_read(&a, cut, '#', 0, &err), BZ_EINVAL);
+    CU_ASSERT_EQUAL(bz_edgelist_read(&a, cut, '#', 0, 0, &err), BZ_EINVAL);
     CU_ASSERT_STRING_EQUAL(err.msg, want);
     free(bytes);
 
@@ -384,11 +384,12 @@ static void test_weights_and_mapping(void)
     bz_error err;
     char path[512];
     snprintf(path, sizeof path, "%s/wt.txt", tmpdir);
-    CU_ASSERT_EQUAL_FATAL(bz_edgelist_read(&el, path, '#', 0, &err), BZ_OK);
+    CU_ASSERT_EQUAL_FATAL(bz_edgelist_read(&el, path, '#', 0, 0, &err), BZ_OK);
     CU_ASSERT_EQUAL(el.weighted, 2);
     CU_ASSERT_EQUAL(el.n_edges, 3);
     bz_edgelist_destroy(&el);
-    CU_ASSERT_EQUAL(bz_edgelist_read(&el, path, '#', BZ_EDGELIST_REJECT_WEIGHTS, &err), BZ_EINVAL);
+    CU_ASSERT_EQUAL(bz_edgelist_read(&el, path, '#', BZ_EDGELIST_REJECT_WEIGHTS, 0, &err),
+                    BZ_EINVAL);
     CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "wt.txt:1: a third column (weight) is not allowed"));
 
     /* Through the generator's parameters. */
@@ -453,8 +454,12 @@ static void test_missing_and_io(void)
     snprintf(want, sizeof want, "cannot open '%s/no_such_file.txt': No such file or directory",
              tmpdir);
     CU_ASSERT_STRING_EQUAL(err.msg, want);
-    /* a directory is not readable as a file */
-    CU_ASSERT_EQUAL(load(&l, "/", "tmp", 0, 0, NULL, NULL, &err), BZ_EIO);
+    /* a directory, a device or a FIFO is not an edge-list file: bad input */
+    CU_ASSERT_EQUAL(load(&l, "/", "tmp", 0, 0, NULL, NULL, &err), BZ_EINVAL);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "/tmp: is a directory, expected a regular file"));
+    CU_ASSERT_EQUAL(load(&l, "/", "dev/zero", 0, 0, NULL, NULL, &err), BZ_EINVAL);
+    CU_ASSERT_PTR_NOT_NULL(
+        strstr(err.msg, "/dev/zero: is a character device, expected a regular file"));
     /* an empty path is refused by check() */
     CU_ASSERT_EQUAL(load(&l, tmpdir, "", 0, 0, NULL, NULL, &err), BZ_EINVAL);
     CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "path"));

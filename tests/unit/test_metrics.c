@@ -791,7 +791,7 @@ static void test_facebook(void)
     const char *path = bz_test_data_path("facebook_combined.txt.gz");
     bz_edgelist el = {0};
     bz_error err = {0};
-    CU_ASSERT_EQUAL_FATAL(bz_edgelist_read(&el, path, '#', 0, &err), BZ_OK);
+    CU_ASSERT_EQUAL_FATAL(bz_edgelist_read(&el, path, '#', 0, 0, &err), BZ_OK);
     bz_layer l;
     layer_from_pairs(&l, &el, 0);
     bz_edgelist_destroy(&el);

@@ -76,8 +76,8 @@ static void test_durations(void)
         CU_ASSERT_EQUAL(bz_parse_duration(ok[i].text, &d, &err), BZ_OK);
         CU_ASSERT(close_rel(d, ok[i].days));
     }
-    const char *bad[] = {"7",   "1h30m", "-1d",    "d",     "",    "abc",  "7x",
-                         "inf", "nand",  "1e400d", "0x10d", "5dd", "1.d.", "3 days"};
+    const char *bad[] = {"7",   "1h30m", "-1d",   "d",   "",     "abc",   "7x",
+                         "inf", "nand",  "0x10d", "5dd", "1.d.", "3 days"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         double d = 42;
         bz_error err;
@@ -89,6 +89,19 @@ static void test_durations(void)
     }
     double d;
     CU_ASSERT_EQUAL(bz_parse_duration("nope", &d, NULL), BZ_EINVAL); /* NULL err is allowed */
+    /* Out of a double's range: too large, or a nonzero value that underflows
+     * (to 0 or a subnormal, also after the unit's conversion). */
+    const char *range[] = {"1e400d", "1e-400d", "1e-310d", "1e-305s", "1e308w"};
+    for (size_t i = 0; i < sizeof range / sizeof range[0]; i++) {
+        bz_error err;
+        d = 42;
+        CU_ASSERT_EQUAL(bz_parse_duration(range[i], &d, &err), BZ_EINVAL);
+        CU_ASSERT_EQUAL(d, 42);
+        CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "to be represented"));
+        CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, range[i]));
+    }
+    CU_ASSERT_EQUAL(bz_parse_duration("0e-400d", &d, NULL), BZ_OK); /* zero is zero */
+    CU_ASSERT_EQUAL(d, 0);
 }
 
 static void test_rates(void)
@@ -192,6 +205,27 @@ static void test_real_prob_rate_duration_bounds(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "at: expected a duration with a unit"));
     CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "got '7'"));
     CU_ASSERT_EQUAL(v.at, 30.0);
+
+    /* Underflow is an error like overflow: 1e-400 would be stored as 0. */
+    CU_ASSERT_EQUAL(bz_param_parse(P("prob"), "1e-400", &v, &err), BZ_EINVAL);
+    CU_ASSERT_STRING_EQUAL(err.msg, "prob: '1e-400' is too close to 0 to be represented (it "
+                                    "underflows: magnitudes below about 2.2e-308 are not kept); "
+                                    "write 0 if you mean zero");
+    CU_ASSERT_EQUAL(bz_param_parse(P("x"), "-1e-310", &v, &err), BZ_EINVAL); /* subnormal */
+    CU_ASSERT_EQUAL(bz_param_parse(P("rate"), "1e-330/h", &v, &err), BZ_EINVAL);
+    CU_ASSERT_EQUAL(bz_param_parse(P("x"), "0.000e-999", &v, &err), BZ_OK); /* a zero */
+    CU_ASSERT_EQUAL(v.x, 0.0);
+    CU_ASSERT_EQUAL(bz_param_parse(P("prob"), "1e400", &v, &err), BZ_EINVAL);
+    CU_ASSERT_STRING_EQUAL(err.msg, "prob: expected a probability in [0, 1], got '1e400'");
+    CU_ASSERT_EQUAL(bz_param_parse(P("prob"), "2.2250738585072014e-308", &v, &err), BZ_OK);
+
+    /* Surrounding spaces (a quoted " 2000") are refused, not trimmed. */
+    const char *spaced[] = {" 2", "2 ", "\t2", "2\n"};
+    for (size_t i = 0; i < sizeof spaced / sizeof spaced[0]; i++) {
+        CU_ASSERT_EQUAL(bz_param_parse(P("x"), spaced[i], &v, &err), BZ_EINVAL);
+        CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "x: expected a number in [-1, 2.5] without spaces"));
+    }
+    CU_ASSERT_EQUAL(bz_param_parse(P("at"), "3 d", &v, &err), BZ_OK); /* inside: allowed */
 }
 
 static void test_bool_enum_string(void)
@@ -430,7 +464,28 @@ static void test_messages_one_line(void)
     CU_ASSERT_PTR_NULL(strchr(err.msg, '\n'));
 }
 
+/* bz_error_quote: binary bytes as \xNN, UTF-8 kept, cut with "...". */
+static void test_quote(void)
+{
+    char buf[64];
+    CU_ASSERT_STRING_EQUAL(bz_error_quote("a\x01\x1b[2J\tb\n", 9, 40, buf, sizeof buf),
+                           "a\\x01\\x1b[2J\\tb\\n");
+    CU_ASSERT_STRING_EQUAL(bz_error_quote("caf\xc3\xa9 \xff\xc3", 8, 40, buf, sizeof buf),
+                           "caf\xc3\xa9 \\xff\\xc3");
+    CU_ASSERT_STRING_EQUAL(bz_error_quote("\xc2\x9b"
+                                          "1m",
+                                          4, 40, buf, sizeof buf), /* C1 CSI */
+                           "\\xc2\\x9b1m");
+    CU_ASSERT_STRING_EQUAL(bz_error_quote("0123456789", 10, 4, buf, sizeof buf), "0123...");
+    CU_ASSERT_STRING_EQUAL(bz_error_quote(NULL, 3, 4, buf, sizeof buf), "");
+    char zeros[100] = {0};
+    bz_error_quote(zeros, sizeof zeros, 40, buf, sizeof buf); /* buf too small: cut early */
+    CU_ASSERT(strlen(buf) < sizeof buf);
+    CU_ASSERT_PTR_NOT_NULL(strstr(buf, "\\x00..."));
+}
+
 static CU_TestInfo tests[] = {
+    {"quoting of untrusted text", test_quote},
     {"durations", test_durations},
     {"rates", test_rates},
     {"int bounds", test_int_bounds},
