@@ -1,6 +1,8 @@
 /* Durable file writes (base/durable.h). */
 #include "base/durable.h"
 
+#include "base/file.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -10,9 +12,9 @@
 
 int bz_durable_fail(bz_error *err, const char *path, int e)
 {
-    if (e == ENOSPC || e == EDQUOT)
-        return bz_error_set(err, BZ_EIO, "no space left on device writing '%s'", path);
-    return bz_error_set(err, BZ_EIO, "cannot write '%s': %s", path, strerror(e));
+    char what[BZ_ERROR_MAX - 64];
+    snprintf(what, sizeof what, "'%s'", path);
+    return bz_file_write_error(err, e == EDQUOT ? ENOSPC : e, what);
 }
 
 int bz_durable_append(int fd, const char *path, const void *buf, size_t len, int sync,

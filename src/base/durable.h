@@ -5,8 +5,8 @@
  * Contract of every function here: each write(2) is checked, short writes
  * are continued, fsync(2) is called before a file is declared written, and a
  * failure fills `err` with one line naming the file ("no space left on
- * device writing 'F'" for ENOSPC/EDQUOT, "cannot write 'F': <strerror>"
- * otherwise; BZ_EIO). Nothing here prints.
+ * device writing 'F'", "permission denied writing 'F'": base/file.h
+ * bz_file_write_error; BZ_EIO). Nothing here prints.
  */
 #ifndef BZ_DURABLE_H
 #define BZ_DURABLE_H
@@ -34,7 +34,8 @@ int bz_durable_sync_dir(const char *path, bz_error *err);
 /* Remove `path` if it exists (ENOENT is success), then fsync its directory. */
 int bz_durable_remove(const char *path, bz_error *err);
 
-/* The one-line message for a failed write of `path` with errno `e`. */
+/* The one-line message for a failed write of `path` with errno `e` (EDQUOT
+ * reads as a full disk). */
 int bz_durable_fail(bz_error *err, const char *path, int e);
 
 #endif

@@ -24,6 +24,7 @@
 
 #include "base/error.h"
 #include "engine/results.h"
+#include "io/table.h"
 
 #define BZ_SCHEMA_VERSION 2
 
@@ -68,8 +69,6 @@ int bz_h5_read_meta(bz_results *r, bz_h5_provenance *prov, const char *path, bz_
  * cleanup then prints "HDF5: infinite loop closing library" at exit. Call
  * before any other HDF5 use; every file must be closed before exit (ours are). */
 void bz_h5_skip_exit_cleanup(void);
-
-typedef enum bz_export_format { BZ_EXPORT_TSV, BZ_EXPORT_CSV } bz_export_format;
 
 /* Write dataset `dataset` (an HDF5 path such as /arms/kol/summary/adopters,
  * or /arms/kol/states/adopted) of file `path` as a table to out: a '#'

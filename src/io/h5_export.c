@@ -14,9 +14,8 @@
  *   arms, states, channels, layers (pseudo-datasets): names, one per line, no header
  *
  * Data are read in blocks (at most ~32 MiB), so memory does not grow with the
- * file. TSV: tab separated, header "# a\tb", NaN as "nan" (gnuplot treats it as
- * missing). CSV: comma separated, header without '#', NaN as an empty field,
- * strings quoted when they hold a comma, quote or line break.
+ * file. Tables are written by io/table.h (TSV or CSV, shortest round-trip
+ * numbers).
  */
 #include "io/h5.h"
 
@@ -30,78 +29,14 @@
 
 #include "base/file.h"
 #include "io/h5_util.h"
+#include "io/table.h"
 
 #define BLOCK_BYTES ((size_t)32 << 20)
-
-typedef struct table {
-    FILE *out;
-    bz_export_format fmt;
-    int col;
-    int header; /* writing the header line */
-    int werr;   /* errno of the first failed write, 0 while none failed */
-} table;
-
-static void t_sep(table *t)
-{
-    if (t->col++ > 0)
-        fputc(t->fmt == BZ_EXPORT_TSV ? '\t' : ',', t->out);
-    else if (t->header && t->fmt == BZ_EXPORT_TSV)
-        fputs("# ", t->out);
-}
-
-static void t_str(table *t, const char *s)
-{
-    t_sep(t);
-    if (t->fmt == BZ_EXPORT_CSV) {
-        if (strpbrk(s, ",\"\r\n") || (s[0] == ' ' || (s[0] && s[strlen(s) - 1] == ' '))) {
-            fputc('"', t->out);
-            for (const char *p = s; *p; p++) {
-                if (*p == '"') fputc('"', t->out);
-                fputc(*p, t->out);
-            }
-            fputc('"', t->out);
-        } else {
-            fputs(s, t->out);
-        }
-        return;
-    }
-    /* TSV has no quoting: keep one field on one line. */
-    for (const char *p = s; *p; p++)
-        fputc(*p == '\t' || *p == '\n' || *p == '\r' ? ' ' : *p, t->out);
-}
-
-static void t_dbl(table *t, double v)
-{
-    t_sep(t);
-    if (isnan(v)) {
-        if (t->fmt == BZ_EXPORT_TSV) fputs("nan", t->out);
-    } else if (isinf(v)) {
-        fputs(v > 0 ? "inf" : "-inf", t->out);
-    } else {
-        fprintf(t->out, "%.15g", v);
-    }
-}
-
-static void t_int(table *t, int64_t v)
-{
-    t_sep(t);
-    fprintf(t->out, "%" PRId64, v);
-}
-
-/* End a line; -1 once a write to the output has failed (t->werr set). */
-static int t_end(table *t)
-{
-    fputc('\n', t->out);
-    t->col = 0;
-    t->header = 0;
-    if (!t->werr && ferror(t->out)) t->werr = errno ? errno : EIO;
-    return t->werr ? -1 : 0;
-}
 
 typedef struct xctx {
     const char *path;
     hid_t file;
-    table t;
+    bz_table t;
     bz_error *err;
 } xctx;
 
@@ -109,8 +44,8 @@ typedef struct xctx {
  * output" (the OS reason, and which output). */
 static int write_fail(xctx *c)
 {
-    return bz_file_write_error(c->err, c->t.werr ? c->t.werr : errno,
-                               c->t.out == stdout ? "standard output" : "the exported table");
+    return bz_table_fail(&c->t, c->t.out == stdout ? "standard output" : "the exported table",
+                         c->err);
 }
 
 /* Storage can hold at most this many bytes of data per byte (DEFLATE's
@@ -216,25 +151,25 @@ static int export_numeric(xctx *c, hid_t ds, hid_t fspace, const char *obj, int 
     const int use_time = !is_time && !is_hist && time && nt == rows;
 
     /* Header. */
-    c->t.header = 1;
+    bz_table_header(&c->t);
     if (is_time) {
-        t_str(&c->t, "time_days");
+        bz_table_str(&c->t, "time_days");
     } else if (is_hist) {
-        t_str(&c->t, "degree");
-        t_str(&c->t, "count");
+        bz_table_str(&c->t, "degree");
+        bz_table_str(&c->t, "count");
     } else {
-        t_str(&c->t, use_time ? "time_days" : "index");
+        bz_table_str(&c->t, use_time ? "time_days" : "index");
         if (rank == 1) {
-            t_str(&c->t, base);
+            bz_table_str(&c->t, base);
         } else {
             for (hsize_t j = 0; j < cols; j++) {
                 char name[32];
                 snprintf(name, sizeof name, "rep%llu", (unsigned long long)j);
-                t_str(&c->t, name);
+                bz_table_str(&c->t, name);
             }
         }
     }
-    if (t_end(&c->t) != 0) BZ_CHECK(write_fail(c));
+    if (bz_table_end(&c->t) != 0) BZ_CHECK(write_fail(c));
     if (rows == 0 || cols == 0) goto cleanup;
 
     /* Block over output rows: B rows x all columns per read. */
@@ -260,21 +195,21 @@ static int export_numeric(xctx *c, hid_t ds, hid_t fspace, const char *obj, int 
             BZ_CHECK(bz_h5_fail(c->err, BZ_EINVAL, c->path, obj, "cannot read (corrupt data?)"));
         for (hsize_t i = 0; i < nb; i++) {
             hsize_t row = r0 + i;
-            if (is_hist) t_int(&c->t, (int64_t)row);
+            if (is_hist) bz_table_int(&c->t, (int64_t)row);
             if (!is_time && !is_hist) {
                 if (use_time)
-                    t_dbl(&c->t, time[row]);
+                    bz_table_num(&c->t, time[row]);
                 else
-                    t_int(&c->t, (int64_t)row);
+                    bz_table_int(&c->t, (int64_t)row);
             }
             for (hsize_t j = 0; j < cols; j++) {
                 size_t k = (size_t)(j * nb + i); /* block is [cols][nb] */
                 if (is_int)
-                    t_int(&c->t, ((const int64_t *)buf)[k]);
+                    bz_table_int(&c->t, ((const int64_t *)buf)[k]);
                 else
-                    t_dbl(&c->t, ((const double *)buf)[k]);
+                    bz_table_num(&c->t, ((const double *)buf)[k]);
             }
-            if (t_end(&c->t) != 0) BZ_CHECK(write_fail(c));
+            if (bz_table_end(&c->t) != 0) BZ_CHECK(write_fail(c));
         }
     }
 cleanup:
@@ -386,29 +321,29 @@ cleanup:
     return status;
 }
 
-static void put_member(table *t, const member *m, const char *rec)
+static void put_member(bz_table *t, const member *m, const char *rec)
 {
     const char *p = rec + m->offset;
     switch (m->kind) {
     case M_INT: {
         int64_t v;
         memcpy(&v, p, sizeof v);
-        t_int(t, v);
+        bz_table_int(t, v);
         break;
     }
     case M_DBL: {
         double v;
         memcpy(&v, p, sizeof v);
-        t_dbl(t, v);
+        bz_table_num(t, v);
         break;
     }
     case M_FSTR:
-        t_str(t, p);
+        bz_table_str(t, p);
         break;
     default: {
         const char *s;
         memcpy(&s, p, sizeof s);
-        t_str(t, s ? s : "");
+        bz_table_str(t, s ? s : "");
     }
     }
 }
@@ -452,13 +387,13 @@ static int export_compound(xctx *c, hid_t ds, hid_t fspace, const char *obj, int
         BZ_CHECK(bz_h5_fail(c->err, BZ_EINVAL, c->path, obj, "unreadable type"));
     BZ_CHECK(build_layout(c, ftype, obj, &l));
     if (header) {
-        c->t.header = 1;
-        if (lead) t_str(&c->t, lead);
-        if (idx0) t_str(&c->t, idx0);
-        if (idx1) t_str(&c->t, idx1);
+        bz_table_header(&c->t);
+        if (lead) bz_table_str(&c->t, lead);
+        if (idx0) bz_table_str(&c->t, idx0);
+        if (idx1) bz_table_str(&c->t, idx1);
         for (int i = 0; i < l.n; i++)
-            t_str(&c->t, l.m[i].name);
-        if (t_end(&c->t) != 0) BZ_CHECK(write_fail(c));
+            bz_table_str(&c->t, l.m[i].name);
+        if (bz_table_end(&c->t) != 0) BZ_CHECK(write_fail(c));
     }
     const hsize_t rows = dims[0], inner = rank == 2 ? dims[1] : 1;
     if (rows == 0 || inner == 0) goto cleanup;
@@ -476,15 +411,15 @@ static int export_compound(xctx *c, hid_t ds, hid_t fspace, const char *obj, int
         for (hsize_t i = 0; i < nb; i++)
             for (hsize_t j = 0; j < inner; j++) {
                 const char *p = buf + (size_t)(i * inner + j) * rec;
-                if (lead) t_str(&c->t, lead_value);
+                if (lead) bz_table_str(&c->t, lead_value);
                 if (idx0 && strcmp(idx0, "time_days") == 0)
-                    t_dbl(&c->t, time[r0 + i]);
+                    bz_table_num(&c->t, time[r0 + i]);
                 else if (idx0)
-                    t_int(&c->t, (int64_t)(r0 + i));
-                if (idx1) t_int(&c->t, (int64_t)j);
+                    bz_table_int(&c->t, (int64_t)(r0 + i));
+                if (idx1) bz_table_int(&c->t, (int64_t)j);
                 for (int k = 0; k < l.n; k++)
                     put_member(&c->t, &l.m[k], p);
-                if (t_end(&c->t) != 0) BZ_CHECK(write_fail(c));
+                if (bz_table_end(&c->t) != 0) BZ_CHECK(write_fail(c));
             }
         if (l.has_vlen) {
             if ((mspace = H5Screate_simple(rank, count, NULL)) >= 0)
@@ -541,11 +476,11 @@ static int export_comparison(xctx *c, const char *group)
     char obj[4 * BZ_NAME_MAX];
     BZ_CHECK(bz_h5_list(c->file, group, c->path, &arms, c->err));
     if (arms.n == 0) {
-        c->t.header = 1;
+        bz_table_header(&c->t);
         const char *cols[] = {"arm", "outcome", "mean", "ci_low", "ci_high"};
         for (size_t i = 0; i < 5; i++)
-            t_str(&c->t, cols[i]);
-        if (t_end(&c->t) != 0) BZ_CHECK(write_fail(c));
+            bz_table_str(&c->t, cols[i]);
+        if (bz_table_end(&c->t) != 0) BZ_CHECK(write_fail(c));
     }
     for (size_t a = 0; a < arms.n; a++) {
         snprintf(obj, sizeof obj, "%s/%s", group, arms.v[a]);
@@ -593,16 +528,16 @@ static int export_family_means(xctx *c, const char *obj, const char *arm, const 
                                 "expected a [%llu] summary with a 'mean' field",
                                 (unsigned long long)T));
     }
-    c->t.header = 1;
-    t_str(&c->t, "time_days");
+    bz_table_header(&c->t);
+    bz_table_str(&c->t, "time_days");
     for (size_t k = 0; k < names.n; k++)
-        t_str(&c->t, names.v[k]);
-    if (t_end(&c->t) != 0) BZ_CHECK(write_fail(c));
+        bz_table_str(&c->t, names.v[k]);
+    if (bz_table_end(&c->t) != 0) BZ_CHECK(write_fail(c));
     for (hsize_t i = 0; i < T; i++) {
-        t_dbl(&c->t, time[i]);
+        bz_table_num(&c->t, time[i]);
         for (size_t k = 0; k < names.n; k++)
-            t_dbl(&c->t, mean[k * T + i]);
-        if (t_end(&c->t) != 0) BZ_CHECK(write_fail(c));
+            bz_table_num(&c->t, mean[k * T + i]);
+        if (bz_table_end(&c->t) != 0) BZ_CHECK(write_fail(c));
     }
 cleanup:
     if (mtype >= 0) H5Tclose(mtype);
@@ -684,6 +619,7 @@ int bz_h5_export(const char *path, const char *dataset, bz_export_format fmt, FI
     bz_h5_quiet quiet;
     bz_h5_quiet_begin(&quiet);
     xctx c = {path, H5I_INVALID_HID, {out, fmt, 0, 0, 0}, err};
+    bz_table_init(&c.t, out, fmt);
     hid_t obj = H5I_INVALID_HID;
     char *p = NULL;
     BZ_CHECK(bz_file_check_input(path, err)); /* before HDF5 opens it: a FIFO would block */
@@ -716,10 +652,9 @@ int bz_h5_export(const char *path, const char *dataset, bz_export_format fmt, FI
     else
         BZ_FAIL(err, BZ_EINVAL, "%s: '%s' is not a dataset", path, p);
 cleanup:
-    if (status == BZ_OK && (fflush(out) != 0 || ferror(out))) {
-        if (!c.t.werr) c.t.werr = errno ? errno : EIO;
-        status = write_fail(&c);
-    }
+    if (status == BZ_OK)
+        status =
+            bz_table_finish(&c.t, out == stdout ? "standard output" : "the exported table", err);
     free(p);
     if (obj >= 0) H5Oclose(obj);
     if (c.file >= 0) H5Fclose(c.file);

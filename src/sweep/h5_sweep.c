@@ -13,6 +13,7 @@
 
 #include <hdf5.h>
 
+#include "base/file.h"
 #include "io/h5_util.h"
 
 #define DEFLATE_LEVEL 4
@@ -575,11 +576,7 @@ int bz_h5_sweep_read(bz_sweep_data *d, const char *path, bz_error *err)
     bz_h5_quiet_begin(&quiet);
     rctx c = {path, H5I_INVALID_HID, err};
     hid_t g = H5I_INVALID_HID;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        BZ_FAIL(err, errno == ENOENT ? BZ_ENOENT : BZ_EINVAL, "cannot open '%s': %s", path,
-                strerror(errno));
-    fclose(f);
+    BZ_CHECK(bz_file_check_input(path, err));
     if (H5Fis_hdf5(path) <= 0) BZ_FAIL(err, BZ_EINVAL, "%s: not an HDF5 file (or truncated)", path);
     if ((c.file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT)) < 0) {
         char why[256];
@@ -606,9 +603,7 @@ int bz_h5_sweep_detect(const char *path)
     bz_h5_quiet quiet;
     bz_h5_quiet_begin(&quiet);
     int yes = 0;
-    FILE *f = fopen(path, "rb");
-    if (f) {
-        fclose(f);
+    if (bz_file_check_input(path, NULL) == BZ_OK) {
         if (H5Fis_hdf5(path) > 0) {
             hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
             if (file >= 0) {

@@ -1,107 +1,61 @@
 /* `buzzsim export SWEEP.h5 /sweep...`: flat tables of a sweep file for
- * gnuplot and spreadsheets (sweep/h5_sweep.h). Same conventions as the results
- * export: TSV with a "# " header and NaN as "nan"; CSV with a plain header
- * and NaN as an empty field. Only done points are written. */
+ * gnuplot and spreadsheets (sweep/h5_sweep.h), written by io/table.h like
+ * every export. Only done points are written; the first failed write stops
+ * the table. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/stats.h"
+#include "io/table.h"
 #include "sweep/h5_sweep.h"
 
-typedef struct tab {
-    FILE *out;
-    bz_export_format fmt;
-    int col; /* columns written on the current line */
-} tab;
-
-static void sep(tab *t)
+/* A header field: the first of a line makes it the header line. */
+static void put_head(bz_table *t, const char *name)
 {
-    if (t->col++) fputc(t->fmt == BZ_EXPORT_TSV ? '\t' : ',', t->out);
+    if (t->col == 0) bz_table_header(t);
+    bz_table_str(t, name);
 }
 
-static void put_head(tab *t, const char *name)
-{
-    if (t->col == 0 && t->fmt == BZ_EXPORT_TSV) fputs("# ", t->out);
-    sep(t);
-    fputs(name, t->out);
-}
-
-static void put_text(tab *t, const char *s)
-{
-    sep(t);
-    if (t->fmt == BZ_EXPORT_CSV && strpbrk(s, ",\"\n")) {
-        fputc('"', t->out);
-        for (; *s; s++) {
-            if (*s == '"') fputc('"', t->out);
-            fputc(*s, t->out);
-        }
-        fputc('"', t->out);
-    } else {
-        fputs(s, t->out);
-    }
-}
-
-static void put_num(tab *t, double v)
-{
-    sep(t);
-    if (isnan(v)) {
-        if (t->fmt == BZ_EXPORT_TSV) fputs("nan", t->out);
-    } else if (isinf(v)) {
-        fputs(v > 0 ? "inf" : "-inf", t->out);
-    } else {
-        /* The shortest of 15 or 17 digits that reads back as the same double. */
-        char buf[40];
-        snprintf(buf, sizeof buf, "%.15g", v);
-        if (strtod(buf, NULL) != v) snprintf(buf, sizeof buf, "%.17g", v);
-        fputs(buf, t->out);
-    }
-}
-
-static void end_line(tab *t)
-{
-    fputc('\n', t->out);
-    t->col = 0;
-}
-
-static void put_axes(tab *t, const bz_sweep_data *d, size_t p)
+static void put_axes(bz_table *t, const bz_sweep_data *d, size_t p)
 {
     for (size_t a = 0; a < d->n_axes; a++) {
         if (d->axis_word[a])
-            put_text(t, d->word[p * d->n_axes + a]);
+            bz_table_str(t, d->word[p * d->n_axes + a]);
         else
-            put_num(t, d->num[p * d->n_axes + a]);
+            bz_table_num(t, d->num[p * d->n_axes + a]);
     }
 }
 
-static void head_axes(tab *t, const bz_sweep_data *d)
+static void head_axes(bz_table *t, const bz_sweep_data *d)
 {
     put_head(t, "point");
     for (size_t a = 0; a < d->n_axes; a++)
         put_head(t, d->axis_names[a]);
 }
 
-static void table_rows(tab *t, const bz_sweep_data *d)
+static int table_rows(bz_table *t, const bz_sweep_data *d)
 {
     head_axes(t, d);
     put_head(t, "replicate");
     for (size_t k = 0; k < d->n_out; k++)
         put_head(t, d->out_names[k]);
-    end_line(t);
+    if (bz_table_end(t)) return -1;
     for (size_t p = 0; p < d->P; p++) {
         if (!d->done[p]) continue;
         for (uint32_t r = 0; r < d->R; r++) {
-            put_num(t, (double)p);
+            bz_table_num(t, (double)p);
             put_axes(t, d, p);
-            put_num(t, (double)r);
+            bz_table_num(t, (double)r);
             for (size_t k = 0; k < d->n_out; k++)
-                put_num(t, d->outcomes[(p * d->R + r) * d->n_out + k]);
-            end_line(t);
+                bz_table_num(t, d->outcomes[(p * d->R + r) * d->n_out + k]);
+            if (bz_table_end(t)) return -1;
         }
     }
+    return 0;
 }
 
-static int table_summary(tab *t, const bz_sweep_data *d, bz_error *err)
+static int table_summary(bz_table *t, const bz_sweep_data *d, bz_error *err)
 {
     static const char *const stat[] = {"mean", "sd", "q05", "q50", "q95"};
     double *x = malloc(d->R * sizeof *x), *work = malloc(d->R * sizeof *work);
@@ -117,10 +71,10 @@ static int table_summary(tab *t, const bz_sweep_data *d, bz_error *err)
             snprintf(name, sizeof name, "%s.%s", d->out_names[k], stat[s]);
             put_head(t, name);
         }
-    end_line(t);
+    bz_table_end(t);
     for (size_t p = 0; p < d->P; p++) {
         if (!d->done[p]) continue;
-        put_num(t, (double)p);
+        bz_table_num(t, (double)p);
         put_axes(t, d, p);
         for (size_t k = 0; k < d->n_out; k++) {
             for (uint32_t r = 0; r < d->R; r++)
@@ -128,16 +82,16 @@ static int table_summary(tab *t, const bz_sweep_data *d, bz_error *err)
             bz_summary sm = bz_stats_summary(x, d->R, work);
             double v[5] = {sm.mean, sm.sd, sm.q05, sm.q50, sm.q95};
             for (int s = 0; s < 5; s++)
-                put_num(t, v[s]);
+                bz_table_num(t, v[s]);
         }
-        end_line(t);
+        if (bz_table_end(t)) break;
     }
     free(x);
     free(work);
     return BZ_OK;
 }
 
-static int table_sobol(tab *t, const bz_sweep_data *d, const char *path, bz_error *err)
+static int table_sobol(bz_table *t, const bz_sweep_data *d, const char *path, bz_error *err)
 {
     if (!d->have_sobol)
         return bz_error_set(err, BZ_EINVAL,
@@ -148,19 +102,19 @@ static int table_sobol(tab *t, const bz_sweep_data *d, const char *path, bz_erro
     put_head(t, "dimension");
     put_head(t, "first_order");
     put_head(t, "total");
-    end_line(t);
+    bz_table_end(t);
     for (size_t k = 0; k < d->n_out; k++)
         for (size_t j = 0; j < d->n_dims; j++) {
-            put_text(t, d->out_names[k]);
-            put_text(t, d->dim_names[j]);
-            put_num(t, d->s1[k * d->n_dims + j]);
-            put_num(t, d->st[k * d->n_dims + j]);
-            end_line(t);
+            bz_table_str(t, d->out_names[k]);
+            bz_table_str(t, d->dim_names[j]);
+            bz_table_num(t, d->s1[k * d->n_dims + j]);
+            bz_table_num(t, d->st[k * d->n_dims + j]);
+            if (bz_table_end(t)) break;
         }
     return BZ_OK;
 }
 
-static int table_series(tab *t, const bz_sweep_data *d, const char *arm, const char *path,
+static int table_series(bz_table *t, const bz_sweep_data *d, const char *arm, const char *path,
                         bz_error *err)
 {
     size_t a = 0;
@@ -178,12 +132,12 @@ static int table_series(tab *t, const bz_sweep_data *d, const char *arm, const c
         snprintf(name, sizeof name, "point%zu", p);
         put_head(t, name);
     }
-    end_line(t);
+    bz_table_end(t);
     for (uint32_t i = 0; i < d->T; i++) {
-        put_num(t, d->time_days[i]);
+        bz_table_num(t, d->time_days[i]);
         for (size_t p = 0; p < d->P; p++)
-            if (d->done[p]) put_num(t, d->series[(p * d->n_arms + a) * d->T + i]);
-        end_line(t);
+            if (d->done[p]) bz_table_num(t, d->series[(p * d->n_arms + a) * d->T + i]);
+        if (bz_table_end(t)) break;
     }
     return BZ_OK;
 }
@@ -194,7 +148,8 @@ int bz_h5_sweep_export(const char *path, const char *dataset, bz_export_format f
     bz_sweep_data d;
     int status = bz_h5_sweep_read(&d, path, err);
     if (status != BZ_OK) return status;
-    tab t = {out, fmt, 0};
+    bz_table t;
+    bz_table_init(&t, out, fmt);
     if (!strcmp(dataset, "/sweep") || !strcmp(dataset, "/sweep/outcomes") ||
         !strcmp(dataset, "sweep"))
         table_rows(&t, &d);
@@ -210,7 +165,7 @@ int bz_h5_sweep_export(const char *path, const char *dataset, bz_export_format f
                               "/sweep/sobol or /sweep/series/ARM)",
                               path, dataset);
     bz_sweep_data_destroy(&d);
-    if (status == BZ_OK && (fflush(out) != 0 || ferror(out)))
-        status = bz_error_set(err, BZ_EIO, "cannot write the table");
+    if (status == BZ_OK)
+        status = bz_table_finish(&t, out == stdout ? "standard output" : "the exported table", err);
     return status;
 }

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/file.h"
 #include "config/convert.h"
 #include "config/yaml_tree.h"
 #include "engine/run.h"
@@ -134,40 +135,6 @@ static int check_keys(const sctx *c, const bz_ynode *map, const char *const *key
         return sfail(c, map->items[i], 1, NULL, "unknown key (expected one of: %s)", list);
     }
     return BZ_OK;
-}
-
-static int read_text_file(const char *path, char **out, bz_error *err)
-{
-    int status = BZ_OK;
-    char *text = NULL;
-    size_t len = 0, cap = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        BZ_FAIL(err, errno == ENOENT ? BZ_ENOENT : BZ_EIO, "cannot open '%s': %s", path,
-                strerror(errno));
-    while (1) {
-        if (len + 4097 > cap) {
-            cap = cap ? 2 * cap : 8192;
-            if (cap > MAX_SWEEP_BYTES + 8192u)
-                BZ_FAIL(err, BZ_EINVAL, "%s: file is larger than %u MiB; not a sweep file", path,
-                        MAX_SWEEP_BYTES >> 20);
-            char *t = realloc(text, cap);
-            if (!t) BZ_FAIL(err, BZ_ENOMEM, "out of memory reading '%s'", path);
-            text = t;
-        }
-        size_t got = fread(text + len, 1, 4096, f);
-        len += got;
-        if (got < 4096) break;
-    }
-    if (ferror(f)) BZ_FAIL(err, BZ_EIO, "cannot read '%s': %s", path, strerror(errno));
-    text[len] = '\0';
-    if (strlen(text) != len) BZ_FAIL(err, BZ_EINVAL, "%s: file contains NUL bytes; not YAML", path);
-    *out = text;
-    text = NULL;
-cleanup:
-    if (f) fclose(f);
-    free(text);
-    return status;
 }
 
 /* ------------------------------------------------------------------ axes */
@@ -686,7 +653,7 @@ int bz_sweep_load(bz_sweep *sw, const char *path, bz_error *err)
     char *text = NULL;
     memset(sw, 0, sizeof *sw);
     if (!path) return bz_error_set(err, BZ_EINVAL, "no sweep file given");
-    int status = read_text_file(path, &text, err);
+    int status = bz_file_read_text(path, MAX_SWEEP_BYTES, "a sweep file", &text, NULL, err);
     if (status == BZ_OK) status = bz_sweep_load_string(sw, text, path, err);
     free(text);
     return status;
