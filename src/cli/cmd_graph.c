@@ -22,15 +22,9 @@
 #include "engine/run.h"
 #include "graph/edgelist.h"
 #include "graph/generator.h"
+#include "base/clock.h"
 #include "io/h5.h"
 #include "rng/rng.h"
-
-static double seconds_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 /* Bytes as "512.0 KiB", "12.3 MiB", "4.10 GiB". */
 static const char *bytes(uint64_t b, char *buf, size_t size)
@@ -262,13 +256,13 @@ int bz_cmd_graph(int argc, char **argv)
         rc = bz_cli_fail(&err);
         goto cleanup;
     }
-    double t0 = seconds_now();
+    double t0 = bz_clock_seconds();
     if (bz_world_build(&w, &x, BZ_RNG_SHARED_REPLICATE, &err) != BZ_OK) {
         rc = bz_cli_fail(&err);
         goto cleanup;
     }
     built = 1;
-    double secs = seconds_now() - t0;
+    double secs = bz_clock_seconds() - t0;
     printf("%s: %u agents in %u cities, %zu layers, built in %.3f s with %d threads\n", x.name,
            w.pop.n, w.pop.n_cities, w.net.n_layers, secs, omp_get_max_threads());
     if (stats && bz_results_init_network(&res, w.net.n_layers, &err) != BZ_OK) {
@@ -279,14 +273,14 @@ int bz_cmd_graph(int argc, char **argv)
         describe_layer(&w.net.layers[i], &x.layers[i], w.net.layers[i].build_seconds);
         if (!stats) continue;
         bz_layer_info *li = &res.layers[i];
-        double t1 = seconds_now();
+        double t1 = bz_clock_seconds();
         if (bz_netstats_layer_info(&w.net.layers[i], x.layers[i].gen->name, li, &err) != BZ_OK ||
             bz_netstats_compute(&w.net.layers[i], x.seed, stats == 2, &li->stats, &err) != BZ_OK) {
             rc = bz_cli_fail(&err);
             goto cleanup;
         }
         print_stats(&li->stats, &w.net.layers[i], stats == 2);
-        printf("  statistics in %.3f s\n", seconds_now() - t1);
+        printf("  statistics in %.3f s\n", bz_clock_seconds() - t1);
     }
     if (stats) {
         res.seed = x.seed;
