@@ -29,6 +29,7 @@ int bz_cmd_models(int argc, char **argv);
 int bz_cmd_graph(int argc, char **argv);
 int bz_cmd_sweep(int argc, char **argv);
 int bz_cmd_merge(int argc, char **argv);
+int bz_cmd_schema(int argc, char **argv);
 
 /* Sweep files (cmd_sweep.c): `buzzsim info` of a sweep file (returns the
  * exit status), and the Sobol index table of a sweep's results. */

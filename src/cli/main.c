@@ -36,6 +36,7 @@ static const bz_command bz_commands[] = {
     {"models", bz_cmd_models, "[NAME] [--markdown] | --outputs [--markdown]",
      "list every model, generator and campaign with its parameters; --outputs: every series,\n"
      "      outcome and comparison row with its unit"},
+    {"schema", bz_cmd_schema, "[--sweep]", "JSON Schema of experiment (--sweep: sweep) files"},
 };
 
 static char command_line[8192];

@@ -79,6 +79,22 @@ extern const size_t bz_cfg_n_market_params;
 extern const bz_param bz_cfg_local_params[];
 extern const size_t bz_cfg_n_local_params;
 
+/* One fixed section of the experiment file as the loader checks its keys:
+ * the keys read by hand (`extra`, NULL-terminated, may be NULL) and those
+ * read through the table. Read-only, for the schema (config/schema.c):
+ * path "" is the top level, "time", "network.layers[]" (each layer),
+ * "arms.*[]" (each campaign entry), ... */
+typedef struct bz_cfg_keys {
+    const char *path;
+    const char *const *extra;
+    const bz_param *params;
+    size_t n_params;
+} bz_cfg_keys;
+
+/* The sections read by experiment.c and by population.c; *n their count. */
+const bz_cfg_keys *bz_cfg_experiment_sections(size_t *n);
+const bz_cfg_keys *bz_cfg_population_sections(size_t *n);
+
 /* The population section (src/config/population.c). */
 int bz_cfg_convert_population(bz_cfg_ctx *c);
 

@@ -147,6 +147,25 @@ static const char *const model_extra[] = {"model", NULL};
 static const char *const campaign_extra[] = {"campaign", NULL};
 static const char *const output_keys[] = {"file", NULL};
 
+static const bz_cfg_keys sections[] = {
+    {"", top_keys, top_params, BZ_PARAMS_COUNT(top_params)},
+    {"time", NULL, time_params, BZ_PARAMS_COUNT(time_params)},
+    {"network", net_extra, net_params, BZ_PARAMS_COUNT(net_params)},
+    {"network.layers[]", layer_extra, bz_cfg_layer_params, BZ_PARAMS_COUNT(bz_cfg_layer_params)},
+    {"network.layers[].generator", model_extra, NULL, 0},
+    {"diffusion", model_extra, NULL, 0},
+    {"market", market_extra, bz_cfg_market_params, BZ_PARAMS_COUNT(bz_cfg_market_params)},
+    {"market.local[]", NULL, bz_cfg_local_params, BZ_PARAMS_COUNT(bz_cfg_local_params)},
+    {"arms.*[]", campaign_extra, NULL, 0},
+    {"output", output_keys, NULL, 0},
+};
+
+const bz_cfg_keys *bz_cfg_experiment_sections(size_t *n)
+{
+    *n = BZ_PARAMS_COUNT(sections);
+    return sections;
+}
+
 /* ---------------------------------------------------------------- model lookups */
 
 /* "a, b, c" of a NULL-terminated registry (element: pointer to a struct

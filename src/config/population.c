@@ -46,6 +46,21 @@ static const bz_param zipf_params[] = {
     {"zipf", BZ_PT_REAL, 0, INFINITY, "1", NULL, "Zipf exponent of city sizes", 0, NULL},
 };
 
+static const bz_cfg_keys sections[] = {
+    {"population", pop_extra, pop_params, BZ_PARAMS_COUNT(pop_params)},
+    {"population.cities", NULL, cities_param, BZ_PARAMS_COUNT(cities_param)},
+    {"population.cities[]", NULL, city_params, BZ_PARAMS_COUNT(city_params)},
+    {"population.city_sizes", NULL, zipf_params, BZ_PARAMS_COUNT(zipf_params)},
+    {"population.attributes", attr_keys, NULL, 0},
+    {"population.attributes.*", dist_extra, NULL, 0},
+};
+
+const bz_cfg_keys *bz_cfg_population_sections(size_t *n)
+{
+    *n = BZ_PARAMS_COUNT(sections);
+    return sections;
+}
+
 static int convert_dist(bz_cfg_ctx *c, bz_ynode *v, bz_dist *d)
 {
     int status = BZ_OK;

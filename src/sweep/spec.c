@@ -78,10 +78,13 @@ static int get_double(const sctx *c, const bz_ynode *n, const char *what, double
     return sfail(c, n, 0, what, "expected a finite number, got %s", shown(n, b, sizeof b));
 }
 
-static int get_u64(const sctx *c, const bz_ynode *n, const char *what, uint64_t lo, uint64_t hi,
+/* An integer within key k's bounds. */
+static int get_u64(const sctx *c, const bz_ynode *n, const char *what, const bz_sweep_key *k,
                    uint64_t *out)
 {
     char b[96];
+    const uint64_t lo = (uint64_t)k->min;
+    const uint64_t hi = k->max >= 18446744073709551615.0 ? UINT64_MAX : (uint64_t)k->max;
     if (n && n->kind == BZ_YNODE_SCALAR && n->text[0] >= '0' && n->text[0] <= '9') {
         char *end;
         errno = 0;
@@ -116,31 +119,128 @@ static int get_word(const sctx *c, const bz_ynode *n, const char *what, char *ou
     return BZ_OK;
 }
 
-/* Every key of map must be in `keys` (NULL-terminated). */
-static int check_keys(const sctx *c, const bz_ynode *map, const char *const *keys, const char *what)
+/* The entry `name` of a key table (its end when absent). */
+static const bz_sweep_key *key_of(const bz_sweep_key *keys, const char *name)
+{
+    while (keys->name && strcmp(keys->name, name) != 0)
+        keys++;
+    return keys;
+}
+
+/* Every key of map must be in the table `keys`. */
+static int check_keys(const sctx *c, const bz_ynode *map, const bz_sweep_key *keys,
+                      const char *what)
 {
     char b[96];
     if (!map || map->kind != BZ_YNODE_MAP)
         return sfail(c, map, 0, what, "expected a mapping, got %s", shown(map, b, sizeof b));
     for (size_t i = 0; i < map->n; i++) {
-        size_t k = 0;
-        while (keys[k] && strcmp(keys[k], map->items[i]->key) != 0)
-            k++;
-        if (keys[k]) continue;
+        if (key_of(keys, map->items[i]->key)->name) continue;
         char list[512] = "";
-        for (k = 0; keys[k]; k++) {
+        for (size_t k = 0; keys[k].name; k++) {
             size_t used = strlen(list);
-            snprintf(list + used, sizeof list - used, "%s%s", k ? ", " : "", keys[k]);
+            snprintf(list + used, sizeof list - used, "%s%s", k ? ", " : "", keys[k].name);
         }
         return sfail(c, map->items[i], 1, NULL, "unknown key (expected one of: %s)", list);
     }
     return BZ_OK;
 }
 
-/* ------------------------------------------------------------------ axes */
+/* The index of scalar n's text among key k's choices, or -1; *list gets
+ * the choices as "a, b or c" for messages. */
+static int choice_of(const bz_ynode *n, const bz_sweep_key *k, char *list, size_t size)
+{
+    int found = -1, count = 0;
+    while (k->choices[count])
+        count++;
+    list[0] = '\0';
+    for (int j = 0; j < count; j++) {
+        size_t used = strlen(list);
+        snprintf(list + used, size - used, "%s%s",
+                 j == 0           ? ""
+                 : j == count - 1 ? " or "
+                                  : ", ",
+                 k->choices[j]);
+        if (n && n->kind == BZ_YNODE_SCALAR && !strcmp(n->text, k->choices[j])) found = j;
+    }
+    return found;
+}
 
-static const char *const axis_keys[] = {"key",  "values", "range", "scale",   "levels",
-                                        "dist", "params", "tie",   "integer", NULL};
+/* ------------------------------------------------------------------ keys */
+
+static const char *const design_kinds[] = {"grid", "lhs", "sobol", NULL}; /* bz_design_kind */
+static const char *const axis_scales[] = {"linear", "log", NULL};
+static const char *const axis_dists[] = {"uniform", "normal", "lognormal", "beta",
+                                         NULL}; /* BZ_AXIS_DIST_* */
+
+static const bz_sweep_key axis_keys[] = {
+    {"key", "string",
+     "the experiment key path to vary, as for --set (diffusion.q, arms.kol.0.count)", NULL, 0, 0,
+     NULL, NULL, BZ_SWEEP_KEY_REQUIRED, NULL},
+    {"values", "array",
+     "the axis's values, numbers or words (a single value: an override shared by every point)",
+     NULL, 1, 0, "scalar", NULL, BZ_SWEEP_KEY_ONE_OF, NULL},
+    {"range", "array", "[low, high] of a numeric axis", NULL, 2, 2, "number", NULL,
+     BZ_SWEEP_KEY_ONE_OF, NULL},
+    {"scale", "string", "spacing of the range's levels (default: linear)", axis_scales, 0, 0, NULL,
+     NULL, 0, "range"},
+    {"levels", "integer", "number of levels of the range (needed by a grid design)", NULL, 1,
+     1000000, NULL, NULL, 0, "range"},
+    {"dist", "string", "a distribution to sample the axis from (lhs and sobol designs)", axis_dists,
+     0, 0, NULL, NULL, BZ_SWEEP_KEY_ONE_OF, NULL},
+    {"params", "array",
+     "[a, b] of the distribution: uniform low and high, normal mean and sd, lognormal mean and sd "
+     "of the log, beta shapes",
+     NULL, 2, 2, "number", NULL, 0, "dist"},
+    {"tie", "string", "tie name: axes with the same tie name vary together", NULL, 0, 0, NULL, NULL,
+     0, NULL},
+    {"integer", "boolean", "round the axis's values to integers", NULL, 0, 0, NULL, NULL, 0, NULL},
+    {NULL, NULL, NULL, NULL, 0, 0, NULL, NULL, 0, NULL},
+};
+
+static const bz_sweep_key design_keys[] = {
+    {"kind", "string",
+     "how points are drawn: grid (every combination of the axes' values), lhs (a Latin "
+     "hypercube) or sobol (Saltelli's design, for Sobol indices); default: grid",
+     design_kinds, 0, 0, NULL, NULL, 0, NULL},
+    {"samples", "integer",
+     "points of an lhs design, base points N of a sobol design (needed by both)", NULL, 1,
+     100000000, NULL, NULL, 0, NULL},
+    {NULL, NULL, NULL, NULL, 0, 0, NULL, NULL, 0, NULL},
+};
+
+static const bz_sweep_key output_keys[] = {
+    {"file", "string", "where buzzsim sweep writes its HDF5 file when -o is not given", NULL, 0, 0,
+     NULL, NULL, 0, NULL},
+    {NULL, NULL, NULL, NULL, 0, 0, NULL, NULL, 0, NULL},
+};
+
+const bz_sweep_key bz_sweep_keys[] = {
+    {"name", "string", "sweep name; default: the file name without its extension", NULL, 0, 0, NULL,
+     NULL, 0, NULL},
+    {"base", "base",
+     "the base experiment: a file name (relative to the sweep file) or an inline experiment", NULL,
+     0, 0, NULL, NULL, BZ_SWEEP_KEY_REQUIRED, NULL},
+    {"axes", "array", "the axes: what varies from point to point", NULL, 1, 0, "object", axis_keys,
+     BZ_SWEEP_KEY_REQUIRED, NULL},
+    {"design", "object", "how the points are drawn from the axes (default: a grid)", NULL, 0, 0,
+     NULL, design_keys, 0, NULL},
+    {"replicates", "integer", "runs of every arm at every point; default: the base's", NULL, 1,
+     100000, NULL, NULL, 0, NULL},
+    {"seed", "integer", "the seed of every point (common random numbers); default: the base's",
+     NULL, 0, 18446744073709551615.0, NULL, NULL, 0, NULL},
+    {"arms", "array",
+     "the arms of the base to run, in order (the first is the reference); default: all", NULL, 1, 0,
+     "string", NULL, 0, NULL},
+    {"outcomes", "array", "the outcomes to keep, in order; default: all", NULL, 1, BZ_N_OUTCOMES,
+     "outcome", NULL, 0, NULL},
+    {"keep_series", "boolean", "keep each point's mean adopters series of every arm", NULL, 0, 0,
+     NULL, NULL, 0, NULL},
+    {"output", "object", "where the results go", NULL, 0, 0, NULL, output_keys, 0, NULL},
+    {NULL, NULL, NULL, NULL, 0, 0, NULL, NULL, 0, NULL},
+};
+
+/* ------------------------------------------------------------------ axes */
 
 static int parse_axis(const sctx *c, bz_sweep *sw, size_t i, const bz_ynode *an)
 {
@@ -196,30 +296,29 @@ static int parse_axis(const sctx *c, bz_sweep *sw, size_t i, const bz_ynode *an)
         BZ_CHECK(get_double(c, rn->items[1], k, &ax->hi));
         ax->kind = BZ_AXIS_LINEAR;
         if (sn) {
-            if (sn->kind == BZ_YNODE_SCALAR && !strcmp(sn->text, "log"))
-                ax->kind = BZ_AXIS_LOG;
-            else if (sn->kind != BZ_YNODE_SCALAR || strcmp(sn->text, "linear"))
-                return sfail(c, sn, 0, k, "scale: expected linear or log, got %s",
+            char list[128];
+            const int scale = choice_of(sn, key_of(axis_keys, "scale"), list, sizeof list);
+            if (scale < 0)
+                return sfail(c, sn, 0, k, "scale: expected %s, got %s", list,
                              shown(sn, b, sizeof b));
+            if (scale == 1) ax->kind = BZ_AXIS_LOG;
         }
         if (ax->lo > ax->hi)
             return sfail(c, rn, 0, k, "empty range [%g, %g]: low is above high", ax->lo, ax->hi);
         if (ax->kind == BZ_AXIS_LOG && ax->lo <= 0)
             return sfail(c, rn, 0, k, "a log range needs low > 0, got [%g, %g]", ax->lo, ax->hi);
         uint64_t levels = 0;
-        if (ln) BZ_CHECK(get_u64(c, ln, k, 1, 1000000, &levels));
+        if (ln) BZ_CHECK(get_u64(c, ln, k, key_of(axis_keys, "levels"), &levels));
         if (!ln && sw->design_kind == BZ_DESIGN_GRID)
             return sfail(c, rn, 0, k, "a range on a grid design needs 'levels'");
         ax->n_values = (size_t)levels;
     } else {
-        static const char *const dists[] = {"uniform", "normal", "lognormal", "beta"};
+        const char *const *dists = axis_dists;
+        char list[128];
         ax->kind = BZ_AXIS_DIST;
-        int d = -1;
-        for (int j = 0; j < 4; j++)
-            if (dn->kind == BZ_YNODE_SCALAR && !strcmp(dn->text, dists[j])) d = j;
+        const int d = choice_of(dn, key_of(axis_keys, "dist"), list, sizeof list);
         if (d < 0)
-            return sfail(c, dn, 0, k, "dist: expected uniform, normal, lognormal or beta, got %s",
-                         shown(dn, b, sizeof b));
+            return sfail(c, dn, 0, k, "dist: expected %s, got %s", list, shown(dn, b, sizeof b));
         if (sw->design_kind == BZ_DESIGN_GRID)
             return sfail(c, dn, 0, k, "a distribution needs an lhs or sobol design, not grid");
         ax->dist = d;
@@ -365,31 +464,23 @@ static int load_base(const bz_sweep *sw, const char *const *sets, size_t n_sets,
 
 /* ---------------------------------------------------------------- top level */
 
-static const char *const top_keys[] = {"name",        "base",   "axes", "design",
-                                       "replicates",  "seed",   "arms", "outcomes",
-                                       "keep_series", "output", NULL};
-
 static int parse_design(const sctx *c, bz_sweep *sw, const bz_ynode *dn)
 {
     int status = BZ_OK;
     char b[96];
-    static const char *const keys[] = {"kind", "samples", NULL};
     sw->design_kind = BZ_DESIGN_GRID;
     if (!dn) return BZ_OK;
-    BZ_CHECK(check_keys(c, dn, keys, NULL));
+    BZ_CHECK(check_keys(c, dn, design_keys, NULL));
     const bz_ynode *kn = bz_ynode_child(dn, "kind"), *sn = bz_ynode_child(dn, "samples");
     if (kn) {
-        static const char *const kinds[] = {"grid", "lhs", "sobol"};
-        int k = -1;
-        for (int j = 0; j < 3; j++)
-            if (kn->kind == BZ_YNODE_SCALAR && !strcmp(kn->text, kinds[j])) k = j;
+        char list[128];
+        const int k = choice_of(kn, key_of(design_keys, "kind"), list, sizeof list);
         if (k < 0)
-            return sfail(c, kn, 0, NULL, "expected grid, lhs or sobol, got %s",
-                         shown(kn, b, sizeof b));
+            return sfail(c, kn, 0, NULL, "expected %s, got %s", list, shown(kn, b, sizeof b));
         sw->design_kind = k;
     }
     uint64_t samples = 0;
-    if (sn) BZ_CHECK(get_u64(c, sn, NULL, 1, 100000000, &samples));
+    if (sn) BZ_CHECK(get_u64(c, sn, NULL, key_of(design_keys, "samples"), &samples));
     if (sw->design_kind != BZ_DESIGN_GRID && !sn)
         return sfail(c, dn, 0, NULL, "an lhs or sobol design needs 'samples'");
     sw->samples = sw->design_kind == BZ_DESIGN_GRID ? 0 : (size_t)samples;
@@ -461,7 +552,7 @@ static int parse_top(const sctx *c, bz_sweep *sw, const bz_ynode *root, uint64_t
     if (root->kind != BZ_YNODE_MAP)
         return sfail(c, root, 0, NULL, "expected a mapping of sweep settings, got %s",
                      shown(root, b, sizeof b));
-    BZ_CHECK(check_keys(c, root, top_keys, NULL));
+    BZ_CHECK(check_keys(c, root, bz_sweep_keys, NULL));
     const bz_ynode *n;
     if ((n = bz_ynode_child(root, "name"))) {
         BZ_CHECK(get_word(c, n, NULL, sw->name, sizeof sw->name));
@@ -473,19 +564,18 @@ static int parse_top(const sctx *c, bz_sweep *sw, const bz_ynode *root, uint64_t
     BZ_CHECK(parse_design(c, sw, bz_ynode_child(root, "design")));
     BZ_CHECK(parse_axes(c, sw, bz_ynode_child(root, "axes")));
     if ((n = bz_ynode_child(root, "replicates"))) {
-        BZ_CHECK(get_u64(c, n, NULL, 1, 100000, reps));
+        BZ_CHECK(get_u64(c, n, NULL, key_of(bz_sweep_keys, "replicates"), reps));
         *have_reps = 1;
     }
     if ((n = bz_ynode_child(root, "seed"))) {
-        BZ_CHECK(get_u64(c, n, NULL, 0, UINT64_MAX, seed));
+        BZ_CHECK(get_u64(c, n, NULL, key_of(bz_sweep_keys, "seed"), seed));
         *have_seed = 1;
     }
     BZ_CHECK(parse_arms(c, sw, bz_ynode_child(root, "arms")));
     BZ_CHECK(parse_outcomes(c, sw, bz_ynode_child(root, "outcomes")));
     if ((n = bz_ynode_child(root, "keep_series"))) BZ_CHECK(get_bool(c, n, &sw->keep_series));
     if ((n = bz_ynode_child(root, "output"))) {
-        static const char *const keys[] = {"file", NULL};
-        BZ_CHECK(check_keys(c, n, keys, NULL));
+        BZ_CHECK(check_keys(c, n, output_keys, NULL));
         const bz_ynode *f = bz_ynode_child(n, "file");
         if (f) BZ_CHECK(get_word(c, f, NULL, sw->output, sizeof sw->output));
     }

@@ -87,6 +87,38 @@ typedef struct bz_sweep {
                                * replicates, seed, arms, outcomes, keep_series */
 } bz_sweep;
 
+/* The keys of a sweep file, declared once (spec.c): the loader checks a
+ * map's keys against its table and takes choices and integer bounds from
+ * it, and the sweep file's JSON Schema (`buzzsim schema --sweep`,
+ * bz_sweep_schema) is generated from the same tables. */
+typedef struct bz_sweep_key {
+    const char *name;
+    /* JSON Schema type of the value: "string", "integer", "number",
+     * "boolean", "array", "object"; "base": an experiment file name or an
+     * inline experiment mapping */
+    const char *type;
+    const char *desc;
+    const char *const *choices;      /* the words it takes (NULL-terminated), or NULL */
+    double min, max;                 /* integer: inclusive bounds; array: least and most items
+                                      * (max 0: no limit) */
+    const char *items;               /* array: each item's type ("number", "string", "scalar": any
+                                      * scalar, "outcome": an outcome name, "object") */
+    const struct bz_sweep_key *keys; /* object, array of objects: their keys, ended by a
+                                      * NULL name */
+    unsigned flags;                  /* BZ_SWEEP_KEY_* */
+    const char *needs;               /* a key of the same map it goes with, or NULL */
+} bz_sweep_key;
+
+#define BZ_SWEEP_KEY_REQUIRED 1u /* the map must give it */
+#define BZ_SWEEP_KEY_ONE_OF 2u   /* exactly one key of the map with this flag is given */
+
+extern const bz_sweep_key bz_sweep_keys[]; /* the top level of a sweep file */
+
+/* The sweep file's JSON Schema (draft-07; its inline base refers to
+ * the experiment schema, embedded under definitions): *out is malloc'd, the
+ * caller frees it. */
+int bz_sweep_schema(char **out, bz_error *err);
+
 /* Load and validate a sweep file: its keys (unknown keys are errors), the
  * axes, the design (built here), and the base experiment loaded once with
  * the sweep's seed and replicates. Errors are one line "FILE:LINE:COL:

@@ -35,10 +35,67 @@ for doc in campaigns models; do
     bad "docs/$doc.md lever table is out of date: $(diff "$TMP/embedded_levers.md" "$TMP/levers.md" | head -5)"
   fi
 done
-# Every registered model appears in the plain listing, with its parameters.
-for name in community customer_service bass sir independent_cascade erdos_renyi barabasi_albert chung_lu sbm advertising kol_seeding buzz_funnel festival referral flash_sale partnership social_game; do
-  $BZ models "$name" | grep -q "$name" && ok "models $name" || bad "models $name"
+# Every entry of every registry, walked from the registries' source
+# (models/*/registry.c: one `&bz_KIND_NAME,` line each), answers `buzzsim
+# models NAME`, and the plain listing has exactly these entries.
+registry_names() { # DIR SYMBOL: the names of one registry, in its order
+  sed -n "s/^ *&bz_$2_\([a-z0-9_]*\),.*/\1/p" "$SRC/models/$1/registry.c"
+}
+: >"$TMP/registered"
+for reg in networks:netgen:network diffusion:model:diffusion campaigns:campaign:campaign; do
+  IFS=: read -r dir sym kind <<<"$reg"
+  names=$(registry_names "$dir" "$sym")
+  [ "$(echo "$names" | wc -w)" -ge 5 ] || bad "models/$dir/registry.c: found only '$names'"
+  for name in $names; do
+    echo "$kind $name" >>"$TMP/registered"
+    $BZ models "$name" >"$TMP/one" 2>"$TMP/err" && grep -q "^$kind $name\$" "$TMP/one" &&
+      ok "models $name" || bad "models $name: $(head -2 "$TMP/err" "$TMP/one")"
+  done
 done
+$BZ models | grep -E '^(network|diffusion|campaign) ' >"$TMP/listed"
+cmp -s "$TMP/registered" "$TMP/listed" && ok "buzzsim models lists every registered entry, in order" ||
+  bad "buzzsim models and the registries differ: $(diff "$TMP/registered" "$TMP/listed" | head -5)"
+# Every entry and each of its parameters is documented in docs/reference.md
+# (its own section), the parameters taken from the experiment schema
+# (`buzzsim schema`, made from the tables by other code than the
+# reference), and so are the market's.
+$BZ schema >"$TMP/schema.json" || bad "buzzsim schema failed"
+/usr/bin/python3 - "$TMP/schema.json" "$ref" >"$TMP/documented" <<'PY' || bad "reference check failed to run"
+import json, re, sys
+schema, text = json.load(open(sys.argv[1])), open(sys.argv[2]).read()
+sections = {}  # "### KIND `NAME`" -> the text up to the next heading
+for m in re.finditer(r"^### (\w+(?: \w+)?) `([\w.]+)`\n(.*?)(?=^#)", text + "\n#", re.M | re.S):
+    sections[(m.group(1), m.group(2))] = m.group(3)
+kinds = {"generator": "network", "diffusion": "diffusion", "campaign": "campaign"}
+entries = [(kinds[k.split(".")[0]], k.split(".", 1)[1], list(d["properties"])[1:])
+           for k, d in schema["definitions"].items() if k.split(".")[0] in kinds]
+market = schema["properties"]["market"]
+entries.append(("section", "market", [p for p in market["properties"] if p != "local"]))
+entries.append(("section", "market.local", list(market["properties"]["local"]["items"]["properties"])))
+for kind, name, params in entries:
+    body = sections.get((kind, name))
+    if body is None:
+        print(f"FAIL docs/reference.md has no section '### {kind} `{name}`'")
+        continue
+    missing = [p for p in params if f"| `{p}` |" not in body]
+    print(("FAIL" if missing else "ok  ") + f" docs/reference.md documents {kind} {name} and its "
+          f"{len(params)} parameters" + (f"; missing: {missing}" if missing else ""))
+PY
+while IFS= read -r line; do
+  case $line in "ok   "*) ok "${line#ok   }" ;; *) bad "${line#FAIL }" ;; esac
+done <"$TMP/documented"
+[ "$(grep -c . "$TMP/documented")" -ge 20 ] || bad "the reference check saw only $(grep -c . "$TMP/documented") entries"
+# Every command of the command table (src/cli/main.c) answers --help with
+# its usage line and exit 0, and `buzzsim --help` lists exactly these.
+commands=$(sed -n 's/^ *{"\([a-z]*\)", bz_cmd_.*/\1/p' "$SRC/src/cli/main.c")
+[ "$(echo "$commands" | wc -w)" -ge 9 ] || bad "src/cli/main.c: found only commands '$commands'"
+for c in $commands; do
+  $BZ "$c" --help >"$TMP/help" 2>"$TMP/err" && grep -q "^usage: buzzsim $c " "$TMP/help" && [ ! -s "$TMP/err" ] &&
+    ok "buzzsim $c --help" || bad "buzzsim $c --help: $(head -2 "$TMP/err" "$TMP/help")"
+done
+$BZ --help | sed -n 's/^  buzzsim \([a-z]*\) .*/\1/p' >"$TMP/helped"
+[ "$(echo $commands)" = "$(echo $(cat "$TMP/helped"))" ] && ok "buzzsim --help lists every command" ||
+  bad "buzzsim --help lists '$(echo $(cat "$TMP/helped"))', the table has '$(echo $commands)'"
 $BZ models sir | grep -q "honours: expose, seed$" && ok "models sir: honours" || bad "models sir: honours"
 $BZ models festival | grep -q "levers: expose, engage, boost (only when share_boost != 1 and boost_for != 0)" &&
   ok "models festival: levers" || bad "models festival: levers"
