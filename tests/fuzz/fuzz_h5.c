@@ -17,8 +17,8 @@
  *      bz_sweep_data_sobol, and bz_h5_sweep_export of one /sweep table.
  * Tables go to a /dev/null FILE*. The exports are chosen by a hash of the
  * input: each one opens and walks the file again, so doing all of them for
- * every input would cost ten times as much (HDF5 allocates and clears its
- * metadata cache at every open), while the fuzzer still sees every export
+ * every input would cost several times as much (HDF5 allocates and clears
+ * its metadata cache at every open), while the fuzzer still sees every export
  * over many inputs.
  *
  * Oracles (abort() on violation):
