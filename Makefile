@@ -4,7 +4,7 @@ CMAKE_FLAGS ?=
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 BUZZSIM = $(BUILD)/buzzsim
 
-.PHONY: all deps configure build demo test test-asan test-mpi bench format clean
+.PHONY: all deps configure build demo test test-asan test-mpi bench fuzz format clean
 
 all: build
 
@@ -35,6 +35,17 @@ test-mpi:
 	@cmake -S . -B build-mpi -DCMAKE_BUILD_TYPE=Release -DBUZZSIM_MPI=ON $(CMAKE_FLAGS) >/dev/null
 	@cmake --build build-mpi -j $(JOBS)
 	cd build-mpi && ctest --output-on-failure -L mpi
+
+# libFuzzer harnesses (tests/fuzz, docs/testing.md): built with clang in
+# build-fuzz, then each run FUZZ_SECONDS from its seed corpus; fails if any
+# finds a crash. FUZZERS picks some (experiment sweep edgelist edgelist_gz h5).
+FUZZ_SECONDS ?= 60
+FUZZERS ?=
+fuzz:
+	@bash scripts/install-deps.sh clang libclang-rt-dev libomp-dev
+	@CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DBUZZSIM_FUZZ=ON $(CMAKE_FLAGS) >/dev/null
+	@cmake --build build-fuzz -j $(JOBS) --target fuzzers
+	bash tests/fuzz/run.sh build-fuzz $(FUZZ_SECONDS) $(FUZZERS)
 
 bench:
 	@bash scripts/install-deps.sh libigraph-dev python3-graph-tool
