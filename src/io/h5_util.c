@@ -88,7 +88,10 @@ static void *img_malloc(size_t size, H5FD_file_image_op_t op, void *udata)
     (void)op;
     bz_h5_mem *m = udata;
     void *p = calloc(1, size ? size : 1);
-    if (p) m->image = p, m->size = size;
+    if (p) {
+        free(m->image); /* kept from an earlier close: superseded */
+        m->image = p, m->size = size;
+    }
     return p;
 }
 
@@ -106,7 +109,11 @@ static void *img_realloc(void *ptr, size_t size, H5FD_file_image_op_t op, void *
     bz_h5_mem *m = udata;
     char *p = realloc(ptr, size ? size : 1);
     if (!p) return NULL;
-    if (ptr == m->image || !ptr) {
+    if (!ptr) {
+        free(m->image); /* kept from an earlier close: superseded */
+        memset(p, 0, size);
+        m->image = p, m->size = size;
+    } else if (ptr == m->image) {
         if (size > m->size) memset(p + m->size, 0, size - m->size);
         m->image = p, m->size = size;
     }
@@ -135,6 +142,10 @@ static herr_t udata_free(void *udata)
 
 int bz_h5_mem_create(bz_h5_mem *m, const char *name)
 {
+    /* The core driver reads an existing file of the given name into memory
+     * first, even to truncate it: a name under a non-directory never exists. */
+    char label[512];
+    snprintf(label, sizeof label, "/dev/null/buzzsim-image/%s", name);
     m->file = H5I_INVALID_HID;
     m->image = NULL;
     m->size = 0;
@@ -146,7 +157,7 @@ int bz_h5_mem_create(bz_h5_mem *m, const char *name)
         H5Pset_file_image_callbacks(fapl, &cb) >= 0 &&
         H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_V18) >= 0 &&
         H5Pset_link_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED) >= 0)
-        m->file = H5Fcreate(name, H5F_ACC_TRUNC, fcpl, fapl);
+        m->file = H5Fcreate(label, H5F_ACC_TRUNC, fcpl, fapl);
     if (fapl >= 0) H5Pclose(fapl);
     if (fcpl >= 0) H5Pclose(fcpl);
     return m->file >= 0 ? 0 : -1;

@@ -48,7 +48,7 @@ int bz_h5_fail(bz_error *err, int code, const char *file, const char *obj, const
  * (superblock 2) image whose superblock checksum does not match while the
  * file is open for writing.
  *
- * bz_h5_mem_create: an empty file named `name` (only a label) on the core
+ * bz_h5_mem_create: an empty file labelled `name` (never opened) on the core
  * driver without backing store, 1.8 format, link creation order tracked;
  * m->file is the handle to write into. m must stay where it is until
  * commit or discard. Negative on failure (the HDF5 stack holds why). */
