@@ -83,14 +83,12 @@ static int check_header(const char *path, const unsigned char *h, size_t got,
 }
 
 /* Take one record into d (checksum already verified). */
-static int apply(const char *path, const double *rec, size_t payload, bz_sweep_data *d,
-                 bz_error *err)
+static int apply(const char *path, const double *rec, bz_sweep_data *d, bz_error *err)
 {
     uint64_t point;
     memcpy(&point, rec + 1, 8);
     const double *v = rec + 3;
     const size_t no = (size_t)d->R * d->n_out, ns = d->series ? d->n_arms * d->T : 0;
-    (void)payload;
     double *o = d->outcomes + point * no, *s = ns ? d->series + point * ns : NULL;
     if (d->done[point]) {
         if (memcmp(o, v, no * sizeof *v) != 0 || (s && memcmp(s, v + no, ns * sizeof *v) != 0))
@@ -133,7 +131,7 @@ static int replay(FILE *f, const char *path, bz_sweep_data *d, size_t *replayed,
         if (magic != RECORD_MAGIC || count != payload || point >= d->P ||
             sum != bz_sweep_hash(BZ_SWEEP_HASH_INIT, rec + 1, (words - 2) * sizeof *rec))
             break; /* corrupt: nothing from here on is trusted */
-        BZ_CHECK(apply(path, rec, payload, d, err));
+        BZ_CHECK(apply(path, rec, d, err));
         if (seen) seen[point] = 1;
         n++;
         *end += (long)(words * sizeof *rec);
