@@ -165,6 +165,16 @@ cleanup:
     return status;
 }
 
+/* A city set left at its default (`{top: N}`, the N largest cities) means
+ * every city when the population has fewer: say so as {top: cities}, which
+ * selects the same cities and, written in the resolved text, is accepted
+ * when read back (an explicit top above population.cities is an error). */
+static void clamp_default_cities(const bz_cfg_ctx *c, const bz_param *p, void *dst)
+{
+    bz_cityset *cs = (bz_cityset *)((char *)dst + p->offset);
+    if (cs->mode == BZ_CITIES_TOP && cs->top > c->x->cities) cs->top = c->x->cities;
+}
+
 /* Read every table entry present in `map` into dst (defaults set before);
  * a missing required entry is an error naming it. */
 int bz_cfg_read_params(bz_cfg_ctx *c, bz_ynode *map, const bz_param *t, size_t n, void *dst)
@@ -178,6 +188,7 @@ int bz_cfg_read_params(bz_cfg_ctx *c, bz_ynode *map, const bz_param *t, size_t n
             if (!p->def)
                 return bz_cfg_fail(c, map, 1, p->name, "missing required key (a %s)",
                                    bz_ptype_describe(p->type));
+            if (p->type == BZ_PT_CITIES) clamp_default_cities(c, p, dst);
             continue;
         }
         bz_ynode_use(v, 0);

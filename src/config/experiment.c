@@ -851,8 +851,20 @@ int bz_experiment_select_arms(bz_experiment *x, const char *list, bz_error *err)
                 "--arms: expected a comma-separated list of arms "
                 "(known: %s), got '%.200s'",
                 known, list);
+    /* `baseline` stays first whatever the order of the list, as the loader
+     * puts it (load_arms): the reference of the comparisons must not depend
+     * on how --arms was spelled, and the resolved text must reload to the
+     * same order. */
+    for (size_t j = 1; j < n_pick; j++)
+        if (strcmp(x->arms[pick[j]].name, "baseline") == 0) {
+            size_t b = pick[j];
+            memmove(pick + 1, pick, j * sizeof *pick);
+            pick[0] = b;
+            break;
+        }
     arms = calloc(n_pick, sizeof *arms);
-    if (!arms) BZ_FAIL(err, BZ_ENOMEM, "out of memory selecting arms");
+    if (!arms)
+        BZ_FAIL(err, BZ_ENOMEM, "out of memory selecting arms (%zu bytes)", n_pick * sizeof *arms);
     for (size_t j = 0; j < n_pick; j++)
         arms[j] = x->arms[pick[j]];
     for (size_t k = 0; k < x->n_arms; k++) {

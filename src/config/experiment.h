@@ -25,8 +25,10 @@ int bz_experiment_load(bz_experiment *x, const char *path, const char *const *se
 int bz_experiment_load_string(bz_experiment *x, const char *text, const char *name,
                               const char *const *sets, size_t n_sets, bz_error *err);
 
-/* Keep only the named arms (comma-separated list) in the given order; the
- * first stays the comparison baseline. Unknown name: BZ_EINVAL. */
+/* Keep only the named arms (comma-separated list) in the given order, but
+ * with `baseline`, when listed, first: it stays the reference of the
+ * comparisons (as the loader puts it); without it the first listed arm is
+ * the reference. Unknown or repeated name: BZ_EINVAL. */
 int bz_experiment_select_arms(bz_experiment *x, const char *list, bz_error *err);
 
 #endif

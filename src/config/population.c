@@ -146,8 +146,12 @@ static int convert_city_table(bz_cfg_ctx *c, bz_ynode *ls)
     }
     if (!isfinite(sum))
         return bz_cfg_fail(c, ls, 0, NULL, "city shares sum to %g; give finite shares", sum);
-    for (size_t i = 0; i < ls->n; i++)
-        x->city_shares[i] /= sum;
+    /* Shares already normalised to rounding (such as the resolved text's)
+     * are kept as they are: dividing them again would change their last
+     * digits, and the resolved text would not reload to itself. */
+    if (!(fabs(sum - 1) <= 1e-12))
+        for (size_t i = 0; i < ls->n; i++)
+            x->city_shares[i] /= sum;
     x->cities = (uint32_t)ls->n;
 cleanup:
     return status;

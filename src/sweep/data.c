@@ -59,7 +59,9 @@ int bz_sweep_data_init(bz_sweep_data *d, const bz_sweep *sw, uint32_t shard, uin
     }
     for (size_t p = 0; p < P; p++)
         for (size_t a = 0; a < A; a++) {
-            d->num[p * A + a] = sw->design.num[p * A + a];
+            /* A word axis has words only (NaN numbers, data.h), even where
+             * one of its values reads as a number: as the file's reader. */
+            d->num[p * A + a] = d->axis_word[a] ? NAN : sw->design.num[p * A + a];
             if (d->axis_word[a])
                 snprintf(d->word[p * A + a], BZ_SWEEP_STR, "%s", sw->design.value[p * A + a]);
         }

@@ -62,12 +62,6 @@ void bz_fuzz_init(void)
     atexit(remove_scratch);
 }
 
-int bz_fuzz_strict(void)
-{
-    const char *env = getenv("BZ_FUZZ_STRICT");
-    return env && !strcmp(env, "1");
-}
-
 const char *bz_fuzz_dir(void)
 {
     return scratch;

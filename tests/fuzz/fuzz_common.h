@@ -24,10 +24,6 @@
  * fails: that is a broken environment, not a finding. */
 void bz_fuzz_init(void);
 
-/* 1 if BZ_FUZZ_STRICT=1 is in the environment: the harnesses then also
- * abort on their known findings (docs/testing.md), to check a fix. */
-int bz_fuzz_strict(void);
-
 /* Absolute path of the scratch directory made by bz_fuzz_init. */
 const char *bz_fuzz_dir(void);
 

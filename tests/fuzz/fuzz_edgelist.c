@@ -137,7 +137,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     if (!(len >= 2 && text[0] == 0x1f && text[1] == 0x8b)) {
         bz_fuzz_write_file(path, text, len);
-        plain.status = bz_edgelist_read(&plain.el, path, comment, flags, &plain.err);
+        plain.status = bz_edgelist_read(&plain.el, path, comment, flags, 0, &plain.err);
         check_one(&plain, "bz_edgelist_read (plain file)");
         compare(&mem, &plain, "plain file");
         bz_edgelist_destroy(&plain.el);
@@ -154,7 +154,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     bz_fuzz_write_file(path, z, zlen);
     free(z);
-    gz.status = bz_edgelist_read(&gz.el, path, comment, flags, &gz.err);
+    gz.status = bz_edgelist_read(&gz.el, path, comment, flags, 0, &gz.err);
     check_one(&gz, "bz_edgelist_read (gzip file)");
     compare(&mem, &gz, "gzip file");
 

@@ -692,7 +692,13 @@ static void assert_same(const bz_experiment *a, const bz_experiment *b)
     }
     CU_ASSERT_PTR_EQUAL(a->model, b->model);
     CU_ASSERT_EQUAL(memcmp(a->model_params, b->model_params, a->model->params_size), 0);
-    CU_ASSERT_EQUAL(memcmp(&a->market, &b->market, sizeof a->market), 0);
+    bz_market_spec ma = a->market, mb = b->market; /* all but the local pointer */
+    ma.local = mb.local = NULL;
+    CU_ASSERT_EQUAL(memcmp(&ma, &mb, sizeof ma), 0);
+    if (a->market.n_local == b->market.n_local && a->market.n_local)
+        CU_ASSERT_EQUAL(memcmp(a->market.local, b->market.local,
+                               a->market.n_local * sizeof *a->market.local),
+                        0);
     CU_ASSERT_EQUAL_FATAL(a->n_arms, b->n_arms);
     for (size_t i = 0; i < a->n_arms; i++) {
         CU_ASSERT_STRING_EQUAL(a->arms[i].name, b->arms[i].name);
@@ -746,6 +752,64 @@ static void test_resolved_roundtrip(void)
         bz_experiment_destroy(&b);
     }
     bz_experiment_destroy(&a);
+
+    /* Fixed points found by fuzzing: seven equal city shares (their
+     * normalised values do not sum to exactly 1; K2), a festival's default
+     * `cities: 10` with 4 cities (written as top 4; K4). */
+    const char *fixed[] = {
+        "time: {horizon: 2d}\n"
+        "population: {agents: 100, cities: [{name: a, share: 1}, {name: b, share: 1},\n"
+        "  {name: c, share: 1}, {name: d, share: 1}, {name: e, share: 1}, {name: f, share: 1},\n"
+        "  {name: g, share: 1}]}\n"
+        "network: {layers: [{name: all, generator: {model: well_mixed}}]}\n"
+        "diffusion: {model: bass}\n",
+        "time: {horizon: 30d}\n"
+        "population: {agents: 500, cities: 4}\n"
+        "network: {layers: [{name: f, share: 0.1, generator: {model: erdos_renyi, mean_degree: "
+        "6}}]}\n"
+        "diffusion: {model: buzz_funnel, fans: 0.1}\n"
+        "arms: {m: [{campaign: festival, at: 2d, every: 7d, times: 3}]}\n",
+    };
+    for (size_t k = 0; k < sizeof fixed / sizeof fixed[0]; k++) {
+        if (!load_ok(&a, fixed[k], NULL, 0)) continue;
+        if (load_ok(&b, a.resolved_yaml, NULL, 0)) {
+            assert_same(&a, &b);
+            bz_experiment_destroy(&b);
+        }
+        bz_experiment_destroy(&a);
+    }
+}
+
+/* Every experiment in configs/ resolves to a fixed point: its resolved
+ * text loads again (under the file's name, so relative paths hold) to the
+ * same experiment and the same text. */
+static void test_configs_roundtrip(void)
+{
+    const char *src = getenv("BZ_SOURCE_DIR");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(src);
+    const char *names[] = {"bass",        "campaigns",  "demo",        "networks",
+                           "partnership", "xiaomi_2013", "xiaomi_story"};
+    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/configs/%s.yaml", src, names[k]);
+        bz_experiment a, b;
+        bz_error err;
+        int rc = bz_experiment_load(&a, path, NULL, 0, &err);
+        CU_ASSERT_EQUAL(rc, BZ_OK);
+        if (rc != BZ_OK) {
+            fprintf(stderr, "\n  %s\n", err.msg);
+            continue;
+        }
+        rc = bz_experiment_load_string(&b, a.resolved_yaml, path, NULL, 0, &err);
+        CU_ASSERT_EQUAL(rc, BZ_OK);
+        if (rc == BZ_OK) {
+            assert_same(&a, &b);
+            bz_experiment_destroy(&b);
+        } else {
+            fprintf(stderr, "\n  %s (resolved): %s\n", names[k], err.msg);
+        }
+        bz_experiment_destroy(&a);
+    }
 }
 
 static void test_select_arms(void)
@@ -758,13 +822,31 @@ static void test_select_arms(void)
     CU_ASSERT_EQUAL(x.n_arms, 3); /* unchanged */
     CU_ASSERT_EQUAL(bz_experiment_select_arms(&x, "ads,ads", &err), BZ_EINVAL);
     CU_ASSERT_EQUAL(bz_experiment_select_arms(&x, "", &err), BZ_EINVAL);
+    /* baseline stays first (the reference) wherever it is listed, so the
+     * resolved text reloads with the same reference (fuzzing finding K1). */
     CU_ASSERT_EQUAL(bz_experiment_select_arms(&x, "ads, baseline", &err), BZ_OK);
     CU_ASSERT_EQUAL_FATAL(x.n_arms, 2);
-    CU_ASSERT_STRING_EQUAL(x.arms[0].name, "ads");
-    CU_ASSERT_STRING_EQUAL(x.arms[1].name, "baseline");
-    CU_ASSERT_STRING_EQUAL(x.arms[0].campaigns[0].type->name, "advertising");
+    CU_ASSERT_STRING_EQUAL(x.arms[0].name, "baseline");
+    CU_ASSERT_STRING_EQUAL(x.arms[1].name, "ads");
+    CU_ASSERT_STRING_EQUAL(x.arms[1].campaigns[0].type->name, "advertising");
     CU_ASSERT_PTR_NULL(strstr(x.resolved_yaml, "kol"));
     CU_ASSERT_PTR_NOT_NULL(strstr(x.resolved_yaml, "  ads:\n"));
+    bz_experiment y;
+    if (load_ok(&y, x.resolved_yaml, NULL, 0)) {
+        CU_ASSERT_STRING_EQUAL(y.resolved_yaml, x.resolved_yaml);
+        bz_experiment_destroy(&y);
+    }
+    bz_experiment_destroy(&x);
+    /* Without baseline the first listed arm is the reference. */
+    if (!load_ok(&x, BASE, NULL, 0)) return;
+    CU_ASSERT_EQUAL(bz_experiment_select_arms(&x, "ads,kol", &err), BZ_OK);
+    CU_ASSERT_EQUAL_FATAL(x.n_arms, 2);
+    CU_ASSERT_STRING_EQUAL(x.arms[0].name, "ads");
+    CU_ASSERT_STRING_EQUAL(x.arms[1].name, "kol");
+    if (load_ok(&y, x.resolved_yaml, NULL, 0)) {
+        CU_ASSERT_STRING_EQUAL(y.resolved_yaml, x.resolved_yaml);
+        bz_experiment_destroy(&y);
+    }
     bz_experiment_destroy(&x);
 }
 
@@ -918,6 +1000,7 @@ static CU_TestInfo tests[] = {
     {"models: structure errors", test_structure_errors},
     {"models: --set through maps, sequences, arms", test_sets},
     {"models: resolved round trip", test_resolved_roundtrip},
+    {"models: every config resolves to a fixed point", test_configs_roundtrip},
     {"models: select arms", test_select_arms},
     {"models: population city table and attributes", test_population_config},
     {"models: population errors with positions", test_population_errors},

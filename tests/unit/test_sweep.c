@@ -405,6 +405,25 @@ static void test_file_round_trip(void)
     free(text);
 }
 
+/* A word axis has NaN numbers in memory, as in the file, even for its
+ * values that read as numbers (fuzzing finding K3). */
+static void test_word_axis_num(void)
+{
+    char *text = cat3(HEAD, BASE, "axes:\n  - { key: name, values: [7, seven] }\n");
+    bz_sweep sw;
+    load_ok(&sw, text);
+    CU_ASSERT_EQUAL(sw.axis_word[0], 1);
+    bz_sweep_data d;
+    bz_error err;
+    CU_ASSERT_EQUAL_FATAL(bz_sweep_data_init(&d, &sw, 0, 1, NULL, &err), BZ_OK);
+    CU_ASSERT(isnan(d.num[0]) && isnan(d.num[1]));
+    CU_ASSERT_STRING_EQUAL(d.word[0], "7");
+    CU_ASSERT_STRING_EQUAL(d.word[1], "seven");
+    bz_sweep_data_destroy(&d);
+    bz_sweep_destroy(&sw);
+    free(text);
+}
+
 /* Journals: a torn last record is cut off and only its point is lost; a
  * corrupt record ends the journal; another sweep's journal, a foreign file
  * and a point that differs from the sweep file are refused. */
@@ -589,6 +608,7 @@ static CU_TestInfo tests[] = {
     {"run_point == bz_run_experiment with the sets", test_run_point},
     {"shards and the stop flag", test_run_shards_stop},
     {"file: snapshot, journal resume, read back", test_file_round_trip},
+    {"word axes: NaN numbers in memory as in the file", test_word_axis_num},
     {"journal: torn, corrupt, foreign, disagreeing", test_journal_damage},
     {"merge: union of shards, conflicts refused", test_merge},
     {"sobol indices from outcome columns", test_sobol_wiring},
