@@ -696,9 +696,9 @@ static void assert_same(const bz_experiment *a, const bz_experiment *b)
     ma.local = mb.local = NULL;
     CU_ASSERT_EQUAL(memcmp(&ma, &mb, sizeof ma), 0);
     if (a->market.n_local == b->market.n_local && a->market.n_local)
-        CU_ASSERT_EQUAL(memcmp(a->market.local, b->market.local,
-                               a->market.n_local * sizeof *a->market.local),
-                        0);
+        CU_ASSERT_EQUAL(
+            memcmp(a->market.local, b->market.local, a->market.n_local * sizeof *a->market.local),
+            0);
     CU_ASSERT_EQUAL_FATAL(a->n_arms, b->n_arms);
     for (size_t i = 0; i < a->n_arms; i++) {
         CU_ASSERT_STRING_EQUAL(a->arms[i].name, b->arms[i].name);
@@ -787,7 +787,7 @@ static void test_configs_roundtrip(void)
 {
     const char *src = getenv("BZ_SOURCE_DIR");
     CU_ASSERT_PTR_NOT_NULL_FATAL(src);
-    const char *names[] = {"bass",        "campaigns",  "demo",        "networks",
+    const char *names[] = {"bass",        "campaigns",   "demo",        "networks",
                            "partnership", "xiaomi_2013", "xiaomi_story"};
     for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
         char path[4096];
