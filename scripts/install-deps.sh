@@ -4,7 +4,7 @@
 # packages to install and fail. Extra packages may be given as arguments.
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config libgsl-dev libhdf5-dev hdf5-tools libcunit1-dev
-      libyaml-dev librandom123-dev zlib1g-dev libdeflate-dev gnuplot-nox python3-yaml
+      libyaml-dev librandom123-dev zlib1g-dev libdeflate-dev libnlopt-dev gnuplot-nox python3-yaml
       python3-jsonschema "$@")
 missing=()
 for p in "${pkgs[@]}"; do

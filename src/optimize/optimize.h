@@ -1,0 +1,94 @@
+/* Searching a plan's variables for the best campaign plan (docs/optimize.md).
+ *
+ * Evaluation uses common random numbers: every candidate runs its
+ * replicates with the same seed, so two candidates meet the same networks,
+ * populations and streams (sample-average approximation), their comparison
+ * is paired, and the objective is a deterministic function of the
+ * variables for a fixed seed and replicate count. A candidate's objective
+ * is the mean over replicates of
+ *     sum_k w_k (outcome_k(arm) - outcome_k(baseline))     (relative)
+ *     sum_k w_k outcome_k(arm)                              (otherwise)
+ * It is feasible when the arm's spend (campaign costs plus discounts) is at
+ * most the budget in every replicate and every constraint holds for the
+ * arm's mean (its paired difference with the baseline when relative).
+ *
+ * Search: NLopt on the unit cube of the variables (each mapped linearly or
+ * on a log scale onto [min, max]); integers are rounded to the nearest and
+ * choices taken as floor(u n) before simulating, so the simulator only sees
+ * valid values and a cache makes repeated roundings free. Infeasible
+ * candidates get the objective minus a penalty proportional to their
+ * relative violation. Methods: DIRECT-L (global, deterministic) for 60% of
+ * the evaluations then BOBYQA (local) from the best feasible point; or one
+ * of DIRECT-L, CRS2 (global), BOBYQA, COBYLA (local, from the base plan's
+ * values when they are inside the bounds, else the centre).
+ *
+ * Final answer: the best `finalists` distinct feasible candidates and the
+ * base plan (the base experiment as written) are run again with a seed the
+ * search never used and `final_replicates` replicates; the reported
+ * figures, the feasibility check and the choice come from those runs only
+ * (no winner's curse), with paired 95% intervals against the base plan and
+ * against the runner-up.
+ */
+#ifndef BZ_OPTIMIZE_H
+#define BZ_OPTIMIZE_H
+
+#include <signal.h>
+
+#include "base/stats.h"
+#include "optimize/plan.h"
+
+/* One simulated candidate. */
+typedef struct bz_opt_eval {
+    double u[BZ_OPT_VARS_MAX];     /* position in the unit cube (the first that gave it) */
+    double value[BZ_OPT_VARS_MAX]; /* the variables' values (choice index for choices) */
+    char text[BZ_OPT_VARS_MAX][BZ_OPT_VALUE_MAX]; /* as --set text */
+    int phase;                                    /* 0 global, 1 local, 2 final, 3 base */
+    uint32_t R;
+    double objective;             /* mean over replicates */
+    double spend_max;             /* largest spend of the arm over replicates */
+    double cons[BZ_OPT_CONS_MAX]; /* constraint values (means) */
+    int feasible;
+    double *per_rep; /* [R] objective per replicate (final and base only), owned */
+    double *spend;   /* [R] spend of the arm per replicate (final and base), owned */
+} bz_opt_eval;
+
+typedef struct bz_opt_result {
+    size_t n_evals;
+    bz_opt_eval *evals; /* every distinct candidate of the search, in order, owned */
+    size_t n_final;
+    bz_opt_eval *final; /* finalists re-run on fresh replicates, best first, owned */
+    bz_opt_eval base;   /* the base plan on the same fresh replicates */
+    long chosen;        /* index in final of the recommended plan, -1 if none is feasible */
+    uint64_t final_seed;
+    bz_compare vs_base;      /* chosen - base, paired over the final replicates */
+    bz_compare vs_runner_up; /* chosen - final[1] (NaN if only one) */
+    char *plan_yaml;         /* the recommended experiment, resolved (arms of the plan), owned */
+    double seconds;
+    uint64_t simulations; /* replicates simulated in all (both arms count once) */
+} bz_opt_result;
+
+/* Progress: called after each distinct evaluation (may be NULL). */
+typedef void (*bz_opt_progress_fn)(void *ctx, const bz_opt_eval *e, size_t done, size_t total);
+
+typedef struct bz_opt_opts {
+    bz_opt_progress_fn progress;
+    void *progress_ctx;
+    volatile sig_atomic_t *stop; /* checked between evaluations; may be NULL */
+} bz_opt_opts;
+
+/* Run the search and the final re-evaluation. res is initialised here
+ * (destroy with bz_opt_result_destroy even on failure). Errors: those of
+ * loading and running the experiment (a candidate that fails to load is an
+ * error naming its values), BZ_EINTERNAL when NLopt fails. */
+int bz_optimize(const bz_opt_plan *pl, const bz_opt_opts *opts, bz_opt_result *res, bz_error *err);
+
+/* Evaluate one candidate (variables as --set texts, n = pl->n_vars; NULL:
+ * the base plan) with `seed` and R replicates; keep_reps fills per_rep and
+ * spend. */
+int bz_opt_evaluate(const bz_opt_plan *pl, char (*text)[BZ_OPT_VALUE_MAX], uint64_t seed,
+                    uint32_t R, int keep_reps, bz_opt_eval *e, bz_error *err);
+
+void bz_opt_eval_destroy(bz_opt_eval *e);
+void bz_opt_result_destroy(bz_opt_result *res);
+
+#endif
