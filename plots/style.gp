@@ -62,8 +62,9 @@ bz_base(p) = (strstrt(p, "/") > 0) ? bz_base(p[strstrt(p, "/") + 1:]) : p
 
 # Network files (buzzsim graph --stats) have no arms: buzzsim plot sets
 # network_only and runs network.gp alone.
-# Sweep files (buzzsim sweep) have no arms either: sweep_*.gp read /sweep.
-if (!exists("network_only") && !exists("sweep")) {
+# Sweep files (buzzsim sweep) have no arms either: sweep_*.gp read /sweep;
+# nor optimize files (buzzsim optimize): optimize_*.gp read /optimize.
+if (!exists("network_only") && !exists("sweep") && !exists("optimize")) {
     arms = bz_names("arms")
     narms = words(arms)
     if (narms < 1) {

@@ -30,6 +30,7 @@ int bz_cmd_graph(int argc, char **argv);
 int bz_cmd_sweep(int argc, char **argv);
 int bz_cmd_merge(int argc, char **argv);
 int bz_cmd_schema(int argc, char **argv);
+int bz_cmd_optimize(int argc, char **argv);
 
 /* Sweep files (cmd_sweep.c): `buzzsim info` of a sweep file (returns the
  * exit status), and the Sobol index table of a sweep's results. */
@@ -41,6 +42,8 @@ int bz_cli_sweep_info(const char *path);
 int bz_cli_sweep_load(const char *path, struct bz_sweep_data *d, size_t *from_journal,
                       bz_error *err);
 void bz_cli_sweep_sobol(FILE *f, const struct bz_sweep_data *d);
+/* `buzzsim info` of an optimize file (cmd_optimize.c); the exit status. */
+int bz_cli_optimize_info(const char *path);
 
 /* Print "buzzsim: <msg>" to stderr (one line) and return the exit status for
  * the error's code. */

@@ -13,6 +13,7 @@
 #include "base/file.h"
 #include "base/stats.h"
 #include "io/h5.h"
+#include "optimize/h5_optimize.h"
 #include "sweep/h5_sweep.h"
 
 /* The diffusion model named in the resolved experiment text, or "": the
@@ -173,6 +174,7 @@ int bz_cmd_info(int argc, char **argv)
      * (opening a FIFO blocks). */
     if (bz_file_check_input(path, &err) != BZ_OK) return bz_cli_fail(&err);
     if (bz_h5_sweep_detect(path)) return bz_cli_sweep_info(path);
+    if (bz_h5_optimize_detect(path)) return bz_cli_optimize_info(path);
     int status = bz_h5_read_meta(&r, &prov, path, &err);
     if (status != BZ_OK) return bz_cli_fail(&err);
     if (r.n_arms == 0) {

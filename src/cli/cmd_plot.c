@@ -34,6 +34,7 @@
 #include "cli/args.h"
 #include "cli/cli.h"
 #include "io/h5.h"
+#include "optimize/h5_optimize.h"
 #include "sweep/h5_sweep.h"
 
 extern char **environ;
@@ -344,11 +345,16 @@ int bz_cmd_plot(int argc, char **argv)
     bz_error_clear(&err);
     /* A directory, FIFO or device is refused before anything opens it. */
     if (bz_file_check_input(path, &err) != BZ_OK) return bz_cli_fail(&err);
-    /* A sweep file gets the sweep_*.gp figures only; a results file every
-     * other script; a network file (buzzsim graph --stats) network.gp only. */
-    const int sweep = bz_h5_sweep_detect(path);
+    /* A sweep file gets the sweep_*.gp figures only, an optimize file the
+     * optimize_*.gp ones; a results file every other script; a network file
+     * (buzzsim graph --stats) network.gp only. */
+    const int sweep = bz_h5_sweep_detect(path), optimize = !sweep && bz_h5_optimize_detect(path);
     int network_only = 0;
-    if (sweep) {
+    if (optimize) {
+        bz_h5_optimize_summary s;
+        if (bz_h5_optimize_read_summary(path, &s, &err) != BZ_OK) return bz_cli_fail(&err);
+        bz_h5_optimize_summary_destroy(&s);
+    } else if (sweep) {
         bz_sweep_data d;
         if (bz_h5_sweep_read(&d, path, &err) != BZ_OK) return bz_cli_fail(&err);
         bz_sweep_data_destroy(&d);
@@ -398,7 +404,10 @@ int bz_cmd_plot(int argc, char **argv)
     char vars[5 * PATH_MAX + 128];
     snprintf(vars, sizeof vars, "file='%s'; outdir='%s'; fmt='%s'; buzzsim='%s'; plotsdir='%s'%s",
              file_abs, out_abs, format, exe, dir_abs,
-             network_only ? "; network_only=1" : (sweep ? "; sweep=1" : ""));
+             network_only ? "; network_only=1"
+             : sweep      ? "; sweep=1"
+             : optimize   ? "; optimize=1"
+                          : "");
     struct dirent **list = NULL;
     int count = scandir(dir_abs, &list, is_script, alphasort);
     if (count <= 0) {
@@ -412,8 +421,9 @@ int bz_cmd_plot(int argc, char **argv)
         char script[PATH_MAX + 256];
         snprintf(script, sizeof script, "%s/%s", dir_abs, list[i]->d_name);
         const int is_sweep_script = strncmp(list[i]->d_name, "sweep_", 6) == 0;
+        const int is_opt_script = strncmp(list[i]->d_name, "optimize_", 9) == 0;
         const int skip = (network_only && strcmp(list[i]->d_name, "network.gp") != 0) ||
-                         (!network_only && sweep != is_sweep_script);
+                         (!network_only && (sweep != is_sweep_script || optimize != is_opt_script));
         free(list[i]);
         if (skip || failed) continue; /* after a failure: the disk or gnuplot is broken */
         fflush(stdout);

@@ -36,6 +36,9 @@ static const bz_command bz_commands[] = {
     {"models", bz_cmd_models, "[NAME] [--markdown] | --outputs [--markdown]",
      "list every model, generator and campaign with its parameters; --outputs: every series,\n"
      "      outcome and comparison row with its unit"},
+    {"optimize", bz_cmd_optimize,
+     "PLAN.yaml [-o out.h5] [--force] [--threads T] [--quiet] [--dry-run]",
+     "search a plan's variables for the best campaign plan under a budget (docs/optimize.md)"},
     {"schema", bz_cmd_schema, "[--sweep]", "JSON Schema of experiment (--sweep: sweep) files"},
 };
 

@@ -42,6 +42,11 @@ int bz_h5_write(const char *path, const bz_results *r, int force, bz_error *err)
  * else. */
 int bz_h5_check_output(const char *path, int force, bz_error *err);
 
+/* 1 if `path` is a readable regular HDF5 file whose root has a link named
+ * `group` (a sweep file has /sweep, an optimize file /optimize); 0 for
+ * anything else, never an error. HDF5's error printing is off meanwhile. */
+int bz_h5_has_group(const char *path, const char *group);
+
 /* Create every missing parent directory of `path` (mkdir -p of dirname).
  * BZ_EINVAL naming the directory on failure. */
 int bz_h5_make_parents(const char *path, bz_error *err);

@@ -12,6 +12,7 @@
 #include <hdf5_hl.h>
 
 #include "base/durable.h"
+#include "base/file.h"
 #include "io/h5.h"
 
 void bz_h5_skip_exit_cleanup(void)
@@ -482,4 +483,43 @@ int bz_h5_exists(hid_t file, const char *path)
 {
     if (strcmp(path, "/") == 0) return 1;
     return H5LTpath_valid(file, path, 1) > 0;
+}
+
+hid_t bz_h5_make_dataset(hid_t loc, const char *name, int rank, const hsize_t *dims,
+                         const hsize_t *chunk, hid_t ftype, hid_t mtype, const void *data)
+{
+    hid_t space = H5Screate_simple(rank, dims, NULL), dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    hid_t ds = H5I_INVALID_HID;
+    hsize_t n = 1;
+    for (int i = 0; i < rank; i++)
+        n *= dims[i];
+    if (space < 0 || dcpl < 0) goto done;
+    if (n > 0 && (H5Pset_chunk(dcpl, rank, chunk) < 0 || H5Pset_shuffle(dcpl) < 0 ||
+                  H5Pset_deflate(dcpl, BZ_H5_DEFLATE_LEVEL) < 0))
+        goto done;
+    ds = H5Dcreate2(loc, name, ftype, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    if (ds >= 0 && n > 0 && H5Dwrite(ds, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0) {
+        H5Dclose(ds);
+        ds = H5I_INVALID_HID;
+    }
+done:
+    if (space >= 0) H5Sclose(space);
+    if (dcpl >= 0) H5Pclose(dcpl);
+    return ds;
+}
+
+int bz_h5_has_group(const char *path, const char *group)
+{
+    bz_h5_quiet quiet;
+    bz_h5_quiet_begin(&quiet);
+    int yes = 0;
+    if (bz_file_check_input(path, NULL) == BZ_OK && H5Fis_hdf5(path) > 0) {
+        hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+        if (file >= 0) {
+            yes = H5Lexists(file, group, H5P_DEFAULT) > 0;
+            H5Fclose(file);
+        }
+    }
+    bz_h5_quiet_end(&quiet);
+    return yes;
 }

@@ -86,6 +86,14 @@ hid_t bz_h5_doubles_type(const char *const *names, int n, int file);
  * window fields; n <= 256). */
 hid_t bz_h5_defs_type(const bz_outcome_def *defs, int n, int file);
 
+/* Create dataset `name` under loc (rank dims, chunked by `chunk`, shuffled
+ * and deflated at BZ_H5_DEFLATE_LEVEL; contiguous when empty) of file type
+ * ftype and write all of data (memory type mtype). The open dataset, or
+ * negative (the HDF5 stack holds why); the caller closes it. */
+#define BZ_H5_DEFLATE_LEVEL 4
+hid_t bz_h5_make_dataset(hid_t loc, const char *name, int rank, const hsize_t *dims,
+                         const hsize_t *chunk, hid_t ftype, hid_t mtype, const void *data);
+
 /* Group-creation property list that tracks link creation order, so arms,
  * states, channels and layers read back in the order they were written. */
 hid_t bz_h5_ordered_gcpl(void);

@@ -28,7 +28,7 @@
 #include "io/h5_util.h"
 
 #define CHUNK_T 4096 /* time points per chunk: one replicate's row for typical runs */
-#define DEFLATE_LEVEL 4
+
 #define OUTCOME_STR 32 /* fixed-length string of /comparison/<arm> outcome names */
 
 /* One row of /comparison/<arm>. */
@@ -128,7 +128,7 @@ static hid_t make_dcpl(int rank, const hsize_t *chunk)
     hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
     if (dcpl < 0) return H5I_INVALID_HID;
     if (H5Pset_chunk(dcpl, rank, chunk) < 0 || H5Pset_shuffle(dcpl) < 0 ||
-        H5Pset_deflate(dcpl, DEFLATE_LEVEL) < 0) {
+        H5Pset_deflate(dcpl, BZ_H5_DEFLATE_LEVEL) < 0) {
         H5Pclose(dcpl);
         return H5I_INVALID_HID;
     }

@@ -126,6 +126,10 @@ int bz_opt_evaluate(const bz_opt_plan *pl, char (*text)[BZ_OPT_VALUE_MAX], uint6
         goto cleanup;
     }
     loaded = 1;
+    /* Attribution splits an arm's effect among its campaigns by running
+     * sub-arms; the search needs the arm's outcomes only. */
+    for (size_t a = 0; a < x.n_arms; a++)
+        x.arms[a].attribution = BZ_ATTRIB_NONE;
     bz_run_opts ro = {NULL, NULL};
     status = bz_run_experiment(&x, &ro, &res, err);
     ran = 1;

@@ -454,8 +454,8 @@ void bz_opt_var_text(const bz_opt_var *v, double u, char *buf, double *value)
     }
     double x = v->log ? exp(log(v->min) + u * (log(v->max) - log(v->min)))
                       : v->min + u * (v->max - v->min);
-    if (x < v->min) x = v->min; /* rounding of exp(log()) */
-    if (x > v->max) x = v->max;
+    if (x < v->min || u == 0) x = v->min; /* the bounds exactly, whatever exp(log()) rounds to */
+    if (x > v->max || u == 1) x = v->max;
     if (v->kind == BZ_VAR_INT) {
         x = floor(x + 0.5);
         if (x < v->min) x = ceil(v->min);

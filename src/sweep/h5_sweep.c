@@ -16,7 +16,6 @@
 #include "base/file.h"
 #include "io/h5_util.h"
 
-#define DEFLATE_LEVEL 4
 #define MAX_ELEMENTS (1ull << 31) /* outcomes/series elements accepted from a file */
 
 typedef struct sobol_row {
@@ -99,30 +98,6 @@ static hid_t sobol_type(void)
     return t;
 }
 
-/* Create a chunked, deflated dataset and write all of data. */
-static hid_t make_dataset(hid_t loc, const char *name, int rank, const hsize_t *dims,
-                          const hsize_t *chunk, hid_t ftype, hid_t mtype, const void *data)
-{
-    hid_t space = H5Screate_simple(rank, dims, NULL), dcpl = H5Pcreate(H5P_DATASET_CREATE);
-    hid_t ds = H5I_INVALID_HID;
-    hsize_t n = 1;
-    for (int i = 0; i < rank; i++)
-        n *= dims[i];
-    if (space < 0 || dcpl < 0) goto done;
-    if (n > 0 && (H5Pset_chunk(dcpl, rank, chunk) < 0 || H5Pset_shuffle(dcpl) < 0 ||
-                  H5Pset_deflate(dcpl, DEFLATE_LEVEL) < 0))
-        goto done;
-    ds = H5Dcreate2(loc, name, ftype, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
-    if (ds >= 0 && n > 0 && H5Dwrite(ds, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0) {
-        H5Dclose(ds);
-        ds = H5I_INVALID_HID;
-    }
-done:
-    if (space >= 0) H5Sclose(space);
-    if (dcpl >= 0) H5Pclose(dcpl);
-    return ds;
-}
-
 static herr_t put_u64(hid_t obj, const char *name, uint64_t v)
 {
     return bz_h5_put_scalar_attr(obj, name, H5T_STD_U64LE, H5T_NATIVE_UINT64, &v);
@@ -186,7 +161,7 @@ static int write_sobol(hid_t file, const char *path, const bz_sweep_data *d, bz_
         }
     hsize_t dims = n, chunk = n ? n : 1;
     if ((t = sobol_type()) < 0 ||
-        (ds = make_dataset(file, "/sweep/sobol", 1, &dims, &chunk, t, t, rows)) < 0)
+        (ds = bz_h5_make_dataset(file, "/sweep/sobol", 1, &dims, &chunk, t, t, rows)) < 0)
         BZ_CHECK(wfail(err, path, "/sweep/sobol"));
 cleanup:
     if (ds >= 0) H5Dclose(ds);
@@ -226,27 +201,28 @@ static int build(hid_t file, const char *path, const bz_sweep_data *d, bz_error 
         }
     }
     hsize_t P = d->P, chunkP = d->P < 1024 ? (d->P ? d->P : 1) : 1024;
-    if ((ds = make_dataset(g, "params", 1, &P, &chunkP, pf, pm, rows)) < 0)
+    if ((ds = bz_h5_make_dataset(g, "params", 1, &P, &chunkP, pf, pm, rows)) < 0)
         BZ_CHECK(wfail(err, path, "/sweep/params"));
     H5Dclose(ds);
     if ((om = outcome_type(d, 0)) < 0 || (of = outcome_type(d, 1)) < 0)
         BZ_CHECK(wfail(err, path, "/sweep/outcomes"));
     hsize_t dims2[2] = {d->P, d->R}, chunk2[2] = {1, d->R};
-    if ((ds = make_dataset(g, "outcomes", 2, dims2, chunk2, of, om, d->outcomes)) < 0)
+    if ((ds = bz_h5_make_dataset(g, "outcomes", 2, dims2, chunk2, of, om, d->outcomes)) < 0)
         BZ_CHECK(wfail(err, path, "/sweep/outcomes"));
     H5Dclose(ds);
-    if ((ds = make_dataset(g, "done", 1, &P, &chunkP, H5T_STD_U8LE, H5T_NATIVE_UINT8, d->done)) < 0)
+    if ((ds = bz_h5_make_dataset(g, "done", 1, &P, &chunkP, H5T_STD_U8LE, H5T_NATIVE_UINT8,
+                                 d->done)) < 0)
         BZ_CHECK(wfail(err, path, "/sweep/done"));
     H5Dclose(ds);
     ds = H5I_INVALID_HID;
     if (d->T) {
         hsize_t T = d->T, dims3[3] = {d->P, d->n_arms, d->T}, chunk3[3] = {1, d->n_arms, d->T};
-        if ((ds = make_dataset(g, "time", 1, &T, &T, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
-                               d->time_days)) < 0)
+        if ((ds = bz_h5_make_dataset(g, "time", 1, &T, &T, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
+                                     d->time_days)) < 0)
             BZ_CHECK(wfail(err, path, "/sweep/time"));
         H5Dclose(ds);
-        if ((ds = make_dataset(g, "series", 3, dims3, chunk3, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
-                               d->series)) < 0)
+        if ((ds = bz_h5_make_dataset(g, "series", 3, dims3, chunk3, H5T_IEEE_F64LE,
+                                     H5T_NATIVE_DOUBLE, d->series)) < 0)
             BZ_CHECK(wfail(err, path, "/sweep/series"));
         H5Dclose(ds);
         ds = H5I_INVALID_HID;
@@ -600,18 +576,5 @@ cleanup:
 
 int bz_h5_sweep_detect(const char *path)
 {
-    bz_h5_quiet quiet;
-    bz_h5_quiet_begin(&quiet);
-    int yes = 0;
-    if (bz_file_check_input(path, NULL) == BZ_OK) {
-        if (H5Fis_hdf5(path) > 0) {
-            hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-            if (file >= 0) {
-                yes = H5Lexists(file, "sweep", H5P_DEFAULT) > 0;
-                H5Fclose(file);
-            }
-        }
-    }
-    bz_h5_quiet_end(&quiet);
-    return yes;
+    return bz_h5_has_group(path, "sweep");
 }

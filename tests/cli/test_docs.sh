@@ -102,7 +102,14 @@ $BZ models festival | grep -q "levers: expose, engage, boost (only when share_bo
 expect_fail "unknown model name" 2 "no generator, model or campaign named 'nope'" $BZ models nope
 # Every experiment in configs/ validates (sweep specs are checked by test_sweep).
 for f in "$SRC"/configs/*.yaml; do
-  case $(basename "$f") in sweep_*) continue ;; esac
+  case $(basename "$f") in
+    sweep_*) continue ;;
+    optimize_*)
+      $BZ optimize --dry-run "$f" >/dev/null 2>"$TMP/v.err" && ok "optimize --dry-run $(basename "$f")" ||
+        bad "optimize --dry-run $(basename "$f"): $(head -c 300 "$TMP/v.err")"
+      continue
+      ;;
+  esac
   $BZ validate "$f" >/dev/null 2>"$TMP/v.err" && ok "validate $(basename "$f")" ||
     bad "validate $(basename "$f"): $(head -c 300 "$TMP/v.err")"
 done

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every arrow points down: a source file may include headers of its own
 # layer or of a lower one, never of a higher one. The layers, lowest first:
-#   rng -> base -> graph -> engine -> models -> config -> io -> sweep -> cli
+#   rng -> base -> graph -> engine -> models -> config -> io -> sweep -> optimize -> cli
 # (models/ holds networks, diffusion models and campaigns; a file's layer is
 # its directory). Fails naming the file, the line and the header.
 . "$(dirname "$0")/lib.sh"
@@ -9,7 +9,7 @@ rank() {
   case "$1" in
     rng) echo 0 ;; base) echo 1 ;; graph) echo 2 ;; engine) echo 3 ;;
     models | networks | diffusion | campaigns) echo 4 ;;
-    config) echo 5 ;; io) echo 6 ;; sweep) echo 7 ;; cli) echo 8 ;;
+    config) echo 5 ;; io) echo 6 ;; sweep) echo 7 ;; optimize) echo 8 ;; cli) echo 9 ;;
     *) echo -1 ;;
   esac
 }

@@ -1,0 +1,237 @@
+/* buzzsim optimize PLAN.yaml [-o out.h5] [--force] [--threads T] [--quiet] [--dry-run]
+ *
+ * --dry-run: check the plan (every variable at its bounds, every choice)
+ * and print what the search would do; nothing is simulated or written.
+ *
+ * Order of work, as for run: load and check the plan (exit 2 on bad input,
+ * before anything is written), refuse existing outputs without --force,
+ * search, re-evaluate the finalists on fresh replicates, then write OUT.h5
+ * and the recommended plan OUT.plan.yaml (each written whole and renamed
+ * into place). SIGINT/SIGTERM stop the search between evaluations; nothing
+ * is written then. */
+#include <errno.h>
+#include <math.h>
+#include <omp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/durable.h"
+#include "base/file.h"
+#include "cli/args.h"
+#include "cli/cli.h"
+#include "io/h5.h"
+#include "optimize/h5_optimize.h"
+#include "optimize/optimize.h"
+
+static volatile sig_atomic_t stop_flag;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    stop_flag = 1;
+}
+
+static void show_progress(void *ctx, const bz_opt_eval *e, size_t done, size_t total)
+{
+    const bz_opt_plan *pl = ctx;
+    fprintf(stderr, "[%3zu/%zu] %-6s", done, total, e->phase ? "local" : "global");
+    for (size_t i = 0; i < pl->n_vars; i++)
+        fprintf(stderr, " %s=%s", pl->vars[i].key, e->text[i]);
+    fprintf(stderr, "  objective %.6g%s\n", e->objective, e->feasible ? "" : " (infeasible)");
+}
+
+/* "results/x.h5" -> "results/x.plan.yaml" */
+static void plan_path_of(const char *out, char *buf, size_t size)
+{
+    size_t n = strlen(out);
+    if (n > 3 && !strcmp(out + n - 3, ".h5")) n -= 3;
+    snprintf(buf, size, "%.*s.plan.yaml", (int)n, out);
+}
+
+/* Column width of a variable in the table: its key, at least 12. */
+static int width_of(const bz_opt_var *v)
+{
+    int n = (int)strlen(v->key);
+    return n < 12 ? 12 : n;
+}
+
+static void print_row(const bz_opt_plan *pl, const char *label, const bz_opt_eval *e,
+                      const bz_compare *d)
+{
+    printf("%-6s", label);
+    for (size_t i = 0; i < pl->n_vars; i++)
+        if (!e->text[i][0])
+            printf("  %-*s", width_of(&pl->vars[i]), "(as written)");
+        else if (pl->vars[i].kind == BZ_VAR_CHOICE)
+            printf("  %-*s", width_of(&pl->vars[i]), e->text[i]);
+        else
+            printf("  %-*.6g", width_of(&pl->vars[i]), e->value[i]);
+    printf("  %14.6g", e->objective);
+    if (d && isfinite(d->mean))
+        printf("  %+12.6g [%.6g, %.6g]", d->mean, d->ci_low, d->ci_high);
+    else
+        printf("  %-30s", d ? "-" : "(reference)");
+    printf("  %12.6g  %s\n", e->spend_max, e->feasible ? "yes" : "no");
+}
+
+static void report(const bz_opt_plan *pl, const bz_opt_result *res, const char *out,
+                   const char *plan_out)
+{
+    printf("\n%s: %zu plans simulated by %s (%u replicates each, seed %llu), %.1f s, %llu "
+           "simulations in all\n",
+           pl->name, res->n_evals, bz_opt_method_names[pl->method], (unsigned)pl->replicates,
+           (unsigned long long)pl->seed, res->seconds, (unsigned long long)res->simulations);
+    printf("Final round: the best %zu feasible plans and the base plan on %u fresh replicates "
+           "(seed %llu); objective = ",
+           res->n_final, (unsigned)pl->final_replicates, (unsigned long long)res->final_seed);
+    for (size_t t = 0; t < pl->n_terms; t++)
+        printf("%s%g x %s", t ? " + " : "", pl->terms[t].weight,
+               bz_outcome_defs[pl->terms[t].outcome].name);
+    printf("%s of arm '%s'", pl->relative ? " paired with the baseline" : "", pl->arm);
+    if (isfinite(pl->budget)) printf(", spend at most %g in every replicate", pl->budget);
+    printf("\n\n%-6s", "plan");
+    for (size_t i = 0; i < pl->n_vars; i++)
+        printf("  %-*s", width_of(&pl->vars[i]), pl->vars[i].key);
+    printf("  %14s  %-30s  %12s  %s\n", "objective", "vs base plan [95% CI]", "spend (max)",
+           "feasible");
+    print_row(pl, "base", &res->base, NULL);
+    for (size_t k = 0; k < res->n_final; k++) {
+        char label[24];
+        snprintf(label, sizeof label, "%zu", k + 1);
+        bz_compare d = bz_stats_paired(res->final[k].per_rep, res->base.per_rep, res->base.R);
+        print_row(pl, label, &res->final[k], &d);
+    }
+    if (res->chosen < 0) {
+        printf("\nNo plan met the budget and the constraints on the fresh replicates: nothing "
+               "to recommend.\n");
+    } else {
+        printf("\nRecommended: plan 1");
+        if (res->n_final > 1 && isfinite(res->vs_runner_up.mean))
+            printf(", ahead of plan 2 by %+.6g [%.6g, %.6g]", res->vs_runner_up.mean,
+                   res->vs_runner_up.ci_low, res->vs_runner_up.ci_high);
+        printf("\nwrote %s (run it: buzzsim run %s)\n", plan_out, plan_out);
+    }
+    printf("wrote %s\n", out);
+}
+
+int bz_cli_optimize_info(const char *path)
+{
+    bz_h5_optimize_summary s;
+    bz_error err;
+    if (bz_h5_optimize_read_summary(path, &s, &err) != BZ_OK) return bz_cli_fail(&err);
+    printf("%s: optimize results of plan '%s' (arm '%s')\n", path, s.name, s.arm);
+    printf("  search: %s, %.0f plans, %.0f simulations, %.1f s\n", s.method, s.evaluations,
+           s.simulations, s.seconds);
+    printf("  objective: %s; budget: %g\n", s.objective, s.budget);
+    printf("  recommended: %s\n",
+           s.chosen >= 0 ? "plan 1 of /optimize/final (row 1)" : "none (no feasible plan)");
+    printf("  datasets: /optimize/candidates, /optimize/final, /optimize/replicates "
+           "(buzzsim export %s /optimize/final)\n",
+           path);
+    bz_h5_optimize_summary_destroy(&s);
+    if (fflush(stdout) != 0) {
+        bz_file_write_error(&err, errno, "standard output");
+        return bz_cli_fail(&err);
+    }
+    return 0;
+}
+
+int bz_cmd_optimize(int argc, char **argv)
+{
+    const char *path = NULL, *out = NULL, *v;
+    int force = 0, quiet = 0, dry = 0, rc = 0, loaded = 0;
+    uint64_t threads = 0;
+    char out_buf[4200], plan_out[4300];
+    bz_opt_plan pl;
+    bz_opt_result res;
+    bz_error err;
+    bz_error_clear(&err);
+    memset(&res, 0, sizeof res);
+    for (int i = 1; i < argc; i++) {
+        int r;
+        if ((r = bz_arg_value(argc, argv, &i, "--output", "-o", &v))) {
+            if (r < 0) return bz_cli_usage("optimize", "-o needs a value");
+            if (out)
+                return bz_cli_usage("optimize", "-o given twice ('%s' and '%s'): one output file",
+                                    out, v);
+            out = v;
+        } else if ((r = bz_arg_value(argc, argv, &i, "--threads", "-t", &v))) {
+            if (r < 0 || bz_arg_u64(v, 1, 4096, &threads))
+                return bz_cli_usage("optimize",
+                                    "--threads: expected an integer in [1, 4096], got '%s'",
+                                    r < 0 ? "" : v);
+        } else if (!strcmp(argv[i], "--force") || !strcmp(argv[i], "-f")) {
+            force = 1;
+        } else if (!strcmp(argv[i], "--quiet") || !strcmp(argv[i], "-q")) {
+            quiet = 1;
+        } else if (!strcmp(argv[i], "--dry-run") || !strcmp(argv[i], "-n")) {
+            dry = 1;
+        } else if (argv[i][0] == '-' && argv[i][1]) {
+            return bz_cli_usage("optimize", "unknown option '%s'", argv[i]);
+        } else if (path) {
+            return bz_cli_usage("optimize", "one plan file expected, got '%s' too", argv[i]);
+        } else {
+            path = argv[i];
+        }
+    }
+    if (!path) return bz_cli_usage("optimize", "missing the plan file");
+    if (bz_opt_plan_load(&pl, path, &err) != BZ_OK) return bz_cli_fail(&err);
+    loaded = 1;
+    if (!out) {
+        if (pl.output[0])
+            out = pl.output;
+        else {
+            snprintf(out_buf, sizeof out_buf, "results/%s.h5", pl.name);
+            out = out_buf;
+        }
+    }
+    plan_path_of(out, plan_out, sizeof plan_out);
+    if (dry) {
+        printf("%s: valid plan '%s': %zu variables of arm '%s' of %s; %s, %llu plans of %u "
+               "replicates, then %llu finalists on %u fresh replicates; would write %s and %s\n",
+               path, pl.name, pl.n_vars, pl.arm, pl.base_path, bz_opt_method_names[pl.method],
+               (unsigned long long)pl.evaluations, (unsigned)pl.replicates,
+               (unsigned long long)pl.finalists, (unsigned)pl.final_replicates, out, plan_out);
+        goto cleanup;
+    }
+    if (bz_h5_check_output(out, force, &err) != BZ_OK ||
+        bz_h5_check_output(plan_out, force, &err) != BZ_OK) {
+        rc = bz_cli_fail(&err);
+        goto cleanup;
+    }
+    if (threads) omp_set_num_threads((int)threads);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    bz_opt_opts o = {quiet ? NULL : show_progress, &pl, &stop_flag};
+    if (bz_optimize(&pl, &o, &res, &err) != BZ_OK) {
+        if (stop_flag) bz_error_set(&err, BZ_EIO, "optimize stopped by a signal: nothing written");
+        rc = bz_cli_fail(&err);
+        goto cleanup;
+    }
+    if (bz_h5_optimize_write(out, &pl, &res, bz_cli_command_line(), force, &err) != BZ_OK) {
+        rc = bz_cli_fail(&err);
+        goto cleanup;
+    }
+    if (res.plan_yaml) {
+        char tmp[4400];
+        snprintf(tmp, sizeof tmp, "%s.partial", plan_out);
+        if (bz_durable_write(plan_out, tmp, res.plan_yaml, strlen(res.plan_yaml), &err) != BZ_OK) {
+            rc = bz_cli_fail(&err);
+            goto cleanup;
+        }
+    }
+    report(&pl, &res, out, plan_out);
+    if (fflush(stdout) != 0) {
+        bz_file_write_error(&err, errno, "standard output");
+        rc = bz_cli_fail(&err);
+    }
+cleanup:
+    bz_opt_result_destroy(&res);
+    if (loaded) bz_opt_plan_destroy(&pl);
+    return rc;
+}

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# buzzsim optimize end to end: bad plans exit 2 with FILE:LINE:COL: key and
+# write nothing; a small search writes the HDF5 file and the recommended
+# plan, which `run` accepts and which respects the budget; `info` and
+# `export` read the file; outputs are never overwritten without --force.
+. "$(dirname "$0")/lib.sh"
+cd "$TMP"
+AGENTS=400 small_experiment base.yaml
+sed -i 's/replicates: 3/replicates: 2/; s/reach: 0.2 }/reach: 0.2, cpm: 50 }/' base.yaml
+echo "market: { price: 10 }" >>base.yaml
+
+plan() { # plan FILE EXTRA-LINES...
+  local f=$1; shift
+  {
+    echo "base: base.yaml"
+    echo "arm: ads"
+    echo "variables:"
+    echo "  - { key: arms.ads.0.reach, min: 0.01, max: 1, scale: log }"
+    echo "  - { key: arms.ads.0.duration, values: [1d, 3d, 6d] }"
+    echo "search: { evaluations: 6, replicates: 2 }"
+    echo "final: { candidates: 2, replicates: 3 }"
+    for l in "$@"; do echo "$l"; done
+  } >"$f"
+}
+
+# The issue's four bad plans, and more: exit 2, one line, nothing written.
+plan p1.yaml "budget: 0"
+expect_fail "budget 0" 2 "^buzzsim: p1.yaml:8:9: budget: expected a budget > 0" "$BZ" optimize p1.yaml -q
+plan p2.yaml "objective: fun"
+expect_fail "objective not an outcome" 2 "^buzzsim: p2.yaml:8:12: objective: expected an outcome" \
+  "$BZ" optimize p2.yaml -q
+sed 's/arms.ads.0.reach, min: 0.01, max: 1/arms.ads.0.colour, min: 0.01, max: 1/' p1.yaml | sed '$d' >p3.yaml
+expect_fail "unknown key as a variable" 2 \
+  "^buzzsim: p3.yaml:4:12: variables.0.key: arms.ads.0.colour=0.01: --set arms.ads.0.colour: unknown key" \
+  "$BZ" optimize p3.yaml -q
+sed 's/min: 0.01, max: 1,/min: 1, max: 0.01,/' p3.yaml | sed 's/colour/reach/' >p4.yaml
+expect_fail "bounds reversed" 2 "^buzzsim: p4.yaml:4:43: variables.0.max: expected max > min \(1\), got 0.01" \
+  "$BZ" optimize p4.yaml -q
+plan p5.yaml "arm2: x"
+expect_fail "unknown top-level key" 2 "^buzzsim: p5.yaml:8:1: arm2: unknown key" "$BZ" optimize p5.yaml -q
+expect_fail "missing plan" 2 "nothere.yaml" "$BZ" optimize nothere.yaml -q
+expect_fail "no plan" 2 "missing the plan file" "$BZ" optimize -q
+expect_fail "unknown option" 2 "unknown option '--fast'" "$BZ" optimize p1.yaml --fast
+[ ! -e results ] && ok "bad plans wrote nothing" || bad "bad plans left $(ls -R results)"
+
+# A small search with a budget.
+plan good.yaml "budget: 60" "output: { file: res/opt.h5 }"
+if "$BZ" optimize good.yaml -q >run.out 2>run.err; then
+  ok "optimize ran: $(grep -c . run.out) lines"
+else
+  bad "optimize failed: $(cat run.err)"
+fi
+[ -s res/opt.h5 ] && ok "wrote res/opt.h5" || bad "no res/opt.h5"
+[ -s res/opt.plan.yaml ] && ok "wrote res/opt.plan.yaml" || bad "no res/opt.plan.yaml"
+grep -q "^Recommended: plan 1" run.out && ok "a plan is recommended" || bad "no recommendation: $(cat run.out)"
+# The recommended plan is an experiment; its spend stays within the budget
+# on the final replicates (column spend_max of /optimize/final, row 1).
+"$BZ" validate res/opt.plan.yaml >/dev/null 2>&1 && ok "the recommended plan validates" ||
+  bad "the recommended plan does not validate"
+"$BZ" export res/opt.h5 /optimize/final >final.tsv 2>final.err && ok "export /optimize/final" ||
+  bad "export failed: $(cat final.err)"
+spend=$(awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "spend_max") c = i } NR == 3 { print $c }' final.tsv)
+feasible=$(awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "feasible") c = i } NR == 3 { print $c }' final.tsv)
+awk -v s="$spend" 'BEGIN { exit !(s != "" && s <= 60) }' && ok "recommended spend $spend <= budget 60" ||
+  bad "recommended spend '$spend' over the budget 60"
+[ "$feasible" = 1 ] && ok "recommended plan feasible" || bad "feasible = '$feasible'"
+"$BZ" export res/opt.h5 /optimize/candidates >cand.tsv 2>/dev/null
+n=$(($(grep -vc '^#' cand.tsv)))
+[ "$n" -ge 3 ] && [ "$n" -le 6 ] && ok "$n candidates (at most search.evaluations 6)" || bad "$n candidates"
+"$BZ" info res/opt.h5 >info.out 2>&1 && grep -q "optimize results of plan 'good'" info.out &&
+  ok "info describes the file" || bad "info: $(cat info.out)"
+"$BZ" run res/opt.plan.yaml -o rec.h5 -q && ok "the recommended plan runs" || bad "run of the plan failed"
+
+# Outputs are not overwritten without --force; with it they are.
+before=$(md5sum res/opt.h5)
+expect_fail "existing output" 2 "res/opt.h5' exists \(use --force to overwrite\)" "$BZ" optimize good.yaml -q
+[ "$(md5sum res/opt.h5)" = "$before" ] && ok "the existing file is untouched" || bad "res/opt.h5 changed"
+"$BZ" optimize good.yaml -q --force >/dev/null 2>&1 && ok "--force replaces" || bad "--force failed"
+# Same plan, same bits: the search is deterministic.
+"$BZ" export res/opt.h5 /optimize/candidates >cand2.tsv 2>/dev/null
+cmp -s cand.tsv cand2.tsv && ok "a rerun gives the same candidates" || bad "the candidates changed on rerun"
+"$BZ" optimize good.yaml -q --force --threads 1 -o t1.h5 >/dev/null 2>&1
+"$BZ" export t1.h5 /optimize/final >f1.tsv 2>/dev/null
+cmp -s final.tsv f1.tsv && ok "--threads 1 gives the same final table" || bad "thread count changed the result"
+finish
