@@ -36,6 +36,7 @@
 #include "engine/model.h"
 #include "engine/sim.h"
 #include "util.h"
+#include "base/text.h"
 
 typedef struct game_params {
     double at, period, participation, boost, fatigue, reward, fee;
@@ -101,10 +102,8 @@ static int eligible_states(const game_params *p, const bz_model_type *model, uin
                 found = q;
         if (found < 0) {
             char known[256] = "";
-            for (int q = 0; q < model->n_states; q++) {
-                strncat(known, q ? ", " : "", sizeof known - strlen(known) - 1);
-                strncat(known, model->states[q], sizeof known - strlen(known) - 1);
-            }
+            for (size_t q = 0, used = 0; q < (size_t)model->n_states; q++)
+                used = bz_text_add(known, sizeof known, used, ", ", "%s", model->states[q]);
             return bz_error_set(err, BZ_EINVAL, "eligible: model '%s' has no state '%.*s' (%s)",
                                 model->name, (int)len, s, known);
         }

@@ -1,4 +1,5 @@
 #include "util.h"
+#include "base/text.h"
 
 #include <math.h>
 #include <string.h>
@@ -9,10 +10,8 @@ int bz_campaign_layer(const bz_experiment *x, const char *name, const char *what
     for (size_t i = 0; i < x->n_layers; i++)
         if (strcmp(x->layers[i].name, name) == 0) return (int)i;
     char known[512] = "";
-    for (size_t i = 0; i < x->n_layers; i++) {
-        strncat(known, i ? ", " : "", sizeof known - strlen(known) - 1);
-        strncat(known, x->layers[i].name, sizeof known - strlen(known) - 1);
-    }
+    for (size_t i = 0, used = 0; i < x->n_layers; i++)
+        used = bz_text_add(known, sizeof known, used, ", ", "%s", x->layers[i].name);
     bz_error_set(err, BZ_EINVAL, "%s: no layer named '%s' (layers: %s)", what, name, known);
     return -1;
 }

@@ -38,6 +38,7 @@
 
 #include "graph/generator.h"
 #include "graph/passcache.h"
+#include "attach.h"
 #include "rng/rng.h"
 
 typedef struct ba_params {
@@ -94,14 +95,7 @@ static uint32_t ba_resolve(const ba_gen *g, uint64_t s)
 {
     for (;;) {
         uint64_t e = s >> 1;
-        if (e < g->clique) { /* clique edge e = (a, b), a < b, e = b(b-1)/2 + a */
-            uint64_t b = (uint64_t)((1.0 + sqrt(1.0 + 8.0 * (double)e)) / 2.0);
-            while (b > 1 && b * (b - 1) / 2 > e)
-                b--;
-            while ((b + 1) * b / 2 <= e)
-                b++;
-            return (uint32_t)((s & 1) ? e - b * (b - 1) / 2 : b);
-        }
+        if (e < g->clique) return bz_attach_clique_slot(s);
         uint64_t k = e - g->clique;
         uint64_t q = g->m == 1 ? k : (uint64_t)(((ba_u128)k * g->m_inv) >> 64);
         uint64_t w = g->m0 + q;
@@ -281,10 +275,7 @@ static int ba_check(const void *params, uint32_t n, int directed, bz_error *err)
 static uint64_t ba_estimate(const void *params, uint32_t n, int directed)
 {
     const ba_params *pr = params;
-    uint64_t m0 = ba_m0(pr);
-    if (pr->m < 1 || m0 > n) return 0;
-    uint64_t edges = m0 * (m0 - 1) / 2 + ((uint64_t)n - m0) * (uint64_t)pr->m;
-    return directed ? edges : 2 * edges;
+    return bz_attach_arcs(ba_m0(pr), pr->m, n, directed);
 }
 
 const bz_netgen_type bz_netgen_barabasi_albert = {

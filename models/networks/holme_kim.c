@@ -39,6 +39,7 @@
 
 #include "graph/generator.h"
 #include "graph/passcache.h"
+#include "attach.h"
 #include "rng/rng.h"
 
 typedef struct hk_params {
@@ -192,14 +193,7 @@ typedef struct hk_gen {
 static uint32_t hk_slot(const hk_gen *g, uint64_t s)
 {
     uint64_t e = s >> 1;
-    if (e < g->clique) { /* clique edge e = (a, b), a < b, e = b(b-1)/2 + a */
-        uint64_t b = (uint64_t)((1.0 + sqrt(1.0 + 8.0 * (double)e)) / 2.0);
-        while (b > 1 && b * (b - 1) / 2 > e)
-            b--;
-        while ((b + 1) * b / 2 <= e)
-            b++;
-        return (uint32_t)((s & 1) ? e - b * (b - 1) / 2 : b);
-    }
+    if (e < g->clique) return bz_attach_clique_slot(s);
     uint64_t k = e - g->clique;
     return (s & 1) ? g->targets[k] : (uint32_t)(g->m0 + k / g->m);
 }
@@ -342,10 +336,7 @@ static int hk_check(const void *params, uint32_t n, int directed, bz_error *err)
 static uint64_t hk_estimate(const void *params, uint32_t n, int directed)
 {
     const hk_params *pr = params;
-    uint64_t m0 = (uint64_t)pr->m + 1;
-    if (pr->m < 1 || m0 > n) return 0;
-    uint64_t edges = m0 * (m0 - 1) / 2 + ((uint64_t)n - m0) * (uint64_t)pr->m;
-    return directed ? edges : 2 * edges;
+    return bz_attach_arcs((uint64_t)pr->m + 1, pr->m, n, directed);
 }
 
 const bz_netgen_type bz_netgen_holme_kim = {

@@ -147,3 +147,11 @@ int bz_file_write_error(bz_error *err, int errnum, const char *what)
         reason[0] = (char)(reason[0] - 'A' + 'a');
     return bz_error_set(err, BZ_EIO, "%s writing %s", reason, what);
 }
+
+char *bz_file_dir_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash) return strdup(".");
+    if (slash == path) return strdup("/");
+    return strndup(path, (size_t)(slash - path));
+}

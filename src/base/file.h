@@ -42,6 +42,11 @@ int bz_file_open_input(const char *path, FILE **f, uint64_t *size, bz_error *err
 int bz_file_read_text(const char *path, size_t max_bytes, const char *what, char **text,
                       size_t *len, bz_error *err);
 
+/* The directory part of path as a new string (free() it): "a/b.yaml" ->
+ * "a", "b.yaml" -> ".", "/b.yaml" -> "/"; NULL when out of memory. Files
+ * named in an experiment or a sweep file are relative to it. */
+char *bz_file_dir_of(const char *path);
+
 /* BZ_OK if new files can be created in dir: it exists, is a directory and a
  * probe file can be created there (and is removed at once; this catches
  * read-only mounts, which permission bits do not show to root). Errors:

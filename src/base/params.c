@@ -14,6 +14,7 @@
  *   "0.041666666666666664d").
  */
 #include "base/params.h"
+#include "base/text.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -611,9 +612,7 @@ int bz_param_parse(const bz_param *p, const char *text, void *dst, bz_error *err
                 memcpy(field, &i, sizeof i);
                 return BZ_OK;
             }
-            if (used < sizeof list)
-                used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "",
-                                         p->choices[i]);
+            used = bz_text_add(list, sizeof list, used, ", ", "%s", p->choices[i]);
         }
         return bz_error_set(err, BZ_EINVAL, "%s: expected one of (%s), got '%s'", p->name, list,
                             echo(text, eb, sizeof eb));
@@ -694,10 +693,10 @@ static void format_cities(const bz_cityset *cs, char *buf, size_t size)
         snprintf(buf, size, "all");
         return;
     }
-    size_t used = (size_t)snprintf(buf, size, "[");
-    for (uint32_t i = 0; i < cs->n && i < BZ_CITYSET_MAX && used < size; i++)
-        used += (size_t)snprintf(buf + used, size - used, "%s%" PRIu32, i ? ", " : "", cs->ids[i]);
-    if (used < size) snprintf(buf + used, size - used, "]");
+    size_t used = bz_text_add(buf, size, 0, "", "[");
+    for (uint32_t i = 0; i < cs->n && i < BZ_CITYSET_MAX; i++)
+        used = bz_text_add(buf, size, used, i ? ", " : "", "%" PRIu32, cs->ids[i]);
+    bz_text_add(buf, size, used, "", "]");
 }
 
 char *bz_param_format(const bz_param *p, const void *src, char *buf, size_t size)

@@ -3,9 +3,12 @@
 #include "config/convert.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "base/text.h"
 
 /* "FILE:L:C: " for a node from the file, "--set " for one from an override. */
 static void where(const bz_cfg_ctx *c, const bz_ynode *n, int at_key, char *buf, size_t size)
@@ -22,24 +25,45 @@ static void where(const bz_cfg_ctx *c, const bz_ynode *n, int at_key, char *buf,
     snprintf(buf, size, "%s:%d:%d: ", c->fname, line, col);
 }
 
-/* Fill the error: "WHERE PATH: msg" where PATH is n's path, plus `suffix`. */
-int bz_cfg_fail(bz_cfg_ctx *c, const bz_ynode *n, int at_key, const char *suffix, const char *fmt,
-                ...)
+/* Fill the error: "WHERE PATH: msg" where PATH is `path` when given, else
+ * n's path plus `suffix`. Control characters (keys may hold them) become '?'. */
+static int vfail(bz_cfg_ctx *c, const bz_ynode *n, int at_key, const char *path_as,
+                 const char *suffix, const char *fmt, va_list ap)
 {
     char loc[512], path[512], msg[BZ_ERROR_MAX];
     where(c, n, at_key, loc, sizeof loc);
-    bz_ynode_path(n, path, sizeof path);
+    if (path_as)
+        snprintf(path, sizeof path, "%s", path_as);
+    else
+        bz_ynode_path(n, path, sizeof path);
     if (suffix) {
         size_t used = strlen(path);
         snprintf(path + used, sizeof path - used, "%s%s", used ? "." : "", suffix);
     }
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    int rc = bz_error_set(c->err, BZ_EINVAL, "%s%s: %s", loc, path[0] ? path : "(top level)", msg);
+    for (char *p = c->err ? c->err->msg : NULL; p && *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f) *p = '?';
+    return rc;
+}
+
+int bz_cfg_fail(bz_cfg_ctx *c, const bz_ynode *n, int at_key, const char *suffix, const char *fmt,
+                ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    int rc = vfail(c, n, at_key, NULL, suffix, fmt, ap);
     va_end(ap);
-    int rc = bz_error_set(c->err, BZ_EINVAL, "%s%s: %s", loc, path[0] ? path : "(top level)", msg);
-    for (char *p = c->err ? c->err->msg : NULL; p && *p; p++) /* keys may hold control chars */
-        if ((unsigned char)*p < 0x20 || *p == 0x7f) *p = '?';
+    return rc;
+}
+
+int bz_cfg_fail_as(bz_cfg_ctx *c, const bz_ynode *n, int at_key, const char *path, const char *fmt,
+                   ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = vfail(c, n, at_key, path, NULL, fmt, ap);
+    va_end(ap);
     return rc;
 }
 
@@ -68,10 +92,10 @@ static void key_list(char *buf, size_t size, const char *const *extra, const bz_
 {
     size_t used = 0;
     buf[0] = '\0';
-    for (size_t i = 0; extra && extra[i] && used < size; i++)
-        used += (size_t)snprintf(buf + used, size - used, "%s%s", used ? ", " : "", extra[i]);
-    for (size_t i = 0; i < n && used < size; i++)
-        used += (size_t)snprintf(buf + used, size - used, "%s%s", used ? ", " : "", t[i].name);
+    for (size_t i = 0; extra && extra[i]; i++)
+        used = bz_text_add(buf, size, used, ", ", "%s", extra[i]);
+    for (size_t i = 0; i < n; i++)
+        used = bz_text_add(buf, size, used, ", ", "%s", t[i].name);
 }
 
 /* Every key of `map` must be an extra key or a table entry. Marks the map
@@ -126,18 +150,17 @@ static int cities_text(bz_cfg_ctx *c, bz_ynode *v, char *buf, size_t size)
     }
     int is_map = v->kind == BZ_YNODE_MAP;
     used += (size_t)snprintf(buf, size, "%s", is_map ? "{" : "[");
-    for (size_t i = 0; i < v->n && used < size; i++) {
+    for (size_t i = 0; i < v->n; i++) {
         bz_ynode *it = v->items[i];
         bz_ynode_use(it, 0);
         if (it->kind != BZ_YNODE_SCALAR)
             return bz_cfg_fail(c, it, 0, NULL, "expected a city index, got a nested collection");
         if (is_map)
-            used += (size_t)snprintf(buf + used, size - used, "%s%s: %s", i ? ", " : "", it->key,
-                                     it->text);
+            used = bz_text_add(buf, size, used, i ? ", " : "", "%s: %s", it->key, it->text);
         else
-            used += (size_t)snprintf(buf + used, size - used, "%s%s", i ? ", " : "", it->text);
+            used = bz_text_add(buf, size, used, i ? ", " : "", "%s", it->text);
     }
-    if (used < size) snprintf(buf + used, size - used, "%s", is_map ? "}" : "]");
+    bz_text_add(buf, size, used, "", "%s", is_map ? "}" : "]");
     return BZ_OK;
 }
 
@@ -175,12 +198,30 @@ static void clamp_default_cities(const bz_cfg_ctx *c, const bz_param *p, void *d
     if (cs->mode == BZ_CITIES_TOP && cs->top > c->x->cities) cs->top = c->x->cities;
 }
 
+/* Parse node v as parameter p into dst, the message placed at v. */
+int bz_cfg_read_param(bz_cfg_ctx *c, bz_ynode *v, const bz_param *p, void *dst)
+{
+    bz_error e;
+    char b[96];
+    bz_ynode_use(v, 0);
+    if (p->type == BZ_PT_CITIES) return read_cities(c, v, p, dst);
+    if (v->kind != BZ_YNODE_SCALAR)
+        return bz_cfg_fail(c, v, 0, NULL, "expected a %s, got %s", bz_ptype_describe(p->type),
+                           bz_cfg_shown(v, b, sizeof b));
+    if (bz_param_parse(p, v->text, dst, &e) == BZ_OK) return BZ_OK;
+    if (p->type == BZ_PT_ENUM && c->choices_or) {
+        char list[512];
+        return bz_cfg_fail(c, v, 0, NULL, "expected %s, got %s",
+                           bz_text_join(list, sizeof list, p->choices, SIZE_MAX, " or "),
+                           bz_cfg_shown(v, b, sizeof b));
+    }
+    return fail_param(c, v, p, &e);
+}
+
 /* Read every table entry present in `map` into dst (defaults set before);
  * a missing required entry is an error naming it. */
 int bz_cfg_read_params(bz_cfg_ctx *c, bz_ynode *map, const bz_param *t, size_t n, void *dst)
 {
-    bz_error e;
-    char b[96];
     for (size_t i = 0; i < n; i++) {
         const bz_param *p = &t[i];
         bz_ynode *v = bz_ynode_child(map, p->name);
@@ -191,17 +232,21 @@ int bz_cfg_read_params(bz_cfg_ctx *c, bz_ynode *map, const bz_param *t, size_t n
             if (p->type == BZ_PT_CITIES) clamp_default_cities(c, p, dst);
             continue;
         }
-        bz_ynode_use(v, 0);
-        if (p->type == BZ_PT_CITIES) {
-            int status = read_cities(c, v, p, dst);
-            if (status != BZ_OK) return status;
-            continue;
-        }
-        if (v->kind != BZ_YNODE_SCALAR)
-            return bz_cfg_fail(c, v, 0, NULL, "expected a %s, got %s", bz_ptype_describe(p->type),
-                               bz_cfg_shown(v, b, sizeof b));
-        if (bz_param_parse(p, v->text, dst, &e) != BZ_OK) return fail_param(c, v, p, &e);
+        int status = bz_cfg_read_param(c, v, p, dst);
+        if (status != BZ_OK) return status;
     }
+    return BZ_OK;
+}
+
+/* A scalar of at most size - 1 characters copied into out. */
+int bz_cfg_read_text(bz_cfg_ctx *c, bz_ynode *v, const char *what, size_t size, char *out)
+{
+    char b[96];
+    bz_ynode_use(v, 0);
+    if (v->kind != BZ_YNODE_SCALAR || strlen(v->text) >= size)
+        return bz_cfg_fail(c, v, 0, NULL, "expected %s of at most %zu characters, got %s", what,
+                           size - 1, bz_cfg_shown(v, b, sizeof b));
+    snprintf(out, size, "%s", v->text);
     return BZ_OK;
 }
 

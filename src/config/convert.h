@@ -22,6 +22,8 @@ typedef struct bz_cfg_ctx {
     bz_ynode **gen_nodes; /* [n_layers] generator maps, for check messages */
     bz_ynode *diff_node;
     bz_ynode **arm_nodes; /* [n_arms] campaign lists, in x->arms order */
+    int choices_or;       /* a refused choice reads "expected a, b or c, got 'x'" (sweep
+                           * files) rather than "expected one of (a, b, c), got 'x'" */
 } bz_cfg_ctx;
 
 /* Fill c->err with "WHERE PATH: msg" where PATH is n's path plus `suffix`
@@ -29,6 +31,10 @@ typedef struct bz_cfg_ctx {
  * value's. Returns BZ_EINVAL. */
 int bz_cfg_fail(bz_cfg_ctx *c, const bz_ynode *n, int at_key, const char *suffix, const char *fmt,
                 ...) __attribute__((format(printf, 5, 6)));
+
+/* The same with PATH given (the sweep names an axis by its key path). */
+int bz_cfg_fail_as(bz_cfg_ctx *c, const bz_ynode *n, int at_key, const char *path, const char *fmt,
+                   ...) __attribute__((format(printf, 5, 6)));
 
 /* Value for "got ...": "'text'" (one line, bounded) or "a mapping" / "a sequence". */
 const char *bz_cfg_shown(const bz_ynode *n, char *buf, size_t size);
@@ -53,6 +59,14 @@ int bz_cfg_section(bz_cfg_ctx *c, bz_ynode *parent, const char *key, bz_ynode **
  * missing required entries are errors. City sets are checked against
  * c->x->cities. */
 int bz_cfg_read_params(bz_cfg_ctx *c, bz_ynode *map, const bz_param *t, size_t n, void *dst);
+
+/* Node v parsed as parameter p into dst (p->offset into it), messages
+ * placed at v. */
+int bz_cfg_read_param(bz_cfg_ctx *c, bz_ynode *v, const bz_param *p, void *dst);
+
+/* Scalar v, of at most size - 1 characters, copied into out; otherwise
+ * "expected WHAT of at most N characters, got ..." (what: "a file path"). */
+int bz_cfg_read_text(bz_cfg_ctx *c, bz_ynode *v, const char *what, size_t size, char *out);
 
 /* Defaults, key check, then values: one fixed section or params map. */
 int bz_cfg_read_section(bz_cfg_ctx *c, bz_ynode *map, const char *const *extra, const bz_param *t,

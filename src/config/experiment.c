@@ -26,6 +26,7 @@
 #include "base/file.h"
 #include "engine/model.h"
 #include "graph/generator.h"
+#include "base/text.h"
 
 #define MAX_STEPS 10000000.0
 #define MAX_FILE_BYTES ((size_t)64 << 20)
@@ -174,9 +175,8 @@ const bz_cfg_keys *bz_cfg_experiment_sections(size_t *n)
     do {                                                                                           \
         size_t used_ = 0;                                                                          \
         (buf)[0] = '\0';                                                                           \
-        for (size_t i_ = 0; (reg)[i_] && used_ < sizeof(buf); i_++)                                \
-            used_ += (size_t)snprintf((buf) + used_, sizeof(buf) - used_, "%s%s", i_ ? ", " : "",  \
-                                      (reg)[i_]->name);                                            \
+        for (size_t i_ = 0; (reg)[i_]; i_++)                                                       \
+            used_ = bz_text_add((buf), sizeof(buf), used_, ", ", "%s", (reg)[i_]->name);           \
         if (!(buf)[0]) snprintf((buf), sizeof(buf), "none registered");                            \
     } while (0)
 
@@ -614,16 +614,10 @@ static int convert_output(bz_cfg_ctx *c)
 {
     int status = BZ_OK;
     bz_ynode *m = NULL;
-    char b[96];
     BZ_CHECK(bz_cfg_section(c, c->root, "output", &m));
     BZ_CHECK(bz_cfg_check_keys(c, m, output_keys, NULL, 0));
     bz_ynode *f = bz_ynode_child(m, "file");
-    if (!f) return BZ_OK;
-    bz_ynode_use(f, 0);
-    if (f->kind != BZ_YNODE_SCALAR || strlen(f->text) >= sizeof c->x->output)
-        return bz_cfg_fail(c, f, 0, NULL, "expected a file path of at most %zu characters, got %s",
-                           sizeof c->x->output - 1, bz_cfg_shown(f, b, sizeof b));
-    snprintf(c->x->output, sizeof c->x->output, "%s", f->text);
+    if (f) BZ_CHECK(bz_cfg_read_text(c, f, "a file path", sizeof c->x->output, c->x->output));
 cleanup:
     return status;
 }
@@ -663,10 +657,9 @@ static int check_levers(bz_cfg_ctx *c, size_t i, size_t j)
     char why[160], models[400];
     size_t used = 0;
     models[0] = '\0';
-    for (size_t k = 0; bz_model_registry[k] && used < sizeof models; k++)
+    for (size_t k = 0; bz_model_registry[k]; k++)
         if (bz_model_registry[k]->honours & d->bit)
-            used += (size_t)snprintf(models + used, sizeof models - used, "%s%s", used ? ", " : "",
-                                     bz_model_registry[k]->name);
+            used = bz_text_add(models, sizeof models, used, ", ", "%s", bz_model_registry[k]->name);
     bz_campaign_lever_why(s->type, s->params, d->bit, why, sizeof why);
     return bz_cfg_fail(c, c->arm_nodes[i]->items[j], 0, NULL,
                        "campaign '%s' needs the %s lever%s%s%s, which model '%s' does not "
@@ -753,14 +746,6 @@ cleanup:
 
 /* ---------------------------------------------------------------- public API */
 
-static char *dir_of(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    if (!slash) return strdup(".");
-    if (slash == path) return strdup("/");
-    return strndup(path, (size_t)(slash - path));
-}
-
 int bz_experiment_load_string(bz_experiment *x, const char *text, const char *name,
                               const char *const *sets, size_t n_sets, bz_error *err)
 {
@@ -782,7 +767,7 @@ int bz_experiment_load_string(bz_experiment *x, const char *text, const char *na
         BZ_CHECK(bz_yaml_apply_set(c.root, sets[i], (int)i + 1, err));
     BZ_CHECK(convert(&c));
     x->path = strdup(c.fname);
-    x->base_dir = dir_of(c.fname);
+    x->base_dir = bz_file_dir_of(c.fname);
     if (!x->path || !x->base_dir) {
         status = bz_cfg_oom(&c);
         goto cleanup;
@@ -818,9 +803,8 @@ int bz_experiment_select_arms(bz_experiment *x, const char *list, bz_error *err)
     char known[1024];
     size_t used = 0;
     known[0] = '\0';
-    for (size_t i = 0; i < x->n_arms && used < sizeof known; i++)
-        used += (size_t)snprintf(known + used, sizeof known - used, "%s%s", i ? ", " : "",
-                                 x->arms[i].name);
+    for (size_t i = 0; i < x->n_arms; i++)
+        used = bz_text_add(known, sizeof known, used, ", ", "%s", x->arms[i].name);
     if (!list) list = "";
     pick = calloc(x->n_arms ? x->n_arms : 1, sizeof *pick);
     if (!pick) BZ_FAIL(err, BZ_ENOMEM, "out of memory selecting arms");

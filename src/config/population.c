@@ -11,6 +11,7 @@
 #include "config/experiment.h"
 #include "config/yaml_tree.h"
 #include "base/population.h"
+#include "base/text.h"
 
 typedef struct pop_vals {
     int64_t agents;
@@ -86,8 +87,7 @@ static int convert_dist(bz_cfg_ctx *c, bz_ynode *v, bz_dist *d)
         size_t used = 0;
         for (int k = 0; k < BZ_DIST__COUNT; k++) {
             if (strcmp(dn->text, bz_dist_name(k)) == 0) kind = k;
-            used += (size_t)snprintf(known + used, sizeof known - used, "%s%s", k ? ", " : "",
-                                     bz_dist_name(k));
+            used = bz_text_add(known, sizeof known, used, ", ", "%s", bz_dist_name(k));
         }
         if (kind < 0)
             return bz_cfg_fail(c, dn, 0, NULL, "unknown distribution %s (known: %s)",

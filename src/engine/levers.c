@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "engine/campaign.h"
+#include "base/text.h"
 
 const bz_lever_def bz_lever_defs[BZ_N_LEVERS] = {
     {BZ_LEVER_EXPOSE, "expose", "bz_sim_expose, bz_sim_reach",
@@ -47,10 +48,9 @@ char *bz_levers_format(uint32_t mask, char *buf, size_t size)
     size_t used = 0;
     if (size == 0) return buf;
     buf[0] = '\0';
-    for (int k = 0; k < BZ_N_LEVERS && used < size; k++)
+    for (int k = 0; k < BZ_N_LEVERS; k++)
         if (mask & bz_lever_defs[k].bit)
-            used += (size_t)snprintf(buf + used, size - used, "%s%s", used ? ", " : "",
-                                     bz_lever_defs[k].name);
+            used = bz_text_add(buf, size, used, ", ", "%s", bz_lever_defs[k].name);
     if (used == 0) snprintf(buf, size, "none");
     return buf;
 }
@@ -105,13 +105,13 @@ char *bz_campaign_lever_why(const bz_campaign_type *t, const void *params, uint3
     size_t used = 0;
     if (size == 0) return buf;
     buf[0] = '\0';
-    for (size_t k = 0; k < t->n_lever_conds && used < size; k++) {
+    for (size_t k = 0; k < t->n_lever_conds; k++) {
         if (!(t->lever_conds[k].lever & lever)) continue;
         const bz_param *p = bz_params_find(t->params, t->n_params, t->lever_conds[k].param);
         if (!p) continue;
         char v[64];
-        used += (size_t)snprintf(buf + used, size - used, "%s%s %s", used ? ", " : "", p->name,
-                                 bz_param_format(p, params, v, sizeof v));
+        used = bz_text_add(buf, size, used, ", ", "%s %s", p->name,
+                           bz_param_format(p, params, v, sizeof v));
     }
     return buf;
 }

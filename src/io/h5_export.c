@@ -30,6 +30,7 @@
 #include "base/file.h"
 #include "io/h5_util.h"
 #include "io/table.h"
+#include "base/text.h"
 
 #define BLOCK_BYTES ((size_t)32 << 20)
 
@@ -603,9 +604,8 @@ static int group_error(xctx *c, const char *obj)
     size_t used = 0;
     if (bz_h5_list(c->file, obj, c->path, &names, NULL) == BZ_OK)
         for (size_t i = 0; i < names.n && used + 4 < sizeof list; i++)
-            used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "",
-                                     names.v[i]);
-    if (used >= sizeof list) snprintf(list + sizeof list - 5, 5, "...");
+            used = bz_text_add(list, sizeof list, used, ", ", "%s", names.v[i]);
+    if (used >= sizeof list - 1) snprintf(list + sizeof list - 5, 5, "...");
     bz_h5_names_destroy(&names);
     return bz_error_set(c->err, BZ_EINVAL,
                         "%s: '%s' is a group, not a dataset; it holds: %s (try buzzsim info %s)",

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "sweep/sweep.h"
+#include "base/text.h"
 
 static int load_base(const bz_sweep *sw, const char *const *sets, size_t n_sets, bz_experiment *x,
                      bz_error *err)
@@ -85,10 +86,8 @@ static int point_error(const bz_sweep *sw, size_t point, char (*sets)[BZ_SWEEP_S
                             rest, point, sets[best]);
     }
     char list[512] = "";
-    for (size_t a = 0; a < sw->n_axes; a++) {
-        size_t used = strlen(list);
-        snprintf(list + used, sizeof list - used, "%s%s", a ? ", " : "", sets[a]);
-    }
+    for (size_t a = 0, used = 0; a < sw->n_axes; a++)
+        used = bz_text_add(list, sizeof list, used, ", ", "%s", sets[a]);
     return bz_error_set(err, e.code ? e.code : BZ_EINVAL, "%s: point %zu (%s): %s", sw->path, point,
                         list, e.msg);
 }

@@ -12,12 +12,13 @@
 
 static int object_members(bz_json *w, const bz_sweep_key *keys, bz_error *err);
 
-/* An array's items as key k says. */
+/* A list's items as key k says. */
 static int items_schema(bz_json *w, const bz_sweep_key *k, bz_error *err)
 {
     int status = BZ_OK;
-    bz_param number = {.name = k->name, .type = BZ_PT_REAL};
-    if (!k->items) BZ_FAIL(err, BZ_EINTERNAL, "sweep schema: array key '%s' has no items", k->name);
+    const char *name = k->param.name;
+    bz_param number = {.name = name, .type = BZ_PT_REAL};
+    if (!k->items) BZ_FAIL(err, BZ_EINTERNAL, "sweep schema: list key '%s' has no items", name);
     bz_json_begin(w, "items", '{', !strcmp(k->items, "number"));
     if (!strcmp(k->items, "number")) {
         bz_config_schema_type(w, &number);
@@ -40,7 +41,7 @@ static int items_schema(bz_json *w, const bz_sweep_key *k, bz_error *err)
     } else if (!strcmp(k->items, "object") && k->keys) {
         BZ_CHECK(object_members(w, k->keys, err));
     } else {
-        BZ_FAIL(err, BZ_EINTERNAL, "sweep schema: key '%s' has items of unknown type '%s'", k->name,
+        BZ_FAIL(err, BZ_EINTERNAL, "sweep schema: key '%s' has items of unknown type '%s'", name,
                 k->items);
     }
     bz_json_end(w);
@@ -48,18 +49,26 @@ cleanup:
     return status;
 }
 
-/* "name": {...} of one key. */
+/* "name": {...} of one key; a scalar key as the experiment's keys are
+ * (config/schema.h). */
 static int key_schema(bz_json *w, const bz_sweep_key *k, bz_error *err)
 {
     int status = BZ_OK;
-    bz_json_begin(w, k->name, '{', 0);
-    bz_json_string(w, "description", k->desc);
-    if (k->choices) {
-        bz_json_begin(w, "enum", '[', 1);
-        for (size_t i = 0; k->choices[i]; i++)
-            bz_json_string(w, NULL, k->choices[i]);
+    bz_json_begin(w, k->param.name, '{', 0);
+    bz_json_string(w, "description", k->param.desc);
+    switch (k->shape) {
+    case BZ_SWEEP_PARAM:
+        bz_config_schema_type(w, &k->param);
+        break;
+    case BZ_SWEEP_TEXT:
+        bz_json_begin(w, "type", '[', 1);
+        bz_json_string(w, NULL, "string");
+        bz_json_string(w, NULL, "number");
         bz_json_end(w);
-    } else if (!strcmp(k->type, "base")) {
+        bz_json_number(w, "minLength", 1);
+        bz_json_number(w, "maxLength", k->max);
+        break;
+    case BZ_SWEEP_BASE:
         bz_json_begin(w, "anyOf", '[', 0);
         bz_json_begin(w, NULL, '{', 1);
         bz_json_string(w, "type", "string");
@@ -69,40 +78,32 @@ static int key_schema(bz_json *w, const bz_sweep_key *k, bz_error *err)
         bz_json_string(w, "$ref", "#/definitions/experiment");
         bz_json_end(w);
         bz_json_end(w);
-    } else if (!strcmp(k->type, "integer")) {
-        bz_json_string(w, "type", "integer");
-        bz_json_number(w, "minimum", k->min);
-        if (k->max < 9e15) bz_json_number(w, "maximum", k->max);
-    } else if (!strcmp(k->type, "boolean")) { /* the loader's words (spec.c get_bool) */
-        bz_json_begin(w, "enum", '[', 1);
-        bz_json_bool(w, NULL, 1);
-        bz_json_bool(w, NULL, 0);
-        bz_json_string(w, NULL, "true");
-        bz_json_string(w, NULL, "false");
-        bz_json_string(w, NULL, "yes");
-        bz_json_string(w, NULL, "no");
-        bz_json_end(w);
-    } else if (!strcmp(k->type, "string")) {
-        bz_json_begin(w, "type", '[', 1);
-        bz_json_string(w, NULL, "string");
-        bz_json_string(w, NULL, "number");
-        bz_json_end(w);
-        bz_json_number(w, "minLength", 1);
-    } else if (!strcmp(k->type, "object") && k->keys) {
+        break;
+    case BZ_SWEEP_MAP:
+        if (!k->keys)
+            BZ_FAIL(err, BZ_EINTERNAL, "sweep schema: map '%s' has no keys", k->param.name);
         BZ_CHECK(object_members(w, k->keys, err));
-    } else if (!strcmp(k->type, "array")) {
+        break;
+    case BZ_SWEEP_LIST:
         bz_json_string(w, "type", "array");
         if (k->min > 0) bz_json_number(w, "minItems", k->min);
         if (k->max > 0) bz_json_number(w, "maxItems", k->max);
         if (k->items && !strcmp(k->items, "outcome")) bz_json_bool(w, "uniqueItems", 1);
         BZ_CHECK(items_schema(w, k, err));
-    } else {
-        BZ_FAIL(err, BZ_EINTERNAL, "sweep schema: key '%s' has unknown type '%s'", k->name,
-                k->type);
+        break;
+    default:
+        BZ_FAIL(err, BZ_EINTERNAL, "sweep schema: key '%s' has unknown shape %d", k->param.name,
+                (int)k->shape);
     }
     bz_json_end(w);
 cleanup:
     return status;
+}
+
+/* The loader refuses a map without key k. */
+static int required(const bz_sweep_key *k)
+{
+    return (k->flags & BZ_SWEEP_KEY_REQUIRED) || (k->shape == BZ_SWEEP_PARAM && !k->param.def);
 }
 
 /* type, properties, required, the one-of group, the keys that go with
@@ -113,23 +114,23 @@ static int object_members(bz_json *w, const bz_sweep_key *keys, bz_error *err)
     int one_of = 0, needs = 0;
     bz_json_string(w, "type", "object");
     bz_json_begin(w, "properties", '{', 0);
-    for (const bz_sweep_key *k = keys; k->name; k++) {
+    for (const bz_sweep_key *k = keys; k->param.name; k++) {
         BZ_CHECK(key_schema(w, k, err));
         one_of |= (k->flags & BZ_SWEEP_KEY_ONE_OF) != 0;
         needs |= k->needs != NULL;
     }
     bz_json_end(w);
     bz_json_begin(w, "required", '[', 1);
-    for (const bz_sweep_key *k = keys; k->name; k++)
-        if (k->flags & BZ_SWEEP_KEY_REQUIRED) bz_json_string(w, NULL, k->name);
+    for (const bz_sweep_key *k = keys; k->param.name; k++)
+        if (required(k)) bz_json_string(w, NULL, k->param.name);
     bz_json_end(w);
     if (one_of) {
         bz_json_begin(w, "oneOf", '[', 1);
-        for (const bz_sweep_key *k = keys; k->name; k++) {
+        for (const bz_sweep_key *k = keys; k->param.name; k++) {
             if (!(k->flags & BZ_SWEEP_KEY_ONE_OF)) continue;
             bz_json_begin(w, NULL, '{', 1);
             bz_json_begin(w, "required", '[', 1);
-            bz_json_string(w, NULL, k->name);
+            bz_json_string(w, NULL, k->param.name);
             bz_json_end(w);
             bz_json_end(w);
         }
@@ -137,9 +138,9 @@ static int object_members(bz_json *w, const bz_sweep_key *keys, bz_error *err)
     }
     if (needs) {
         bz_json_begin(w, "dependencies", '{', 0);
-        for (const bz_sweep_key *k = keys; k->name; k++) {
+        for (const bz_sweep_key *k = keys; k->param.name; k++) {
             if (!k->needs) continue;
-            bz_json_begin(w, k->name, '[', 1);
+            bz_json_begin(w, k->param.name, '[', 1);
             bz_json_string(w, NULL, k->needs);
             bz_json_end(w);
         }

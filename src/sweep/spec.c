@@ -1,282 +1,239 @@
 /* Sweep files: parsing, validation, the design, and the mapping from a
  * point to the `--set` overrides of the base experiment (sweep/sweep.h).
  *
- * Messages are one line "FILE:LINE:COL: KEY.PATH: what was expected, got
- * 'x'", where KEY.PATH is the sweep file's key path, or the axis key for
- * anything about an axis's values. An inline base is handed to the config
- * layer as the sweep file's own text with every line outside the base
- * blanked, so its messages carry the sweep file's lines and columns.
+ * The sweep file is read by the config layer as an experiment's sections
+ * are (config/convert.h): each map's keys are checked against its row of
+ * bz_sweep_keys, its scalar keys (bz_param) parsed and bounded there, with
+ * the same messages "FILE:LINE:COL: KEY.PATH: what was expected, got 'x'",
+ * KEY.PATH the sweep file's key path. What is about an axis as a whole
+ * (its kind, its range, its distribution's parameters) names the axis key
+ * instead. An inline base is handed to the config layer as the sweep
+ * file's own text with every line outside the base blanked, so its
+ * messages carry the sweep file's lines and columns.
  */
 #include "sweep/sweep.h"
 
-#include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/file.h"
+#include "base/text.h"
 #include "config/convert.h"
 #include "config/yaml_tree.h"
 #include "engine/run.h"
 
 #define MAX_SWEEP_BYTES (16u << 20)
-
-typedef struct sctx {
-    const char *fname;
-    bz_error *err;
-} sctx;
-
-/* "FILE:L:C: WHAT: msg" at the node's key (at_key) or value. WHAT is `what`
- * when given (an axis key), else the node's path in the sweep file. */
-static int sfail(const sctx *c, const bz_ynode *n, int at_key, const char *what, const char *fmt,
-                 ...) __attribute__((format(printf, 5, 6)));
-static int sfail(const sctx *c, const bz_ynode *n, int at_key, const char *what, const char *fmt,
-                 ...)
-{
-    char path[512], msg[BZ_ERROR_MAX];
-    int line = 1, col = 1;
-    if (n) {
-        line = (at_key && n->key_line) ? n->key_line : n->line;
-        col = (at_key && n->key_line) ? n->key_col : n->col;
-    }
-    if (what)
-        snprintf(path, sizeof path, "%s", what);
-    else
-        bz_ynode_path(n, path, sizeof path);
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    return bz_error_set(c->err, BZ_EINVAL, "%s:%d:%d: %s: %s", c->fname, line, col,
-                        path[0] ? path : "(top level)", msg);
-}
-
-/* "'text'" for a scalar, "a mapping" / "a sequence" otherwise. */
-static const char *shown(const bz_ynode *n, char *buf, size_t size)
-{
-    if (!n) return "nothing";
-    if (n->kind == BZ_YNODE_MAP) return "a mapping";
-    if (n->kind == BZ_YNODE_SEQ) return "a sequence";
-    snprintf(buf, size, "'%.60s'", n->text);
-    return buf;
-}
-
-static int get_double(const sctx *c, const bz_ynode *n, const char *what, double *out)
-{
-    char b[96];
-    if (n && n->kind == BZ_YNODE_SCALAR && n->text[0]) {
-        char *end;
-        errno = 0;
-        double v = strtod(n->text, &end);
-        if (!*end && !errno && isfinite(v)) {
-            *out = v;
-            return BZ_OK;
-        }
-    }
-    return sfail(c, n, 0, what, "expected a finite number, got %s", shown(n, b, sizeof b));
-}
-
-/* An integer within key k's bounds. */
-static int get_u64(const sctx *c, const bz_ynode *n, const char *what, const bz_sweep_key *k,
-                   uint64_t *out)
-{
-    char b[96];
-    const uint64_t lo = (uint64_t)k->min;
-    const uint64_t hi = k->max >= 18446744073709551615.0 ? UINT64_MAX : (uint64_t)k->max;
-    if (n && n->kind == BZ_YNODE_SCALAR && n->text[0] >= '0' && n->text[0] <= '9') {
-        char *end;
-        errno = 0;
-        unsigned long long v = strtoull(n->text, &end, 10);
-        if (!*end && !errno && v >= lo && v <= hi) {
-            *out = v;
-            return BZ_OK;
-        }
-    }
-    return sfail(c, n, 0, what, "expected an integer in [%llu, %llu], got %s",
-                 (unsigned long long)lo, (unsigned long long)hi, shown(n, b, sizeof b));
-}
-
-static int get_bool(const sctx *c, const bz_ynode *n, int *out)
-{
-    char b[96];
-    if (n && n->kind == BZ_YNODE_SCALAR) {
-        if (!strcmp(n->text, "true") || !strcmp(n->text, "yes")) return *out = 1, BZ_OK;
-        if (!strcmp(n->text, "false") || !strcmp(n->text, "no")) return *out = 0, BZ_OK;
-    }
-    return sfail(c, n, 0, NULL, "expected true or false, got %s", shown(n, b, sizeof b));
-}
-
-/* A non-empty scalar shorter than size. */
-static int get_word(const sctx *c, const bz_ynode *n, const char *what, char *out, size_t size)
-{
-    char b[96];
-    if (!n || n->kind != BZ_YNODE_SCALAR || !n->text[0] || strlen(n->text) >= size)
-        return sfail(c, n, 0, what, "expected a non-empty value of at most %zu characters, got %s",
-                     size - 1, shown(n, b, sizeof b));
-    snprintf(out, size, "%s", n->text);
-    return BZ_OK;
-}
-
-/* The entry `name` of a key table (its end when absent). */
-static const bz_sweep_key *key_of(const bz_sweep_key *keys, const char *name)
-{
-    while (keys->name && strcmp(keys->name, name) != 0)
-        keys++;
-    return keys;
-}
-
-/* Every key of map must be in the table `keys`. */
-static int check_keys(const sctx *c, const bz_ynode *map, const bz_sweep_key *keys,
-                      const char *what)
-{
-    char b[96];
-    if (!map || map->kind != BZ_YNODE_MAP)
-        return sfail(c, map, 0, what, "expected a mapping, got %s", shown(map, b, sizeof b));
-    for (size_t i = 0; i < map->n; i++) {
-        if (key_of(keys, map->items[i]->key)->name) continue;
-        char list[512] = "";
-        for (size_t k = 0; keys[k].name; k++) {
-            size_t used = strlen(list);
-            snprintf(list + used, sizeof list - used, "%s%s", k ? ", " : "", keys[k].name);
-        }
-        return sfail(c, map->items[i], 1, NULL, "unknown key (expected one of: %s)", list);
-    }
-    return BZ_OK;
-}
-
-/* The index of scalar n's text among key k's choices, or -1; *list gets
- * the choices as "a, b or c" for messages. */
-static int choice_of(const bz_ynode *n, const bz_sweep_key *k, char *list, size_t size)
-{
-    int found = -1, count = 0;
-    while (k->choices[count])
-        count++;
-    list[0] = '\0';
-    for (int j = 0; j < count; j++) {
-        size_t used = strlen(list);
-        snprintf(list + used, size - used, "%s%s",
-                 j == 0           ? ""
-                 : j == count - 1 ? " or "
-                                  : ", ",
-                 k->choices[j]);
-        if (n && n->kind == BZ_YNODE_SCALAR && !strcmp(n->text, k->choices[j])) found = j;
-    }
-    return found;
-}
+#define MAP_KEYS_MAX 16 /* keys of one map of a sweep file */
 
 /* ------------------------------------------------------------------ keys */
+
+/* The values of the scalar keys of each map, as the config layer stores
+ * them. */
+typedef struct top_vals {
+    char name[BZ_NAME_MAX];
+    int64_t replicates, seed;
+    int keep_series;
+} top_vals;
+
+typedef struct design_vals {
+    int kind; /* bz_design_kind */
+    int64_t samples;
+} design_vals;
+
+typedef struct axis_vals {
+    int scale, dist;
+    int64_t levels;
+    char tie[BZ_NAME_MAX];
+    int integer;
+} axis_vals;
 
 static const char *const design_kinds[] = {"grid", "lhs", "sobol", NULL}; /* bz_design_kind */
 static const char *const axis_scales[] = {"linear", "log", NULL};
 static const char *const axis_dists[] = {"uniform", "normal", "lognormal", "beta",
                                          NULL}; /* BZ_AXIS_DIST_* */
 
+/* A scalar key: bz_param {name, type, min, max, default, unit, desc,
+ * offset, choices}. A default the loader tells apart from an absent key
+ * (replicates, seed, samples, dist) is a placeholder; `desc` says what
+ * absence means. */
+#define PARAM(NAME, TYPE, MIN, MAX, DEF, DESC, VALS, FIELD, CHOICES)                               \
+    .param = {NAME, TYPE, MIN, MAX, DEF, NULL, DESC, offsetof(VALS, FIELD), CHOICES},              \
+    .shape = BZ_SWEEP_PARAM
+#define OTHER(NAME, SHAPE, DESC) .param = {.name = NAME, .desc = DESC}, .shape = SHAPE
+
 static const bz_sweep_key axis_keys[] = {
-    {"key", "string",
-     "the experiment key path to vary, as for --set (diffusion.q, arms.kol.0.count)", NULL, 0, 0,
-     NULL, NULL, BZ_SWEEP_KEY_REQUIRED, NULL},
-    {"values", "array",
-     "the axis's values, numbers or words (a single value: an override shared by every point)",
-     NULL, 1, 0, "scalar", NULL, BZ_SWEEP_KEY_ONE_OF, NULL},
-    {"range", "array", "[low, high] of a numeric axis", NULL, 2, 2, "number", NULL,
-     BZ_SWEEP_KEY_ONE_OF, NULL},
-    {"scale", "string", "spacing of the range's levels (default: linear)", axis_scales, 0, 0, NULL,
-     NULL, 0, "range"},
-    {"levels", "integer", "number of levels of the range (needed by a grid design)", NULL, 1,
-     1000000, NULL, NULL, 0, "range"},
-    {"dist", "string", "a distribution to sample the axis from (lhs and sobol designs)", axis_dists,
-     0, 0, NULL, NULL, BZ_SWEEP_KEY_ONE_OF, NULL},
-    {"params", "array",
-     "[a, b] of the distribution: uniform low and high, normal mean and sd, lognormal mean and sd "
-     "of the log, beta shapes",
-     NULL, 2, 2, "number", NULL, 0, "dist"},
-    {"tie", "string", "tie name: axes with the same tie name vary together", NULL, 0, 0, NULL, NULL,
-     0, NULL},
-    {"integer", "boolean", "round the axis's values to integers", NULL, 0, 0, NULL, NULL, 0, NULL},
-    {NULL, NULL, NULL, NULL, 0, 0, NULL, NULL, 0, NULL},
+    {OTHER("key", BZ_SWEEP_TEXT,
+           "the experiment key path to vary, as for --set (diffusion.q, arms.kol.0.count)"),
+     .max = BZ_AXIS_KEY_MAX - 1, .flags = BZ_SWEEP_KEY_REQUIRED},
+    {OTHER("values", BZ_SWEEP_LIST,
+           "the axis's values, numbers or words (a single value: an override shared by every "
+           "point)"),
+     .min = 1, .items = "scalar", .flags = BZ_SWEEP_KEY_ONE_OF},
+    {OTHER("range", BZ_SWEEP_LIST, "[low, high] of a numeric axis"), .min = 2, .max = 2,
+     .items = "number", .flags = BZ_SWEEP_KEY_ONE_OF},
+    {PARAM("scale", BZ_PT_ENUM, 0, 0, "linear", "spacing of the range's levels (default: linear)",
+           axis_vals, scale, axis_scales),
+     .needs = "range"},
+    {PARAM("levels", BZ_PT_INT, 1, 1000000, "1",
+           "number of levels of the range (needed by a grid design)", axis_vals, levels, NULL),
+     .needs = "range"},
+    {PARAM("dist", BZ_PT_ENUM, 0, 0, "uniform",
+           "a distribution to sample the axis from (lhs and sobol designs)", axis_vals, dist,
+           axis_dists),
+     .flags = BZ_SWEEP_KEY_ONE_OF},
+    {OTHER("params", BZ_SWEEP_LIST,
+           "[a, b] of the distribution: uniform low and high, normal mean and sd, lognormal mean "
+           "and sd of the log, beta shapes"),
+     .min = 2, .max = 2, .items = "number", .needs = "dist"},
+    {PARAM("tie", BZ_PT_STRING, 0, 0, "", "tie name: axes with the same tie name vary together",
+           axis_vals, tie, NULL)},
+    {PARAM("integer", BZ_PT_BOOL, 0, 0, "false", "round the axis's values to integers", axis_vals,
+           integer, NULL)},
+    {.param = {NULL}},
 };
 
 static const bz_sweep_key design_keys[] = {
-    {"kind", "string",
-     "how points are drawn: grid (every combination of the axes' values), lhs (a Latin "
-     "hypercube) or sobol (Saltelli's design, for Sobol indices); default: grid",
-     design_kinds, 0, 0, NULL, NULL, 0, NULL},
-    {"samples", "integer",
-     "points of an lhs design, base points N of a sobol design (needed by both)", NULL, 1,
-     100000000, NULL, NULL, 0, NULL},
-    {NULL, NULL, NULL, NULL, 0, 0, NULL, NULL, 0, NULL},
+    {PARAM("kind", BZ_PT_ENUM, 0, 0, "grid",
+           "how points are drawn: grid (every combination of the axes' values), lhs (a Latin "
+           "hypercube) or sobol (Saltelli's design, for Sobol indices); default: grid",
+           design_vals, kind, design_kinds)},
+    {PARAM("samples", BZ_PT_INT, 1, 100000000, "1",
+           "points of an lhs design, base points N of a sobol design (needed by both)", design_vals,
+           samples, NULL)},
+    {.param = {NULL}},
 };
 
 static const bz_sweep_key output_keys[] = {
-    {"file", "string", "where buzzsim sweep writes its HDF5 file when -o is not given", NULL, 0, 0,
-     NULL, NULL, 0, NULL},
-    {NULL, NULL, NULL, NULL, 0, 0, NULL, NULL, 0, NULL},
+    {OTHER("file", BZ_SWEEP_TEXT, "where buzzsim sweep writes its HDF5 file when -o is not given"),
+     .max = sizeof(((bz_sweep *)0)->output) - 1},
+    {.param = {NULL}},
 };
 
 const bz_sweep_key bz_sweep_keys[] = {
-    {"name", "string", "sweep name; default: the file name without its extension", NULL, 0, 0, NULL,
-     NULL, 0, NULL},
-    {"base", "base",
-     "the base experiment: a file name (relative to the sweep file) or an inline experiment", NULL,
-     0, 0, NULL, NULL, BZ_SWEEP_KEY_REQUIRED, NULL},
-    {"axes", "array", "the axes: what varies from point to point", NULL, 1, 0, "object", axis_keys,
-     BZ_SWEEP_KEY_REQUIRED, NULL},
-    {"design", "object", "how the points are drawn from the axes (default: a grid)", NULL, 0, 0,
-     NULL, design_keys, 0, NULL},
-    {"replicates", "integer", "runs of every arm at every point; default: the base's", NULL, 1,
-     100000, NULL, NULL, 0, NULL},
-    {"seed", "integer", "the seed of every point (common random numbers); default: the base's",
-     NULL, 0, 18446744073709551615.0, NULL, NULL, 0, NULL},
-    {"arms", "array",
-     "the arms of the base to run, in order (the first is the reference); default: all", NULL, 1, 0,
-     "string", NULL, 0, NULL},
-    {"outcomes", "array", "the outcomes to keep, in order; default: all", NULL, 1, BZ_N_OUTCOMES,
-     "outcome", NULL, 0, NULL},
-    {"keep_series", "boolean", "keep each point's mean adopters series of every arm", NULL, 0, 0,
-     NULL, NULL, 0, NULL},
-    {"output", "object", "where the results go", NULL, 0, 0, NULL, output_keys, 0, NULL},
-    {NULL, NULL, NULL, NULL, 0, 0, NULL, NULL, 0, NULL},
+    {PARAM("name", BZ_PT_STRING, 0, 0, "",
+           "sweep name; default: the file name without its extension", top_vals, name, NULL)},
+    {OTHER("base", BZ_SWEEP_BASE,
+           "the base experiment: a file name (relative to the sweep file) or an inline "
+           "experiment"),
+     .flags = BZ_SWEEP_KEY_REQUIRED},
+    {OTHER("axes", BZ_SWEEP_LIST, "the axes: what varies from point to point"), .min = 1,
+     .items = "object", .keys = axis_keys, .flags = BZ_SWEEP_KEY_REQUIRED},
+    {OTHER("design", BZ_SWEEP_MAP, "how the points are drawn from the axes (default: a grid)"),
+     .keys = design_keys},
+    {PARAM("replicates", BZ_PT_INT, 1, 100000, "1",
+           "runs of every arm at every point; default: the base's", top_vals, replicates, NULL)},
+    {PARAM("seed", BZ_PT_INT, 0, INFINITY, "0",
+           "the seed of every point (common random numbers); default: the base's", top_vals, seed,
+           NULL)},
+    {OTHER("arms", BZ_SWEEP_LIST,
+           "the arms of the base to run, in order (the first is the reference); default: all"),
+     .min = 1, .items = "string"},
+    {OTHER("outcomes", BZ_SWEEP_LIST, "the outcomes to keep, in order; default: all"), .min = 1,
+     .max = BZ_N_OUTCOMES, .items = "outcome"},
+    {PARAM("keep_series", BZ_PT_BOOL, 0, 0, "false",
+           "keep each point's mean adopters series of every arm", top_vals, keep_series, NULL)},
+    {OTHER("output", BZ_SWEEP_MAP, "where the results go"), .keys = output_keys},
+    {.param = {NULL}},
 };
+
+/* The row `name` of a key table. */
+static const bz_sweep_key *key_of(const bz_sweep_key *keys, const char *name)
+{
+    while (keys->param.name && strcmp(keys->param.name, name) != 0)
+        keys++;
+    return keys;
+}
+
+/* Map `map` as its key table says: every key known (in the table's order
+ * in the message), the scalar keys' defaults then values into dst (NULL
+ * when the map has none); the other keys are left to the caller. */
+static int read_map(bz_cfg_ctx *c, bz_ynode *map, const bz_sweep_key *keys, void *dst)
+{
+    int status = BZ_OK;
+    bz_param params[MAP_KEYS_MAX];
+    const char *names[MAP_KEYS_MAX + 1];
+    size_t n = 0, np = 0;
+    for (; keys[n].param.name && n < MAP_KEYS_MAX; n++) {
+        names[n] = keys[n].param.name;
+        if (keys[n].shape == BZ_SWEEP_PARAM) params[np++] = keys[n].param;
+    }
+    names[n] = NULL;
+    BZ_CHECK(bz_cfg_check_keys(c, map, names, NULL, 0));
+    if (dst) BZ_CHECK(bz_params_set_defaults(params, np, dst, c->err));
+    if (dst) BZ_CHECK(bz_cfg_read_params(c, map, params, np, dst));
+cleanup:
+    return status;
+}
+
+/* Map n (a mapping, else an error) read by read_map. */
+static int read_map_node(bz_cfg_ctx *c, bz_ynode *n, const bz_sweep_key *keys, void *dst)
+{
+    char b[96];
+    if (n->kind != BZ_YNODE_MAP)
+        return bz_cfg_fail(c, n, 0, NULL, "expected a mapping, got %s",
+                           bz_cfg_shown(n, b, sizeof b));
+    return read_map(c, n, keys, dst);
+}
+
+/* A BZ_SWEEP_TEXT key `name` of map (if present) into out[size]: a
+ * non-empty scalar of at most size - 1 characters. */
+static int read_text(bz_cfg_ctx *c, bz_ynode *map, const char *name, char *out, size_t size)
+{
+    bz_ynode *v = bz_ynode_child(map, name);
+    if (!v) return BZ_OK;
+    return bz_cfg_read_text(c, v, "a value", size, out);
+}
+
+/* A number of a range or of a distribution's parameters. */
+static int read_number(bz_cfg_ctx *c, bz_ynode *v, const char *list, double *out)
+{
+    const bz_param number = {list, BZ_PT_REAL, 0, 0, NULL, NULL, NULL, 0, NULL};
+    return bz_cfg_read_param(c, v, &number, out);
+}
 
 /* ------------------------------------------------------------------ axes */
 
-static int parse_axis(const sctx *c, bz_sweep *sw, size_t i, const bz_ynode *an)
+static int parse_axis(bz_cfg_ctx *c, bz_sweep *sw, size_t i, bz_ynode *an)
 {
     int status = BZ_OK;
     char b[96];
     bz_axis *ax = &sw->axes[i];
-    BZ_CHECK(check_keys(c, an, axis_keys, NULL));
+    axis_vals av;
+    BZ_CHECK(read_map_node(c, an, axis_keys, &av));
     sw->axis_line[i] = an->line;
     sw->axis_col[i] = an->col;
-    const bz_ynode *kn = bz_ynode_child(an, "key");
-    if (!kn) return sfail(c, an, 0, NULL, "missing 'key' (the experiment key path to vary)");
-    BZ_CHECK(get_word(c, kn, NULL, ax->key, sizeof ax->key));
-    if (strpbrk(ax->key, "= \t") || ax->key[0] == '.' || ax->key[strlen(ax->key) - 1] == '.' ||
-        strstr(ax->key, ".."))
-        return sfail(c, kn, 0, NULL, "expected a key path like diffusion.q, got %s",
-                     shown(kn, b, sizeof b));
+    bz_ynode *kn = bz_ynode_child(an, "key");
+    if (!kn)
+        return bz_cfg_fail(c, an, 1, "key", "missing required key (%s)",
+                           key_of(axis_keys, "key")->param.desc);
+    BZ_CHECK(bz_cfg_read_text(c, kn, "a key path", sizeof ax->key, ax->key));
+    if (!ax->key[0] || strpbrk(ax->key, "= \t") || ax->key[0] == '.' ||
+        ax->key[strlen(ax->key) - 1] == '.' || strstr(ax->key, ".."))
+        return bz_cfg_fail(c, kn, 0, NULL, "expected a key path like diffusion.q, got %s",
+                           bz_cfg_shown(kn, b, sizeof b));
     if (!strcmp(ax->key, "seed") || !strcmp(ax->key, "replicates"))
-        return sfail(c, kn, 0, NULL, "'%s' is set by the sweep itself, not an axis", ax->key);
+        return bz_cfg_fail(c, kn, 0, NULL, "'%s' is set by the sweep itself, not an axis", ax->key);
     for (size_t j = 0; j < i; j++)
         if (!strcmp(sw->axes[j].key, ax->key))
-            return sfail(c, kn, 0, NULL, "axis '%s' is given twice", ax->key);
+            return bz_cfg_fail(c, kn, 0, NULL, "axis '%s' is given twice", ax->key);
     /* From here on messages name the axis key. */
     const char *k = ax->key;
-    const bz_ynode *vn = bz_ynode_child(an, "values"), *rn = bz_ynode_child(an, "range"),
-                   *dn = bz_ynode_child(an, "dist");
+    bz_ynode *vn = bz_ynode_child(an, "values"), *rn = bz_ynode_child(an, "range"),
+             *dn = bz_ynode_child(an, "dist");
     if ((vn != NULL) + (rn != NULL) + (dn != NULL) != 1)
-        return sfail(c, an, 0, k, "expected exactly one of 'values', 'range' or 'dist'");
-    const bz_ynode *sn = bz_ynode_child(an, "scale"), *ln = bz_ynode_child(an, "levels"),
-                   *pn = bz_ynode_child(an, "params");
+        return bz_cfg_fail_as(c, an, 0, k, "expected exactly one of 'values', 'range' or 'dist'");
+    bz_ynode *sn = bz_ynode_child(an, "scale"), *ln = bz_ynode_child(an, "levels"),
+             *pn = bz_ynode_child(an, "params");
     if (!rn && (sn || ln))
-        return sfail(c, sn ? sn : ln, 1, k, "'scale' and 'levels' go with 'range'");
-    if (!dn && pn) return sfail(c, pn, 1, k, "'params' goes with 'dist'");
+        return bz_cfg_fail_as(c, sn ? sn : ln, 1, k, "'scale' and 'levels' go with 'range'");
+    if (!dn && pn) return bz_cfg_fail_as(c, pn, 1, k, "'params' goes with 'dist'");
     if (vn) {
         if (vn->kind != BZ_YNODE_SEQ || vn->n == 0)
-            return sfail(c, vn, 0, k, "expected a non-empty list of values, got %s",
-                         vn->kind == BZ_YNODE_SEQ ? "an empty list" : shown(vn, b, sizeof b));
+            return bz_cfg_fail_as(c, vn, 0, k, "expected a non-empty list of values, got %s",
+                                  vn->kind == BZ_YNODE_SEQ ? "an empty list"
+                                                           : bz_cfg_shown(vn, b, sizeof b));
         ax->kind = BZ_AXIS_LIST;
         ax->n_values = vn->n;
         ax->values = calloc(vn->n, sizeof *ax->values);
@@ -284,61 +241,51 @@ static int parse_axis(const sctx *c, bz_sweep *sw, size_t i, const bz_ynode *an)
         for (size_t j = 0; j < vn->n; j++) {
             const bz_ynode *v = vn->items[j];
             if (v->kind != BZ_YNODE_SCALAR || !v->text[0] || strlen(v->text) >= BZ_AXIS_VALUE_MAX)
-                return sfail(c, v, 0, k, "expected a value of at most %d characters, got %s",
-                             BZ_AXIS_VALUE_MAX - 1, shown(v, b, sizeof b));
+                return bz_cfg_fail_as(c, v, 0, k,
+                                      "expected a value of at most %d characters, got %s",
+                                      BZ_AXIS_VALUE_MAX - 1, bz_cfg_shown(v, b, sizeof b));
             snprintf(ax->values[j], sizeof ax->values[j], "%s", v->text);
         }
     } else if (rn) {
         if (rn->kind != BZ_YNODE_SEQ || rn->n != 2)
-            return sfail(c, rn, 0, k, "expected a range [low, high], got %s",
-                         shown(rn, b, sizeof b));
-        BZ_CHECK(get_double(c, rn->items[0], k, &ax->lo));
-        BZ_CHECK(get_double(c, rn->items[1], k, &ax->hi));
-        ax->kind = BZ_AXIS_LINEAR;
-        if (sn) {
-            char list[128];
-            const int scale = choice_of(sn, key_of(axis_keys, "scale"), list, sizeof list);
-            if (scale < 0)
-                return sfail(c, sn, 0, k, "scale: expected %s, got %s", list,
-                             shown(sn, b, sizeof b));
-            if (scale == 1) ax->kind = BZ_AXIS_LOG;
-        }
+            return bz_cfg_fail_as(c, rn, 0, k, "expected a range [low, high], got %s",
+                                  bz_cfg_shown(rn, b, sizeof b));
+        BZ_CHECK(read_number(c, rn->items[0], "range", &ax->lo));
+        BZ_CHECK(read_number(c, rn->items[1], "range", &ax->hi));
+        ax->kind = av.scale == 1 ? BZ_AXIS_LOG : BZ_AXIS_LINEAR;
         if (ax->lo > ax->hi)
-            return sfail(c, rn, 0, k, "empty range [%g, %g]: low is above high", ax->lo, ax->hi);
+            return bz_cfg_fail_as(c, rn, 0, k, "empty range [%g, %g]: low is above high", ax->lo,
+                                  ax->hi);
         if (ax->kind == BZ_AXIS_LOG && ax->lo <= 0)
-            return sfail(c, rn, 0, k, "a log range needs low > 0, got [%g, %g]", ax->lo, ax->hi);
-        uint64_t levels = 0;
-        if (ln) BZ_CHECK(get_u64(c, ln, k, key_of(axis_keys, "levels"), &levels));
+            return bz_cfg_fail_as(c, rn, 0, k, "a log range needs low > 0, got [%g, %g]", ax->lo,
+                                  ax->hi);
         if (!ln && sw->design_kind == BZ_DESIGN_GRID)
-            return sfail(c, rn, 0, k, "a range on a grid design needs 'levels'");
-        ax->n_values = (size_t)levels;
+            return bz_cfg_fail_as(c, rn, 0, k, "a range on a grid design needs 'levels'");
+        ax->n_values = ln ? (size_t)av.levels : 0;
     } else {
-        const char *const *dists = axis_dists;
-        char list[128];
+        const int d = av.dist;
         ax->kind = BZ_AXIS_DIST;
-        const int d = choice_of(dn, key_of(axis_keys, "dist"), list, sizeof list);
-        if (d < 0)
-            return sfail(c, dn, 0, k, "dist: expected %s, got %s", list, shown(dn, b, sizeof b));
         if (sw->design_kind == BZ_DESIGN_GRID)
-            return sfail(c, dn, 0, k, "a distribution needs an lhs or sobol design, not grid");
+            return bz_cfg_fail_as(c, dn, 0, k,
+                                  "a distribution needs an lhs or sobol design, not grid");
         ax->dist = d;
         if (!pn || pn->kind != BZ_YNODE_SEQ || pn->n != 2)
-            return sfail(c, pn ? pn : an, 0, k, "expected params: [a, b] for the %s distribution",
-                         dists[d]);
-        BZ_CHECK(get_double(c, pn->items[0], k, &ax->a));
-        BZ_CHECK(get_double(c, pn->items[1], k, &ax->b));
+            return bz_cfg_fail_as(c, pn ? pn : an, 0, k,
+                                  "expected params: [a, b] for the %s distribution", axis_dists[d]);
+        BZ_CHECK(read_number(c, pn->items[0], "params", &ax->a));
+        BZ_CHECK(read_number(c, pn->items[1], "params", &ax->b));
         int bad = (d == BZ_AXIS_DIST_UNIFORM && !(ax->a < ax->b)) ||
                   ((d == BZ_AXIS_DIST_NORMAL || d == BZ_AXIS_DIST_LOGNORMAL) && !(ax->b > 0)) ||
                   (d == BZ_AXIS_DIST_BETA && !(ax->a > 0 && ax->b > 0));
         if (bad)
-            return sfail(c, pn, 0, k, "bad %s params [%g, %g] (%s)", dists[d], ax->a, ax->b,
-                         d == BZ_AXIS_DIST_UNIFORM ? "empty range: need low < high"
-                         : d == BZ_AXIS_DIST_BETA  ? "need both shapes > 0"
-                                                   : "need a positive spread");
+            return bz_cfg_fail_as(c, pn, 0, k, "bad %s params [%g, %g] (%s)", axis_dists[d], ax->a,
+                                  ax->b,
+                                  d == BZ_AXIS_DIST_UNIFORM ? "empty range: need low < high"
+                                  : d == BZ_AXIS_DIST_BETA  ? "need both shapes > 0"
+                                                            : "need a positive spread");
     }
-    const bz_ynode *tn = bz_ynode_child(an, "tie"), *in = bz_ynode_child(an, "integer");
-    if (in) BZ_CHECK(get_bool(c, in, &ax->integer));
-    if (tn) BZ_CHECK(get_word(c, tn, k, sw->tie_names[i], sizeof sw->tie_names[i]));
+    ax->integer = av.integer;
+    memcpy(sw->tie_names[i], av.tie, sizeof sw->tie_names[i]);
 cleanup:
     return status;
 }
@@ -357,13 +304,14 @@ static void assign_ties(bz_sweep *sw)
     }
 }
 
-static int parse_axes(const sctx *c, bz_sweep *sw, const bz_ynode *axes)
+static int parse_axes(bz_cfg_ctx *c, bz_sweep *sw, bz_ynode *axes)
 {
     char b[96];
-    if (!axes) return sfail(c, NULL, 0, "axes", "missing: a sweep needs at least one axis");
+    if (!axes) return bz_cfg_fail(c, NULL, 0, "axes", "missing: a sweep needs at least one axis");
     if (axes->kind != BZ_YNODE_SEQ || axes->n == 0)
-        return sfail(c, axes, 0, NULL, "expected a non-empty list of axes, got %s",
-                     axes->kind == BZ_YNODE_SEQ ? "an empty list" : shown(axes, b, sizeof b));
+        return bz_cfg_fail(c, axes, 0, NULL, "expected a non-empty list of axes, got %s",
+                           axes->kind == BZ_YNODE_SEQ ? "an empty list"
+                                                      : bz_cfg_shown(axes, b, sizeof b));
     size_t n = axes->n;
     sw->axes = calloc(n, sizeof *sw->axes);
     sw->axis_line = calloc(n, sizeof *sw->axis_line);
@@ -381,14 +329,6 @@ static int parse_axes(const sctx *c, bz_sweep *sw, const bz_ynode *axes)
 }
 
 /* --------------------------------------------------------------- the base */
-
-static char *dir_of(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    if (!slash) return strdup(".");
-    if (slash == path) return strdup("/");
-    return strndup(path, (size_t)(slash - path));
-}
 
 /* The text of an inline base: the sweep text with every line outside
  * [first, last] emptied and the "base:" key on the first line blanked, so
@@ -425,16 +365,17 @@ static char *inline_base_text(const char *text, int first, int last, int key_col
     return out;
 }
 
-static int parse_base(const sctx *c, bz_sweep *sw, const bz_ynode *root, size_t idx)
+static int parse_base(bz_cfg_ctx *c, bz_sweep *sw, const bz_ynode *root, size_t idx)
 {
     char b[96];
     const bz_ynode *bn = root->items[idx];
     if (bn->kind == BZ_YNODE_SCALAR) {
-        if (!bn->text[0]) return sfail(c, bn, 0, NULL, "expected an experiment file or mapping");
+        if (!bn->text[0])
+            return bz_cfg_fail(c, bn, 0, NULL, "expected an experiment file or mapping");
         if (bn->text[0] == '/') {
             sw->base_path = strdup(bn->text);
         } else {
-            char *dir = dir_of(sw->path);
+            char *dir = bz_file_dir_of(sw->path);
             if (!dir) return bz_error_set(c->err, BZ_ENOMEM, "out of memory");
             size_t len = strlen(dir) + strlen(bn->text) + 2;
             sw->base_path = malloc(len);
@@ -445,10 +386,10 @@ static int parse_base(const sctx *c, bz_sweep *sw, const bz_ynode *root, size_t 
         return BZ_OK;
     }
     if (bn->kind != BZ_YNODE_MAP)
-        return sfail(c, bn, 0, NULL, "expected an experiment file or mapping, got %s",
-                     shown(bn, b, sizeof b));
+        return bz_cfg_fail(c, bn, 0, NULL, "expected an experiment file or mapping, got %s",
+                           bz_cfg_shown(bn, b, sizeof b));
     if (bn->key_col != 1)
-        return sfail(c, bn, 1, NULL, "an inline base needs a block-style sweep file");
+        return bz_cfg_fail(c, bn, 1, NULL, "an inline base needs a block-style sweep file");
     int last = idx + 1 < root->n ? root->items[idx + 1]->key_line - 1 : 1 << 30;
     sw->base_text = inline_base_text(sw->text, bn->key_line, last, bn->key_col);
     if (!sw->base_text) return bz_error_set(c->err, BZ_ENOMEM, "out of memory");
@@ -464,31 +405,20 @@ static int load_base(const bz_sweep *sw, const char *const *sets, size_t n_sets,
 
 /* ---------------------------------------------------------------- top level */
 
-static int parse_design(const sctx *c, bz_sweep *sw, const bz_ynode *dn)
+static int parse_design(bz_cfg_ctx *c, bz_sweep *sw, bz_ynode *dn)
 {
     int status = BZ_OK;
-    char b[96];
-    sw->design_kind = BZ_DESIGN_GRID;
-    if (!dn) return BZ_OK;
-    BZ_CHECK(check_keys(c, dn, design_keys, NULL));
-    const bz_ynode *kn = bz_ynode_child(dn, "kind"), *sn = bz_ynode_child(dn, "samples");
-    if (kn) {
-        char list[128];
-        const int k = choice_of(kn, key_of(design_keys, "kind"), list, sizeof list);
-        if (k < 0)
-            return sfail(c, kn, 0, NULL, "expected %s, got %s", list, shown(kn, b, sizeof b));
-        sw->design_kind = k;
-    }
-    uint64_t samples = 0;
-    if (sn) BZ_CHECK(get_u64(c, sn, NULL, key_of(design_keys, "samples"), &samples));
-    if (sw->design_kind != BZ_DESIGN_GRID && !sn)
-        return sfail(c, dn, 0, NULL, "an lhs or sobol design needs 'samples'");
-    sw->samples = sw->design_kind == BZ_DESIGN_GRID ? 0 : (size_t)samples;
+    design_vals dv = {BZ_DESIGN_GRID, 0};
+    if (dn) BZ_CHECK(read_map_node(c, dn, design_keys, &dv));
+    sw->design_kind = dv.kind;
+    if (sw->design_kind != BZ_DESIGN_GRID && !bz_ynode_child(dn, "samples"))
+        return bz_cfg_fail(c, dn, 0, NULL, "an lhs or sobol design needs 'samples'");
+    sw->samples = sw->design_kind == BZ_DESIGN_GRID ? 0 : (size_t)dv.samples;
 cleanup:
     return status;
 }
 
-static int parse_outcomes(const sctx *c, bz_sweep *sw, const bz_ynode *on)
+static int parse_outcomes(bz_cfg_ctx *c, bz_sweep *sw, const bz_ynode *on)
 {
     char b[96];
     if (!on) {
@@ -498,8 +428,8 @@ static int parse_outcomes(const sctx *c, bz_sweep *sw, const bz_ynode *on)
         return BZ_OK;
     }
     if (on->kind != BZ_YNODE_SEQ || on->n == 0 || on->n > BZ_N_OUTCOMES)
-        return sfail(c, on, 0, NULL, "expected a list of 1 to %d outcome names, got %s",
-                     BZ_N_OUTCOMES, shown(on, b, sizeof b));
+        return bz_cfg_fail(c, on, 0, NULL, "expected a list of 1 to %d outcome names, got %s",
+                           BZ_N_OUTCOMES, bz_cfg_shown(on, b, sizeof b));
     for (size_t i = 0; i < on->n; i++) {
         const bz_ynode *v = on->items[i];
         int k = -1;
@@ -507,31 +437,32 @@ static int parse_outcomes(const sctx *c, bz_sweep *sw, const bz_ynode *on)
         if (k < 0) {
             char known[1024];
             size_t used = 0;
-            for (int j = 0; j < BZ_N_OUTCOMES && used < sizeof known; j++)
-                used += (size_t)snprintf(known + used, sizeof known - used, "%s%s", j ? ", " : "",
-                                         bz_outcome_defs[j].name);
-            return sfail(c, v, 0, NULL, "expected an outcome (%s), got %s", known,
-                         shown(v, b, sizeof b));
+            for (int j = 0; j < BZ_N_OUTCOMES; j++)
+                used = bz_text_add(known, sizeof known, used, ", ", "%s", bz_outcome_defs[j].name);
+            return bz_cfg_fail(c, v, 0, NULL, "expected an outcome (%s), got %s", known,
+                               bz_cfg_shown(v, b, sizeof b));
         }
         for (int j = 0; j < sw->n_kept; j++)
-            if (sw->kept[j] == k) return sfail(c, v, 0, NULL, "outcome '%s' given twice", v->text);
+            if (sw->kept[j] == k)
+                return bz_cfg_fail(c, v, 0, NULL, "outcome '%s' given twice", v->text);
         sw->kept[sw->n_kept++] = k;
     }
     return BZ_OK;
 }
 
-static int parse_arms(const sctx *c, bz_sweep *sw, const bz_ynode *an)
+static int parse_arms(bz_cfg_ctx *c, bz_sweep *sw, const bz_ynode *an)
 {
     char b[96];
     if (!an) return BZ_OK;
     if (an->kind != BZ_YNODE_SEQ || an->n == 0)
-        return sfail(c, an, 0, NULL, "expected a non-empty list of arm names, got %s",
-                     shown(an, b, sizeof b));
+        return bz_cfg_fail(c, an, 0, NULL, "expected a non-empty list of arm names, got %s",
+                           bz_cfg_shown(an, b, sizeof b));
     size_t len = 1;
     for (size_t i = 0; i < an->n; i++) {
         const bz_ynode *v = an->items[i];
         if (v->kind != BZ_YNODE_SCALAR || !v->text[0] || strchr(v->text, ','))
-            return sfail(c, v, 0, NULL, "expected an arm name, got %s", shown(v, b, sizeof b));
+            return bz_cfg_fail(c, v, 0, NULL, "expected an arm name, got %s",
+                               bz_cfg_shown(v, b, sizeof b));
         len += strlen(v->text) + 1;
     }
     if (!(sw->arms_list = malloc(len))) return bz_error_set(c->err, BZ_ENOMEM, "out of memory");
@@ -543,48 +474,42 @@ static int parse_arms(const sctx *c, bz_sweep *sw, const bz_ynode *an)
     return BZ_OK;
 }
 
-/* Everything of the sweep file except the base experiment and the design. */
-static int parse_top(const sctx *c, bz_sweep *sw, const bz_ynode *root, uint64_t *seed,
-                     int *have_seed, uint64_t *reps, int *have_reps)
+/* Everything of the sweep file except the base experiment. */
+static int parse_top(bz_cfg_ctx *c, bz_sweep *sw, bz_ynode *root, uint64_t *seed, int *have_seed,
+                     uint64_t *reps, int *have_reps)
 {
     int status = BZ_OK;
     char b[96];
+    top_vals tv;
     if (root->kind != BZ_YNODE_MAP)
-        return sfail(c, root, 0, NULL, "expected a mapping of sweep settings, got %s",
-                     shown(root, b, sizeof b));
-    BZ_CHECK(check_keys(c, root, bz_sweep_keys, NULL));
-    const bz_ynode *n;
+        return bz_cfg_fail(c, root, 0, NULL, "expected a mapping of sweep settings, got %s",
+                           bz_cfg_shown(root, b, sizeof b));
+    BZ_CHECK(read_map(c, root, bz_sweep_keys, &tv));
+    bz_ynode *n;
     if ((n = bz_ynode_child(root, "name"))) {
-        BZ_CHECK(get_word(c, n, NULL, sw->name, sizeof sw->name));
-        if (bz_cfg_name_problem(sw->name))
-            return sfail(c, n, 0, NULL, "expected a name (%s), got %s",
-                         bz_cfg_name_problem(sw->name), shown(n, b, sizeof b));
+        if (bz_cfg_name_problem(tv.name))
+            return bz_cfg_fail(c, n, 0, NULL, "expected a name (%s), got %s",
+                               bz_cfg_name_problem(tv.name), bz_cfg_shown(n, b, sizeof b));
+        memcpy(sw->name, tv.name, sizeof sw->name);
     } else
         bz_cfg_default_name(sw->path, "sweep", sw->name);
     BZ_CHECK(parse_design(c, sw, bz_ynode_child(root, "design")));
     BZ_CHECK(parse_axes(c, sw, bz_ynode_child(root, "axes")));
-    if ((n = bz_ynode_child(root, "replicates"))) {
-        BZ_CHECK(get_u64(c, n, NULL, key_of(bz_sweep_keys, "replicates"), reps));
-        *have_reps = 1;
-    }
-    if ((n = bz_ynode_child(root, "seed"))) {
-        BZ_CHECK(get_u64(c, n, NULL, key_of(bz_sweep_keys, "seed"), seed));
-        *have_seed = 1;
-    }
+    *have_reps = bz_ynode_child(root, "replicates") != NULL;
+    *reps = (uint64_t)tv.replicates;
+    *have_seed = bz_ynode_child(root, "seed") != NULL;
+    *seed = (uint64_t)tv.seed;
     BZ_CHECK(parse_arms(c, sw, bz_ynode_child(root, "arms")));
     BZ_CHECK(parse_outcomes(c, sw, bz_ynode_child(root, "outcomes")));
-    if ((n = bz_ynode_child(root, "keep_series"))) BZ_CHECK(get_bool(c, n, &sw->keep_series));
+    sw->keep_series = tv.keep_series;
     if ((n = bz_ynode_child(root, "output"))) {
-        BZ_CHECK(check_keys(c, n, output_keys, NULL));
-        const bz_ynode *f = bz_ynode_child(n, "file");
-        if (f) BZ_CHECK(get_word(c, f, NULL, sw->output, sizeof sw->output));
+        BZ_CHECK(read_map_node(c, n, output_keys, NULL));
+        BZ_CHECK(read_text(c, n, "file", sw->output, sizeof sw->output));
     }
 cleanup:
     return status;
 }
 
-/* Arms, outcome columns and time points from point 0 (axes may change the
- * horizon; bz_sweep_check_points holds every point to the same). */
 static int take_base(bz_sweep *sw, const bz_experiment *x, bz_error *err)
 {
     sw->n_arms = x->n_arms;
@@ -678,7 +603,11 @@ int bz_sweep_load_string(bz_sweep *sw, const char *text, const char *name, bz_er
     bz_experiment x;
     int loaded = 0;
     memset(sw, 0, sizeof *sw);
-    sctx c = {name ? name : "<string>", err};
+    bz_cfg_ctx c;
+    memset(&c, 0, sizeof c);
+    c.fname = name ? name : "<string>";
+    c.err = err;
+    c.choices_or = 1; /* "expected grid, lhs or sobol", as sweep files always said */
     uint64_t seed = 0, reps = 0;
     int have_seed = 0, have_reps = 0;
     sw->path = strdup(c.fname);
@@ -690,8 +619,8 @@ int bz_sweep_load_string(bz_sweep *sw, const char *text, const char *name, bz_er
     while (bi < root->n && strcmp(root->items[bi]->key, "base") != 0)
         bi++;
     if (bi == root->n)
-        BZ_FAIL(err, BZ_EINVAL, "%s:1:1: base: missing: the experiment file (or mapping) to vary",
-                c.fname);
+        BZ_CHECK(
+            bz_cfg_fail(&c, NULL, 0, "base", "missing: the experiment file (or mapping) to vary"));
     BZ_CHECK(parse_base(&c, sw, root, bi));
 
     /* The base alone gives the default seed and replicates. */
@@ -708,9 +637,8 @@ int bz_sweep_load_string(bz_sweep *sw, const char *text, const char *name, bz_er
     BZ_CHECK(load_base(sw, setp, 2, &x, err));
     loaded = 1;
     if (sw->arms_list && bz_experiment_select_arms(&x, sw->arms_list, err) != BZ_OK) {
-        const bz_ynode *an = bz_ynode_child(root, "arms");
         bz_error e = *err;
-        BZ_FAIL(err, BZ_EINVAL, "%s:%d:%d: arms: %s", c.fname, an->line, an->col, e.msg);
+        BZ_CHECK(bz_cfg_fail(&c, bz_ynode_child(root, "arms"), 0, NULL, "%s", e.msg));
     }
     if (!(sw->base_yaml = strdup(x.resolved_yaml ? x.resolved_yaml : "")))
         BZ_FAIL(err, BZ_ENOMEM, "out of memory");

@@ -87,24 +87,31 @@ typedef struct bz_sweep {
                                * replicates, seed, arms, outcomes, keep_series */
 } bz_sweep;
 
-/* The keys of a sweep file, declared once (spec.c): the loader checks a
- * map's keys against its table and takes choices and integer bounds from
- * it, and the sweep file's JSON Schema (`buzzsim schema --sweep`,
- * bz_sweep_schema) is generated from the same tables. */
+/* The keys of a sweep file, declared once (spec.c): one row per key of
+ * each map. A scalar key is a bz_param (BZ_SWEEP_PARAM), read, checked and
+ * described by the config layer as the experiment's keys are
+ * (config/convert.h: bz_cfg_check_keys, bz_cfg_read_params); the others
+ * (the base, lists, nested maps, long texts) are read by spec.c. The key
+ * checks, the sweep file's JSON Schema (`buzzsim schema --sweep`,
+ * bz_sweep_schema) and the key tables of docs/cluster.md (`buzzsim models
+ * --config-tables`) are made from the same rows. */
+typedef enum bz_sweep_shape {
+    BZ_SWEEP_PARAM, /* a scalar as `param` says (type, bounds, default, choices) */
+    BZ_SWEEP_TEXT,  /* a scalar text of at most `max` characters */
+    BZ_SWEEP_BASE,  /* an experiment file name or an inline experiment mapping */
+    BZ_SWEEP_LIST,  /* a list of `items`, `min` to `max` of them (max 0: no limit) */
+    BZ_SWEEP_MAP    /* a mapping with the keys `keys` */
+} bz_sweep_shape;
+
 typedef struct bz_sweep_key {
-    const char *name;
-    /* JSON Schema type of the value: "string", "integer", "number",
-     * "boolean", "array", "object"; "base": an experiment file name or an
-     * inline experiment mapping */
-    const char *type;
-    const char *desc;
-    const char *const *choices;      /* the words it takes (NULL-terminated), or NULL */
-    double min, max;                 /* integer: inclusive bounds; array: least and most items
-                                      * (max 0: no limit) */
-    const char *items;               /* array: each item's type ("number", "string", "scalar": any
-                                      * scalar, "outcome": an outcome name, "object") */
-    const struct bz_sweep_key *keys; /* object, array of objects: their keys, ended by a
-                                      * NULL name */
+    bz_param param; /* every key: name and desc; BZ_SWEEP_PARAM: all of it, offset into the
+                     * map's values (spec.c) */
+    bz_sweep_shape shape;
+    double min, max;                 /* BZ_SWEEP_LIST: items; BZ_SWEEP_TEXT: max characters */
+    const char *items;               /* a list's items: "number", "string", "scalar" (any
+                                      * scalar), "outcome" (an outcome name), "object" */
+    const struct bz_sweep_key *keys; /* a map's or a list of objects' keys, ended by a NULL
+                                      * name */
     unsigned flags;                  /* BZ_SWEEP_KEY_* */
     const char *needs;               /* a key of the same map it goes with, or NULL */
 } bz_sweep_key;

@@ -275,39 +275,38 @@ static void test_config_tables(void)
     }
 }
 
-/* The sweep file's keys: one table per map. */
+/* The sweep file's keys: one table per map; its scalar keys are a
+ * parameter table as every other (check_table). */
 static void check_sweep_keys(const bz_sweep_key *keys, int depth)
 {
-    static const char *const types[] = {"string", "integer", "number", "boolean",
-                                        "array",  "object",  "base",   NULL};
     CU_ASSERT_FATAL(depth < 4);
-    size_t n = 0;
-    for (; keys[n].name; n++) {
+    bz_param params[32];
+    size_t n = 0, np = 0;
+    for (; keys[n].param.name; n++) {
         const bz_sweep_key *k = &keys[n];
-        CU_ASSERT(is_identifier(k->name));
-        CU_ASSERT(k->desc && strlen(k->desc) > 10);
-        int known = 0;
-        for (size_t t = 0; types[t]; t++)
-            known |= !strcmp(types[t], k->type);
-        CU_ASSERT(known);
+        CU_ASSERT(is_identifier(k->param.name));
+        CU_ASSERT(k->param.desc && strlen(k->param.desc) > 10);
+        CU_ASSERT(k->shape <= BZ_SWEEP_MAP);
         for (size_t j = 0; j < n; j++)
-            CU_ASSERT(strcmp(keys[j].name, k->name) != 0);
-        if (!strcmp(k->type, "array")) CU_ASSERT(k->items != NULL);
-        if (!strcmp(k->type, "object") || (k->items && !strcmp(k->items, "object"))) {
+            CU_ASSERT(strcmp(keys[j].param.name, k->param.name) != 0);
+        if (k->shape == BZ_SWEEP_LIST) CU_ASSERT(k->items != NULL);
+        if (k->shape == BZ_SWEEP_MAP || (k->items && !strcmp(k->items, "object"))) {
             CU_ASSERT_FATAL(k->keys != NULL);
             check_sweep_keys(k->keys, depth + 1);
         }
-        if (!strcmp(k->type, "integer")) CU_ASSERT(k->min <= k->max);
-        if (k->choices) CU_ASSERT(k->choices[0] && k->choices[1]);
+        if (k->shape == BZ_SWEEP_TEXT) CU_ASSERT(k->max >= 1);
+        if (k->shape == BZ_SWEEP_PARAM && np < 32) params[np++] = k->param;
+        if (k->param.choices) CU_ASSERT(k->param.choices[0] && k->param.choices[1]);
     }
     for (size_t i = 0; i < n; i++) /* `needs` names a key of the same map */
         if (keys[i].needs) {
             int found = 0;
             for (size_t j = 0; j < n; j++)
-                found |= !strcmp(keys[j].name, keys[i].needs);
+                found |= !strcmp(keys[j].param.name, keys[i].needs);
             CU_ASSERT(found);
         }
     CU_ASSERT(n >= 1);
+    check_table("sweep keys", params, np, 0);
 }
 
 static void test_sweep_keys(void)
