@@ -6,8 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-int bz_arg_value(int argc, char **argv, int *i, const char *name, const char *short_name,
-                 const char **value)
+/* If argv[*i] is `--name VALUE` or `--name=VALUE` (or `-x VALUE` when
+ * short_name is given), store VALUE in *value, advance *i past it and
+ * return 1; -1 if its value is missing, 0 for another argument. */
+static int arg_value(int argc, char **argv, int *i, const char *name, const char *short_name,
+                     const char **value)
 {
     const char *a = argv[*i];
     size_t len = strlen(name);
@@ -51,7 +54,7 @@ void bz_arg_cap_threads(int argc, char **argv)
     }
     for (int i = 1, k = 0; i < argc && k < 2; i++) {
         const char *v = NULL;
-        int r = bz_arg_value(argc, argv, &i, "--threads", "-t", &v);
+        int r = arg_value(argc, argv, &i, "--threads", "-t", &v);
         uint64_t t;
         if (r <= 0 || bz_arg_u64(v, 1, 4096, &t) != 0 || t <= (uint64_t)cap) continue;
         fprintf(stderr, "buzzsim: --threads %s is more than 8 per processor: using %d\n", v, cap);

@@ -1,10 +1,16 @@
 /* Subcommands of the buzzsim executable.
  *
- * Adding a command: write src/cli/cmd_<name>.c defining
+ * Adding a command: write src/cli/cmd_<name>.c defining its arguments as a
+ *     const bz_opts_command bz_<name>_command = {...};
+ * (options and positionals, cli/options.h) and
  *     int bz_cmd_<name>(int argc, char **argv);
+ * which starts with bz_opts_parse(&bz_<name>_command, argc, argv, &opts)
  * (argv[0] is the command name; return the process exit status: 0 success,
- * 2 usage/config/input error, 1 runtime failure), declare it below and add one
- * row to bz_commands[] in main.c. Only src/cli/ prints or exits.
+ * 2 usage/config/input error, 1 runtime failure). Declare both below and
+ * add one row {"<name>", bz_cmd_<name>, &bz_<name>_command} to bz_commands[]
+ * in main.c: the usage line, `buzzsim <name> --help`, the `buzzsim --help`
+ * listing and `buzzsim completion bash` come from the table. Only src/cli/
+ * prints or exits.
  */
 #ifndef BZ_CLI_H
 #define BZ_CLI_H
@@ -12,13 +18,16 @@
 #include <stdio.h>
 
 #include "base/error.h"
+#include "cli/options.h"
 
 typedef struct bz_command {
     const char *name;
     int (*run)(int argc, char **argv);
-    const char *usage;   /* arguments after the command name */
-    const char *summary; /* one line */
+    const bz_opts_command *args; /* its options, positionals and summary */
 } bz_command;
+
+/* Every command, in the order of `buzzsim --help` (main.c); *n is how many. */
+const bz_command *bz_cli_commands(size_t *n);
 
 int bz_cmd_run(int argc, char **argv);
 int bz_cmd_validate(int argc, char **argv);
@@ -31,6 +40,11 @@ int bz_cmd_sweep(int argc, char **argv);
 int bz_cmd_merge(int argc, char **argv);
 int bz_cmd_schema(int argc, char **argv);
 int bz_cmd_optimize(int argc, char **argv);
+int bz_cmd_completion(int argc, char **argv);
+
+extern const bz_opts_command bz_run_command, bz_validate_command, bz_info_command,
+    bz_export_command, bz_plot_command, bz_models_command, bz_graph_command, bz_sweep_command,
+    bz_merge_command, bz_schema_command, bz_optimize_command, bz_completion_command;
 
 /* Sweep files (cmd_sweep.c): `buzzsim info` of a sweep file (returns the
  * exit status), and the Sobol index table of a sweep's results. */

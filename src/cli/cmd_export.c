@@ -1,66 +1,65 @@
 /* buzzsim export FILE DATASET [--format tsv|csv]: one dataset as a table on
  * standard output, for gnuplot ('< buzzsim export ...') and spreadsheets. */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "base/file.h"
-#include "cli/args.h"
 #include "cli/cli.h"
+#include "cli/options.h"
 #include "io/h5.h"
 #include "sweep/h5_sweep.h"
 
-static void help(void)
-{
-    printf("usage: buzzsim export out.h5 DATASET [--format tsv|csv]\n"
-           "Print one dataset of a results file as a table on standard output.\n\n"
-           "DATASET is an HDF5 path, for example\n"
-           "  /arms/ARM/summary/adopters     mean, sd, q05, q50, q95 per time\n"
-           "  /arms/ARM/adopters             one column per replicate\n"
-           "  /arms/ARM/states/STATE         (also sales, stock, exposures/CH, adoptions_by/CH)\n"
-           "  /arms/ARM/outcomes             one row per replicate\n"
-           "  /comparison                    paired differences vs the baseline, every arm\n"
-           "  /network/LAYER/degree_histogram\n"
-           "or one of the name lists arms, states, channels, layers (one name per line).\n"
-           "Sweep files: /sweep (one row per point and replicate), /sweep/summary (per\n"
-           "point: mean, sd, q05, q50, q95), /sweep/sobol, /sweep/series/ARM.\n"
-           "TSV (default): tab separated, header line starts with '# ', NaN as 'nan'.\n"
-           "CSV: comma separated, plain header, NaN as an empty field.\n"
-           "`buzzsim info out.h5` lists the arms, states and channels of a file.\n");
-}
+typedef struct export_opts {
+    const char *path, *dataset;
+    int format; /* index in formats, the order of bz_export_format */
+} export_opts;
+
+static const char *const formats[] = {"tsv", "csv", NULL};
+
+static const bz_positional export_positionals[] = {
+    {"out.h5", NULL, offsetof(export_opts, path), .missing = "missing the results file",
+     .complete = "*.h5"},
+    {"DATASET", NULL, offsetof(export_opts, dataset),
+     .missing = "missing the dataset (e.g. /comparison or arms)"},
+    {0},
+};
+
+static const bz_option export_options[] = {
+    {"--format", 'f', BZ_OPT_CHOICE, NULL,
+     "tsv (default): tab separated, header line starts with '# ', NaN as 'nan'; csv: comma "
+     "separated, plain header, NaN as an empty field",
+     offsetof(export_opts, format), .choices = formats},
+    {0},
+};
+
+const bz_opts_command bz_export_command = {
+    .summary = "print a dataset as a table (for gnuplot and spreadsheets)",
+    .description =
+        "DATASET is an HDF5 path, for example\n"
+        "  /arms/ARM/summary/adopters     mean, sd, q05, q50, q95 per time\n"
+        "  /arms/ARM/adopters             one column per replicate\n"
+        "  /arms/ARM/states/STATE         (also sales, stock, exposures/CH, adoptions_by/CH)\n"
+        "  /arms/ARM/outcomes             one row per replicate\n"
+        "  /comparison                    paired differences vs the baseline, every arm\n"
+        "  /network/LAYER/degree_histogram\n"
+        "or one of the name lists arms, states, channels, layers (one name per line).\n"
+        "Sweep files: /sweep (one row per point and replicate), /sweep/summary (per\n"
+        "point: mean, sd, q05, q50, q95), /sweep/sobol, /sweep/series/ARM.\n"
+        "`buzzsim info out.h5` lists the arms, states and channels of a file.\n",
+    .options = export_options,
+    .positionals = export_positionals,
+    .size = sizeof(export_opts),
+};
 
 int bz_cmd_export(int argc, char **argv)
 {
-    const char *path = NULL, *dataset = NULL, *format = "tsv";
-    for (int i = 1; i < argc; i++) {
-        const char *v = NULL;
-        int r;
-        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-            help();
-            return 0;
-        }
-        if ((r = bz_arg_value(argc, argv, &i, "--format", "-f", &v))) {
-            if (r < 0) return bz_cli_usage("export", "--format needs a value (tsv or csv)");
-            format = v;
-        } else if (argv[i][0] == '-' && argv[i][1]) {
-            return bz_cli_usage("export", "unknown option '%s'", argv[i]);
-        } else if (!path) {
-            path = argv[i];
-        } else if (!dataset) {
-            dataset = argv[i];
-        } else {
-            return bz_cli_usage("export", "unexpected argument '%s'", argv[i]);
-        }
-    }
-    if (!path) return bz_cli_usage("export", "missing the results file");
-    if (!dataset) return bz_cli_usage("export", "missing the dataset (e.g. /comparison or arms)");
-    bz_export_format fmt;
-    if (!strcmp(format, "tsv"))
-        fmt = BZ_EXPORT_TSV;
-    else if (!strcmp(format, "csv"))
-        fmt = BZ_EXPORT_CSV;
-    else
-        return bz_cli_usage("export", "--format: expected tsv or csv, got '%s'", format);
+    export_opts o;
+    int rc = bz_opts_parse(&bz_export_command, argc, argv, &o);
+    if (rc != BZ_OPTS_CONTINUE) return rc;
+    const char *path = o.path, *dataset = o.dataset;
+    const bz_export_format fmt = o.format == 1 ? BZ_EXPORT_CSV : BZ_EXPORT_TSV;
 
     bz_h5_skip_exit_cleanup(); /* untrusted file: see io/h5.h */
     bz_error err;

@@ -1,5 +1,4 @@
-/* buzzsim graph EXPERIMENT.yaml [--set key.path=value]... [--dry-run] [--stats]
- *               [--save-edges FILE [--layer NAME]] [--threads T]
+/* buzzsim graph EXPERIMENT.yaml [options]: see bz_graph_command below.
  *
  * Builds the experiment's population and network (the shared one, as `run`
  * uses) and describes every layer. --dry-run only prints the memory
@@ -7,6 +6,7 @@
  * generator reads back to the identical layer. */
 #include <math.h>
 #include <omp.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,8 +14,8 @@
 #include <time.h>
 
 #include "base/file.h"
-#include "cli/args.h"
 #include "cli/cli.h"
+#include "cli/options.h"
 #include "cli/report.h"
 #include "config/experiment.h"
 #include "graph/netstats.h"
@@ -130,184 +130,169 @@ static void print_stats(const bz_layer_stats *s, const bz_layer *l, int full)
     printf("\n");
 }
 
-int bz_cmd_graph(int argc, char **argv)
+typedef struct graph_opts {
+    const char *path, *save, *layer, *out;
+    bz_opt_list sets;
+    uint64_t threads;
+    int dry, stats, force; /* stats: 0 none, 1 basic, 2 full */
+} graph_opts;
+
+static const char *const stats_levels[] = {"basic", "full", NULL};
+
+static const bz_positional graph_positionals[] = {
+    {"EXPERIMENT.yaml", "the experiment file (docs/config.md)", offsetof(graph_opts, path),
+     .missing = "missing EXPERIMENT.yaml", .complete = "*.yaml"},
+    {0},
+};
+
+static const bz_option graph_options[] = {
+    BZ_OPTION_SET(graph_opts, sets),
+    {"--dry-run", 0, BZ_OPT_FLAG, NULL, "only print the memory estimate; build nothing",
+     .offset = offsetof(graph_opts, dry)},
+    {"--stats", 0, BZ_OPT_OPTIONAL, NULL,
+     "statistics of every layer, written to an HDF5 file: components (basic), and clustering, "
+     "assortativity, k-cores and PageRank (full, the default)",
+     offsetof(graph_opts, stats), .choices = stats_levels, .def = 1},
+    {"--output", 'o', BZ_OPT_STRING, "out.h5",
+     "the file of the statistics (default: results/NAME-network.h5)", offsetof(graph_opts, out),
+     .once = "one output file", .needs = "--stats", .complete = "*.h5"},
+    {"--save-edges", 0, BZ_OPT_STRING, "FILE",
+     "write a layer as an edge list (the edge_list generator reads it back to the same layer)",
+     offsetof(graph_opts, save), .complete = "*"},
+    {"--layer", 0, BZ_OPT_STRING, "NAME", "the layer --save-edges writes (needed with several)",
+     offsetof(graph_opts, layer), .needs = "--save-edges"},
+    BZ_OPTION_THREADS(graph_opts, threads),
+    BZ_OPTION_FORCE(graph_opts, force),
+    {0},
+};
+
+const bz_opts_command bz_graph_command = {
+    .summary = "build the experiment's network and describe it; memory estimate; statistics; "
+               "edge lists",
+    .options = graph_options,
+    .positionals = graph_positionals,
+    .extra = "one experiment file expected, got '%s' too",
+    .size = sizeof(graph_opts),
+};
+
+/* The layer --save-edges writes into *layer (-1 without --save-edges), its
+ * file checked writable. Returns BZ_OPTS_CONTINUE or the exit status
+ * (reported). */
+static int pick_save_layer(const graph_opts *o, const bz_experiment *x, int *layer)
 {
-    const char *path = NULL, *save = NULL, *layer_name = NULL, *out = NULL, *v;
-    char outbuf[4200];
-    bz_results res;
-    memset(&res, 0, sizeof res);
-    const char **sets = calloc((size_t)argc, sizeof *sets);
-    size_t n_sets = 0;
-    int dry = 0, stats = 0, force = 0, rc = 0, loaded = 0, built = 0;
-    uint64_t threads = 0;
-    bz_experiment x;
-    bz_world w;
     bz_error err;
     bz_error_clear(&err);
-    if (!sets) return 1;
-    for (int i = 1; i < argc; i++) {
-        int r;
-        if ((r = bz_arg_value(argc, argv, &i, "--set", NULL, &v))) {
-            if (r < 0) goto missing;
-            sets[n_sets++] = v;
-        } else if ((r = bz_arg_value(argc, argv, &i, "--save-edges", NULL, &v))) {
-            if (r < 0) goto missing;
-            save = v;
-        } else if ((r = bz_arg_value(argc, argv, &i, "--layer", NULL, &v))) {
-            if (r < 0) goto missing;
-            layer_name = v;
-        } else if ((r = bz_arg_value(argc, argv, &i, "--threads", "-t", &v))) {
-            if (r < 0) goto missing;
-            if (bz_arg_u64(v, 1, 4096, &threads)) {
-                rc = bz_cli_usage("graph", "--threads: expected an integer in [1, 4096], got '%s'",
-                                  v);
-                goto cleanup;
-            }
-        } else if ((r = bz_arg_value(argc, argv, &i, "--output", "-o", &v))) {
-            if (r < 0) goto missing;
-            out = v;
-        } else if (!strcmp(argv[i], "--force") || !strcmp(argv[i], "-f")) {
-            force = 1;
-        } else if (!strcmp(argv[i], "--dry-run")) {
-            dry = 1;
-        } else if (!strcmp(argv[i], "--stats") || !strcmp(argv[i], "--stats=full")) {
-            stats = 2;
-        } else if (!strcmp(argv[i], "--stats=basic")) {
-            stats = 1;
-        } else if (argv[i][0] == '-' && argv[i][1]) {
-            rc = bz_cli_usage("graph", "unknown option '%s'", argv[i]);
-            goto cleanup;
-        } else if (path) {
-            rc = bz_cli_usage("graph", "one experiment file expected, got '%s' too", argv[i]);
-            goto cleanup;
-        } else {
-            path = argv[i];
-        }
-        continue;
-    missing:
-        rc = bz_cli_usage("graph", "%s needs a value", argv[i]);
-        goto cleanup;
-    }
-    if (!path) {
-        rc = bz_cli_usage("graph", "missing EXPERIMENT.yaml");
-        goto cleanup;
-    }
-    if (out && !stats) {
-        rc = bz_cli_usage("graph", "-o goes with --stats");
-        goto cleanup;
-    }
-    if (layer_name && !save) {
-        rc = bz_cli_usage("graph", "--layer goes with --save-edges");
-        goto cleanup;
-    }
-    if (bz_experiment_load(&x, path, sets, n_sets, &err) != BZ_OK) {
-        rc = bz_cli_fail(&err);
-        goto cleanup;
-    }
-    loaded = 1;
-    int save_layer = 0;
-    if (save) {
-        if (!layer_name && x.n_layers > 1) {
-            rc = bz_cli_usage("graph",
-                              "--save-edges: the experiment has %zu layers: name one "
-                              "with --layer",
-                              x.n_layers);
-            goto cleanup;
-        }
-        save_layer = -1;
-        for (size_t i = 0; i < x.n_layers; i++)
-            if (!layer_name || !strcmp(x.layers[i].name, layer_name)) save_layer = (int)i;
-        if (save_layer < 0) {
-            rc = bz_cli_usage("graph", "--layer: no layer named '%s'", layer_name);
-            goto cleanup;
-        }
-        if (x.layers[save_layer].gen->implicit_complete) {
-            rc = bz_cli_usage("graph", "--save-edges: layer '%s' is an implicit complete graph",
-                              x.layers[save_layer].name);
-            goto cleanup;
-        }
-        if (check_save_path(save, &err) != BZ_OK) {
-            rc = bz_cli_fail(&err);
-            goto cleanup;
-        }
-    }
-    if (stats && !dry) {
-        if (!out) {
-            snprintf(outbuf, sizeof outbuf, "results/%s-network.h5", x.name);
-            out = outbuf;
-        }
-        if (bz_h5_check_output(out, force, &err) != BZ_OK) {
-            rc = bz_cli_fail(&err);
-            goto cleanup;
-        }
-    }
-    if (threads) omp_set_num_threads((int)threads);
-    bz_mem_estimate est;
-    if (bz_mem_estimate_compute(&x, omp_get_max_threads(), &est, &err) != BZ_OK) {
-        rc = bz_cli_fail(&err);
-        goto cleanup;
-    }
-    if (dry) {
-        print_estimate(&x, &est);
-        if (bz_mem_estimate_check(&est, &err) != BZ_OK) rc = bz_cli_fail(&err);
-        goto cleanup;
-    }
-    if (!getenv("BUZZSIM_NO_MEMORY_CHECK") && bz_mem_estimate_check(&est, &err) != BZ_OK) {
-        rc = bz_cli_fail(&err);
-        goto cleanup;
-    }
-    double t0 = bz_clock_seconds();
-    if (bz_world_build(&w, &x, BZ_RNG_SHARED_REPLICATE, &err) != BZ_OK) {
-        rc = bz_cli_fail(&err);
-        goto cleanup;
-    }
-    built = 1;
-    double secs = bz_clock_seconds() - t0;
-    printf("%s: %u agents in %u cities, %zu layers, built in %.3f s with %d threads\n", x.name,
-           w.pop.n, w.pop.n_cities, w.net.n_layers, secs, omp_get_max_threads());
-    if (stats && bz_results_init_network(&res, w.net.n_layers, &err) != BZ_OK) {
-        rc = bz_cli_fail(&err);
-        goto cleanup;
-    }
-    for (size_t i = 0; i < w.net.n_layers; i++) {
-        describe_layer(&w.net.layers[i], &x.layers[i], w.net.layers[i].build_seconds);
-        if (!stats) continue;
-        bz_layer_info *li = &res.layers[i];
+    *layer = -1;
+    if (!o->save) return BZ_OPTS_CONTINUE;
+    if (!o->layer && x->n_layers > 1)
+        return bz_cli_usage("graph",
+                            "--save-edges: the experiment has %zu layers: name one "
+                            "with --layer",
+                            x->n_layers);
+    for (size_t i = 0; i < x->n_layers; i++)
+        if (!o->layer || !strcmp(x->layers[i].name, o->layer)) *layer = (int)i;
+    if (*layer < 0) return bz_cli_usage("graph", "--layer: no layer named '%s'", o->layer);
+    if (x->layers[*layer].gen->implicit_complete)
+        return bz_cli_usage("graph", "--save-edges: layer '%s' is an implicit complete graph",
+                            x->layers[*layer].name);
+    if (check_save_path(o->save, &err) != BZ_OK) return bz_cli_fail(&err);
+    return BZ_OPTS_CONTINUE;
+}
+
+/* Describe every layer of the built world w; with --stats compute their
+ * statistics into res (allocated here). */
+static int describe_network(const graph_opts *o, const bz_experiment *x, const bz_world *w,
+                            bz_results *res, bz_error *err)
+{
+    int status = BZ_OK;
+    if (o->stats) BZ_CHECK(bz_results_init_network(res, w->net.n_layers, err));
+    for (size_t i = 0; i < w->net.n_layers; i++) {
+        const bz_layer *l = &w->net.layers[i];
+        describe_layer(l, &x->layers[i], l->build_seconds);
+        if (!o->stats) continue;
+        bz_layer_info *li = &res->layers[i];
         double t1 = bz_clock_seconds();
-        if (bz_netstats_layer_info(&w.net.layers[i], x.layers[i].gen->name, li, &err) != BZ_OK ||
-            bz_netstats_compute(&w.net.layers[i], x.seed, stats == 2, &li->stats, &err) != BZ_OK) {
-            rc = bz_cli_fail(&err);
-            goto cleanup;
-        }
-        print_stats(&li->stats, &w.net.layers[i], stats == 2);
+        BZ_CHECK(bz_netstats_layer_info(l, x->layers[i].gen->name, li, err));
+        BZ_CHECK(bz_netstats_compute(l, x->seed, o->stats == 2, &li->stats, err));
+        print_stats(&li->stats, l, o->stats == 2);
         printf("  statistics in %.3f s\n", bz_clock_seconds() - t1);
     }
-    if (stats) {
-        res.seed = x.seed;
-        res.experiment_yaml = strdup(x.resolved_yaml);
-        res.command_line = strdup(bz_cli_command_line());
-        if (!res.experiment_yaml || !res.command_line) {
-            bz_error_set(&err, BZ_ENOMEM, "out of memory");
-            rc = bz_cli_fail(&err);
-            goto cleanup;
-        }
-        if (bz_h5_write(out, &res, force, &err) != BZ_OK) {
-            rc = bz_cli_fail(&err);
-            goto cleanup;
-        }
-        printf("wrote %s\n", out);
-    }
-    if (save) {
-        if (bz_edgelist_write(&w.net.layers[save_layer], save, &err) != BZ_OK) {
-            rc = bz_cli_fail(&err);
-            goto cleanup;
-        }
-        printf("wrote %s\n", save);
+cleanup:
+    return status;
+}
+
+/* The statistics file `out` (with provenance) from res. */
+static int write_stats(const bz_experiment *x, bz_results *res, const char *out, int force,
+                       bz_error *err)
+{
+    const char *line = bz_cli_command_line();
+    res->seed = x->seed;
+    if (!(res->experiment_yaml = strdup(x->resolved_yaml)))
+        return bz_error_set(err, BZ_ENOMEM, "out of memory for the experiment text (%zu bytes)",
+                            strlen(x->resolved_yaml) + 1);
+    if (!(res->command_line = strdup(line)))
+        return bz_error_set(err, BZ_ENOMEM, "out of memory for the command line (%zu bytes)",
+                            strlen(line) + 1);
+    int status = bz_h5_write(out, res, force, err);
+    if (status == BZ_OK) printf("wrote %s\n", out);
+    return status;
+}
+
+/* Build the network and describe it, then write what was asked for. */
+static int build(const graph_opts *o, const bz_experiment *x, const char *out, int save_layer,
+                 bz_error *err)
+{
+    bz_results res;
+    bz_world w;
+    memset(&res, 0, sizeof res);
+    int status = BZ_OK, built = 0;
+    double t0 = bz_clock_seconds();
+    BZ_CHECK(bz_world_build(&w, x, BZ_RNG_SHARED_REPLICATE, err));
+    built = 1;
+    printf("%s: %u agents in %u cities, %zu layers, built in %.3f s with %d threads\n", x->name,
+           w.pop.n, w.pop.n_cities, w.net.n_layers, bz_clock_seconds() - t0, omp_get_max_threads());
+    BZ_CHECK(describe_network(o, x, &w, &res, err));
+    if (o->stats) BZ_CHECK(write_stats(x, &res, out, o->force, err));
+    if (save_layer >= 0) {
+        BZ_CHECK(bz_edgelist_write(&w.net.layers[save_layer], o->save, err));
+        printf("wrote %s\n", o->save);
     }
 cleanup:
     bz_results_destroy(&res);
     if (built) bz_world_destroy(&w);
+    return status;
+}
+
+int bz_cmd_graph(int argc, char **argv)
+{
+    graph_opts o;
+    int rc = bz_opts_parse(&bz_graph_command, argc, argv, &o), status = BZ_OK, loaded = 0;
+    if (rc != BZ_OPTS_CONTINUE) return rc;
+    char outbuf[4200];
+    const char *out = o.out;
+    int save_layer;
+    bz_experiment x;
+    bz_mem_estimate est;
+    bz_error err;
+    bz_error_clear(&err);
+    BZ_CHECK(bz_experiment_load(&x, o.path, (const char *const *)o.sets.items, o.sets.n, &err));
+    loaded = 1;
+    if ((rc = pick_save_layer(&o, &x, &save_layer)) != BZ_OPTS_CONTINUE) goto cleanup;
+    if (o.stats && !o.dry) {
+        if (!out) {
+            snprintf(outbuf, sizeof outbuf, "results/%s-network.h5", x.name);
+            out = outbuf;
+        }
+        BZ_CHECK(bz_h5_check_output(out, o.force, &err));
+    }
+    if (o.threads) omp_set_num_threads((int)o.threads);
+    BZ_CHECK(bz_mem_estimate_compute(&x, omp_get_max_threads(), &est, &err));
+    if (o.dry) print_estimate(&x, &est);
+    if (o.dry || !getenv("BUZZSIM_NO_MEMORY_CHECK")) BZ_CHECK(bz_mem_estimate_check(&est, &err));
+    if (!o.dry) BZ_CHECK(build(&o, &x, out, save_layer, &err));
+cleanup:
+    if (rc == BZ_OPTS_CONTINUE) rc = status == BZ_OK ? 0 : bz_cli_fail(&err);
     if (loaded) bz_experiment_destroy(&x);
-    free(sets);
+    bz_opts_free(&bz_graph_command, &o);
     return rc;
 }

@@ -3,6 +3,7 @@
  * Reads no [R,T] series (bz_h5_read_meta), so it is fast on big files. */
 #include <errno.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,31 +13,23 @@
 #include "engine/compare.h"
 #include "base/file.h"
 #include "base/stats.h"
+#include "cli/options.h"
+#include "config/yaml_tree.h"
 #include "io/h5.h"
 #include "optimize/h5_optimize.h"
 #include "sweep/h5_sweep.h"
 
-/* The diffusion model named in the resolved experiment text, or "": the
- * first "model:" inside the top-level "diffusion:" entry (flow or block
- * style; the block ends at the next line that is not indented). */
+/* The diffusion model of the resolved experiment text the file carries
+ * (diffusion.model), or "" when the text has none or does not parse. */
 static void model_name(const char *yaml, char *out, size_t size)
 {
+    bz_ynode *root = NULL;
+    bz_error err;
     out[0] = '\0';
-    if (!yaml) return;
-    const char *d = strncmp(yaml, "diffusion:", 10) == 0 ? yaml : strstr(yaml, "\ndiffusion:");
-    if (!d) return;
-    const char *end = d + 1;
-    while ((end = strchr(end, '\n')) && (end[1] == ' ' || end[1] == '\n'))
-        end++;
-    const char *m = strstr(d, "model:");
-    if (!m || (end && m > end)) return;
-    m += strlen("model:");
-    while (*m == ' ')
-        m++;
-    size_t n = strcspn(m, " ,}\n#");
-    if (n >= size) n = size - 1;
-    memcpy(out, m, n);
-    out[n] = '\0';
+    if (!yaml || bz_yaml_parse(yaml, strlen(yaml), "experiment_yaml", &root, &err) != BZ_OK) return;
+    const bz_ynode *m = bz_ynode_lookup(root, "diffusion.model");
+    if (m && m->kind == BZ_YNODE_SCALAR) snprintf(out, size, "%s", m->text);
+    bz_ynode_free(root);
 }
 
 static void print_list(const char *label, int n, const char (*names)[BZ_NAME_MAX])
@@ -148,23 +141,30 @@ static int print_comparison(const bz_results *r, bz_error *err)
     return BZ_OK;
 }
 
+typedef struct info_opts {
+    const char *path;
+} info_opts;
+
+static const bz_positional info_positionals[] = {
+    {"out.h5", "a results, network (graph --stats) or sweep file", offsetof(info_opts, path),
+     .missing = "missing the results file", .complete = "*.h5"},
+    {0},
+};
+
+const bz_opts_command bz_info_command = {
+    .summary = "describe a results file: arms, outcomes, comparison",
+    .description = "Describe a results file: provenance, model and network, per-arm outcomes\n"
+                   "(mean ± sd) and paired differences against the first (baseline) arm.\n",
+    .positionals = info_positionals,
+    .size = sizeof(info_opts),
+};
+
 int bz_cmd_info(int argc, char **argv)
 {
-    const char *path = NULL;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-            printf("usage: buzzsim info out.h5\n"
-                   "Describe a results file: provenance, model and network, per-arm outcomes\n"
-                   "(mean ± sd) and paired differences against the first (baseline) arm.\n");
-            return 0;
-        }
-        if (argv[i][0] == '-' && argv[i][1])
-            return bz_cli_usage("info", "unknown option '%s'", argv[i]);
-        if (path) return bz_cli_usage("info", "unexpected argument '%s'", argv[i]);
-        path = argv[i];
-    }
-    if (!path) return bz_cli_usage("info", "missing the results file");
-
+    info_opts o;
+    int rc = bz_opts_parse(&bz_info_command, argc, argv, &o);
+    if (rc != BZ_OPTS_CONTINUE) return rc;
+    const char *path = o.path;
     bz_h5_skip_exit_cleanup(); /* untrusted file: see io/h5.h */
     bz_results r;
     bz_h5_provenance prov;
@@ -186,8 +186,10 @@ int bz_cmd_info(int argc, char **argv)
     if (!x || !y) {
         free(x);
         free(y);
+        bz_error_set(&err, BZ_ENOMEM,
+                     "out of memory for the outcomes of %u replicates (2 x %zu bytes)",
+                     (unsigned)r.R, r.R * sizeof *x);
         bz_results_destroy(&r);
-        bz_error_set(&err, BZ_ENOMEM, "out of memory");
         return bz_cli_fail(&err);
     }
     print_header(path, &r, &prov);

@@ -7,10 +7,12 @@
  * tables (docs/reference.md is generated this way). --outputs lists every recorded series, outcome,
  * comparison row and window field with its unit (the tables of
  * engine/results.h and engine/compare.h; docs/output.md embeds the Markdown). */
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/options.h"
 #include "config/convert.h"
 #include "engine/campaign.h"
 #include "engine/compare.h"
@@ -199,33 +201,43 @@ static void print_outputs(int md)
                BZ_N_CITY_FIELDS, names, units, descs, md);
 }
 
-int bz_cmd_models(int argc, char **argv)
+typedef struct models_opts {
+    const char *only;
+    int markdown, outputs, levers;
+} models_opts;
+
+static const bz_positional models_positionals[] = {
+    {"NAME", "only the generator, model or campaign NAME (or market)", offsetof(models_opts, only),
+     .optional = 1},
+    {0},
+};
+
+static const bz_option models_options[] = {
+    {"--markdown", 0, BZ_OPT_FLAG, NULL,
+     "print Markdown tables (docs/reference.md is generated this way)",
+     .offset = offsetof(models_opts, markdown)},
+    {"--outputs", 0, BZ_OPT_FLAG, NULL,
+     "list every series, outcome, comparison row and window field with its unit instead",
+     .offset = offsetof(models_opts, outputs)},
+    {"--levers", 0, BZ_OPT_FLAG, NULL,
+     "list only the levers, with the models that honour them and the campaigns that use them",
+     .offset = offsetof(models_opts, levers)},
+    {0},
+};
+
+const bz_opts_command bz_models_command = {
+    .summary = "list every model, generator and campaign with its parameters, or every output",
+    .options = models_options,
+    .positionals = models_positionals,
+    .size = sizeof(models_opts),
+};
+
+/* The generators, models, campaigns, levers and market section (only the
+ * entry `only` when given); returns how many entries were printed. */
+static int print_catalogue(const char *only, int md)
 {
-    const char *only = NULL;
-    int md = 0, found = 0, outputs = 0, levers = 0;
+    int found = 0;
     char lv[512], line[600];
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--markdown") == 0)
-            md = 1;
-        else if (strcmp(argv[i], "--outputs") == 0)
-            outputs = 1;
-        else if (strcmp(argv[i], "--levers") == 0)
-            levers = 1;
-        else if (argv[i][0] == '-')
-            return bz_cli_usage("models", "unknown option '%s'", argv[i]);
-        else
-            only = argv[i];
-    }
-    if (outputs) {
-        if (only) return bz_cli_usage("models", "--outputs takes no model name");
-        print_outputs(md);
-        return 0;
-    }
-    if (levers) {
-        if (only) return bz_cli_usage("models", "--levers takes no model name");
-        print_levers(md);
-        return 0;
-    }
     if (md) printf("## Network generators\n\n");
     for (size_t i = 0; bz_netgen_registry[i]; i++) {
         const bz_netgen_type *g = bz_netgen_registry[i];
@@ -282,8 +294,26 @@ int bz_cmd_models(int argc, char **argv)
                     bz_cfg_local_params, bz_cfg_n_local_params, md);
         found++;
     }
-    if (only && !found) {
-        fprintf(stderr, "buzzsim models: no generator, model or campaign named '%s'\n", only);
+    return found;
+}
+
+int bz_cmd_models(int argc, char **argv)
+{
+    models_opts o;
+    int rc = bz_opts_parse(&bz_models_command, argc, argv, &o);
+    if (rc != BZ_OPTS_CONTINUE) return rc;
+    if (o.outputs) {
+        if (o.only) return bz_cli_usage("models", "--outputs takes no model name");
+        print_outputs(o.markdown);
+        return 0;
+    }
+    if (o.levers) {
+        if (o.only) return bz_cli_usage("models", "--levers takes no model name");
+        print_levers(o.markdown);
+        return 0;
+    }
+    if (!print_catalogue(o.only, o.markdown) && o.only) {
+        fprintf(stderr, "buzzsim models: no generator, model or campaign named '%s'\n", o.only);
         return 2;
     }
     return 0;

@@ -1,4 +1,4 @@
-/* buzzsim optimize PLAN.yaml [-o out.h5] [--force] [--threads T] [--quiet] [--dry-run]
+/* buzzsim optimize PLAN.yaml [--output out.h5] [--force] [--threads T] [--quiet] [--dry-run]
  *
  * --dry-run: check the plan (every variable at its bounds, every choice)
  * and print what the search would do; nothing is simulated or written.
@@ -13,14 +13,15 @@
 #include <math.h>
 #include <omp.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/durable.h"
 #include "base/file.h"
-#include "cli/args.h"
 #include "cli/cli.h"
+#include "cli/options.h"
 #include "io/h5.h"
 #include "optimize/h5_optimize.h"
 #include "optimize/optimize.h"
@@ -138,45 +139,56 @@ int bz_cli_optimize_info(const char *path)
     return 0;
 }
 
+typedef struct optimize_opts {
+    const char *path, *out;
+    uint64_t threads;
+    int force, quiet, dry;
+} optimize_opts;
+
+static const bz_positional optimize_positionals[] = {
+    {"PLAN.yaml", "the plan file (docs/optimize.md)", offsetof(optimize_opts, path),
+     .missing = "missing the plan file", .complete = "*.yaml"},
+    {0},
+};
+
+static const bz_option optimize_options[] = {
+    BZ_OPTION_OUTPUT(optimize_opts, out,
+                     "the results file (default: output.file of the plan, else "
+                     "results/NAME.h5); the recommended plan goes beside it as OUT.plan.yaml"),
+    BZ_OPTION_FORCE(optimize_opts, force),
+    BZ_OPTION_THREADS(optimize_opts, threads),
+    {"--quiet", 'q', BZ_OPT_FLAG, NULL, "print no progress line per plan simulated",
+     .offset = offsetof(optimize_opts, quiet)},
+    {"--dry-run", 'n', BZ_OPT_FLAG, NULL,
+     "check the plan (every variable at its bounds) and say what the search would do; simulate "
+     "and write nothing",
+     .offset = offsetof(optimize_opts, dry)},
+    {0},
+};
+
+const bz_opts_command bz_optimize_command = {
+    .summary = "search one arm's settings for the best campaign plan under a budget",
+    .options = optimize_options,
+    .positionals = optimize_positionals,
+    .extra = "one plan file expected, got '%s' too",
+    .size = sizeof(optimize_opts),
+};
+
 int bz_cmd_optimize(int argc, char **argv)
 {
-    const char *path = NULL, *out = NULL, *v;
-    int force = 0, quiet = 0, dry = 0, rc = 0, loaded = 0;
-    uint64_t threads = 0;
+    optimize_opts o;
+    int rc = bz_opts_parse(&bz_optimize_command, argc, argv, &o);
+    if (rc != BZ_OPTS_CONTINUE) return rc;
+    const char *path = o.path, *out = o.out;
+    int force = o.force, quiet = o.quiet, dry = o.dry, loaded = 0;
+    uint64_t threads = o.threads;
     char out_buf[4200], plan_out[4300];
     bz_opt_plan pl;
     bz_opt_result res;
     bz_error err;
     bz_error_clear(&err);
     memset(&res, 0, sizeof res);
-    for (int i = 1; i < argc; i++) {
-        int r;
-        if ((r = bz_arg_value(argc, argv, &i, "--output", "-o", &v))) {
-            if (r < 0) return bz_cli_usage("optimize", "-o needs a value");
-            if (out)
-                return bz_cli_usage("optimize", "-o given twice ('%s' and '%s'): one output file",
-                                    out, v);
-            out = v;
-        } else if ((r = bz_arg_value(argc, argv, &i, "--threads", "-t", &v))) {
-            if (r < 0 || bz_arg_u64(v, 1, 4096, &threads))
-                return bz_cli_usage("optimize",
-                                    "--threads: expected an integer in [1, 4096], got '%s'",
-                                    r < 0 ? "" : v);
-        } else if (!strcmp(argv[i], "--force") || !strcmp(argv[i], "-f")) {
-            force = 1;
-        } else if (!strcmp(argv[i], "--quiet") || !strcmp(argv[i], "-q")) {
-            quiet = 1;
-        } else if (!strcmp(argv[i], "--dry-run") || !strcmp(argv[i], "-n")) {
-            dry = 1;
-        } else if (argv[i][0] == '-' && argv[i][1]) {
-            return bz_cli_usage("optimize", "unknown option '%s'", argv[i]);
-        } else if (path) {
-            return bz_cli_usage("optimize", "one plan file expected, got '%s' too", argv[i]);
-        } else {
-            path = argv[i];
-        }
-    }
-    if (!path) return bz_cli_usage("optimize", "missing the plan file");
+    rc = 0;
     if (bz_opt_plan_load(&pl, path, &err) != BZ_OK) return bz_cli_fail(&err);
     loaded = 1;
     if (!out) {
@@ -207,8 +219,8 @@ int bz_cmd_optimize(int argc, char **argv)
     sa.sa_handler = on_signal;
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
-    bz_opt_opts o = {quiet ? NULL : show_progress, &pl, &stop_flag};
-    if (bz_optimize(&pl, &o, &res, &err) != BZ_OK) {
+    bz_opt_opts run = {quiet ? NULL : show_progress, &pl, &stop_flag};
+    if (bz_optimize(&pl, &run, &res, &err) != BZ_OK) {
         if (stop_flag) bz_error_set(&err, BZ_EIO, "optimize stopped by a signal: nothing written");
         rc = bz_cli_fail(&err);
         goto cleanup;

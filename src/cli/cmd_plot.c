@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <spawn.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,8 +32,8 @@
 #include <unistd.h>
 
 #include "base/file.h"
-#include "cli/args.h"
 #include "cli/cli.h"
+#include "cli/options.h"
 #include "io/h5.h"
 #include "optimize/h5_optimize.h"
 #include "sweep/h5_sweep.h"
@@ -308,110 +309,137 @@ static int refuse_quote(const char *what, const char *value)
     return 1;
 }
 
-int bz_cmd_plot(int argc, char **argv)
-{
-    const char *path = NULL, *format = "png", *outdir_arg = NULL;
-    for (int i = 1; i < argc; i++) {
-        const char *v = NULL;
-        int r;
-        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-            printf("usage: buzzsim plot out.h5 [--format png|svg|pdf] [--outdir DIR]\n"
-                   "Make the report figures of a results file with gnuplot (plots/*.gp).\n"
-                   "Default DIR: next to the file, <name>_plots. Prints each figure written.\n");
-            return 0;
-        }
-        if ((r = bz_arg_value(argc, argv, &i, "--format", "-f", &v))) {
-            if (r < 0) return bz_cli_usage("plot", "--format needs a value (png, svg or pdf)");
-            format = v;
-        } else if ((r = bz_arg_value(argc, argv, &i, "--outdir", "-o", &v))) {
-            if (r < 0 || !*v) return bz_cli_usage("plot", "--outdir needs a directory");
-            outdir_arg = v;
-        } else if (argv[i][0] == '-' && argv[i][1]) {
-            return bz_cli_usage("plot", "unknown option '%s'", argv[i]);
-        } else if (!path) {
-            path = argv[i];
-        } else {
-            return bz_cli_usage("plot", "unexpected argument '%s'", argv[i]);
-        }
-    }
-    if (!path) return bz_cli_usage("plot", "missing the results file");
-    if (strcmp(format, "png") && strcmp(format, "svg") && strcmp(format, "pdf"))
-        return bz_cli_usage("plot", "--format: expected png, svg or pdf, got '%s'", format);
+typedef struct plot_opts {
+    const char *path, *outdir;
+    int format; /* index in formats */
+} plot_opts;
 
-    bz_h5_skip_exit_cleanup(); /* untrusted file: see io/h5.h */
-    /* Check the file before starting anything. */
+static const char *const formats[] = {"png", "svg", "pdf", NULL};
+
+static const bz_positional plot_positionals[] = {
+    {"out.h5", "a results, network (graph --stats), sweep or optimize file",
+     offsetof(plot_opts, path), .missing = "missing the results file", .complete = "*.h5"},
+    {0},
+};
+
+static const bz_option plot_options[] = {
+    {"--format", 'f', BZ_OPT_CHOICE, NULL,
+     "png (default, 1200x750), svg (the same size) or pdf (8x5 inches, vector)",
+     offsetof(plot_opts, format), .choices = formats},
+    {"--outdir", 'o', BZ_OPT_STRING, "DIR",
+     "write the figures here (created; default: next to the file, NAME_plots)",
+     offsetof(plot_opts, outdir), .flags = BZ_OPT_NONEMPTY, .complete = "DIR"},
+    {0},
+};
+
+const bz_opts_command bz_plot_command = {
+    .summary = "make the report figures of a results file with gnuplot",
+    .description = "Runs plots/*.gp with gnuplot and prints each figure written.\n",
+    .options = plot_options,
+    .positionals = plot_positionals,
+    .size = sizeof(plot_opts),
+};
+
+/* The kinds of file plot draws, each with its scripts: a sweep file gets
+ * the sweep_*.gp figures only, an optimize file the optimize_*.gp ones, a
+ * network file (buzzsim graph --stats) network.gp only, a results file
+ * every other script. */
+typedef enum plot_kind { KIND_RESULTS, KIND_NETWORK, KIND_SWEEP, KIND_OPTIMIZE } plot_kind;
+static const char *const kind_vars[] = {"", "; network_only=1", "; sweep=1", "; optimize=1"};
+
+static int script_of_kind(const char *name, int kind)
+{
+    if (kind == KIND_NETWORK) return strcmp(name, "network.gp") == 0;
+    int sweep = strncmp(name, "sweep_", 6) == 0, opt = strncmp(name, "optimize_", 9) == 0;
+    if (kind == KIND_SWEEP) return sweep;
+    if (kind == KIND_OPTIMIZE) return opt;
+    return !sweep && !opt;
+}
+
+/* What the file is, read (and so checked) before anything starts. Returns
+ * BZ_OPTS_CONTINUE or the exit status (reported). */
+static int inspect(const char *path, int *kind)
+{
     bz_results res;
     bz_error err;
     bz_error_clear(&err);
     /* A directory, FIFO or device is refused before anything opens it. */
     if (bz_file_check_input(path, &err) != BZ_OK) return bz_cli_fail(&err);
-    /* A sweep file gets the sweep_*.gp figures only, an optimize file the
-     * optimize_*.gp ones; a results file every other script; a network file
-     * (buzzsim graph --stats) network.gp only. */
-    const int sweep = bz_h5_sweep_detect(path), optimize = !sweep && bz_h5_optimize_detect(path);
-    int network_only = 0;
-    if (optimize) {
-        bz_h5_optimize_summary s;
-        if (bz_h5_optimize_read_summary(path, &s, &err) != BZ_OK) return bz_cli_fail(&err);
-        bz_h5_optimize_summary_destroy(&s);
-    } else if (sweep) {
+    if (bz_h5_sweep_detect(path)) {
         bz_sweep_data d;
         if (bz_h5_sweep_read(&d, path, &err) != BZ_OK) return bz_cli_fail(&err);
         bz_sweep_data_destroy(&d);
+        *kind = KIND_SWEEP;
+    } else if (bz_h5_optimize_detect(path)) {
+        bz_h5_optimize_summary s;
+        if (bz_h5_optimize_read_summary(path, &s, &err) != BZ_OK) return bz_cli_fail(&err);
+        bz_h5_optimize_summary_destroy(&s);
+        *kind = KIND_OPTIMIZE;
     } else {
         if (bz_h5_read_meta(&res, NULL, path, &err) != BZ_OK) return bz_cli_fail(&err);
-        network_only = res.n_arms == 0;
+        *kind = res.n_arms == 0 ? KIND_NETWORK : KIND_RESULTS;
         bz_results_destroy(&res);
     }
+    return BZ_OPTS_CONTINUE;
+}
 
-    if (!in_path("gnuplot")) {
-        fprintf(stderr, "buzzsim: gnuplot not found: install gnuplot-nox\n");
-        return 1;
-    }
-    char exe[PATH_MAX], file_abs[PATH_MAX], out_abs[PATH_MAX], dir_abs[PATH_MAX];
+/* The absolute paths gnuplot is given. */
+typedef struct plot_paths {
+    char exe[PATH_MAX], file[PATH_MAX], outdir[PATH_MAX], scripts[PATH_MAX];
+} plot_paths;
+
+/* Find this executable and the scripts, create the output directory and
+ * check it writable, resolve everything to absolute paths that gnuplot can
+ * be given safely. Returns BZ_OPTS_CONTINUE or the exit status (reported). */
+static int resolve_paths(const plot_opts *o, plot_paths *p)
+{
     char outdir[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    bz_error err;
+    bz_error_clear(&err);
+    ssize_t n = readlink("/proc/self/exe", p->exe, sizeof p->exe - 1);
     if (n <= 0) {
         fprintf(stderr, "buzzsim: cannot find this executable (/proc/self/exe): %s\n",
                 strerror(errno));
         return 1;
     }
-    exe[n] = '\0';
+    p->exe[n] = '\0';
     const char *plots = bz_cli_plots_dir();
-    if (outdir_arg)
-        snprintf(outdir, sizeof outdir, "%s", outdir_arg);
+    if (o->outdir)
+        snprintf(outdir, sizeof outdir, "%s", o->outdir);
     else
-        default_outdir(path, outdir, sizeof outdir);
+        default_outdir(o->path, outdir, sizeof outdir);
     if (make_dirs(outdir) != 0) {
         fprintf(stderr, "buzzsim: cannot create directory '%s': %s\n", outdir, strerror(errno));
         return 2;
     }
     /* Up front: a read-only directory would give a page of gnuplot errors. */
     if (bz_file_check_output_dir(outdir, &err) != BZ_OK) return bz_cli_fail(&err);
-    if (!realpath(path, file_abs) || !realpath(outdir, out_abs)) {
-        fprintf(stderr, "buzzsim: cannot resolve '%s' or '%s': %s\n", path, outdir,
+    if (!realpath(o->path, p->file) || !realpath(outdir, p->outdir)) {
+        fprintf(stderr, "buzzsim: cannot resolve '%s' or '%s': %s\n", o->path, outdir,
                 strerror(errno));
         return 1;
     }
-    if (!realpath(plots, dir_abs)) {
+    if (!realpath(plots, p->scripts)) {
         fprintf(stderr, "buzzsim: plot scripts not found in '%s' (set BUZZSIM_PLOTS)\n", plots);
         return 1;
     }
-    if (refuse_quote("file", file_abs) || refuse_quote("output directory", out_abs) ||
-        refuse_quote("executable", exe) || refuse_quote("plots directory", dir_abs))
+    if (refuse_quote("file", p->file) || refuse_quote("output directory", p->outdir) ||
+        refuse_quote("executable", p->exe) || refuse_quote("plots directory", p->scripts))
         return 2;
+    return BZ_OPTS_CONTINUE;
+}
 
+/* Run the scripts of the file's kind in turn, stopping at the first
+ * failure. Returns the exit status. */
+static int run_scripts(const plot_paths *p, const char *format, int kind)
+{
     char vars[5 * PATH_MAX + 128];
     snprintf(vars, sizeof vars, "file='%s'; outdir='%s'; fmt='%s'; buzzsim='%s'; plotsdir='%s'%s",
-             file_abs, out_abs, format, exe, dir_abs,
-             network_only ? "; network_only=1"
-             : sweep      ? "; sweep=1"
-             : optimize   ? "; optimize=1"
-                          : "");
+             p->file, p->outdir, format, p->exe, p->scripts, kind_vars[kind]);
     struct dirent **list = NULL;
-    int count = scandir(dir_abs, &list, is_script, alphasort);
+    int count = scandir(p->scripts, &list, is_script, alphasort);
     if (count <= 0) {
-        fprintf(stderr, "buzzsim: no plot scripts (*.gp) in '%s'\n", dir_abs);
+        fprintf(stderr, "buzzsim: no plot scripts (*.gp) in '%s'\n", p->scripts);
         free(list);
         return 1;
     }
@@ -419,15 +447,12 @@ int bz_cmd_plot(int argc, char **argv)
     fflush(stdout);
     for (int i = 0; i < count; i++) {
         char script[PATH_MAX + 256];
-        snprintf(script, sizeof script, "%s/%s", dir_abs, list[i]->d_name);
-        const int is_sweep_script = strncmp(list[i]->d_name, "sweep_", 6) == 0;
-        const int is_opt_script = strncmp(list[i]->d_name, "optimize_", 9) == 0;
-        const int skip = (network_only && strcmp(list[i]->d_name, "network.gp") != 0) ||
-                         (!network_only && (sweep != is_sweep_script || optimize != is_opt_script));
+        snprintf(script, sizeof script, "%s/%s", p->scripts, list[i]->d_name);
+        const int skip = !script_of_kind(list[i]->d_name, kind);
         free(list[i]);
         if (skip || failed) continue; /* after a failure: the disk or gnuplot is broken */
         fflush(stdout);
-        int rc = run_script(script, vars, out_abs, format, &figures);
+        int rc = run_script(script, vars, p->outdir, format, &figures);
         if (rc < 0) fprintf(stderr, "buzzsim: cannot run gnuplot: %s\n", strerror(errno));
         failed = rc != 0;
     }
@@ -435,4 +460,20 @@ int bz_cmd_plot(int argc, char **argv)
     if (failed) return 1;
     if (figures == 0) fprintf(stderr, "buzzsim: no figures were written\n");
     return 0;
+}
+
+int bz_cmd_plot(int argc, char **argv)
+{
+    plot_opts o;
+    plot_paths paths;
+    int kind = KIND_RESULTS, rc = bz_opts_parse(&bz_plot_command, argc, argv, &o);
+    if (rc != BZ_OPTS_CONTINUE) return rc;
+    bz_h5_skip_exit_cleanup(); /* untrusted file: see io/h5.h */
+    if ((rc = inspect(o.path, &kind)) != BZ_OPTS_CONTINUE) return rc;
+    if (!in_path("gnuplot")) {
+        fprintf(stderr, "buzzsim: gnuplot not found: install gnuplot-nox\n");
+        return 1;
+    }
+    if ((rc = resolve_paths(&o, &paths)) != BZ_OPTS_CONTINUE) return rc;
+    return run_scripts(&paths, formats[o.format], kind);
 }

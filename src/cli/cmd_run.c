@@ -1,19 +1,19 @@
-/* buzzsim run EXPERIMENT.yaml [-o out.h5] [--set key.path=value]... [--replicates R]
- *             [--seed S] [--threads T] [--arms a,b] [--force] [--quiet|--progress]
+/* buzzsim run EXPERIMENT.yaml [options]: see bz_run_command below.
  *
  * Order of work, so that nothing is lost or half-written: parse and validate
  * everything (exit 2 on any bad input, before any output exists), refuse an
  * existing output without --force, simulate, write NAME.partial and rename. */
 #include <omp.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "cli/args.h"
 #include "base/clock.h"
 #include "cli/cli.h"
+#include "cli/options.h"
 #include "cli/report.h"
 #include "config/experiment.h"
 #include "engine/run.h"
@@ -43,173 +43,144 @@ static void show_progress(void *ctx, uint64_t done, uint64_t total)
     fflush(stderr);
 }
 
-int bz_cmd_run(int argc, char **argv)
+typedef struct run_opts {
+    const char *path, *out, *arms;
+    bz_opt_list sets; /* --set, --replicates and --seed, in command-line order */
+    uint64_t threads;
+    int force, quiet, progress;
+} run_opts;
+
+static const bz_positional run_positionals[] = {
+    {"EXPERIMENT.yaml", "the experiment file (docs/config.md)", offsetof(run_opts, path),
+     .missing = "missing EXPERIMENT.yaml", .complete = "*.yaml"},
+    {0},
+};
+
+static const bz_option run_options[] = {
+    BZ_OPTION_OUTPUT(run_opts, out,
+                     "write the results here (default: the experiment's output, else "
+                     "results/NAME.h5)"),
+    BZ_OPTION_SET(run_opts, sets),
+    {"--replicates", 0, BZ_OPT_UINT, "R", "replicates of every arm (--set replicates=R)",
+     offsetof(run_opts, sets), 1, 100000, .set_key = "replicates"},
+    {"--seed", 0, BZ_OPT_UINT, "S", "the master seed (--set seed=S)", offsetof(run_opts, sets), 0,
+     UINT64_MAX, .set_key = "seed"},
+    BZ_OPTION_THREADS(run_opts, threads),
+    {"--arms", 0, BZ_OPT_STRING, "a,b",
+     "run only these arms, in this order (the baseline, when listed, stays first)",
+     .offset = offsetof(run_opts, arms)},
+    BZ_OPTION_FORCE(run_opts, force),
+    {"--quiet", 'q', BZ_OPT_FLAG, NULL,
+     "print no progress, attribution note or comparison (errors only)", offsetof(run_opts, quiet),
+     .conflicts = "--progress"},
+    {"--progress", 0, BZ_OPT_FLAG, NULL,
+     "show the progress bar even when standard error is not a terminal",
+     .offset = offsetof(run_opts, progress)},
+    {0},
+};
+
+const bz_opts_command bz_run_command = {
+    .summary = "run an experiment: every arm, every replicate; print the comparison, write HDF5",
+    .options = run_options,
+    .positionals = run_positionals,
+    .extra = "one experiment file expected, got '%s' too",
+    .size = sizeof(run_opts),
+};
+
+/* Load the experiment with the overrides and keep the arms asked for. */
+static int load(const run_opts *o, bz_experiment *x, bz_error *err)
 {
-    const char *path = NULL, *out = NULL, *arms = NULL, *v;
-    char **sets = calloc((size_t)argc + 2, sizeof *sets);
-    size_t n_sets = 0;
-    int force = 0, quiet = 0, want_progress = -1, rc = 0, loaded = 0, have_results = 0;
-    uint64_t threads = 0, u;
-    bz_experiment x;
-    bz_results res;
-    bz_error err;
-    bz_error_clear(&err);
-    memset(&res, 0, sizeof res);
-    if (!sets) return 1;
+    int status = bz_experiment_load(x, o->path, (const char *const *)o->sets.items, o->sets.n, err);
+    if (status != BZ_OK) return status;
+    if (o->arms && (status = bz_experiment_select_arms(x, o->arms, err)) != BZ_OK)
+        bz_experiment_destroy(x);
+    return status;
+}
 
-    for (int i = 1; i < argc; i++) {
-        int r;
-        if ((r = bz_arg_value(argc, argv, &i, "--set", NULL, &v))) {
-            if (r < 0) goto missing;
-            sets[n_sets++] = strdup(v);
-        } else if ((r = bz_arg_value(argc, argv, &i, "--output", "-o", &v))) {
-            if (r < 0) goto missing;
-            if (out) {
-                rc = bz_cli_usage("run", "-o given twice ('%s' and '%s'): one output file", out, v);
-                goto cleanup;
-            }
-            out = v;
-        } else if ((r = bz_arg_value(argc, argv, &i, "--replicates", NULL, &v))) {
-            if (r < 0) goto missing;
-            if (bz_arg_u64(v, 1, 100000, &u)) {
-                rc = bz_cli_usage("run",
-                                  "--replicates: expected an integer in [1, 100000], got '%s'", v);
-                goto cleanup;
-            }
-            size_t len = strlen(v) + 16;
-            sets[n_sets] = malloc(len);
-            if (sets[n_sets]) snprintf(sets[n_sets], len, "replicates=%s", v);
-            n_sets++;
-        } else if ((r = bz_arg_value(argc, argv, &i, "--seed", NULL, &v))) {
-            if (r < 0) goto missing;
-            if (bz_arg_u64(v, 0, UINT64_MAX, &u)) {
-                rc = bz_cli_usage("run", "--seed: expected a non-negative integer, got '%s'", v);
-                goto cleanup;
-            }
-            size_t len = strlen(v) + 8;
-            sets[n_sets] = malloc(len);
-            if (sets[n_sets]) snprintf(sets[n_sets], len, "seed=%s", v);
-            n_sets++;
-        } else if ((r = bz_arg_value(argc, argv, &i, "--threads", "-t", &v))) {
-            if (r < 0) goto missing;
-            if (bz_arg_u64(v, 1, 4096, &threads)) {
-                rc =
-                    bz_cli_usage("run", "--threads: expected an integer in [1, 4096], got '%s'", v);
-                goto cleanup;
-            }
-        } else if ((r = bz_arg_value(argc, argv, &i, "--arms", NULL, &v))) {
-            if (r < 0) goto missing;
-            arms = v;
-        } else if (!strcmp(argv[i], "--force") || !strcmp(argv[i], "-f")) {
-            force = 1;
-        } else if (!strcmp(argv[i], "--quiet") || !strcmp(argv[i], "-q")) {
-            quiet = 1;
-        } else if (!strcmp(argv[i], "--progress")) {
-            want_progress = 1;
-        } else if (argv[i][0] == '-' && argv[i][1]) {
-            rc = bz_cli_usage("run", "unknown option '%s'", argv[i]);
-            goto cleanup;
-        } else if (path) {
-            rc = bz_cli_usage("run", "one experiment file expected, got '%s' too", argv[i]);
-            goto cleanup;
-        } else {
-            path = argv[i];
-        }
-        if (n_sets && !sets[n_sets - 1]) {
-            fprintf(stderr, "buzzsim: out of memory\n");
-            rc = 1;
-            goto cleanup;
-        }
-        continue;
-    missing:
-        rc = bz_cli_usage("run", "%s needs a value", argv[i]);
-        goto cleanup;
-    }
-    if (!path) {
-        rc = bz_cli_usage("run", "missing EXPERIMENT.yaml");
-        goto cleanup;
-    }
-    if (quiet && want_progress == 1) {
-        rc = bz_cli_usage("run", "--quiet and --progress contradict each other");
-        goto cleanup;
-    }
-    if (bz_experiment_load(&x, path, (const char *const *)sets, n_sets, &err) != BZ_OK) {
-        rc = bz_cli_fail(&err);
-        goto cleanup;
-    }
-    loaded = 1;
-    if (arms && bz_experiment_select_arms(&x, arms, &err) != BZ_OK) {
-        rc = bz_cli_fail(&err);
-        goto cleanup;
-    }
-    char outbuf[4200];
-    if (!out) {
-        if (x.output[0]) {
-            out = x.output;
-        } else {
-            snprintf(outbuf, sizeof outbuf, "results/%s.h5", x.name);
-            out = outbuf;
-        }
-    }
-    if (bz_h5_check_output(out, force, &err) != BZ_OK) {
-        rc = bz_cli_fail(&err);
-        goto cleanup;
-    }
-    if (threads) omp_set_num_threads((int)threads);
-    if (!getenv("BUZZSIM_NO_MEMORY_CHECK")) {
-        bz_mem_estimate est;
-        if (bz_mem_estimate_compute(&x, omp_get_max_threads(), &est, &err) != BZ_OK ||
-            bz_mem_estimate_check(&est, &err) != BZ_OK) {
-            rc = bz_cli_fail(&err);
-            goto cleanup;
-        }
-    }
+/* Refuse a run that cannot fit in memory (unless BUZZSIM_NO_MEMORY_CHECK). */
+static int check_memory(const bz_experiment *x, bz_error *err)
+{
+    if (getenv("BUZZSIM_NO_MEMORY_CHECK")) return BZ_OK;
+    bz_mem_estimate est;
+    int status = bz_mem_estimate_compute(x, omp_get_max_threads(), &est, err);
+    return status == BZ_OK ? bz_mem_estimate_check(&est, err) : status;
+}
 
-    progress prog = {bz_clock_seconds(), -1};
-    int show = want_progress == 1 || (!quiet && want_progress != 0 && isatty(STDERR_FILENO));
-    bz_run_opts opts = {show ? show_progress : NULL, &prog};
+/* On standard error before the work starts: the shape of the run when the
+ * progress bar shows, and what attribution multiplies it by. */
+static void announce(const bz_experiment *x, int show, int quiet)
+{
     if (show)
-        fprintf(stderr, "%s: %zu arms x %u replicates, %u samples of %g h, %d threads\n", x.name,
-                x.n_arms, x.replicates, x.n_steps, x.step * 24, omp_get_max_threads());
-    /* Attribution multiplies the work: say so before it starts. */
-    const uint64_t subs = bz_run_sub_arms(&x);
-    if (subs && !quiet) {
-        fprintf(stderr, "%s: attribution", x.name);
-        for (size_t a = 1; a < x.n_arms; a++) {
-            if (x.arms[a].attribution == BZ_ATTRIB_NONE) continue;
-            uint32_t pos[BZ_ATTRIB_MAX_PLAYERS];
-            size_t k = bz_experiment_players(&x, a, pos, BZ_ATTRIB_MAX_PLAYERS);
-            fprintf(stderr, " %s on '%s' (%zu campaigns)",
-                    bz_attribution_names[x.arms[a].attribution], x.arms[a].name, k);
-        }
-        fprintf(stderr, ": %llu sub-arms x %u replicates = %llu more simulations (%llu in all)\n",
-                (unsigned long long)subs, x.replicates, (unsigned long long)(subs * x.replicates),
-                (unsigned long long)((subs + x.n_arms) * x.replicates));
+        fprintf(stderr, "%s: %zu arms x %u replicates, %u samples of %g h, %d threads\n", x->name,
+                x->n_arms, x->replicates, x->n_steps, x->step * 24, omp_get_max_threads());
+    const uint64_t subs = bz_run_sub_arms(x);
+    if (!subs || quiet) return;
+    fprintf(stderr, "%s: attribution", x->name);
+    for (size_t a = 1; a < x->n_arms; a++) {
+        if (x->arms[a].attribution == BZ_ATTRIB_NONE) continue;
+        uint32_t pos[BZ_ATTRIB_MAX_PLAYERS];
+        size_t k = bz_experiment_players(x, a, pos, BZ_ATTRIB_MAX_PLAYERS);
+        fprintf(stderr, " %s on '%s' (%zu campaigns)", bz_attribution_names[x->arms[a].attribution],
+                x->arms[a].name, k);
     }
-    have_results = 1;
-    if (bz_run_experiment(&x, &opts, &res, &err) != BZ_OK) {
-        rc = bz_cli_fail(&err);
-        goto cleanup;
-    }
+    fprintf(stderr, ": %llu sub-arms x %u replicates = %llu more simulations (%llu in all)\n",
+            (unsigned long long)subs, x->replicates, (unsigned long long)(subs * x->replicates),
+            (unsigned long long)((subs + x->n_arms) * x->replicates));
+}
+
+/* Simulate every arm and replicate, write `out` whole, print the
+ * comparison. */
+static int simulate(const run_opts *o, const bz_experiment *x, const char *out, bz_error *err)
+{
+    bz_results res;
+    memset(&res, 0, sizeof res);
+    progress prog = {bz_clock_seconds(), -1};
+    int show = o->progress || (!o->quiet && isatty(STDERR_FILENO));
+    bz_run_opts opts = {show ? show_progress : NULL, &prog};
+    announce(x, show, o->quiet);
+    int status = bz_run_experiment(x, &opts, &res, err);
+    if (status != BZ_OK) goto cleanup;
     double elapsed = bz_clock_seconds() - prog.start;
-    res.command_line = strdup(bz_cli_command_line());
-    if (!res.command_line || bz_h5_write(out, &res, force, &err) != BZ_OK) {
-        if (!res.command_line) bz_error_set(&err, BZ_ENOMEM, "out of memory");
-        rc = bz_cli_fail(&err);
-        goto cleanup;
-    }
-    if (!quiet) {
-        printf("\n%s: %zu arms, %u replicates, %u agents, %g days (%.1f s)\n\n", x.name, x.n_arms,
-               x.replicates, res.layers && res.n_layers ? (unsigned)res.layers[0].agents : 0u,
-               x.horizon, elapsed);
+    const char *line = bz_cli_command_line();
+    if (!(res.command_line = strdup(line)))
+        BZ_FAIL(err, BZ_ENOMEM, "out of memory for the command line (%zu bytes)", strlen(line) + 1);
+    BZ_CHECK(bz_h5_write(out, &res, o->force, err));
+    if (!o->quiet) {
+        printf("\n%s: %zu arms, %u replicates, %u agents, %g days (%.1f s)\n\n", x->name, x->n_arms,
+               x->replicates, res.layers && res.n_layers ? (unsigned)res.layers[0].agents : 0u,
+               x->horizon, elapsed);
         bz_report_comparison(stdout, &res);
         printf("\nwrote %s\n", out);
     }
 cleanup:
-    if (have_results) bz_results_destroy(&res);
+    bz_results_destroy(&res);
+    return status;
+}
+
+int bz_cmd_run(int argc, char **argv)
+{
+    run_opts o;
+    int rc = bz_opts_parse(&bz_run_command, argc, argv, &o), status = BZ_OK, loaded = 0;
+    if (rc != BZ_OPTS_CONTINUE) return rc;
+    bz_experiment x;
+    bz_error err;
+    bz_error_clear(&err);
+    char outbuf[4200];
+    BZ_CHECK(load(&o, &x, &err));
+    loaded = 1;
+    const char *out = o.out;
+    if (!out && x.output[0]) out = x.output;
+    if (!out) {
+        snprintf(outbuf, sizeof outbuf, "results/%s.h5", x.name);
+        out = outbuf;
+    }
+    BZ_CHECK(bz_h5_check_output(out, o.force, &err));
+    if (o.threads) omp_set_num_threads((int)o.threads);
+    BZ_CHECK(check_memory(&x, &err));
+    BZ_CHECK(simulate(&o, &x, out, &err));
+cleanup:
+    rc = status == BZ_OK ? 0 : bz_cli_fail(&err);
     if (loaded) bz_experiment_destroy(&x);
-    for (size_t i = 0; i < n_sets; i++)
-        free(sets[i]);
-    free(sets);
+    bz_opts_free(&bz_run_command, &o);
     return rc;
 }

@@ -1,5 +1,4 @@
-/* buzzsim sweep SWEEP.yaml [-o out.h5] [--shard I/N] [--resume] [--force] [--threads T]
- *               [--quiet]
+/* buzzsim sweep SWEEP.yaml [options]: see bz_sweep_command below.
  *
  * Order of work: load the sweep and every point (exit 2 on any bad axis
  * before anything is written), pick the shard and the output, refuse to
@@ -22,6 +21,7 @@
 #include <math.h>
 #include <omp.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +32,7 @@
 #include "cli/args.h"
 #include "base/clock.h"
 #include "cli/cli.h"
+#include "cli/options.h"
 #include "cli/report.h"
 #include "engine/run.h"
 #include "base/stats.h"
@@ -236,12 +237,15 @@ int bz_cli_sweep_info(const char *path)
     printf("\n");
     printf("\noutcome means over done points and replicates\n");
     char m[64], s[64];
-    double *x = malloc(d.P * d.R * sizeof *x), *work = malloc(d.P * d.R * sizeof *work);
+    const size_t bytes = d.P * d.R * sizeof(double);
+    double *x = malloc(bytes), *work = malloc(bytes);
     if (!x || !work) {
         free(x);
         free(work);
         bz_sweep_data_destroy(&d);
-        bz_error_set(&err, BZ_ENOMEM, "out of memory");
+        bz_error_set(&err, BZ_ENOMEM,
+                     "out of memory for the outcomes of %zu points x %u replicates (2 x %zu bytes)",
+                     d.P, (unsigned)d.R, bytes);
         return bz_cli_fail(&err);
     }
     for (size_t k = 0; k < d.n_out; k++) {
@@ -266,49 +270,44 @@ int bz_cli_sweep_info(const char *path)
 
 /* ------------------------------------------------------------------ run */
 
-typedef struct sweep_args {
+typedef struct sweep_opts {
     const char *path, *out, *shard;
     int resume, force, quiet;
     uint64_t threads;
-} sweep_args;
+} sweep_opts;
 
-static int parse_args(int argc, char **argv, sweep_args *a)
-{
-    const char *v;
-    memset(a, 0, sizeof *a);
-    for (int i = 1; i < argc; i++) {
-        int r;
-        if ((r = bz_arg_value(argc, argv, &i, "--output", "-o", &v))) {
-            if (r < 0) return bz_cli_usage("sweep", "%s needs a value", argv[i]);
-            if (a->out)
-                return bz_cli_usage("sweep", "-o given twice ('%s' and '%s'): one output file",
-                                    a->out, v);
-            a->out = v;
-        } else if ((r = bz_arg_value(argc, argv, &i, "--shard", NULL, &v))) {
-            if (r < 0) return bz_cli_usage("sweep", "--shard needs a value I/N");
-            a->shard = v;
-        } else if ((r = bz_arg_value(argc, argv, &i, "--threads", "-t", &v))) {
-            if (r < 0 || bz_arg_u64(v, 1, 4096, &a->threads))
-                return bz_cli_usage("sweep", "--threads: expected an integer in [1, 4096]");
-        } else if (!strcmp(argv[i], "--resume")) {
-            a->resume = 1;
-        } else if (!strcmp(argv[i], "--force") || !strcmp(argv[i], "-f")) {
-            a->force = 1;
-        } else if (!strcmp(argv[i], "--quiet") || !strcmp(argv[i], "-q")) {
-            a->quiet = 1;
-        } else if (argv[i][0] == '-' && argv[i][1]) {
-            return bz_cli_usage("sweep", "unknown option '%s'", argv[i]);
-        } else if (a->path) {
-            return bz_cli_usage("sweep", "one sweep file expected, got '%s' too", argv[i]);
-        } else {
-            a->path = argv[i];
-        }
-    }
-    if (!a->path) return bz_cli_usage("sweep", "missing SWEEP.yaml");
-    if (a->resume && a->force)
-        return bz_cli_usage("sweep", "--resume and --force contradict each other");
-    return 0;
-}
+static const bz_positional sweep_positionals[] = {
+    {"SWEEP.yaml", "the sweep file (docs/cluster.md)", offsetof(sweep_opts, path),
+     .missing = "missing SWEEP.yaml", .complete = "*.yaml"},
+    {0},
+};
+
+static const bz_option sweep_options[] = {
+    BZ_OPTION_OUTPUT(sweep_opts, out,
+                     "write the sweep here (default: the sweep's output, else "
+                     "results/NAME.h5)"),
+    {"--shard", 0, BZ_OPT_STRING, "I/N",
+     "run only the points p with p % N == I-1 (1-based; default: from SLURM_ARRAY_TASK_* when "
+     "set) into OUT.I-of-N.h5 (join them with buzzsim merge)",
+     .offset = offsetof(sweep_opts, shard)},
+    {"--resume", 0, BZ_OPT_FLAG, NULL,
+     "continue an interrupted sweep from its journal and checkpoint", offsetof(sweep_opts, resume),
+     .conflicts = "--force"},
+    BZ_OPTION_FORCE(sweep_opts, force),
+    BZ_OPTION_THREADS(sweep_opts, threads),
+    {"--quiet", 'q', BZ_OPT_FLAG, NULL, "print no progress or summary (errors only)",
+     .offset = offsetof(sweep_opts, quiet)},
+    {0},
+};
+
+const bz_opts_command bz_sweep_command = {
+    .summary = "run a parameter sweep (grid, lhs, sobol): checkpointed, resumable, in shards, "
+               "under mpirun",
+    .options = sweep_options,
+    .positionals = sweep_positionals,
+    .extra = "one sweep file expected, got '%s' too",
+    .size = sizeof(sweep_opts),
+};
 
 /* The file to resume must be of this sweep and shard. */
 static int check_resumable(const char *file, const bz_sweep_data *have, const bz_sweep_data *want,
@@ -458,7 +457,9 @@ static int resume_state(const outputs *f, bz_sweep_data *d, bz_sweep_journal **j
     int status = BZ_OK, complete = 0;
     uint8_t *seen = calloc(d->P ? d->P : 1, 1);
     *finished = 0;
-    if (!seen) BZ_FAIL(err, BZ_ENOMEM, "out of memory (%zu bytes)", d->P);
+    if (!seen)
+        BZ_FAIL(err, BZ_ENOMEM, "out of memory for the journal flags of %zu points (%zu bytes)",
+                d->P, d->P ? d->P : 1);
     if (exists(f->out)) {
         BZ_CHECK(take_file(f->out, d, &complete, err));
         if (complete) {
@@ -488,144 +489,193 @@ cleanup:
     return status;
 }
 
-static int sweep_main(int argc, char **argv, int mpi_rank, int mpi_size)
-{
-    sweep_args a;
-    int rc = parse_args(argc, argv, &a), loaded = 0, have_data = 0, replace_out = 0;
-    if (rc) return rc;
-    bz_sweep sw;
+/* One sweep (or shard of one) being run by rank 0. */
+typedef struct sweep_job {
+    const sweep_opts *o;
+    const bz_sweep *sw;
     bz_sweep_data d;
-    bz_error err;
-    bz_error_clear(&err);
-    char msg[1024], outbuf[4200], out[4300];
-    outputs f;
     uint32_t shard, n_shards;
-    checkpoint_ctx ck = {NULL, {a.quiet, 0, 0, 0}};
+    char out[4300]; /* OUT, with .I-of-N when sharded */
+    outputs f;
+    checkpoint_ctx ck;
+    size_t n_shard, done_before; /* points of the shard, done before this run */
+    int replace_out;             /* OUT is an incomplete file of this sweep */
+} sweep_job;
 
-    if (bz_sweep_load(&sw, a.path, &err) != BZ_OK) return bz_cli_fail(&err);
-    loaded = 1;
-    if (bz_sweep_check_points(&sw, &err) != BZ_OK) goto fail;
-    if (pick_shard(a.shard, &shard, &n_shards, msg, sizeof msg)) {
-        rc = bz_cli_usage("sweep", "%s", msg);
-        goto cleanup;
-    }
-    if (a.threads) omp_set_num_threads((int)a.threads);
-    if (mpi_rank != 0) {
-        rc = sweep_worker(&sw, shard, n_shards, mpi_size);
-        goto cleanup;
-    }
-    if (!a.out) {
-        if (sw.output[0])
-            a.out = sw.output;
-        else
-            snprintf(outbuf, sizeof outbuf, "results/%s.h5", sw.name), a.out = outbuf;
-    }
-    shard_path(a.out, shard, n_shards, out, sizeof out);
-    outputs_of(&f, out);
-    if (bz_sweep_data_init(&d, &sw, shard, n_shards, bz_cli_command_line(), &err) != BZ_OK)
-        goto fail;
-    have_data = 1;
-    if (!getenv("BUZZSIM_NO_MEMORY_CHECK")) {
-        bz_experiment x;
-        bz_mem_estimate est;
-        if (bz_sweep_load_point(&sw, 0, &x, &err) != BZ_OK) goto fail;
-        int st = bz_mem_estimate_compute(&x, omp_get_max_threads(), &est, &err);
-        if (st == BZ_OK) st = bz_mem_estimate_check(&est, &err);
-        bz_experiment_destroy(&x);
-        if (st != BZ_OK) goto fail;
-    }
+/* Refuse a sweep whose first point cannot fit in memory (unless
+ * BUZZSIM_NO_MEMORY_CHECK). */
+static int check_memory(const bz_sweep *sw, bz_error *err)
+{
+    if (getenv("BUZZSIM_NO_MEMORY_CHECK")) return BZ_OK;
+    bz_experiment x;
+    bz_mem_estimate est;
+    int status = bz_sweep_load_point(sw, 0, &x, err);
+    if (status != BZ_OK) return status;
+    status = bz_mem_estimate_compute(&x, omp_get_max_threads(), &est, err);
+    if (status == BZ_OK) status = bz_mem_estimate_check(&est, err);
+    bz_experiment_destroy(&x);
+    return status;
+}
 
-    size_t n_shard = 0, done_before = 0;
-    if (a.resume) {
-        int finished = 0;
-        if (bz_h5_make_parents(out, &err) != BZ_OK) goto fail;
-        if (resume_state(&f, &d, &ck.journal, &replace_out, &finished, &err) != BZ_OK) goto fail;
-        bz_sweep_data_count(&d, &n_shard, &done_before);
-        if (finished) {
-            if (remove_leftovers(&f, &err) != BZ_OK) goto fail;
-            if (!a.quiet) printf("%s: all %zu points already done\n", out, n_shard);
+/* The files before the run: with --resume, gather every done point and
+ * set *finished when OUT is complete already; else refuse leftovers of an
+ * interrupted sweep and an existing OUT (without --force), and start a new
+ * journal. Then the snapshot, which names the sweep for `info` and merge
+ * while it runs. */
+static int prepare_files(sweep_job *j, int *finished, bz_error *err)
+{
+    const outputs *f = &j->f;
+    int status = BZ_OK;
+    *finished = 0;
+    if (j->o->resume) {
+        BZ_CHECK(bz_h5_make_parents(j->out, err));
+        BZ_CHECK(resume_state(f, &j->d, &j->ck.journal, &j->replace_out, finished, err));
+        bz_sweep_data_count(&j->d, &j->n_shard, &j->done_before);
+        if (*finished) {
+            BZ_CHECK(remove_leftovers(f, err));
             goto cleanup;
         }
     } else {
-        if (!a.force && (exists(f.partial) || exists(f.journal))) {
-            bz_error_set(&err, BZ_EEXIST,
-                         "'%s' holds an interrupted sweep: use --resume to continue it or "
-                         "--force to start over",
-                         exists(f.journal) ? f.journal : f.partial);
-            goto fail;
-        }
-        if (bz_h5_check_output(out, a.force, &err) != BZ_OK) goto fail;
-        if (bz_durable_remove(f.journal, &err) != BZ_OK ||
-            bz_durable_remove(f.partial, &err) != BZ_OK)
-            goto fail;
-        if (bz_sweep_journal_open(&ck.journal, f.journal, &d, NULL, NULL, &err) != BZ_OK) goto fail;
-        bz_sweep_data_count(&d, &n_shard, &done_before);
+        if (!j->o->force && (exists(f->partial) || exists(f->journal)))
+            BZ_FAIL(err, BZ_EEXIST,
+                    "'%s' holds an interrupted sweep: use --resume to continue it or "
+                    "--force to start over",
+                    exists(f->journal) ? f->journal : f->partial);
+        BZ_CHECK(bz_h5_check_output(j->out, j->o->force, err));
+        BZ_CHECK(bz_durable_remove(f->journal, err));
+        BZ_CHECK(bz_durable_remove(f->partial, err));
+        BZ_CHECK(bz_sweep_journal_open(&j->ck.journal, f->journal, &j->d, NULL, NULL, err));
+        bz_sweep_data_count(&j->d, &j->n_shard, &j->done_before);
     }
-    /* The snapshot names the sweep for `info` and merge while it runs. */
-    if (bz_h5_sweep_save(f.partial, f.tmp, &d, &err) != BZ_OK) goto fail;
+    BZ_CHECK(bz_h5_sweep_save(f->partial, f->tmp, &j->d, err));
+cleanup:
+    return status;
+}
 
+/* Every point of the shard is done: OUT whole, then the journal and
+ * snapshot go (a kill in between leaves a complete OUT whose leftovers the
+ * next --resume removes), then the summary. */
+static int finish(sweep_job *j, size_t ran, double seconds, bz_error *err)
+{
+    int status = BZ_OK;
+    BZ_CHECK(bz_h5_check_output(j->out, j->o->force || j->replace_out, err));
+    BZ_CHECK(bz_h5_sweep_save(j->out, j->f.tmp, &j->d, err));
+    bz_sweep_journal_free(j->ck.journal);
+    j->ck.journal = NULL;
+    BZ_CHECK(remove_leftovers(&j->f, err));
+    if (!j->o->quiet) {
+        printf("\n%s: %zu points x %u replicates (%s design), shard %u/%u: ran %zu points in "
+               "%.1f s (%zu were done before)\n\n",
+               j->sw->name, j->d.P, (unsigned)j->d.R, j->d.design, (unsigned)j->shard + 1,
+               (unsigned)j->n_shards, ran, seconds, j->done_before);
+        print_points(stdout, &j->d, 30);
+        bz_cli_sweep_sobol(stdout, &j->d);
+        printf("\nwrote %s\n", j->out);
+    }
+cleanup:
+    return status;
+}
+
+/* Run the points of the shard with the signal handlers installed; *rc is
+ * 128 + the signal when one stopped the sweep (the snapshot saved, one line
+ * printed). */
+static int run_shard(sweep_job *j, int mpi_size, int *rc, bz_error *err)
+{
+    const sweep_opts *o = j->o;
+    int status = BZ_OK;
     snprintf(sig_msg, sizeof sig_msg,
              "buzzsim: interrupted twice: dropped the point in flight; every finished point "
              "is in '%s' (buzzsim sweep %s --resume)\n",
-             f.journal, a.path);
-    if (install_handlers()) {
-        bz_error_set(&err, BZ_EINTERNAL, "cannot install signal handlers: %s", strerror(errno));
-        goto fail;
-    }
-    ck.pr = (progress){a.quiet, done_before, n_shard, d.P};
-    if (!a.quiet)
+             j->f.journal, o->path);
+    if (install_handlers())
+        BZ_FAIL(err, BZ_EINTERNAL, "cannot install signal handlers: %s", strerror(errno));
+    j->ck.pr = (progress){o->quiet, j->done_before, j->n_shard, j->d.P};
+    if (!o->quiet)
         fprintf(stderr,
                 "%s: %zu points (%s design) x %u replicates, shard %u/%u: %zu to run, %zu "
                 "done, %d threads\n",
-                sw.name, d.P, d.design, (unsigned)d.R, (unsigned)shard + 1, (unsigned)n_shards,
-                n_shard - done_before, done_before, omp_get_max_threads());
-    bz_sweep_run_opts opts = {shard, n_shards, &sig_count, &sig_writing, on_checkpoint, &ck};
-    size_t ran = 0;
+                j->sw->name, j->d.P, j->d.design, (unsigned)j->d.R, (unsigned)j->shard + 1,
+                (unsigned)j->n_shards, j->n_shard - j->done_before, j->done_before,
+                omp_get_max_threads());
+    bz_sweep_run_opts opts = {j->shard,     j->n_shards,   &sig_count,
+                              &sig_writing, on_checkpoint, &j->ck};
+    size_t ran = 0, done_now;
     double t0 = bz_clock_seconds();
-    int st = run_points(mpi_size, &sw, &d, &opts, &ran, &err);
+    status = run_points(mpi_size, j->sw, &j->d, &opts, &ran, err);
     sig_writing = 1; /* from here on only finishing writes: a second signal must wait */
-    size_t done_now;
-    bz_sweep_data_count(&d, NULL, &done_now);
-    d.complete = st == BZ_OK && done_now == n_shard;
-    if (d.complete && n_shards == 1 && bz_sweep_data_sobol(&d, &err) != BZ_OK) st = err.code;
-    if (st != BZ_OK) {
+    bz_sweep_data_count(&j->d, NULL, &done_now);
+    j->d.complete = status == BZ_OK && done_now == j->n_shard;
+    if (j->d.complete && j->n_shards == 1) status = bz_sweep_data_sobol(&j->d, err);
+    if (status != BZ_OK) {
         bz_error serr;
-        bz_h5_sweep_save(f.partial, f.tmp, &d, &serr); /* best effort: the journal has it all */
-        goto fail;
-    }
-    if (!d.complete) {
-        if (bz_h5_sweep_save(f.partial, f.tmp, &d, &err) != BZ_OK) goto fail;
-        int sig = sig_last ? (int)sig_last : SIGINT;
-        fprintf(stderr,
-                "buzzsim: interrupted by %s: %zu of %zu points done (%zu run now); '%s' is "
-                "resumable (buzzsim sweep %s --resume)\n",
-                sig == SIGTERM ? "SIGTERM" : "SIGINT", done_now, n_shard, ran, f.partial, a.path);
-        rc = 128 + sig;
+        bz_h5_sweep_save(j->f.partial, j->f.tmp, &j->d,
+                         &serr); /* best effort: the journal has it all */
         goto cleanup;
     }
-    /* OUT whole, then the journal and snapshot go: a kill in between leaves
-     * a complete OUT whose leftovers the next --resume removes. */
-    if (bz_h5_check_output(out, a.force || replace_out, &err) != BZ_OK ||
-        bz_h5_sweep_save(out, f.tmp, &d, &err) != BZ_OK)
-        goto fail;
-    bz_sweep_journal_free(ck.journal);
-    ck.journal = NULL;
-    if (remove_leftovers(&f, &err) != BZ_OK) goto fail;
-    if (!a.quiet) {
-        printf("\n%s: %zu points x %u replicates (%s design), shard %u/%u: ran %zu points in "
-               "%.1f s (%zu were done before)\n\n",
-               sw.name, d.P, (unsigned)d.R, d.design, (unsigned)shard + 1, (unsigned)n_shards, ran,
-               bz_clock_seconds() - t0, done_before);
-        print_points(stdout, &d, 30);
-        bz_cli_sweep_sobol(stdout, &d);
-        printf("\nwrote %s\n", out);
+    if (j->d.complete) {
+        status = finish(j, ran, bz_clock_seconds() - t0, err);
+        goto cleanup;
     }
-    goto cleanup;
-fail:
-    rc = bz_cli_fail(&err);
+    BZ_CHECK(bz_h5_sweep_save(j->f.partial, j->f.tmp, &j->d, err));
+    int sig = sig_last ? (int)sig_last : SIGINT;
+    fprintf(stderr,
+            "buzzsim: interrupted by %s: %zu of %zu points done (%zu run now); '%s' is "
+            "resumable (buzzsim sweep %s --resume)\n",
+            sig == SIGTERM ? "SIGTERM" : "SIGINT", done_now, j->n_shard, ran, j->f.partial,
+            o->path);
+    *rc = 128 + sig;
 cleanup:
-    bz_sweep_journal_free(ck.journal);
-    if (have_data) bz_sweep_data_destroy(&d);
+    return status;
+}
+
+static int sweep_main(int argc, char **argv, int mpi_rank, int mpi_size)
+{
+    sweep_opts o;
+    int rc = bz_opts_parse(&bz_sweep_command, argc, argv, &o), status = BZ_OK, loaded = 0,
+        have_data = 0, finished = 0;
+    if (rc != BZ_OPTS_CONTINUE) return rc;
+    bz_sweep sw;
+    bz_error err;
+    bz_error_clear(&err);
+    char msg[1024], outbuf[4200];
+    sweep_job j;
+    memset(&j, 0, sizeof j);
+    j.o = &o;
+    j.sw = &sw;
+    j.ck.pr.quiet = o.quiet;
+
+    BZ_CHECK(bz_sweep_load(&sw, o.path, &err));
+    loaded = 1;
+    BZ_CHECK(bz_sweep_check_points(&sw, &err));
+    if (pick_shard(o.shard, &j.shard, &j.n_shards, msg, sizeof msg)) {
+        rc = bz_cli_usage("sweep", "%s", msg);
+        goto cleanup;
+    }
+    if (o.threads) omp_set_num_threads((int)o.threads);
+    if (mpi_rank != 0) {
+        rc = sweep_worker(&sw, j.shard, j.n_shards, mpi_size);
+        goto cleanup;
+    }
+    if (!o.out && sw.output[0]) o.out = sw.output;
+    if (!o.out) {
+        snprintf(outbuf, sizeof outbuf, "results/%s.h5", sw.name);
+        o.out = outbuf;
+    }
+    shard_path(o.out, j.shard, j.n_shards, j.out, sizeof j.out);
+    outputs_of(&j.f, j.out);
+    BZ_CHECK(bz_sweep_data_init(&j.d, &sw, j.shard, j.n_shards, bz_cli_command_line(), &err));
+    have_data = 1;
+    BZ_CHECK(check_memory(&sw, &err));
+    BZ_CHECK(prepare_files(&j, &finished, &err));
+    if (finished) {
+        if (!o.quiet) printf("%s: all %zu points already done\n", j.out, j.n_shard);
+        goto cleanup;
+    }
+    BZ_CHECK(run_shard(&j, mpi_size, &rc, &err));
+cleanup:
+    if (rc == BZ_OPTS_CONTINUE) rc = status == BZ_OK ? 0 : bz_cli_fail(&err);
+    bz_sweep_journal_free(j.ck.journal);
+    if (have_data) bz_sweep_data_destroy(&j.d);
     if (loaded) bz_sweep_destroy(&sw);
     return rc;
 }

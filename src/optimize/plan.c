@@ -413,7 +413,11 @@ int bz_opt_plan_load_string(bz_opt_plan *pl, const char *text, const char *name,
     if (!pl->path)
         BZ_FAIL(err, BZ_ENOMEM, "out of memory for a plan file name (%zu bytes)", strlen(name) + 1);
     BZ_CHECK(bz_yaml_parse(text, strlen(text), name, &root, err));
-    bz_cfg_ctx c = {name, err, NULL, root, NULL, NULL, NULL};
+    bz_cfg_ctx c;
+    memset(&c, 0, sizeof c);
+    c.fname = name;
+    c.err = err;
+    c.root = root;
     BZ_CHECK(convert(&c, pl, root, name));
 cleanup:
     bz_ynode_free(root);
