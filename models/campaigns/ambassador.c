@@ -104,8 +104,8 @@ static int amb_check(const void *params, const bz_experiment *x, bz_error *err)
     const amb_params *p = params;
     if (bz_campaign_layer(x, p->layer, "layer", err) < 0) return BZ_EINVAL;
     if (x->agents > 0 && (uint64_t)p->count > x->agents)
-        return bz_error_set(err, BZ_EINVAL, "count: %lld ambassadors but only %u agents",
-                            (long long)p->count, x->agents);
+        return bz_error_set_param(err, BZ_EINVAL, "count", "%lld ambassadors but only %u agents",
+                                  (long long)p->count, x->agents);
     return BZ_OK;
 }
 

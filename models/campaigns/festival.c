@@ -142,10 +142,10 @@ static int fest_layer(const bz_experiment *x, const fest_params *p, bz_error *er
     int li = bz_campaign_layer_last(x, p->layer, "layer", err);
     if (li < 0) return -1;
     if (x->layers[li].directed && p->bring > 0) {
-        bz_error_set(err, BZ_EINVAL,
-                     "layer: '%s' is directed; festival guests are friends on an undirected "
-                     "strong-tie layer (a directed layer's neighbours are followers)",
-                     x->layers[li].name);
+        bz_error_set_param(err, BZ_EINVAL, "layer",
+                           "'%s' is directed; festival guests are friends on an undirected "
+                           "strong-tie layer (a directed layer's neighbours are followers)",
+                           x->layers[li].name);
         return -1;
     }
     return li;
@@ -155,8 +155,8 @@ static int fest_check(const void *params, const bz_experiment *x, bz_error *err)
 {
     const fest_params *p = params;
     if (p->at >= x->horizon)
-        return bz_error_set(err, BZ_EINVAL, "at: %g days is not before the horizon (%g days)",
-                            p->at, x->horizon);
+        return bz_error_set_param(err, BZ_EINVAL, "at",
+                                  "%g days is not before the horizon (%g days)", p->at, x->horizon);
     /* City indices are checked by the config layer (and again at start). */
     return fest_layer(x, p, err) < 0 ? BZ_EINVAL : BZ_OK;
 }
@@ -171,10 +171,10 @@ static int fest_start(bz_sim *sim, bz_campaign_run *run, bz_error *err)
     if (st->layer < 0) return BZ_EINVAL;
     const bz_layer *l = &sim->net->layers[st->layer];
     if (l->complete && p->bring > 0)
-        return bz_error_set(err, BZ_EINVAL,
-                            "layer: '%s' is well_mixed, it has no friendship ties to choose "
-                            "guests from (use a network layer, or bring: 0)",
-                            l->name);
+        return bz_error_set_param(err, BZ_EINVAL, "layer",
+                                  "'%s' is well_mixed, it has no friendship ties to choose "
+                                  "guests from (use a network layer, or bring: 0)",
+                                  l->name);
     st->in_city = calloc(sim->pop->n_cities, 1);
     st->mark = calloc(sim->n ? sim->n : 1, 1);
     st->fan = calloc(sim->n ? sim->n : 1, 1);

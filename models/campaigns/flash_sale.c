@@ -96,8 +96,8 @@ static int fs_check(const void *params, const bz_experiment *x, bz_error *err)
 {
     const fs_params *p = params;
     if (p->at >= x->horizon)
-        return bz_error_set(err, BZ_EINVAL, "at: %g days is not before the horizon (%g days)",
-                            p->at, x->horizon);
+        return bz_error_set_param(err, BZ_EINVAL, "at",
+                                  "%g days is not before the horizon (%g days)", p->at, x->horizon);
     /* The window's units are the stock: with unlimited stock and the product
      * always on sale, the first window would silently cap every later sale
      * at its units. Refuse that trap. */
@@ -109,10 +109,10 @@ static int fs_check(const void *params, const bz_experiment *x, bz_error *err)
                             "only in windows) or a finite market.stock",
                             (long long)p->stock);
     if (p->repeat > 1 && p->every < p->duration)
-        return bz_error_set(err, BZ_EINVAL,
-                            "every: %g days is shorter than the window (duration %g days), so "
-                            "the %lld windows would overlap",
-                            p->every, p->duration, (long long)p->repeat);
+        return bz_error_set_param(err, BZ_EINVAL, "every",
+                                  "%g days is shorter than the window (duration %g days), so "
+                                  "the %lld windows would overlap",
+                                  p->every, p->duration, (long long)p->repeat);
     return BZ_OK;
 }
 

@@ -251,24 +251,25 @@ static int kol_check(const void *params, const bz_experiment *x, bz_error *err)
     int li = bz_campaign_layer(x, p->layer, "layer", err);
     if (li < 0) return BZ_EINVAL;
     if (x->agents > 0 && (uint64_t)p->count > x->agents)
-        return bz_error_set(err, BZ_EINVAL, "count: %lld KOLs but only %u agents",
-                            (long long)p->count, x->agents);
+        return bz_error_set_param(err, BZ_EINVAL, "count", "%lld KOLs but only %u agents",
+                                  (long long)p->count, x->agents);
     if (p->strategy != KOL_GREEDY) return BZ_OK;
     if (!(p->eps > 0 && p->eps < 1))
-        return bz_error_set(err, BZ_EINVAL, "eps: IMM's slack must be in (0, 1), got %g", p->eps);
+        return bz_error_set_param(err, BZ_EINVAL, "eps", "IMM's slack must be in (0, 1), got %g",
+                                  p->eps);
     if (!(p->ell > 0))
-        return bz_error_set(err, BZ_EINVAL, "ell: IMM's confidence exponent must be > 0, got %g",
-                            p->ell);
+        return bz_error_set_param(err, BZ_EINVAL, "ell",
+                                  "IMM's confidence exponent must be > 0, got %g", p->ell);
     bz_kol_cascade c;
     if (bz_kol_cascade_of(x, p, &c) == BZ_KOL_CASCADE_SHARE) {
         int any = 0;
         for (size_t l = 0; l < x->n_layers && l < BZ_MAX_LAYERS; l++)
             any |= c.p[l] > 0;
         if (!any)
-            return bz_error_set(err, BZ_EINVAL,
-                                "ic_prob: 0 and no layer shares (share 0 over ic_days %g): the "
-                                "cascade would never spread; set ic_prob or a sharing rate",
-                                p->ic_days);
+            return bz_error_set_param(err, BZ_EINVAL, "ic_prob",
+                                      "0 and no layer shares (share 0 over ic_days %g): the "
+                                      "cascade would never spread; set ic_prob or a sharing rate",
+                                      p->ic_days);
     }
     return BZ_OK;
 }
@@ -428,8 +429,8 @@ int bz_kol_greedy(const bz_experiment *x, const bz_network *net, const void *par
     bz_kol_cascade c;
     bz_kol_cascade_of(x, p, &c);
     if ((uint64_t)p->count > net->n)
-        return bz_error_set(err, BZ_EINVAL, "count: %lld KOLs but only %u agents",
-                            (long long)p->count, net->n);
+        return bz_error_set_param(err, BZ_EINVAL, "count", "%lld KOLs but only %u agents",
+                                  (long long)p->count, net->n);
     const bz_influence_model m = {.kind = c.kind,
                                   .n_layers =
                                       net->n_layers < BZ_MAX_LAYERS ? net->n_layers : BZ_MAX_LAYERS,
@@ -457,8 +458,8 @@ int bz_kol_select(const bz_experiment *x, const bz_network *net, const bz_popula
     int li = bz_campaign_layer(x, p->layer, "layer", err);
     if (li < 0) return BZ_EINVAL;
     if ((uint64_t)p->count > n)
-        return bz_error_set(err, BZ_EINVAL, "count: %lld KOLs but only %u agents",
-                            (long long)p->count, n);
+        return bz_error_set_param(err, BZ_EINVAL, "count", "%lld KOLs but only %u agents",
+                                  (long long)p->count, n);
     const uint32_t k = (uint32_t)p->count;
     const bz_layer *l = &net->layers[li];
     if (p->strategy == KOL_RANDOM) {
@@ -525,8 +526,8 @@ static int kol_start(bz_sim *sim, bz_campaign_run *run, bz_error *err)
     st->layer = bz_campaign_layer(sim->x, p->layer, "layer", err);
     if (st->layer < 0) return BZ_EINVAL;
     if ((uint64_t)p->count > sim->n)
-        return bz_error_set(err, BZ_EINVAL, "count: %lld KOLs but only %u agents",
-                            (long long)p->count, sim->n);
+        return bz_error_set_param(err, BZ_EINVAL, "count", "%lld KOLs but only %u agents",
+                                  (long long)p->count, sim->n);
     st->kols = malloc((size_t)p->count * sizeof *st->kols);
     if (!st->kols)
         return bz_error_set(err, BZ_ENOMEM, "out of memory for %lld KOLs", (long long)p->count);

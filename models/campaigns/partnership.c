@@ -106,23 +106,23 @@ static int partner_check(const void *params, const bz_experiment *x, bz_error *e
 {
     const partner_params *p = params;
     if (p->at >= x->horizon)
-        return bz_error_set(err, BZ_EINVAL, "at: %g days is not before the horizon (%g days)",
-                            p->at, x->horizon);
+        return bz_error_set_param(err, BZ_EINVAL, "at",
+                                  "%g days is not before the horizon (%g days)", p->at, x->horizon);
     if (!(p->share > 0))
-        return bz_error_set(err, BZ_EINVAL,
-                            "share: expected an audience share in (0, 1], got %g (an audience "
-                            "needs members)",
-                            p->share);
+        return bz_error_set_param(err, BZ_EINVAL, "share",
+                                  "expected an audience share in (0, 1], got %g (an audience "
+                                  "needs members)",
+                                  p->share);
     if (p->period > 0 && p->exclusive > p->period)
-        return bz_error_set(err, BZ_EINVAL,
-                            "exclusive: %g days is longer than the partnership's period (%g days)",
-                            p->exclusive, p->period);
+        return bz_error_set_param(err, BZ_EINVAL, "exclusive",
+                                  "%g days is longer than the partnership's period (%g days)",
+                                  p->exclusive, p->period);
     if ((p->exclusive > 0 || p->revenue_share > 0) && !x->model->buys)
-        return bz_error_set(err, BZ_EINVAL,
-                            "%s: model '%s' does not buy through the market, so there is no %s "
-                            "(use a model with purchases, e.g. buzz_funnel or bass)",
-                            p->exclusive > 0 ? "exclusive" : "revenue_share", x->model->name,
-                            p->exclusive > 0 ? "sale to make exclusive" : "revenue to share");
+        return bz_error_set_param(err, BZ_EINVAL, p->exclusive > 0 ? "exclusive" : "revenue_share",
+                                  "model '%s' does not buy through the market, so there is no %s "
+                                  "(use a model with purchases, e.g. buzz_funnel or bass)",
+                                  x->model->name,
+                                  p->exclusive > 0 ? "sale to make exclusive" : "revenue to share");
     return BZ_OK;
 }
 

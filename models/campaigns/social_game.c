@@ -105,17 +105,18 @@ static int eligible_states(const game_params *p, const bz_model_type *model, uin
                 strncat(known, q ? ", " : "", sizeof known - strlen(known) - 1);
                 strncat(known, model->states[q], sizeof known - strlen(known) - 1);
             }
-            return bz_error_set(err, BZ_EINVAL, "eligible: model '%s' has no state '%.*s' (%s)",
-                                model->name, (int)len, s, known);
+            return bz_error_set_param(err, BZ_EINVAL, "eligible",
+                                      "model '%s' has no state '%.*s' (%s)", model->name, (int)len,
+                                      s, known);
         }
         mask[found] = 1;
         any = 1;
         s += len;
     }
     if (!any)
-        return bz_error_set(err, BZ_EINVAL,
-                            "eligible: expected one or more state names of model '%s', got '%s'",
-                            model->name, p->eligible);
+        return bz_error_set_param(err, BZ_EINVAL, "eligible",
+                                  "expected one or more state names of model '%s', got '%s'",
+                                  model->name, p->eligible);
     return BZ_OK;
 }
 
@@ -124,8 +125,8 @@ static int game_check(const void *params, const bz_experiment *x, bz_error *err)
     const game_params *p = params;
     uint8_t mask[BZ_MAX_STATES];
     if (p->at >= x->horizon)
-        return bz_error_set(err, BZ_EINVAL, "at: %g days is not before the horizon (%g days)",
-                            p->at, x->horizon);
+        return bz_error_set_param(err, BZ_EINVAL, "at",
+                                  "%g days is not before the horizon (%g days)", p->at, x->horizon);
     return eligible_states(p, x->model, mask, err);
 }
 

@@ -98,8 +98,8 @@ static int cfg_read(cfg_state *st, bz_error *err)
     size_t cap = 0, n_alloc = 0;
     FILE *f = fopen(st->file, "r");
     if (!f)
-        return bz_error_set(err, errno == ENOENT ? BZ_ENOENT : BZ_EIO, "path: cannot open '%s': %s",
-                            st->file, strerror(errno));
+        return bz_error_set_param(err, errno == ENOENT ? BZ_ENOENT : BZ_EIO, "path",
+                                  "cannot open '%s': %s", st->file, strerror(errno));
     uint64_t lineno = 0;
     while (getline(&line, &cap, f) != -1) {
         lineno++;

@@ -75,7 +75,7 @@ static int el_check(const void *params, uint32_t n, int directed, bz_error *err)
     (void)n;
     (void)directed;
     if (pr->path[0] == '\0')
-        return bz_error_set(err, BZ_EINVAL, "path: an edge-list file is required");
+        return bz_error_set_param(err, BZ_EINVAL, "path", "an edge-list file is required");
     char c = pr->comment[0];
     if (c == '\0' || pr->comment[1] != '\0' || (c >= '0' && c <= '9') || c == ' ' || c == '\t' ||
         c == ',' || c == '-' || c == '+' || c == '.')

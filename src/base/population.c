@@ -64,40 +64,43 @@ int bz_dist_check(const bz_dist *d, bz_error *err)
     const double a = d->p[0], b = d->p[1];
     switch (d->kind) {
     case BZ_DIST_CONSTANT:
-        if (!isfinite(a)) return bz_error_set(err, BZ_EINVAL, "value: expected a finite number");
+        if (!isfinite(a))
+            return bz_error_set_param(err, BZ_EINVAL, "value", "expected a finite number");
         return BZ_OK;
     case BZ_DIST_UNIFORM:
         if (!isfinite(a) || !isfinite(b) || b < a)
-            return bz_error_set(err, BZ_EINVAL,
-                                "max: expected finite bounds with min <= max, got min %g, max %g",
-                                a, b);
+            return bz_error_set_param(err, BZ_EINVAL, "max",
+                                      "expected finite bounds with min <= max, got min %g, max %g",
+                                      a, b);
         return BZ_OK;
     case BZ_DIST_NORMAL:
     case BZ_DIST_LOGNORMAL:
         if (!isfinite(a))
-            return bz_error_set(err, BZ_EINVAL, "%s: expected a finite number, got %g",
-                                d->kind == BZ_DIST_NORMAL ? "mean" : "meanlog", a);
+            return bz_error_set_param(err, BZ_EINVAL,
+                                      d->kind == BZ_DIST_NORMAL ? "mean" : "meanlog",
+                                      "expected a finite number, got %g", a);
         if (!(b >= 0) || !isfinite(b))
-            return bz_error_set(err, BZ_EINVAL, "%s: expected a finite number >= 0, got %g",
-                                d->kind == BZ_DIST_NORMAL ? "sd" : "sdlog", b);
+            return bz_error_set_param(err, BZ_EINVAL, d->kind == BZ_DIST_NORMAL ? "sd" : "sdlog",
+                                      "expected a finite number >= 0, got %g", b);
         return BZ_OK;
     case BZ_DIST_BETA:
     case BZ_DIST_GAMMA: {
         int beta = d->kind == BZ_DIST_BETA;
         if (!(a > 0) || !isfinite(a))
-            return bz_error_set(err, BZ_EINVAL, "%s: expected a finite number > 0, got %g",
-                                beta ? "a" : "shape", a);
+            return bz_error_set_param(err, BZ_EINVAL, beta ? "a" : "shape",
+                                      "expected a finite number > 0, got %g", a);
         if (!(b > 0) || !isfinite(b))
-            return bz_error_set(err, BZ_EINVAL, "%s: expected a finite number > 0, got %g",
-                                beta ? "b" : "scale", b);
+            return bz_error_set_param(err, BZ_EINVAL, beta ? "b" : "scale",
+                                      "expected a finite number > 0, got %g", b);
         return BZ_OK;
     }
     case BZ_DIST_EXPONENTIAL:
         if (!(a > 0) || !isfinite(a))
-            return bz_error_set(err, BZ_EINVAL, "mean: expected a finite number > 0, got %g", a);
+            return bz_error_set_param(err, BZ_EINVAL, "mean",
+                                      "expected a finite number > 0, got %g", a);
         return BZ_OK;
     default:
-        return bz_error_set(err, BZ_EINVAL, "dist: unknown distribution %d", d->kind);
+        return bz_error_set_param(err, BZ_EINVAL, "dist", "unknown distribution %d", d->kind);
     }
 }
 

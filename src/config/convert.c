@@ -107,13 +107,20 @@ int bz_cfg_section(bz_cfg_ctx *c, bz_ynode *parent, const char *key, bz_ynode **
     return BZ_OK;
 }
 
-/* Turn bz_param_parse's "NAME: rest" into a positioned message for node v. */
-static int fail_param(bz_cfg_ctx *c, const bz_ynode *v, const bz_param *p, const bz_error *e)
+/* e's message without the "PARAM: " that bz_error_set_param put in front
+ * (the node's path names the parameter). */
+static const char *param_text(const bz_error *e)
 {
-    const char *msg = e->msg;
-    size_t nl = strlen(p->name);
-    if (strncmp(msg, p->name, nl) == 0 && msg[nl] == ':' && msg[nl + 1] == ' ') msg += nl + 2;
-    return bz_cfg_fail(c, v, 0, NULL, "%s", msg);
+    size_t nl = strlen(e->param);
+    if (nl && strncmp(e->msg, e->param, nl) == 0 && e->msg[nl] == ':' && e->msg[nl + 1] == ' ')
+        return e->msg + nl + 2;
+    return e->msg;
+}
+
+/* Turn bz_param_parse's "NAME: rest" into a positioned message for node v. */
+static int fail_param(bz_cfg_ctx *c, const bz_ynode *v, const bz_error *e)
+{
+    return bz_cfg_fail(c, v, 0, NULL, "%s", param_text(e));
 }
 
 /* Text of a city-set node ({top: N} or [i, j]) in flow form for bz_param_parse. */
@@ -147,7 +154,7 @@ static int read_cities(bz_cfg_ctx *c, bz_ynode *v, const bz_param *p, void *dst)
     bz_error e;
     char text[4096];
     BZ_CHECK(cities_text(c, v, text, sizeof text));
-    if (bz_param_parse(p, text, dst, &e) != BZ_OK) return fail_param(c, v, p, &e);
+    if (bz_param_parse(p, text, dst, &e) != BZ_OK) return fail_param(c, v, &e);
     bz_cityset cs;
     memcpy(&cs, (char *)dst + p->offset, sizeof cs);
     uint32_t nc = c->x->cities;
@@ -200,7 +207,7 @@ int bz_cfg_read_params(bz_cfg_ctx *c, bz_ynode *map, const bz_param *t, size_t n
         if (v->kind != BZ_YNODE_SCALAR)
             return bz_cfg_fail(c, v, 0, NULL, "expected a %s, got %s", bz_ptype_describe(p->type),
                                bz_cfg_shown(v, b, sizeof b));
-        if (bz_param_parse(p, v->text, dst, &e) != BZ_OK) return fail_param(c, v, p, &e);
+        if (bz_param_parse(p, v->text, dst, &e) != BZ_OK) return fail_param(c, v, &e);
     }
     return BZ_OK;
 }
@@ -247,20 +254,13 @@ cleanup:
     return status;
 }
 
-/* A model's check() message "NAME: rest" is placed at that parameter's
- * node when NAME is one of the map's keys; otherwise at the map. */
+/* A check's message is placed at the node of the parameter it names
+ * (e->param) when the map has that key; otherwise at the map. */
 int bz_cfg_fail_check(bz_cfg_ctx *c, bz_ynode *map, const bz_error *e)
 {
-    const char *msg = e->msg;
-    const char *colon = strstr(msg, ": ");
-    if (colon && (size_t)(colon - msg) < BZ_NAME_MAX) {
-        char name[BZ_NAME_MAX];
-        memcpy(name, msg, (size_t)(colon - msg));
-        name[colon - msg] = '\0';
-        bz_ynode *v = bz_ynode_child(map, name);
-        if (v) return bz_cfg_fail(c, v, 0, NULL, "%s", colon + 2);
-    }
-    return bz_cfg_fail(c, map, 1, NULL, "%s", msg);
+    bz_ynode *v = e->param[0] ? bz_ynode_child(map, e->param) : NULL;
+    if (v) return bz_cfg_fail(c, v, 0, NULL, "%s", param_text(e));
+    return bz_cfg_fail(c, map, 1, NULL, "%s", e->msg);
 }
 
 const char *bz_cfg_name_problem(const char *name)
