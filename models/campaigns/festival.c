@@ -165,7 +165,7 @@ static int fest_start(bz_sim *sim, bz_campaign_run *run, bz_error *err)
 {
     const fest_params *p = run->params;
     fest_state *st = calloc(1, sizeof *st);
-    if (!st) return bz_error_set(err, BZ_ENOMEM, "out of memory");
+    if (!st) return bz_error_oom(err, run->type->name, sizeof *st, "the campaign's state");
     run->state = st;
     st->layer = fest_layer(sim->x, p, err);
     if (st->layer < 0) return BZ_EINVAL;
@@ -180,7 +180,10 @@ static int fest_start(bz_sim *sim, bz_campaign_run *run, bz_error *err)
     st->fan = calloc(sim->n ? sim->n : 1, 1);
     st->people = malloc((sim->n ? sim->n : 1) * sizeof *st->people);
     if (!st->in_city || !st->mark || !st->fan || !st->people)
-        return bz_error_set(err, BZ_ENOMEM, "out of memory for the festival of %u agents", sim->n);
+        return bz_error_oom(err, NULL,
+                            sim->pop->n_cities +
+                                (size_t)(sim->n ? sim->n : 1) * (2 + sizeof *st->people),
+                            "the festival of %u agents", sim->n);
     int status = bz_cityset_mark(&p->cities, sim->pop->n_cities, st->in_city, err);
     if (status != BZ_OK) return status;
     st->n_chosen = bz_cityset_count(st->in_city, sim->pop->n_cities);

@@ -335,7 +335,8 @@ static int kol_scores(const bz_layer *l, const kol_params *p, uint64_t seed, dou
         uint32_t max_core;
         uint64_t maxd = 0;
         if (!(core = malloc((size_t)n * sizeof *core + 1)))
-            return bz_error_set(err, BZ_ENOMEM, "out of memory for k-cores of %u agents", n);
+            return bz_error_oom(err, NULL, (size_t)n * sizeof *core + 1, "the k-cores of %u agents",
+                                n);
         BZ_CHECK(bz_metrics_kcore(l, core, &max_core, err));
         for (uint32_t v = 0; v < n; v++)
             if (bz_layer_degree(l, v) > maxd) maxd = bz_layer_degree(l, v);
@@ -371,7 +372,9 @@ static int spread_over_cities(const bz_population *pop, const double *score, uin
         free(best);
         free(got);
         free(order);
-        return bz_error_set(err, BZ_ENOMEM, "out of memory choosing KOLs over %u cities", C);
+        return bz_error_oom(
+            err, NULL, (size_t)C * per * sizeof *best + (size_t)C * (sizeof *got + sizeof *order),
+            "choosing KOLs over %u cities", C);
     }
     /* Key (UINT32_MAX - size) << 32 | city sorts by size down, index up. */
     for (uint32_t c = 0; c < C; c++) {
@@ -395,7 +398,8 @@ static int spread_over_cities(const bz_population *pop, const double *score, uin
         uint8_t *chosen = calloc(pop->n, 1);
         uint32_t *top = malloc((size_t)k * sizeof *top);
         if (!chosen || !top) {
-            status = bz_error_set(err, BZ_ENOMEM, "out of memory choosing KOLs");
+            status = bz_error_oom(err, NULL, pop->n + (size_t)k * sizeof *top,
+                                  "choosing %u KOLs among %u agents", k, pop->n);
         } else {
             for (uint32_t i = 0; i < m; i++)
                 chosen[out[i]] = 1;
@@ -469,7 +473,9 @@ int bz_kol_select(const bz_experiment *x, const bz_network *net, const bz_popula
     }
     if (p->strategy == KOL_GREEDY) return bz_kol_greedy(x, net, p, seed, out, NULL, err);
     double *score = malloc((size_t)n * sizeof *score + 1);
-    if (!score) return bz_error_set(err, BZ_ENOMEM, "out of memory for KOL scores");
+    if (!score)
+        return bz_error_oom(err, NULL, (size_t)n * sizeof *score + 1, "the KOL scores of %u agents",
+                            n);
     int status = kol_scores(l, p, seed ^ index, score, err);
     if (status == BZ_OK) {
         if (p->strategy == KOL_COMMUNITY)
@@ -500,7 +506,8 @@ static int greedy_make(void *ctx, void **value, bz_error *err)
     const greedy_ctx *c = ctx;
     kol_greedy_value *v = malloc(sizeof *v + (size_t)c->p->count * sizeof v->kols[0]);
     if (!v)
-        return bz_error_set(err, BZ_ENOMEM, "out of memory for %lld KOLs", (long long)c->p->count);
+        return bz_error_oom(err, NULL, sizeof *v + (size_t)c->p->count * sizeof v->kols[0],
+                            "%lld KOLs", (long long)c->p->count);
     int status = bz_kol_greedy(c->x, c->net, c->p, c->seed, v->kols, &v->res, err);
     if (status != BZ_OK) {
         free(v);
@@ -521,7 +528,7 @@ static int kol_start(bz_sim *sim, bz_campaign_run *run, bz_error *err)
     bz_sim_set_persuasion(sim, BZ_CH_KOL, ((const kol_params *)run->params)->persuasion);
     const kol_params *p = run->params;
     kol_state *st = calloc(1, sizeof *st);
-    if (!st) return bz_error_set(err, BZ_ENOMEM, "out of memory");
+    if (!st) return bz_error_oom(err, run->type->name, sizeof *st, "the campaign's state");
     run->state = st;
     st->layer = bz_campaign_layer(sim->x, p->layer, "layer", err);
     if (st->layer < 0) return BZ_EINVAL;
@@ -530,7 +537,8 @@ static int kol_start(bz_sim *sim, bz_campaign_run *run, bz_error *err)
                                   (long long)p->count, sim->n);
     st->kols = malloc((size_t)p->count * sizeof *st->kols);
     if (!st->kols)
-        return bz_error_set(err, BZ_ENOMEM, "out of memory for %lld KOLs", (long long)p->count);
+        return bz_error_oom(err, NULL, (size_t)p->count * sizeof *st->kols, "%lld KOLs",
+                            (long long)p->count);
     /* Tag 0 seeds the KOLs, tag 1 + i is post i; at the same instant the
      * seeding comes first (events are ordered by tag). */
     bz_sim_schedule_campaign(sim, run, p->at, 0);

@@ -134,14 +134,15 @@ static int game_start(bz_sim *sim, bz_campaign_run *run, bz_error *err)
 {
     const game_params *p = run->params;
     game_state *st = calloc(1, sizeof *st);
-    if (!st) return bz_error_set(err, BZ_ENOMEM, "out of memory");
+    if (!st) return bz_error_oom(err, run->type->name, sizeof *st, "the campaign's state");
     run->state = st;
     int status = eligible_states(p, sim->model, st->eligible, err);
     if (status != BZ_OK) return status;
     st->played = calloc(sim->n ? sim->n : 1, 1);
     st->until = calloc(sim->n ? sim->n : 1, sizeof *st->until);
     if (!st->played || !st->until)
-        return bz_error_set(err, BZ_ENOMEM, "out of memory for the players of %u agents", sim->n);
+        return bz_error_oom(err, NULL, (size_t)(sim->n ? sim->n : 1) * (1 + sizeof *st->until),
+                            "the players of %u agents", sim->n);
     if ((status = bz_sim_boost_enable(sim, err)) != BZ_OK) return status;
     st->end = bz_campaign_end(sim, p->at, p->period);
     run->cost = p->fee; /* at is before the horizon (check) */

@@ -50,7 +50,7 @@ size_t bz_error_bytes(size_t n, size_t size)
     return size && n > SIZE_MAX / size ? SIZE_MAX : n * size;
 }
 
-int bz_error_oom(bz_error *err, size_t bytes, const char *fmt, ...)
+int bz_error_oom(bz_error *err, const char *who, size_t bytes, const char *fmt, ...)
 {
     static const char *const unit[] = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
     char what[BZ_ERROR_MAX - 64];
@@ -58,16 +58,19 @@ int bz_error_oom(bz_error *err, size_t bytes, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
+    const char *sep = who ? ": " : "";
+    if (!who) who = "";
     if (bytes < 1024)
-        return bz_error_set(err, BZ_ENOMEM, "out of memory for %s (%zu bytes)", what, bytes);
+        return bz_error_set(err, BZ_ENOMEM, "%s%sout of memory for %s (%zu bytes)", who, sep, what,
+                            bytes);
     double v = (double)bytes / 1024;
     int u = 0;
     while (v >= 1023.95 && u < 5) {
         v /= 1024;
         u++;
     }
-    return bz_error_set(err, BZ_ENOMEM, "out of memory for %s (%.1f %s, %zu bytes)", what, v,
-                        unit[u], bytes);
+    return bz_error_set(err, BZ_ENOMEM, "%s%sout of memory for %s (%.1f %s, %zu bytes)", who, sep,
+                        what, v, unit[u], bytes);
 }
 
 int bz_error_prefix(bz_error *err, const char *fmt, ...)

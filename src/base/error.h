@@ -53,13 +53,12 @@ int bz_error_set(bz_error *err, int code, const char *fmt, ...)
 int bz_error_set_param(bz_error *err, int code, const char *param, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
-/* An allocation of `bytes` failed: BZ_ENOMEM with "out of memory for WHAT
- * (N bytes)", or "(1.2 MiB, N bytes)" from 1 KiB up, where WHAT is the
- * formatted fmt ("4000 edge ids", "the series of 3 arms"). Callers that
- * name their module put it in front with bz_error_prefix. Returns
- * BZ_ENOMEM. */
-int bz_error_oom(bz_error *err, size_t bytes, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+/* An allocation of `bytes` failed: BZ_ENOMEM with "WHO: out of memory for
+ * WHAT (N bytes)", or "(1.2 MiB, N bytes)" from 1 KiB up, where WHAT is the
+ * formatted fmt ("4000 edge ids", "the series of 3 arms") and "WHO: " is
+ * left out when who is NULL. Returns BZ_ENOMEM. */
+int bz_error_oom(bz_error *err, const char *who, size_t bytes, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 /* Bytes of n elements of `size` bytes for a message, SIZE_MAX when the
  * product does not fit. */
@@ -94,10 +93,10 @@ int bz_error_exit_code(int code);
         goto cleanup;                                                                              \
     } while (0)
 
-/* BZ_FAIL with bz_error_oom(err, bytes, fmt, ...). */
-#define BZ_FAIL_OOM(err, bytes, ...)                                                               \
+/* BZ_FAIL with bz_error_oom(err, who, bytes, fmt, ...). */
+#define BZ_FAIL_OOM(err, who, bytes, ...)                                                          \
     do {                                                                                           \
-        status = bz_error_oom((err), (bytes), __VA_ARGS__);                                        \
+        status = bz_error_oom((err), (who), (bytes), __VA_ARGS__);                                 \
         goto cleanup;                                                                              \
     } while (0)
 

@@ -162,7 +162,7 @@ static int city_sizes(uint32_t n, uint32_t c, double s, const double *w, uint64_
 {
     int status = BZ_OK;
     double *frac = malloc((size_t)c * sizeof *frac);
-    if (!frac) BZ_FAIL(err, BZ_ENOMEM, "out of memory for %u city sizes", c);
+    if (!frac) BZ_FAIL_OOM(err, NULL, (size_t)c * sizeof *frac, "%u city sizes", c);
     double wsum = 0;
     for (uint32_t k = 0; k < c; k++)
         wsum += w ? w[k] : pow((double)k + 1.0, -s);
@@ -223,7 +223,9 @@ static int draw_attributes(bz_population *pop, const bz_dist attr[BZ_ATTR_COUNT]
         }
         if (r) gsl_rng_free(r);
     }
-    if (failed) return bz_error_set(err, BZ_ENOMEM, "out of memory for random number generators");
+    if (failed)
+        return bz_error_oom(err, NULL, sizeof(gsl_rng) + bz_gsl_rng_philox->size,
+                            "a random number generator");
     return BZ_OK;
 }
 
@@ -261,10 +263,18 @@ int bz_population_build(bz_population *pop, uint32_t n, const bz_population_spec
     size = malloc((size_t)n_cities * sizeof *size);
     if (!pop->city || !pop->city_offsets || !pop->city_members || !size || !pop->activity ||
         !pop->susceptibility || !pop->threshold || !pop->willingness)
-        BZ_FAIL(err, BZ_ENOMEM, "out of memory for a population of %u agents", n);
+        BZ_FAIL_OOM(err, NULL,
+                    (size_t)n * (sizeof *pop->city + sizeof *pop->city_members +
+                                 sizeof *pop->activity + sizeof *pop->susceptibility +
+                                 sizeof *pop->threshold + sizeof *pop->willingness) +
+                        ((size_t)n_cities + 1) * sizeof *pop->city_offsets +
+                        (size_t)n_cities * sizeof *size,
+                    "a population of %u agents", n);
     if (spec->names) {
         pop->city_names = malloc((size_t)n_cities * sizeof *pop->city_names);
-        if (!pop->city_names) BZ_FAIL(err, BZ_ENOMEM, "out of memory for %u city names", n_cities);
+        if (!pop->city_names)
+            BZ_FAIL_OOM(err, NULL, (size_t)n_cities * sizeof *pop->city_names, "%u city names",
+                        n_cities);
         memcpy(pop->city_names, spec->names, (size_t)n_cities * sizeof *pop->city_names);
     }
     BZ_CHECK(city_sizes(n, n_cities, spec->zipf_s, spec->shares, size, err));

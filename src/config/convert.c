@@ -57,10 +57,9 @@ const char *bz_cfg_shown(const bz_ynode *n, char *buf, size_t size)
     return buf;
 }
 
-int bz_cfg_oom(bz_cfg_ctx *c)
+int bz_cfg_oom(bz_cfg_ctx *c, size_t bytes, const char *what)
 {
-    return bz_error_set(c->err, BZ_ENOMEM, "%s: out of memory while loading the experiment",
-                        c->fname);
+    return bz_error_oom(c->err, c->fname, bytes, "%s", what);
 }
 
 /* "a, b, c" of the extra keys and the table's names. */
@@ -97,7 +96,7 @@ int bz_cfg_check_keys(bz_cfg_ctx *c, bz_ynode *map, const char *const *extra, co
 int bz_cfg_section(bz_cfg_ctx *c, bz_ynode *parent, const char *key, bz_ynode **out)
 {
     int rc = bz_ynode_ensure_map(parent, key, out);
-    if (rc == BZ_ENOMEM) return bz_cfg_oom(c);
+    if (rc == BZ_ENOMEM) return bz_cfg_oom(c, sizeof(bz_ynode) + strlen(key) + 1, "a section");
     if (rc != BZ_OK) {
         char b[96];
         return bz_cfg_fail(c, *out, 0, NULL, "expected a mapping, got %s",
@@ -245,7 +244,7 @@ int bz_cfg_read_model_params(bz_cfg_ctx *c, bz_ynode *map, const char *const *ex
 {
     int status = BZ_OK;
     void *p = calloc(1, size ? size : 1);
-    if (!p) return bz_cfg_oom(c);
+    if (!p) return bz_cfg_oom(c, size ? size : 1, "the parameters of a model");
     BZ_CHECK(bz_cfg_read_section(c, map, extra, t, n, p));
     *out = p;
     p = NULL;

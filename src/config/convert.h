@@ -38,8 +38,9 @@ const char *bz_cfg_shown(const bz_ynode *n, char *buf, size_t size);
  * character, surrounding blank, "." or "..". */
 const char *bz_cfg_name_problem(const char *name);
 
-/* Out-of-memory error; returns BZ_ENOMEM. */
-int bz_cfg_oom(bz_cfg_ctx *c);
+/* "FILE: out of memory for WHAT (N bytes)" (bz_error_oom); returns
+ * BZ_ENOMEM. */
+int bz_cfg_oom(bz_cfg_ctx *c, size_t bytes, const char *what);
 
 /* Every key of `map` must be in `extra` (NULL-terminated, may be NULL) or
  * in the table; otherwise "unknown key (expected one of: ...)". Marks map used. */
