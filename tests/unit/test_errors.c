@@ -3,14 +3,26 @@
  * was being allocated and how many bytes. */
 #include <math.h>
 #include <regex.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "bz_test.h"
 #include "base/params.h"
 #include "base/population.h"
 #include "config/experiment.h"
 #include "engine/campaign.h"
+#include "engine/results.h"
+#include "graph/graph.h"
+
+/* Under ASan a failed malloc must return NULL, as it does without. */
+const char *__asan_default_options(void);
+const char *__asan_default_options(void)
+{
+    return "allocator_may_return_null=1";
+}
 
 static const char CFG[] = "name: errs\n"
                           "seed: 1\n"
@@ -124,7 +136,91 @@ static void test_loader_places_param(void)
     if (strcmp(err.msg, want) != 0) fprintf(stderr, "\n  want %s\n  got  %s\n", want, err.msg);
 }
 
+static void test_oom_format(void)
+{
+    bz_error err;
+    bz_error_clear(&err);
+    CU_ASSERT_EQUAL(bz_error_oom(&err, NULL, 32000, "%d edge ids", 4000), BZ_ENOMEM);
+    CU_ASSERT_EQUAL(err.code, BZ_ENOMEM);
+    CU_ASSERT_STRING_EQUAL(err.msg, "out of memory for 4000 edge ids (31.2 KiB, 32000 bytes)");
+    bz_error_oom(&err, NULL, 1258291, "the series of %d arms", 3);
+    CU_ASSERT_STRING_EQUAL(err.msg,
+                           "out of memory for the series of 3 arms (1.2 MiB, 1258291 bytes)");
+    bz_error_oom(&err, "influence", 1000, "RR sets");
+    CU_ASSERT_STRING_EQUAL(err.msg, "influence: out of memory for RR sets (1000 bytes)");
+    CU_ASSERT_STRING_EQUAL(err.param, "");
+    bz_error_oom(&err, NULL, 1023ull << 30, "x");
+    CU_ASSERT_STRING_EQUAL(err.msg, "out of memory for x (1023.0 GiB, 1098437885952 bytes)");
+    bz_error_oom(&err, NULL, (1ull << 40) - 1, "x");
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "(1.0 TiB, 1099511627775 bytes)"));
+    CU_ASSERT_EQUAL(bz_error_bytes(SIZE_MAX / 2, 3), SIZE_MAX);
+    CU_ASSERT_EQUAL(bz_error_bytes(7, 3), 21);
+    CU_ASSERT_EQUAL(bz_error_oom(NULL, NULL, 1, "x"), BZ_ENOMEM);
+}
+
+static long vm_bytes(void)
+{
+    FILE *f = fopen("/proc/self/statm", "r");
+    long pages = 0;
+    if (f) {
+        if (fscanf(f, "%ld", &pages) != 1) pages = 0;
+        fclose(f);
+    }
+    return pages * 4096;
+}
+
+/* rc is BZ_ENOMEM and the message "... out of memory for WHAT (N bytes)"
+ * names `what`. */
+static void expect_oom(int rc, const bz_error *err, const char *what)
+{
+    regex_t re;
+    CU_ASSERT_EQUAL_FATAL(regcomp(&re,
+                                  "out of memory for .+ \\(([0-9]+\\.[0-9] [KMGTPE]iB, )?[0-9]+ "
+                                  "bytes\\)$",
+                                  REG_EXTENDED | REG_NOSUB),
+                          0);
+    CU_ASSERT_EQUAL(rc, BZ_ENOMEM);
+    CU_ASSERT_EQUAL(err->code, BZ_ENOMEM);
+    int ok = regexec(&re, err->msg, 0, NULL, 0) == 0 && strstr(err->msg, what) != NULL;
+    CU_ASSERT(ok);
+    if (!ok) fprintf(stderr, "\n  want: ...%s... (N bytes)\n  got:  %s\n", what, err->msg);
+    regfree(&re);
+}
+
+/* Allocation failures made certain: the address space capped just above
+ * its current size, then requests of gigabytes. */
+static void test_oom_forced(void)
+{
+    bz_error err;
+    bz_error_clear(&err);
+
+    bz_network net;
+    expect_oom(bz_network_init(&net, 10, (size_t)1 << 40, &err), &err, "1099511627776 layers");
+
+    struct rlimit old, cap;
+    CU_ASSERT_EQUAL_FATAL(getrlimit(RLIMIT_AS, &old), 0);
+    cap = old;
+    cap.rlim_cur = (rlim_t)vm_bytes() + (64 << 20);
+    if (old.rlim_cur != RLIM_INFINITY && cap.rlim_cur > old.rlim_cur) cap.rlim_cur = old.rlim_cur;
+    CU_ASSERT_EQUAL_FATAL(setrlimit(RLIMIT_AS, &cap), 0);
+
+    bz_population pop;
+    int rc_pop = bz_population_init(&pop, 100000000u, 4, 0.5, 1, &err);
+    bz_error e_pop = err;
+    bz_results res;
+    int rc_res = bz_results_init(&res, 1000, 1000000, 4, 4, 1, 0, &err);
+    bz_error e_res = err;
+    setrlimit(RLIMIT_AS, &old);
+
+    expect_oom(rc_pop, &e_pop, "a population of 100000000 agents");
+    CU_ASSERT_PTR_NOT_NULL(strstr(e_pop.msg, "GiB, 2400000"));
+    expect_oom(rc_res, &e_res, "the series of 1000 replicates x 1000000 times");
+    if (rc_pop == BZ_OK) bz_population_destroy(&pop);
+}
+
 static CU_TestInfo tests[] = {
+    {"out-of-memory messages: what and bytes", test_oom_format},
+    {"forced allocation failures name their bytes", test_oom_forced},
     {"set_param, prefix, set and clear", test_set_param_and_clear},
     {"checks name the failing parameter", test_checks_set_param},
     {"the loader places a check failure at its key", test_loader_places_param},
