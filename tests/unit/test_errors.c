@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 
 #include "bz_test.h"
 #include "base/params.h"
@@ -158,17 +157,6 @@ static void test_oom_format(void)
     CU_ASSERT_EQUAL(bz_error_oom(NULL, NULL, 1, "x"), BZ_ENOMEM);
 }
 
-static long vm_bytes(void)
-{
-    FILE *f = fopen("/proc/self/statm", "r");
-    long pages = 0;
-    if (f) {
-        if (fscanf(f, "%ld", &pages) != 1) pages = 0;
-        fclose(f);
-    }
-    return pages * 4096;
-}
-
 /* rc is BZ_ENOMEM and the message "... out of memory for WHAT (N bytes)"
  * names `what`. */
 static void expect_oom(int rc, const bz_error *err, const char *what)
@@ -197,12 +185,8 @@ static void test_oom_forced(void)
     bz_network net;
     expect_oom(bz_network_init(&net, 10, (size_t)1 << 40, &err), &err, "1099511627776 layers");
 
-    struct rlimit old, cap;
-    CU_ASSERT_EQUAL_FATAL(getrlimit(RLIMIT_AS, &old), 0);
-    cap = old;
-    cap.rlim_cur = (rlim_t)vm_bytes() + (64 << 20);
-    if (old.rlim_cur != RLIM_INFINITY && cap.rlim_cur > old.rlim_cur) cap.rlim_cur = old.rlim_cur;
-    CU_ASSERT_EQUAL_FATAL(setrlimit(RLIMIT_AS, &cap), 0);
+    struct rlimit old;
+    CU_ASSERT_EQUAL_FATAL(bz_test_cap_memory(&old), 0);
 
     bz_population pop;
     int rc_pop = bz_population_init(&pop, 100000000u, 4, 0.5, 1, &err);
