@@ -13,6 +13,7 @@
 #include <CUnit/CUnit.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 
 static inline int bz_test_main(const char *suite, CU_TestInfo *tests)
 {
@@ -46,6 +47,25 @@ static inline const char *bz_test_data_path(const char *name)
     static char path[4400];
     snprintf(path, sizeof path, "%.4096s/tests/data/%.200s", bz_test_source_dir(), name);
     return path;
+}
+
+/* Cap the address space 64 MiB above its current size, so that requests of
+ * gigabytes fail for certain; *old gets the limit to put back with
+ * setrlimit(RLIMIT_AS, old). Returns setrlimit's 0 or -1. */
+static inline int bz_test_cap_memory(struct rlimit *old)
+{
+    FILE *f = fopen("/proc/self/statm", "r");
+    long pages = 0;
+    if (f) {
+        if (fscanf(f, "%ld", &pages) != 1) pages = 0;
+        fclose(f);
+    }
+    if (getrlimit(RLIMIT_AS, old) != 0) return -1;
+    struct rlimit cap = *old;
+    cap.rlim_cur = (rlim_t)pages * 4096 + (64 << 20);
+    if (old->rlim_cur != RLIM_INFINITY && cap.rlim_cur > old->rlim_cur)
+        cap.rlim_cur = old->rlim_cur;
+    return setrlimit(RLIMIT_AS, &cap);
 }
 
 #endif

@@ -50,8 +50,8 @@ static int ad_check(const void *params, const bz_experiment *x, bz_error *err)
 {
     const ad_params *p = params;
     if (p->at >= x->horizon)
-        return bz_error_set(err, BZ_EINVAL, "at: %g days is not before the horizon (%g days)",
-                            p->at, x->horizon);
+        return bz_error_set_param(err, BZ_EINVAL, "at",
+                                  "%g days is not before the horizon (%g days)", p->at, x->horizon);
     return BZ_OK;
 }
 
@@ -60,10 +60,12 @@ static int ad_start(bz_sim *sim, bz_campaign_run *run, bz_error *err)
     bz_sim_set_persuasion(sim, BZ_CH_ADVERTISING, ((const ad_params *)run->params)->persuasion);
     const ad_params *p = run->params;
     ad_state *st = calloc(1, sizeof *st);
-    if (!st) return bz_error_set(err, BZ_ENOMEM, "out of memory");
+    if (!st) return bz_error_oom(err, run->type->name, sizeof *st, "the campaign's state");
     run->state = st;
     st->targeted = calloc(sim->pop->n_cities, 1);
-    if (!st->targeted) return bz_error_set(err, BZ_ENOMEM, "out of memory");
+    if (!st->targeted)
+        return bz_error_oom(err, run->type->name, sim->pop->n_cities, "the marks of %u cities",
+                            sim->pop->n_cities);
     bz_sim_schedule_campaign(sim, run, p->at, 0);
     return bz_cityset_mark(&p->cities, sim->pop->n_cities, st->targeted, err);
 }

@@ -104,8 +104,8 @@ static int amb_check(const void *params, const bz_experiment *x, bz_error *err)
     const amb_params *p = params;
     if (bz_campaign_layer(x, p->layer, "layer", err) < 0) return BZ_EINVAL;
     if (x->agents > 0 && (uint64_t)p->count > x->agents)
-        return bz_error_set(err, BZ_EINVAL, "count: %lld ambassadors but only %u agents",
-                            (long long)p->count, x->agents);
+        return bz_error_set_param(err, BZ_EINVAL, "count", "%lld ambassadors but only %u agents",
+                                  (long long)p->count, x->agents);
     return BZ_OK;
 }
 
@@ -162,11 +162,11 @@ static int amb_start(bz_sim *sim, bz_campaign_run *run, bz_error *err)
     uint64_t *keys = NULL;
     uint32_t *ids = NULL;
     amb_state *st = calloc(1, sizeof *st);
-    if (!st) return bz_error_set(err, BZ_ENOMEM, "out of memory");
+    if (!st) return bz_error_oom(err, run->type->name, sizeof *st, "the campaign's state");
     run->state = st;
     if ((st->layer = bz_campaign_layer(sim->x, p->layer, "layer", err)) < 0) return BZ_EINVAL;
     if (!(st->local = malloc(C ? C : 1)))
-        return bz_error_set(err, BZ_ENOMEM, "out of memory for %u cities", C);
+        return bz_error_oom(err, NULL, C ? C : 1, "the marks of %u cities", C);
     BZ_CHECK(bz_cityset_mark(&p->cities, C, st->local, err));
     uint64_t m = 0;
     uint32_t n_local = 0;
@@ -181,8 +181,9 @@ static int amb_start(bz_sim *sim, bz_campaign_run *run, bz_error *err)
     st->amb = malloc((size_t)(cap ? cap : 1) * sizeof *st->amb);
     keys = malloc((size_t)(m ? m : 1) * sizeof *keys);
     if (!st->amb || !keys)
-        BZ_FAIL(err, BZ_ENOMEM, "out of memory choosing ambassadors among %llu residents",
-                (unsigned long long)m);
+        BZ_FAIL_OOM(err, NULL,
+                    (size_t)(cap ? cap : 1) * sizeof *st->amb + (size_t)(m ? m : 1) * sizeof *keys,
+                    "choosing ambassadors among %llu residents", (unsigned long long)m);
     if (p->per_city) {
         for (uint32_t c = 0, k = 0; c < C; c++) {
             if (!st->local[c]) continue;
@@ -193,7 +194,8 @@ static int amb_start(bz_sim *sim, bz_campaign_run *run, bz_error *err)
     } else {
         /* The residents of every chosen city, city by city. */
         if (!(ids = malloc((size_t)(m ? m : 1) * sizeof *ids)))
-            BZ_FAIL(err, BZ_ENOMEM, "out of memory for %llu residents", (unsigned long long)m);
+            BZ_FAIL_OOM(err, NULL, (size_t)(m ? m : 1) * sizeof *ids, "%llu residents",
+                        (unsigned long long)m);
         uint64_t j = 0;
         for (uint32_t c = 0; c < C; c++)
             for (uint64_t i = pop->city_offsets[c]; st->local[c] && i < pop->city_offsets[c + 1];

@@ -45,8 +45,8 @@ static int svc_check(const void *params, const bz_experiment *x, bz_error *err)
 {
     const svc_params *p = params;
     if (p->at >= x->horizon)
-        return bz_error_set(err, BZ_EINVAL, "at: %g days is not before the horizon (%g days)",
-                            p->at, x->horizon);
+        return bz_error_set_param(err, BZ_EINVAL, "at",
+                                  "%g days is not before the horizon (%g days)", p->at, x->horizon);
     return BZ_OK;
 }
 

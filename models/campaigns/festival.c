@@ -142,10 +142,10 @@ static int fest_layer(const bz_experiment *x, const fest_params *p, bz_error *er
     int li = bz_campaign_layer_last(x, p->layer, "layer", err);
     if (li < 0) return -1;
     if (x->layers[li].directed && p->bring > 0) {
-        bz_error_set(err, BZ_EINVAL,
-                     "layer: '%s' is directed; festival guests are friends on an undirected "
-                     "strong-tie layer (a directed layer's neighbours are followers)",
-                     x->layers[li].name);
+        bz_error_set_param(err, BZ_EINVAL, "layer",
+                           "'%s' is directed; festival guests are friends on an undirected "
+                           "strong-tie layer (a directed layer's neighbours are followers)",
+                           x->layers[li].name);
         return -1;
     }
     return li;
@@ -155,8 +155,8 @@ static int fest_check(const void *params, const bz_experiment *x, bz_error *err)
 {
     const fest_params *p = params;
     if (p->at >= x->horizon)
-        return bz_error_set(err, BZ_EINVAL, "at: %g days is not before the horizon (%g days)",
-                            p->at, x->horizon);
+        return bz_error_set_param(err, BZ_EINVAL, "at",
+                                  "%g days is not before the horizon (%g days)", p->at, x->horizon);
     /* City indices are checked by the config layer (and again at start). */
     return fest_layer(x, p, err) < 0 ? BZ_EINVAL : BZ_OK;
 }
@@ -165,22 +165,25 @@ static int fest_start(bz_sim *sim, bz_campaign_run *run, bz_error *err)
 {
     const fest_params *p = run->params;
     fest_state *st = calloc(1, sizeof *st);
-    if (!st) return bz_error_set(err, BZ_ENOMEM, "out of memory");
+    if (!st) return bz_error_oom(err, run->type->name, sizeof *st, "the campaign's state");
     run->state = st;
     st->layer = fest_layer(sim->x, p, err);
     if (st->layer < 0) return BZ_EINVAL;
     const bz_layer *l = &sim->net->layers[st->layer];
     if (l->complete && p->bring > 0)
-        return bz_error_set(err, BZ_EINVAL,
-                            "layer: '%s' is well_mixed, it has no friendship ties to choose "
-                            "guests from (use a network layer, or bring: 0)",
-                            l->name);
+        return bz_error_set_param(err, BZ_EINVAL, "layer",
+                                  "'%s' is well_mixed, it has no friendship ties to choose "
+                                  "guests from (use a network layer, or bring: 0)",
+                                  l->name);
     st->in_city = calloc(sim->pop->n_cities, 1);
     st->mark = calloc(sim->n ? sim->n : 1, 1);
     st->fan = calloc(sim->n ? sim->n : 1, 1);
     st->people = malloc((sim->n ? sim->n : 1) * sizeof *st->people);
     if (!st->in_city || !st->mark || !st->fan || !st->people)
-        return bz_error_set(err, BZ_ENOMEM, "out of memory for the festival of %u agents", sim->n);
+        return bz_error_oom(err, NULL,
+                            sim->pop->n_cities +
+                                (size_t)(sim->n ? sim->n : 1) * (2 + sizeof *st->people),
+                            "the festival of %u agents", sim->n);
     int status = bz_cityset_mark(&p->cities, sim->pop->n_cities, st->in_city, err);
     if (status != BZ_OK) return status;
     st->n_chosen = bz_cityset_count(st->in_city, sim->pop->n_cities);

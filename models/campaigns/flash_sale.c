@@ -96,8 +96,8 @@ static int fs_check(const void *params, const bz_experiment *x, bz_error *err)
 {
     const fs_params *p = params;
     if (p->at >= x->horizon)
-        return bz_error_set(err, BZ_EINVAL, "at: %g days is not before the horizon (%g days)",
-                            p->at, x->horizon);
+        return bz_error_set_param(err, BZ_EINVAL, "at",
+                                  "%g days is not before the horizon (%g days)", p->at, x->horizon);
     /* The window's units are the stock: with unlimited stock and the product
      * always on sale, the first window would silently cap every later sale
      * at its units. Refuse that trap. */
@@ -109,10 +109,10 @@ static int fs_check(const void *params, const bz_experiment *x, bz_error *err)
                             "only in windows) or a finite market.stock",
                             (long long)p->stock);
     if (p->repeat > 1 && p->every < p->duration)
-        return bz_error_set(err, BZ_EINVAL,
-                            "every: %g days is shorter than the window (duration %g days), so "
-                            "the %lld windows would overlap",
-                            p->every, p->duration, (long long)p->repeat);
+        return bz_error_set_param(err, BZ_EINVAL, "every",
+                                  "%g days is shorter than the window (duration %g days), so "
+                                  "the %lld windows would overlap",
+                                  p->every, p->duration, (long long)p->repeat);
     return BZ_OK;
 }
 
@@ -121,11 +121,11 @@ static int fs_start(bz_sim *sim, bz_campaign_run *run, bz_error *err)
     const fs_params *p = run->params;
     const size_t k = (size_t)p->repeat;
     fs_state *st = calloc(1, sizeof *st);
-    if (!st) return bz_error_set(err, BZ_ENOMEM, "out of memory");
+    if (!st) return bz_error_oom(err, run->type->name, sizeof *st, "the campaign's state");
     run->state = st;
     st->window = malloc(k * sizeof *st->window);
     if (!st->window)
-        return bz_error_set(err, BZ_ENOMEM, "out of memory for %zu flash-sale windows", k);
+        return bz_error_oom(err, NULL, k * sizeof *st->window, "%zu flash-sale windows", k);
     double covered = -INFINITY, ann_days = 0;
     for (size_t i = 0; i < k; i++) {
         const double start = p->at + (double)i * p->every;
@@ -149,7 +149,8 @@ static int fs_start(bz_sim *sim, bz_campaign_run *run, bz_error *err)
     /* Day-long chunks of the union, in time order. */
     size_t cap = (size_t)ceil(ann_days / BZ_CAMPAIGN_CHUNK) + k + 1;
     if (!(st->chunks = malloc(cap * sizeof *st->chunks)))
-        return bz_error_set(err, BZ_ENOMEM, "out of memory for flash-sale announcements");
+        return bz_error_oom(err, NULL, cap * sizeof *st->chunks,
+                            "%zu day-long chunks of flash-sale announcements", cap);
     covered = -INFINITY;
     for (size_t i = 0; i < k; i++) {
         const double start = p->at + (double)i * p->every;

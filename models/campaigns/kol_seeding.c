@@ -251,24 +251,25 @@ static int kol_check(const void *params, const bz_experiment *x, bz_error *err)
     int li = bz_campaign_layer(x, p->layer, "layer", err);
     if (li < 0) return BZ_EINVAL;
     if (x->agents > 0 && (uint64_t)p->count > x->agents)
-        return bz_error_set(err, BZ_EINVAL, "count: %lld KOLs but only %u agents",
-                            (long long)p->count, x->agents);
+        return bz_error_set_param(err, BZ_EINVAL, "count", "%lld KOLs but only %u agents",
+                                  (long long)p->count, x->agents);
     if (p->strategy != KOL_GREEDY) return BZ_OK;
     if (!(p->eps > 0 && p->eps < 1))
-        return bz_error_set(err, BZ_EINVAL, "eps: IMM's slack must be in (0, 1), got %g", p->eps);
+        return bz_error_set_param(err, BZ_EINVAL, "eps", "IMM's slack must be in (0, 1), got %g",
+                                  p->eps);
     if (!(p->ell > 0))
-        return bz_error_set(err, BZ_EINVAL, "ell: IMM's confidence exponent must be > 0, got %g",
-                            p->ell);
+        return bz_error_set_param(err, BZ_EINVAL, "ell",
+                                  "IMM's confidence exponent must be > 0, got %g", p->ell);
     bz_kol_cascade c;
     if (bz_kol_cascade_of(x, p, &c) == BZ_KOL_CASCADE_SHARE) {
         int any = 0;
         for (size_t l = 0; l < x->n_layers && l < BZ_MAX_LAYERS; l++)
             any |= c.p[l] > 0;
         if (!any)
-            return bz_error_set(err, BZ_EINVAL,
-                                "ic_prob: 0 and no layer shares (share 0 over ic_days %g): the "
-                                "cascade would never spread; set ic_prob or a sharing rate",
-                                p->ic_days);
+            return bz_error_set_param(err, BZ_EINVAL, "ic_prob",
+                                      "0 and no layer shares (share 0 over ic_days %g): the "
+                                      "cascade would never spread; set ic_prob or a sharing rate",
+                                      p->ic_days);
     }
     return BZ_OK;
 }
@@ -334,7 +335,8 @@ static int kol_scores(const bz_layer *l, const kol_params *p, uint64_t seed, dou
         uint32_t max_core;
         uint64_t maxd = 0;
         if (!(core = malloc((size_t)n * sizeof *core + 1)))
-            return bz_error_set(err, BZ_ENOMEM, "out of memory for k-cores of %u agents", n);
+            return bz_error_oom(err, NULL, (size_t)n * sizeof *core + 1, "the k-cores of %u agents",
+                                n);
         BZ_CHECK(bz_metrics_kcore(l, core, &max_core, err));
         for (uint32_t v = 0; v < n; v++)
             if (bz_layer_degree(l, v) > maxd) maxd = bz_layer_degree(l, v);
@@ -370,7 +372,9 @@ static int spread_over_cities(const bz_population *pop, const double *score, uin
         free(best);
         free(got);
         free(order);
-        return bz_error_set(err, BZ_ENOMEM, "out of memory choosing KOLs over %u cities", C);
+        return bz_error_oom(
+            err, NULL, (size_t)C * per * sizeof *best + (size_t)C * (sizeof *got + sizeof *order),
+            "choosing KOLs over %u cities", C);
     }
     /* Key (UINT32_MAX - size) << 32 | city sorts by size down, index up. */
     for (uint32_t c = 0; c < C; c++) {
@@ -394,7 +398,8 @@ static int spread_over_cities(const bz_population *pop, const double *score, uin
         uint8_t *chosen = calloc(pop->n, 1);
         uint32_t *top = malloc((size_t)k * sizeof *top);
         if (!chosen || !top) {
-            status = bz_error_set(err, BZ_ENOMEM, "out of memory choosing KOLs");
+            status = bz_error_oom(err, NULL, pop->n + (size_t)k * sizeof *top,
+                                  "choosing %u KOLs among %u agents", k, pop->n);
         } else {
             for (uint32_t i = 0; i < m; i++)
                 chosen[out[i]] = 1;
@@ -428,8 +433,8 @@ int bz_kol_greedy(const bz_experiment *x, const bz_network *net, const void *par
     bz_kol_cascade c;
     bz_kol_cascade_of(x, p, &c);
     if ((uint64_t)p->count > net->n)
-        return bz_error_set(err, BZ_EINVAL, "count: %lld KOLs but only %u agents",
-                            (long long)p->count, net->n);
+        return bz_error_set_param(err, BZ_EINVAL, "count", "%lld KOLs but only %u agents",
+                                  (long long)p->count, net->n);
     const bz_influence_model m = {.kind = c.kind,
                                   .n_layers =
                                       net->n_layers < BZ_MAX_LAYERS ? net->n_layers : BZ_MAX_LAYERS,
@@ -457,8 +462,8 @@ int bz_kol_select(const bz_experiment *x, const bz_network *net, const bz_popula
     int li = bz_campaign_layer(x, p->layer, "layer", err);
     if (li < 0) return BZ_EINVAL;
     if ((uint64_t)p->count > n)
-        return bz_error_set(err, BZ_EINVAL, "count: %lld KOLs but only %u agents",
-                            (long long)p->count, n);
+        return bz_error_set_param(err, BZ_EINVAL, "count", "%lld KOLs but only %u agents",
+                                  (long long)p->count, n);
     const uint32_t k = (uint32_t)p->count;
     const bz_layer *l = &net->layers[li];
     if (p->strategy == KOL_RANDOM) {
@@ -468,7 +473,9 @@ int bz_kol_select(const bz_experiment *x, const bz_network *net, const bz_popula
     }
     if (p->strategy == KOL_GREEDY) return bz_kol_greedy(x, net, p, seed, out, NULL, err);
     double *score = malloc((size_t)n * sizeof *score + 1);
-    if (!score) return bz_error_set(err, BZ_ENOMEM, "out of memory for KOL scores");
+    if (!score)
+        return bz_error_oom(err, NULL, (size_t)n * sizeof *score + 1, "the KOL scores of %u agents",
+                            n);
     int status = kol_scores(l, p, seed ^ index, score, err);
     if (status == BZ_OK) {
         if (p->strategy == KOL_COMMUNITY)
@@ -499,7 +506,8 @@ static int greedy_make(void *ctx, void **value, bz_error *err)
     const greedy_ctx *c = ctx;
     kol_greedy_value *v = malloc(sizeof *v + (size_t)c->p->count * sizeof v->kols[0]);
     if (!v)
-        return bz_error_set(err, BZ_ENOMEM, "out of memory for %lld KOLs", (long long)c->p->count);
+        return bz_error_oom(err, NULL, sizeof *v + (size_t)c->p->count * sizeof v->kols[0],
+                            "%lld KOLs", (long long)c->p->count);
     int status = bz_kol_greedy(c->x, c->net, c->p, c->seed, v->kols, &v->res, err);
     if (status != BZ_OK) {
         free(v);
@@ -520,16 +528,17 @@ static int kol_start(bz_sim *sim, bz_campaign_run *run, bz_error *err)
     bz_sim_set_persuasion(sim, BZ_CH_KOL, ((const kol_params *)run->params)->persuasion);
     const kol_params *p = run->params;
     kol_state *st = calloc(1, sizeof *st);
-    if (!st) return bz_error_set(err, BZ_ENOMEM, "out of memory");
+    if (!st) return bz_error_oom(err, run->type->name, sizeof *st, "the campaign's state");
     run->state = st;
     st->layer = bz_campaign_layer(sim->x, p->layer, "layer", err);
     if (st->layer < 0) return BZ_EINVAL;
     if ((uint64_t)p->count > sim->n)
-        return bz_error_set(err, BZ_EINVAL, "count: %lld KOLs but only %u agents",
-                            (long long)p->count, sim->n);
+        return bz_error_set_param(err, BZ_EINVAL, "count", "%lld KOLs but only %u agents",
+                                  (long long)p->count, sim->n);
     st->kols = malloc((size_t)p->count * sizeof *st->kols);
     if (!st->kols)
-        return bz_error_set(err, BZ_ENOMEM, "out of memory for %lld KOLs", (long long)p->count);
+        return bz_error_oom(err, NULL, (size_t)p->count * sizeof *st->kols, "%lld KOLs",
+                            (long long)p->count);
     /* Tag 0 seeds the KOLs, tag 1 + i is post i; at the same instant the
      * seeding comes first (events are ordered by tag). */
     bz_sim_schedule_campaign(sim, run, p->at, 0);

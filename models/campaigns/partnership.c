@@ -106,23 +106,23 @@ static int partner_check(const void *params, const bz_experiment *x, bz_error *e
 {
     const partner_params *p = params;
     if (p->at >= x->horizon)
-        return bz_error_set(err, BZ_EINVAL, "at: %g days is not before the horizon (%g days)",
-                            p->at, x->horizon);
+        return bz_error_set_param(err, BZ_EINVAL, "at",
+                                  "%g days is not before the horizon (%g days)", p->at, x->horizon);
     if (!(p->share > 0))
-        return bz_error_set(err, BZ_EINVAL,
-                            "share: expected an audience share in (0, 1], got %g (an audience "
-                            "needs members)",
-                            p->share);
+        return bz_error_set_param(err, BZ_EINVAL, "share",
+                                  "expected an audience share in (0, 1], got %g (an audience "
+                                  "needs members)",
+                                  p->share);
     if (p->period > 0 && p->exclusive > p->period)
-        return bz_error_set(err, BZ_EINVAL,
-                            "exclusive: %g days is longer than the partnership's period (%g days)",
-                            p->exclusive, p->period);
+        return bz_error_set_param(err, BZ_EINVAL, "exclusive",
+                                  "%g days is longer than the partnership's period (%g days)",
+                                  p->exclusive, p->period);
     if ((p->exclusive > 0 || p->revenue_share > 0) && !x->model->buys)
-        return bz_error_set(err, BZ_EINVAL,
-                            "%s: model '%s' does not buy through the market, so there is no %s "
-                            "(use a model with purchases, e.g. buzz_funnel or bass)",
-                            p->exclusive > 0 ? "exclusive" : "revenue_share", x->model->name,
-                            p->exclusive > 0 ? "sale to make exclusive" : "revenue to share");
+        return bz_error_set_param(err, BZ_EINVAL, p->exclusive > 0 ? "exclusive" : "revenue_share",
+                                  "model '%s' does not buy through the market, so there is no %s "
+                                  "(use a model with purchases, e.g. buzz_funnel or bass)",
+                                  x->model->name,
+                                  p->exclusive > 0 ? "sale to make exclusive" : "revenue to share");
     return BZ_OK;
 }
 
@@ -166,7 +166,11 @@ static int draw_audience(bz_sim *sim, const bz_campaign_run *run, partner_state 
     uint8_t *in_city = calloc(sim->pop->n_cities ? sim->pop->n_cities : 1, 1);
     uint32_t *eligible = malloc((sim->n ? sim->n : 1) * sizeof *eligible);
     ranked *rk = NULL;
-    if (!in_city || !eligible) BZ_FAIL(err, BZ_ENOMEM, "out of memory for the partner's audience");
+    if (!in_city || !eligible)
+        BZ_FAIL_OOM(err, NULL,
+                    (sim->pop->n_cities ? sim->pop->n_cities : 1) +
+                        (size_t)(sim->n ? sim->n : 1) * sizeof *eligible,
+                    "the partner's audience");
     BZ_CHECK(bz_cityset_mark(&p->cities, sim->pop->n_cities, in_city, err));
     uint32_t ne = 0;
     for (uint32_t v = 0; v < sim->n; v++)
@@ -175,7 +179,7 @@ static int draw_audience(bz_sim *sim, const bz_campaign_run *run, partner_state 
     double want = floor(p->share * (double)ne + 0.5);
     const uint32_t k = want < 1 ? 1 : want > ne ? ne : (uint32_t)want;
     if (!(st->members = malloc((size_t)k * sizeof *st->members)))
-        BZ_FAIL(err, BZ_ENOMEM, "out of memory for the partner's audience of %u", k);
+        BZ_FAIL_OOM(err, NULL, (size_t)k * sizeof *st->members, "the partner's audience of %u", k);
     if (p->attribute == 0) {
         bz_stream s;
         bz_sim_campaign_stream(sim, run, &s, AUDIENCE, 0);
@@ -185,7 +189,8 @@ static int draw_audience(bz_sim *sim, const bz_campaign_run *run, partner_state 
     } else {
         const float *a = attribute_of(sim->pop, p->attribute);
         if (!(rk = malloc((size_t)ne * sizeof *rk)))
-            BZ_FAIL(err, BZ_ENOMEM, "out of memory ranking %u agents for the partner", ne);
+            BZ_FAIL_OOM(err, NULL, (size_t)ne * sizeof *rk, "ranking %u agents for the partner",
+                        ne);
         for (uint32_t i = 0; i < ne; i++) {
             bz_stream s;
             bz_sim_campaign_stream(sim, run, &s, AUDIENCE, eligible[i]);
@@ -212,10 +217,10 @@ static int partner_start(bz_sim *sim, bz_campaign_run *run, bz_error *err)
                           ((const partner_params *)run->params)->persuasion);
     const partner_params *p = run->params;
     partner_state *st = calloc(1, sizeof *st);
-    if (!st) return bz_error_set(err, BZ_ENOMEM, "out of memory");
+    if (!st) return bz_error_oom(err, run->type->name, sizeof *st, "the campaign's state");
     run->state = st;
     if (!(st->member = calloc(sim->n ? sim->n : 1, 1)))
-        return bz_error_set(err, BZ_ENOMEM, "out of memory for the partner's audience");
+        return bz_error_oom(err, NULL, sim->n ? sim->n : 1, "the partner's audience marks");
     int status = draw_audience(sim, run, st, err);
     if (status != BZ_OK) return status;
     st->end = bz_campaign_end(sim, p->at, p->period);

@@ -104,17 +104,18 @@ static int eligible_states(const game_params *p, const bz_model_type *model, uin
             char known[256] = "";
             for (size_t q = 0, used = 0; q < (size_t)model->n_states; q++)
                 used = bz_text_add(known, sizeof known, used, ", ", "%s", model->states[q]);
-            return bz_error_set(err, BZ_EINVAL, "eligible: model '%s' has no state '%.*s' (%s)",
-                                model->name, (int)len, s, known);
+            return bz_error_set_param(err, BZ_EINVAL, "eligible",
+                                      "model '%s' has no state '%.*s' (%s)", model->name, (int)len,
+                                      s, known);
         }
         mask[found] = 1;
         any = 1;
         s += len;
     }
     if (!any)
-        return bz_error_set(err, BZ_EINVAL,
-                            "eligible: expected one or more state names of model '%s', got '%s'",
-                            model->name, p->eligible);
+        return bz_error_set_param(err, BZ_EINVAL, "eligible",
+                                  "expected one or more state names of model '%s', got '%s'",
+                                  model->name, p->eligible);
     return BZ_OK;
 }
 
@@ -123,8 +124,8 @@ static int game_check(const void *params, const bz_experiment *x, bz_error *err)
     const game_params *p = params;
     uint8_t mask[BZ_MAX_STATES];
     if (p->at >= x->horizon)
-        return bz_error_set(err, BZ_EINVAL, "at: %g days is not before the horizon (%g days)",
-                            p->at, x->horizon);
+        return bz_error_set_param(err, BZ_EINVAL, "at",
+                                  "%g days is not before the horizon (%g days)", p->at, x->horizon);
     return eligible_states(p, x->model, mask, err);
 }
 
@@ -132,14 +133,15 @@ static int game_start(bz_sim *sim, bz_campaign_run *run, bz_error *err)
 {
     const game_params *p = run->params;
     game_state *st = calloc(1, sizeof *st);
-    if (!st) return bz_error_set(err, BZ_ENOMEM, "out of memory");
+    if (!st) return bz_error_oom(err, run->type->name, sizeof *st, "the campaign's state");
     run->state = st;
     int status = eligible_states(p, sim->model, st->eligible, err);
     if (status != BZ_OK) return status;
     st->played = calloc(sim->n ? sim->n : 1, 1);
     st->until = calloc(sim->n ? sim->n : 1, sizeof *st->until);
     if (!st->played || !st->until)
-        return bz_error_set(err, BZ_ENOMEM, "out of memory for the players of %u agents", sim->n);
+        return bz_error_oom(err, NULL, (size_t)(sim->n ? sim->n : 1) * (1 + sizeof *st->until),
+                            "the players of %u agents", sim->n);
     if ((status = bz_sim_boost_enable(sim, err)) != BZ_OK) return status;
     st->end = bz_campaign_end(sim, p->at, p->period);
     run->cost = p->fee; /* at is before the horizon (check) */

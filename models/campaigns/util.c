@@ -12,7 +12,7 @@ int bz_campaign_layer(const bz_experiment *x, const char *name, const char *what
     char known[512] = "";
     for (size_t i = 0, used = 0; i < x->n_layers; i++)
         used = bz_text_add(known, sizeof known, used, ", ", "%s", x->layers[i].name);
-    bz_error_set(err, BZ_EINVAL, "%s: no layer named '%s' (layers: %s)", what, name, known);
+    bz_error_set_param(err, BZ_EINVAL, what, "no layer named '%s' (layers: %s)", name, known);
     return -1;
 }
 
@@ -21,7 +21,7 @@ int bz_campaign_layer_last(const bz_experiment *x, const char *name, const char 
 {
     if (!name[0]) {
         if (x->n_layers > 0) return (int)x->n_layers - 1;
-        bz_error_set(err, BZ_EINVAL, "%s: the experiment has no layers", what);
+        bz_error_set_param(err, BZ_EINVAL, what, "the experiment has no layers");
         return -1;
     }
     return bz_campaign_layer(x, name, what, err);

@@ -297,7 +297,7 @@ static void sort_by_budget(uint32_t *a, size_t n, const double *bud)
 static int bass_init(bz_sim *sim, bz_error *err)
 {
     bass_state *bs = calloc(1, sizeof *bs);
-    if (!bs) return bz_error_set(err, BZ_ENOMEM, "out of memory for the bass model");
+    if (!bs) return bz_error_oom(err, NULL, sizeof *bs, "the bass model");
     sim->model_state = bs;
     const size_t n = sim->n ? sim->n : 1, L = sim->net->n_layers;
     bs->global = L == 1 && sim->net->layers[0].complete;
@@ -305,10 +305,12 @@ static int bass_init(bz_sim *sim, bz_error *err)
     if (status != BZ_OK) return status;
     bs->out = calloc(n, 1);
     bs->want_ch = calloc(n, 1);
+    size_t bytes = 2 * n; /* of the allocations checked last, for the message */
     if (!bs->out || !bs->want_ch) goto oom;
     if (bs->global) {
         bs->budget = malloc(n * sizeof *bs->budget);
         bs->order = malloc(n * sizeof *bs->order);
+        bytes = n * (sizeof *bs->budget + sizeof *bs->order);
         if (!bs->budget || !bs->order) goto oom;
         for (uint32_t v = 0; v < sim->n; v++) {
             bz_stream s;
@@ -323,6 +325,7 @@ static int bass_init(bz_sim *sim, bz_error *err)
     bs->cnt = calloc(n * (L ? L : 1), sizeof *bs->cnt);
     bs->inv_den = malloc(n * sizeof *bs->inv_den);
     bs->cand = calloc(n, sizeof *bs->cand);
+    bytes = n * (L ? L : 1) * sizeof *bs->cnt + n * (sizeof *bs->inv_den + sizeof *bs->cand);
     if (!bs->cnt || !bs->inv_den || !bs->cand) goto oom;
     for (uint32_t v = 0; v < sim->n; v++) {
         double den = 0;
@@ -333,7 +336,7 @@ static int bass_init(bz_sim *sim, bz_error *err)
     }
     return sim->status == BZ_OK ? BZ_OK : bz_error_set(err, sim->status, "%s", sim->fail.msg);
 oom:
-    return bz_error_set(err, BZ_ENOMEM, "out of memory for the bass model (%u agents)", sim->n);
+    return bz_error_oom(err, NULL, bytes, "the bass model (%u agents)", sim->n);
 }
 
 const bz_model_type bz_model_bass = {

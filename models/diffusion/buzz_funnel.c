@@ -626,9 +626,7 @@ static int attention_init(bz_sim *sim, fn_state *fs, size_t li, bz_error *err)
     const bz_layer_spec *ls = &sim->x->layers[li];
     const size_t n = sim->n ? sim->n : 1;
     float *r = fs->read[li] = malloc(n * sizeof *r);
-    if (!r)
-        return bz_error_set(err, BZ_ENOMEM, "out of memory for layer '%s''s attention (%zu bytes)",
-                            ls->name, n * sizeof *r);
+    if (!r) return bz_error_oom(err, NULL, n * sizeof *r, "layer '%s''s attention", ls->name);
     for (uint32_t u = 0; u < sim->n; u++) {
         const double f = l->in_degree ? (double)l->in_degree[u] : (double)bz_layer_degree(l, u);
         r[u] = (float)(ls->attention / (ls->attention + f * ls->feed));
@@ -646,7 +644,7 @@ static int start_init(bz_sim *sim, fn_state *fs, bz_error *err)
     const bz_population *pop = sim->pop;
     const uint32_t nc = pop->n_cities ? pop->n_cities : 1;
     uint8_t *in = calloc(2 * (size_t)nc, 1);
-    if (!in) return bz_error_set(err, BZ_ENOMEM, "out of memory for aware_cities, fan_cities");
+    if (!in) return bz_error_oom(err, NULL, 2 * (size_t)nc, "aware_cities, fan_cities");
     int status = bz_cityset_mark(&p->aware_cities, pop->n_cities, in, err);
     if (status == BZ_OK) status = bz_cityset_mark(&p->fan_cities, pop->n_cities, in + nc, err);
     for (uint32_t u = 0; status == BZ_OK && u < sim->n; u++) {
@@ -671,13 +669,13 @@ static int fn_init(bz_sim *sim, bz_error *err)
     const fn_params *p = sim->mp;
     const size_t n = sim->n ? sim->n : 1;
     fn_state *fs = calloc(1, sizeof *fs);
-    if (!fs) return bz_error_set(err, BZ_ENOMEM, "out of memory for the buzz_funnel model");
+    if (!fs) return bz_error_oom(err, NULL, sizeof *fs, "the buzz_funnel model");
     sim->model_state = fs;
     fs->a = calloc(n, sizeof *fs->a);
     fs->to = calloc(n, sizeof *fs->to);
     if (!fs->a || !fs->to)
-        return bz_error_set(err, BZ_ENOMEM, "out of memory for the buzz_funnel model (%u agents)",
-                            sim->n);
+        return bz_error_oom(err, NULL, n * (sizeof *fs->a + sizeof *fs->to),
+                            "the buzz_funnel model (%u agents)", sim->n);
     const size_t L = sim->net->n_layers;
     for (uint32_t u = 0; u < sim->n; u++) {
         double r = 0;

@@ -10,7 +10,7 @@ int bz_contagion_seed_random(bz_sim *sim, uint32_t count, bz_error *err)
         return bz_error_set(err, BZ_EINVAL, "diffusion.seeds: %u seeds but only %u agents", count,
                             sim->n);
     uint32_t *ids = malloc((size_t)count * sizeof *ids);
-    if (!ids) return bz_error_set(err, BZ_ENOMEM, "out of memory for %u seeds", count);
+    if (!ids) return bz_error_oom(err, NULL, (size_t)count * sizeof *ids, "%u seeds", count);
     bz_stream s;
     bz_stream_init(&s, sim->seed, sim->replicate, 0, 0, BZ_RNG_INIT);
     int status = bz_sim_random_agents(sim->n, count, &s, ids, err);
@@ -27,7 +27,9 @@ int bz_contagion_seed_random(bz_sim *sim, uint32_t count, bz_error *err)
 int bz_nonces_init(bz_nonces *c, uint32_t n, bz_error *err)
 {
     c->next = calloc(n ? n : 1, sizeof *c->next);
-    if (!c->next) return bz_error_set(err, BZ_ENOMEM, "out of memory for %u agents", n);
+    if (!c->next)
+        return bz_error_oom(err, NULL, (size_t)(n ? n : 1) * sizeof *c->next,
+                            "the nonces of %u agents", n);
     return BZ_OK;
 }
 

@@ -115,7 +115,7 @@ static int ic_init(bz_sim *sim, bz_error *err)
 {
     const ic_params *mp = sim->mp;
     ic_state *is = calloc(1, sizeof *is);
-    if (!is) return bz_error_set(err, BZ_ENOMEM, "out of memory for the independent cascade");
+    if (!is) return bz_error_oom(err, NULL, sizeof *is, "the independent cascade");
     sim->model_state = is;
     int status = bz_nonces_init(&is->nc, sim->n, err);
     if (status != BZ_OK) return status;

@@ -148,13 +148,14 @@ static int lt_init(bz_sim *sim, bz_error *err)
                                 "(complete) layer '%s'",
                                 sim->x->layers[li].name);
     lt_state *ls = calloc(1, sizeof *ls);
-    if (!ls) return bz_error_set(err, BZ_ENOMEM, "out of memory for the linear_threshold model");
+    if (!ls) return bz_error_oom(err, NULL, sizeof *ls, "the linear_threshold model");
     sim->model_state = ls;
     ls->count = calloc(sim->n ? sim->n : 1, sizeof *ls->count);
     ls->need = malloc((size_t)(sim->n ? sim->n : 1) * sizeof *ls->need);
     if (!ls->count || !ls->need)
-        return bz_error_set(err, BZ_ENOMEM,
-                            "out of memory for the linear_threshold model (%u agents)", sim->n);
+        return bz_error_oom(err, NULL,
+                            (size_t)(sim->n ? sim->n : 1) * (sizeof *ls->count + sizeof *ls->need),
+                            "the linear_threshold model (%u agents)", sim->n);
     int status = bz_nonces_init(&ls->nc, sim->n, err);
     if (status != BZ_OK) return status;
     const double fixed = mp->threshold;

@@ -161,7 +161,7 @@ static int sir_init(bz_sim *sim, bz_error *err)
 {
     const sir_params *mp = sim->mp;
     sir_state *ss = calloc(1, sizeof *ss);
-    if (!ss) return bz_error_set(err, BZ_ENOMEM, "out of memory for the sir model");
+    if (!ss) return bz_error_oom(err, NULL, sizeof *ss, "the sir model");
     sim->model_state = ss;
     int status = bz_nonces_init(&ss->nc, sim->n, err);
     if (status != BZ_OK) return status;

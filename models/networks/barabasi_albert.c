@@ -241,7 +241,9 @@ static int ba_generate(const bz_netgen_ctx *ctx, bz_edge_sink *sink, bz_error *e
     }
     if (failed) {
         free(cache);
-        return bz_error_set(err, BZ_ENOMEM, "barabasi_albert: out of memory");
+        return bz_error_oom(err, "barabasi_albert",
+                            cap * sizeof(uint32_t) + (cache ? 0 : m * sizeof(uint32_t)),
+                            "a thread's target set of %u slots", cap);
     }
     if (cache) bz_pass_cache_keep(st, ctx, sizeof *pr, cache);
     return BZ_OK;

@@ -185,7 +185,9 @@ static int cl_plan_make(cl_plan *pl, const bz_netgen_ctx *ctx, bz_error *err)
             pl->block_start[count] = n;
         } else {
             pl->block_start = malloc(((size_t)count + 1) * sizeof *pl->block_start);
-            if (!pl->block_start) BZ_FAIL(err, BZ_ENOMEM, "chung_lu: out of memory");
+            if (!pl->block_start)
+                BZ_FAIL_OOM(err, "chung_lu", ((size_t)count + 1) * sizeof *pl->block_start,
+                            "the starts of %llu blocks", (unsigned long long)count);
         }
     }
     pl->n_blocks = count;

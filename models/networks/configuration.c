@@ -98,8 +98,8 @@ static int cfg_read(cfg_state *st, bz_error *err)
     size_t cap = 0, n_alloc = 0;
     FILE *f = fopen(st->file, "r");
     if (!f)
-        return bz_error_set(err, errno == ENOENT ? BZ_ENOENT : BZ_EIO, "path: cannot open '%s': %s",
-                            st->file, strerror(errno));
+        return bz_error_set_param(err, errno == ENOENT ? BZ_ENOENT : BZ_EIO, "path",
+                                  "cannot open '%s': %s", st->file, strerror(errno));
     uint64_t lineno = 0;
     while (getline(&line, &cap, f) != -1) {
         lineno++;
@@ -124,7 +124,7 @@ static int cfg_read(cfg_state *st, bz_error *err)
         if (st->n_file == n_alloc) {
             size_t c = n_alloc ? 2 * n_alloc : 1024;
             uint32_t *d = realloc(st->file_deg, c * sizeof *d);
-            if (!d) BZ_FAIL(err, BZ_ENOMEM, "configuration: out of memory reading '%s'", st->file);
+            if (!d) BZ_FAIL_OOM(err, "configuration", c * sizeof *d, "reading '%s'", st->file);
             st->file_deg = d;
             n_alloc = c;
         }
@@ -149,13 +149,13 @@ static int cfg_prepare(const bz_netgen_ctx *ctx, void **state, uint32_t *n_agent
     *state = NULL;
     *n_agents = 0;
     cfg_state *st = calloc(1, sizeof *st);
-    if (!st) return bz_error_set(err, BZ_ENOMEM, "configuration: out of memory");
+    if (!st) return bz_error_oom(err, "configuration", sizeof *st, "the generator's state");
     if (pr->path[0]) {
         const char *base =
             ctx->base_dir && ctx->base_dir[0] && pr->path[0] != '/' ? ctx->base_dir : NULL;
         size_t len = strlen(pr->path) + (base ? strlen(base) + 1 : 0) + 1;
         st->file = malloc(len);
-        if (!st->file) BZ_FAIL(err, BZ_ENOMEM, "configuration: out of memory");
+        if (!st->file) BZ_FAIL_OOM(err, "configuration", len, "the path '%s'", pr->path);
         if (base)
             snprintf(st->file, len, "%s/%s", base, pr->path);
         else
@@ -201,10 +201,14 @@ static int cfg_pair(const bz_netgen_ctx *ctx, cfg_state *st, bz_error *err)
     int status = BZ_OK;
     uint32_t *deg = st->file_deg;
     uint64_t *off = malloc(((size_t)n + 1) * sizeof *off);
-    if (!off) BZ_FAIL(err, BZ_ENOMEM, "configuration: out of memory (%u agents)", n);
+    if (!off)
+        BZ_FAIL_OOM(err, "configuration", ((size_t)n + 1) * sizeof *off,
+                    "the stub offsets of %u agents", n);
     if (!deg) {
         deg = malloc((size_t)n * sizeof *deg);
-        if (!deg) BZ_FAIL(err, BZ_ENOMEM, "configuration: out of memory (%u agents)", n);
+        if (!deg)
+            BZ_FAIL_OOM(err, "configuration", (size_t)n * sizeof *deg, "the degrees of %u agents",
+                        n);
         const int64_t nb = ((int64_t)n + CFG_BLOCK - 1) / CFG_BLOCK;
         int failed = 0;
 #pragma omp parallel
@@ -219,7 +223,9 @@ static int cfg_pair(const bz_netgen_ctx *ctx, cfg_state *st, bz_error *err)
                 if (r || pr->degrees != CFG_POISSON) cfg_draw(ctx, r, (uint64_t)b, deg);
             if (r) gsl_rng_free(r);
         }
-        if (failed) BZ_FAIL(err, BZ_ENOMEM, "configuration: out of memory");
+        if (failed)
+            BZ_FAIL_OOM(err, "configuration", sizeof(gsl_rng) + bz_gsl_rng_philox->size,
+                        "a random number generator");
     }
     off[0] = 0;
     for (uint32_t u = 0; u < n; u++)
@@ -228,8 +234,8 @@ static int cfg_pair(const bz_netgen_ctx *ctx, cfg_state *st, bz_error *err)
     free(st->stubs);
     st->stubs = malloc((size_t)(S ? S : 1) * sizeof *st->stubs);
     if (!st->stubs || S > SIZE_MAX / sizeof *st->stubs)
-        BZ_FAIL(err, BZ_ENOMEM, "configuration: out of memory (%llu stubs, 4 bytes each)",
-                (unsigned long long)S);
+        BZ_FAIL_OOM(err, "configuration", bz_error_bytes((size_t)(S ? S : 1), sizeof *st->stubs),
+                    "%llu stubs", (unsigned long long)S);
     uint32_t *stubs = st->stubs;
 #pragma omp parallel for schedule(dynamic, 4096)
     for (int64_t u = 0; u < (int64_t)n; u++)

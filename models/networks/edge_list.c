@@ -63,7 +63,7 @@ static int join_path(const char *base_dir, const char *rel, char **full, const c
     if (!base_dir || !base_dir[0] || !strcmp(base_dir, ".") || rel[0] == '/') return BZ_OK;
     size_t len = strlen(base_dir) + strlen(rel) + 2;
     *full = malloc(len);
-    if (!*full) return bz_error_set(err, BZ_ENOMEM, "edge_list: out of memory");
+    if (!*full) return bz_error_oom(err, "edge_list", len, "the path '%s'", rel);
     snprintf(*full, len, "%s/%s", base_dir, rel);
     *out = *full;
     return BZ_OK;
@@ -75,7 +75,7 @@ static int el_check(const void *params, uint32_t n, int directed, bz_error *err)
     (void)n;
     (void)directed;
     if (pr->path[0] == '\0')
-        return bz_error_set(err, BZ_EINVAL, "path: an edge-list file is required");
+        return bz_error_set_param(err, BZ_EINVAL, "path", "an edge-list file is required");
     char c = pr->comment[0];
     if (c == '\0' || pr->comment[1] != '\0' || (c >= '0' && c <= '9') || c == ' ' || c == '\t' ||
         c == ',' || c == '-' || c == '+' || c == '.')
@@ -106,7 +106,7 @@ static int el_prepare(const bz_netgen_ctx *ctx, void **state, uint32_t *n_agents
     const char *path = NULL, *map_path = NULL;
     BZ_CHECK(join_path(ctx->base_dir, pr->path, &full, &path, err));
     el = calloc(1, sizeof *el);
-    if (!el) BZ_FAIL(err, BZ_ENOMEM, "edge_list: out of memory");
+    if (!el) BZ_FAIL_OOM(err, "edge_list", sizeof *el, "an edge list");
     BZ_CHECK(bz_edgelist_read(el, path, pr->comment[0],
                               pr->weights ? BZ_EDGELIST_REJECT_WEIGHTS : 0u,
                               (uint64_t)pr->max_bytes, err));

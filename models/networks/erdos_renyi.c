@@ -263,8 +263,8 @@ static int er_plan_make(er_plan *pl, const bz_netgen_ctx *ctx, bz_error *err)
         free(pl->first);
         pl->first = malloc(((size_t)pl->n_blocks + 1) * sizeof *pl->first);
         if (!pl->first)
-            BZ_FAIL(err, BZ_ENOMEM, "erdos_renyi: out of memory (%llu blocks)",
-                    (unsigned long long)pl->n_blocks);
+            BZ_FAIL_OOM(err, "erdos_renyi", ((size_t)pl->n_blocks + 1) * sizeof *pl->first,
+                        "%llu blocks", (unsigned long long)pl->n_blocks);
         uint64_t *first = pl->first;
         const int64_t nb = (int64_t)pl->n_blocks;
 #pragma omp parallel for schedule(dynamic, 1)
@@ -287,8 +287,10 @@ static int er_plan_make(er_plan *pl, const bz_netgen_ctx *ctx, bz_error *err)
     pl->n_deleted = total - m;
     pl->deleted = malloc((size_t)(pl->n_deleted ? pl->n_deleted : 1) * sizeof *pl->deleted);
     if (!pl->deleted || er_sample_deletions(ctx, total, pl->n_deleted, pl->deleted) != BZ_OK)
-        BZ_FAIL(err, BZ_ENOMEM, "erdos_renyi: out of memory (%llu deletions)",
-                (unsigned long long)pl->n_deleted);
+        BZ_FAIL_OOM(err, "erdos_renyi",
+                    bz_error_bytes((size_t)(pl->n_deleted ? pl->n_deleted : 1),
+                                   3 * sizeof *pl->deleted), /* and Floyd's set: 2 to 4 a value */
+                    "%llu deletions", (unsigned long long)pl->n_deleted);
     pl->n = ctx->n;
     pl->directed = ctx->directed;
     pl->seed = ctx->seed;
@@ -308,7 +310,7 @@ static int er_prepare(const bz_netgen_ctx *ctx, void **state, uint32_t *n_agents
     *n_agents = 0;
     if (pr->edges <= 0) return BZ_OK; /* G(n, p) needs no state */
     *state = calloc(1, sizeof(er_plan));
-    if (!*state) return bz_error_set(err, BZ_ENOMEM, "erdos_renyi: out of memory");
+    if (!*state) return bz_error_oom(err, "erdos_renyi", sizeof(er_plan), "the generator's plan");
     return BZ_OK;
 }
 

@@ -79,6 +79,7 @@ enum {
     HK_KCAP = 14, /* largest chunk: 4 << 14 words (256 KiB) */
     HK_KTAB = 64
 };
+#define HK_SLAB_BYTES (((size_t)1 << HK_SLAB_SHIFT) * sizeof(uint32_t))
 
 typedef struct hk_list {
     uint32_t len;  /* entries */
@@ -223,11 +224,12 @@ static int hk_make(const bz_netgen_ctx *ctx, uint32_t *targets, bz_error *err)
     g.clique = g.m0 * (g.m0 - 1) / 2;
     hk_adj_tables(&g.adj);
     g.adj.list = calloc(n, sizeof *g.adj.list);
-    if (!g.adj.list) BZ_FAIL(err, BZ_ENOMEM, "holme_kim: out of memory (%u agents)", n);
+    if (!g.adj.list)
+        BZ_FAIL_OOM(err, "holme_kim", (size_t)n * sizeof *g.adj.list, "the lists of %u agents", n);
     for (uint32_t b = 1; b < g.m0; b++)
         for (uint32_t a = 0; a < b; a++)
             if (hk_adj_push(&g.adj, a, b) || hk_adj_push(&g.adj, b, a))
-                BZ_FAIL(err, BZ_ENOMEM, "holme_kim: out of memory");
+                BZ_FAIL_OOM(err, "holme_kim", HK_SLAB_BYTES, "an adjacency slab");
     for (uint64_t v = g.m0; v < n; v++) {
         bz_stream s;
         bz_stream_init(&s, ctx->seed, ctx->replicate, ctx->layer_index, (uint32_t)v,
@@ -261,7 +263,7 @@ static int hk_make(const bz_netgen_ctx *ctx, uint32_t *targets, bz_error *err)
             }
             chosen[i] = t;
             if (hk_adj_push(&g.adj, t, (uint32_t)v))
-                BZ_FAIL(err, BZ_ENOMEM, "holme_kim: out of memory");
+                BZ_FAIL_OOM(err, "holme_kim", HK_SLAB_BYTES, "an adjacency slab");
         }
     }
 cleanup:
@@ -291,8 +293,8 @@ static int hk_generate(const bz_netgen_ctx *ctx, bz_edge_sink *sink, bz_error *e
         if (count <= SIZE_MAX / sizeof *cache)
             cache = malloc((size_t)(count ? count : 1) * sizeof *cache);
         if (!cache)
-            return bz_error_set(err, BZ_ENOMEM, "holme_kim: out of memory (%llu edges)",
-                                (unsigned long long)count);
+            return bz_error_oom(err, "holme_kim", bz_error_bytes((size_t)count, sizeof *cache),
+                                "%llu edges", (unsigned long long)count);
         int status = hk_make(ctx, cache, err);
         if (status != BZ_OK) {
             free(cache);

@@ -179,7 +179,8 @@ static int sbm_plan_make(sbm_plan *pl, const bz_netgen_ctx *ctx, bz_error *err)
     pl->wblk = malloc(((size_t)pl->C + 1) * sizeof *pl->wblk);
     pl->rect = malloc(((size_t)pl->C + 1) * sizeof *pl->rect);
     if (!pl->wblk || !pl->rect)
-        return bz_error_set(err, BZ_ENOMEM, "sbm: out of memory (%u cities)", pl->C);
+        return bz_error_oom(err, "sbm", ((size_t)pl->C + 1) * (sizeof *pl->wblk + sizeof *pl->rect),
+                            "the blocks of %u cities", pl->C);
     double s = pl->C > 1 ? pr->within_city : 1.0;
     pl->d_in = s * pr->mean_degree;
     pl->wblk[0] = pl->rect[0] = 0;

@@ -96,7 +96,9 @@ static int ws_generate(const bz_netgen_ctx *ctx, bz_edge_sink *sink, bz_error *e
         }
         free(far);
     }
-    if (failed) return bz_error_set(err, BZ_ENOMEM, "watts_strogatz: out of memory");
+    if (failed)
+        return bz_error_oom(err, "watts_strogatz", h * sizeof(uint64_t),
+                            "a thread's %llu rewired distances", (unsigned long long)h);
     return BZ_OK;
 }
 

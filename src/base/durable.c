@@ -39,7 +39,7 @@ int bz_durable_sync_dir(const char *path, bz_error *err)
 {
     int status = BZ_OK, fd = -1;
     char *dir = strdup(path);
-    if (!dir) BZ_FAIL(err, BZ_ENOMEM, "out of memory (%zu bytes for a path)", strlen(path) + 1);
+    if (!dir) BZ_FAIL_OOM(err, NULL, strlen(path) + 1, "a copy of the path '%s'", path);
     char *slash = strrchr(dir, '/');
     if (!slash)
         strcpy(dir, ".");

@@ -1,5 +1,6 @@
 #include "base/error.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -8,17 +9,68 @@ void bz_error_clear(bz_error *err)
     if (!err) return;
     err->code = BZ_OK;
     err->msg[0] = '\0';
+    err->param[0] = '\0';
+}
+
+/* Message `head` then the formatted text, param emptied; returns code. */
+static int set_v(bz_error *err, int code, const char *head, const char *fmt, va_list ap)
+{
+    if (!err) return code;
+    int used = snprintf(err->msg, sizeof err->msg, "%s", head);
+    if (used < 0 || (size_t)used >= sizeof err->msg) used = (int)sizeof err->msg - 1;
+    vsnprintf(err->msg + used, sizeof err->msg - (size_t)used, fmt, ap);
+    err->param[0] = '\0';
+    err->code = code;
+    return code;
 }
 
 int bz_error_set(bz_error *err, int code, const char *fmt, ...)
 {
-    if (!err) return code;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    set_v(err, code, "", fmt, ap);
     va_end(ap);
-    err->code = code;
     return code;
+}
+
+int bz_error_set_param(bz_error *err, int code, const char *param, const char *fmt, ...)
+{
+    char head[BZ_ERROR_MAX] = "";
+    if (param && param[0]) snprintf(head, sizeof head, "%s: ", param);
+    va_list ap;
+    va_start(ap, fmt);
+    set_v(err, code, head, fmt, ap);
+    va_end(ap);
+    if (err && param) snprintf(err->param, sizeof err->param, "%s", param);
+    return code;
+}
+
+size_t bz_error_bytes(size_t n, size_t size)
+{
+    return size && n > SIZE_MAX / size ? SIZE_MAX : n * size;
+}
+
+int bz_error_oom(bz_error *err, const char *who, size_t bytes, const char *fmt, ...)
+{
+    static const char *const unit[] = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+    char what[BZ_ERROR_MAX - 64];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    const char *sep = who ? ": " : "";
+    if (!who) who = "";
+    if (bytes < 1024)
+        return bz_error_set(err, BZ_ENOMEM, "%s%sout of memory for %s (%zu bytes)", who, sep, what,
+                            bytes);
+    double v = (double)bytes / 1024;
+    int u = 0;
+    while (v >= 1023.95 && u < 5) {
+        v /= 1024;
+        u++;
+    }
+    return bz_error_set(err, BZ_ENOMEM, "%s%sout of memory for %s (%.1f %s, %zu bytes)", who, sep,
+                        what, v, unit[u], bytes);
 }
 
 int bz_error_prefix(bz_error *err, const char *fmt, ...)

@@ -86,7 +86,7 @@ int bz_file_read_text(const char *path, size_t max_bytes, const char *what, char
     BZ_CHECK(bz_file_open_input(path, &f, &size, err));
     /* The size is a first guess only: the file may change while it is read. */
     size_t cap = (size < max_bytes ? (size_t)size : max_bytes) + 2;
-    if (!(buf = malloc(cap))) BZ_FAIL(err, BZ_ENOMEM, "out of memory reading '%s'", path);
+    if (!(buf = malloc(cap))) BZ_FAIL_OOM(err, NULL, cap, "reading '%s'", path);
     for (;;) {
         if (n + 1 == cap) {
             size_t ncap = cap > max_bytes / 2 ? max_bytes + 2 : 2 * cap;
@@ -123,7 +123,8 @@ int bz_file_check_output_dir(const char *dir, bz_error *err)
     if (!S_ISDIR(st.st_mode)) return bz_error_set(err, BZ_EINVAL, "%s: is not a directory", dir);
     size_t dl = strlen(dir);
     char *probe = malloc(dl + sizeof "/.buzzsim-probe-XXXXXX");
-    if (!probe) return bz_error_set(err, BZ_ENOMEM, "out of memory checking '%s'", dir);
+    if (!probe)
+        return bz_error_oom(err, NULL, dl + sizeof "/.buzzsim-probe-XXXXXX", "checking '%s'", dir);
     memcpy(probe, dir, dl);
     memcpy(probe + dl, "/.buzzsim-probe-XXXXXX", sizeof "/.buzzsim-probe-XXXXXX");
     int fd = mkstemp(probe), status = BZ_OK;

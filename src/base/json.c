@@ -10,7 +10,7 @@ int bz_json_init(bz_json *w, bz_error *err)
 {
     memset(w, 0, sizeof *w);
     w->f = open_memstream(&w->text, &w->len);
-    if (!w->f) return bz_error_set(err, BZ_ENOMEM, "out of memory starting a JSON document");
+    if (!w->f) return bz_error_oom(err, NULL, BUFSIZ, "the first buffer of a JSON document");
     return BZ_OK;
 }
 
@@ -155,7 +155,7 @@ int bz_json_finish(bz_json *w, const char *what, char **out, bz_error *err)
     put(w, "\n");
     if (w->f && fclose(w->f) != 0) fail(w, BZ_ENOMEM);
     w->f = NULL;
-    if (w->failed == BZ_ENOMEM) BZ_FAIL(err, BZ_ENOMEM, "out of memory writing %s", what);
+    if (w->failed == BZ_ENOMEM) BZ_FAIL_OOM(err, NULL, w->len, "the JSON text of %s", what);
     if (w->failed != BZ_OK)
         BZ_FAIL(err, BZ_EINTERNAL,
                 "%s: malformed document (unbalanced or too deeply nested containers, or a "

@@ -116,17 +116,16 @@ static int parse_real_text(const char *text, double *out)
 static int range_error(const char *name, const char *text, int why, bz_error *err)
 {
     char eb[ECHO_SIZE];
-    const char *sep = name ? ": " : "";
-    if (!name) name = "";
     if (why == NUM_OVERFLOW)
-        return bz_error_set(err, BZ_EINVAL,
-                            "%s%s'%s' is too large to be represented (the largest number is "
-                            "about 1.8e308)",
-                            name, sep, echo(text, eb, sizeof eb));
-    return bz_error_set(err, BZ_EINVAL,
-                        "%s%s'%s' is too close to 0 to be represented (it underflows: "
-                        "magnitudes below about 2.2e-308 are not kept); write 0 if you mean zero",
-                        name, sep, echo(text, eb, sizeof eb));
+        return bz_error_set_param(err, BZ_EINVAL, name,
+                                  "'%s' is too large to be represented (the largest number is "
+                                  "about 1.8e308)",
+                                  echo(text, eb, sizeof eb));
+    return bz_error_set_param(
+        err, BZ_EINVAL, name,
+        "'%s' is too close to 0 to be represented (it underflows: "
+        "magnitudes below about 2.2e-308 are not kept); write 0 if you mean zero",
+        echo(text, eb, sizeof eb));
 }
 
 /* Units for durations and rates, in preference order for formatting. */
@@ -432,8 +431,8 @@ static int fail_expected(const bz_param *p, const char *text, bz_error *err)
 {
     char what[256], eb[ECHO_SIZE];
     describe_expected(p, what, sizeof what);
-    return bz_error_set(err, BZ_EINVAL, "%s: expected %s, got '%s'", p->name, what,
-                        echo(text, eb, sizeof eb));
+    return bz_error_set_param(err, BZ_EINVAL, p->name, "expected %s, got '%s'", what,
+                              echo(text, eb, sizeof eb));
 }
 
 static int parse_bool(const char *t, int *out)
@@ -542,8 +541,9 @@ int bz_param_parse(const bz_param *p, const char *text, void *dst, bz_error *err
             describe_expected(p, what, sizeof what);
         else
             snprintf(what, sizeof what, "a %s", bz_ptype_describe(p->type));
-        return bz_error_set(err, BZ_EINVAL, "%s: expected %s without spaces around it, got '%s'",
-                            p->name, what, echo(text, eb, sizeof eb));
+        return bz_error_set_param(err, BZ_EINVAL, p->name,
+                                  "expected %s without spaces around it, got '%s'", what,
+                                  echo(text, eb, sizeof eb));
     }
 
     switch (p->type) {
@@ -572,16 +572,17 @@ int bz_param_parse(const bz_param *p, const char *text, void *dst, bz_error *err
         if (p->type == BZ_PT_RATE) {
             why = rate_value(t, &v);
             if (why == NUM_SYNTAX)
-                return bz_error_set(err, BZ_EINVAL,
-                                    "%s: expected a rate per day or per unit (e.g. 0.02, 0.5/h, "
-                                    "3/w), got '%s'",
-                                    p->name, echo(text, eb, sizeof eb));
+                return bz_error_set_param(err, BZ_EINVAL, p->name,
+                                          "expected a rate per day or per unit (e.g. 0.02, 0.5/h, "
+                                          "3/w), got '%s'",
+                                          echo(text, eb, sizeof eb));
         } else if (p->type == BZ_PT_DURATION) {
             why = duration_value(t, &v);
             if (why == NUM_SYNTAX)
-                return bz_error_set(err, BZ_EINVAL,
-                                    "%s: expected a duration with a unit (s, m, h, d, w), got '%s'",
-                                    p->name, echo(text, eb, sizeof eb));
+                return bz_error_set_param(
+                    err, BZ_EINVAL, p->name,
+                    "expected a duration with a unit (s, m, h, d, w), got '%s'",
+                    echo(text, eb, sizeof eb));
         } else {
             why = parse_real_text(t, &v);
         }
@@ -597,9 +598,9 @@ int bz_param_parse(const bz_param *p, const char *text, void *dst, bz_error *err
     case BZ_PT_BOOL: {
         int b = 0;
         if (!parse_bool(t, &b))
-            return bz_error_set(err, BZ_EINVAL,
-                                "%s: expected true or false (or yes/no, on/off, 1/0), got '%s'",
-                                p->name, echo(text, eb, sizeof eb));
+            return bz_error_set_param(err, BZ_EINVAL, p->name,
+                                      "expected true or false (or yes/no, on/off, 1/0), got '%s'",
+                                      echo(text, eb, sizeof eb));
         memcpy(field, &b, sizeof b);
         return BZ_OK;
     }
@@ -614,15 +615,15 @@ int bz_param_parse(const bz_param *p, const char *text, void *dst, bz_error *err
             }
             used = bz_text_add(list, sizeof list, used, ", ", "%s", p->choices[i]);
         }
-        return bz_error_set(err, BZ_EINVAL, "%s: expected one of (%s), got '%s'", p->name, list,
-                            echo(text, eb, sizeof eb));
+        return bz_error_set_param(err, BZ_EINVAL, p->name, "expected one of (%s), got '%s'", list,
+                                  echo(text, eb, sizeof eb));
     }
     case BZ_PT_STRING: {
         size_t len = strlen(text);
         if (len >= BZ_NAME_MAX)
-            return bz_error_set(err, BZ_EINVAL,
-                                "%s: expected a string of at most %d characters, got '%s'", p->name,
-                                BZ_NAME_MAX - 1, echo(text, eb, sizeof eb));
+            return bz_error_set_param(err, BZ_EINVAL, p->name,
+                                      "expected a string of at most %d characters, got '%s'",
+                                      BZ_NAME_MAX - 1, echo(text, eb, sizeof eb));
         memset(field, 0, BZ_NAME_MAX);
         memcpy(field, text, len);
         return BZ_OK;
@@ -630,16 +631,16 @@ int bz_param_parse(const bz_param *p, const char *text, void *dst, bz_error *err
     case BZ_PT_CITIES: {
         bz_cityset cs;
         if (!parse_cities(t, &cs))
-            return bz_error_set(err, BZ_EINVAL,
-                                "%s: expected 'all', {top: N} with N >= 1, or a list of 1 to %d "
-                                "distinct city indices, got '%s'",
-                                p->name, BZ_CITYSET_MAX, echo(text, eb, sizeof eb));
+            return bz_error_set_param(err, BZ_EINVAL, p->name,
+                                      "expected 'all', {top: N} with N >= 1, or a list of 1 to %d "
+                                      "distinct city indices, got '%s'",
+                                      BZ_CITYSET_MAX, echo(text, eb, sizeof eb));
         memcpy(field, &cs, sizeof cs);
         return BZ_OK;
     }
     default:
-        return bz_error_set(err, BZ_EINTERNAL, "%s: unknown parameter type %d", p->name,
-                            (int)p->type);
+        return bz_error_set_param(err, BZ_EINTERNAL, p->name, "unknown parameter type %d",
+                                  (int)p->type);
     }
 }
 

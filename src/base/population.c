@@ -64,40 +64,43 @@ int bz_dist_check(const bz_dist *d, bz_error *err)
     const double a = d->p[0], b = d->p[1];
     switch (d->kind) {
     case BZ_DIST_CONSTANT:
-        if (!isfinite(a)) return bz_error_set(err, BZ_EINVAL, "value: expected a finite number");
+        if (!isfinite(a))
+            return bz_error_set_param(err, BZ_EINVAL, "value", "expected a finite number");
         return BZ_OK;
     case BZ_DIST_UNIFORM:
         if (!isfinite(a) || !isfinite(b) || b < a)
-            return bz_error_set(err, BZ_EINVAL,
-                                "max: expected finite bounds with min <= max, got min %g, max %g",
-                                a, b);
+            return bz_error_set_param(err, BZ_EINVAL, "max",
+                                      "expected finite bounds with min <= max, got min %g, max %g",
+                                      a, b);
         return BZ_OK;
     case BZ_DIST_NORMAL:
     case BZ_DIST_LOGNORMAL:
         if (!isfinite(a))
-            return bz_error_set(err, BZ_EINVAL, "%s: expected a finite number, got %g",
-                                d->kind == BZ_DIST_NORMAL ? "mean" : "meanlog", a);
+            return bz_error_set_param(err, BZ_EINVAL,
+                                      d->kind == BZ_DIST_NORMAL ? "mean" : "meanlog",
+                                      "expected a finite number, got %g", a);
         if (!(b >= 0) || !isfinite(b))
-            return bz_error_set(err, BZ_EINVAL, "%s: expected a finite number >= 0, got %g",
-                                d->kind == BZ_DIST_NORMAL ? "sd" : "sdlog", b);
+            return bz_error_set_param(err, BZ_EINVAL, d->kind == BZ_DIST_NORMAL ? "sd" : "sdlog",
+                                      "expected a finite number >= 0, got %g", b);
         return BZ_OK;
     case BZ_DIST_BETA:
     case BZ_DIST_GAMMA: {
         int beta = d->kind == BZ_DIST_BETA;
         if (!(a > 0) || !isfinite(a))
-            return bz_error_set(err, BZ_EINVAL, "%s: expected a finite number > 0, got %g",
-                                beta ? "a" : "shape", a);
+            return bz_error_set_param(err, BZ_EINVAL, beta ? "a" : "shape",
+                                      "expected a finite number > 0, got %g", a);
         if (!(b > 0) || !isfinite(b))
-            return bz_error_set(err, BZ_EINVAL, "%s: expected a finite number > 0, got %g",
-                                beta ? "b" : "scale", b);
+            return bz_error_set_param(err, BZ_EINVAL, beta ? "b" : "scale",
+                                      "expected a finite number > 0, got %g", b);
         return BZ_OK;
     }
     case BZ_DIST_EXPONENTIAL:
         if (!(a > 0) || !isfinite(a))
-            return bz_error_set(err, BZ_EINVAL, "mean: expected a finite number > 0, got %g", a);
+            return bz_error_set_param(err, BZ_EINVAL, "mean",
+                                      "expected a finite number > 0, got %g", a);
         return BZ_OK;
     default:
-        return bz_error_set(err, BZ_EINVAL, "dist: unknown distribution %d", d->kind);
+        return bz_error_set_param(err, BZ_EINVAL, "dist", "unknown distribution %d", d->kind);
     }
 }
 
@@ -159,7 +162,7 @@ static int city_sizes(uint32_t n, uint32_t c, double s, const double *w, uint64_
 {
     int status = BZ_OK;
     double *frac = malloc((size_t)c * sizeof *frac);
-    if (!frac) BZ_FAIL(err, BZ_ENOMEM, "out of memory for %u city sizes", c);
+    if (!frac) BZ_FAIL_OOM(err, NULL, (size_t)c * sizeof *frac, "%u city sizes", c);
     double wsum = 0;
     for (uint32_t k = 0; k < c; k++)
         wsum += w ? w[k] : pow((double)k + 1.0, -s);
@@ -220,7 +223,9 @@ static int draw_attributes(bz_population *pop, const bz_dist attr[BZ_ATTR_COUNT]
         }
         if (r) gsl_rng_free(r);
     }
-    if (failed) return bz_error_set(err, BZ_ENOMEM, "out of memory for random number generators");
+    if (failed)
+        return bz_error_oom(err, NULL, sizeof(gsl_rng) + bz_gsl_rng_philox->size,
+                            "a random number generator");
     return BZ_OK;
 }
 
@@ -258,10 +263,18 @@ int bz_population_build(bz_population *pop, uint32_t n, const bz_population_spec
     size = malloc((size_t)n_cities * sizeof *size);
     if (!pop->city || !pop->city_offsets || !pop->city_members || !size || !pop->activity ||
         !pop->susceptibility || !pop->threshold || !pop->willingness)
-        BZ_FAIL(err, BZ_ENOMEM, "out of memory for a population of %u agents", n);
+        BZ_FAIL_OOM(err, NULL,
+                    (size_t)n * (sizeof *pop->city + sizeof *pop->city_members +
+                                 sizeof *pop->activity + sizeof *pop->susceptibility +
+                                 sizeof *pop->threshold + sizeof *pop->willingness) +
+                        ((size_t)n_cities + 1) * sizeof *pop->city_offsets +
+                        (size_t)n_cities * sizeof *size,
+                    "a population of %u agents", n);
     if (spec->names) {
         pop->city_names = malloc((size_t)n_cities * sizeof *pop->city_names);
-        if (!pop->city_names) BZ_FAIL(err, BZ_ENOMEM, "out of memory for %u city names", n_cities);
+        if (!pop->city_names)
+            BZ_FAIL_OOM(err, NULL, (size_t)n_cities * sizeof *pop->city_names, "%u city names",
+                        n_cities);
         memcpy(pop->city_names, spec->names, (size_t)n_cities * sizeof *pop->city_names);
     }
     BZ_CHECK(city_sizes(n, n_cities, spec->zipf_s, spec->shares, size, err));

@@ -81,10 +81,9 @@ const char *bz_cfg_shown(const bz_ynode *n, char *buf, size_t size)
     return buf;
 }
 
-int bz_cfg_oom(bz_cfg_ctx *c)
+int bz_cfg_oom(bz_cfg_ctx *c, size_t bytes, const char *what)
 {
-    return bz_error_set(c->err, BZ_ENOMEM, "%s: out of memory while loading the experiment",
-                        c->fname);
+    return bz_error_oom(c->err, c->fname, bytes, "%s", what);
 }
 
 /* "a, b, c" of the extra keys and the table's names. */
@@ -121,7 +120,7 @@ int bz_cfg_check_keys(bz_cfg_ctx *c, bz_ynode *map, const char *const *extra, co
 int bz_cfg_section(bz_cfg_ctx *c, bz_ynode *parent, const char *key, bz_ynode **out)
 {
     int rc = bz_ynode_ensure_map(parent, key, out);
-    if (rc == BZ_ENOMEM) return bz_cfg_oom(c);
+    if (rc == BZ_ENOMEM) return bz_cfg_oom(c, sizeof(bz_ynode) + strlen(key) + 1, "a section");
     if (rc != BZ_OK) {
         char b[96];
         return bz_cfg_fail(c, *out, 0, NULL, "expected a mapping, got %s",
@@ -131,13 +130,20 @@ int bz_cfg_section(bz_cfg_ctx *c, bz_ynode *parent, const char *key, bz_ynode **
     return BZ_OK;
 }
 
-/* Turn bz_param_parse's "NAME: rest" into a positioned message for node v. */
-static int fail_param(bz_cfg_ctx *c, const bz_ynode *v, const bz_param *p, const bz_error *e)
+/* e's message without the "PARAM: " that bz_error_set_param put in front
+ * (the node's path names the parameter). */
+static const char *param_text(const bz_error *e)
 {
-    const char *msg = e->msg;
-    size_t nl = strlen(p->name);
-    if (strncmp(msg, p->name, nl) == 0 && msg[nl] == ':' && msg[nl + 1] == ' ') msg += nl + 2;
-    return bz_cfg_fail(c, v, 0, NULL, "%s", msg);
+    size_t nl = strlen(e->param);
+    if (nl && strncmp(e->msg, e->param, nl) == 0 && e->msg[nl] == ':' && e->msg[nl + 1] == ' ')
+        return e->msg + nl + 2;
+    return e->msg;
+}
+
+/* Turn bz_param_parse's "NAME: rest" into a positioned message for node v. */
+static int fail_param(bz_cfg_ctx *c, const bz_ynode *v, const bz_error *e)
+{
+    return bz_cfg_fail(c, v, 0, NULL, "%s", param_text(e));
 }
 
 /* Text of a city-set node ({top: N} or [i, j]) in flow form for bz_param_parse. */
@@ -170,7 +176,7 @@ static int read_cities(bz_cfg_ctx *c, bz_ynode *v, const bz_param *p, void *dst)
     bz_error e;
     char text[4096];
     BZ_CHECK(cities_text(c, v, text, sizeof text));
-    if (bz_param_parse(p, text, dst, &e) != BZ_OK) return fail_param(c, v, p, &e);
+    if (bz_param_parse(p, text, dst, &e) != BZ_OK) return fail_param(c, v, &e);
     bz_cityset cs;
     memcpy(&cs, (char *)dst + p->offset, sizeof cs);
     uint32_t nc = c->x->cities;
@@ -215,7 +221,7 @@ int bz_cfg_read_param(bz_cfg_ctx *c, bz_ynode *v, const bz_param *p, void *dst)
                            bz_text_join(list, sizeof list, p->choices, SIZE_MAX, " or "),
                            bz_cfg_shown(v, b, sizeof b));
     }
-    return fail_param(c, v, p, &e);
+    return fail_param(c, v, &e);
 }
 
 /* Read every table entry present in `map` into dst (defaults set before);
@@ -283,7 +289,7 @@ int bz_cfg_read_model_params(bz_cfg_ctx *c, bz_ynode *map, const char *const *ex
 {
     int status = BZ_OK;
     void *p = calloc(1, size ? size : 1);
-    if (!p) return bz_cfg_oom(c);
+    if (!p) return bz_cfg_oom(c, size ? size : 1, "the parameters of a model");
     BZ_CHECK(bz_cfg_read_section(c, map, extra, t, n, p));
     *out = p;
     p = NULL;
@@ -292,20 +298,13 @@ cleanup:
     return status;
 }
 
-/* A model's check() message "NAME: rest" is placed at that parameter's
- * node when NAME is one of the map's keys; otherwise at the map. */
+/* A check's message is placed at the node of the parameter it names
+ * (e->param) when the map has that key; otherwise at the map. */
 int bz_cfg_fail_check(bz_cfg_ctx *c, bz_ynode *map, const bz_error *e)
 {
-    const char *msg = e->msg;
-    const char *colon = strstr(msg, ": ");
-    if (colon && (size_t)(colon - msg) < BZ_NAME_MAX) {
-        char name[BZ_NAME_MAX];
-        memcpy(name, msg, (size_t)(colon - msg));
-        name[colon - msg] = '\0';
-        bz_ynode *v = bz_ynode_child(map, name);
-        if (v) return bz_cfg_fail(c, v, 0, NULL, "%s", colon + 2);
-    }
-    return bz_cfg_fail(c, map, 1, NULL, "%s", msg);
+    bz_ynode *v = e->param[0] ? bz_ynode_child(map, e->param) : NULL;
+    if (v) return bz_cfg_fail(c, v, 0, NULL, "%s", param_text(e));
+    return bz_cfg_fail(c, map, 1, NULL, "%s", e->msg);
 }
 
 const char *bz_cfg_name_problem(const char *name)

@@ -44,8 +44,9 @@ const char *bz_cfg_shown(const bz_ynode *n, char *buf, size_t size);
  * character, surrounding blank, "." or "..". */
 const char *bz_cfg_name_problem(const char *name);
 
-/* Out-of-memory error; returns BZ_ENOMEM. */
-int bz_cfg_oom(bz_cfg_ctx *c);
+/* "FILE: out of memory for WHAT (N bytes)" (bz_error_oom); returns
+ * BZ_ENOMEM. */
+int bz_cfg_oom(bz_cfg_ctx *c, size_t bytes, const char *what);
 
 /* Every key of `map` must be in `extra` (NULL-terminated, may be NULL) or
  * in the table; otherwise "unknown key (expected one of: ...)". Marks map used. */
@@ -80,8 +81,9 @@ int bz_cfg_name_node(bz_cfg_ctx *c, bz_ynode *map, const char *key, const char *
 int bz_cfg_read_model_params(bz_cfg_ctx *c, bz_ynode *map, const char *const *extra,
                              const bz_param *t, size_t n, size_t size, void **out);
 
-/* Place a model's check() message "NAME: rest" at parameter NAME's node
- * when the map has it, else at the map. */
+/* Place a check()'s message at the node of the parameter it names
+ * (e->param, see base/error.h; its "PARAM: " dropped) when the map has that
+ * key, else at the map. */
 int bz_cfg_fail_check(bz_cfg_ctx *c, bz_ynode *map, const bz_error *e);
 
 /* Parameter tables of the market section and its `local` entries (for the

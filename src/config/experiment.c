@@ -316,7 +316,8 @@ static int convert_network(bz_cfg_ctx *c)
                            BZ_MAX_LAYERS, ls->n);
     c->x->layers = calloc(ls->n, sizeof *c->x->layers);
     c->gen_nodes = calloc(ls->n, sizeof *c->gen_nodes);
-    if (!c->x->layers || !c->gen_nodes) return bz_cfg_oom(c);
+    if (!c->x->layers || !c->gen_nodes)
+        return bz_cfg_oom(c, ls->n * (sizeof *c->x->layers + sizeof *c->gen_nodes), "the layers");
     for (size_t i = 0; i < ls->n; i++) {
         bz_ynode_use(ls->items[i], 0);
         c->x->n_layers = i + 1; /* so destroy frees what this layer allocated */
@@ -410,7 +411,8 @@ static int convert_market(bz_cfg_ctx *c)
             return bz_cfg_fail(c, ln, 0, NULL,
                                "expected a list of {cities: ..., price: P, value: V}, got %s",
                                bz_cfg_shown(ln, b, sizeof b));
-        if (!(ms->local = calloc(ln->n, sizeof *ms->local))) return bz_cfg_oom(c);
+        if (!(ms->local = calloc(ln->n, sizeof *ms->local)))
+            return bz_cfg_oom(c, ln->n * sizeof *ms->local, "the local prices");
         ms->n_local = ln->n;
         for (size_t i = 0; i < ln->n; i++) {
             bz_ynode *it = ln->items[i];
@@ -471,7 +473,7 @@ static int convert_arm(bz_cfg_ctx *c, bz_ynode *list, size_t ai)
                            bz_cfg_shown(list, b, sizeof b));
     if (list->n == 0) return BZ_OK;
     arm->campaigns = calloc(list->n, sizeof *arm->campaigns);
-    if (!arm->campaigns) return bz_cfg_oom(c);
+    if (!arm->campaigns) return bz_cfg_oom(c, list->n * sizeof *arm->campaigns, "the campaigns");
     for (size_t j = 0; j < list->n; j++) {
         bz_ynode *item = list->items[j], *cn = NULL;
         bz_ynode_use(item, 0);
@@ -515,7 +517,8 @@ static int convert_arms(bz_cfg_ctx *c)
     }
     c->x->arms = calloc(n, sizeof *c->x->arms);
     c->arm_nodes = calloc(n, sizeof *c->arm_nodes);
-    if (!c->x->arms || !c->arm_nodes) return bz_cfg_oom(c);
+    if (!c->x->arms || !c->arm_nodes)
+        return bz_cfg_oom(c, n * (sizeof *c->x->arms + sizeof *c->arm_nodes), "the arms");
     if (!m || m->kind != BZ_YNODE_MAP) { /* absent or null: one empty baseline arm */
         snprintf(c->x->arms[0].name, BZ_NAME_MAX, "baseline");
         c->x->n_arms = 1;
@@ -769,7 +772,7 @@ int bz_experiment_load_string(bz_experiment *x, const char *text, const char *na
     x->path = strdup(c.fname);
     x->base_dir = bz_file_dir_of(c.fname);
     if (!x->path || !x->base_dir) {
-        status = bz_cfg_oom(&c);
+        status = bz_cfg_oom(&c, 2 * (strlen(c.fname) + 1), "the experiment's path");
         goto cleanup;
     }
     BZ_CHECK(bz_config_resolve(x, err));
@@ -807,7 +810,7 @@ int bz_experiment_select_arms(bz_experiment *x, const char *list, bz_error *err)
         used = bz_text_add(known, sizeof known, used, ", ", "%s", x->arms[i].name);
     if (!list) list = "";
     pick = calloc(x->n_arms ? x->n_arms : 1, sizeof *pick);
-    if (!pick) BZ_FAIL(err, BZ_ENOMEM, "out of memory selecting arms");
+    if (!pick) BZ_FAIL_OOM(err, NULL, (x->n_arms ? x->n_arms : 1) * sizeof *pick, "selecting arms");
     for (const char *p = list; *p;) {
         while (*p == ' ' || *p == ',')
             p++;
@@ -847,8 +850,7 @@ int bz_experiment_select_arms(bz_experiment *x, const char *list, bz_error *err)
             break;
         }
     arms = calloc(n_pick, sizeof *arms);
-    if (!arms)
-        BZ_FAIL(err, BZ_ENOMEM, "out of memory selecting arms (%zu bytes)", n_pick * sizeof *arms);
+    if (!arms) BZ_FAIL_OOM(err, NULL, n_pick * sizeof *arms, "selecting arms");
     for (size_t j = 0; j < n_pick; j++)
         arms[j] = x->arms[pick[j]];
     for (size_t k = 0; k < x->n_arms; k++) {

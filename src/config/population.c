@@ -114,7 +114,9 @@ static int convert_city_table(bz_cfg_ctx *c, bz_ynode *ls)
                            "empty list");
     x->city_shares = calloc(ls->n, sizeof *x->city_shares);
     x->city_names = calloc(ls->n, sizeof *x->city_names);
-    if (!x->city_shares || !x->city_names) return bz_cfg_oom(c);
+    if (!x->city_shares || !x->city_names)
+        return bz_cfg_oom(c, ls->n * (sizeof *x->city_shares + sizeof *x->city_names),
+                          "the cities of the population");
     double sum = 0;
     for (size_t i = 0; i < ls->n; i++) {
         bz_ynode *item = ls->items[i];

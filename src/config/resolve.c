@@ -23,6 +23,7 @@ typedef struct sbuf {
     char *s;
     size_t len, cap;
     int oom;
+    size_t want; /* with oom: the bytes that could not be had */
 } sbuf;
 
 static void sb_putn(sbuf *b, const char *text, size_t n)
@@ -35,6 +36,7 @@ static void sb_putn(sbuf *b, const char *text, size_t n)
         char *s = realloc(b->s, cap);
         if (!s) {
             b->oom = 1;
+            b->want = cap;
             return;
         }
         b->s = s;
@@ -69,6 +71,7 @@ static void sb_printf(sbuf *b, const char *fmt, ...)
     char *big = malloc((size_t)n + 1);
     if (!big) {
         b->oom = 1;
+        b->want = (size_t)n + 1;
         return;
     }
     va_start(ap, fmt);
@@ -178,7 +181,7 @@ static void emit_campaign_flow(sbuf *b, const bz_campaign_spec *c)
     sb_putn(b, "}", 1);
 }
 
-static char *campaigns_flow(const bz_arm_spec *arm)
+static char *campaigns_flow(const bz_arm_spec *arm, size_t *want)
 {
     sbuf b = {0};
     sb_putn(&b, "[", 1);
@@ -189,6 +192,7 @@ static char *campaigns_flow(const bz_arm_spec *arm)
     sb_putn(&b, "]", 1);
     if (b.oom) {
         free(b.s);
+        *want = b.want;
         return NULL;
     }
     return b.s;
@@ -305,14 +309,19 @@ int bz_config_resolve(bz_experiment *x, bz_error *err)
     char **flows = NULL;
     if (x->n_arms) {
         flows = calloc(x->n_arms, sizeof *flows);
-        if (!flows) BZ_FAIL(err, BZ_ENOMEM, "out of memory writing the resolved experiment");
+        if (!flows)
+            BZ_FAIL_OOM(err, NULL, x->n_arms * sizeof *flows, "the campaigns of %zu arms",
+                        x->n_arms);
     }
     for (size_t i = 0; i < x->n_arms; i++) {
-        flows[i] = campaigns_flow(&x->arms[i]);
-        if (!flows[i]) BZ_FAIL(err, BZ_ENOMEM, "out of memory writing the resolved experiment");
+        size_t want = 0;
+        flows[i] = campaigns_flow(&x->arms[i], &want);
+        if (!flows[i])
+            BZ_FAIL_OOM(err, NULL, want, "the campaigns of arm '%s' in the resolved experiment",
+                        x->arms[i].name);
     }
     emit_experiment(&b, x);
-    if (b.oom) BZ_FAIL(err, BZ_ENOMEM, "out of memory writing the resolved experiment");
+    if (b.oom) BZ_FAIL_OOM(err, NULL, b.want, "the text of the resolved experiment");
     free(x->resolved_yaml);
     x->resolved_yaml = b.s;
     b.s = NULL;

@@ -42,6 +42,18 @@ static int node_append(bz_ynode *parent, bz_ynode *child)
     return BZ_OK;
 }
 
+/* Bytes node_append asks for when parent is full (for messages). */
+static size_t append_bytes(const bz_ynode *parent)
+{
+    return (parent->cap ? 2 * parent->cap : 4) * sizeof *parent->items;
+}
+
+/* Bytes of the allocation that failed making node n with a copy of text. */
+static size_t node_bytes(const bz_ynode *n, const char *text)
+{
+    return n ? strlen(text) + 1 : sizeof *n;
+}
+
 int bz_ynode_is_null(const bz_ynode *n)
 {
     if (!n || n->kind != BZ_YNODE_SCALAR || !n->plain) return 0;
@@ -194,7 +206,10 @@ static int parser_failed(parse_ctx *c)
 {
     yaml_parser_t *p = &c->parser;
     if (p->error == YAML_MEMORY_ERROR)
-        return bz_error_set(c->err, BZ_ENOMEM, "%s: out of memory while parsing YAML", c->fname);
+        return bz_error_set(c->err, BZ_ENOMEM,
+                            "%s: out of memory inside libyaml parsing a text of %zu bytes (libyaml "
+                            "does not say how much it asked for)",
+                            c->fname, c->len);
     size_t line = p->problem_mark.line, col = p->problem_mark.column;
     if (p->error == YAML_READER_ERROR) {
         /* The reader reports a byte offset, not a mark: count lines to it. */
@@ -252,7 +267,7 @@ static int parse_map_items(parse_ctx *c, bz_ynode *map, int depth)
         }
         char *key = strdup(ktext);
         yaml_event_delete(&ev);
-        if (!key) return bz_error_set(c->err, BZ_ENOMEM, "out of memory while parsing YAML");
+        if (!key) return bz_error_oom(c->err, c->fname, klen + 1, "a YAML key");
         bz_ynode *dup = bz_ynode_child(map, key);
         if (dup) {
             char where[64] = "";
@@ -273,7 +288,7 @@ static int parse_map_items(parse_ctx *c, bz_ynode *map, int depth)
         BZ_CHECK(parse_node(c, &vev, depth + 1, map, key, &val)); /* owns key now */
         if (node_append(map, val) != BZ_OK) {
             bz_ynode_free(val);
-            return bz_error_set(c->err, BZ_ENOMEM, "out of memory while parsing YAML");
+            return bz_error_oom(c->err, c->fname, append_bytes(map), "the entries of a mapping");
         }
         val->key_line = (int)kl + 1;
         val->key_col = (int)kc + 1;
@@ -296,7 +311,7 @@ static int parse_seq_items(parse_ctx *c, bz_ynode *seq, int depth)
         BZ_CHECK(parse_node(c, &ev, depth + 1, seq, NULL, &item));
         if (node_append(seq, item) != BZ_OK) {
             bz_ynode_free(item);
-            return bz_error_set(c->err, BZ_ENOMEM, "out of memory while parsing YAML");
+            return bz_error_oom(c->err, c->fname, append_bytes(seq), "the items of a sequence");
         }
     }
 cleanup:
@@ -361,7 +376,7 @@ static int parse_node(parse_ctx *c, yaml_event_t *ev, int depth, bz_ynode *paren
         if (n) n->text = strdup(v);
         if (n) n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
         yaml_event_delete(ev);
-        if (!n || !n->text) BZ_FAIL(c->err, BZ_ENOMEM, "out of memory while parsing YAML");
+        if (!n || !n->text) BZ_FAIL_OOM(c->err, c->fname, node_bytes(n, v), "a YAML scalar");
         n->key = key;
         key = NULL;
         n->parent = parent;
@@ -369,7 +384,7 @@ static int parse_node(parse_ctx *c, yaml_event_t *ev, int depth, bz_ynode *paren
         int is_map = ev->type == YAML_MAPPING_START_EVENT;
         yaml_event_delete(ev);
         n = node_new(is_map ? BZ_YNODE_MAP : BZ_YNODE_SEQ);
-        if (!n) BZ_FAIL(c->err, BZ_ENOMEM, "out of memory while parsing YAML");
+        if (!n) BZ_FAIL_OOM(c->err, c->fname, sizeof *n, "a YAML node");
         n->key = key;
         key = NULL;
         n->parent = parent;
@@ -394,8 +409,8 @@ static int parse_text(parse_ctx *c, bz_ynode **out)
     yaml_event_t ev;
     int have_parser = 0;
     *out = NULL;
-    if (!yaml_parser_initialize(&c->parser))
-        BZ_FAIL(c->err, BZ_ENOMEM, "out of memory while parsing YAML");
+    if (!yaml_parser_initialize(&c->parser)) /* libyaml's input buffers: 16 KiB raw + 48 KiB */
+        BZ_FAIL_OOM(c->err, c->fname, 16384 + 3 * 16384, "a YAML parser");
     have_parser = 1;
     yaml_parser_set_input_string(&c->parser, (const unsigned char *)c->text, c->len);
 
@@ -406,7 +421,8 @@ static int parse_text(parse_ctx *c, bz_ynode **out)
         yaml_event_delete(&ev);
         root = node_new(BZ_YNODE_SCALAR);
         if (root) root->text = strdup("");
-        if (!root || !root->text) BZ_FAIL(c->err, BZ_ENOMEM, "out of memory while parsing YAML");
+        if (!root || !root->text)
+            BZ_FAIL_OOM(c->err, c->fname, node_bytes(root, ""), "a YAML node");
         root->plain = 1;
         root->line = root->col = 1;
     } else {
@@ -476,7 +492,7 @@ static int set_value_node(const char *value, const char *path, int set_index, bz
     } else {
         n = node_new(BZ_YNODE_SCALAR);
         if (n) n->text = strdup(value);
-        if (!n || !n->text) BZ_FAIL(err, BZ_ENOMEM, "out of memory applying --set %s", path);
+        if (!n || !n->text) BZ_FAIL_OOM(err, NULL, node_bytes(n, value), "applying --set %s", path);
         n->plain = 1;
     }
     mark_from_set(n, set_index);
@@ -523,7 +539,9 @@ int bz_yaml_apply_set(bz_ynode *root, const char *assignment, int set_index, bz_
                 assignment ? assignment : "");
     path = strndup(assignment, (size_t)(eq - assignment));
     work = strndup(assignment, (size_t)(eq - assignment));
-    if (!path || !work) BZ_FAIL(err, BZ_ENOMEM, "out of memory applying --set");
+    if (!path || !work)
+        BZ_FAIL_OOM(err, NULL, 2 * ((size_t)(eq - assignment) + 1), "applying --set %.200s",
+                    assignment);
     if (path[0] == '.' || path[strlen(path) - 1] == '.' || strstr(path, ".."))
         BZ_FAIL(err, BZ_EINVAL, "--set '%.200s': expected KEY.PATH=VALUE with non-empty keys",
                 assignment);
@@ -554,9 +572,9 @@ int bz_yaml_apply_set(bz_ynode *root, const char *assignment, int set_index, bz_
                 bz_ynode_free(child);
             } else {
                 if (cur->kind == BZ_YNODE_MAP && !(val->key = strdup(comp)))
-                    BZ_FAIL(err, BZ_ENOMEM, "out of memory applying --set %s", path);
+                    BZ_FAIL_OOM(err, NULL, strlen(comp) + 1, "applying --set %s", path);
                 if (node_append(cur, val) != BZ_OK)
-                    BZ_FAIL(err, BZ_ENOMEM, "out of memory applying --set %s", path);
+                    BZ_FAIL_OOM(err, NULL, append_bytes(cur), "applying --set %s", path);
             }
             val = NULL;
             break;
@@ -569,10 +587,11 @@ int bz_yaml_apply_set(bz_ynode *root, const char *assignment, int set_index, bz_
         if (!child) {
             created = node_new(kind);
             if (!created || (cur->kind == BZ_YNODE_MAP && !(created->key = strdup(comp))))
-                BZ_FAIL(err, BZ_ENOMEM, "out of memory applying --set %s", path);
+                BZ_FAIL_OOM(err, NULL, created ? strlen(comp) + 1 : sizeof *created,
+                            "applying --set %s", path);
             created->from_set = set_index;
             if (node_append(cur, created) != BZ_OK)
-                BZ_FAIL(err, BZ_ENOMEM, "out of memory applying --set %s", path);
+                BZ_FAIL_OOM(err, NULL, append_bytes(cur), "applying --set %s", path);
             child = created;
             created = NULL;
         } else if (bz_ynode_is_null(child)) {

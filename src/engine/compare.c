@@ -38,7 +38,10 @@ int bz_comparison_compute(const bz_results *r, bz_comparison *c, bz_error *err)
     c->rows = calloc(r->n_arms ? r->n_arms : 1, sizeof *c->rows);
     c->attrib = calloc(r->n_arms ? r->n_arms : 1, sizeof *c->attrib);
     if (!a || !c->rows || !c->attrib)
-        BZ_FAIL(err, BZ_ENOMEM, "out of memory comparing %zu arms", r->n_arms);
+        BZ_FAIL_OOM(err, NULL,
+                    4 * R * sizeof *a +
+                        (r->n_arms ? r->n_arms : 1) * (sizeof *c->rows + sizeof *c->attrib),
+                    "comparing %zu arms", r->n_arms);
     double *b = a + R, *p = a + 2 * R, *q = a + 3 * R;
     for (int k = 0; k < BZ_N_CMP_ROWS; k++)
         c->rows[0][k] = (bz_compare){NAN, NAN, NAN};

@@ -24,8 +24,8 @@ int bz_evq_init(bz_evq *q, double span, size_t buckets, bz_error *err)
     q->bucket = calloc(q->nb, sizeof *q->bucket);
     if (!q->h || !q->bucket) {
         bz_evq_destroy(q);
-        return bz_error_set(err, BZ_ENOMEM, "out of memory for an event calendar of %zu buckets",
-                            buckets);
+        return bz_error_oom(err, NULL, 64 * sizeof *q->h + buckets * sizeof *q->bucket,
+                            "an event calendar of %zu buckets", buckets);
     }
     return BZ_OK;
 }
@@ -54,7 +54,10 @@ static int heap_push(bz_evq *q, bz_event e)
     if (q->n == q->cap) {
         size_t cap = 2 * q->cap;
         bz_event *h = realloc(q->h, cap * sizeof *h);
-        if (!h) return BZ_ENOMEM;
+        if (!h) {
+            q->want = cap * sizeof *h;
+            return BZ_ENOMEM;
+        }
         q->h = h;
         q->cap = cap;
     }
@@ -96,9 +99,11 @@ int bz_evq_push(bz_evq *q, double t, uint64_t key)
     bz_evq_bucket *bk = &q->bucket[b];
     if (bk->n == bk->cap) {
         const uint64_t cap = bk->cap ? 2ull * bk->cap : 16;
-        if (cap > UINT32_MAX) return BZ_ENOMEM;
-        bz_event *p = realloc(bk->e, (size_t)cap * sizeof *p);
-        if (!p) return BZ_ENOMEM;
+        bz_event *p = cap <= UINT32_MAX ? realloc(bk->e, (size_t)cap * sizeof *p) : NULL;
+        if (!p) {
+            q->want = (size_t)cap * sizeof *p;
+            return BZ_ENOMEM;
+        }
         bk->e = p;
         bk->cap = (uint32_t)cap;
     }
@@ -121,13 +126,19 @@ static int reserve(bz_evq *q, size_t k, size_t m)
         while (cap < k)
             cap *= 2;
         bz_event *r = realloc(q->run, cap * sizeof *r);
-        if (!r) return BZ_ENOMEM;
+        if (!r) {
+            q->want = cap * sizeof *r;
+            return BZ_ENOMEM;
+        }
         q->run = r;
         q->run_cap = cap;
     }
     if (m + 1 > q->cnt_cap) {
         uint32_t *c = realloc(q->cnt, (m + 1) * sizeof *c);
-        if (!c) return BZ_ENOMEM;
+        if (!c) {
+            q->want = (m + 1) * sizeof *c;
+            return BZ_ENOMEM;
+        }
         q->cnt = c;
         q->cnt_cap = m + 1;
     }

@@ -66,6 +66,7 @@ typedef struct bz_evq {
     bz_evq_bucket *bucket; /* [nb] */
     size_t far;            /* events in buckets not yet loaded */
     int failed;            /* out of memory loading a bucket (see bz_evq_next_time) */
+    size_t want;           /* bytes asked for by the last allocation that failed */
 } bz_evq;
 
 static inline uint64_t bz_event_key(unsigned kind, uint32_t aux, uint32_t agent)

@@ -27,7 +27,8 @@ int bz_market_init(bz_sim *sim, bz_error *err)
     m->city_open = malloc(C1);
     m->city = calloc(C1, sizeof *m->city);
     if (!m->owned || !m->city_open || !m->city)
-        return bz_error_set(err, BZ_ENOMEM, "out of memory for the prices of %u cities", C);
+        return bz_error_oom(err, NULL, (size_t)C1 * (4 * sizeof *m->owned + 1 + sizeof *m->city),
+                            "the prices of %u cities", C);
     double *price = m->owned, *value = m->owned + C1, *cost = m->owned + 2 * C1,
            *from = m->owned + 3 * C1;
     for (uint32_t c = 0; c < C; c++) {
@@ -63,7 +64,7 @@ int bz_market_init(bz_sim *sim, bz_error *err)
         return bz_error_set(err, BZ_EINVAL, "model '%s' buys through the market but has no adopt()",
                             sim->model->name);
     if (!(m->wait = calloc(sim->n ? sim->n : 1, 1)))
-        return bz_error_set(err, BZ_ENOMEM, "out of memory for the market of %u agents", sim->n);
+        return bz_error_oom(err, NULL, sim->n ? sim->n : 1, "the market of %u agents", sim->n);
     if (m->availability == BZ_AVAIL_FROM) {
         if (m->from > 0)
             bz_sim_schedule(sim, m->from, BZ_EV_MARKET, BZ_MARKET_FROM, 0);
@@ -101,7 +102,9 @@ int bz_market_add_window(bz_sim *sim, double start, double end, int64_t stock, d
         bz_market_window *w = realloc(m->windows, cap * sizeof *w);
         if (w) m->windows = w;
         uint32_t *o = w ? realloc(m->open, cap * sizeof *o) : NULL;
-        if (!o) return bz_error_set(err, BZ_ENOMEM, "out of memory for flash-sale windows");
+        if (!o)
+            return bz_error_oom(err, NULL, cap * (w ? sizeof *o : sizeof *w),
+                                "%zu flash-sale windows", cap);
         m->open = o;
         m->cap_windows = cap;
     }
@@ -133,7 +136,7 @@ int bz_market_add_access(bz_sim *sim, double start, double end, const uint8_t *a
     if (m->n_access == m->cap_access) {
         size_t cap = m->cap_access ? 2 * m->cap_access : 2;
         bz_market_access *a = realloc(m->access, cap * sizeof *a);
-        if (!a) return bz_error_set(err, BZ_ENOMEM, "out of memory for access windows");
+        if (!a) return bz_error_oom(err, NULL, cap * sizeof *a, "%zu access windows", cap);
         m->access = a;
         m->cap_access = cap;
     }
@@ -210,7 +213,7 @@ static void wait_for(bz_sim *sim, uint32_t v, bz_wait_kind kind)
             size_t cap = m->cap_wait ? 2 * m->cap_wait : 1024;
             uint32_t *l = realloc(m->waitlist, cap * sizeof *l);
             if (!l) {
-                bz_sim_failed(sim, BZ_ENOMEM, "the queue of waiting buyers");
+                bz_sim_failed(sim, BZ_ENOMEM, cap * sizeof *l, "the queue of waiting buyers");
                 return;
             }
             m->waitlist = l;

@@ -21,7 +21,7 @@ struct bz_memo {
 
 int bz_memo_create(bz_memo **m, bz_error *err)
 {
-    if (!(*m = calloc(1, sizeof **m))) return bz_error_set(err, BZ_ENOMEM, "out of memory");
+    if (!(*m = calloc(1, sizeof **m))) return bz_error_oom(err, NULL, sizeof **m, "a memo table");
     omp_init_lock(&(*m)->lock);
     return BZ_OK;
 }
@@ -52,8 +52,9 @@ int bz_memo_get(bz_memo *m, const void *key, size_t len, bz_memo_make make, void
         goto cleanup;
     }
     if (!(e = calloc(1, sizeof *e)) || !(e->key = malloc(len ? len : 1))) {
+        size_t bytes = e ? (len ? len : 1) : sizeof *e;
         free(e);
-        BZ_FAIL(err, BZ_ENOMEM, "out of memory");
+        BZ_FAIL_OOM(err, NULL, bytes, "a memo entry with a %zu-byte key", len);
     }
     memcpy(e->key, key, len);
     e->len = len;

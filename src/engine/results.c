@@ -101,7 +101,7 @@ const bz_outcome_def bz_window_defs[BZ_N_WINDOW_FIELDS] = {
     [BZ_WIN_DISCOUNT] = {"discount", "fraction", "off the list price inside the window", 1},
 };
 
-static void *zalloc(size_t n, size_t size, int *failed);
+static void *zalloc(size_t n, size_t size, size_t *failed);
 
 const bz_outcome_def bz_city_defs[BZ_N_CITY_FIELDS] = {
     [BZ_CITY_ADOPTERS] = {"adopters", "agents",
@@ -138,15 +138,14 @@ void bz_results_city_compare(const bz_results *r, size_t arm, uint32_t c, int f,
 
 int bz_results_alloc_cities(bz_results *r, uint32_t n_cities, bz_error *err)
 {
-    int failed = 0;
+    size_t failed = 0;
     r->n_cities = n_cities;
     r->city_names = zalloc(n_cities, sizeof *r->city_names, &failed);
     r->city_agents = zalloc(n_cities, sizeof *r->city_agents, &failed);
     for (size_t a = 0; a < r->n_arms && !failed; a++)
         r->arms[a].cities = zalloc((size_t)r->R * n_cities, sizeof *r->arms[a].cities, &failed);
     if (failed)
-        return bz_error_set(err, BZ_ENOMEM,
-                            "out of memory for the results of %u cities x %u replicates", n_cities,
+        return bz_error_oom(err, NULL, failed, "the results of %u cities x %u replicates", n_cities,
                             (unsigned)r->R);
     return BZ_OK;
 }
@@ -164,8 +163,10 @@ int bz_results_alloc_attrib(const bz_results *r, bz_arm_result *arm, int method,
         free(arm->attrib.share);
         arm->attrib.players = NULL;
         arm->attrib.share = NULL;
-        return bz_error_set(err, BZ_ENOMEM, "out of memory for the attribution of arm '%s'",
-                            arm->name);
+        return bz_error_oom(err, NULL,
+                            (n_players ? n_players : 1) * sizeof *arm->attrib.players +
+                                cells * sizeof *arm->attrib.share,
+                            "the attribution of arm '%s'", arm->name);
     }
     for (size_t i = 0; i < cells; i++)
         arm->attrib.share[i] = NAN;
@@ -215,28 +216,25 @@ uint64_t bz_results_series_bytes(uint32_t R, uint32_t T, int S, int C)
     return rows * R * T * sizeof(int64_t);
 }
 
-/* Zeroed array of n * size bytes, or NULL on overflow / out of memory.
- * n == 0 yields NULL too, which callers treat as "nothing to store" (a model
- * with no channels has no exposure series). */
-static void *zalloc(size_t n, size_t size, int *failed)
+/* Zeroed array of n * size bytes, or NULL on overflow / out of memory; then
+ * *failed is the bytes asked for (SIZE_MAX on overflow) unless an earlier
+ * failure set it. n == 0 yields NULL too, which callers treat as "nothing
+ * to store" (a model with no channels has no exposure series). */
+static void *zalloc(size_t n, size_t size, size_t *failed)
 {
     if (n == 0) return NULL;
-    if (size != 0 && n > SIZE_MAX / size) {
-        *failed = 1;
-        return NULL;
-    }
-    void *p = calloc(n, size);
-    if (!p) *failed = 1;
+    void *p = size != 0 && n > SIZE_MAX / size ? NULL : calloc(n, size);
+    if (!p && !*failed) *failed = bz_error_bytes(n, size);
     return p;
 }
 
-#define NOMEM_FMT "out of memory for results of %zu arms x %u replicates x %u times"
+#define NOMEM_FMT "results of %zu arms x %u replicates x %u times"
 
 int bz_results_init(bz_results *r, uint32_t R, uint32_t T, int n_states, int n_channels,
                     size_t n_arms, size_t n_layers, bz_error *err)
 {
     int status = BZ_OK;
-    int failed = 0;
+    size_t failed = 0;
     memset(r, 0, sizeof *r);
     if (R == 0 || T == 0)
         BZ_FAIL(err, BZ_EINVAL, "results need at least one replicate and one time, got R=%u T=%u",
@@ -254,7 +252,7 @@ int bz_results_init(bz_results *r, uint32_t R, uint32_t T, int n_states, int n_c
     r->n_channels = n_channels;
     r->time_days = zalloc(T, sizeof *r->time_days, &failed);
     r->arms = zalloc(n_arms, sizeof *r->arms, &failed);
-    if (failed) BZ_FAIL(err, BZ_ENOMEM, NOMEM_FMT, n_arms, (unsigned)R, (unsigned)T);
+    if (failed) BZ_FAIL_OOM(err, NULL, failed, NOMEM_FMT, n_arms, (unsigned)R, (unsigned)T);
     r->n_arms = n_arms;
     for (size_t a = 0; a < n_arms; a++) {
         bz_arm_result *arm = &r->arms[a];
@@ -264,11 +262,11 @@ int bz_results_init(bz_results *r, uint32_t R, uint32_t T, int n_states, int n_c
         }
         arm->outcomes = zalloc(R, sizeof(bz_outcome), &failed);
         arm->windows = zalloc((size_t)R * BZ_RESULT_WINDOWS, sizeof(bz_window_result), &failed);
-        if (failed) BZ_FAIL(err, BZ_ENOMEM, NOMEM_FMT, n_arms, (unsigned)R, (unsigned)T);
+        if (failed) BZ_FAIL_OOM(err, NULL, failed, NOMEM_FMT, n_arms, (unsigned)R, (unsigned)T);
     }
     if (n_layers > 0) {
         r->layers = zalloc(n_layers, sizeof *r->layers, &failed);
-        if (failed) BZ_FAIL(err, BZ_ENOMEM, NOMEM_FMT, n_arms, (unsigned)R, (unsigned)T);
+        if (failed) BZ_FAIL_OOM(err, NULL, failed, NOMEM_FMT, n_arms, (unsigned)R, (unsigned)T);
         r->n_layers = n_layers;
     }
 cleanup:
@@ -278,16 +276,15 @@ cleanup:
 
 int bz_results_alloc_series(bz_results *r, bz_arm_result *arm, bz_error *err)
 {
-    int failed = 0;
+    size_t failed = 0;
     const size_t RT = (size_t)r->R * r->T;
     for (int s = 0; s < BZ_N_SERIES; s++) {
         size_t rows = (size_t)bz_results_series_rows(r, (bz_series_id)s);
-        if (rows > 0 && RT > SIZE_MAX / sizeof(int64_t) / rows) failed = 1;
+        if (rows > 0 && RT > SIZE_MAX / sizeof(int64_t) / rows) failed = SIZE_MAX;
         if (!failed) arm->series[s] = zalloc(rows * RT, sizeof(int64_t), &failed);
     }
     if (failed)
-        return bz_error_set(err, BZ_ENOMEM,
-                            "out of memory for the series of %u replicates x %u times",
+        return bz_error_oom(err, NULL, failed, "the series of %u replicates x %u times",
                             (unsigned)r->R, (unsigned)r->T);
     return BZ_OK;
 }
@@ -297,7 +294,9 @@ int bz_results_init_network(bz_results *r, size_t n_layers, bz_error *err)
     memset(r, 0, sizeof *r);
     if (n_layers == 0) return BZ_OK;
     r->layers = calloc(n_layers, sizeof *r->layers);
-    if (!r->layers) return bz_error_set(err, BZ_ENOMEM, "out of memory for %zu layers", n_layers);
+    if (!r->layers)
+        return bz_error_oom(err, NULL, n_layers * sizeof *r->layers, "the results of %zu layers",
+                            n_layers);
     r->n_layers = n_layers;
     return BZ_OK;
 }

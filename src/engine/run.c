@@ -230,7 +230,8 @@ static int record_cities(const bz_sim *sim, bz_arm_result *a, uint32_t rep, bz_e
     bz_city_result *row = a->cities + (size_t)rep * C;
     int64_t *unmet = calloc(C ? C : 1, sizeof *unmet);
     if (!unmet)
-        return bz_error_set(err, BZ_ENOMEM, "out of memory for the results of %u cities", C);
+        return bz_error_oom(err, NULL, (size_t)(C ? C : 1) * sizeof *unmet,
+                            "the results of %u cities", C);
     bz_market_waiting_by_city(sim, BZ_WAIT_SOLDOUT, unmet);
     for (uint32_t c = 0; c < C; c++) {
         const bz_city_tally *ct = &sim->market.city[c];
@@ -389,7 +390,10 @@ static int run_one(const bz_experiment *x, const bz_world *w, const run_job *job
     sim.t_adopt = malloc((n ? n : 1) * sizeof *sim.t_adopt);
     sim.campaigns = calloc(job->n ? job->n : 1, sizeof *sim.campaigns);
     if (!sim.state || !sim.t_adopt || !sim.campaigns)
-        BZ_FAIL(err, BZ_ENOMEM, "out of memory for the agent arrays of %u agents", n);
+        BZ_FAIL_OOM(err, NULL,
+                    (size_t)(n ? n : 1) * (sizeof *sim.state + sizeof *sim.t_adopt) +
+                        (job->n ? job->n : 1) * sizeof *sim.campaigns,
+                    "the agent arrays of %u agents", n);
     for (uint32_t v = 0; v < n; v++)
         sim.t_adopt[v] = NAN;
     sim.counts[0] = n;
@@ -429,7 +433,7 @@ static int run_one(const bz_experiment *x, const bz_world *w, const run_job *job
             if (sim.status != BZ_OK) BZ_FAIL(err, sim.status, "%s", sim.fail.msg);
         }
         if (bz_evq_size(&sim.q) > peak) peak = bz_evq_size(&sim.q);
-        if (sim.q.failed) BZ_FAIL(err, BZ_ENOMEM, "out of memory for the event calendar");
+        if (sim.q.failed) BZ_FAIL_OOM(err, NULL, sim.q.want, "the event calendar");
         /* Samples k .. j see the same state: no event before t_j. */
         uint32_t j = k;
         while (j < x->n_steps && !(next < bz_run_sample_time(x, j + 1)))
@@ -530,7 +534,8 @@ static int build_subs(const bz_experiment *x, subs *s, bz_error *err)
     memset(s, 0, sizeof *s);
     if (total == 0) return BZ_OK;
     if (!(s->v = calloc(total, sizeof *s->v)))
-        BZ_FAIL(err, BZ_ENOMEM, "out of memory for %llu sub-arms", (unsigned long long)total);
+        BZ_FAIL_OOM(err, NULL, bz_error_bytes(total, sizeof *s->v), "%llu sub-arms",
+                    (unsigned long long)total);
     const bz_arm_spec *base = &x->arms[0];
     for (size_t a = 1; a < x->n_arms; a++) {
         const bz_arm_spec *arm = &x->arms[a];
@@ -547,7 +552,10 @@ static int build_subs(const bz_experiment *x, subs *s, bz_error *err)
             sa->index = calloc(L ? L : 1, sizeof *sa->index);
             sa->out = calloc(x->replicates, sizeof *sa->out);
             if (!sa->camps || !sa->index || !sa->out)
-                BZ_FAIL(err, BZ_ENOMEM, "out of memory for the sub-arms of arm '%s'", arm->name);
+                BZ_FAIL_OOM(err, NULL,
+                            (L ? L : 1) * (sizeof *sa->camps + sizeof *sa->index) +
+                                x->replicates * sizeof *sa->out,
+                            "the sub-arms of arm '%s'", arm->name);
             for (size_t i = 0; i < L; i++) {
                 int player = -1;
                 for (size_t j = 0; j < k; j++)
@@ -682,7 +690,10 @@ static int init_results(bz_results *res, const bz_experiment *x, bz_error *err)
         snprintf(res->arms[a].name, BZ_NAME_MAX, "%s", x->arms[a].name);
         res->arms[a].campaigns_yaml =
             strdup(x->arms[a].campaigns_yaml ? x->arms[a].campaigns_yaml : "[]");
-        if (!res->arms[a].campaigns_yaml) return bz_error_set(err, BZ_ENOMEM, "out of memory");
+        if (!res->arms[a].campaigns_yaml)
+            return bz_error_oom(
+                err, NULL, strlen(x->arms[a].campaigns_yaml ? x->arms[a].campaigns_yaml : "[]") + 1,
+                "the campaigns of arm '%s'", x->arms[a].name);
     }
     status = bz_results_alloc_cities(res, x->cities, err);
     if (status != BZ_OK) return status;
@@ -693,7 +704,9 @@ static int init_results(bz_results *res, const bz_experiment *x, bz_error *err)
             snprintf(res->city_names[c], BZ_NAME_MAX, "%u", (unsigned)c);
     res->seed = x->seed;
     res->experiment_yaml = strdup(x->resolved_yaml ? x->resolved_yaml : "");
-    if (!res->experiment_yaml) return bz_error_set(err, BZ_ENOMEM, "out of memory");
+    if (!res->experiment_yaml)
+        return bz_error_oom(err, NULL, strlen(x->resolved_yaml ? x->resolved_yaml : "") + 1,
+                            "the resolved experiment");
     return BZ_OK;
 }
 
@@ -802,7 +815,8 @@ int bz_run_experiment(const bz_experiment *x, const bz_run_opts *opts, bz_result
     const uint64_t total = (uint64_t)x->replicates * (x->n_arms + sub.n);
     uint64_t done = 0;
     if (!(base = calloc(x->replicates, sizeof *base)))
-        BZ_FAIL(err, BZ_ENOMEM, "out of memory for %u replicates", x->replicates);
+        BZ_FAIL_OOM(err, NULL, (size_t)x->replicates * sizeof *base, "%u replicates",
+                    x->replicates);
     if (!x->resample) {
         BZ_CHECK(bz_world_build(&shared, x, BZ_RNG_SHARED_REPLICATE, err));
         BZ_CHECK(fill_layer_info(res, x, &shared, err));

@@ -6,12 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-void bz_sim_failed(bz_sim *sim, int code, const char *what)
+void bz_sim_failed(bz_sim *sim, int code, size_t bytes, const char *what)
 {
     if (sim->status != BZ_OK) return;
     sim->status = code;
-    bz_error_set(&sim->fail, code, "out of memory for %s at day %g (%u agents)", what, sim->t,
-                 sim->n);
+    bz_error_oom(&sim->fail, NULL, bytes, "%s at day %g (%u agents)", what, sim->t, sim->n);
+    sim->fail.code = code;
 }
 
 void bz_sim_expose(bz_sim *sim, uint32_t v, int channel, unsigned flags)
@@ -60,7 +60,7 @@ int bz_sim_share_interval(bz_sim *sim, double a, double b, double factor, uint32
     if (sc->n_iv == sc->cap_iv) {
         size_t cap = sc->cap_iv ? 2 * sc->cap_iv : 8;
         bz_share_iv *iv = realloc(sc->iv, cap * sizeof *iv);
-        if (!iv) return bz_error_set(err, BZ_ENOMEM, "out of memory for sharing intervals");
+        if (!iv) return bz_error_oom(err, NULL, cap * sizeof *iv, "%zu sharing intervals", cap);
         sc->iv = iv;
         sc->cap_iv = cap;
     }
@@ -83,7 +83,8 @@ int bz_sim_share_build(bz_sim *sim, bz_error *err)
     sc->seg = malloc((2 * k + 1) * sizeof *sc->seg);
     if (!pts || !sc->seg) {
         free(pts);
-        return bz_error_set(err, BZ_ENOMEM, "out of memory for the sharing schedule");
+        return bz_error_oom(err, NULL, (2 * k + 1) * (sizeof *pts + sizeof *sc->seg),
+                            "the sharing schedule of %zu intervals", k);
     }
     size_t np = 0;
     pts[np++] = -INFINITY;
@@ -164,8 +165,10 @@ int bz_sim_boost_enable(bz_sim *sim, bz_error *err)
         free(sim->boost);
         free(sim->boost_until);
         sim->boost = sim->boost_until = NULL;
-        return bz_error_set(err, BZ_ENOMEM, "out of memory for sharing boosts of %u agents",
-                            sim->n);
+        return bz_error_oom(err, NULL,
+                            (size_t)(sim->n ? sim->n : 1) *
+                                (sizeof *sim->boost + sizeof *sim->boost_until),
+                            "sharing boosts of %u agents", sim->n);
     }
     return BZ_OK;
 }
@@ -236,7 +239,9 @@ int bz_sim_random_agents(uint32_t n, uint32_t k, bz_stream *s, uint32_t *out, bz
 {
     if (k > n) return bz_error_set(err, BZ_EINVAL, "cannot choose %u distinct agents of %u", k, n);
     uint64_t *seen = calloc(((size_t)n + 63) / 64, sizeof *seen);
-    if (!seen) return bz_error_set(err, BZ_ENOMEM, "out of memory choosing %u agents", k);
+    if (!seen)
+        return bz_error_oom(err, NULL, ((size_t)n + 63) / 64 * sizeof *seen,
+                            "choosing %u agents of %u", k, n);
     uint32_t m = 0;
     for (uint64_t j = (uint64_t)n - k; j < n; j++) {
         uint32_t t = (uint32_t)bz_stream_below(s, j + 1);

@@ -161,7 +161,8 @@ typedef struct bz_sim {
  * Event handlers return nothing: a handler that cannot continue (out of
  * memory growing the calendar) records the failure here; the run loop stops
  * at the next event and returns it. */
-void bz_sim_failed(bz_sim *sim, int code, const char *what);
+/* bytes: what the failed allocation asked for. */
+void bz_sim_failed(bz_sim *sim, int code, size_t bytes, const char *what);
 
 /* ---- scheduling --------------------------------------------------------- */
 
@@ -172,7 +173,7 @@ static inline void bz_sim_schedule(bz_sim *sim, double t, unsigned kind, uint32_
 {
     if (!(t < sim->horizon)) return;
     if (bz_evq_push(&sim->q, t < sim->t ? sim->t : t, bz_event_key(kind, aux, agent)) != BZ_OK)
-        bz_sim_failed(sim, BZ_ENOMEM, "the event calendar");
+        bz_sim_failed(sim, BZ_ENOMEM, sim->q.want, "the event calendar");
 }
 
 /* A campaign action for run at time t (run->type->act(sim, run, tag)). */

@@ -169,8 +169,8 @@ static struct bz_sink_stage *stage_new(uint32_t n)
 
 static int alloc_fail(bz_error *err, const char *what, const char *layer, size_t bytes)
 {
-    return bz_error_set(err, BZ_ENOMEM, "layer '%s': out of memory allocating %s (%zu bytes)",
-                        layer, what, bytes);
+    bz_error_oom(err, NULL, bytes, "%s", what);
+    return bz_error_prefix(err, "layer '%s': ", layer);
 }
 
 /* Two passes (steps 1-5 of the header): out->offsets, targets, m; *self and

@@ -525,8 +525,11 @@ int bz_collect_finish(struct bz_collect *c, bz_layer *out, uint64_t *self_out, u
     uint64_t *kept = malloc((size_t)nb * sizeof *kept);
     collect_scratch *scratch = calloc((size_t)c->nthreads, sizeof *scratch);
     if (!start || !kept || !scratch) {
-        status =
-            bz_error_set(err, BZ_ENOMEM, "layer '%s': out of memory (%u buckets)", out->name, nb);
+        bz_error_oom(err, NULL,
+                     ((size_t)nb + 1) * sizeof *start + (size_t)nb * sizeof *kept +
+                         (size_t)c->nthreads * sizeof *scratch,
+                     "the starts of %u buckets", nb);
+        status = bz_error_prefix(err, "layer '%s': ", out->name);
         goto cleanup;
     }
     /* Flush each thread's partly filled blocks (holes in the unfilled
@@ -582,9 +585,9 @@ int bz_collect_finish(struct bz_collect *c, bz_layer *out, uint64_t *self_out, u
                            ? malloc(total ? (size_t)total * sizeof(uint32_t) : 1)
                            : NULL;
     if (!out->offsets || !out->targets) {
-        status =
-            bz_error_set(err, BZ_ENOMEM, "layer '%s': out of memory for %llu arcs and %u agents",
-                         out->name, (unsigned long long)total, c->n);
+        bz_error_oom(err, NULL, nbytes + (o.map ? 0 : bz_error_bytes(total, sizeof(uint32_t))),
+                     "%llu arcs and %u agents", (unsigned long long)total, c->n);
+        status = bz_error_prefix(err, "layer '%s': ", out->name);
         goto cleanup;
     }
     const int team = c->nthreads;
@@ -599,9 +602,9 @@ int bz_collect_finish(struct bz_collect *c, bz_layer *out, uint64_t *self_out, u
         scratch[t].size = largest;
         scratch[t].arc = malloc((largest ? largest : 1) * sizeof *scratch[t].arc);
         if (!scratch[t].arc) {
-            status = bz_error_set(err, BZ_ENOMEM,
-                                  "layer '%s': out of memory for %llu arcs of scratch per thread",
-                                  out->name, (unsigned long long)largest);
+            bz_error_oom(err, NULL, (largest ? largest : 1) * sizeof *scratch[t].arc,
+                         "%llu arcs of scratch per thread", (unsigned long long)largest);
+            status = bz_error_prefix(err, "layer '%s': ", out->name);
             goto cleanup;
         }
     }

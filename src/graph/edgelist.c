@@ -32,6 +32,7 @@ typedef struct idmap {
     uint64_t mask;
     uint64_t *keys; /* [count] ids in order of first appearance */
     uint64_t count, keys_cap;
+    size_t want; /* bytes of the allocation that failed */
 } idmap;
 
 static uint64_t mix64(uint64_t x) /* splitmix64 finaliser */
@@ -46,6 +47,7 @@ static uint64_t mix64(uint64_t x) /* splitmix64 finaliser */
 static int idmap_grow(idmap *m)
 {
     uint64_t cap = m->mask ? (m->mask + 1) * 2 : 1024;
+    m->want = bz_error_bytes((size_t)cap, sizeof(idslot));
     if (cap > SIZE_MAX / sizeof(idslot)) return BZ_ENOMEM;
     idslot *slot = calloc((size_t)cap, sizeof *slot);
     if (!slot) return BZ_ENOMEM;
@@ -78,6 +80,7 @@ static int idmap_get(idmap *m, uint64_t key, uint32_t *index)
     if (m->count == m->keys_cap) {
         uint64_t cap = m->keys_cap ? m->keys_cap * 2 : 1024;
         uint64_t *k = realloc(m->keys, (size_t)cap * sizeof *k);
+        m->want = (size_t)cap * sizeof *k;
         if (!k) return BZ_ENOMEM;
         m->keys = k;
         m->keys_cap = cap;
@@ -288,6 +291,7 @@ typedef struct chunk {
     const char *begin, *end;
     uint64_t *raw; /* [2 m] ids as written, owned */
     uint64_t m, lines, weighted, max_id;
+    size_t want; /* bytes of the allocation that failed (BZ_ENOMEM) */
     int status;
 } chunk;
 
@@ -300,7 +304,8 @@ static int parse_chunk(chunk *ch, const char *name, uint64_t line0, char comment
     /* A first guess of the edge count (about 12 bytes a line) saves most of
      * the doubling copies on big files. */
     uint64_t cap = (uint64_t)(end - p) / 12 + 16, line = line0, m = 0;
-    ch->raw = malloc((size_t)cap * 2 * sizeof *ch->raw);
+    ch->want = (size_t)cap * 2 * sizeof *ch->raw;
+    ch->raw = malloc(ch->want);
     if (!ch->raw) return BZ_ENOMEM;
     while (p < end) {
         const char *start = p, *s = p;
@@ -315,6 +320,7 @@ static int parse_chunk(chunk *ch, const char *name, uint64_t line0, char comment
         if (m == cap) {
             uint64_t *nr =
                 cap <= SIZE_MAX / 32 ? realloc(ch->raw, (size_t)cap * 4 * sizeof *nr) : NULL;
+            ch->want = bz_error_bytes((size_t)cap * 4, sizeof *nr);
             if (!nr) return BZ_ENOMEM;
             ch->raw = nr;
             cap *= 2;
@@ -335,10 +341,12 @@ static int parse_chunk(chunk *ch, const char *name, uint64_t line0, char comment
 
 /* Dense ids (max id small against the edge count): a direct table
  * rank[id] gives agents in ascending id order with no hashing and no sort.
- * O(m + max_id); the final lookups run in parallel. */
-static int remap_dense(bz_edgelist *el, const chunk *ch, int n_ch, uint64_t max_id)
+ * O(m + max_id); the final lookups run in parallel. On BZ_ENOMEM, *want is
+ * the bytes that could not be had. */
+static int remap_dense(bz_edgelist *el, const chunk *ch, int n_ch, uint64_t max_id, size_t *want)
 {
     uint32_t *rank = calloc((size_t)max_id + 1, sizeof *rank);
+    *want = ((size_t)max_id + 1) * sizeof *rank;
     if (!rank) return BZ_ENOMEM;
     for (int c = 0; c < n_ch; c++) { /* every thread writes the same 1: no order matters */
         const uint64_t *raw = ch[c].raw;
@@ -353,6 +361,7 @@ static int remap_dense(bz_edgelist *el, const chunk *ch, int n_ch, uint64_t max_
     for (uint64_t id = 0; id <= max_id; id++)
         n += rank[id];
     el->ids = malloc((size_t)n * sizeof *el->ids);
+    *want = (size_t)n * sizeof *el->ids;
     if (!el->ids) {
         free(rank);
         return BZ_ENOMEM;
@@ -380,21 +389,26 @@ static int remap_dense(bz_edgelist *el, const chunk *ch, int n_ch, uint64_t max_
 
 /* Sparse ids: hash map to first-appearance indices, then a radix sort of the
  * distinct ids turns them into ascending-id agents. BZ_EINVAL when there are
- * more than MAX_AGENTS distinct ids. O(m + n). */
-static int remap_sparse(bz_edgelist *el, const chunk *ch, int n_ch)
+ * more than MAX_AGENTS distinct ids. O(m + n). *want as for remap_dense. */
+static int remap_sparse(bz_edgelist *el, const chunk *ch, int n_ch, size_t *want)
 {
     int status = BZ_OK;
     idmap map = {0};
     kv *order = NULL;
     uint32_t *rank = NULL;
     uint64_t m2 = 2 * el->n_edges, off = 0;
-    if (idmap_grow(&map) != BZ_OK) return BZ_ENOMEM;
+    if (idmap_grow(&map) != BZ_OK) {
+        *want = map.want;
+        return BZ_ENOMEM;
+    }
     for (int c = 0; c < n_ch; c++)
         for (uint64_t i = 0; i < 2 * ch[c].m; i++) {
             status = idmap_get(&map, ch[c].raw[i], &el->pairs[off++]);
+            *want = map.want;
             if (status != BZ_OK) goto cleanup;
         }
     size_t n = (size_t)map.count;
+    *want = n * (sizeof *order + sizeof *rank + sizeof *el->ids);
     order = malloc(n * sizeof *order);
     rank = malloc(n * sizeof *rank);
     el->ids = malloc(n * sizeof *el->ids);
@@ -404,6 +418,7 @@ static int remap_sparse(bz_edgelist *el, const chunk *ch, int n_ch)
     }
     for (size_t i = 0; i < n; i++)
         order[i] = (kv){map.keys[i], i};
+    *want = n ? n * sizeof *order : 1;
     if ((status = sort_kv(order, n)) != BZ_OK) goto cleanup;
     for (size_t i = 0; i < n; i++) {
         el->ids[i] = order[i].key;
@@ -455,12 +470,15 @@ int bz_edgelist_parse(bz_edgelist *el, const char *buf, size_t len, const char *
         ch[c].status = parse_chunk(&ch[c], name, 0, comment, flags, &local);
     }
     uint64_t line = 0, m = 0;
+    size_t want = 0; /* bytes of the allocation that failed */
     for (int c = 0; c < n_ch; c++) {
+        want = ch[c].want;
         if (ch[c].status == BZ_ENOMEM) goto nomem;
         if (ch[c].status != BZ_OK) { /* earlier chunks are complete: re-run for the message */
             free(ch[c].raw);
             memset(&ch[c].raw, 0, sizeof ch[c] - offsetof(chunk, raw));
             status = parse_chunk(&ch[c], name, line, comment, flags, err);
+            want = ch[c].want;
             if (status == BZ_ENOMEM) goto nomem;
             goto cleanup;
         }
@@ -480,18 +498,19 @@ int bz_edgelist_parse(bz_edgelist *el, const char *buf, size_t len, const char *
     for (int c = 0; c < n_ch; c++)
         if (ch[c].max_id > max_id) max_id = ch[c].max_id;
     el->pairs = malloc((size_t)m * 2 * sizeof *el->pairs);
+    want = (size_t)m * 2 * sizeof *el->pairs;
     if (!el->pairs) goto nomem;
     if (max_id < MAX_AGENTS && max_id / 4 <= m + (1u << 22))
-        status = remap_dense(el, ch, n_ch, max_id); /* rank table <= 16 B per edge + 64 MiB */
+        status = remap_dense(el, ch, n_ch, max_id, &want); /* rank <= 16 B an edge + 64 MiB */
     else
-        status = remap_sparse(el, ch, n_ch);
+        status = remap_sparse(el, ch, n_ch, &want);
     if (status == BZ_ENOMEM) goto nomem;
     if (status != BZ_OK)
         BZ_FAIL(err, BZ_EINVAL, "%s: more than %u distinct node ids", name, (unsigned)MAX_AGENTS);
     goto cleanup;
 
 nomem:
-    status = bz_error_set(err, BZ_ENOMEM, "%s: out of memory while reading the edge list", name);
+    status = bz_error_oom(err, name, want, "the edge list");
 cleanup:
     for (int c = 0; c < n_ch; c++)
         free(ch[c].raw);
@@ -519,7 +538,7 @@ static int gunzip_zlib(const char *path, const unsigned char *in, size_t in_len,
     size_t cap = in_len < SIZE_MAX / 8 ? in_len * 4 + 4096 : in_len, len = 0;
     if (cap > max_len + 1) cap = max_len + 1;
     char *buf = malloc(cap);
-    if (!buf) BZ_FAIL(err, BZ_ENOMEM, "cannot read '%s': out of memory", path);
+    if (!buf) BZ_FAIL_OOM(err, NULL, cap, "reading '%s'", path);
     if (inflateInit2(&z, 15 + 16) != Z_OK) /* 15 + 16: gzip wrapper only */
         BZ_FAIL(err, BZ_ENOMEM, "cannot read '%s': zlib initialisation failed", path);
     size_t pos = 0;
@@ -534,7 +553,7 @@ static int gunzip_zlib(const char *path, const unsigned char *in, size_t in_len,
             char *nb = realloc(buf, ncap);
             if (!nb) {
                 inflateEnd(&z);
-                BZ_FAIL(err, BZ_ENOMEM, "cannot read '%s': out of memory", path);
+                BZ_FAIL_OOM(err, NULL, ncap, "reading '%s'", path);
             }
             buf = nb;
             cap = ncap;
@@ -593,7 +612,8 @@ static int gunzip(const char *path, const unsigned char *in, size_t in_len, size
     struct libdeflate_decompressor *d = NULL;
     if (buf == MAP_FAILED) return gunzip_zlib(path, in, in_len, max_len, out, out_len, err);
     d = libdeflate_alloc_decompressor();
-    if (!d) BZ_FAIL(err, BZ_ENOMEM, "cannot read '%s': out of memory", path);
+    if (!d) /* its size is libdeflate's own */
+        BZ_FAIL(err, BZ_ENOMEM, "out of memory for a libdeflate decompressor reading '%s'", path);
     size_t pos = 0, len = 0;
     for (;;) { /* one member at a time: concatenated gzip files are one file */
         size_t used_in = 0, used_out = 0;
@@ -661,7 +681,7 @@ int bz_edgelist_read(bz_edgelist *el, const char *path, char comment, unsigned f
     } else { /* empty, or not mappable: read, at most max_len + 1 bytes */
         cap = 1 << 16;
         buf = malloc(cap);
-        if (!buf) BZ_FAIL(err, BZ_ENOMEM, "cannot read '%s': out of memory (%zu bytes)", path, cap);
+        if (!buf) BZ_FAIL_OOM(err, NULL, cap, "reading '%s'", path);
         for (;;) {
             if (len == cap) {
                 if (cap > max_len)
@@ -670,9 +690,7 @@ int bz_edgelist_read(bz_edgelist *el, const char *path, char comment, unsigned f
                             (unsigned long long)max_len);
                 size_t ncap = cap <= max_len / 2 ? cap * 2 : max_len + 1;
                 char *nb = realloc(buf, ncap);
-                if (!nb)
-                    BZ_FAIL(err, BZ_ENOMEM, "cannot read '%s': out of memory (%zu bytes)", path,
-                            ncap);
+                if (!nb) BZ_FAIL_OOM(err, NULL, ncap, "reading '%s'", path);
                 buf = nb;
                 cap = ncap;
             }
@@ -732,7 +750,7 @@ static int out_open(out_file *o, const char *path, bz_error *err)
     if (!direct) {
         size_t plen = strlen(path);
         if (!(o->tmp = malloc(plen + sizeof ".partial")))
-            return bz_error_set(err, BZ_ENOMEM, "cannot write '%s': out of memory", path);
+            return bz_error_oom(err, NULL, plen + sizeof ".partial", "writing '%s'", path);
         memcpy(o->tmp, path, plen);
         memcpy(o->tmp + plen, ".partial", sizeof ".partial");
     }
@@ -792,7 +810,7 @@ int bz_edgelist_write(const bz_layer *l, const char *path, bz_error *err)
                             "layer '%s' is an implicit complete graph (%s): no edge list to save",
                             l->name, l->generator);
     enum { BUF = 1 << 20 };
-    if (!(buf = malloc(BUF))) BZ_FAIL(err, BZ_ENOMEM, "cannot write '%s': out of memory", path);
+    if (!(buf = malloc(BUF))) BZ_FAIL_OOM(err, NULL, BUF, "writing '%s'", path);
     BZ_CHECK(out_open(&o, path, err));
     int w = fprintf(o.f,
                     "# buzzsim edge list\n# layer: %s  generator: %s  directed: %s  agents: %u  "

@@ -32,9 +32,7 @@ int bz_network_init(bz_network *net, uint32_t n, size_t n_layers, bz_error *err)
     if (n_layers > 0) {
         net->layers = calloc(n_layers, sizeof *net->layers);
         if (!net->layers)
-            return bz_error_set(err, BZ_ENOMEM,
-                                "out of memory: cannot allocate %zu layers (%zu bytes)", n_layers,
-                                n_layers * sizeof *net->layers);
+            return bz_error_oom(err, NULL, n_layers * sizeof *net->layers, "%zu layers", n_layers);
     }
     net->n = n;
     net->n_layers = n_layers;

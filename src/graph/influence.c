@@ -59,9 +59,9 @@ static int rr_view_init(rr_view *v, const bz_layer *l, bz_error *err)
     if (!off || !tgt) {
         free(off);
         free(tgt);
-        return bz_error_set(err, BZ_ENOMEM,
-                            "influence: out of memory for the transpose of layer '%s' (%llu arcs)",
-                            l->name, (unsigned long long)l->m);
+        return bz_error_oom(
+            err, "influence", ((size_t)n + 2) * sizeof *off + (l->m ? l->m : 1) * sizeof *tgt,
+            "the transpose of layer '%s' (%llu arcs)", l->name, (unsigned long long)l->m);
     }
     /* off[v + 2] counts, prefix into off[v + 1] = start of row v, then fill
      * advancing off[v + 1] so it ends as the end of row v. */
@@ -117,7 +117,9 @@ static int rr_model_init(rr_model *r, const bz_influence_model *m, bz_error *err
     r->lt = m->kind == BZ_INFLUENCE_LT;
     r->views = calloc(r->L, sizeof *r->views);
     r->inv_log_q = calloc(r->L, sizeof *r->inv_log_q);
-    if (!r->views || !r->inv_log_q) BZ_FAIL(err, BZ_ENOMEM, "influence: out of memory");
+    if (!r->views || !r->inv_log_q)
+        BZ_FAIL_OOM(err, "influence", r->L * (sizeof *r->views + sizeof *r->inv_log_q),
+                    "the views of %zu layers", r->L);
     for (size_t i = 0; i < r->L; i++) {
         const double p = m->p[i];
         r->inv_log_q[i] = p > 0 && p < 1 ? 1.0 / log1p(-p) : 0.0;
@@ -295,7 +297,7 @@ static int rr_draw(const rr_model *r, uint64_t theta, uint64_t seed, uint64_t ma
         return BZ_OK;
     }
     if (!(chunks = calloc(WAVE, sizeof *chunks)))
-        BZ_FAIL(err, BZ_ENOMEM, "influence: out of memory for RR-set buffers");
+        BZ_FAIL_OOM(err, "influence", WAVE * sizeof *chunks, "%d RR-set buffers", (int)WAVE);
     uint64_t next = sink->theta_used; /* first set index not consumed */
     uint32_t per = FIRST;             /* sets per chunk in this wave */
     int done = 0, oom = 0;
@@ -390,7 +392,9 @@ static int rr_draw(const rr_model *r, uint64_t theta, uint64_t seed, uint64_t ma
         free(sc.stamp);
         free(sc.q);
     }
-    if (oom) BZ_FAIL(err, BZ_ENOMEM, "influence: out of memory drawing RR sets");
+    if (oom)
+        BZ_FAIL_OOM(err, "influence", bz_error_bytes(sink->entries, sizeof(uint32_t)),
+                    "RR sets past %llu entries", (unsigned long long)sink->entries);
 cleanup:
     if (chunks)
         for (uint32_t c = 0; c < WAVE; c++)
@@ -451,7 +455,8 @@ int bz_influence_estimate_model(const bz_influence_model *m, const bz_influence_
     BZ_CHECK(check_theta(opts->theta, err));
     const uint32_t n = m->layers[0].n;
     if (k == 0) BZ_FAIL(err, BZ_EINVAL, "influence: no seeds to estimate");
-    if (!(is_seed = calloc(n, 1))) BZ_FAIL(err, BZ_ENOMEM, "influence: out of memory");
+    if (!(is_seed = calloc(n, 1)))
+        BZ_FAIL_OOM(err, "influence", n, "the seed marks of %u agents", n);
     for (uint32_t i = 0; i < k; i++) {
         if (seeds[i] >= n)
             BZ_FAIL(err, BZ_EINVAL, "influence: seed %u is not an agent (n = %u)", seeds[i], n);
@@ -505,8 +510,9 @@ static int cover(uint32_t n, const rr_sink *sink, uint32_t k, uint32_t *seeds, u
     ioff = calloc((size_t)n + 2, sizeof *ioff);
     iset = malloc((E ? E : 1) * sizeof *iset);
     if (!ioff || !iset)
-        BZ_FAIL(err, BZ_ENOMEM, "influence: out of memory for the index of %llu RR entries",
-                (unsigned long long)E);
+        BZ_FAIL_OOM(err, "influence",
+                    ((size_t)n + 2) * sizeof *ioff + bz_error_bytes(E ? E : 1, sizeof *iset),
+                    "the index of %llu RR entries", (unsigned long long)E);
     for (uint64_t e = 0; e < E; e++)
         ioff[sink->nodes[e] + 2]++;
     for (uint32_t v = 0; v < n; v++)
@@ -521,7 +527,9 @@ static int cover(uint32_t n, const rr_sink *sink, uint32_t k, uint32_t *seeds, u
     covered = calloc(T ? T : 1, 1);
     chosen = calloc(n, 1);
     if (!gain || !heap || !fresh || !covered || !chosen)
-        BZ_FAIL(err, BZ_ENOMEM, "influence: out of memory for greedy coverage of %u agents", n);
+        BZ_FAIL_OOM(err, "influence",
+                    (size_t)n * (sizeof *gain + sizeof *heap + sizeof *fresh + 1) + (T ? T : 1),
+                    "greedy coverage of %u agents", n);
     for (uint32_t v = 0; v < n; v++) {
         gain[v] = (uint32_t)(ioff[v + 1] - ioff[v]);
         heap[v] = v;

@@ -45,8 +45,10 @@ int bz_mview_init(bz_mview *v, const bz_layer *l, bz_error *err)
     v->offsets = malloc(((size_t)n + 1) * sizeof *v->offsets);
     v->own = 1;
     if (!toff || !cur || !ttgt || !v->offsets)
-        BZ_FAIL(err, BZ_ENOMEM, "metrics: out of memory for the undirected view of layer '%s'",
-                l->name);
+        BZ_FAIL_OOM(err, "metrics",
+                    ((size_t)n + 1) * (sizeof *toff + sizeof *cur + sizeof *v->offsets) +
+                        (l->m ? l->m : 1) * sizeof *ttgt,
+                    "the undirected view of layer '%s'", l->name);
     for (uint64_t a = 0; a < l->m; a++)
         toff[l->targets[a] + 1]++;
     for (uint32_t u = 0; u < n; u++)
@@ -80,8 +82,8 @@ int bz_mview_init(bz_mview *v, const bz_layer *l, bz_error *err)
             v->offsets[n] = k;
             v->targets = malloc((k ? k : 1) * sizeof *v->targets);
             if (!v->targets)
-                BZ_FAIL(err, BZ_ENOMEM,
-                        "metrics: out of memory for the undirected view of layer '%s'", l->name);
+                BZ_FAIL_OOM(err, "metrics", (k ? k : 1) * sizeof *v->targets,
+                            "the undirected view of layer '%s'", l->name);
         }
     }
 cleanup:
@@ -109,8 +111,8 @@ int bz_metrics_degree_histogram(const bz_layer *l, int in, int64_t **hist, size_
     }
     int64_t *h = calloc((size_t)maxd + 1, sizeof *h);
     if (!h)
-        return bz_error_set(err, BZ_ENOMEM, "degree histogram: out of memory (%llu bins)",
-                            (unsigned long long)maxd + 1);
+        return bz_error_oom(err, "degree histogram", bz_error_bytes((size_t)maxd + 1, sizeof *h),
+                            "%llu bins", (unsigned long long)maxd + 1);
     if (l->complete)
         h[maxd] = l->n;
     else
@@ -150,7 +152,8 @@ int bz_metrics_components(const bz_layer *l, uint32_t *label, uint64_t *n_compon
     p = malloc((size_t)n * sizeof *p);
     rootlab = calloc(n, sizeof *rootlab);
     if (!p || !rootlab)
-        BZ_FAIL(err, BZ_ENOMEM, "components: out of memory for %u agents", (unsigned)n);
+        BZ_FAIL_OOM(err, "components", (size_t)n * (sizeof *p + sizeof *rootlab), "%u agents",
+                    (unsigned)n);
     for (uint32_t u = 0; u < n; u++)
         p[u] = u;
     /* The root of a set is always its smallest agent: the labels below then
@@ -172,8 +175,8 @@ int bz_metrics_components(const bz_layer *l, uint32_t *label, uint64_t *n_compon
     }
     uint32_t *count = calloc(comps, sizeof *count);
     if (!count)
-        BZ_FAIL(err, BZ_ENOMEM, "components: out of memory for %llu components",
-                (unsigned long long)comps);
+        BZ_FAIL_OOM(err, "components", (size_t)comps * sizeof *count, "%llu components",
+                    (unsigned long long)comps);
     for (uint32_t u = 0; u < n; u++) {
         uint32_t c = rootlab[p[u]];
         if (label) label[u] = c;
@@ -214,7 +217,9 @@ int bz_metrics_kcore(const bz_layer *l, uint32_t *core, uint32_t *max_core, bz_e
     pos = malloc((size_t)n * sizeof *pos);
     bin = calloc((size_t)maxd + 1, sizeof *bin);
     if (!vert || !pos || !bin)
-        BZ_FAIL(err, BZ_ENOMEM, "k-core: out of memory for %u agents", (unsigned)n);
+        BZ_FAIL_OOM(err, "k-core",
+                    (size_t)n * (sizeof *vert + sizeof *pos) + ((size_t)maxd + 1) * sizeof *bin,
+                    "%u agents", (unsigned)n);
     /* Batagelj & Zaversnik (2003): agents sorted by current degree in vert,
      * bin[d] = start of degree d; peeling the smallest moves each neighbour
      * one bucket down in O(1). */
@@ -277,7 +282,9 @@ int bz_metrics_assortativity(const bz_layer *l, double *r, bz_error *err)
     uint32_t n = l->n;
     int64_t nb = ((int64_t)n + BLOCK - 1) / BLOCK;
     part = calloc((size_t)nb * 5, sizeof *part);
-    if (!part) BZ_FAIL(err, BZ_ENOMEM, "assortativity: out of memory");
+    if (!part)
+        BZ_FAIL_OOM(err, "assortativity", (size_t)nb * 5 * sizeof *part, "the sums of %lld blocks",
+                    (long long)nb);
         /* Per block, exact integer sums (degree products fit easily in 64 bits
          * for a block), converted to double and combined in block order. */
 #pragma omp parallel for schedule(dynamic, 4) if (nb > 1)
@@ -346,7 +353,9 @@ int bz_metrics_pagerank(const bz_layer *l, double damping, double tol, int max_i
     int64_t nb = (nn + BLOCK - 1) / BLOCK;
     x = malloc((size_t)n * sizeof *x);
     part = malloc((size_t)nb * 2 * sizeof *part);
-    if (!x || !part) BZ_FAIL(err, BZ_ENOMEM, "pagerank: out of memory for %u agents", n);
+    if (!x || !part)
+        BZ_FAIL_OOM(err, "pagerank", (size_t)n * sizeof *x + (size_t)nb * 2 * sizeof *part,
+                    "%u agents", n);
     for (int64_t u = 0; u < nn; u++)
         rank[u] = 1.0 / n;
     /* The walker's number of moves from v: its degree, or for directed

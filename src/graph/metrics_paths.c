@@ -91,7 +91,7 @@ static int clustering_exact(const bz_mview *v, bz_clustering *out, bz_error *err
     uint32_t n = v->n;
     int64_t nn = n;
     uint64_t *t2 = malloc((size_t)n * sizeof *t2);
-    if (!t2) return bz_error_set(err, BZ_ENOMEM, "clustering: out of memory for %u agents", n);
+    if (!t2) return bz_error_oom(err, "clustering", (size_t)n * sizeof *t2, "%u agents", n);
         /* t2[u] = sum over neighbours w of |N(u) ∩ N(w)| = twice the number of
          * edges among u's neighbours. */
 #pragma omp parallel for schedule(dynamic, 64) if (nn > PAR_AGENTS)
@@ -143,7 +143,7 @@ static int clustering_sampled(const bz_mview *v, uint64_t samples, uint64_t seed
     /* Global: a uniform wedge, its centre drawn from the cumulative wedge
      * counts by binary search. */
     uint64_t *cum = malloc(((size_t)n + 1) * sizeof *cum);
-    if (!cum) return bz_error_set(err, BZ_ENOMEM, "clustering: out of memory for %u agents", n);
+    if (!cum) return bz_error_oom(err, "clustering", ((size_t)n + 1) * sizeof *cum, "%u agents", n);
     cum[0] = 0;
     for (uint32_t u = 0; u < n; u++) {
         uint64_t d = v->offsets[u + 1] - v->offsets[u];
@@ -266,14 +266,19 @@ int bz_metrics_betweenness_approx(const bz_layer *l, uint32_t samples, uint64_t 
     uint32_t S = samples < n ? samples : n;
     src = malloc((size_t)n * sizeof *src);
     ws = calloc((size_t)nt, sizeof *ws);
-    if (!src || !ws) BZ_FAIL(err, BZ_ENOMEM, "betweenness: out of memory for %u agents", n);
+    if (!src || !ws)
+        BZ_FAIL_OOM(err, "betweenness", (size_t)n * sizeof *src + (size_t)nt * sizeof *ws,
+                    "%u agents", n);
     for (int t = 0; t < nt; t++) {
         ws[t].dist = malloc((size_t)n * sizeof *ws[t].dist);
         ws[t].order = malloc((size_t)n * sizeof *ws[t].order);
         ws[t].sigma = malloc((size_t)n * sizeof *ws[t].sigma);
         ws[t].delta = malloc((size_t)n * sizeof *ws[t].delta);
         if (!ws[t].dist || !ws[t].order || !ws[t].sigma || !ws[t].delta)
-            BZ_FAIL(err, BZ_ENOMEM, "betweenness: out of memory for %d workspaces", nt);
+            BZ_FAIL_OOM(err, "betweenness",
+                        (size_t)n * (sizeof *ws[t].dist + sizeof *ws[t].order +
+                                     sizeof *ws[t].sigma + sizeof *ws[t].delta),
+                        "workspace %d of %d", t + 1, nt);
     }
     /* Sources: the first S entries of a partial Fisher-Yates shuffle. */
     for (uint32_t u = 0; u < n; u++)

@@ -47,11 +47,15 @@ int bz_netstats_compute(const bz_layer *l, uint64_t seed, int full, bz_layer_sta
         out->assortativity = NAN; /* undefined (no variance, complete layer) */
     core = malloc((size_t)l->n * sizeof *core + 1);
     rank = malloc((size_t)l->n * sizeof *rank + 1);
-    if (!core || !rank) BZ_FAIL(err, BZ_ENOMEM, "out of memory for statistics of %u agents", l->n);
+    if (!core || !rank)
+        BZ_FAIL_OOM(err, NULL, (size_t)l->n * (sizeof *core + sizeof *rank) + 2,
+                    "statistics of %u agents", l->n);
     BZ_CHECK(bz_metrics_kcore(l, core, &out->max_core, err));
     out->core_hist_len = (size_t)out->max_core + 1;
     out->core_histogram = calloc(out->core_hist_len, sizeof *out->core_histogram);
-    if (!out->core_histogram) BZ_FAIL(err, BZ_ENOMEM, "out of memory for a core histogram");
+    if (!out->core_histogram)
+        BZ_FAIL_OOM(err, NULL, out->core_hist_len * sizeof *out->core_histogram,
+                    "a core histogram of %zu bins", out->core_hist_len);
     for (uint32_t u = 0; u < l->n; u++)
         out->core_histogram[core[u]]++;
     if (l->n > 0) {

@@ -7,7 +7,7 @@ int bz_pass_cache_prepare(void **state, uint32_t *n_agents, const char *who, bz_
 {
     *n_agents = 0;
     *state = calloc(1, sizeof(bz_pass_cache));
-    if (!*state) return bz_error_set(err, BZ_ENOMEM, "%s: out of memory", who);
+    if (!*state) return bz_error_oom(err, who, sizeof(bz_pass_cache), "a pass cache");
     return BZ_OK;
 }
 

@@ -72,7 +72,8 @@ int bz_h5_write_cities(hid_t file, const char *path, const bz_results *r, bz_err
     double *work = NULL;
     if (C == 0 || r->n_arms == 0) return BZ_OK;
     if (!(rows = calloc(C, sizeof *rows)) || !(work = malloc(2 * (size_t)R * sizeof *work)))
-        BZ_FAIL(err, BZ_ENOMEM, "out of memory writing the results of %u cities", C);
+        BZ_FAIL_OOM(err, NULL, rows ? 2 * (size_t)R * sizeof *work : (size_t)C * sizeof *rows,
+                    "writing the results of %u cities", C);
     static const char *const part[6] = {"", "_low", "_high", "extra_", "extra_", "extra_"};
     static const char *const tail[6] = {"", "", "", "", "_low", "_high"};
     for (int f = 0; f < BZ_N_CITY_FIELDS; f++)
@@ -162,7 +163,8 @@ int bz_h5_read_cities(hid_t file, const char *path, bz_results *r, bz_error *err
         H5Tset_strpad(str, H5T_STR_NULLTERM) < 0 || H5Tset_cset(str, H5T_CSET_UTF8) < 0 ||
         (cm = row_type(str, NULL, 0, 0)) < 0)
         BZ_FAIL(err, BZ_EINTERNAL, "cannot build the city type");
-    if (!(rows = calloc(C, sizeof *rows))) BZ_FAIL(err, BZ_ENOMEM, "out of memory reading /cities");
+    if (!(rows = calloc(C, sizeof *rows)))
+        BZ_FAIL_OOM(err, NULL, (size_t)C * sizeof *rows, "reading /cities of %u cities", C);
     if (H5Dread(ds, cm, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows) < 0)
         BZ_CHECK(bz_h5_fail(err, BZ_EINVAL, path, "/cities", "cannot read (corrupt data?)"));
     BZ_CHECK(bz_results_alloc_cities(r, C, err));

@@ -177,8 +177,12 @@ static int export_numeric(xctx *c, hid_t ds, hid_t fspace, const char *obj, int 
     hsize_t B = BLOCK_BYTES / 8 / cols;
     if (B == 0) B = 1;
     if (B > rows) B = rows;
-    if (!(buf = malloc((size_t)(B * cols) * 8)))
-        BZ_FAIL(c->err, BZ_ENOMEM, "%s: %s: out of memory", c->path, obj);
+    if (!(buf = malloc((size_t)(B * cols) * 8))) {
+        bz_error_oom(c->err, NULL, (size_t)(B * cols) * 8, "a block of %llu rows",
+                     (unsigned long long)B);
+        status = bz_error_prefix(c->err, "%s: %s: ", c->path, obj);
+        goto cleanup;
+    }
     hid_t mtype = is_int ? H5T_NATIVE_INT64 : H5T_NATIVE_DOUBLE;
     for (hsize_t r0 = 0; r0 < rows; r0 += B) {
         hsize_t nb = rows - r0 < B ? rows - r0 : B;
@@ -263,7 +267,8 @@ static int build_layout(xctx *c, hid_t ftype, const char *obj, layout *l)
                             n <= 0 ? "compound has no members" : "too many compound members");
         goto cleanup;
     }
-    if (!(l->m = calloc((size_t)n, sizeof *l->m))) BZ_FAIL(c->err, BZ_ENOMEM, "out of memory");
+    if (!(l->m = calloc((size_t)n, sizeof *l->m)))
+        BZ_FAIL_OOM(c->err, NULL, (size_t)n * sizeof *l->m, "%d compound members", n);
     l->n = n;
     size_t off = 0;
     for (int i = 0; i < n; i++) {
@@ -402,8 +407,12 @@ static int export_compound(xctx *c, hid_t ds, hid_t fspace, const char *obj, int
     hsize_t B = BLOCK_BYTES / rec / inner;
     if (B == 0) B = 1;
     if (B > rows) B = rows;
-    if (!(buf = malloc((size_t)(B * inner) * rec)))
-        BZ_FAIL(c->err, BZ_ENOMEM, "%s: %s: out of memory", c->path, obj);
+    if (!(buf = malloc((size_t)(B * inner) * rec))) {
+        bz_error_oom(c->err, NULL, (size_t)(B * inner) * rec, "a block of %llu rows",
+                     (unsigned long long)B);
+        status = bz_error_prefix(c->err, "%s: %s: ", c->path, obj);
+        goto cleanup;
+    }
     for (hsize_t r0 = 0; r0 < rows; r0 += B) {
         hsize_t nb = rows - r0 < B ? rows - r0 : B;
         hsize_t start[2] = {r0, 0}, count[2] = {nb, inner};
@@ -509,7 +518,7 @@ static int export_family_means(xctx *c, const char *obj, const char *arm, const 
     if (!(time = find_time(c, sobj, &T)) || T == 0)
         BZ_CHECK(bz_h5_fail(c->err, BZ_EINVAL, c->path, obj, "no usable time axis for the arm"));
     if (names.n > 0 && !(mean = malloc(names.n * (size_t)T * sizeof *mean)))
-        BZ_FAIL(c->err, BZ_ENOMEM, "out of memory exporting %s", obj);
+        BZ_FAIL_OOM(c->err, NULL, names.n * (size_t)T * sizeof *mean, "exporting %s", obj);
     if ((mtype = H5Tcreate(H5T_COMPOUND, sizeof(double))) < 0 ||
         H5Tinsert(mtype, "mean", 0, H5T_NATIVE_DOUBLE) < 0)
         BZ_FAIL(c->err, BZ_EINTERNAL, "cannot build the summary type");
@@ -630,7 +639,7 @@ int bz_h5_export(const char *path, const char *dataset, bz_export_format fmt, FI
 
     /* Normalise: leading '/', no trailing '/'. */
     size_t len = strlen(dataset);
-    if (!(p = malloc(len + 2))) BZ_FAIL(err, BZ_ENOMEM, "out of memory");
+    if (!(p = malloc(len + 2))) BZ_FAIL_OOM(err, NULL, len + 2, "the name '%s'", dataset);
     snprintf(p, len + 2, "%s%s", dataset[0] == '/' ? "" : "/", dataset);
     for (size_t n = strlen(p); n > 1 && p[n - 1] == '/'; n--)
         p[n - 1] = '\0';

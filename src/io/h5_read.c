@@ -166,7 +166,7 @@ static int read_windows(rctx *c, const char *obj, uint32_t R, bz_arm_result *arm
             c->err, BZ_EINVAL, c->path, obj, "expected [%u, 1..%d], got [%llu, %llu]", (unsigned)R,
             BZ_RESULT_WINDOWS, (unsigned long long)dims[0], (unsigned long long)dims[1]));
     if (!(buf = malloc((size_t)R * dims[1] * sizeof *buf)))
-        BZ_FAIL(c->err, BZ_ENOMEM, "out of memory reading %s", obj);
+        BZ_FAIL_OOM(c->err, NULL, (size_t)R * dims[1] * sizeof *buf, "reading %s", obj);
     for (size_t i = 0; i < (size_t)R * dims[1]; i++)
         for (int k = 0; k < BZ_N_WINDOW_FIELDS; k++)
             buf[i].v[k] = NAN;
@@ -271,9 +271,12 @@ static int read_layer(rctx *c, bz_layer_info *li, const char *name)
     BZ_CHECK(dataset_dims(c, obj, 0, 1, &len));
     if (len > 0) {
         if (len > SIZE_MAX / sizeof(int64_t) ||
-            !(li->degree_histogram = malloc((size_t)len * sizeof(int64_t))))
-            BZ_FAIL(c->err, BZ_ENOMEM, "%s: %s: out of memory for %llu entries", c->path, obj,
-                    (unsigned long long)len);
+            !(li->degree_histogram = malloc((size_t)len * sizeof(int64_t)))) {
+            bz_error_oom(c->err, NULL, bz_error_bytes((size_t)len, sizeof(int64_t)), "%llu entries",
+                         (unsigned long long)len);
+            status = bz_error_prefix(c->err, "%s: %s: ", c->path, obj);
+            goto cleanup;
+        }
         li->hist_len = (size_t)len;
         BZ_CHECK(read_numeric(c, obj, 1, &len, H5T_NATIVE_INT64, li->degree_histogram));
     }
@@ -301,7 +304,8 @@ static int read_arm(rctx *c, bz_results *r, bz_arm_result *arm, int first, int w
     if (first) {
         BZ_CHECK(read_numeric(c, obj, 1, &T, H5T_NATIVE_DOUBLE, r->time_days));
     } else {
-        if (!(time = malloc((size_t)T * sizeof *time))) BZ_FAIL(c->err, BZ_ENOMEM, "out of memory");
+        if (!(time = malloc((size_t)T * sizeof *time)))
+            BZ_FAIL_OOM(c->err, NULL, (size_t)T * sizeof *time, "reading %s", obj);
         BZ_CHECK(read_numeric(c, obj, 1, &T, H5T_NATIVE_DOUBLE, time));
         if (memcmp(time, r->time_days, (size_t)T * sizeof *time) != 0)
             BZ_CHECK(bz_h5_fail(c->err, BZ_EINVAL, c->path, obj,
@@ -315,9 +319,10 @@ static int read_arm(rctx *c, bz_results *r, bz_arm_result *arm, int first, int w
     if (bz_h5_exists(c->file, obj)) BZ_CHECK(read_attribution(c, r, arm, obj));
     if (!with_series) goto cleanup;
 
-    if (bz_results_alloc_series(r, arm, c->err) != BZ_OK)
-        BZ_FAIL(c->err, BZ_ENOMEM, "%s: out of memory for %u x %u series", c->path, (unsigned)r->R,
-                (unsigned)r->T);
+    if (bz_results_alloc_series(r, arm, c->err) != BZ_OK) {
+        status = bz_error_prefix(c->err, "%s: ", c->path);
+        goto cleanup;
+    }
     for (int s = 0; s < BZ_N_SERIES; s++) {
         const bz_series_def *d = &bz_series_defs[s];
         const int rows = bz_results_series_rows(r, (bz_series_id)s);
@@ -399,7 +404,7 @@ static int read_file(bz_results *r, bz_h5_provenance *prov, const char *path, in
         /* A network file (buzzsim graph --stats): layers and provenance only. */
         if (layers.n == 0) BZ_CHECK(bz_h5_fail(err, BZ_EINVAL, path, "/arms", "group is missing"));
         if (!(r->layers = calloc(layers.n, sizeof *r->layers)))
-            BZ_FAIL(err, BZ_ENOMEM, "%s: out of memory", path);
+            BZ_FAIL_OOM(err, path, layers.n * sizeof *r->layers, "%zu layers", layers.n);
         r->n_layers = layers.n;
         for (size_t i = 0; i < layers.n; i++)
             BZ_CHECK(read_layer(&c, &r->layers[i], layers.v[i]));
@@ -429,7 +434,10 @@ static int read_file(bz_results *r, bz_h5_provenance *prov, const char *path, in
     r->arms = calloc(arms.n, sizeof *r->arms);
     if (layers.n > 0) r->layers = calloc(layers.n, sizeof *r->layers);
     if (!r->time_days || !r->arms || (layers.n > 0 && !r->layers))
-        BZ_FAIL(err, BZ_ENOMEM, "%s: out of memory", path);
+        BZ_FAIL_OOM(err, path,
+                    r->T * sizeof *r->time_days + arms.n * sizeof *r->arms +
+                        layers.n * sizeof *r->layers,
+                    "the results of %zu arms", arms.n);
     r->n_arms = arms.n;
     r->n_layers = layers.n;
     for (size_t a = 0; a < arms.n; a++) {
@@ -437,7 +445,9 @@ static int read_file(bz_results *r, bz_h5_provenance *prov, const char *path, in
         memcpy(arm->name, arms.v[a], BZ_NAME_MAX);
         if (!(arm->outcomes = calloc(r->R, sizeof *arm->outcomes)) ||
             !(arm->windows = calloc((size_t)r->R * BZ_RESULT_WINDOWS, sizeof *arm->windows)))
-            BZ_FAIL(err, BZ_ENOMEM, "%s: out of memory", path);
+            BZ_FAIL_OOM(err, path,
+                        r->R * (sizeof *arm->outcomes + BZ_RESULT_WINDOWS * sizeof *arm->windows),
+                        "the outcomes of arm '%s'", arm->name);
         BZ_CHECK(read_arm(&c, r, arm, a == 0, with_series));
     }
     BZ_CHECK(bz_h5_read_cities(c.file, path, r, err));

@@ -59,7 +59,7 @@ int bz_h5_make_parents(const char *path, bz_error *err)
 {
     int status = BZ_OK;
     char *dir = strdup(path);
-    if (!dir) BZ_FAIL(err, BZ_ENOMEM, "out of memory");
+    if (!dir) BZ_FAIL_OOM(err, NULL, strlen(path) + 1, "a copy of the path '%s'", path);
     char *slash = strrchr(dir, '/');
     if (!slash || slash == dir) goto cleanup; /* relative file in cwd, or in / */
     *slash = '\0';
@@ -374,16 +374,17 @@ int bz_h5_get_string_attr(hid_t obj, const char *file, const char *objpath, cons
         if (H5Aread(attr, mtype, &vl) < 0)
             BZ_FAIL(err, BZ_EINVAL, "%s: %s: cannot read attribute '%s'", file, objpath, name);
         s = strdup(vl ? vl : "");
+        if (!s) BZ_FAIL_OOM(err, NULL, strlen(vl ? vl : "") + 1, "reading attribute '%s'", name);
     } else {
         size_t size = H5Tget_size(type);
         if (size == 0 || size > ((size_t)1 << 30))
             BZ_FAIL(err, BZ_EINVAL, "%s: %s: attribute '%s': bad string size %zu", file, objpath,
                     name, size);
         s = calloc(size + 1, 1);
-        if (s && H5Aread(attr, mtype, s) < 0)
+        if (!s) BZ_FAIL_OOM(err, NULL, size + 1, "reading attribute '%s'", name);
+        if (H5Aread(attr, mtype, s) < 0)
             BZ_FAIL(err, BZ_EINVAL, "%s: %s: cannot read attribute '%s'", file, objpath, name);
     }
-    if (!s) BZ_FAIL(err, BZ_ENOMEM, "out of memory reading attribute '%s'", name);
     *out = s;
     s = NULL;
 cleanup:
@@ -461,7 +462,8 @@ int bz_h5_list(hid_t loc, const char *group, const char *file, bz_h5_names *out,
             H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, &idx, collect, &c) < 0)
             BZ_FAIL(err, BZ_EINVAL, "%s: %s: cannot list the group", file, group);
     }
-    if (c.nomem) BZ_FAIL(err, BZ_ENOMEM, "out of memory listing %s", group);
+    if (c.nomem)
+        BZ_FAIL_OOM(err, NULL, (c.cap ? 2 * c.cap : 8) * sizeof *out->v, "listing %s", group);
     if (c.too_long)
         BZ_FAIL(err, BZ_EINVAL, "%s: %s: a member name is longer than %d characters", file, group,
                 BZ_NAME_MAX - 1);

@@ -173,7 +173,8 @@ static int setup(wctx *c)
     c->sum = malloc(T * sizeof *c->sum);
     c->work = malloc(R * sizeof *c->work);
     if (!c->sum || !c->work)
-        return bz_error_set(c->err, BZ_ENOMEM, "out of memory writing '%s'", c->path);
+        return bz_error_oom(c->err, NULL, T * sizeof *c->sum + R * sizeof *c->work, "writing '%s'",
+                            c->path);
     return BZ_OK;
 }
 
@@ -267,7 +268,7 @@ static int write_attribution(wctx *c, hid_t arm_g, const bz_arm_result *arm)
     if (g < 0) return c->err->code;
     /* Player labels, one per line (labels hold no line break). */
     const size_t len = (size_t)at->n_players * BZ_NAME_MAX + 1;
-    if (!(players = calloc(len, 1))) BZ_FAIL(c->err, BZ_ENOMEM, "out of memory writing %s", obj);
+    if (!(players = calloc(len, 1))) BZ_FAIL_OOM(c->err, NULL, len, "writing %s", obj);
     size_t used = 0;
     for (uint32_t j = 0; j < at->n_players; j++)
         used += (size_t)snprintf(players + used, len - used, "%s%s", j ? "\n" : "", at->players[j]);
@@ -316,7 +317,9 @@ static int write_arm(wctx *c, hid_t arms_g, const bz_arm_result *arm)
         /* [R, W]: the used part of each replicate's row. */
         const hsize_t RW[2] = {R, arm->n_windows};
         if (!(wins = malloc((size_t)R * arm->n_windows * sizeof *wins)))
-            BZ_FAIL(c->err, BZ_ENOMEM, "out of memory writing flash-sale windows");
+            BZ_FAIL_OOM(c->err, NULL, (size_t)R * arm->n_windows * sizeof *wins,
+                        "writing %llu x %zu flash-sale windows", (unsigned long long)R,
+                        (size_t)arm->n_windows);
         for (hsize_t i = 0; i < R; i++)
             memcpy(wins + i * arm->n_windows, arm->windows + i * BZ_RESULT_WINDOWS,
                    arm->n_windows * sizeof *wins);
@@ -378,7 +381,7 @@ static int write_attribution_summary(wctx *c, const bz_comparison *cmp)
         }
     if ((g = make_group(c, c->file, "attribution", "/attribution")) < 0) BZ_CHECK(c->err->code);
     if (!(rows = calloc(BZ_CMP_MAX_PLAYERS + 1, sizeof *rows)))
-        BZ_FAIL(c->err, BZ_ENOMEM, "out of memory writing /attribution");
+        BZ_FAIL_OOM(c->err, NULL, (BZ_CMP_MAX_PLAYERS + 1) * sizeof *rows, "writing /attribution");
     for (size_t a = 1; a < r->n_arms; a++) {
         const bz_cmp_attrib *ca = &cmp->attrib[a];
         if (ca->n_players == 0) continue;
@@ -603,7 +606,7 @@ int bz_h5_write(const char *path, const bz_results *r, int force, bz_error *err)
     BZ_CHECK(validate(r, c.err));
     BZ_CHECK(bz_h5_check_output(path, force, c.err));
     size_t len = strlen(path) + sizeof ".partial";
-    if (!(partial = malloc(len))) BZ_FAIL(c.err, BZ_ENOMEM, "out of memory (%zu bytes)", len);
+    if (!(partial = malloc(len))) BZ_FAIL_OOM(c.err, NULL, len, "the path '%s.partial'", path);
     snprintf(partial, len, "%s.partial", path);
     BZ_CHECK(setup(&c));
     if (bz_h5_mem_create(&mem, path) < 0) {

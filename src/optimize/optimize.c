@@ -347,10 +347,10 @@ static int plan_text(const bz_opt_plan *pl, bz_opt_result *res, bz_error *err)
     size_t n = candidate_sets(pl, res->final[res->chosen].text, 0, 0, sets, setp);
     int status = bz_opt_plan_experiment(pl, setp, n, &x, err);
     if (status != BZ_OK) return status;
+    const size_t len = strlen(x.resolved_yaml) + 1;
     res->plan_yaml = strdup(x.resolved_yaml);
     bz_experiment_destroy(&x);
-    if (!res->plan_yaml)
-        return bz_error_set(err, BZ_ENOMEM, "out of memory for the recommended plan's text");
+    if (!res->plan_yaml) return bz_error_oom(err, NULL, len, "the recommended plan's text");
     return BZ_OK;
 }
 

@@ -153,7 +153,7 @@ static int parse_var(bz_cfg_ctx *c, bz_opt_plan *pl, bz_ynode *vn)
                                BZ_OPT_CHOICES_MAX, bz_cfg_shown(vals, b, sizeof b));
         v->kind = BZ_VAR_CHOICE;
         v->choices = calloc(vals->n, sizeof *v->choices);
-        if (!v->choices) return bz_cfg_oom(c);
+        if (!v->choices) return bz_cfg_oom(c, vals->n * sizeof *v->choices, "a variable's values");
         v->n_choices = vals->n;
         for (size_t i = 0; i < vals->n; i++)
             BZ_CHECK(read_text(c, vals->items[i], "a value as --set text", v->choices[i],
@@ -324,7 +324,7 @@ static int convert(bz_cfg_ctx *c, bz_opt_plan *pl, bz_ynode *root, const char *n
     dir_part(name, dir, sizeof dir);
     size_t len = strlen(dir) + strlen(base) + 1;
     pl->base_path = malloc(len);
-    if (!pl->base_path) return bz_cfg_oom(c);
+    if (!pl->base_path) return bz_cfg_oom(c, len, "the base file name");
     snprintf(pl->base_path, len, "%s%s", base[0] == '/' ? "" : dir, base);
 
     bz_ynode *vn = bz_ynode_child(root, "variables");

@@ -43,12 +43,21 @@ int bz_sweep_data_init(bz_sweep_data *d, const bz_sweep *sw, uint32_t shard, uin
     if (!d->sweep_yaml || !d->base_yaml || !d->command_line || !d->axis_names || !d->axis_word ||
         !d->num || !d->word || !d->out_names || !d->outcomes || !d->done || !d->arm_names ||
         !d->dim_names)
-        BZ_FAIL(err, BZ_ENOMEM, "out of memory for the results of %zu sweep points", P);
+        BZ_FAIL_OOM(
+            err, NULL,
+            strlen(sw->text) + strlen(sw->base_yaml) + strlen(command_line ? command_line : "") +
+                3 + A * (sizeof *d->axis_names + sizeof *d->axis_word) +
+                P * A * (sizeof *d->num + sizeof *d->word) + d->n_out * sizeof *d->out_names +
+                P * d->R * d->n_out * sizeof *d->outcomes + P + d->n_arms * sizeof *d->arm_names +
+                (d->n_dims ? d->n_dims : 1) * sizeof *d->dim_names,
+            "the results of %zu sweep points", P);
     if (d->T) {
         d->time_days = malloc(d->T * sizeof *d->time_days);
         d->series = malloc(P * d->n_arms * d->T * sizeof *d->series);
         if (!d->time_days || !d->series)
-            BZ_FAIL(err, BZ_ENOMEM, "out of memory for the series of %zu sweep points", P);
+            BZ_FAIL_OOM(err, NULL,
+                        d->T * sizeof *d->time_days + P * d->n_arms * d->T * sizeof *d->series,
+                        "the series of %zu sweep points", P);
         memcpy(d->time_days, sw->time_days, d->T * sizeof *d->time_days);
         for (size_t i = 0; i < P * d->n_arms * d->T; i++)
             d->series[i] = NAN;
@@ -131,7 +140,9 @@ int bz_sweep_data_sobol(bz_sweep_data *d, bz_error *err)
     free(d->st);
     d->s1 = malloc(d->n_out * d->n_dims * sizeof *d->s1);
     d->st = malloc(d->n_out * d->n_dims * sizeof *d->st);
-    if (!y || !d->s1 || !d->st) BZ_FAIL(err, BZ_ENOMEM, "out of memory for sobol indices");
+    if (!y || !d->s1 || !d->st)
+        BZ_FAIL_OOM(err, NULL, d->P * sizeof *y + 2 * d->n_out * d->n_dims * sizeof *d->s1,
+                    "the Sobol indices of %zu outcomes x %zu dimensions", d->n_out, d->n_dims);
     for (size_t k = 0; k < d->n_out; k++) {
         bz_sweep_point_means(d->outcomes, d->P, d->R, d->n_out, k, y);
         bz_error e;

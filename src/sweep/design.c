@@ -264,7 +264,8 @@ static int lhs_coords(bz_design *d, uint64_t seed, bz_error *err)
 {
     size_t P = d->n_points;
     size_t *perm = malloc(P * sizeof *perm);
-    if (!perm) return bz_error_set(err, BZ_ENOMEM, "sweep design: out of memory (LHS, %zu)", P);
+    if (!perm)
+        return bz_error_oom(err, "sweep design", P * sizeof *perm, "an LHS permutation of %zu", P);
     for (size_t j = 0; j < d->n_dims; j++) {
         bz_stream ps, js;
         bz_stream_init(&ps, seed, 0, (uint32_t)j, 0, BZ_RNG_DESIGN);
@@ -331,7 +332,9 @@ int bz_design_build(bz_design *d, const bz_axis *axes, size_t n_axes, int kind, 
 
     d->dim_of_axis = malloc(n_axes * sizeof *d->dim_of_axis);
     size = malloc(n_axes * sizeof *size);
-    if (!d->dim_of_axis || !size) BZ_FAIL(err, BZ_ENOMEM, "sweep design: out of memory");
+    if (!d->dim_of_axis || !size)
+        BZ_FAIL_OOM(err, "sweep design", n_axes * (sizeof *d->dim_of_axis + sizeof *size),
+                    "%zu axes", n_axes);
     BZ_CHECK(assign_dims(d, axes, size, err));
 
     size_t P = 1, cells, bytes;
@@ -369,11 +372,14 @@ int bz_design_build(bz_design *d, const bz_axis *axes, size_t n_axes, int kind, 
     d->value = calloc(cells, sizeof *d->value);
     d->num = malloc(cells * sizeof *d->num);
     if (!d->u || !d->value || !d->num)
-        BZ_FAIL(err, BZ_ENOMEM, "sweep design: out of memory for %zu points", P);
+        BZ_FAIL_OOM(err, "sweep design",
+                    P * d->n_dims * sizeof *d->u + cells * (sizeof *d->value + sizeof *d->num),
+                    "%zu points", P);
 
     if (kind == BZ_DESIGN_GRID) {
         level_of = malloc(P * d->n_dims * sizeof *level_of);
-        if (!level_of) BZ_FAIL(err, BZ_ENOMEM, "sweep design: out of memory for %zu points", P);
+        if (!level_of)
+            BZ_FAIL_OOM(err, "sweep design", P * d->n_dims * sizeof *level_of, "%zu points", P);
         grid_coords(d, size, level_of);
     } else if (kind == BZ_DESIGN_LHS) {
         BZ_CHECK(lhs_coords(d, seed, err));

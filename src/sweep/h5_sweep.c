@@ -149,8 +149,7 @@ static int write_sobol(hid_t file, const char *path, const bz_sweep_data *d, bz_
     hid_t t = H5I_INVALID_HID, ds = H5I_INVALID_HID;
     size_t n = d->n_out * d->n_dims;
     sobol_row *rows = calloc(n ? n : 1, sizeof *rows);
-    if (!rows)
-        BZ_FAIL(err, BZ_ENOMEM, "out of memory (%zu bytes for /sweep/sobol)", n * sizeof *rows);
+    if (!rows) BZ_FAIL_OOM(err, NULL, (n ? n : 1) * sizeof *rows, "the rows of /sweep/sobol");
     for (size_t k = 0; k < d->n_out; k++)
         for (size_t j = 0; j < d->n_dims; j++) {
             sobol_row *r = &rows[k * d->n_dims + j];
@@ -186,7 +185,7 @@ static int build(hid_t file, const char *path, const bz_sweep_data *d, bz_error 
     if ((pm = params_type(d, 0, &row)) < 0 || (pf = params_type(d, 1, &row)) < 0)
         BZ_CHECK(wfail(err, path, "/sweep/params"));
     if (!(rows = calloc(d->P ? d->P : 1, row)))
-        BZ_FAIL(err, BZ_ENOMEM, "out of memory (%zu bytes for /sweep/params)", d->P * row);
+        BZ_FAIL_OOM(err, NULL, (d->P ? d->P : 1) * row, "the rows of /sweep/params");
     for (size_t p = 0; p < d->P; p++) {
         size_t off = 0;
         for (size_t a = 0; a < d->n_axes; a++) {
@@ -265,7 +264,7 @@ int bz_h5_sweep_write(const char *path, const bz_sweep_data *d, int force, bz_er
     char *partial = NULL;
     BZ_CHECK(bz_h5_check_output(path, force, err));
     size_t len = strlen(path) + sizeof ".partial";
-    if (!(partial = malloc(len))) BZ_FAIL(err, BZ_ENOMEM, "out of memory (%zu bytes)", len);
+    if (!(partial = malloc(len))) BZ_FAIL_OOM(err, NULL, len, "the path '%s.partial'", path);
     snprintf(partial, len, "%s.partial", path);
     BZ_CHECK(bz_h5_sweep_save(path, partial, d, err));
 cleanup:
@@ -310,7 +309,7 @@ static int split_names(rctx *c, const char *text, size_t width, char **out, size
     for (const char *p = text; *p; p++)
         count += *p == ',';
     char *v = calloc(count ? count : 1, width);
-    if (!v) return bz_error_set(c->err, BZ_ENOMEM, "out of memory");
+    if (!v) return bz_error_oom(c->err, NULL, (count ? count : 1) * width, "%zu names", count);
     const char *p = text;
     for (size_t i = 0; i < count; i++) {
         size_t len = strcspn(p, ",");
@@ -418,7 +417,11 @@ static int read_params(rctx *c, bz_sweep_data *d)
     col = malloc(d->P * sizeof *col);
     words = calloc(d->P, sizeof *words);
     if (!d->axis_names || !d->axis_word || !d->num || !d->word || !col || !words)
-        BZ_FAIL(c->err, BZ_ENOMEM, "out of memory reading '%s'", c->path);
+        BZ_FAIL_OOM(c->err, NULL,
+                    d->n_axes * (sizeof *d->axis_names + sizeof *d->axis_word) +
+                        d->P * d->n_axes * (sizeof *d->num + sizeof *d->word) +
+                        d->P * (sizeof *col + sizeof *words),
+                    "reading the /sweep/params of '%s'", c->path);
     if ((st = str_type(BZ_SWEEP_STR)) < 0) BZ_CHECK(rfail(c, "/sweep/params", "string type"));
     for (size_t a = 0; a < d->n_axes; a++) {
         char *name = H5Tget_member_name(ft, (unsigned)a);
@@ -466,7 +469,9 @@ static int read_outcomes(rctx *c, bz_sweep_data *d)
     d->out_names = calloc(d->n_out, sizeof *d->out_names);
     d->outcomes = malloc(d->P * d->R * d->n_out * sizeof *d->outcomes);
     if (!d->out_names || !d->outcomes)
-        BZ_FAIL(c->err, BZ_ENOMEM, "out of memory reading '%s'", c->path);
+        BZ_FAIL_OOM(c->err, NULL,
+                    d->n_out * sizeof *d->out_names + d->P * d->R * d->n_out * sizeof *d->outcomes,
+                    "reading the /sweep/outcomes of '%s'", c->path);
     for (size_t k = 0; k < d->n_out; k++) {
         char *name = H5Tget_member_name(ft, (unsigned)k);
         int ok = name && strlen(name) < BZ_SWEEP_COL_MAX &&
@@ -492,7 +497,7 @@ static int read_rest(rctx *c, bz_sweep_data *d)
     hsize_t dims[3];
     hid_t ds = H5I_INVALID_HID, t = H5I_INVALID_HID;
     sobol_row *rows = NULL;
-    if (!(d->done = malloc(d->P))) BZ_FAIL(c->err, BZ_ENOMEM, "out of memory");
+    if (!(d->done = malloc(d->P))) BZ_FAIL_OOM(c->err, NULL, d->P, "reading /sweep/done");
     BZ_CHECK(open_ds(c, "/sweep/done", 1, dims, &ds));
     if (dims[0] != d->P ||
         H5Dread(ds, H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, d->done) < 0)
@@ -504,7 +509,7 @@ static int read_rest(rctx *c, bz_sweep_data *d)
         if (dims[0] == 0 || dims[0] > 100000000) BZ_CHECK(rfail(c, "/sweep/time", "bad length"));
         d->T = (uint32_t)dims[0];
         if (!(d->time_days = malloc(d->T * sizeof *d->time_days)))
-            BZ_FAIL(c->err, BZ_ENOMEM, "out of memory");
+            BZ_FAIL_OOM(c->err, NULL, d->T * sizeof *d->time_days, "reading /sweep/time");
         if (H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, d->time_days) < 0)
             BZ_CHECK(rfail(c, "/sweep/time", "cannot read"));
         H5Dclose(ds);
@@ -514,7 +519,8 @@ static int read_rest(rctx *c, bz_sweep_data *d)
             d->P * d->n_arms * d->T > MAX_ELEMENTS)
             BZ_CHECK(rfail(c, "/sweep/series", "shape is not [points, arms, times]"));
         if (!(d->series = malloc(d->P * d->n_arms * d->T * sizeof *d->series)))
-            BZ_FAIL(c->err, BZ_ENOMEM, "out of memory");
+            BZ_FAIL_OOM(c->err, NULL, d->P * d->n_arms * d->T * sizeof *d->series,
+                        "reading /sweep/series");
         if (H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, d->series) < 0)
             BZ_CHECK(rfail(c, "/sweep/series", "cannot read"));
         H5Dclose(ds);
@@ -528,7 +534,9 @@ static int read_rest(rctx *c, bz_sweep_data *d)
         rows = calloc(n, sizeof *rows);
         d->s1 = malloc(n * sizeof *d->s1);
         d->st = malloc(n * sizeof *d->st);
-        if (!rows || !d->s1 || !d->st) BZ_FAIL(c->err, BZ_ENOMEM, "out of memory");
+        if (!rows || !d->s1 || !d->st)
+            BZ_FAIL_OOM(c->err, NULL, n * (sizeof *rows + sizeof *d->s1 + sizeof *d->st),
+                        "reading /sweep/sobol");
         if ((t = sobol_type()) < 0 || H5Dread(ds, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows) < 0)
             BZ_CHECK(rfail(c, "/sweep/sobol", "cannot read"));
         for (size_t i = 0; i < n; i++) {

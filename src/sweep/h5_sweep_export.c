@@ -62,7 +62,8 @@ static int table_summary(bz_table *t, const bz_sweep_data *d, bz_error *err)
     if (!x || !work) {
         free(x);
         free(work);
-        return bz_error_set(err, BZ_ENOMEM, "out of memory");
+        return bz_error_oom(err, NULL, 2 * d->R * sizeof *x, "the statistics of %zu replicates",
+                            (size_t)d->R);
     }
     head_axes(t, d);
     for (size_t k = 0; k < d->n_out; k++)

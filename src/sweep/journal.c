@@ -114,9 +114,7 @@ static int replay(FILE *f, const char *path, bz_sweep_data *d, size_t *replayed,
     const size_t payload = payload_of(d), words = payload + 4;
     double *rec = malloc(words * sizeof *rec);
     size_t n = 0;
-    if (!rec)
-        BZ_FAIL(err, BZ_ENOMEM, "out of memory (%zu bytes for a journal record)",
-                words * sizeof *rec);
+    if (!rec) BZ_FAIL_OOM(err, NULL, words * sizeof *rec, "a journal record");
     size_t got = fread(h, 1, HEADER_BYTES, f);
     BZ_CHECK(check_header(path, h, got, d, err));
     *end = HEADER_BYTES;
@@ -164,7 +162,7 @@ static int create(const char *path, const bz_sweep_data *d, bz_error *err)
     unsigned char h[HEADER_BYTES];
     size_t len = strlen(path) + sizeof ".tmp";
     char *tmp = malloc(len);
-    if (!tmp) BZ_FAIL(err, BZ_ENOMEM, "out of memory (%zu bytes)", len);
+    if (!tmp) BZ_FAIL_OOM(err, NULL, len, "the path '%s.tmp'", path);
     snprintf(tmp, len, "%s.tmp", path);
     header_of(d, h);
     BZ_CHECK(bz_durable_write(path, tmp, h, HEADER_BYTES, err));
@@ -181,12 +179,12 @@ int bz_sweep_journal_open(bz_sweep_journal **out, const char *path, bz_sweep_dat
     bz_sweep_journal *j = calloc(1, sizeof *j);
     *out = NULL;
     if (replayed) *replayed = 0;
-    if (!j) BZ_FAIL(err, BZ_ENOMEM, "out of memory (%zu bytes)", sizeof *j);
+    if (!j) BZ_FAIL_OOM(err, NULL, sizeof *j, "a journal");
     j->fd = -1;
     j->payload = payload_of(d);
     if (!(j->path = strdup(path)) || !(j->buf = malloc((j->payload + 4) * sizeof *j->buf)))
-        BZ_FAIL(err, BZ_ENOMEM, "out of memory (%zu bytes for a journal record)",
-                (j->payload + 4) * sizeof *j->buf);
+        BZ_FAIL_OOM(err, NULL, j->path ? (j->payload + 4) * sizeof *j->buf : strlen(path) + 1,
+                    "a journal record");
     struct stat st;
     if (stat(path, &st) != 0) {
         if (errno != ENOENT) BZ_FAIL(err, BZ_EINVAL, "cannot read '%s': %s", path, strerror(errno));

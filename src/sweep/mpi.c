@@ -95,7 +95,8 @@ static int run_worker(const bz_sweep *sw, int rank, size_t n_out_doubles, size_t
         if (!buf) {
             /* Still answer, so rank 0 is not left waiting. */
             head.status = BZ_ENOMEM;
-            snprintf(head.msg, sizeof head.msg, "out of memory for a result of %zu bytes", bytes);
+            bz_error_oom(&err, NULL, bytes, "a result");
+            snprintf(head.msg, sizeof head.msg, "%s", err.msg);
             MPI_Send(&head, (int)sizeof head, MPI_BYTE, 0, TAG_RESULT, MPI_COMM_WORLD);
             continue;
         }
@@ -132,8 +133,12 @@ int bz_sweep_run_mpi(const bz_sweep *sw, bz_sweep_data *data, const bz_sweep_run
     const size_t n_oc = (size_t)R * n_out, n_series = sw->keep_series ? A * T : 0;
     if (rank != 0) {
         int st = run_worker(sw, rank, n_oc, n_series, ran);
-        if (st != BZ_OK)
-            bz_error_set(err, st, "MPI rank %d: out of memory for the result buffer", rank);
+        if (st != BZ_OK) {
+            bz_error_oom(err, NULL,
+                         sizeof(result_head) + (n_oc * sizeof(double) + n_series * sizeof(double)),
+                         "the result buffer");
+            bz_error_prefix(err, "MPI rank %d: ", rank);
+        }
         return st;
     }
 

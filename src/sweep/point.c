@@ -99,7 +99,9 @@ int bz_sweep_load_point(const bz_sweep *sw, size_t point, bz_experiment *x, bz_e
     char(*sets)[BZ_SWEEP_SET_MAX] = malloc(n * sizeof *sets);
     const char **setp = malloc(n * sizeof *setp);
     memset(x, 0, sizeof *x);
-    if (!sets || !setp) BZ_FAIL(err, BZ_ENOMEM, "out of memory");
+    if (!sets || !setp)
+        BZ_FAIL_OOM(err, NULL, n * (sizeof *sets + sizeof *setp), "the %zu sets of point %zu", n,
+                    point);
     BZ_CHECK(bz_sweep_point_sets(sw, point, sets, err));
     for (size_t i = 0; i < n; i++)
         setp[i] = sets[i];

@@ -82,8 +82,10 @@ int bz_sweep_run(const bz_sweep *sw, bz_sweep_data *data, const bz_sweep_run_opt
     double *series = sw->keep_series ? malloc(A * T * sizeof *series) : NULL;
     *ran = 0;
     if (!outc || (sw->keep_series && !series))
-        BZ_FAIL(err, BZ_ENOMEM, "out of memory (%zu bytes for a point's results)",
-                (size_t)R * n_out * sizeof *outc + (sw->keep_series ? A * T * sizeof *series : 0));
+        BZ_FAIL_OOM(err, NULL,
+                    (size_t)R * n_out * sizeof *outc +
+                        (sw->keep_series ? A * T * sizeof *series : 0),
+                    "a point's results");
     if (data->P != P || data->R != R || data->n_out != n_out)
         BZ_FAIL(err, BZ_EINTERNAL, "sweep data does not match the sweep");
     for (size_t p = 0; p < P; p++) {

@@ -237,7 +237,8 @@ static int parse_axis(bz_cfg_ctx *c, bz_sweep *sw, size_t i, bz_ynode *an)
         ax->kind = BZ_AXIS_LIST;
         ax->n_values = vn->n;
         ax->values = calloc(vn->n, sizeof *ax->values);
-        if (!ax->values) BZ_FAIL(c->err, BZ_ENOMEM, "out of memory reading %s", c->fname);
+        if (!ax->values)
+            BZ_FAIL_OOM(c->err, NULL, vn->n * sizeof *ax->values, "reading %s", c->fname);
         for (size_t j = 0; j < vn->n; j++) {
             const bz_ynode *v = vn->items[j];
             if (v->kind != BZ_YNODE_SCALAR || !v->text[0] || strlen(v->text) >= BZ_AXIS_VALUE_MAX)
@@ -318,7 +319,10 @@ static int parse_axes(bz_cfg_ctx *c, bz_sweep *sw, bz_ynode *axes)
     sw->axis_col = calloc(n, sizeof *sw->axis_col);
     sw->tie_names = calloc(n, sizeof *sw->tie_names);
     if (!sw->axes || !sw->axis_line || !sw->axis_col || !sw->tie_names)
-        return bz_error_set(c->err, BZ_ENOMEM, "out of memory reading %s", c->fname);
+        return bz_error_oom(c->err, NULL,
+                            n * (sizeof *sw->axes + sizeof *sw->axis_line + sizeof *sw->axis_col +
+                                 sizeof *sw->tie_names),
+                            "reading %s", c->fname);
     for (size_t i = 0; i < n; i++) {
         sw->n_axes = i + 1; /* so destroy frees what parse_axis allocated */
         int status = parse_axis(c, sw, i, axes->items[i]);
@@ -376,13 +380,15 @@ static int parse_base(bz_cfg_ctx *c, bz_sweep *sw, const bz_ynode *root, size_t 
             sw->base_path = strdup(bn->text);
         } else {
             char *dir = bz_file_dir_of(sw->path);
-            if (!dir) return bz_error_set(c->err, BZ_ENOMEM, "out of memory");
+            if (!dir) return bz_error_oom(c->err, NULL, strlen(sw->path) + 1, "the sweep's folder");
             size_t len = strlen(dir) + strlen(bn->text) + 2;
             sw->base_path = malloc(len);
             if (sw->base_path) snprintf(sw->base_path, len, "%s/%s", dir, bn->text);
             free(dir);
         }
-        if (!sw->base_path) return bz_error_set(c->err, BZ_ENOMEM, "out of memory");
+        if (!sw->base_path)
+            return bz_error_oom(c->err, NULL, strlen(sw->path) + strlen(bn->text) + 2,
+                                "the base path '%s'", bn->text);
         return BZ_OK;
     }
     if (bn->kind != BZ_YNODE_MAP)
@@ -392,7 +398,8 @@ static int parse_base(bz_cfg_ctx *c, bz_sweep *sw, const bz_ynode *root, size_t 
         return bz_cfg_fail(c, bn, 1, NULL, "an inline base needs a block-style sweep file");
     int last = idx + 1 < root->n ? root->items[idx + 1]->key_line - 1 : 1 << 30;
     sw->base_text = inline_base_text(sw->text, bn->key_line, last, bn->key_col);
-    if (!sw->base_text) return bz_error_set(c->err, BZ_ENOMEM, "out of memory");
+    if (!sw->base_text)
+        return bz_error_oom(c->err, NULL, strlen(sw->text) + 1, "the inline base of %s", c->fname);
     return BZ_OK;
 }
 
@@ -465,7 +472,7 @@ static int parse_arms(bz_cfg_ctx *c, bz_sweep *sw, const bz_ynode *an)
                                bz_cfg_shown(v, b, sizeof b));
         len += strlen(v->text) + 1;
     }
-    if (!(sw->arms_list = malloc(len))) return bz_error_set(c->err, BZ_ENOMEM, "out of memory");
+    if (!(sw->arms_list = malloc(len))) return bz_error_oom(c->err, NULL, len, "the arms list");
     sw->arms_list[0] = '\0';
     for (size_t i = 0; i < an->n; i++) {
         if (i) strcat(sw->arms_list, ",");
@@ -519,7 +526,10 @@ static int take_base(bz_sweep *sw, const bz_experiment *x, bz_error *err)
     sw->out_names = calloc(sw->n_out, sizeof *sw->out_names);
     sw->time_days = calloc(sw->T, sizeof *sw->time_days);
     if (!sw->arm_names || !sw->out_names || !sw->time_days)
-        return bz_error_set(err, BZ_ENOMEM, "out of memory");
+        return bz_error_oom(err, NULL,
+                            x->n_arms * sizeof *sw->arm_names + sw->n_out * sizeof *sw->out_names +
+                                sw->T * sizeof *sw->time_days,
+                            "the names of %zu arms and %zu outcomes", x->n_arms, sw->n_out);
     for (size_t a = 0; a < x->n_arms; a++) {
         memcpy(sw->arm_names[a], x->arms[a].name, BZ_NAME_MAX);
         for (int k = 0; k < sw->n_kept; k++) {
@@ -555,7 +565,9 @@ static uint64_t hash_str(uint64_t h, const char *s)
 static int compute_id(bz_sweep *sw, bz_error *err)
 {
     char(*sets)[BZ_SWEEP_SET_MAX] = malloc(bz_sweep_n_sets(sw) * sizeof *sets);
-    if (!sets) return bz_error_set(err, BZ_ENOMEM, "out of memory");
+    if (!sets)
+        return bz_error_oom(err, NULL, bz_sweep_n_sets(sw) * sizeof *sets, "the sweep's %zu sets",
+                            bz_sweep_n_sets(sw));
     uint64_t h = hash_str(BZ_SWEEP_HASH_INIT, "buzzsim sweep 1");
     h = hash_str(h, sw->base_yaml);
     h = hash_str(h, sw->base_path ? "file" : "inline");
@@ -584,7 +596,11 @@ static int find_words(bz_sweep *sw, bz_error *err)
 {
     sw->axis_word = calloc(sw->n_axes, sizeof *sw->axis_word);
     sw->dim_names = calloc(sw->design.n_dims ? sw->design.n_dims : 1, sizeof *sw->dim_names);
-    if (!sw->axis_word || !sw->dim_names) return bz_error_set(err, BZ_ENOMEM, "out of memory");
+    if (!sw->axis_word || !sw->dim_names)
+        return bz_error_oom(err, NULL,
+                            sw->n_axes * sizeof *sw->axis_word +
+                                (sw->design.n_dims ? sw->design.n_dims : 1) * sizeof *sw->dim_names,
+                            "the names of %zu axes", sw->n_axes);
     for (size_t a = 0; a < sw->n_axes; a++) {
         for (size_t p = 0; p < sw->design.n_points; p++)
             if (isnan(sw->design.num[p * sw->n_axes + a])) sw->axis_word[a] = 1;
@@ -612,7 +628,9 @@ int bz_sweep_load_string(bz_sweep *sw, const char *text, const char *name, bz_er
     int have_seed = 0, have_reps = 0;
     sw->path = strdup(c.fname);
     sw->text = strdup(text ? text : "");
-    if (!sw->path || !sw->text) BZ_FAIL(err, BZ_ENOMEM, "out of memory");
+    if (!sw->path || !sw->text)
+        BZ_FAIL_OOM(err, NULL, strlen(c.fname) + strlen(text ? text : "") + 2, "the text of %s",
+                    c.fname);
     BZ_CHECK(bz_yaml_parse(sw->text, strlen(sw->text), c.fname, &root, err));
     BZ_CHECK(parse_top(&c, sw, root, &seed, &have_seed, &reps, &have_reps));
     size_t bi = 0;
@@ -641,7 +659,8 @@ int bz_sweep_load_string(bz_sweep *sw, const char *text, const char *name, bz_er
         BZ_CHECK(bz_cfg_fail(&c, bz_ynode_child(root, "arms"), 0, NULL, "%s", e.msg));
     }
     if (!(sw->base_yaml = strdup(x.resolved_yaml ? x.resolved_yaml : "")))
-        BZ_FAIL(err, BZ_ENOMEM, "out of memory");
+        BZ_FAIL_OOM(err, NULL, strlen(x.resolved_yaml ? x.resolved_yaml : "") + 1,
+                    "the resolved base experiment");
     bz_experiment_destroy(&x);
     loaded = 0;
 

@@ -333,27 +333,12 @@ static void test_errors(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "test_list_u"));
 }
 
-static long vm_bytes(void)
-{
-    FILE *f = fopen("/proc/self/statm", "r");
-    long pages = 0;
-    if (f) {
-        if (fscanf(f, "%ld", &pages) != 1) pages = 0;
-        fclose(f);
-    }
-    return pages * 4096;
-}
-
 static void test_out_of_memory(void)
 {
     /* Cap the address space just above its current size, so the 16 bytes
      * per agent of a 100M-agent layer (1.6 GB) cannot be had. */
-    struct rlimit old, cap;
-    CU_ASSERT_EQUAL_FATAL(getrlimit(RLIMIT_AS, &old), 0);
-    cap = old;
-    cap.rlim_cur = (rlim_t)vm_bytes() + (64 << 20);
-    if (old.rlim_cur != RLIM_INFINITY && cap.rlim_cur > old.rlim_cur) cap.rlim_cur = old.rlim_cur;
-    CU_ASSERT_EQUAL_FATAL(setrlimit(RLIMIT_AS, &cap), 0);
+    struct rlimit old;
+    CU_ASSERT_EQUAL_FATAL(bz_test_cap_memory(&old), 0);
     pair_list none = {0, NULL, -1, 0, EMIT_PARALLEL};
     bz_layer l;
     bz_error err;
