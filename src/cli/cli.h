@@ -40,11 +40,13 @@ int bz_cmd_sweep(int argc, char **argv);
 int bz_cmd_merge(int argc, char **argv);
 int bz_cmd_schema(int argc, char **argv);
 int bz_cmd_optimize(int argc, char **argv);
+int bz_cmd_calibrate(int argc, char **argv);
 int bz_cmd_completion(int argc, char **argv);
 
 extern const bz_opts_command bz_run_command, bz_validate_command, bz_info_command,
     bz_export_command, bz_plot_command, bz_models_command, bz_graph_command, bz_sweep_command,
-    bz_merge_command, bz_schema_command, bz_optimize_command, bz_completion_command;
+    bz_merge_command, bz_schema_command, bz_optimize_command, bz_calibrate_command,
+    bz_completion_command;
 
 /* Sweep files (cmd_sweep.c): `buzzsim info` of a sweep file (returns the
  * exit status), and the Sobol index table of a sweep's results. */

@@ -122,7 +122,7 @@ int bz_cli_optimize_info(const char *path)
     bz_h5_optimize_summary s;
     bz_error err;
     if (bz_h5_optimize_read_summary(path, &s, &err) != BZ_OK) return bz_cli_fail(&err);
-    printf("%s: optimize results of plan '%s' (arm '%s')\n", path, s.name, s.arm);
+    printf("%s: %s results of plan '%s' (arm '%s')\n", path, s.kind, s.name, s.arm);
     printf("  search: %s, %.0f plans, %.0f simulations, %.1f s\n", s.method, s.evaluations,
            s.simulations, s.seconds);
     printf("  objective: %s; budget: %g\n", s.objective, s.budget);
@@ -174,10 +174,51 @@ const bz_opts_command bz_optimize_command = {
     .size = sizeof(optimize_opts),
 };
 
-int bz_cmd_optimize(int argc, char **argv)
+const bz_opts_command bz_calibrate_command = {
+    .summary = "fit model parameters to an observed series (a calibration plan: observed:)",
+    .options = optimize_options,
+    .positionals = optimize_positionals,
+    .extra = "one plan file expected, got '%s' too",
+    .size = sizeof(optimize_opts),
+};
+
+/* calibrate: the fitted values with their intervals, and the fit. */
+static void report_fit(const bz_opt_plan *pl, const bz_opt_result *res, const char *out,
+                       const char *plan_out)
+{
+    printf("\n%s: %zu parameter sets simulated (DIRECT-L, then Levenberg-Marquardt; %u replicates "
+           "each, seed %llu), %.1f s, %llu simulations in all\n",
+           pl->name, res->n_evals, (unsigned)pl->replicates, (unsigned long long)pl->seed,
+           res->seconds, (unsigned long long)res->simulations);
+    if (res->chosen < 0) {
+        printf("\nNo fit: every candidate failed.\nwrote %s\n", out);
+        return;
+    }
+    const bz_opt_eval *f = &res->final[0];
+    printf("Least squares on the increments of '%s' of arm '%s' (%zu observations, %s): SSE "
+           "%.6g\n\n",
+           pl->observed_series == BZ_SER_SALES ? "sales" : "adopters", pl->arm, pl->n_obs,
+           pl->observed_path, res->sse_min);
+    printf("%-32s  %14s  %-32s\n", "parameter", "fitted", "95% interval");
+    for (size_t i = 0; i < pl->n_vars; i++) {
+        char iv[96];
+        snprintf(iv, sizeof iv, "[%.6g, %.6g]%s", res->fit_low[i], res->fit_high[i],
+                 res->at_edge[i] ? " (cut at a bound)" : "");
+        printf("%-32s  %14.6g  %-32s\n", pl->vars[i].key, f->value[i], iv);
+    }
+    printf("\n(intervals: %s)\n",
+           res->bootstrap_done ? "parametric bootstrap of the fitted model" : "Gauss-Newton");
+    printf("\n%12s  %14s  %14s\n", "time (days)", "observed", "fitted");
+    for (size_t o = 0; o < pl->n_obs && res->fitted; o++)
+        printf("%12.6g  %14.6g  %14.6g\n", pl->obs_t[o], pl->obs_v[o], res->fitted[o]);
+    printf("\nwrote %s (the fitted model: buzzsim run %s)\nwrote %s\n", plan_out, plan_out, out);
+}
+
+/* optimize and calibrate: load, check outputs, search, write, report. */
+static int run_plan(const bz_opts_command *cmd, int argc, char **argv, int calibrate)
 {
     optimize_opts o;
-    int rc = bz_opts_parse(&bz_optimize_command, argc, argv, &o);
+    int rc = bz_opts_parse(cmd, argc, argv, &o);
     if (rc != BZ_OPTS_CONTINUE) return rc;
     const char *path = o.path, *out = o.out;
     int force = o.force, quiet = o.quiet, dry = o.dry, loaded = 0;
@@ -191,6 +232,15 @@ int bz_cmd_optimize(int argc, char **argv)
     rc = 0;
     if (bz_opt_plan_load(&pl, path, &err) != BZ_OK) return bz_cli_fail(&err);
     loaded = 1;
+    if (pl.calibrate != calibrate) {
+        bz_error_set(&err, BZ_EINVAL,
+                     calibrate
+                         ? "%s: not a calibration plan (no observed: key): use buzzsim optimize"
+                         : "%s: a calibration plan (observed:): use buzzsim calibrate",
+                     path);
+        rc = bz_cli_fail(&err);
+        goto cleanup;
+    }
     if (!out) {
         if (pl.output[0])
             out = pl.output;
@@ -221,7 +271,8 @@ int bz_cmd_optimize(int argc, char **argv)
     sigaction(SIGTERM, &sa, NULL);
     bz_opt_opts run = {quiet ? NULL : show_progress, &pl, &stop_flag};
     if (bz_optimize(&pl, &run, &res, &err) != BZ_OK) {
-        if (stop_flag) bz_error_set(&err, BZ_EIO, "optimize stopped by a signal: nothing written");
+        if (stop_flag)
+            bz_error_set(&err, BZ_EIO, "%s stopped by a signal: nothing written", argv[0]);
         rc = bz_cli_fail(&err);
         goto cleanup;
     }
@@ -237,7 +288,10 @@ int bz_cmd_optimize(int argc, char **argv)
             goto cleanup;
         }
     }
-    report(&pl, &res, out, plan_out);
+    if (calibrate)
+        report_fit(&pl, &res, out, plan_out);
+    else
+        report(&pl, &res, out, plan_out);
     if (fflush(stdout) != 0) {
         bz_file_write_error(&err, errno, "standard output");
         rc = bz_cli_fail(&err);
@@ -246,4 +300,14 @@ cleanup:
     bz_opt_result_destroy(&res);
     if (loaded) bz_opt_plan_destroy(&pl);
     return rc;
+}
+
+int bz_cmd_optimize(int argc, char **argv)
+{
+    return run_plan(&bz_optimize_command, argc, argv, 0);
+}
+
+int bz_cmd_calibrate(int argc, char **argv)
+{
+    return run_plan(&bz_calibrate_command, argc, argv, 1);
 }

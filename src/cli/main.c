@@ -22,6 +22,7 @@ static const bz_command bz_commands[] = {
     {"plot", bz_cmd_plot, &bz_plot_command},
     {"models", bz_cmd_models, &bz_models_command},
     {"optimize", bz_cmd_optimize, &bz_optimize_command},
+    {"calibrate", bz_cmd_calibrate, &bz_calibrate_command},
     {"schema", bz_cmd_schema, &bz_schema_command},
     {"completion", bz_cmd_completion, &bz_completion_command},
 };

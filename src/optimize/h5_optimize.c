@@ -93,6 +93,40 @@ static int put_table(hid_t g, const char *name, const table *t, size_t rows, con
     return status;
 }
 
+/* Calibration: /optimize/fit (per variable: estimate, low, high, se_u,
+ * at_edge; the keys in the attribute `variables`) and /optimize/observed
+ * (time_days, observed, fitted). rows holds enough doubles. */
+static int put_fit(hid_t g, const bz_opt_plan *pl, const bz_opt_result *res, double *rows,
+                   const char *path, bz_error *err)
+{
+    table t;
+    static const char *const fit_cols[] = {"estimate", "low", "high", "se_u", "at_edge"};
+    static const char *const obs_cols[] = {"time_days", "observed", "fitted"};
+    t.n_cols = 5;
+    for (size_t c = 0; c < t.n_cols; c++)
+        t.ptr[c] = fit_cols[c];
+    const bz_opt_eval *f = res->chosen >= 0 ? &res->final[res->chosen] : NULL;
+    for (size_t i = 0; i < pl->n_vars; i++) {
+        double *r = rows + i * t.n_cols;
+        r[0] = f ? f->value[i] : NAN;
+        r[1] = res->fit_low[i];
+        r[2] = res->fit_high[i];
+        r[3] = res->se_u[i];
+        r[4] = res->at_edge[i];
+    }
+    int status = put_table(g, "fit", &t, pl->n_vars, rows, path, err);
+    if (status != BZ_OK) return status;
+    t.n_cols = 3;
+    for (size_t c = 0; c < t.n_cols; c++)
+        t.ptr[c] = obs_cols[c];
+    for (size_t o = 0; o < pl->n_obs; o++) {
+        rows[3 * o] = pl->obs_t[o];
+        rows[3 * o + 1] = pl->obs_v[o];
+        rows[3 * o + 2] = res->fitted ? res->fitted[o] : NAN;
+    }
+    return put_table(g, "observed", &t, pl->n_obs, rows, path, err);
+}
+
 static herr_t put_num(hid_t obj, const char *name, double v)
 {
     return bz_h5_put_scalar_attr(obj, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &v);
@@ -123,7 +157,10 @@ static herr_t put_attrs(hid_t file, hid_t g, const bz_opt_plan *pl, const bz_opt
         bz_h5_put_string_attr(g, "plan_path", pl->path) < 0 ||
         bz_h5_put_string_attr(g, "base_path", pl->base_path) < 0 ||
         bz_h5_put_string_attr(g, "arm", pl->arm) < 0 ||
-        bz_h5_put_string_attr(g, "method", bz_opt_method_names[pl->method]) < 0 ||
+        bz_h5_put_string_attr(g, "kind", pl->calibrate ? "calibrate" : "optimize") < 0 ||
+        bz_h5_put_string_attr(g, "method",
+                              pl->calibrate ? "direct+levenberg-marquardt"
+                                            : bz_opt_method_names[pl->method]) < 0 ||
         bz_h5_put_string_attr(g, "objective", objective) < 0 ||
         put_num(g, "relative", pl->relative) < 0 || put_num(g, "budget", pl->budget) < 0 ||
         put_num(g, "seed", (double)pl->seed) < 0 ||
@@ -131,6 +168,8 @@ static herr_t put_attrs(hid_t file, hid_t g, const bz_opt_plan *pl, const bz_opt
         put_num(g, "evaluations", (double)res->n_evals) < 0 ||
         put_num(g, "simulations", (double)res->simulations) < 0 ||
         put_num(g, "seconds", res->seconds) < 0 || put_num(g, "chosen", (double)res->chosen) < 0 ||
+        (pl->calibrate && (put_num(g, "sse", res->sse_min) < 0 ||
+                           put_num(g, "bootstrap", (double)res->bootstrap_done) < 0)) ||
         bz_h5_put_string_attr(g, "recommended_yaml", res->plan_yaml) < 0)
         return -1;
     return 0;
@@ -146,6 +185,7 @@ static int build(hid_t file, const char *path, const bz_opt_plan *pl, const bz_o
     const size_t n_final = res->n_final + 1, R = res->base.R;
     size_t n_rows = res->n_evals > n_final ? res->n_evals : n_final;
     if (n_rows < n_final * R) n_rows = n_final * R;
+    if (n_rows < pl->n_obs) n_rows = pl->n_obs; /* /optimize/observed: 3 columns */
     rows = malloc((n_rows ? n_rows : 1) * COLS_MAX * sizeof *rows);
     if (!rows)
         BZ_FAIL(err, BZ_ENOMEM, "out of memory for the optimize tables (%zu bytes)",
@@ -167,6 +207,7 @@ static int build(hid_t file, const char *path, const bz_opt_plan *pl, const bz_o
         for (size_t r = 0; r < R; r++)
             rows[k * R + r] = e->per_rep ? e->per_rep[r] : NAN;
     }
+    if (pl->calibrate) BZ_CHECK(put_fit(g, pl, res, rows, path, err));
     hsize_t dims[2] = {n_final, R}, chunk[2] = {n_final, R ? R : 1};
     if ((ds = bz_h5_make_dataset(g, "replicates", 2, dims, chunk, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
                                  rows)) < 0)
@@ -210,6 +251,7 @@ int bz_h5_optimize_detect(const char *path)
 void bz_h5_optimize_summary_destroy(bz_h5_optimize_summary *s)
 {
     if (!s) return;
+    free(s->kind);
     free(s->name);
     free(s->arm);
     free(s->method);
@@ -228,8 +270,8 @@ int bz_h5_optimize_read_summary(const char *path, bz_h5_optimize_summary *s, bz_
     BZ_CHECK(bz_h5_open_results(path, &file, err));
     if ((g = H5Gopen2(file, "optimize", H5P_DEFAULT)) < 0)
         BZ_FAIL(err, BZ_EINVAL, "%s: /optimize: cannot open the group", path);
-    char **strs[] = {&s->name, &s->arm, &s->method, &s->objective, &s->recommended_yaml};
-    const char *snames[] = {"name", "arm", "method", "objective", "recommended_yaml"};
+    char **strs[] = {&s->kind, &s->name, &s->arm, &s->method, &s->objective, &s->recommended_yaml};
+    const char *snames[] = {"kind", "name", "arm", "method", "objective", "recommended_yaml"};
     for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
         BZ_CHECK(bz_h5_get_string_attr(g, path, "/optimize", snames[i], strs[i], err));
     double *nums[] = {&s->budget, &s->evaluations, &s->simulations, &s->seconds, &s->chosen};

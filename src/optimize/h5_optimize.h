@@ -24,7 +24,7 @@ int bz_h5_optimize_write(const char *path, const bz_opt_plan *pl, const bz_opt_r
 
 /* What `buzzsim info` shows of an optimize file. */
 typedef struct bz_h5_optimize_summary {
-    char *name, *arm, *method, *objective, *recommended_yaml; /* owned */
+    char *kind, *name, *arm, *method, *objective, *recommended_yaml; /* owned */
     double budget, evaluations, simulations, seconds, chosen;
 } bz_h5_optimize_summary;
 

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_linalg.h>
 #include <nlopt.h>
 
 #include "base/clock.h"
@@ -19,7 +21,8 @@ void bz_opt_eval_destroy(bz_opt_eval *e)
     if (!e) return;
     free(e->per_rep);
     free(e->spend);
-    e->per_rep = e->spend = NULL;
+    free(e->series);
+    e->per_rep = e->spend = e->series = NULL;
 }
 
 void bz_opt_result_destroy(bz_opt_result *res)
@@ -33,6 +36,7 @@ void bz_opt_result_destroy(bz_opt_result *res)
     free(res->evals);
     free(res->final);
     free(res->plan_yaml);
+    free(res->fitted);
     memset(res, 0, sizeof *res);
 }
 
@@ -63,6 +67,77 @@ static size_t candidate_sets(const bz_opt_plan *pl, char (*text)[BZ_OPT_VALUE_MA
     return n;
 }
 
+/* Calibration compares increments: y[0] = the value at the first
+ * observed time, y[o] = value(t_o) - value(t_{o-1}). Cumulative counts
+ * have strongly autocorrelated errors, and least squares on them gives
+ * intervals far too narrow; per-period counts are close to independent
+ * (Srinivasan & Mason 1986 fit the Bass model to per-period sales). */
+static double obs_inc(const bz_opt_plan *pl, size_t o)
+{
+    return pl->obs_v[o] - (o ? pl->obs_v[o - 1] : 0);
+}
+
+/* The arm's series at the observed times (linear interpolation between
+ * samples, the last value after the horizon) as increments: their mean
+ * over replicates into out[n_obs], and per replicate the sum of squared
+ * differences with the observed increments into sse[R] (may be NULL). */
+static void fit_series(const bz_opt_plan *pl, const bz_results *r, const bz_arm_result *A,
+                       double *out, double *sse)
+{
+    const uint32_t R = r->R, T = r->T;
+    const int64_t *s = A->series[pl->observed_series];
+    for (size_t o = 0; o < pl->n_obs; o++)
+        out[o] = 0;
+    for (uint32_t k = 0; k < R; k++) {
+        const int64_t *row = s + (size_t)k * T;
+        double prev = 0, e2 = 0;
+        size_t j = 0;
+        for (size_t o = 0; o < pl->n_obs; o++) {
+            const double t = pl->obs_t[o];
+            while (j + 1 < T && r->time_days[j + 1] < t)
+                j++;
+            double w = 0;
+            if (j + 1 < T && t > r->time_days[j])
+                w = (t - r->time_days[j]) / (r->time_days[j + 1] - r->time_days[j]);
+            if (w > 1) w = 1;
+            const size_t j1 = j + 1 < T ? j + 1 : j;
+            const double v = (1 - w) * (double)row[j] + w * (double)row[j1], y = v - prev;
+            prev = v;
+            out[o] += y / R;
+            e2 += (y - obs_inc(pl, o)) * (y - obs_inc(pl, o));
+        }
+        if (sse) sse[k] = e2;
+    }
+}
+
+/* Calibration's figures: minus the SSE of the mean series (spend and
+ * constraints do not apply); with keep, the series and minus each
+ * replicate's own SSE. */
+static int score_fit(const bz_opt_plan *pl, const bz_results *r, const bz_arm_result *A, int keep,
+                     bz_opt_eval *e, bz_error *err)
+{
+    double *series = malloc(pl->n_obs * sizeof *series);
+    if (!series)
+        return bz_error_set(err, BZ_ENOMEM, "out of memory for a series of %zu values (%zu bytes)",
+                            pl->n_obs, pl->n_obs * sizeof *series);
+    fit_series(pl, r, A, series, keep ? e->per_rep : NULL);
+    double sse = 0;
+    for (size_t o = 0; o < pl->n_obs; o++)
+        sse += (series[o] - obs_inc(pl, o)) * (series[o] - obs_inc(pl, o));
+    e->objective = -sse;
+    e->feasible = isfinite(sse);
+    e->spend_max = 0;
+    for (uint32_t k = 0; keep && k < r->R; k++) {
+        e->per_rep[k] = -e->per_rep[k];
+        e->spend[k] = 0;
+    }
+    if (keep)
+        e->series = series;
+    else
+        free(series);
+    return BZ_OK;
+}
+
 /* Fill e's figures from the results of one candidate (arm last). */
 static int score_results(const bz_opt_plan *pl, const bz_results *r, int keep, bz_opt_eval *e,
                          bz_error *err)
@@ -81,6 +156,7 @@ static int score_results(const bz_opt_plan *pl, const bz_results *r, int keep, b
                                 "out of memory for %u replicates' figures (%zu bytes)", (unsigned)R,
                                 2 * (size_t)R * sizeof(double));
     }
+    if (pl->calibrate) return score_fit(pl, r, A, keep, e, err);
     for (uint32_t k = 0; k < R; k++) {
         const double *a = A->outcomes[k].v, *b = B ? B->outcomes[k].v : NULL;
         double obj = 0;
@@ -179,22 +255,31 @@ static int same_candidate(const bz_opt_plan *pl, const bz_opt_eval *e,
     return 1;
 }
 
-static double objective_fn(unsigned n, const double *u, double *grad, void *data)
+/* Stop the NLopt run in progress, if any (the uncertainty phase runs
+ * without one). */
+static void stop_search(search *s)
 {
-    search *s = data;
+    if (s->opt) nlopt_force_stop(s->opt);
+}
+
+/* The candidate at u (rounded to valid values), from the cache or
+ * simulated now on the search's replicates; NULL when the phase's budget
+ * is spent, on a stop request or an error (s->status). Calibration keeps
+ * every candidate's series (for the Jacobian). The pointer is valid until
+ * the next call (res->evals grows). */
+static const bz_opt_eval *evaluate_u(search *s, const double *u)
+{
     const bz_opt_plan *pl = s->pl;
     bz_opt_result *res = s->res;
+    const size_t n = pl->n_vars;
     char text[BZ_OPT_VARS_MAX][BZ_OPT_VALUE_MAX];
     double value[BZ_OPT_VARS_MAX];
-    (void)grad;
-    for (unsigned i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++)
         bz_opt_var_text(&pl->vars[i], u[i], text[i], &value[i]);
     for (size_t k = 0; k < res->n_evals; k++)
-        if (same_candidate(pl, &res->evals[k], text)) return score(s, &res->evals[k]);
-    if (s->status != BZ_OK || res->n_evals >= s->stop_at || (s->o->stop && *s->o->stop)) {
-        nlopt_force_stop(s->opt);
-        return WORST;
-    }
+        if (same_candidate(pl, &res->evals[k], text)) return &res->evals[k];
+    if (s->status != BZ_OK || res->n_evals >= s->stop_at || (s->o->stop && *s->o->stop))
+        return NULL;
     if (res->n_evals == s->cap) {
         size_t cap = s->cap ? 2 * s->cap : 64;
         bz_opt_eval *ev = realloc(res->evals, cap * sizeof *ev);
@@ -202,19 +287,18 @@ static double objective_fn(unsigned n, const double *u, double *grad, void *data
             s->status =
                 bz_error_set(s->err, BZ_ENOMEM, "out of memory for %zu evaluations (%zu bytes)",
                              cap, cap * sizeof *ev);
-            nlopt_force_stop(s->opt);
-            return WORST;
+            return NULL;
         }
         res->evals = ev;
         s->cap = cap;
     }
     bz_opt_eval *e = &res->evals[res->n_evals];
     memset(e, 0, sizeof *e);
-    int st = bz_opt_evaluate(pl, text, pl->seed, pl->replicates, 0, e, s->err);
+    int st = bz_opt_evaluate(pl, text, pl->seed, pl->replicates, pl->calibrate, e, s->err);
     if (st != BZ_OK) {
+        bz_opt_eval_destroy(e);
         s->status = st;
-        nlopt_force_stop(s->opt);
-        return WORST;
+        return NULL;
     }
     memcpy(e->u, u, n * sizeof *u);
     memcpy(e->value, value, n * sizeof *value);
@@ -222,6 +306,19 @@ static double objective_fn(unsigned n, const double *u, double *grad, void *data
     res->n_evals++;
     res->simulations += (uint64_t)pl->replicates * (pl->relative ? 2 : 1);
     if (s->o->progress) s->o->progress(s->o->progress_ctx, e, res->n_evals, pl->evaluations);
+    return e;
+}
+
+static double objective_fn(unsigned n, const double *u, double *grad, void *data)
+{
+    search *s = data;
+    (void)n;
+    (void)grad;
+    const bz_opt_eval *e = evaluate_u(s, u);
+    if (!e) {
+        stop_search(s);
+        return WORST;
+    }
     return score(s, e);
 }
 
@@ -264,10 +361,137 @@ static const bz_opt_eval *best_eval(const search *s)
     return best;
 }
 
-static int by_objective(const void *a, const void *b)
+/* Calibration: the Jacobian J[o][i] of the mean series at u with respect
+ * to u (central differences of half-width `step` in the unit cube, one
+ * sided at a bound); 2k candidates. 0 if the budget ran out. */
+static int jacobian(search *s, const double *u, double step, double *J)
 {
-    const bz_opt_eval *x = *(const bz_opt_eval *const *)a, *y = *(const bz_opt_eval *const *)b;
-    return (x->objective < y->objective) - (x->objective > y->objective);
+    const bz_opt_plan *pl = s->pl;
+    const size_t k = pl->n_vars, n = pl->n_obs;
+    double v[BZ_OPT_VARS_MAX];
+    for (size_t i = 0; i < k; i++) {
+        double lo = fmax(0, u[i] - step), hi = fmin(1, u[i] + step);
+        memcpy(v, u, k * sizeof *v);
+        v[i] = hi;
+        const bz_opt_eval *e = evaluate_u(s, v);
+        if (!e) return 0;
+        for (size_t o = 0; o < n; o++)
+            J[o * k + i] = e->series[o];
+        v[i] = lo;
+        if (!(e = evaluate_u(s, v))) return 0;
+        for (size_t o = 0; o < n; o++)
+            J[o * k + i] = (J[o * k + i] - e->series[o]) / (hi - lo);
+    }
+    return 1;
+}
+
+/* A = J^T J (+ lambda diag), g = J^T r for the residuals r = series - obs. */
+static void normal_equations(const bz_opt_plan *pl, const double *J, const double *series,
+                             double lambda, gsl_matrix *A, gsl_vector *g)
+{
+    const size_t k = pl->n_vars, n = pl->n_obs;
+    for (size_t i = 0; i < k; i++) {
+        double gi = 0;
+        for (size_t o = 0; o < n; o++)
+            gi += J[o * k + i] * (series[o] - obs_inc(pl, o));
+        gsl_vector_set(g, i, gi);
+        for (size_t j = 0; j < k; j++) {
+            double a = 0;
+            for (size_t o = 0; o < n; o++)
+                a += J[o * k + i] * J[o * k + j];
+            gsl_matrix_set(A, i, j, a);
+        }
+        gsl_matrix_set(A, i, i, gsl_matrix_get(A, i, i) * (1 + lambda) + 1e-12);
+    }
+}
+
+/* Calibration's local phase and intervals: Levenberg-Marquardt on the
+ * least-squares fit from the best candidate (each step a finite-difference
+ * Jacobian, 2k candidates, and one trial), until the evaluations are spent
+ * or a step changes no variable by 1e-4 of its range; then the
+ * Gauss-Newton covariance sigma^2 (J^T J)^-1 at the best, sigma^2 =
+ * SSE / (n - k), and each variable's 95% interval u_i +- t(n-k) se_i in
+ * the unit cube, mapped to the variable's values (bz_opt_result). */
+static int fit_least_squares(search *s, size_t stop_at, int intervals)
+{
+    int status = BZ_OK;
+    const bz_opt_plan *pl = s->pl;
+    bz_opt_result *res = s->res;
+    const size_t k = pl->n_vars, n = pl->n_obs;
+    const double step = 0.01;
+    double u[BZ_OPT_VARS_MAX], trial[BZ_OPT_VARS_MAX], lambda = 1e-2, sse;
+    double *J = malloc(n * k * sizeof *J), *series = malloc(n * sizeof *series);
+    gsl_matrix *A = gsl_matrix_alloc(k, k), *inv = gsl_matrix_alloc(k, k);
+    gsl_vector *g = gsl_vector_alloc(k), *d = gsl_vector_alloc(k);
+    gsl_permutation *perm = gsl_permutation_alloc(k);
+    if (!J || !series || !A || !inv || !g || !d || !perm)
+        BZ_FAIL(s->err, BZ_ENOMEM, "out of memory for the least-squares fit (%zu bytes)",
+                (n * k + n + 2 * k * k + 2 * k) * sizeof(double));
+    s->stop_at = stop_at;
+    s->phase = 1;
+    const bz_opt_eval *b = best_eval(s);
+    memcpy(u, b->u, k * sizeof *u);
+    memcpy(series, b->series, n * sizeof *series);
+    sse = -b->objective;
+    for (int iter = 0; iter < 100; iter++) {
+        if (!jacobian(s, u, step, J)) break;
+        normal_equations(pl, J, series, lambda, A, g);
+        int sign;
+        if (gsl_linalg_LU_decomp(A, perm, &sign) || gsl_linalg_LU_solve(A, perm, g, d)) break;
+        double moved = 0;
+        for (size_t i = 0; i < k; i++) {
+            trial[i] = fmin(1, fmax(0, u[i] - gsl_vector_get(d, i)));
+            moved = fmax(moved, fabs(trial[i] - u[i]));
+        }
+        if (moved < 1e-4) break;
+        const bz_opt_eval *e = evaluate_u(s, trial);
+        if (!e) break;
+        if (-e->objective < sse) { /* accept: trust the model more */
+            memcpy(u, trial, k * sizeof *u);
+            memcpy(series, e->series, n * sizeof *series);
+            sse = -e->objective;
+            lambda = fmax(lambda / 10, 1e-6);
+        } else {
+            lambda *= 10;
+        }
+    }
+    if (s->status != BZ_OK) BZ_CHECK(s->status);
+    if (!intervals) goto cleanup;
+    /* Intervals at the best candidate of all (the Jacobian there). */
+    b = best_eval(s);
+    memcpy(u, b->u, k * sizeof *u);
+    memcpy(series, b->series, n * sizeof *series);
+    res->sse_min = -b->objective;
+    s->stop_at = res->n_evals + 2 * k; /* the Jacobian may need 2k more */
+    for (size_t i = 0; i < k; i++)
+        res->fit_low[i] = res->fit_high[i] = NAN;
+    if (!jacobian(s, u, step, J)) BZ_CHECK(s->status);
+    normal_equations(pl, J, series, 0, A, g);
+    int sign;
+    if (gsl_linalg_LU_decomp(A, perm, &sign) || gsl_linalg_LU_invert(A, perm, inv)) goto cleanup;
+    const double sigma2 = res->sse_min / (double)(n - k);
+    const double t = gsl_cdf_tdist_Pinv(0.975, (double)(n - k));
+    for (size_t i = 0; i < k; i++) {
+        const double var = sigma2 * gsl_matrix_get(inv, i, i);
+        if (!(var >= 0)) continue;
+        double half = t * sqrt(var), v;
+        char text[BZ_OPT_VALUE_MAX];
+        bz_opt_var_text(&pl->vars[i], u[i] - half, text, &v);
+        res->fit_low[i] = v;
+        bz_opt_var_text(&pl->vars[i], u[i] + half, text, &v);
+        res->fit_high[i] = v;
+        res->at_edge[i] = u[i] - half <= 0 || u[i] + half >= 1;
+        res->se_u[i] = sqrt(var);
+    }
+cleanup:
+    free(J);
+    free(series);
+    gsl_matrix_free(A);
+    gsl_matrix_free(inv);
+    gsl_vector_free(g);
+    gsl_vector_free(d);
+    gsl_permutation_free(perm);
+    return status;
 }
 
 /* A seed the search never used for the final runs. */
@@ -277,7 +501,84 @@ static uint64_t final_seed(uint64_t seed)
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
     z ^= z >> 31;
-    return z == seed ? z + 1 : z;
+    z &= 0x7fffffffffffffffull; /* seeds are non-negative int64 in the experiment */
+    return z == seed ? (z + 1) & 0x7fffffffffffffffull : z;
+}
+
+/* Calibration's intervals by parametric bootstrap (Efron & Tibshirani
+ * 1993): B series of the fitted model (one replicate each, seeds the
+ * search never used), each refitted by least squares from the fit on the
+ * search's replicates (common random numbers, as the fit itself); each
+ * variable's standard error is the sd of its B refits in the unit cube and
+ * its interval u +- t(B-1) se. This captures what the Gauss-Newton
+ * interval misses: the data's errors are not independent (a stochastic
+ * early phase shifts the whole curve). Cost: B (2k + 1) to B (4k + 2)
+ * simulated plans. */
+static int bootstrap(search *s)
+{
+    int status = BZ_OK;
+    const bz_opt_plan *pl = s->pl;
+    bz_opt_result *res = s->res;
+    const size_t k = pl->n_vars, n = pl->n_obs, B = pl->bootstrap;
+    static const bz_opt_opts quiet = {NULL, NULL, NULL};
+    double u_fit[BZ_OPT_VARS_MAX], sum[BZ_OPT_VARS_MAX] = {0}, sum2[BZ_OPT_VARS_MAX] = {0};
+    char text[BZ_OPT_VARS_MAX][BZ_OPT_VALUE_MAX];
+    double *synth = malloc(n * sizeof *synth);
+    if (!synth) BZ_FAIL_OOM(s->err, NULL, n * sizeof *synth, "a bootstrap series");
+    const bz_opt_eval *fit = best_eval(s);
+    memcpy(u_fit, fit->u, k * sizeof *u_fit);
+    memcpy(text, fit->text, sizeof text);
+    size_t done = 0;
+    for (size_t b = 0; b < B; b++) {
+        if (s->o->stop && *s->o->stop) break;
+        bz_opt_eval data;
+        memset(&data, 0, sizeof data);
+        BZ_CHECK(bz_opt_evaluate(pl, text, final_seed(pl->seed + 1 + b), 1, 1, &data, s->err));
+        for (size_t o = 0; o < n; o++) /* the increments summed back */
+            synth[o] = (o ? synth[o - 1] : 0) + data.series[o];
+        bz_opt_eval_destroy(&data);
+        res->simulations += 1;
+        bz_opt_plan pb = *pl; /* shares the variables: never destroyed */
+        pb.obs_v = synth;
+        bz_opt_result rb;
+        memset(&rb, 0, sizeof rb);
+        search sb = {&pb, &quiet, &rb, 0, 1, 0, 1, NULL, BZ_OK, s->err};
+        if (evaluate_u(&sb, u_fit)) status = fit_least_squares(&sb, 2 + 6 * (2 * k + 1), 0);
+        if (sb.status != BZ_OK) status = sb.status;
+        const bz_opt_eval *best = status == BZ_OK ? best_eval(&sb) : NULL;
+        for (size_t i = 0; best && i < k; i++) {
+            sum[i] += best->u[i];
+            sum2[i] += best->u[i] * best->u[i];
+        }
+        done += best != NULL;
+        res->simulations += rb.simulations;
+        bz_opt_result_destroy(&rb);
+        BZ_CHECK(status);
+    }
+    res->bootstrap_done = done;
+    if (done < 2) goto cleanup;
+    const double t = gsl_cdf_tdist_Pinv(0.975, (double)(done - 1));
+    for (size_t i = 0; i < k; i++) {
+        const double mean = sum[i] / done;
+        const double se = sqrt(fmax(0, (sum2[i] - done * mean * mean) / (done - 1)));
+        double v;
+        char buf[BZ_OPT_VALUE_MAX];
+        res->se_u[i] = se;
+        bz_opt_var_text(&pl->vars[i], u_fit[i] - t * se, buf, &v);
+        res->fit_low[i] = v;
+        bz_opt_var_text(&pl->vars[i], u_fit[i] + t * se, buf, &v);
+        res->fit_high[i] = v;
+        res->at_edge[i] = u_fit[i] - t * se <= 0 || u_fit[i] + t * se >= 1;
+    }
+cleanup:
+    free(synth);
+    return status;
+}
+
+static int by_objective(const void *a, const void *b)
+{
+    const bz_opt_eval *x = *(const bz_opt_eval *const *)a, *y = *(const bz_opt_eval *const *)b;
+    return (x->objective < y->objective) - (x->objective > y->objective);
 }
 
 static int final_round(search *s)
@@ -371,7 +672,12 @@ int bz_optimize(const bz_opt_plan *pl, const bz_opt_opts *opts, bz_opt_result *r
     for (size_t i = 0; i < pl->n_vars; i++)
         u0[i] = 0.5;
     const size_t total = pl->evaluations;
-    switch (pl->method) {
+    switch (pl->calibrate ? -1 : pl->method) {
+    case -1: /* calibration: DIRECT-L, then least squares */
+        BZ_CHECK(run_phase(&s, NLOPT_GN_DIRECT_L, u0, (total * 6 + 9) / 10, 0));
+        if (best_eval(&s)) BZ_CHECK(fit_least_squares(&s, total, 1));
+        if (pl->bootstrap && best_eval(&s)) BZ_CHECK(bootstrap(&s));
+        break;
     case BZ_OPT_DIRECT_BOBYQA: {
         size_t global = (total * 6 + 9) / 10;
         BZ_CHECK(run_phase(&s, NLOPT_GN_DIRECT_L, u0, global, 0));
@@ -397,8 +703,17 @@ int bz_optimize(const bz_opt_plan *pl, const bz_opt_opts *opts, bz_opt_result *r
         BZ_CHECK(run_phase(&s, NLOPT_LN_COBYLA, u0, total, 1));
         break;
     }
+
     if (s.o->stop && *s.o->stop) BZ_FAIL(err, BZ_EINTERNAL, "optimize: stopped by a signal");
     BZ_CHECK(final_round(&s));
+    if (pl->calibrate && res->chosen >= 0 && res->final[res->chosen].series) {
+        res->fitted = malloc(pl->n_obs * sizeof *res->fitted);
+        if (!res->fitted)
+            BZ_FAIL(err, BZ_ENOMEM, "out of memory for the fitted series (%zu bytes)",
+                    pl->n_obs * sizeof *res->fitted);
+        for (size_t o = 0; o < pl->n_obs; o++) /* the increments summed back */
+            res->fitted[o] = (o ? res->fitted[o - 1] : 0) + res->final[res->chosen].series[o];
+    }
     BZ_CHECK(plan_text(pl, res, err));
 cleanup:
     res->seconds = bz_clock_seconds() - t0;

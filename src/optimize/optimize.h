@@ -22,6 +22,15 @@
  * of DIRECT-L, CRS2 (global), BOBYQA, COBYLA (local, from the base plan's
  * values when they are inside the bounds, else the centre).
  *
+ * Calibration (pl->calibrate): the objective is minus the sum of squared
+ * differences between the observed values and the arm's mean series
+ * (linearly interpolated at the observed times). DIRECT-L searches the
+ * first 60% of the evaluations (the method key is ignored), then
+ * Levenberg-Marquardt with finite-difference Jacobians of the series (a
+ * least-squares method: far fewer evaluations than BOBYQA on this
+ * objective) the rest; the intervals come from the Jacobian at the fit (see
+ * bz_opt_result).
+ *
  * Final answer: the best `finalists` distinct feasible candidates and the
  * base plan (the base experiment as written) are run again with a seed the
  * search never used and `final_replicates` replicates; the reported
@@ -50,6 +59,7 @@ typedef struct bz_opt_eval {
     int feasible;
     double *per_rep; /* [R] objective per replicate (final and base only), owned */
     double *spend;   /* [R] spend of the arm per replicate (final and base), owned */
+    double *series;  /* calibration, final and base: [n_obs] mean series, owned */
 } bz_opt_eval;
 
 typedef struct bz_opt_result {
@@ -63,6 +73,19 @@ typedef struct bz_opt_result {
     bz_compare vs_base;      /* chosen - base, paired over the final replicates */
     bz_compare vs_runner_up; /* chosen - final[1] (NaN if only one) */
     char *plan_yaml;         /* the recommended experiment, resolved (arms of the plan), owned */
+    /* Calibration: the least SSE, each variable's approximate 95% interval
+     * as values, its standard error in the unit cube, and at_edge[i] when
+     * the interval reaches a bound of the variable (cut there): by
+     * parametric bootstrap (pl->bootstrap refits, optimize.c bootstrap()),
+     * else Gauss-Newton's sigma^2 (J^T J)^-1, sigma^2 = SSE / (n - k),
+     * Student t with n - k degrees of freedom (Bates & Watts 1988), which
+     * assumes independent errors and is too narrow for cumulative series. fitted: the chosen
+     * plan's mean series at the observed times (fresh replicates). */
+    double sse_min;
+    double fit_low[BZ_OPT_VARS_MAX], fit_high[BZ_OPT_VARS_MAX], se_u[BZ_OPT_VARS_MAX];
+    size_t bootstrap_done; /* refits behind the intervals (0: Gauss-Newton's) */
+    int at_edge[BZ_OPT_VARS_MAX];
+    double *fitted; /* [n_obs], owned */
     double seconds;
     uint64_t simulations; /* replicates simulated in all (both arms count once) */
 } bz_opt_result;

@@ -34,8 +34,9 @@ static const bz_param top_params[] = {
      "objective and constraints as the paired difference with the baseline arm",
      offsetof(top_vals, relative), NULL},
 };
-static const char *const top_extra[] = {"base",   "variables", "budget", "objective", "constraints",
-                                        "search", "final",     "seed",   "output",    NULL};
+static const char *const top_extra[] = {"base",        "variables", "budget",      "objective",
+                                        "constraints", "search",    "final",       "seed",
+                                        "output",      "observed",  "uncertainty", NULL};
 
 typedef struct search_vals {
     int method;
@@ -65,6 +66,27 @@ static const bz_param final_params[] = {
     {"replicates", BZ_PT_INT, 2, 100000, "32", "replicates",
      "fresh replicates of each candidate and of the base plan (the reported figures)",
      offsetof(final_vals, replicates), NULL},
+};
+
+typedef struct observed_vals {
+    int series;
+} observed_vals;
+static const char *const observed_series_names[] = {"adopters", "sales", NULL};
+static const bz_param observed_params[] = {
+    {"series", BZ_PT_ENUM, 0, 0, "adopters", NULL,
+     "the arm's series the observations are compared with (cumulative adopters or units sold)",
+     offsetof(observed_vals, series), observed_series_names},
+};
+static const char *const observed_extra[] = {"file", NULL};
+
+typedef struct uncertainty_vals {
+    int64_t bootstrap;
+} uncertainty_vals;
+static const bz_param uncertainty_params[] = {
+    {"bootstrap", BZ_PT_INT, 0, 10000, "20", "refits",
+     "synthetic series of the fitted model refitted for the intervals (0: Gauss-Newton "
+     "intervals, which assume independent errors: too narrow for cumulative counts)",
+     offsetof(uncertainty_vals, bootstrap), NULL},
 };
 
 typedef struct var_vals {
@@ -258,6 +280,66 @@ cleanup:
     return status;
 }
 
+/* The observed series: "TIME VALUE" lines (module comment of plan.h). */
+static int read_observed(bz_cfg_ctx *c, bz_opt_plan *pl, const bz_ynode *at)
+{
+    int status = BZ_OK;
+    char *text = NULL;
+    size_t len = 0, cap = 0, line = 0;
+    bz_error e;
+    if (bz_file_read_text(pl->observed_path, MAX_PLAN_BYTES, "observed series", &text, &len, &e) !=
+        BZ_OK)
+        return bz_cfg_fail(c, at, 0, NULL, "%s", e.msg);
+    for (char *p = text, *next; p && *p; p = next) {
+        next = strchr(p, '\n');
+        if (next) *next++ = '\0';
+        line++;
+        while (*p == ' ' || *p == '\t' || *p == '\r')
+            p++;
+        if (!*p || *p == '#') continue;
+        char tword[64], vword[64], extra;
+        int got = sscanf(p, "%63s %63s %c", tword, vword, &extra);
+        double t, v;
+        char *end;
+        if (got != 2)
+            BZ_FAIL(c->err, BZ_EINVAL, "%s:%zu: expected TIME VALUE (two columns), got '%.80s'",
+                    pl->observed_path, line, p);
+        t = strtod(tword, &end);
+        if (*end && bz_parse_duration(tword, &t, &e) != BZ_OK)
+            BZ_FAIL(c->err, BZ_EINVAL,
+                    "%s:%zu: time: expected days or a duration with a unit (5m, 2h), got '%s'",
+                    pl->observed_path, line, tword);
+        v = strtod(vword, &end);
+        if (*end || !isfinite(v) || !isfinite(t) || t < 0)
+            BZ_FAIL(c->err, BZ_EINVAL,
+                    "%s:%zu: expected a time >= 0 and a finite value, got '%s %s'",
+                    pl->observed_path, line, tword, vword);
+        if (pl->n_obs && !(t > pl->obs_t[pl->n_obs - 1]))
+            BZ_FAIL(c->err, BZ_EINVAL, "%s:%zu: times must increase, got %s after %g days",
+                    pl->observed_path, line, tword, pl->obs_t[pl->n_obs - 1]);
+        if (pl->n_obs == cap) {
+            cap = cap ? 2 * cap : 64;
+            double *nt = realloc(pl->obs_t, cap * sizeof *nt);
+            if (nt) pl->obs_t = nt;
+            double *nv = nt ? realloc(pl->obs_v, cap * sizeof *nv) : NULL;
+            if (nv) pl->obs_v = nv;
+            if (!nt || !nv)
+                BZ_FAIL(c->err, BZ_ENOMEM, "out of memory for %zu observations (%zu bytes)", cap,
+                        2 * cap * sizeof(double));
+        }
+        pl->obs_t[pl->n_obs] = t;
+        pl->obs_v[pl->n_obs++] = v;
+    }
+    if (pl->n_obs <= pl->n_vars)
+        BZ_FAIL(c->err, BZ_EINVAL,
+                "%s: %zu observations for %zu variables: a fit needs more observations than "
+                "variables",
+                pl->observed_path, pl->n_obs, pl->n_vars);
+cleanup:
+    free(text);
+    return status;
+}
+
 /* Directory part of path with a trailing '/', "" for none. */
 static void dir_part(const char *path, char *out, size_t size)
 {
@@ -367,6 +449,41 @@ static int convert(bz_cfg_ctx *c, bz_opt_plan *pl, bz_ynode *root, const char *n
     bz_ynode *f = bz_ynode_child(m, "file");
     if (f) BZ_CHECK(read_text(c, f, "a file name", pl->output, sizeof pl->output));
 
+    bz_ynode *obs = bz_ynode_child(root, "observed");
+    if (obs) {
+        observed_vals ov;
+        const char *const not_with[] = {"budget", "objective", "constraints", "relative", NULL};
+        for (size_t k = 0; not_with[k]; k++) {
+            bz_ynode *n = bz_ynode_child(root, not_with[k]);
+            if (n)
+                return bz_cfg_fail(c, n, 1, NULL,
+                                   "a calibration (observed:) fits the observed series: %s does "
+                                   "not apply",
+                                   not_with[k]);
+        }
+        BZ_CHECK(bz_cfg_section(c, root, "observed", &m));
+        BZ_CHECK(bz_cfg_read_section(c, m, observed_extra, observed_params,
+                                     BZ_PARAMS_COUNT(observed_params), &ov));
+        bz_ynode *fn = bz_ynode_child(m, "file");
+        if (!fn) return bz_cfg_fail(c, m, 1, "file", "missing required key (a TSV file)");
+        char file[4096];
+        BZ_CHECK(read_text(c, fn, "a file name", file, sizeof file));
+        snprintf(pl->observed_path, sizeof pl->observed_path, "%s%s", file[0] == '/' ? "" : dir,
+                 file);
+        pl->calibrate = 1;
+        pl->relative = 0;
+        pl->observed_series = ov.series == 0 ? BZ_SER_ADOPTERS : BZ_SER_SALES;
+        BZ_CHECK(read_observed(c, pl, fn));
+    }
+
+    bz_ynode *un = bz_ynode_child(root, "uncertainty");
+    if (un && !obs) return bz_cfg_fail(c, un, 1, NULL, "goes with observed: (a calibration) only");
+    uncertainty_vals uv;
+    BZ_CHECK(bz_cfg_section(c, root, "uncertainty", &m));
+    BZ_CHECK(bz_cfg_read_section(c, m, NULL, uncertainty_params,
+                                 BZ_PARAMS_COUNT(uncertainty_params), &uv));
+    pl->bootstrap = pl->calibrate ? (uint64_t)uv.bootstrap : 0;
+
     /* The base: it loads, has the arm (and a baseline when relative). */
     bz_experiment x;
     bz_error e;
@@ -443,6 +560,8 @@ void bz_opt_plan_destroy(bz_opt_plan *pl)
         free(pl->vars[i].choices);
     free(pl->path);
     free(pl->base_path);
+    free(pl->obs_t);
+    free(pl->obs_v);
     memset(pl, 0, sizeof *pl);
 }
 

@@ -20,6 +20,14 @@
  *   seed: 1
  *   output: { file: results/NAME.h5 }
  *
+ * Calibration plans (buzzsim calibrate) give instead of budget, objective,
+ * relative and constraints:
+ *   observed: { file: sales.tsv, series: sales }   (or adopters)
+ *   uncertainty: { bootstrap: 20 }                 (0: Gauss-Newton intervals)
+ * The observed file: one "TIME VALUE" line per observation (TIME in days,
+ * or a duration with a unit: 5m, 2h; VALUE the cumulative count), blank
+ * lines and lines starting with # ignored, times strictly ascending.
+ *
  * Errors are one line "FILE:LINE:COL: key.path: what was expected, got 'x'"
  * (BZ_EINVAL; BZ_ENOENT for a missing file), as for experiment files; the
  * base experiment is loaded here once, and every variable is checked by
@@ -94,6 +102,17 @@ typedef struct bz_opt_plan {
     uint32_t final_replicates;
     uint64_t seed;
     char output[4096]; /* output.file, "" if not given */
+
+    /* Calibration (`observed:` given; buzzsim calibrate): the objective is
+     * minus the sum of squared differences between the observed series and
+     * the arm's mean series at the observed times; relative, budget,
+     * objective and constraints do not apply. */
+    int calibrate;
+    int observed_series;      /* bz_series_id: BZ_SER_ADOPTERS or BZ_SER_SALES */
+    char observed_path[4096]; /* the TSV file, relative to the cwd */
+    size_t n_obs;
+    double *obs_t, *obs_v; /* [n_obs] days (ascending), values; owned */
+    uint64_t bootstrap;    /* refits of synthetic series for the intervals (0: none) */
 } bz_opt_plan;
 
 /* Load and check a plan file (above). pl is left empty on failure. */

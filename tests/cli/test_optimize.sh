@@ -82,4 +82,45 @@ cmp -s cand.tsv cand2.tsv && ok "a rerun gives the same candidates" || bad "the 
 "$BZ" optimize good.yaml -q --force --threads 1 -o t1.h5 >/dev/null 2>&1
 "$BZ" export t1.h5 /optimize/final >f1.tsv 2>/dev/null
 cmp -s final.tsv f1.tsv && ok "--threads 1 gives the same final table" || bad "thread count changed the result"
+
+# Calibration: a synthetic series of the model itself is fitted back.
+cat >cbase.yaml <<'YAML'
+seed: 41
+time: { step: 1d, horizon: 20d }
+replicates: 1
+population: { agents: 3000 }
+network: { layers: [ { name: all, generator: { model: well_mixed } } ] }
+diffusion: { model: bass, p: 0.01, q: 0.3 }
+YAML
+"$BZ" run cbase.yaml -o cdata.h5 -q >/dev/null 2>&1
+"$BZ" export cdata.h5 /arms/baseline/adopters | awk '!/^#/ && $1 > 0 { print $1 "\t" $2 }' >obs.tsv
+cat >cal.yaml <<'YAML'
+base: cbase.yaml
+arm: baseline
+variables:
+  - { key: diffusion.p, min: 0.001, max: 0.1, scale: log }
+  - { key: diffusion.q, min: 0.05, max: 1, scale: log }
+observed: { file: obs.tsv, series: adopters }
+search: { evaluations: 24, replicates: 2 }
+uncertainty: { bootstrap: 3 }
+final: { candidates: 1, replicates: 2 }
+output: { file: res/cal.h5 }
+YAML
+[ "$(wc -l <obs.tsv)" -eq 20 ] && ok "20 observations" || bad "obs.tsv: $(wc -l <obs.tsv) lines"
+if "$BZ" calibrate cal.yaml -q >cal.out 2>cal.err; then ok "calibrate ran"; else bad "calibrate: $(cat cal.err)"; fi
+grep -q "^diffusion.p " cal.out && grep -q "^diffusion.q " cal.out && ok "fitted parameters printed" ||
+  bad "no fitted parameters: $(head -20 cal.out)"
+grep -q "parametric bootstrap" cal.out && ok "bootstrap intervals" || bad "interval method not said"
+"$BZ" export res/cal.h5 /optimize/observed >obs_fit.tsv 2>/dev/null && [ "$(grep -vc '^#' obs_fit.tsv)" -eq 20 ] &&
+  ok "export /optimize/observed: 20 rows" || bad "export /optimize/observed"
+"$BZ" export res/cal.h5 /optimize/fit >fit.tsv 2>/dev/null && [ "$(grep -vc '^#' fit.tsv)" -eq 2 ] &&
+  ok "export /optimize/fit: 2 parameters" || bad "export /optimize/fit"
+[ -s res/cal.plan.yaml ] && "$BZ" validate res/cal.plan.yaml >/dev/null 2>&1 && ok "the fitted model validates" ||
+  bad "no valid res/cal.plan.yaml"
+expect_fail "optimize on a calibration plan" 2 "cal.yaml: a calibration plan \(observed:\): use buzzsim calibrate" \
+  "$BZ" optimize cal.yaml -q --force
+expect_fail "calibrate on an optimize plan" 2 "good.yaml: not a calibration plan" "$BZ" calibrate good.yaml -q --force
+printf '1 10\n1 12\n' >bad.tsv
+sed 's/obs.tsv/bad.tsv/' cal.yaml >calbad.yaml
+expect_fail "observed times not increasing" 2 "bad.tsv:2: times must increase" "$BZ" calibrate calbad.yaml -q
 finish

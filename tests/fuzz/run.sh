@@ -80,6 +80,7 @@ classify() {
         line = $0
         if (index(line, "(" bin "+")) next               # sanitizer runtime, libFuzzer
         if (line ~ /libc\.so|libm\.so|libz\.so|ld-linux|libstdc\+\+/) next
+        if (line ~ /\/sysdeps\/|__interceptor_/) next   # libc by its sources, interceptors
         fn = $4
         if (line ~ /libhdf5/) { sig = sig (sig ? " <- " : "") (fn == "" || fn ~ /^\(/ ? "?" : fn); n++
                                 if (n < 4) next; print "libhdf5 " sig; found = 1; exit }
