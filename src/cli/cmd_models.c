@@ -1,4 +1,5 @@
 /* buzzsim models [NAME] [--markdown] | --outputs [--markdown] | --levers [--markdown]
+ *                | --config-tables
  * Lists every generator, diffusion model (with the levers it honours) and
  * campaign (with the levers it uses) with its parameter table, then the
  * levers (engine/levers.h) and the market section of the experiment file.
@@ -6,19 +7,25 @@
  * docs/models.md embed its Markdown). --markdown prints the same as Markdown
  * tables (docs/reference.md is generated this way). --outputs lists every recorded series, outcome,
  * comparison row and window field with its unit (the tables of
- * engine/results.h and engine/compare.h; docs/output.md embeds the Markdown). */
+ * engine/results.h and engine/compare.h; docs/output.md embeds the Markdown).
+ * --config-tables prints the key tables of the experiment file's fixed
+ * sections (config/tables.h) and of the sweep file (sweep/sweep.h), each
+ * between the marker lines docs/config.md and docs/cluster.md embed it in. */
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
 #include "cli/options.h"
 #include "config/convert.h"
+#include "config/tables.h"
 #include "engine/campaign.h"
 #include "engine/compare.h"
 #include "engine/levers.h"
 #include "engine/model.h"
 #include "graph/generator.h"
+#include "sweep/sweep.h"
 
 /* The bounds of p; choices joined by sep ("\\|" inside a Markdown table). */
 static void bounds(const bz_param *p, const char *sep, char *buf, size_t size)
@@ -203,7 +210,7 @@ static void print_outputs(int md)
 
 typedef struct models_opts {
     const char *only;
-    int markdown, outputs, levers;
+    int markdown, outputs, levers, config_tables;
 } models_opts;
 
 static const bz_positional models_positionals[] = {
@@ -222,6 +229,10 @@ static const bz_option models_options[] = {
     {"--levers", 0, BZ_OPT_FLAG, NULL,
      "list only the levers, with the models that honour them and the campaigns that use them",
      .offset = offsetof(models_opts, levers)},
+    {"--config-tables", 0, BZ_OPT_FLAG, NULL,
+     "print the key tables of the experiment and sweep files as Markdown, each between the "
+     "marker lines docs/config.md and docs/cluster.md embed it in",
+     .offset = offsetof(models_opts, config_tables)},
     {0},
 };
 
@@ -297,6 +308,35 @@ static int print_catalogue(const char *only, int md)
     return found;
 }
 
+/* One generated block: its marker line, the table, the end marker. */
+static int print_block(const char *kind, const char *name, int status, char *text,
+                       const bz_error *err)
+{
+    if (status != BZ_OK) return bz_cli_fail(err);
+    printf("<!-- generated: %s %s -->\n%s<!-- end of generated -->\n\n", kind, name, text);
+    free(text);
+    return 0;
+}
+
+/* Every key table of the experiment file, then of the sweep file. */
+static int print_config_tables(void)
+{
+    char *text = NULL, name[160];
+    bz_error err;
+    bz_error_clear(&err);
+    for (size_t i = 0; bz_config_table_names[i]; i++) {
+        int status = bz_config_key_table(bz_config_table_names[i], &text, &err);
+        int rc = print_block("config-table", bz_config_table_names[i], status, text, &err);
+        if (rc) return rc;
+    }
+    for (size_t i = 0; bz_sweep_table_name(i, name, sizeof name); i++) {
+        int status = bz_sweep_key_table(name, &text, &err);
+        int rc = print_block("sweep-table", name, status, text, &err);
+        if (rc) return rc;
+    }
+    return 0;
+}
+
 int bz_cmd_models(int argc, char **argv)
 {
     models_opts o;
@@ -311,6 +351,10 @@ int bz_cmd_models(int argc, char **argv)
         if (o.only) return bz_cli_usage("models", "--levers takes no model name");
         print_levers(o.markdown);
         return 0;
+    }
+    if (o.config_tables) {
+        if (o.only) return bz_cli_usage("models", "--config-tables takes no model name");
+        return print_config_tables();
     }
     if (!print_catalogue(o.only, o.markdown) && o.only) {
         fprintf(stderr, "buzzsim models: no generator, model or campaign named '%s'\n", o.only);

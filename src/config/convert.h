@@ -111,6 +111,9 @@ typedef struct bz_cfg_keys {
 const bz_cfg_keys *bz_cfg_experiment_sections(size_t *n);
 const bz_cfg_keys *bz_cfg_population_sections(size_t *n);
 
+/* The section of either list with this path, or NULL (config/schema.c). */
+const bz_cfg_keys *bz_cfg_find_section(const char *path);
+
 /* The population section (src/config/population.c). */
 int bz_cfg_convert_population(bz_cfg_ctx *c);
 

@@ -43,9 +43,12 @@ typedef struct top_vals {
 } top_vals;
 
 static const bz_param top_params[] = {
-    {"name", BZ_PT_STRING, 0, 0, "", NULL, "experiment name; default: file name without extension",
+    {"name", BZ_PT_STRING, 0, 0, "", NULL,
+     "experiment name, not empty (shown in reports, stored in HDF5); default: the file name "
+     "without its extension",
      offsetof(top_vals, name), NULL},
-    {"seed", BZ_PT_INT, 0, INFINITY, "1", NULL, "random seed", offsetof(top_vals, seed), NULL},
+    {"seed", BZ_PT_INT, 0, INFINITY, "1", NULL,
+     "random seed; the same seed gives bit-identical results", offsetof(top_vals, seed), NULL},
     {"replicates", BZ_PT_INT, 1, 100000, "10", NULL, "independent runs per arm",
      offsetof(top_vals, replicates), NULL},
 };
@@ -59,19 +62,29 @@ typedef struct time_vals {
 } time_vals;
 
 static const bz_param time_params[] = {
-    {"step", BZ_PT_DURATION, 0, MAX_DAYS, "1h", "days", "length of one step",
+    {"step", BZ_PT_DURATION, 0, MAX_DAYS, "1h", "days",
+     "sampling interval of the series (> 0, at most time.horizon; the simulation itself "
+     "runs in continuous time)",
      offsetof(time_vals, step), NULL},
-    {"horizon", BZ_PT_DURATION, 0, MAX_DAYS, NULL, "days", "simulated time",
+    {"horizon", BZ_PT_DURATION, 0, MAX_DAYS, NULL, "days", "simulated time (> 0)",
      offsetof(time_vals, horizon), NULL},
 };
 
 /* A layer's keys, read straight into its bz_layer_spec (the generator is
  * its own section). */
 const bz_param bz_cfg_layer_params[] = {
-    {"name", BZ_PT_STRING, 0, 0, NULL, NULL, "layer name", offsetof(bz_layer_spec, name), NULL},
-    {"directed", BZ_PT_BOOL, 0, 0, "false", NULL, "directed ties",
+    {"name", BZ_PT_STRING, 0, 0, NULL, NULL,
+     "layer name: letters, digits, _ and -; unique, and not one of the fixed channel names "
+     "(a layer is its own word-of-mouth channel)",
+     offsetof(bz_layer_spec, name), NULL},
+    {"directed", BZ_PT_BOOL, 0, 0, "false", NULL,
+     "follower (directed) or friendship (undirected) ties; a generator that can only make "
+     "undirected layers rejects true",
      offsetof(bz_layer_spec, directed), NULL},
-    {"share", BZ_PT_RATE, 0, INFINITY, "0.1", "per tie per day", "sharing rate",
+    {"share", BZ_PT_RATE, 0, INFINITY, "0.1", "per tie per day",
+     "sharing rate per tie, per day, for models that spread at each layer's own rate "
+     "(buzz_funnel); bass, independent_cascade, sir and linear_threshold use their own "
+     "parameters and ignore it",
      offsetof(bz_layer_spec, share), NULL},
     {"persuasion", BZ_PT_PROB, 0, 1, "0.2", "probability",
      "chance that one contact on this layer makes an aware agent interested (a friend's advice "
@@ -82,9 +95,9 @@ const bz_param bz_cfg_layer_params[] = {
      "once (0: only its own buying time does)",
      offsetof(bz_layer_spec, conversion), NULL},
     {"attention", BZ_PT_REAL, 0, 1e9, "0", "posts per day",
-     "limited attention: a reader reads at most this many posts a day, and a post is read only "
-     "if the reader gets to it before newer posts push it down the feed (0: every contact is "
-     "read)",
+     "limited attention: a reader reads at most K = attention posts a day, and a post is read "
+     "only if the reader gets to it before newer posts push it down the feed, with probability "
+     "K / (K + followees x feed) (0: every contact is read)",
      offsetof(bz_layer_spec, attention), NULL},
     {"feed", BZ_PT_RATE, 0, 1e9, "1", "posts per followee per day",
      "posts each followee makes a day about anything: the competition for attention (with "
@@ -95,7 +108,10 @@ const size_t bz_cfg_n_layer_params = BZ_PARAMS_COUNT(bz_cfg_layer_params);
 static const char *const layer_extra[] = {"generator", NULL};
 
 static const bz_param net_params[] = {
-    {"resample", BZ_PT_BOOL, 0, 0, "false", NULL, "new network per replicate", 0, NULL},
+    {"resample", BZ_PT_BOOL, 0, 0, "false", NULL,
+     "draw a new network for every replicate (false: one network serves all "
+     "replicates)",
+     0, NULL},
 };
 static const char *const net_extra[] = {"layers", NULL};
 

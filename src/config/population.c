@@ -18,7 +18,9 @@ typedef struct pop_vals {
 } pop_vals;
 
 static const bz_param pop_params[] = {
-    {"agents", BZ_PT_INT, 0, 4294967294.0, "0", "agents", "0 = defined by an edge_list layer",
+    {"agents", BZ_PT_INT, 0, 4294967294.0, "0", "agents",
+     "number of agents; 0: as many as the edge_list layer's file defines (the run "
+     "fails if no layer defines it)",
      offsetof(pop_vals, agents), NULL},
 };
 static const char *const pop_extra[] = {"cities", "city_sizes", "attributes", NULL};
@@ -34,8 +36,11 @@ typedef struct city_vals {
 } city_vals;
 
 static const bz_param city_params[] = {
-    {"name", BZ_PT_STRING, 0, 0, NULL, NULL, "city name", offsetof(city_vals, name), NULL},
-    {"share", BZ_PT_REAL, 0, INFINITY, NULL, NULL, "share of the agents (normalised)",
+    {"name", BZ_PT_STRING, 0, 0, NULL, NULL,
+     "city name: 1 to 63 printable characters, unique in the table", offsetof(city_vals, name),
+     NULL},
+    {"share", BZ_PT_REAL, 0, INFINITY, NULL, NULL,
+     "share of the agents, > 0 (shares are normalised: divided by their sum)",
      offsetof(city_vals, share), NULL},
 };
 
@@ -44,7 +49,10 @@ static const char *const attr_keys[] = {"activity", "susceptibility", "threshold
 static const char *const dist_extra[] = {"dist", NULL};
 
 static const bz_param zipf_params[] = {
-    {"zipf", BZ_PT_REAL, 0, INFINITY, "1", NULL, "Zipf exponent of city sizes", 0, NULL},
+    {"zipf", BZ_PT_REAL, 0, INFINITY, "1", NULL,
+     "Zipf exponent of city sizes: the k-th largest city's size is "
+     "proportional to 1/k^zipf (0: equal sizes)",
+     0, NULL},
 };
 
 static const bz_cfg_keys sections[] = {

@@ -18,7 +18,9 @@
 
 #include "base/channels.h"
 #include "base/population.h"
+#include "base/text.h"
 #include "config/convert.h"
+#include "config/tables.h"
 #include "engine/campaign.h"
 #include "engine/experiment.h"
 #include "engine/model.h"
@@ -304,7 +306,8 @@ static const struct key_schema {
      "name -> method (docs/campaigns.md)"},
     {"", "output", K_SECTION, "output", 0, 0, "where the results go"},
     {"population", "cities", K_CITIES, "population.cities[]", 0, 0,
-     "a number of cities (Zipf sizes), or a table of {name, share} (shares normalised)"},
+     "a number of cities (Zipf sizes; at most population.agents), or a table of the cities: a list "
+     "of {name, share} (shares normalised)"},
     {"population", "city_sizes", K_SECTION, "population.city_sizes", 0, 0,
      "sizes of the cities when population.cities is a number"},
     {"population", "attributes", K_SECTION, "population.attributes", 0, 0,
@@ -332,6 +335,11 @@ static const bz_cfg_keys *find_section(const char *path)
         for (size_t i = 0; i < n; i++)
             if (strcmp(s[i].path, path) == 0) return &s[i];
     return NULL;
+}
+
+const bz_cfg_keys *bz_cfg_find_section(const char *path)
+{
+    return find_section(path);
 }
 
 static const struct key_schema *find_key(const char *section, const char *key)
@@ -624,6 +632,62 @@ static int key_value(bz_json *w, const char *path, const char *key, bz_error *er
         break;
     }
     bz_json_end(w);
+cleanup:
+    return status;
+}
+
+/* ------------------------------------------------------------ docs */
+
+int bz_config_describe_key(const char *section, const char *key, bz_config_key_doc *out,
+                           bz_error *err)
+{
+    int status = BZ_OK;
+    char t[160];
+    const struct key_schema *k = find_key(section, key);
+    memset(out, 0, sizeof *out);
+    if (!k) BZ_CHECK(no_schema(section, key, err));
+    out->desc = k->desc;
+    out->required = key_required(section, key);
+    switch (k->kind) {
+    case K_SECTION:
+    case K_SELECT:
+        snprintf(out->type, sizeof out->type, "mapping");
+        break;
+    case K_LIST:
+        if (k->max_items)
+            snprintf(out->type, sizeof out->type, "list of 1 to %d mappings", k->max_items);
+        else
+            snprintf(out->type, sizeof out->type, "list of mappings");
+        break;
+    case K_CITIES: {
+        const bz_cfg_keys *n = find_section("population.cities");
+        if (!n || n->n_params != 1) BZ_CHECK(no_schema(section, key, err));
+        bz_config_param_type(&n->params[0], t, sizeof t);
+        snprintf(out->type, sizeof out->type, "%s, or a list of mappings", t);
+        out->def = n->params[0].def;
+        break;
+    }
+    case K_DIST:
+        snprintf(out->type, sizeof out->type, "number or mapping");
+        break;
+    case K_ARMS:
+        snprintf(out->type, sizeof out->type, "mapping: arm name → list of campaigns");
+        out->def = "{baseline: []}";
+        break;
+    case K_ATTRIBUTION: {
+        size_t used = 0;
+        t[0] = '\0';
+        for (size_t i = 0; bz_attribution_names[i]; i++)
+            used = bz_text_add(t, sizeof t, used, ", ", "`%s`", bz_attribution_names[i]);
+        snprintf(out->type, sizeof out->type, "one of %s, or a mapping: arm name → one of them", t);
+        out->def = bz_attribution_names[0];
+        break;
+    }
+    case K_PATH:
+        snprintf(out->type, sizeof out->type, "path");
+        out->def = ""; /* shown as `""` */
+        break;
+    }
 cleanup:
     return status;
 }

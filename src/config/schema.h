@@ -44,4 +44,20 @@ int bz_config_schema_defs(bz_json *w, bz_error *err);
  * YAML 1.1 reader keeps `1e-3` as a string). */
 void bz_config_schema_type(bz_json *w, const bz_param *p);
 
+/* A key of section `section` (a path of bz_cfg_experiment_sections or
+ * bz_cfg_population_sections) that the loader reads by hand, as the key
+ * tables of docs/config.md show it (config/tables.h): the schema's
+ * description, its type in words (Markdown), its default as YAML text
+ * (NULL: none) and whether the loader requires it. BZ_EINTERNAL when the
+ * schema has no entry for the key. */
+typedef struct bz_config_key_doc {
+    const char *desc;
+    char type[256];
+    const char *def;
+    int required;
+} bz_config_key_doc;
+
+int bz_config_describe_key(const char *section, const char *key, bz_config_key_doc *out,
+                           bz_error *err);
+
 #endif

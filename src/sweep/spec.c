@@ -56,8 +56,8 @@ static const char *const axis_dists[] = {"uniform", "normal", "lognormal", "beta
 
 /* A scalar key: bz_param {name, type, min, max, default, unit, desc,
  * offset, choices}. A default the loader tells apart from an absent key
- * (replicates, seed, samples, dist) is a placeholder; `desc` says what
- * absence means. */
+ * (replicates, seed, levels, samples, dist) is a placeholder, flagged
+ * BZ_SWEEP_KEY_UNSET; `desc` says what absence means. */
 #define PARAM(NAME, TYPE, MIN, MAX, DEF, DESC, VALS, FIELD, CHOICES)                               \
     .param = {NAME, TYPE, MIN, MAX, DEF, NULL, DESC, offsetof(VALS, FIELD), CHOICES},              \
     .shape = BZ_SWEEP_PARAM
@@ -78,11 +78,11 @@ static const bz_sweep_key axis_keys[] = {
      .needs = "range"},
     {PARAM("levels", BZ_PT_INT, 1, 1000000, "1",
            "number of levels of the range (needed by a grid design)", axis_vals, levels, NULL),
-     .needs = "range"},
+     .flags = BZ_SWEEP_KEY_UNSET, .needs = "range"},
     {PARAM("dist", BZ_PT_ENUM, 0, 0, "uniform",
            "a distribution to sample the axis from (lhs and sobol designs)", axis_vals, dist,
            axis_dists),
-     .flags = BZ_SWEEP_KEY_ONE_OF},
+     .flags = BZ_SWEEP_KEY_ONE_OF | BZ_SWEEP_KEY_UNSET},
     {OTHER("params", BZ_SWEEP_LIST,
            "[a, b] of the distribution: uniform low and high, normal mean and sd, lognormal mean "
            "and sd of the log, beta shapes"),
@@ -101,7 +101,8 @@ static const bz_sweep_key design_keys[] = {
            design_vals, kind, design_kinds)},
     {PARAM("samples", BZ_PT_INT, 1, 100000000, "1",
            "points of an lhs design, base points N of a sobol design (needed by both)", design_vals,
-           samples, NULL)},
+           samples, NULL),
+     .flags = BZ_SWEEP_KEY_UNSET},
     {.param = {NULL}},
 };
 
@@ -123,10 +124,12 @@ const bz_sweep_key bz_sweep_keys[] = {
     {OTHER("design", BZ_SWEEP_MAP, "how the points are drawn from the axes (default: a grid)"),
      .keys = design_keys},
     {PARAM("replicates", BZ_PT_INT, 1, 100000, "1",
-           "runs of every arm at every point; default: the base's", top_vals, replicates, NULL)},
+           "runs of every arm at every point; default: the base's", top_vals, replicates, NULL),
+     .flags = BZ_SWEEP_KEY_UNSET},
     {PARAM("seed", BZ_PT_INT, 0, INFINITY, "0",
            "the seed of every point (common random numbers); default: the base's", top_vals, seed,
-           NULL)},
+           NULL),
+     .flags = BZ_SWEEP_KEY_UNSET},
     {OTHER("arms", BZ_SWEEP_LIST,
            "the arms of the base to run, in order (the first is the reference); default: all"),
      .min = 1, .items = "string"},

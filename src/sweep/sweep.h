@@ -118,8 +118,19 @@ typedef struct bz_sweep_key {
 
 #define BZ_SWEEP_KEY_REQUIRED 1u /* the map must give it */
 #define BZ_SWEEP_KEY_ONE_OF 2u   /* exactly one key of the map with this flag is given */
+#define BZ_SWEEP_KEY_UNSET 4u    /* param.def is a placeholder: absence means what desc says */
 
 extern const bz_sweep_key bz_sweep_keys[]; /* the top level of a sweep file */
+
+/* The key tables of the sweep file (docs/cluster.md, `buzzsim models
+ * --config-tables`): name of the i-th into buf ("top", then each map or
+ * list of mappings depth first: "axes[]", "design", "output"); 0 past the
+ * end. */
+int bz_sweep_table_name(size_t i, char *buf, size_t size);
+
+/* The key table `name` as Markdown (config/tables.h): *out is malloc'd,
+ * the caller frees it. BZ_EINVAL for an unknown name, BZ_ENOMEM. */
+int bz_sweep_key_table(const char *name, char **out, bz_error *err);
 
 /* The sweep file's JSON Schema (draft-07; its inline base refers to
  * the experiment schema, embedded under definitions): *out is malloc'd, the

@@ -2,6 +2,7 @@
 # docs/reference.md is generated from the parameter tables
 # (`buzzsim models --markdown`): it must not drift from the code. Regenerate
 # it with: { head -n 6 docs/reference.md; build/buzzsim models --markdown; } > new
+# (scripts/update-docs.sh regenerates it and every generated block of docs/).
 . "$(dirname "$0")/lib.sh"
 ref=$SRC/docs/reference.md
 [ -f "$ref" ] || { bad "missing docs/reference.md"; finish; exit 1; }
@@ -35,6 +36,53 @@ for doc in campaigns models; do
     bad "docs/$doc.md lever table is out of date: $(diff "$TMP/embedded_levers.md" "$TMP/levers.md" | head -5)"
   fi
 done
+# The key tables of docs/config.md (experiment file) and docs/cluster.md
+# (sweep file) are blocks of `buzzsim models --config-tables` between
+# "<!-- generated: config-table NAME -->" (or sweep-table) and "<!-- end of
+# generated -->": each block equals the generator's block NAME, and each
+# generated block is embedded somewhere. Regenerate: scripts/update-docs.sh.
+$BZ models --config-tables >"$TMP/tables.md" || bad "buzzsim models --config-tables failed"
+expect_fail "models --config-tables NAME" 2 "^buzzsim models: --config-tables takes no model name" \
+  $BZ models --config-tables market
+/usr/bin/python3 - "$TMP/tables.md" "$SRC" docs/config.md docs/cluster.md >"$TMP/tables_check" <<'PY' ||
+import os, re, sys
+start = re.compile(r"^<!-- generated: ((?:config|sweep)-table \S+) -->$", re.M)
+block = re.compile(r"^<!-- generated: ((?:config|sweep)-table \S+) -->\n(.*?)^<!-- end of generated -->$",
+                   re.M | re.S)
+gen = open(sys.argv[1]).read()
+tables = {m.group(1): m.group(2) for m in block.finditer(gen)}
+if len(tables) < 12 or len(tables) != len(start.findall(gen)):
+    print(f"FAIL buzzsim models --config-tables gave {len(tables)} well-formed blocks")
+used = set()
+for doc in sys.argv[3:]:
+    text = open(os.path.join(sys.argv[2], doc)).read()
+    found = list(block.finditer(text))
+    if len(found) != len(start.findall(text)):
+        print(f"FAIL {doc}: a generated block has no '<!-- end of generated -->' line")
+    for m in found:
+        name, body = m.group(1), m.group(2)
+        used.add(name)
+        if name not in tables:
+            print(f"FAIL {doc}: block '{name}' is not one buzzsim models --config-tables makes")
+        elif body != tables[name]:
+            want = tables[name].splitlines()
+            have = body.splitlines()
+            diff = next((f"line {i + 1}: has '{a}', expected '{b}'" for i, (a, b) in
+                         enumerate(zip(have, want)) if a != b),
+                        f"{len(have)} lines, expected {len(want)}")
+            print(f"FAIL {doc}: block '{name}' is out of date (scripts/update-docs.sh): {diff}")
+        else:
+            print(f"ok   {doc}: block '{name}' matches buzzsim models --config-tables")
+for name in tables:
+    if name not in used:
+        print(f"FAIL no doc embeds the block '{name}' of buzzsim models --config-tables")
+PY
+  bad "key table check failed to run"
+while IFS= read -r line; do
+  case $line in "ok   "*) ok "${line#ok   }" ;; *) bad "${line#FAIL }" ;; esac
+done <"$TMP/tables_check"
+[ "$(grep -c '^ok' "$TMP/tables_check")" -ge 14 ] ||
+  bad "the key table check saw only $(grep -c '^ok' "$TMP/tables_check") blocks"
 # Every entry of every registry, walked from the registries' source
 # (models/*/registry.c: one `&bz_KIND_NAME,` line each), answers `buzzsim
 # models NAME`, and the plain listing has exactly these entries.
