@@ -96,7 +96,7 @@ int bz_md_table_begin(bz_md_table *t, bz_error *err)
 {
     memset(t, 0, sizeof *t);
     t->f = open_memstream(&t->text, &t->len);
-    if (!t->f) return bz_error_set(err, BZ_ENOMEM, "out of memory starting a key table");
+    if (!t->f) return bz_error_oom(err, NULL, BUFSIZ, "the first buffer of a key table");
     fputs("| key | type | default | meaning |\n|---|---|---|---|\n", t->f);
     return BZ_OK;
 }
@@ -137,8 +137,9 @@ int bz_md_table_end(bz_md_table *t, const char *what, char **out, bz_error *err)
     if (t->f && fclose(t->f) != 0) bad = 1;
     t->f = NULL;
     if (bad) {
+        const size_t bytes = t->len + BUFSIZ; /* what the stream had, and one more buffer */
         bz_md_table_discard(t);
-        return bz_error_set(err, BZ_ENOMEM, "out of memory writing %s", what);
+        return bz_error_oom(err, NULL, bytes, "%s", what);
     }
     *out = t->text;
     t->text = NULL;
