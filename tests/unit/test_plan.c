@@ -149,9 +149,10 @@ static void test_errors(void)
     expect_error("  - { key: arms.ads.0.reach, min: 0, max: 1, scale: log }\n", "",
                  "4:35: variables.0.min: expected min > 0 on a log scale, got 0");
     expect_error(VAR, VAR, "5:12: variables.1.key: 'arms.ads.0.reach' is already variable 0");
-    expect_error(VAR, "arm2: x\n",
-                 "5:1: arm2: unknown key (expected one of: base, variables, budget, objective, "
-                 "constraints, search, final, seed, output, name, arm, relative)");
+    expect_error(
+        VAR, "arm2: x\n",
+        "5:1: arm2: unknown key (expected one of: base, variables, budget, objective, "
+        "constraints, search, final, seed, output, observed, uncertainty, name, arm, relative)");
     expect_error(VAR, "search: { method: annealing }\n",
                  "5:19: search.method: expected one of (direct+bobyqa, direct, crs2, bobyqa, "
                  "cobyla), got 'annealing'");
