@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/text.h"
 #include "cli/cli.h"
 #include "cli/options.h"
 #include "config/convert.h"
@@ -121,17 +122,15 @@ static void campaign_levers(const bz_campaign_type *t, int md, char *buf, size_t
     for (int k = 0; k < BZ_N_LEVERS && used < size; k++) {
         const bz_lever_def *d = &bz_lever_defs[k];
         if (!(t->levers & d->bit)) continue;
-        used +=
-            (size_t)snprintf(buf + used, size - used, "%s%s%s%s", used ? ", " : "", q, d->name, q);
+        used = bz_text_add(buf, size, used, ", ", "%s%s%s", q, d->name, q);
         int first = 1;
         for (size_t c = 0; c < t->n_lever_conds && used < size; c++) {
             if (!(t->lever_conds[c].lever & d->bit)) continue;
-            used += (size_t)snprintf(buf + used, size - used, "%s%s%s%s != %g",
-                                     first ? " (only when " : " and ", q, t->lever_conds[c].param,
-                                     q, t->lever_conds[c].off);
+            used = bz_text_add(buf, size, used, first ? " (only when " : " and ", "%s%s%s != %g", q,
+                               t->lever_conds[c].param, q, t->lever_conds[c].off);
             first = 0;
         }
-        if (!first && used < size) used += (size_t)snprintf(buf + used, size - used, ")");
+        if (!first) used = bz_text_add(buf, size, used, "", ")");
     }
     if (used == 0) snprintf(buf, size, "none");
 }
@@ -146,13 +145,13 @@ static void lever_users(uint32_t bit, int models, int md, char *buf, size_t size
     if (models) {
         for (size_t i = 0; bz_model_registry[i] && used < size; i++)
             if (bz_model_registry[i]->honours & bit)
-                used += (size_t)snprintf(buf + used, size - used, "%s%s%s%s", used ? ", " : "", q,
-                                         bz_model_registry[i]->name, q);
+                used =
+                    bz_text_add(buf, size, used, ", ", "%s%s%s", q, bz_model_registry[i]->name, q);
     } else {
         for (size_t i = 0; bz_campaign_registry[i] && used < size; i++)
             if (bz_campaign_registry[i]->levers & bit)
-                used += (size_t)snprintf(buf + used, size - used, "%s%s%s%s", used ? ", " : "", q,
-                                         bz_campaign_registry[i]->name, q);
+                used = bz_text_add(buf, size, used, ", ", "%s%s%s", q,
+                                   bz_campaign_registry[i]->name, q);
     }
     if (used == 0) snprintf(buf, size, "none");
 }
@@ -265,8 +264,7 @@ static int print_catalogue(const char *only, int md)
             lv[0] = '\0';
             for (int k = 0; k < BZ_N_LEVERS && used < sizeof lv; k++)
                 if (m->honours & bz_lever_defs[k].bit)
-                    used += (size_t)snprintf(lv + used, sizeof lv - used, "%s`%s`",
-                                             used ? ", " : "", bz_lever_defs[k].name);
+                    used = bz_text_add(lv, sizeof lv, used, ", ", "`%s`", bz_lever_defs[k].name);
             if (!used) snprintf(lv, sizeof lv, "none");
         } else {
             bz_levers_format(m->honours, lv, sizeof lv);

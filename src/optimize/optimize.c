@@ -11,6 +11,7 @@
 #include <nlopt.h>
 
 #include "base/clock.h"
+#include "base/text.h"
 #include "engine/run.h"
 
 #define SET_MAX (BZ_OPT_KEY_MAX + BZ_OPT_VALUE_MAX + 2)
@@ -46,8 +47,7 @@ static void describe(const bz_opt_plan *pl, char (*text)[BZ_OPT_VALUE_MAX], char
     size_t used = 0;
     buf[0] = '\0';
     for (size_t i = 0; text && i < pl->n_vars && used < size; i++)
-        used += (size_t)snprintf(buf + used, size - used, "%s%s=%s", i ? ", " : "", pl->vars[i].key,
-                                 text[i]);
+        used = bz_text_add(buf, size, used, ", ", "%s=%s", pl->vars[i].key, text[i]);
     if (!text) snprintf(buf, size, "the base plan");
 }
 
