@@ -83,6 +83,42 @@ cmp -s cand.tsv cand2.tsv && ok "a rerun gives the same candidates" || bad "the 
 "$BZ" export t1.h5 /optimize/final >f1.tsv 2>/dev/null
 cmp -s final.tsv f1.tsv && ok "--threads 1 gives the same final table" || bad "thread count changed the result"
 
+# The budget counts discounts: more discount sells more, but a discount is
+# money given away (spend), so the budget caps it.
+cat >dbase.yaml <<'YAML'
+seed: 3
+time: { step: 6h, horizon: 20d }
+replicates: 2
+population: { agents: 3000 }
+network: { layers: [ { name: f, generator: { model: erdos_renyi, mean_degree: 8 } } ] }
+diffusion: { model: buzz_funnel, seeds: 100, interest: 0.2, buy: 0.5 }
+market: { price: 100, value: 100, unit_cost: 50, availability: flash_only }
+arms:
+  baseline:
+    - { campaign: flash_sale, at: 2d, duration: 1h, stock: 1000, repeat: 3, every: 5d }
+  sale:
+    - { campaign: flash_sale, at: 2d, duration: 1h, stock: 1000, repeat: 3, every: 5d, discount: 0.1 }
+YAML
+cat >dplan.yaml <<'YAML'
+base: dbase.yaml
+arm: sale
+variables: [ { key: arms.sale.0.discount, min: 0, max: 0.6 } ]
+objective: final_adopters
+budget: 1500
+search: { evaluations: 12, replicates: 2 }
+final: { candidates: 2, replicates: 4 }
+YAML
+"$BZ" optimize dplan.yaml -o disc.h5 -q >/dev/null 2>&1 && ok "discount plan ran" || bad "discount plan failed"
+"$BZ" export disc.h5 /optimize/candidates >dc.tsv 2>/dev/null
+"$BZ" export disc.h5 /optimize/final >df.tsv 2>/dev/null
+awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) { if ($i == "spend_max") s = i; if ($i == "feasible") f = i } next }
+  $(s - 0) > 1500 && $(f - 0) != 0 { bad++ } $(s - 0) > 1500 { over++ } END { exit !(over > 0 && bad == 0) }' dc.tsv &&
+  ok "plans over the budget (discounts counted) were seen and refused" || bad "over-budget plans accepted: $(cat dc.tsv)"
+read -r d spend <<<"$(awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) { if ($i == "arms.sale.0.discount") c = i; if ($i == "spend_max") s = i } next }
+  NR == 3 { print $(c - 0), $(s - 0) }' df.tsv)"
+awk -v d="$d" -v s="$spend" 'BEGIN { exit !(d > 0.05 && d < 0.2 && s <= 1500) }' &&
+  ok "the budget binds: discount $d, spend $spend <= 1500" || bad "discount '$d' spend '$spend'"
+
 # Calibration: a synthetic series of the model itself is fitted back.
 cat >cbase.yaml <<'YAML'
 seed: 41
