@@ -24,6 +24,7 @@
 #include "cli/options.h"
 #include "io/h5.h"
 #include "optimize/h5_optimize.h"
+#include "optimize/journal.h"
 #include "optimize/optimize.h"
 
 static volatile sig_atomic_t stop_flag;
@@ -84,6 +85,8 @@ static void report(const bz_opt_plan *pl, const bz_opt_result *res, const char *
            "simulations in all\n",
            pl->name, res->n_evals, bz_opt_method_names[pl->method], (unsigned)pl->replicates,
            (unsigned long long)pl->seed, res->seconds, (unsigned long long)res->simulations);
+    if (res->resumed)
+        printf("(%zu of them answered from the journal of the interrupted search)\n", res->resumed);
     printf("Final round: the best %zu feasible plans and the base plan on %u fresh replicates "
            "(seed %llu); objective = ",
            res->n_final, (unsigned)pl->final_replicates, (unsigned long long)res->final_seed);
@@ -142,7 +145,7 @@ int bz_cli_optimize_info(const char *path)
 typedef struct optimize_opts {
     const char *path, *out;
     uint64_t threads;
-    int force, quiet, dry;
+    int force, quiet, dry, resume;
 } optimize_opts;
 
 static const bz_positional optimize_positionals[] = {
@@ -157,6 +160,10 @@ static const bz_option optimize_options[] = {
                      "results/NAME.h5); the recommended plan goes beside it as OUT.plan.yaml"),
     BZ_OPTION_FORCE(optimize_opts, force),
     BZ_OPTION_THREADS(optimize_opts, threads),
+    {"--resume", 'r', BZ_OPT_FLAG, NULL,
+     "go on with the search a kill interrupted (OUT.journal): nothing is simulated twice, and "
+     "the result is the uninterrupted one",
+     .offset = offsetof(optimize_opts, resume), .conflicts = "--force"},
     {"--quiet", 'q', BZ_OPT_FLAG, NULL, "print no progress line per plan simulated",
      .offset = offsetof(optimize_opts, quiet)},
     {"--dry-run", 'n', BZ_OPT_FLAG, NULL,
@@ -182,6 +189,18 @@ const bz_opts_command bz_calibrate_command = {
     .size = sizeof(optimize_opts),
 };
 
+/* Every plan simulated goes to the journal at once (optimize/journal.h). */
+typedef struct journal_ctx {
+    bz_opt_journal *j;
+    const bz_opt_plan *pl;
+} journal_ctx;
+
+static int record(void *ctx, const bz_opt_eval *e, bz_error *err)
+{
+    const journal_ctx *jc = ctx;
+    return bz_opt_journal_append(jc->j, jc->pl, e, err);
+}
+
 /* calibrate: the fitted values with their intervals, and the fit. */
 static void report_fit(const bz_opt_plan *pl, const bz_opt_result *res, const char *out,
                        const char *plan_out)
@@ -190,6 +209,8 @@ static void report_fit(const bz_opt_plan *pl, const bz_opt_result *res, const ch
            "each, seed %llu), %.1f s, %llu simulations in all\n",
            pl->name, res->n_evals, (unsigned)pl->replicates, (unsigned long long)pl->seed,
            res->seconds, (unsigned long long)res->simulations);
+    if (res->resumed)
+        printf("(%zu of them answered from the journal of the interrupted search)\n", res->resumed);
     if (res->chosen < 0) {
         printf("\nNo fit: every candidate failed.\nwrote %s\n", out);
         return;
@@ -226,6 +247,9 @@ static int run_plan(const bz_opts_command *cmd, int argc, char **argv, int calib
     char out_buf[4200], plan_out[4300];
     bz_opt_plan pl;
     bz_opt_result res;
+    bz_opt_journal *journal = NULL;
+    bz_opt_eval *known = NULL;
+    size_t n_known = 0;
     bz_error err;
     bz_error_clear(&err);
     memset(&res, 0, sizeof res);
@@ -258,28 +282,45 @@ static int run_plan(const bz_opts_command *cmd, int argc, char **argv, int calib
                (unsigned long long)pl.finalists, (unsigned)pl.final_replicates, out, plan_out);
         goto cleanup;
     }
+    char journal_path[4300];
+    snprintf(journal_path, sizeof journal_path, "%s.journal", out);
+    if (o.resume && bz_h5_optimize_detect(out)) { /* killed after writing OUT: done */
+        if (bz_durable_remove(journal_path, &err) != BZ_OK) {
+            rc = bz_cli_fail(&err);
+            goto cleanup;
+        }
+        if (!quiet) fprintf(stderr, "%s: '%s' is complete: nothing to resume\n", path, out);
+        goto cleanup;
+    }
     if (bz_h5_check_output(out, force, &err) != BZ_OK ||
-        bz_h5_check_output(plan_out, force, &err) != BZ_OK) {
+        bz_h5_check_output(plan_out, force || o.resume, &err) != BZ_OK) {
         rc = bz_cli_fail(&err);
         goto cleanup;
     }
+    if (bz_opt_journal_open(&journal, journal_path, &pl, o.resume, force, &known, &n_known, &err) !=
+        BZ_OK) {
+        rc = bz_cli_fail(&err);
+        goto cleanup;
+    }
+    if (n_known && !quiet)
+        fprintf(stderr, "%s: %zu plans from %s: not simulated again\n", path, n_known,
+                journal_path);
     if (threads) omp_set_num_threads((int)threads);
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
-    bz_opt_opts run = {quiet ? NULL : show_progress, &pl, &stop_flag};
+    journal_ctx jc = {journal, &pl};
+    bz_opt_opts run = {quiet ? NULL : show_progress, &pl, &stop_flag, known, n_known, record, &jc};
     if (bz_optimize(&pl, &run, &res, &err) != BZ_OK) {
         if (stop_flag)
             bz_error_set(&err, BZ_EIO, "%s stopped by a signal: nothing written", argv[0]);
         rc = bz_cli_fail(&err);
         goto cleanup;
     }
-    if (bz_h5_optimize_write(out, &pl, &res, bz_cli_command_line(), force, &err) != BZ_OK) {
-        rc = bz_cli_fail(&err);
-        goto cleanup;
-    }
+    /* The plan first, the results file last: OUT's existence says the
+     * search is complete, and then its journal goes. */
     if (res.plan_yaml) {
         char tmp[4400];
         snprintf(tmp, sizeof tmp, "%s.partial", plan_out);
@@ -287,6 +328,16 @@ static int run_plan(const bz_opts_command *cmd, int argc, char **argv, int calib
             rc = bz_cli_fail(&err);
             goto cleanup;
         }
+    }
+    if (bz_h5_optimize_write(out, &pl, &res, bz_cli_command_line(), force, &err) != BZ_OK) {
+        rc = bz_cli_fail(&err);
+        goto cleanup;
+    }
+    int jst = bz_opt_journal_close(journal, 1, &err);
+    journal = NULL;
+    if (jst != BZ_OK) {
+        rc = bz_cli_fail(&err);
+        goto cleanup;
     }
     if (calibrate)
         report_fit(&pl, &res, out, plan_out);
@@ -297,6 +348,8 @@ static int run_plan(const bz_opts_command *cmd, int argc, char **argv, int calib
         rc = bz_cli_fail(&err);
     }
 cleanup:
+    bz_opt_journal_close(journal, 0, NULL);
+    bz_opt_evals_free(known, n_known);
     bz_opt_result_destroy(&res);
     if (loaded) bz_opt_plan_destroy(&pl);
     return rc;

@@ -280,6 +280,9 @@ static const bz_opt_eval *evaluate_u(search *s, const double *u)
         if (same_candidate(pl, &res->evals[k], text)) return &res->evals[k];
     if (s->status != BZ_OK || res->n_evals >= s->stop_at || (s->o->stop && *s->o->stop))
         return NULL;
+    const bz_opt_eval *known = NULL; /* simulated before the search was killed */
+    for (size_t k = 0; k < s->o->n_preload && !known; k++)
+        if (same_candidate(pl, &s->o->preload[k], text)) known = &s->o->preload[k];
     if (res->n_evals == s->cap) {
         size_t cap = s->cap ? 2 * s->cap : 64;
         bz_opt_eval *ev = realloc(res->evals, cap * sizeof *ev);
@@ -294,6 +297,23 @@ static const bz_opt_eval *evaluate_u(search *s, const double *u)
     }
     bz_opt_eval *e = &res->evals[res->n_evals];
     memset(e, 0, sizeof *e);
+    if (known) {
+        *e = *known;
+        e->per_rep = e->spend = NULL;
+        e->series = NULL;
+        if (known->series) {
+            if (!(e->series = malloc(pl->n_obs * sizeof *e->series))) {
+                s->status = bz_error_oom(s->err, NULL, pl->n_obs * sizeof *e->series,
+                                         "a journal plan's series");
+                return NULL;
+            }
+            memcpy(e->series, known->series, pl->n_obs * sizeof *e->series);
+        }
+        res->n_evals++;
+        res->resumed++;
+        if (s->o->progress) s->o->progress(s->o->progress_ctx, e, res->n_evals, pl->evaluations);
+        return e;
+    }
     int st = bz_opt_evaluate(pl, text, pl->seed, pl->replicates, pl->calibrate, e, s->err);
     if (st != BZ_OK) {
         bz_opt_eval_destroy(e);
@@ -305,6 +325,10 @@ static const bz_opt_eval *evaluate_u(search *s, const double *u)
     e->phase = s->phase;
     res->n_evals++;
     res->simulations += (uint64_t)pl->replicates * (pl->relative ? 2 : 1);
+    if (s->o->record && (st = s->o->record(s->o->record_ctx, e, s->err)) != BZ_OK) {
+        s->status = st;
+        return NULL;
+    }
     if (s->o->progress) s->o->progress(s->o->progress_ctx, e, res->n_evals, pl->evaluations);
     return e;
 }
@@ -520,7 +544,7 @@ static int bootstrap(search *s)
     const bz_opt_plan *pl = s->pl;
     bz_opt_result *res = s->res;
     const size_t k = pl->n_vars, n = pl->n_obs, B = pl->bootstrap;
-    static const bz_opt_opts quiet = {NULL, NULL, NULL};
+    static const bz_opt_opts quiet = {NULL, NULL, NULL, NULL, 0, NULL, NULL};
     double u_fit[BZ_OPT_VARS_MAX], sum[BZ_OPT_VARS_MAX] = {0}, sum2[BZ_OPT_VARS_MAX] = {0};
     char text[BZ_OPT_VARS_MAX][BZ_OPT_VALUE_MAX];
     double *synth = malloc(n * sizeof *synth);
@@ -658,7 +682,7 @@ static int plan_text(const bz_opt_plan *pl, bz_opt_result *res, bz_error *err)
 int bz_optimize(const bz_opt_plan *pl, const bz_opt_opts *opts, bz_opt_result *res, bz_error *err)
 {
     int status = BZ_OK;
-    static const bz_opt_opts none = {NULL, NULL, NULL};
+    static const bz_opt_opts none = {NULL, NULL, NULL, NULL, 0, NULL, NULL};
     double t0 = bz_clock_seconds(), u0[BZ_OPT_VARS_MAX];
     memset(res, 0, sizeof *res);
     res->chosen = -1;

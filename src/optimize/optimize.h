@@ -88,6 +88,7 @@ typedef struct bz_opt_result {
     double *fitted; /* [n_obs], owned */
     double seconds;
     uint64_t simulations; /* replicates simulated in all (both arms count once) */
+    size_t resumed;       /* evaluations answered from a journal (bz_opt_opts.preload) */
 } bz_opt_result;
 
 /* Progress: called after each distinct evaluation (may be NULL). */
@@ -97,6 +98,15 @@ typedef struct bz_opt_opts {
     bz_opt_progress_fn progress;
     void *progress_ctx;
     volatile sig_atomic_t *stop; /* checked between evaluations; may be NULL */
+    /* Resuming (optimize/journal.h): plans simulated before, answered from
+     * memory when the search asks for them again (they count as
+     * evaluations, cost no simulation); and a callback given every plan the
+     * search simulates, as soon as it is simulated (an error stops the
+     * search with it). Both may be NULL. */
+    const bz_opt_eval *preload;
+    size_t n_preload;
+    int (*record)(void *ctx, const bz_opt_eval *e, bz_error *err);
+    void *record_ctx;
 } bz_opt_opts;
 
 /* Run the search and the final re-evaluation. res is initialised here

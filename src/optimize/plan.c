@@ -4,6 +4,7 @@
 #include "optimize/plan.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -468,8 +469,11 @@ static int convert(bz_cfg_ctx *c, bz_opt_plan *pl, bz_ynode *root, const char *n
         if (!fn) return bz_cfg_fail(c, m, 1, "file", "missing required key (a TSV file)");
         char file[4096];
         BZ_CHECK(read_text(c, fn, "a file name", file, sizeof file));
-        snprintf(pl->observed_path, sizeof pl->observed_path, "%s%s", file[0] == '/' ? "" : dir,
-                 file);
+        int len = snprintf(pl->observed_path, sizeof pl->observed_path, "%s%s",
+                           file[0] == '/' ? "" : dir, file);
+        if (len < 0 || (size_t)len >= sizeof pl->observed_path)
+            return bz_cfg_fail(c, fn, 0, NULL, "the path is longer than %zu bytes",
+                               sizeof pl->observed_path - 1);
         pl->calibrate = 1;
         pl->relative = 0;
         pl->observed_series = ov.series == 0 ? BZ_SER_ADOPTERS : BZ_SER_SALES;
@@ -495,6 +499,7 @@ static int convert(bz_cfg_ctx *c, bz_opt_plan *pl, bz_ynode *root, const char *n
         has_base |= !strcmp(x.arms[a].name, "baseline");
     }
     pl->seed = x.seed;
+    pl->id = bz_opt_hash(pl->id, x.resolved_yaml ? x.resolved_yaml : "", SIZE_MAX);
     bz_experiment_destroy(&x);
     bz_ynode *an = bz_ynode_child(root, "arm");
     if (!has_arm)
@@ -530,6 +535,7 @@ int bz_opt_plan_load_string(bz_opt_plan *pl, const char *text, const char *name,
     if (!pl->path)
         BZ_FAIL(err, BZ_ENOMEM, "out of memory for a plan file name (%zu bytes)", strlen(name) + 1);
     BZ_CHECK(bz_yaml_parse(text, strlen(text), name, &root, err));
+    pl->id = bz_opt_hash(0, text, SIZE_MAX);
     bz_cfg_ctx c;
     memset(&c, 0, sizeof c);
     c.fname = name;
@@ -563,6 +569,16 @@ void bz_opt_plan_destroy(bz_opt_plan *pl)
     free(pl->obs_t);
     free(pl->obs_v);
     memset(pl, 0, sizeof *pl);
+}
+
+uint64_t bz_opt_hash(uint64_t h, const char *s, size_t n)
+{
+    if (!h) h = 0xcbf29ce484222325ull;
+    for (size_t i = 0; i < n && s[i]; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 0x100000001b3ull;
+    }
+    return h;
 }
 
 void bz_opt_var_text(const bz_opt_var *v, double u, char *buf, double *value)

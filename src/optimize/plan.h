@@ -102,6 +102,7 @@ typedef struct bz_opt_plan {
     uint32_t final_replicates;
     uint64_t seed;
     char output[4096]; /* output.file, "" if not given */
+    uint64_t id;       /* FNV-1a of the plan's text and of the base's resolved text */
 
     /* Calibration (`observed:` given; buzzsim calibrate): the objective is
      * minus the sum of squared differences between the observed series and
@@ -129,6 +130,10 @@ void bz_opt_plan_destroy(bz_opt_plan *pl);
  * choice floor(u n), the last for u = 1), and the value itself in *value
  * (the choice's index for choices). buf holds BZ_OPT_VALUE_MAX. */
 void bz_opt_var_text(const bz_opt_var *v, double u, char *buf, double *value);
+
+/* FNV-1a of the first n bytes of s (up to its NUL), continuing h (0: a
+ * new hash). */
+uint64_t bz_opt_hash(uint64_t h, const char *s, size_t n);
 
 /* Load the base experiment with `sets` (n_sets "key=value"), keeping the
  * arms the plan compares (baseline first when relative, then the arm). */
