@@ -91,7 +91,7 @@ static const bz_sweep_key axis_keys[] = {
            axis_vals, tie, NULL)},
     {PARAM("integer", BZ_PT_BOOL, 0, 0, "false", "round the axis's values to integers", axis_vals,
            integer, NULL)},
-    {.param = {NULL}},
+    {.param = {.name = NULL}},
 };
 
 static const bz_sweep_key design_keys[] = {
@@ -103,13 +103,13 @@ static const bz_sweep_key design_keys[] = {
            "points of an lhs design, base points N of a sobol design (needed by both)", design_vals,
            samples, NULL),
      .flags = BZ_SWEEP_KEY_UNSET},
-    {.param = {NULL}},
+    {.param = {.name = NULL}},
 };
 
 static const bz_sweep_key output_keys[] = {
     {OTHER("file", BZ_SWEEP_TEXT, "where buzzsim sweep writes its HDF5 file when -o is not given"),
      .max = sizeof(((bz_sweep *)0)->output) - 1},
-    {.param = {NULL}},
+    {.param = {.name = NULL}},
 };
 
 const bz_sweep_key bz_sweep_keys[] = {
@@ -131,14 +131,15 @@ const bz_sweep_key bz_sweep_keys[] = {
            NULL),
      .flags = BZ_SWEEP_KEY_UNSET},
     {OTHER("arms", BZ_SWEEP_LIST,
-           "the arms of the base to run, in order (the first is the reference); default: all"),
+           "the arms of the base to run, in order (baseline, when listed, stays first as the "
+           "reference; else the first is); default: all"),
      .min = 1, .items = "string"},
     {OTHER("outcomes", BZ_SWEEP_LIST, "the outcomes to keep, in order; default: all"), .min = 1,
      .max = BZ_N_OUTCOMES, .items = "outcome"},
     {PARAM("keep_series", BZ_PT_BOOL, 0, 0, "false",
            "keep each point's mean adopters series of every arm", top_vals, keep_series, NULL)},
     {OTHER("output", BZ_SWEEP_MAP, "where the results go"), .keys = output_keys},
-    {.param = {NULL}},
+    {.param = {.name = NULL}},
 };
 
 /* The row `name` of a key table. */
