@@ -16,13 +16,6 @@ typedef struct city_row {
     double v[CITY_SUMMARY_COLS];
 } city_row;
 
-static int wfail(bz_error *err, const char *path, const char *obj)
-{
-    char why[256];
-    bz_h5_last_error(why, sizeof why);
-    return bz_error_set(err, BZ_EIO, "cannot write '%s': %s: %s", path, obj, why);
-}
-
 static int put(hid_t loc, const char *name, int rank, const hsize_t *dims, hid_t ftype, hid_t mtype,
                const void *data)
 {
@@ -89,14 +82,15 @@ int bz_h5_write_cities(hid_t file, const char *path, const bz_results *r, bz_err
         (mt = row_type(str, names, CITY_SUMMARY_COLS, 0)) < 0 ||
         (ft = row_type(str, names, CITY_SUMMARY_COLS, 1)) < 0 ||
         (cm = row_type(str, names, 0, 0)) < 0 || (cf = row_type(str, names, 0, 1)) < 0)
-        BZ_CHECK(wfail(err, path, "(city types)"));
+        BZ_CHECK(bz_h5_write_fail(err, path, "(city types)"));
     /* /cities */
     for (uint32_t c = 0; c < C; c++) {
         snprintf(rows[c].city, BZ_NAME_MAX, "%s", r->city_names[c]);
         rows[c].agents = r->city_agents[c];
     }
     const hsize_t nc = C;
-    if (put(file, "cities", 1, &nc, cf, cm, rows) < 0) BZ_CHECK(wfail(err, path, "/cities"));
+    if (put(file, "cities", 1, &nc, cf, cm, rows) < 0)
+        BZ_CHECK(bz_h5_write_fail(err, path, "/cities"));
     /* /arms/<arm>/cities */
     hid_t dt = bz_h5_defs_type(bz_city_defs, BZ_N_CITY_FIELDS, 1);
     hid_t dm = bz_h5_defs_type(bz_city_defs, BZ_N_CITY_FIELDS, 0);
@@ -108,19 +102,19 @@ int bz_h5_write_cities(hid_t file, const char *path, const bz_results *r, bz_err
         if (ag >= 0) H5Gclose(ag);
         if (bad) {
             snprintf(obj, sizeof obj, "/arms/%s/cities", r->arms[a].name);
-            status = wfail(err, path, obj);
+            status = bz_h5_write_fail(err, path, obj);
             break;
         }
     }
     if (dt >= 0) H5Tclose(dt);
     if (dm >= 0) H5Tclose(dm);
-    if (status == BZ_OK && (dt < 0 || dm < 0)) status = wfail(err, path, "(city type)");
+    if (status == BZ_OK && (dt < 0 || dm < 0)) status = bz_h5_write_fail(err, path, "(city type)");
     BZ_CHECK(status);
     /* /cities_summary/<arm> */
     hid_t gcpl = bz_h5_ordered_gcpl();
     g = H5Gcreate2(file, "cities_summary", H5P_DEFAULT, gcpl, H5P_DEFAULT);
     if (gcpl >= 0) H5Pclose(gcpl);
-    if (g < 0) BZ_CHECK(wfail(err, path, "/cities_summary"));
+    if (g < 0) BZ_CHECK(bz_h5_write_fail(err, path, "/cities_summary"));
     for (size_t a = 0; a < r->n_arms; a++) {
         for (uint32_t c = 0; c < C; c++)
             for (int f = 0; f < BZ_N_CITY_FIELDS; f++) {
@@ -132,7 +126,7 @@ int bz_h5_write_cities(hid_t file, const char *path, const bz_results *r, bz_err
             }
         if (put(g, r->arms[a].name, 1, &nc, ft, mt, rows) < 0) {
             snprintf(obj, sizeof obj, "/cities_summary/%s", r->arms[a].name);
-            BZ_CHECK(wfail(err, path, obj));
+            BZ_CHECK(bz_h5_write_fail(err, path, obj));
         }
     }
 cleanup:

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <hdf5_hl.h>
@@ -524,4 +525,28 @@ int bz_h5_has_group(const char *path, const char *group)
     }
     bz_h5_quiet_end(&quiet);
     return yes;
+}
+
+herr_t bz_h5_put_provenance(hid_t file, const char *command_line)
+{
+    char created[32];
+    time_t now = time(NULL);
+    struct tm tm;
+    if (!gmtime_r(&now, &tm) || strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+        snprintf(created, sizeof created, "unknown");
+    int32_t schema = BZ_SCHEMA_VERSION;
+    if (bz_h5_put_string_attr(file, "buzzsim_version", BZ_VERSION) < 0 ||
+        bz_h5_put_scalar_attr(file, "buzzsim_schema", H5T_STD_I32LE, H5T_NATIVE_INT32, &schema) <
+            0 ||
+        bz_h5_put_string_attr(file, "created", created) < 0 ||
+        bz_h5_put_string_attr(file, "command_line", command_line) < 0)
+        return -1;
+    return 0;
+}
+
+int bz_h5_write_fail(bz_error *err, const char *path, const char *obj)
+{
+    char why[256];
+    bz_h5_last_error(why, sizeof why);
+    return bz_error_set(err, BZ_EIO, "cannot write '%s': %s: %s", path, obj, why);
 }

@@ -69,6 +69,15 @@ void bz_h5_mem_discard(bz_h5_mem *m);
 
 /* ---- writing (herr_t style: negative on failure, HDF5 stack holds why) ---- */
 
+/* The root attributes every buzzsim file begins with, in this order:
+ * buzzsim_version, buzzsim_schema, created (UTC, ISO 8601), command_line
+ * (NULL writes ""). Callers add their own, then `complete`. Negative on
+ * failure (the HDF5 stack holds why). */
+herr_t bz_h5_put_provenance(hid_t file, const char *command_line);
+
+/* BZ_EIO with "cannot write 'PATH': OBJ: HDF5's reason"; returns BZ_EIO. */
+int bz_h5_write_fail(bz_error *err, const char *path, const char *obj);
+
 /* Scalar fixed-length UTF-8 string attribute (NULL value writes ""). */
 herr_t bz_h5_put_string_attr(hid_t obj, const char *name, const char *value);
 

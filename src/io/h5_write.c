@@ -17,7 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <hdf5.h>
 
@@ -535,17 +534,8 @@ cleanup:
 static int write_root(wctx *c)
 {
     const bz_results *r = c->r;
-    char created[32];
-    time_t now = time(NULL);
-    struct tm tm;
-    if (!gmtime_r(&now, &tm) || strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-        snprintf(created, sizeof created, "unknown");
-    int32_t schema = BZ_SCHEMA_VERSION, complete = 0;
-    if (bz_h5_put_string_attr(c->file, "buzzsim_version", BZ_VERSION) < 0 ||
-        bz_h5_put_scalar_attr(c->file, "buzzsim_schema", H5T_STD_I32LE, H5T_NATIVE_INT32, &schema) <
-            0 ||
-        bz_h5_put_string_attr(c->file, "created", created) < 0 ||
-        bz_h5_put_string_attr(c->file, "command_line", r->command_line) < 0 ||
+    int32_t complete = 0;
+    if (bz_h5_put_provenance(c->file, r->command_line) < 0 ||
         bz_h5_put_string_attr(c->file, "experiment_yaml", r->experiment_yaml) < 0 ||
         bz_h5_put_scalar_attr(c->file, "seed", H5T_STD_U64LE, H5T_NATIVE_UINT64, &r->seed) < 0 ||
         bz_h5_put_scalar_attr(c->file, "complete", H5T_STD_I32LE, H5T_NATIVE_INT32, &complete) < 0)

@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <hdf5.h>
 
@@ -70,13 +69,6 @@ static void row(const bz_opt_plan *pl, const bz_opt_eval *e, double index, const
     }
 }
 
-static int wfail(bz_error *err, const char *path, const char *obj)
-{
-    char why[256];
-    bz_h5_last_error(why, sizeof why);
-    return bz_error_set(err, BZ_EIO, "cannot write '%s': %s: %s", path, obj, why);
-}
-
 /* A table dataset of rows x n_cols doubles. */
 static int put_table(hid_t g, const char *name, const table *t, size_t rows, const double *data,
                      const char *path, bz_error *err)
@@ -86,7 +78,7 @@ static int put_table(hid_t g, const char *name, const table *t, size_t rows, con
     hsize_t dims = rows, chunk = rows ? rows : 1;
     hid_t ds =
         ft >= 0 && mt >= 0 ? bz_h5_make_dataset(g, name, 1, &dims, &chunk, ft, mt, data) : -1;
-    int status = ds >= 0 ? BZ_OK : wfail(err, path, name);
+    int status = ds >= 0 ? BZ_OK : bz_h5_write_fail(err, path, name);
     if (ds >= 0) H5Dclose(ds);
     if (ft >= 0) H5Tclose(ft);
     if (mt >= 0) H5Tclose(mt);
@@ -135,22 +127,14 @@ static herr_t put_num(hid_t obj, const char *name, double v)
 static herr_t put_attrs(hid_t file, hid_t g, const bz_opt_plan *pl, const bz_opt_result *res,
                         const char *command_line)
 {
-    char created[32], objective[512] = "";
-    time_t now = time(NULL);
-    struct tm tm;
-    if (!gmtime_r(&now, &tm) || strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-        snprintf(created, sizeof created, "unknown");
+    char objective[512] = "";
     for (size_t t = 0; t < pl->n_terms; t++) {
         size_t used = strlen(objective);
         snprintf(objective + used, sizeof objective - used, "%s%g %s", t ? " + " : "",
                  pl->terms[t].weight, bz_outcome_defs[pl->terms[t].outcome].name);
     }
-    int32_t schema = BZ_SCHEMA_VERSION, complete = 1;
-    if (bz_h5_put_string_attr(file, "buzzsim_version", BZ_VERSION) < 0 ||
-        bz_h5_put_scalar_attr(file, "buzzsim_schema", H5T_STD_I32LE, H5T_NATIVE_INT32, &schema) <
-            0 ||
-        bz_h5_put_string_attr(file, "created", created) < 0 ||
-        bz_h5_put_string_attr(file, "command_line", command_line) < 0 ||
+    int32_t complete = 1;
+    if (bz_h5_put_provenance(file, command_line) < 0 ||
         bz_h5_put_scalar_attr(file, "complete", H5T_STD_I32LE, H5T_NATIVE_INT32, &complete) < 0)
         return -1;
     if (bz_h5_put_string_attr(g, "name", pl->name) < 0 ||
@@ -191,8 +175,9 @@ static int build(hid_t file, const char *path, const bz_opt_plan *pl, const bz_o
         BZ_FAIL(err, BZ_ENOMEM, "out of memory for the optimize tables (%zu bytes)",
                 n_rows * COLS_MAX * sizeof *rows);
     if ((g = H5Gcreate2(file, "optimize", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)) < 0)
-        BZ_CHECK(wfail(err, path, "/optimize"));
-    if (put_attrs(file, g, pl, res, command_line) < 0) BZ_CHECK(wfail(err, path, "/optimize"));
+        BZ_CHECK(bz_h5_write_fail(err, path, "/optimize"));
+    if (put_attrs(file, g, pl, res, command_line) < 0)
+        BZ_CHECK(bz_h5_write_fail(err, path, "/optimize"));
     columns(pl, 0, &t);
     for (size_t k = 0; k < res->n_evals; k++)
         row(pl, &res->evals[k], (double)k, NULL, 0, rows + k * t.n_cols);
@@ -211,7 +196,7 @@ static int build(hid_t file, const char *path, const bz_opt_plan *pl, const bz_o
     hsize_t dims[2] = {n_final, R}, chunk[2] = {n_final, R ? R : 1};
     if ((ds = bz_h5_make_dataset(g, "replicates", 2, dims, chunk, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
                                  rows)) < 0)
-        BZ_CHECK(wfail(err, path, "/optimize/replicates"));
+        BZ_CHECK(bz_h5_write_fail(err, path, "/optimize/replicates"));
 cleanup:
     if (ds >= 0) H5Dclose(ds);
     if (g >= 0) H5Gclose(g);
@@ -233,7 +218,7 @@ int bz_h5_optimize_write(const char *path, const bz_opt_plan *pl, const bz_opt_r
         BZ_FAIL(err, BZ_ENOMEM, "out of memory for a file name (%zu bytes)", len);
     snprintf(partial, len, "%s.partial", path);
     if (bz_h5_mem_create(&mem, path) < 0)
-        BZ_CHECK(wfail(err, path, "(creating the file in memory)"));
+        BZ_CHECK(bz_h5_write_fail(err, path, "(creating the file in memory)"));
     BZ_CHECK(build(mem.file, path, pl, res, command_line, err));
     status = bz_h5_mem_commit(&mem, path, partial, err);
 cleanup:

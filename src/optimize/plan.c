@@ -341,14 +341,21 @@ cleanup:
     return status;
 }
 
-/* Directory part of path with a trailing '/', "" for none. */
-static void dir_part(const char *path, char *out, size_t size)
+/* `name` as written in the plan file `plan`: relative to the plan's
+ * directory (bz_file_dir_of), kept as written when it is absolute or the
+ * plan has no directory. A new string, NULL when out of memory. */
+static char *beside(const char *plan, const char *name)
 {
-    const char *slash = strrchr(path, '/');
-    size_t n = slash ? (size_t)(slash - path) + 1 : 0;
-    if (n >= size) n = 0;
-    memcpy(out, path, n);
-    out[n] = '\0';
+    char *dir = name[0] == '/' ? NULL : bz_file_dir_of(plan), *out;
+    if (name[0] != '/' && !dir) return NULL;
+    if (!dir || !strcmp(dir, ".")) {
+        out = strdup(name);
+    } else {
+        size_t len = strlen(dir) + strlen(name) + 2;
+        if ((out = malloc(len))) snprintf(out, len, "%s/%s", dir, name);
+    }
+    free(dir);
+    return out;
 }
 
 /* Load the base at each variable's bounds (every choice): a key the base
@@ -402,13 +409,10 @@ static int convert(bz_cfg_ctx *c, bz_opt_plan *pl, bz_ynode *root, const char *n
 
     bz_ynode *bn = bz_ynode_child(root, "base");
     if (!bn) return bz_cfg_fail(c, root, 1, "base", "missing required key (an experiment file)");
-    char base[4096], dir[4096];
+    char base[4096];
     BZ_CHECK(read_text(c, bn, "an experiment file name", base, sizeof base));
-    dir_part(name, dir, sizeof dir);
-    size_t len = strlen(dir) + strlen(base) + 1;
-    pl->base_path = malloc(len);
-    if (!pl->base_path) return bz_cfg_oom(c, len, "the base file name");
-    snprintf(pl->base_path, len, "%s%s", base[0] == '/' ? "" : dir, base);
+    if (!(pl->base_path = beside(name, base)))
+        return bz_cfg_oom(c, strlen(name) + strlen(base) + 2, "the base file name");
 
     bz_ynode *vn = bz_ynode_child(root, "variables");
     if (!vn)
@@ -469,9 +473,13 @@ static int convert(bz_cfg_ctx *c, bz_opt_plan *pl, bz_ynode *root, const char *n
         if (!fn) return bz_cfg_fail(c, m, 1, "file", "missing required key (a TSV file)");
         char file[4096];
         BZ_CHECK(read_text(c, fn, "a file name", file, sizeof file));
-        int len = snprintf(pl->observed_path, sizeof pl->observed_path, "%s%s",
-                           file[0] == '/' ? "" : dir, file);
-        if (len < 0 || (size_t)len >= sizeof pl->observed_path)
+        char *obs_path = beside(name, file);
+        if (!obs_path)
+            return bz_cfg_oom(c, strlen(name) + strlen(file) + 2, "the observed file name");
+        size_t len = strlen(obs_path);
+        if (len < sizeof pl->observed_path) memcpy(pl->observed_path, obs_path, len + 1);
+        free(obs_path);
+        if (len >= sizeof pl->observed_path)
             return bz_cfg_fail(c, fn, 0, NULL, "the path is longer than %zu bytes",
                                sizeof pl->observed_path - 1);
         pl->calibrate = 1;

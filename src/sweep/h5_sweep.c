@@ -8,7 +8,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <hdf5.h>
@@ -23,13 +22,6 @@ typedef struct sobol_row {
     char dimension[BZ_AXIS_KEY_MAX];
     double first_order, total;
 } sobol_row;
-
-static int wfail(bz_error *err, const char *path, const char *obj)
-{
-    char why[256];
-    bz_h5_last_error(why, sizeof why);
-    return bz_error_set(err, BZ_EIO, "cannot write '%s': %s: %s", path, obj, why);
-}
 
 static hid_t str_type(size_t size)
 {
@@ -114,18 +106,10 @@ static void join(char *buf, size_t size, size_t n, const char *base, size_t stri
 
 static herr_t put_attrs(hid_t file, hid_t g, const bz_sweep_data *d)
 {
-    char created[32], shard[64], list[8192];
-    time_t now = time(NULL);
-    struct tm tm;
-    if (!gmtime_r(&now, &tm) || strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-        snprintf(created, sizeof created, "unknown");
-    int32_t schema = BZ_SCHEMA_VERSION, complete = 0;
+    char shard[64], list[8192];
+    int32_t complete = 0;
     snprintf(shard, sizeof shard, "%u/%u", (unsigned)d->shard + 1, (unsigned)d->n_shards);
-    if (bz_h5_put_string_attr(file, "buzzsim_version", BZ_VERSION) < 0 ||
-        bz_h5_put_scalar_attr(file, "buzzsim_schema", H5T_STD_I32LE, H5T_NATIVE_INT32, &schema) <
-            0 ||
-        bz_h5_put_string_attr(file, "created", created) < 0 ||
-        bz_h5_put_string_attr(file, "command_line", d->command_line) < 0 ||
+    if (bz_h5_put_provenance(file, d->command_line) < 0 ||
         bz_h5_put_scalar_attr(file, "complete", H5T_STD_I32LE, H5T_NATIVE_INT32, &complete) < 0)
         return -1;
     if (bz_h5_put_string_attr(g, "name", d->name) < 0 ||
@@ -161,7 +145,7 @@ static int write_sobol(hid_t file, const char *path, const bz_sweep_data *d, bz_
     hsize_t dims = n, chunk = n ? n : 1;
     if ((t = sobol_type()) < 0 ||
         (ds = bz_h5_make_dataset(file, "/sweep/sobol", 1, &dims, &chunk, t, t, rows)) < 0)
-        BZ_CHECK(wfail(err, path, "/sweep/sobol"));
+        BZ_CHECK(bz_h5_write_fail(err, path, "/sweep/sobol"));
 cleanup:
     if (ds >= 0) H5Dclose(ds);
     if (t >= 0) H5Tclose(t);
@@ -179,11 +163,11 @@ static int build(hid_t file, const char *path, const bz_sweep_data *d, bz_error 
     char *rows = NULL;
     if ((g = H5Gcreate2(file, "sweep", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)) < 0 ||
         put_attrs(file, g, d) < 0)
-        BZ_CHECK(wfail(err, path, "/sweep"));
+        BZ_CHECK(bz_h5_write_fail(err, path, "/sweep"));
     /* params: pack the rows */
     size_t row = 0;
     if ((pm = params_type(d, 0, &row)) < 0 || (pf = params_type(d, 1, &row)) < 0)
-        BZ_CHECK(wfail(err, path, "/sweep/params"));
+        BZ_CHECK(bz_h5_write_fail(err, path, "/sweep/params"));
     if (!(rows = calloc(d->P ? d->P : 1, row)))
         BZ_FAIL_OOM(err, NULL, (d->P ? d->P : 1) * row, "the rows of /sweep/params");
     for (size_t p = 0; p < d->P; p++) {
@@ -201,28 +185,28 @@ static int build(hid_t file, const char *path, const bz_sweep_data *d, bz_error 
     }
     hsize_t P = d->P, chunkP = d->P < 1024 ? (d->P ? d->P : 1) : 1024;
     if ((ds = bz_h5_make_dataset(g, "params", 1, &P, &chunkP, pf, pm, rows)) < 0)
-        BZ_CHECK(wfail(err, path, "/sweep/params"));
+        BZ_CHECK(bz_h5_write_fail(err, path, "/sweep/params"));
     H5Dclose(ds);
     if ((om = outcome_type(d, 0)) < 0 || (of = outcome_type(d, 1)) < 0)
-        BZ_CHECK(wfail(err, path, "/sweep/outcomes"));
+        BZ_CHECK(bz_h5_write_fail(err, path, "/sweep/outcomes"));
     hsize_t dims2[2] = {d->P, d->R}, chunk2[2] = {1, d->R};
     if ((ds = bz_h5_make_dataset(g, "outcomes", 2, dims2, chunk2, of, om, d->outcomes)) < 0)
-        BZ_CHECK(wfail(err, path, "/sweep/outcomes"));
+        BZ_CHECK(bz_h5_write_fail(err, path, "/sweep/outcomes"));
     H5Dclose(ds);
     if ((ds = bz_h5_make_dataset(g, "done", 1, &P, &chunkP, H5T_STD_U8LE, H5T_NATIVE_UINT8,
                                  d->done)) < 0)
-        BZ_CHECK(wfail(err, path, "/sweep/done"));
+        BZ_CHECK(bz_h5_write_fail(err, path, "/sweep/done"));
     H5Dclose(ds);
     ds = H5I_INVALID_HID;
     if (d->T) {
         hsize_t T = d->T, dims3[3] = {d->P, d->n_arms, d->T}, chunk3[3] = {1, d->n_arms, d->T};
         if ((ds = bz_h5_make_dataset(g, "time", 1, &T, &T, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
                                      d->time_days)) < 0)
-            BZ_CHECK(wfail(err, path, "/sweep/time"));
+            BZ_CHECK(bz_h5_write_fail(err, path, "/sweep/time"));
         H5Dclose(ds);
         if ((ds = bz_h5_make_dataset(g, "series", 3, dims3, chunk3, H5T_IEEE_F64LE,
                                      H5T_NATIVE_DOUBLE, d->series)) < 0)
-            BZ_CHECK(wfail(err, path, "/sweep/series"));
+            BZ_CHECK(bz_h5_write_fail(err, path, "/sweep/series"));
         H5Dclose(ds);
         ds = H5I_INVALID_HID;
     }
@@ -230,7 +214,7 @@ static int build(hid_t file, const char *path, const bz_sweep_data *d, bz_error 
     int32_t complete = d->complete ? 1 : 0;
     if ((attr = H5Aopen(file, "complete", H5P_DEFAULT)) < 0 ||
         H5Awrite(attr, H5T_NATIVE_INT32, &complete) < 0)
-        BZ_CHECK(wfail(err, path, "/"));
+        BZ_CHECK(bz_h5_write_fail(err, path, "/"));
 cleanup:
     free(rows);
     hid_t types[] = {pm, pf, om, of};
@@ -249,7 +233,7 @@ int bz_h5_sweep_save(const char *path, const char *tmp, const bz_sweep_data *d, 
     bz_h5_quiet_begin(&quiet);
     bz_h5_mem mem = {H5I_INVALID_HID, NULL, 0};
     if (bz_h5_mem_create(&mem, path) < 0)
-        BZ_CHECK(wfail(err, path, "(creating the file in memory)"));
+        BZ_CHECK(bz_h5_write_fail(err, path, "(creating the file in memory)"));
     BZ_CHECK(build(mem.file, path, d, err));
     status = bz_h5_mem_commit(&mem, path, tmp, err);
 cleanup:
