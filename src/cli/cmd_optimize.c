@@ -26,6 +26,10 @@
 #include "optimize/h5_optimize.h"
 #include "optimize/journal.h"
 #include "optimize/optimize.h"
+#ifdef BZ_HAVE_MPI
+#include "optimize/mpi.h"
+#include "sweep/mpi.h"
+#endif
 
 static volatile sig_atomic_t stop_flag;
 
@@ -174,7 +178,7 @@ static const bz_option optimize_options[] = {
 };
 
 const bz_opts_command bz_optimize_command = {
-    .summary = "search one arm's settings for the best campaign plan under a budget",
+    .summary = "search one arm's settings for the best campaign plan under a budget; under mpirun",
     .options = optimize_options,
     .positionals = optimize_positionals,
     .extra = "one plan file expected, got '%s' too",
@@ -235,10 +239,22 @@ static void report_fit(const bz_opt_plan *pl, const bz_opt_result *res, const ch
     printf("\nwrote %s (the fitted model: buzzsim run %s)\nwrote %s\n", plan_out, plan_out, out);
 }
 
-/* optimize and calibrate: load, check outputs, search, write, report. */
-static int run_plan(const bz_opts_command *cmd, int argc, char **argv, int calibrate)
+/* The ranks' agreement on a status (BZ_OK alone). */
+static int agreed(const bz_opt_comm *comm, int status, bz_error *err)
+{
+    return comm ? comm->agree(comm->ctx, status, err) : status;
+}
+
+/* optimize and calibrate: load, check outputs, search, write, report.
+ * Under mpirun (comm not NULL) every rank runs this; rank 0 alone checks
+ * and writes the outputs and the journal and prints (the others' standard
+ * streams go to /dev/null), and every failure is agreed among the ranks
+ * (optimize/mpi.h) so that all stop together with the same status. */
+static int run_plan(const bz_opts_command *cmd, int argc, char **argv, int calibrate,
+                    const bz_opt_comm *comm)
 {
     optimize_opts o;
+    const int rank = comm ? comm->rank : 0;
     int rc = bz_opts_parse(cmd, argc, argv, &o);
     if (rc != BZ_OPTS_CONTINUE) return rc;
     const char *path = o.path, *out = o.out;
@@ -254,8 +270,12 @@ static int run_plan(const bz_opts_command *cmd, int argc, char **argv, int calib
     bz_error_clear(&err);
     memset(&res, 0, sizeof res);
     rc = 0;
-    if (bz_opt_plan_load(&pl, path, &err) != BZ_OK) return bz_cli_fail(&err);
-    loaded = 1;
+    int st = bz_opt_plan_load(&pl, path, &err);
+    loaded = st == BZ_OK;
+    if (agreed(comm, st, &err) != BZ_OK) {
+        rc = bz_cli_fail(&err);
+        goto cleanup;
+    }
     if (pl.calibrate != calibrate) {
         bz_error_set(&err, BZ_EINVAL,
                      calibrate
@@ -285,20 +305,26 @@ static int run_plan(const bz_opts_command *cmd, int argc, char **argv, int calib
     char journal_path[4300];
     snprintf(journal_path, sizeof journal_path, "%s.journal", out);
     if (o.resume && bz_h5_optimize_detect(out)) { /* killed after writing OUT: done */
-        if (bz_durable_remove(journal_path, &err) != BZ_OK) {
+        if (rank == 0 && bz_durable_remove(journal_path, &err) != BZ_OK) {
             rc = bz_cli_fail(&err);
             goto cleanup;
         }
         if (!quiet) fprintf(stderr, "%s: '%s' is complete: nothing to resume\n", path, out);
         goto cleanup;
     }
-    if (bz_h5_check_output(out, force, &err) != BZ_OK ||
-        bz_h5_check_output(plan_out, force || o.resume, &err) != BZ_OK) {
-        rc = bz_cli_fail(&err);
-        goto cleanup;
+    st = BZ_OK;
+    if (rank == 0) {
+        if (bz_h5_check_output(out, force, &err) != BZ_OK ||
+            bz_h5_check_output(plan_out, force || o.resume, &err) != BZ_OK)
+            st = err.code;
+        else
+            st = bz_opt_journal_open(&journal, journal_path, &pl, o.resume, force, &known, &n_known,
+                                     &err);
     }
-    if (bz_opt_journal_open(&journal, journal_path, &pl, o.resume, force, &known, &n_known, &err) !=
-        BZ_OK) {
+#ifdef BZ_HAVE_MPI
+    if (comm) st = bz_opt_mpi_share(st, &known, &n_known, &pl, &err);
+#endif
+    if (st != BZ_OK) {
         rc = bz_cli_fail(&err);
         goto cleanup;
     }
@@ -312,13 +338,15 @@ static int run_plan(const bz_opts_command *cmd, int argc, char **argv, int calib
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     journal_ctx jc = {journal, &pl};
-    bz_opt_opts run = {quiet ? NULL : show_progress, &pl, &stop_flag, known, n_known, record, &jc};
+    bz_opt_opts run = {quiet ? NULL : show_progress, &pl, &stop_flag, known, n_known,
+                       rank == 0 ? record : NULL,    &jc, comm};
     if (bz_optimize(&pl, &run, &res, &err) != BZ_OK) {
-        if (stop_flag)
+        if (stop_flag || !strcmp(err.msg, "optimize: stopped by a signal"))
             bz_error_set(&err, BZ_EIO, "%s stopped by a signal: nothing written", argv[0]);
         rc = bz_cli_fail(&err);
         goto cleanup;
     }
+    if (rank != 0) goto cleanup; /* rank 0 writes and reports */
     /* The plan first, the results file last: OUT's existence says the
      * search is complete, and then its journal goes. */
     if (res.plan_yaml) {
@@ -355,12 +383,48 @@ cleanup:
     return rc;
 }
 
+/* Without MPI, or with one rank, the plan runs in this process alone;
+ * under mpirun with more ranks they share every evaluation's replicates
+ * (optimize/mpi.h) and give the same bits. */
+static int plan_main(const bz_opts_command *cmd, int argc, char **argv, int calibrate)
+{
+#ifdef BZ_HAVE_MPI
+    int rank = 0, size = 1, rc;
+    if (bz_sweep_mpi_init(&argc, &argv, &rank, &size) != BZ_OK) {
+        fprintf(stderr, "buzzsim: cannot initialise MPI\n");
+        return 1;
+    }
+    if (size == 1) {
+        rc = run_plan(cmd, argc, argv, calibrate, NULL);
+    } else {
+        bz_opt_comm comm;
+        bz_error err;
+        bz_error_clear(&err);
+        if (rank != 0) { /* rank 0 speaks for all: every failure is agreed */
+            FILE *out = freopen("/dev/null", "w", stdout),
+                 *errs = freopen("/dev/null", "w", stderr);
+            (void)out; /* without them this rank has nothing to say anyway */
+            (void)errs;
+        }
+        if (bz_opt_mpi_comm_init(&comm, &err) != BZ_OK)
+            rc = bz_cli_fail(&err);
+        else
+            rc = run_plan(cmd, argc, argv, calibrate, &comm);
+        bz_opt_mpi_comm_destroy(&comm);
+    }
+    bz_sweep_mpi_finalize();
+    return rc;
+#else
+    return run_plan(cmd, argc, argv, calibrate, NULL);
+#endif
+}
+
 int bz_cmd_optimize(int argc, char **argv)
 {
-    return run_plan(&bz_optimize_command, argc, argv, 0);
+    return plan_main(&bz_optimize_command, argc, argv, 0);
 }
 
 int bz_cmd_calibrate(int argc, char **argv)
 {
-    return run_plan(&bz_calibrate_command, argc, argv, 1);
+    return plan_main(&bz_calibrate_command, argc, argv, 1);
 }

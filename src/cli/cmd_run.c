@@ -136,7 +136,7 @@ static int simulate(const run_opts *o, const bz_experiment *x, const char *out, 
     memset(&res, 0, sizeof res);
     progress prog = {bz_clock_seconds(), -1};
     int show = o->progress || (!o->quiet && isatty(STDERR_FILENO));
-    bz_run_opts opts = {show ? show_progress : NULL, &prog};
+    bz_run_opts opts = {show ? show_progress : NULL, &prog, 0, 0};
     announce(x, show, o->quiet);
     int status = bz_run_experiment(x, &opts, &res, err);
     if (status != BZ_OK) goto cleanup;

@@ -811,8 +811,20 @@ int bz_run_experiment(const bz_experiment *x, const bz_run_opts *opts, bz_result
     BZ_CHECK(check_supported(x, err));
     BZ_CHECK(init_results(res, x, err));
 
+    uint32_t r0 = 0, r1 = x->replicates;
+    if (opts && opts->rep_end) {
+        if (!(opts->rep_begin < opts->rep_end && opts->rep_end <= x->replicates))
+            BZ_FAIL(err, BZ_EINVAL, "replicate range [%u, %u) outside the %u replicates",
+                    (unsigned)opts->rep_begin, (unsigned)opts->rep_end, (unsigned)x->replicates);
+        r0 = opts->rep_begin, r1 = opts->rep_end;
+        for (size_t a = 0; a < x->n_arms; a++)
+            if (x->arms[a].attribution != BZ_ATTRIB_NONE && (r0 || r1 < x->replicates))
+                BZ_FAIL(err, BZ_EINVAL,
+                        "arm '%s': attribution needs every replicate, not the range [%u, %u)",
+                        x->arms[a].name, (unsigned)r0, (unsigned)r1);
+    }
     BZ_CHECK(build_subs(x, &sub, err));
-    const uint64_t total = (uint64_t)x->replicates * (x->n_arms + sub.n);
+    const uint64_t total = (uint64_t)(r1 - r0) * (x->n_arms + sub.n);
     uint64_t done = 0;
     if (!(base = calloc(x->replicates, sizeof *base)))
         BZ_FAIL_OOM(err, NULL, (size_t)x->replicates * sizeof *base, "%u replicates",
@@ -820,12 +832,12 @@ int bz_run_experiment(const bz_experiment *x, const bz_run_opts *opts, bz_result
     if (!x->resample) {
         BZ_CHECK(bz_world_build(&shared, x, BZ_RNG_SHARED_REPLICATE, err));
         BZ_CHECK(fill_layer_info(res, x, &shared, err));
-        BZ_CHECK(run_tasks(x, &shared, 0, x->replicates, res, &sub, base, opts, &done, total, err));
+        BZ_CHECK(run_tasks(x, &shared, r0, r1, res, &sub, base, opts, &done, total, err));
     } else {
-        for (uint32_t rep = 0; rep < x->replicates; rep++) {
+        for (uint32_t rep = r0; rep < r1; rep++) {
             bz_world own;
             BZ_CHECK(bz_world_build(&own, x, rep, err));
-            status = rep == 0 ? fill_layer_info(res, x, &own, err) : BZ_OK;
+            status = rep == r0 ? fill_layer_info(res, x, &own, err) : BZ_OK;
             if (status == BZ_OK)
                 status = run_tasks(x, &own, rep, rep + 1, res, &sub, base, opts, &done, total, err);
             bz_world_destroy(&own);
@@ -837,9 +849,9 @@ int bz_run_experiment(const bz_experiment *x, const bz_run_opts *opts, bz_result
     if (opts && opts->progress) opts->progress(opts->progress_ctx, total, total);
     for (size_t a = 0; a < x->n_arms; a++) {
         double c = 0;
-        for (uint32_t r = 0; r < x->replicates; r++)
+        for (uint32_t r = r0; r < r1; r++)
             c += res->arms[a].outcomes[r].v[BZ_OUT_CAMPAIGN_COST];
-        res->arms[a].cost = c / x->replicates;
+        res->arms[a].cost = c / (r1 - r0);
     }
     BZ_CHECK(attribute(x, res, &sub, err));
 cleanup:

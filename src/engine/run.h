@@ -89,6 +89,13 @@ typedef void (*bz_progress_fn)(void *ctx, uint64_t done, uint64_t total);
 typedef struct bz_run_opts {
     bz_progress_fn progress; /* may be NULL */
     void *progress_ctx;
+    /* Run only replicates [rep_begin, rep_end) (rep_end 0: all). The rows of
+     * the others stay zero, and arms[a].cost is the mean over the range. A
+     * replicate's results do not depend on which others run (every stream
+     * is keyed by the replicate), so ranges split one experiment across
+     * processes (optimize/optimize.h, bz_opt_comm). Attribution needs every
+     * replicate: BZ_EINVAL with a range and attribution. */
+    uint32_t rep_begin, rep_end;
 } bz_run_opts;
 
 /* Run every arm and replicate of x. `res` is initialised here (destroy it

@@ -1,6 +1,7 @@
 /* The search and the final re-evaluation (contracts in optimize/optimize.h). */
 #include "optimize/optimize.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,94 +78,113 @@ static double obs_inc(const bz_opt_plan *pl, size_t o)
     return pl->obs_v[o] - (o ? pl->obs_v[o - 1] : 0);
 }
 
-/* The arm's series at the observed times (linear interpolation between
- * samples, the last value after the horizon) as increments: their mean
- * over replicates into out[n_obs], and per replicate the sum of squared
- * differences with the observed increments into sse[R] (may be NULL). */
-static void fit_series(const bz_opt_plan *pl, const bz_results *r, const bz_arm_result *A,
-                       double *out, double *sse)
+/* The figures of one replicate, the unit the ranks exchange (bz_opt_comm):
+ *   optimize:    objective, spend, then each constraint's outcome
+ *   calibration: the arm's increments at the observed times, then their
+ *                sum of squared differences with the observed increments */
+static size_t row_width(const bz_opt_plan *pl)
 {
-    const uint32_t R = r->R, T = r->T;
-    const int64_t *s = A->series[pl->observed_series];
-    for (size_t o = 0; o < pl->n_obs; o++)
-        out[o] = 0;
-    for (uint32_t k = 0; k < R; k++) {
-        const int64_t *row = s + (size_t)k * T;
-        double prev = 0, e2 = 0;
-        size_t j = 0;
-        for (size_t o = 0; o < pl->n_obs; o++) {
-            const double t = pl->obs_t[o];
-            while (j + 1 < T && r->time_days[j + 1] < t)
-                j++;
-            double w = 0;
-            if (j + 1 < T && t > r->time_days[j])
-                w = (t - r->time_days[j]) / (r->time_days[j + 1] - r->time_days[j]);
-            if (w > 1) w = 1;
-            const size_t j1 = j + 1 < T ? j + 1 : j;
-            const double v = (1 - w) * (double)row[j] + w * (double)row[j1], y = v - prev;
-            prev = v;
-            out[o] += y / R;
-            e2 += (y - obs_inc(pl, o)) * (y - obs_inc(pl, o));
-        }
-        if (sse) sse[k] = e2;
-    }
+    return pl->calibrate ? pl->n_obs + 1 : 2 + pl->n_cons;
 }
 
-/* Calibration's figures: minus the SSE of the mean series (spend and
- * constraints do not apply); with keep, the series and minus each
- * replicate's own SSE. */
-static int score_fit(const bz_opt_plan *pl, const bz_results *r, const bz_arm_result *A, int keep,
-                     bz_opt_eval *e, bz_error *err)
+/* Calibration's row of replicate k: the arm's series at the observed times
+ * (linear interpolation between samples, the last value after the
+ * horizon) as increments, then their SSE. */
+static void fit_row(const bz_opt_plan *pl, const bz_results *r, const bz_arm_result *A, uint32_t k,
+                    double *row)
 {
-    double *series = malloc(pl->n_obs * sizeof *series);
-    if (!series)
-        return bz_error_set(err, BZ_ENOMEM, "out of memory for a series of %zu values (%zu bytes)",
-                            pl->n_obs, pl->n_obs * sizeof *series);
-    fit_series(pl, r, A, series, keep ? e->per_rep : NULL);
-    double sse = 0;
-    for (size_t o = 0; o < pl->n_obs; o++)
-        sse += (series[o] - obs_inc(pl, o)) * (series[o] - obs_inc(pl, o));
-    e->objective = -sse;
-    e->feasible = isfinite(sse);
-    e->spend_max = 0;
-    for (uint32_t k = 0; keep && k < r->R; k++) {
-        e->per_rep[k] = -e->per_rep[k];
-        e->spend[k] = 0;
+    const uint32_t T = r->T;
+    const int64_t *s = A->series[pl->observed_series] + (size_t)k * T;
+    double prev = 0, e2 = 0;
+    size_t j = 0;
+    for (size_t o = 0; o < pl->n_obs; o++) {
+        const double t = pl->obs_t[o];
+        while (j + 1 < T && r->time_days[j + 1] < t)
+            j++;
+        double w = 0;
+        if (j + 1 < T && t > r->time_days[j])
+            w = (t - r->time_days[j]) / (r->time_days[j + 1] - r->time_days[j]);
+        if (w > 1) w = 1;
+        const size_t j1 = j + 1 < T ? j + 1 : j;
+        const double v = (1 - w) * (double)s[j] + w * (double)s[j1], y = v - prev;
+        prev = v;
+        row[o] = y;
+        e2 += (y - obs_inc(pl, o)) * (y - obs_inc(pl, o));
     }
-    if (keep)
-        e->series = series;
-    else
-        free(series);
-    return BZ_OK;
+    row[pl->n_obs] = e2;
 }
 
-/* Fill e's figures from the results of one candidate (arm last). */
-static int score_results(const bz_opt_plan *pl, const bz_results *r, int keep, bz_opt_eval *e,
-                         bz_error *err)
+/* The rows of replicates [r0, r1) of one candidate's results (arm last). */
+static void fill_rows(const bz_opt_plan *pl, const bz_results *r, uint32_t r0, uint32_t r1,
+                      double *rows)
 {
-    const uint32_t R = r->R;
+    const size_t W = row_width(pl);
     const bz_arm_result *A = &r->arms[r->n_arms - 1], *B = pl->relative ? &r->arms[0] : NULL;
-    double sum = 0, cons_sum[BZ_OPT_CONS_MAX] = {0};
-    size_t n_ok = 0;
-    e->R = R;
-    e->spend_max = -INFINITY;
-    if (keep) {
-        e->per_rep = malloc(R * sizeof *e->per_rep);
-        e->spend = malloc(R * sizeof *e->spend);
-        if (!e->per_rep || !e->spend)
-            return bz_error_set(err, BZ_ENOMEM,
-                                "out of memory for %u replicates' figures (%zu bytes)", (unsigned)R,
-                                2 * (size_t)R * sizeof(double));
-    }
-    if (pl->calibrate) return score_fit(pl, r, A, keep, e, err);
-    for (uint32_t k = 0; k < R; k++) {
+    for (uint32_t k = r0; k < r1; k++) {
+        double *row = rows + (size_t)(k - r0) * W;
+        if (pl->calibrate) {
+            fit_row(pl, r, A, k, row);
+            continue;
+        }
         const double *a = A->outcomes[k].v, *b = B ? B->outcomes[k].v : NULL;
         double obj = 0;
         for (size_t t = 0; t < pl->n_terms; t++) {
             int o = pl->terms[t].outcome;
             obj += pl->terms[t].weight * (a[o] - (b ? b[o] : 0));
         }
-        double spend = a[BZ_OUT_SPEND];
+        row[0] = obj;
+        row[1] = a[BZ_OUT_SPEND];
+        for (size_t c = 0; c < pl->n_cons; c++)
+            row[2 + c] = a[pl->cons[c].outcome];
+    }
+}
+
+/* A candidate's figures from the rows of all R replicates, summed in
+ * replicate order (the same bits however the rows were computed).
+ * Optimize: the mean objective, feasible when the arm's spend is within
+ * the budget in every replicate and each constraint holds for the mean.
+ * Calibration: minus the SSE of the mean series (spend and constraints do
+ * not apply). keep: per_rep and spend per replicate (calibration: minus
+ * each replicate's own SSE), and calibration's mean series. */
+static int reduce_rows(const bz_opt_plan *pl, const double *rows, uint32_t R, int keep,
+                       bz_opt_eval *e, bz_error *err)
+{
+    const size_t W = row_width(pl);
+    e->R = R;
+    if (keep) {
+        e->per_rep = malloc(R * sizeof *e->per_rep);
+        e->spend = malloc(R * sizeof *e->spend);
+        if (!e->per_rep || !e->spend)
+            return bz_error_oom(err, NULL, 2 * (size_t)R * sizeof(double), "%u replicates' figures",
+                                (unsigned)R);
+    }
+    if (pl->calibrate) {
+        double *series = calloc(pl->n_obs ? pl->n_obs : 1, sizeof *series);
+        if (!series) return bz_error_oom(err, NULL, pl->n_obs * sizeof *series, "a series");
+        for (uint32_t k = 0; k < R; k++)
+            for (size_t o = 0; o < pl->n_obs; o++)
+                series[o] += rows[(size_t)k * W + o] / R;
+        double sse = 0;
+        for (size_t o = 0; o < pl->n_obs; o++)
+            sse += (series[o] - obs_inc(pl, o)) * (series[o] - obs_inc(pl, o));
+        e->objective = -sse;
+        e->feasible = isfinite(sse);
+        e->spend_max = 0;
+        for (uint32_t k = 0; keep && k < R; k++) {
+            e->per_rep[k] = -rows[(size_t)k * W + pl->n_obs];
+            e->spend[k] = 0;
+        }
+        if (keep)
+            e->series = series;
+        else
+            free(series);
+        return BZ_OK;
+    }
+    double sum = 0, cons_sum[BZ_OPT_CONS_MAX] = {0};
+    size_t n_ok = 0;
+    e->spend_max = -INFINITY;
+    for (uint32_t k = 0; k < R; k++) {
+        const double *row = rows + (size_t)k * W, obj = row[0], spend = row[1];
         if (keep) {
             e->per_rep[k] = obj;
             e->spend[k] = spend;
@@ -172,7 +192,7 @@ static int score_results(const bz_opt_plan *pl, const bz_results *r, int keep, b
         if (isfinite(obj)) sum += obj, n_ok++;
         if (spend > e->spend_max) e->spend_max = spend;
         for (size_t c = 0; c < pl->n_cons; c++)
-            cons_sum[c] += a[pl->cons[c].outcome];
+            cons_sum[c] += row[2 + c];
     }
     e->objective = n_ok == R && R ? sum / R : NAN;
     e->feasible = isfinite(e->objective) && e->spend_max <= pl->budget;
@@ -183,18 +203,30 @@ static int score_results(const bz_opt_plan *pl, const bz_results *r, int keep, b
     return BZ_OK;
 }
 
-int bz_opt_evaluate(const bz_opt_plan *pl, char (*text)[BZ_OPT_VALUE_MAX], uint64_t seed,
-                    uint32_t R, int keep_reps, bz_opt_eval *e, bz_error *err)
+/* n, or 1 for 0 (malloc(0) may return NULL). */
+static size_t at_least_1(size_t n)
+{
+    return n ? n : 1;
+}
+
+/* Replicates [*r0, *r1) of R that `rank` of `size` runs. */
+static void rank_range(uint32_t R, int rank, int size, uint32_t *r0, uint32_t *r1)
+{
+    *r0 = (uint32_t)((uint64_t)R * (uint64_t)rank / (uint64_t)size);
+    *r1 = (uint32_t)((uint64_t)R * (uint64_t)(rank + 1) / (uint64_t)size);
+}
+
+/* This rank's replicates [r0, r1) of the candidate into rows. */
+static int simulate_rows(const bz_opt_plan *pl, char (*text)[BZ_OPT_VALUE_MAX], uint64_t seed,
+                         uint32_t R, uint32_t r0, uint32_t r1, double *rows, bz_error *err)
 {
     int status = BZ_OK, loaded = 0, ran = 0;
     char sets[BZ_OPT_VARS_MAX + 2][SET_MAX], what[2048];
-    const char *setp[BZ_OPT_VARS_MAX + 2];
+    const char *setp[BZ_OPT_VARS_MAX + 2] = {NULL};
     bz_experiment x;
     bz_results res;
     memset(&res, 0, sizeof res);
     size_t n = candidate_sets(pl, text, seed, R, sets, setp);
-    for (size_t i = 0; text && i < pl->n_vars; i++)
-        snprintf(e->text[i], BZ_OPT_VALUE_MAX, "%s", text[i]);
     status = bz_opt_plan_experiment(pl, setp, n, &x, err);
     if (status != BZ_OK) {
         describe(pl, text, what, sizeof what);
@@ -206,14 +238,60 @@ int bz_opt_evaluate(const bz_opt_plan *pl, char (*text)[BZ_OPT_VALUE_MAX], uint6
      * sub-arms; the search needs the arm's outcomes only. */
     for (size_t a = 0; a < x.n_arms; a++)
         x.arms[a].attribution = BZ_ATTRIB_NONE;
-    bz_run_opts ro = {NULL, NULL};
+    bz_run_opts ro = {NULL, NULL, r0, r1};
     status = bz_run_experiment(&x, &ro, &res, err);
     ran = 1;
     if (status != BZ_OK) goto cleanup;
-    BZ_CHECK(score_results(pl, &res, keep_reps, e, err));
+    fill_rows(pl, &res, r0, r1, rows);
 cleanup:
     if (ran) bz_results_destroy(&res);
     if (loaded) bz_experiment_destroy(&x);
+    return status;
+}
+
+int bz_opt_evaluate(const bz_opt_plan *pl, char (*text)[BZ_OPT_VALUE_MAX], uint64_t seed,
+                    uint32_t R, int keep_reps, const bz_opt_comm *comm, bz_opt_eval *e,
+                    bz_error *err)
+{
+    int status = BZ_OK;
+    const int size = comm ? comm->size : 1, rank = comm ? comm->rank : 0;
+    const size_t W = row_width(pl);
+    double *rows = NULL, *mine = NULL;
+    int *counts = NULL;
+    uint32_t r0, r1;
+    for (size_t i = 0; text && i < pl->n_vars; i++)
+        snprintf(e->text[i], BZ_OPT_VALUE_MAX, "%s", text[i]);
+    rank_range(R, rank, size, &r0, &r1);
+    if (!(rows = malloc(at_least_1((size_t)R * W) * sizeof *rows)))
+        status = bz_error_oom(err, NULL, (size_t)R * W * sizeof *rows, "%u replicates' figures",
+                              (unsigned)R);
+    if (size > 1) {
+        if ((size_t)R * W > INT_MAX) /* the same on every rank: no rank waits */
+            BZ_FAIL(err, BZ_ETOOBIG, "%u replicates of %zu figures: too many to exchange",
+                    (unsigned)R, W);
+        counts = malloc((size_t)size * sizeof *counts);
+        mine = malloc(at_least_1((r1 - r0) * W) * sizeof *mine);
+        if (status == BZ_OK && (!counts || !mine))
+            status = bz_error_oom(err, NULL, (size_t)size * sizeof *counts + (r1 - r0) * W * 8,
+                                  "the exchange of %u replicates' figures", (unsigned)R);
+    }
+    if (status == BZ_OK && r1 > r0)
+        status = simulate_rows(pl, text, seed, R, r0, r1, size > 1 ? mine : rows, err);
+    if (size > 1) {
+        BZ_CHECK(comm->agree(comm->ctx, status, err));
+        for (int q = 0; q < size; q++) {
+            uint32_t q0, q1;
+            rank_range(R, q, size, &q0, &q1);
+            counts[q] = (int)((q1 - q0) * W);
+        }
+        BZ_CHECK(comm->allgather(comm->ctx, mine, counts, rows, err));
+    }
+    BZ_CHECK(status);
+    BZ_CHECK(reduce_rows(pl, rows, R, keep_reps, e, err));
+cleanup:
+    free(rows);
+    free(mine);
+    free(counts);
     return status;
 }
 
@@ -230,7 +308,22 @@ typedef struct search {
     nlopt_opt opt;
     int status;
     bz_error *err;
+    const bz_opt_comm *comm; /* NULL: this process alone */
 } search;
+
+/* The first failure of any rank (or st alone): every rank then stops at
+ * the same point. Collective with ranks. */
+static int agree(const search *s, int st)
+{
+    return s->comm ? s->comm->agree(s->comm->ctx, st, s->err) : st;
+}
+
+/* A stop request on any rank. Collective with ranks. */
+static int stopped(const search *s)
+{
+    const int f = s->o->stop && *s->o->stop;
+    return s->comm ? s->comm->any(s->comm->ctx, f) : f;
+}
 
 static double score(const search *s, const bz_opt_eval *e)
 {
@@ -278,22 +371,19 @@ static const bz_opt_eval *evaluate_u(search *s, const double *u)
         bz_opt_var_text(&pl->vars[i], u[i], text[i], &value[i]);
     for (size_t k = 0; k < res->n_evals; k++)
         if (same_candidate(pl, &res->evals[k], text)) return &res->evals[k];
-    if (s->status != BZ_OK || res->n_evals >= s->stop_at || (s->o->stop && *s->o->stop))
-        return NULL;
+    if (s->status != BZ_OK || res->n_evals >= s->stop_at || stopped(s)) return NULL;
     const bz_opt_eval *known = NULL; /* simulated before the search was killed */
     for (size_t k = 0; k < s->o->n_preload && !known; k++)
         if (same_candidate(pl, &s->o->preload[k], text)) known = &s->o->preload[k];
     if (res->n_evals == s->cap) {
         size_t cap = s->cap ? 2 * s->cap : 64;
         bz_opt_eval *ev = realloc(res->evals, cap * sizeof *ev);
-        if (!ev) {
-            s->status =
-                bz_error_set(s->err, BZ_ENOMEM, "out of memory for %zu evaluations (%zu bytes)",
-                             cap, cap * sizeof *ev);
-            return NULL;
+        int st = ev ? BZ_OK : bz_error_oom(s->err, NULL, cap * sizeof *ev, "%zu evaluations", cap);
+        if (ev) {
+            res->evals = ev;
+            s->cap = cap;
         }
-        res->evals = ev;
-        s->cap = cap;
+        if ((s->status = agree(s, st)) != BZ_OK) return NULL;
     }
     bz_opt_eval *e = &res->evals[res->n_evals];
     memset(e, 0, sizeof *e);
@@ -301,20 +391,21 @@ static const bz_opt_eval *evaluate_u(search *s, const double *u)
         *e = *known;
         e->per_rep = e->spend = NULL;
         e->series = NULL;
+        int st = BZ_OK;
         if (known->series) {
-            if (!(e->series = malloc(pl->n_obs * sizeof *e->series))) {
-                s->status = bz_error_oom(s->err, NULL, pl->n_obs * sizeof *e->series,
-                                         "a journal plan's series");
-                return NULL;
-            }
-            memcpy(e->series, known->series, pl->n_obs * sizeof *e->series);
+            if ((e->series = malloc(pl->n_obs * sizeof *e->series)))
+                memcpy(e->series, known->series, pl->n_obs * sizeof *e->series);
+            else
+                st = bz_error_oom(s->err, NULL, pl->n_obs * sizeof *e->series,
+                                  "a journal plan's series");
         }
+        if ((s->status = agree(s, st)) != BZ_OK) return NULL;
         res->n_evals++;
         res->resumed++;
         if (s->o->progress) s->o->progress(s->o->progress_ctx, e, res->n_evals, pl->evaluations);
         return e;
     }
-    int st = bz_opt_evaluate(pl, text, pl->seed, pl->replicates, pl->calibrate, e, s->err);
+    int st = bz_opt_evaluate(pl, text, pl->seed, pl->replicates, pl->calibrate, s->comm, e, s->err);
     if (st != BZ_OK) {
         bz_opt_eval_destroy(e);
         s->status = st;
@@ -325,10 +416,8 @@ static const bz_opt_eval *evaluate_u(search *s, const double *u)
     e->phase = s->phase;
     res->n_evals++;
     res->simulations += (uint64_t)pl->replicates * (pl->relative ? 2 : 1);
-    if (s->o->record && (st = s->o->record(s->o->record_ctx, e, s->err)) != BZ_OK) {
-        s->status = st;
-        return NULL;
-    }
+    if (s->o->record) st = s->o->record(s->o->record_ctx, e, s->err);
+    if ((s->status = agree(s, st)) != BZ_OK) return NULL;
     if (s->o->progress) s->o->progress(s->o->progress_ctx, e, res->n_evals, pl->evaluations);
     return e;
 }
@@ -543,41 +632,78 @@ static int bootstrap(search *s)
     int status = BZ_OK;
     const bz_opt_plan *pl = s->pl;
     bz_opt_result *res = s->res;
-    const size_t k = pl->n_vars, n = pl->n_obs, B = pl->bootstrap;
-    static const bz_opt_opts quiet = {NULL, NULL, NULL, NULL, 0, NULL, NULL};
+    const size_t k = pl->n_vars, n = pl->n_obs, B = pl->bootstrap, W = k + 2;
+    const int size = s->comm ? s->comm->size : 1, rank = s->comm ? s->comm->rank : 0;
+    static const bz_opt_opts quiet = {NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL};
     double u_fit[BZ_OPT_VARS_MAX], sum[BZ_OPT_VARS_MAX] = {0}, sum2[BZ_OPT_VARS_MAX] = {0};
     char text[BZ_OPT_VARS_MAX][BZ_OPT_VALUE_MAX];
-    double *synth = malloc(n * sizeof *synth);
-    if (!synth) BZ_FAIL_OOM(s->err, NULL, n * sizeof *synth, "a bootstrap series");
+    /* One row per refit: done (0 or 1), the refit's u, its simulations.
+     * Refit b runs on rank b mod size, alone (common random numbers within
+     * it, as for the fit); rows[b] after the exchange. */
+    const size_t mine_n = B / (size_t)size + 1;
+    double *synth = malloc(n * sizeof *synth), *rows = calloc(B * W + 1, sizeof *rows);
+    double *mine = calloc(mine_n * W, sizeof *mine);
+    int *counts = calloc((size_t)size, sizeof *counts);
+    if (!synth || !rows || !mine || !counts)
+        status = bz_error_oom(s->err, NULL, (n + B * W + 1 + mine_n * W) * sizeof(double),
+                              "the bootstrap");
     const bz_opt_eval *fit = best_eval(s);
     memcpy(u_fit, fit->u, k * sizeof *u_fit);
     memcpy(text, fit->text, sizeof text);
-    size_t done = 0;
-    for (size_t b = 0; b < B; b++) {
+    size_t j = 0;
+    for (size_t b = (size_t)rank; status == BZ_OK && b < B; b += (size_t)size, j++) {
         if (s->o->stop && *s->o->stop) break;
+        double *row = mine + j * W;
         bz_opt_eval data;
         memset(&data, 0, sizeof data);
-        BZ_CHECK(bz_opt_evaluate(pl, text, final_seed(pl->seed + 1 + b), 1, 1, &data, s->err));
-        for (size_t o = 0; o < n; o++) /* the increments summed back */
+        status = bz_opt_evaluate(pl, text, final_seed(pl->seed + 1 + b), 1, 1, NULL, &data, s->err);
+        for (size_t o = 0; status == BZ_OK && o < n; o++) /* the increments summed back */
             synth[o] = (o ? synth[o - 1] : 0) + data.series[o];
         bz_opt_eval_destroy(&data);
-        res->simulations += 1;
+        if (status != BZ_OK) break;
         bz_opt_plan pb = *pl; /* shares the variables: never destroyed */
         pb.obs_v = synth;
         bz_opt_result rb;
         memset(&rb, 0, sizeof rb);
-        search sb = {&pb, &quiet, &rb, 0, 1, 0, 1, NULL, BZ_OK, s->err};
+        search sb = {&pb, &quiet, &rb, 0, 1, 0, 1, NULL, BZ_OK, s->err, NULL};
         if (evaluate_u(&sb, u_fit)) status = fit_least_squares(&sb, 2 + 6 * (2 * k + 1), 0);
         if (sb.status != BZ_OK) status = sb.status;
         const bz_opt_eval *best = status == BZ_OK ? best_eval(&sb) : NULL;
-        for (size_t i = 0; best && i < k; i++) {
-            sum[i] += best->u[i];
-            sum2[i] += best->u[i] * best->u[i];
-        }
-        done += best != NULL;
-        res->simulations += rb.simulations;
+        row[0] = best != NULL;
+        for (size_t i = 0; best && i < k; i++)
+            row[1 + i] = best->u[i];
+        row[k + 1] = (double)(1 + rb.simulations);
         bz_opt_result_destroy(&rb);
-        BZ_CHECK(status);
+    }
+    BZ_CHECK(agree(s, status));
+    if (stopped(s)) goto cleanup;
+    if (s->comm) {
+        for (int q = 0; q < size; q++)
+            counts[q] = (int)(((B > (size_t)q ? (B - (size_t)q - 1) / (size_t)size + 1 : 0)) * W);
+        BZ_CHECK(s->comm->allgather(s->comm->ctx, mine, counts, rows, s->err));
+        /* From rank order (rank q's refits q, q + size, ...) to refit order. */
+        double *ordered = calloc(B * W + 1, sizeof *ordered);
+        if (!ordered) status = bz_error_oom(s->err, NULL, B * W * sizeof *ordered, "the bootstrap");
+        BZ_CHECK(agree(s, status));
+        size_t at = 0;
+        for (int q = 0; q < size; q++)
+            for (size_t b = (size_t)q; b < B; b += (size_t)size, at++)
+                memcpy(ordered + b * W, rows + at * W, W * sizeof *rows);
+        free(rows);
+        rows = ordered;
+    } else {
+        memcpy(rows, mine, B * W * sizeof *rows);
+    }
+    size_t done = 0;
+    for (size_t b = 0; b < B; b++) {
+        const double *row = rows + b * W;
+        res->simulations += (uint64_t)row[k + 1];
+        if (!row[0]) continue;
+        for (size_t i = 0; i < k; i++) {
+            sum[i] += row[1 + i];
+            sum2[i] += row[1 + i] * row[1 + i];
+        }
+        done++;
     }
     res->bootstrap_done = done;
     if (done < 2) goto cleanup;
@@ -596,6 +722,9 @@ static int bootstrap(search *s)
     }
 cleanup:
     free(synth);
+    free(rows);
+    free(mine);
+    free(counts);
     return status;
 }
 
@@ -622,7 +751,7 @@ static int final_round(search *s)
     qsort(order, n_feasible, sizeof *order, by_objective);
     res->final_seed = final_seed(pl->seed);
     const uint32_t R = pl->final_replicates;
-    BZ_CHECK(bz_opt_evaluate(pl, NULL, res->final_seed, R, 1, &res->base, s->err));
+    BZ_CHECK(bz_opt_evaluate(pl, NULL, res->final_seed, R, 1, s->comm, &res->base, s->err));
     res->base.phase = 3;
     res->simulations += (uint64_t)R * (pl->relative ? 2 : 1);
     for (size_t k = 0; k < n_feasible && res->n_final < pl->finalists; k++) {
@@ -631,7 +760,7 @@ static int final_round(search *s)
         memcpy(f->u, order[k]->u, sizeof f->u);
         memcpy(f->value, order[k]->value, sizeof f->value);
         BZ_CHECK(bz_opt_evaluate(pl, (char(*)[BZ_OPT_VALUE_MAX])order[k]->text, res->final_seed, R,
-                                 1, f, s->err));
+                                 1, s->comm, f, s->err));
         f->phase = 2;
         res->n_final++;
         res->simulations += (uint64_t)R * (pl->relative ? 2 : 1);
@@ -682,15 +811,16 @@ static int plan_text(const bz_opt_plan *pl, bz_opt_result *res, bz_error *err)
 int bz_optimize(const bz_opt_plan *pl, const bz_opt_opts *opts, bz_opt_result *res, bz_error *err)
 {
     int status = BZ_OK;
-    static const bz_opt_opts none = {NULL, NULL, NULL, NULL, 0, NULL, NULL};
+    static const bz_opt_opts none = {NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL};
     double t0 = bz_clock_seconds(), u0[BZ_OPT_VARS_MAX];
     memset(res, 0, sizeof *res);
     res->chosen = -1;
-    search s = {pl, opts ? opts : &none, res, 0, 0, 0, 1, NULL, BZ_OK, err};
+    search s = {pl, opts ? opts : &none, res, 0, 0, 0, 1, NULL, BZ_OK, err, NULL};
+    s.comm = s.o->comm && s.o->comm->size > 1 ? s.o->comm : NULL;
     /* The base plan on the search's replicates: the penalty's unit. */
     bz_opt_eval base;
     memset(&base, 0, sizeof base);
-    BZ_CHECK(bz_opt_evaluate(pl, NULL, pl->seed, pl->replicates, 0, &base, err));
+    BZ_CHECK(bz_opt_evaluate(pl, NULL, pl->seed, pl->replicates, 0, s.comm, &base, err));
     res->simulations += (uint64_t)pl->replicates * (pl->relative ? 2 : 1);
     s.scale = isfinite(base.objective) ? fmax(fabs(base.objective), 1) : 1;
     for (size_t i = 0; i < pl->n_vars; i++)
@@ -728,7 +858,7 @@ int bz_optimize(const bz_opt_plan *pl, const bz_opt_opts *opts, bz_opt_result *r
         break;
     }
 
-    if (s.o->stop && *s.o->stop) BZ_FAIL(err, BZ_EINTERNAL, "optimize: stopped by a signal");
+    if (stopped(&s)) BZ_FAIL(err, BZ_EINTERNAL, "optimize: stopped by a signal");
     BZ_CHECK(final_round(&s));
     if (pl->calibrate && res->chosen >= 0 && res->final[res->chosen].series) {
         res->fitted = malloc(pl->n_obs * sizeof *res->fitted);

@@ -91,6 +91,29 @@ typedef struct bz_opt_result {
     size_t resumed;       /* evaluations answered from a journal (bz_opt_opts.preload) */
 } bz_opt_result;
 
+/* Processes that share the work (MPI ranks: optimize/mpi.h), SPMD: every
+ * rank runs the same search with the same plan and preload, and each
+ * evaluation's replicates are split into contiguous ranges, one per rank
+ * (rank r: [R r / size, R (r + 1) / size)). The ranks exchange one row of
+ * figures per replicate and every rank reduces all R rows in replicate
+ * order, exactly as one process does, so every rank takes the same path
+ * and the results are bit-identical for any rank count. The bootstrap's
+ * refits (one replicate each) are spread instead: refit b on rank
+ * b mod size. Every function is collective: all ranks call it, in the
+ * same order. */
+typedef struct bz_opt_comm {
+    int rank, size;
+    void *ctx;
+    /* all = the concatenation in rank order of every rank's n[r] doubles
+     * (mine: this rank's n[rank]); on every rank. */
+    int (*allgather)(void *ctx, const double *mine, const int *n, double *all, bz_error *err);
+    /* The first failing status in rank order (BZ_OK if none), on every
+     * rank; err then holds that rank's message on every rank. */
+    int (*agree)(void *ctx, int status, bz_error *err);
+    /* Nonzero on every rank when flag is nonzero on any. */
+    int (*any)(void *ctx, int flag);
+} bz_opt_comm;
+
 /* Progress: called after each distinct evaluation (may be NULL). */
 typedef void (*bz_opt_progress_fn)(void *ctx, const bz_opt_eval *e, size_t done, size_t total);
 
@@ -107,6 +130,10 @@ typedef struct bz_opt_opts {
     size_t n_preload;
     int (*record)(void *ctx, const bz_opt_eval *e, bz_error *err);
     void *record_ctx;
+    /* NULL: this process alone. With ranks, every rank passes the same
+     * preload; record and progress are usually given on rank 0 only (a
+     * record error stops every rank). */
+    const bz_opt_comm *comm;
 } bz_opt_opts;
 
 /* Run the search and the final re-evaluation. res is initialised here
@@ -117,9 +144,10 @@ int bz_optimize(const bz_opt_plan *pl, const bz_opt_opts *opts, bz_opt_result *r
 
 /* Evaluate one candidate (variables as --set texts, n = pl->n_vars; NULL:
  * the base plan) with `seed` and R replicates; keep_reps fills per_rep and
- * spend. */
+ * spend. comm (may be NULL) splits the replicates (collective then). */
 int bz_opt_evaluate(const bz_opt_plan *pl, char (*text)[BZ_OPT_VALUE_MAX], uint64_t seed,
-                    uint32_t R, int keep_reps, bz_opt_eval *e, bz_error *err);
+                    uint32_t R, int keep_reps, const bz_opt_comm *comm, bz_opt_eval *e,
+                    bz_error *err);
 
 void bz_opt_eval_destroy(bz_opt_eval *e);
 void bz_opt_result_destroy(bz_opt_result *res);

@@ -25,7 +25,7 @@ int bz_sweep_run_point(const bz_sweep *sw, size_t point, double *outcomes, doubl
     memset(&res, 0, sizeof res);
     BZ_CHECK(bz_sweep_load_point(sw, point, &x, err));
     loaded = 1;
-    bz_run_opts opts = {NULL, NULL};
+    bz_run_opts opts = {NULL, NULL, 0, 0};
     have_res = 1;
     BZ_CHECK(bz_run_experiment(&x, &opts, &res, err));
     if (res.R != sw->replicates || res.n_arms != sw->n_arms || (series && res.T != sw->T))

@@ -55,3 +55,53 @@ arms:
 YAML
   for line in "$@"; do echo "$line" >>"$f"; done
 }
+
+# bass_calibration REPLICATES BOOTSTRAP [EXTRA-LINES...]: in the current
+# directory, cbase.yaml (Bass p = 0.01, q = 0.3, 3,000 agents well mixed),
+# obs.tsv (its adopters, days 1-20: 20 observations) and cal.yaml, a
+# calibration plan fitting p and q back with REPLICATES replicates per
+# candidate and BOOTSTRAP refits; the extra lines are appended to cal.yaml.
+bass_calibration() {
+  local reps=$1 boot=$2; shift 2
+  cat >cbase.yaml <<'YAML'
+seed: 41
+time: { step: 1d, horizon: 20d }
+replicates: 1
+population: { agents: 3000 }
+network: { layers: [ { name: all, generator: { model: well_mixed } } ] }
+diffusion: { model: bass, p: 0.01, q: 0.3 }
+YAML
+  "$BZ" run cbase.yaml -o cdata.h5 -q >/dev/null 2>&1
+  "$BZ" export cdata.h5 /arms/baseline/adopters | awk '!/^#/ && $1 > 0 { print $1 "\t" $2 }' >obs.tsv
+  cat >cal.yaml <<YAML
+base: cbase.yaml
+arm: baseline
+variables:
+  - { key: diffusion.p, min: 0.001, max: 0.1, scale: log }
+  - { key: diffusion.q, min: 0.05, max: 1, scale: log }
+observed: { file: obs.tsv, series: adopters }
+search: { evaluations: 24, replicates: $reps }
+uncertainty: { bootstrap: $boot }
+final: { candidates: 1, replicates: $reps }
+YAML
+  for line in "$@"; do echo "$line" >>cal.yaml; done
+}
+
+# flash_sale_base FILE: 3,000 agents, buzz_funnel, three flash sales of
+# 1,000 units at a price of 100 (unit cost 50); arm `sale` gives 10% off.
+flash_sale_base() {
+  cat >"$1" <<'YAML'
+seed: 3
+time: { step: 6h, horizon: 20d }
+replicates: 2
+population: { agents: 3000 }
+network: { layers: [ { name: f, generator: { model: erdos_renyi, mean_degree: 8 } } ] }
+diffusion: { model: buzz_funnel, seeds: 100, interest: 0.2, buy: 0.5 }
+market: { price: 100, value: 100, unit_cost: 50, availability: flash_only }
+arms:
+  baseline:
+    - { campaign: flash_sale, at: 2d, duration: 1h, stock: 1000, repeat: 3, every: 5d }
+  sale:
+    - { campaign: flash_sale, at: 2d, duration: 1h, stock: 1000, repeat: 3, every: 5d, discount: 0.1 }
+YAML
+}

@@ -85,20 +85,7 @@ cmp -s final.tsv f1.tsv && ok "--threads 1 gives the same final table" || bad "t
 
 # The budget counts discounts: more discount sells more, but a discount is
 # money given away (spend), so the budget caps it.
-cat >dbase.yaml <<'YAML'
-seed: 3
-time: { step: 6h, horizon: 20d }
-replicates: 2
-population: { agents: 3000 }
-network: { layers: [ { name: f, generator: { model: erdos_renyi, mean_degree: 8 } } ] }
-diffusion: { model: buzz_funnel, seeds: 100, interest: 0.2, buy: 0.5 }
-market: { price: 100, value: 100, unit_cost: 50, availability: flash_only }
-arms:
-  baseline:
-    - { campaign: flash_sale, at: 2d, duration: 1h, stock: 1000, repeat: 3, every: 5d }
-  sale:
-    - { campaign: flash_sale, at: 2d, duration: 1h, stock: 1000, repeat: 3, every: 5d, discount: 0.1 }
-YAML
+flash_sale_base dbase.yaml
 cat >dplan.yaml <<'YAML'
 base: dbase.yaml
 arm: sale
@@ -120,28 +107,7 @@ awk -v d="$d" -v s="$spend" 'BEGIN { exit !(d > 0.05 && d < 0.2 && s <= 1500) }'
   ok "the budget binds: discount $d, spend $spend <= 1500" || bad "discount '$d' spend '$spend'"
 
 # Calibration: a synthetic series of the model itself is fitted back.
-cat >cbase.yaml <<'YAML'
-seed: 41
-time: { step: 1d, horizon: 20d }
-replicates: 1
-population: { agents: 3000 }
-network: { layers: [ { name: all, generator: { model: well_mixed } } ] }
-diffusion: { model: bass, p: 0.01, q: 0.3 }
-YAML
-"$BZ" run cbase.yaml -o cdata.h5 -q >/dev/null 2>&1
-"$BZ" export cdata.h5 /arms/baseline/adopters | awk '!/^#/ && $1 > 0 { print $1 "\t" $2 }' >obs.tsv
-cat >cal.yaml <<'YAML'
-base: cbase.yaml
-arm: baseline
-variables:
-  - { key: diffusion.p, min: 0.001, max: 0.1, scale: log }
-  - { key: diffusion.q, min: 0.05, max: 1, scale: log }
-observed: { file: obs.tsv, series: adopters }
-search: { evaluations: 24, replicates: 2 }
-uncertainty: { bootstrap: 3 }
-final: { candidates: 1, replicates: 2 }
-output: { file: res/cal.h5 }
-YAML
+bass_calibration 2 3 "output: { file: res/cal.h5 }"
 [ "$(wc -l <obs.tsv)" -eq 20 ] && ok "20 observations" || bad "obs.tsv: $(wc -l <obs.tsv) lines"
 if "$BZ" calibrate cal.yaml -q >cal.out 2>cal.err; then ok "calibrate ran"; else bad "calibrate: $(cat cal.err)"; fi
 grep -q "^diffusion.p " cal.out && grep -q "^diffusion.q " cal.out && ok "fitted parameters printed" ||

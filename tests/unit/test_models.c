@@ -289,6 +289,56 @@ static void test_kol_strategies(void)
     CU_ASSERT_DOUBLE_EQUAL(c2[1], 2, 0);
 }
 
+/* A replicate range (bz_run_opts.rep_begin/end, what optimize's ranks
+ * use) gives exactly the rows of the whole run, for a shared network and
+ * for one network per replicate; attribution refuses a range. */
+static void test_replicate_range(void)
+{
+    for (int resample = 0; resample < 2; resample++) {
+        char yaml[2048];
+        snprintf(yaml, sizeof yaml,
+                 "seed: 8\ntime: { step: 6h, horizon: 12d }\nreplicates: 5\n"
+                 "population: { agents: 2000, cities: 3 }\n"
+                 "network: { resample: %s, layers: [ { name: a, generator: { model: erdos_renyi, "
+                 "mean_degree: 5 } } ] }\n"
+                 "diffusion: { model: bass, p: 0.01, q: 0.4 }\nmarket: { price: 10 }\n"
+                 "arms:\n  baseline: []\n"
+                 "  ads: [ { campaign: advertising, at: 2d, duration: 2d, reach: 0.3, cpm: 9 } ]\n",
+                 resample ? "true" : "false");
+        bz_experiment x;
+        bz_results all, part;
+        bz_error err;
+        CU_ASSERT_FATAL(run_yaml(yaml, &x, &all) == BZ_OK);
+        bz_run_opts o = {NULL, NULL, 1, 4};
+        CU_ASSERT_FATAL(bz_run_experiment(&x, &o, &part, &err) == BZ_OK);
+        const uint32_t T = all.T, R = all.R;
+        for (size_t a = 0; a < x.n_arms; a++)
+            for (uint32_t rep = 0; rep < R; rep++) {
+                const bz_outcome *p = &part.arms[a].outcomes[rep], *w = &all.arms[a].outcomes[rep];
+                const int64_t *sp = bz_series_row(part.arms[a].series[BZ_SER_SALES], R, T, 0, rep);
+                const int64_t *sw = bz_series_row(all.arms[a].series[BZ_SER_SALES], R, T, 0, rep);
+                if (rep >= 1 && rep < 4) {
+                    CU_ASSERT(memcmp(p->v, w->v, sizeof p->v) == 0);
+                    CU_ASSERT(memcmp(sp, sw, T * sizeof *sp) == 0);
+                } else {
+                    CU_ASSERT_EQUAL(p->v[BZ_OUT_FINAL_ADOPTERS], 0);
+                }
+            }
+        CU_ASSERT(all.arms[1].outcomes[2].v[BZ_OUT_CAMPAIGN_COST] > 0);
+        bz_run_opts bad = {NULL, NULL, 3, 6};
+        bz_results r3;
+        CU_ASSERT_EQUAL(bz_run_experiment(&x, &bad, &r3, &err), BZ_EINVAL);
+        bz_results_destroy(&r3);
+        x.arms[1].attribution = BZ_ATTRIB_SHAPLEY;
+        CU_ASSERT_EQUAL(bz_run_experiment(&x, &o, &r3, &err), BZ_EINVAL);
+        CU_ASSERT(strstr(err.msg, "attribution needs every replicate") != NULL);
+        bz_results_destroy(&r3);
+        bz_results_destroy(&all);
+        bz_results_destroy(&part);
+        bz_experiment_destroy(&x);
+    }
+}
+
 int main(void)
 {
     CU_TestInfo tests[] = {
@@ -297,6 +347,7 @@ int main(void)
         {"advertising window, rate and cities", test_advertising_window_and_rate},
         {"KOL degree strategy picks the hubs", test_kol_degree_strategy},
         {"KOL pagerank, kcore and bridges strategies", test_kol_strategies},
+        {"a replicate range gives the whole run's rows", test_replicate_range},
         CU_TEST_INFO_NULL};
     return bz_test_main("models", tests);
 }

@@ -233,7 +233,7 @@ static void expected_point(const bz_sweep *sw, size_t p, double *outc, double *s
     bz_results res;
     CU_ASSERT_EQUAL_FATAL(
         bz_experiment_load_string(&x, sw->base_text, "b", setp, bz_sweep_n_sets(sw), &err), BZ_OK);
-    bz_run_opts opts = {NULL, NULL};
+    bz_run_opts opts = {NULL, NULL, 0, 0};
     CU_ASSERT_EQUAL_FATAL(bz_run_experiment(&x, &opts, &res, &err), BZ_OK);
     for (uint32_t r = 0; r < res.R; r++) {
         outc[r * 2 + 0] = res.arms[0].outcomes[r].v[BZ_OUT_FINAL_ADOPTERS];

@@ -53,7 +53,7 @@ static int make_data(void)
     bz_error err;
     snprintf(path, sizeof path, "%s/base.yaml", dir);
     if (bz_experiment_load(&x, path, NULL, 0, &err) != BZ_OK) return -1;
-    bz_run_opts o = {NULL, NULL};
+    bz_run_opts o = {NULL, NULL, 0, 0};
     int st = bz_run_experiment(&x, &o, &r, &err);
     bz_experiment_destroy(&x);
     if (st != BZ_OK) return -1;

@@ -166,10 +166,10 @@ static void test_final_is_fresh(void)
     memset(&again, 0, sizeof again);
     memset(&seen, 0, sizeof seen);
     char(*text)[BZ_OPT_VALUE_MAX] = (char(*)[BZ_OPT_VALUE_MAX])c->text;
-    CU_ASSERT_EQUAL(bz_opt_evaluate(&pl, text, res.final_seed, 6, 1, &again, &err), BZ_OK);
+    CU_ASSERT_EQUAL(bz_opt_evaluate(&pl, text, res.final_seed, 6, 1, NULL, &again, &err), BZ_OK);
     CU_ASSERT_EQUAL(memcmp(again.per_rep, c->per_rep, 6 * sizeof(double)), 0);
     CU_ASSERT_EQUAL(again.objective, c->objective);
-    CU_ASSERT_EQUAL(bz_opt_evaluate(&pl, text, pl.seed, 6, 1, &seen, &err), BZ_OK);
+    CU_ASSERT_EQUAL(bz_opt_evaluate(&pl, text, pl.seed, 6, 1, NULL, &seen, &err), BZ_OK);
     CU_ASSERT_NOT_EQUAL(memcmp(seen.per_rep, c->per_rep, 6 * sizeof(double)), 0);
     /* vs_base is the paired difference over those same replicates. */
     bz_compare d = bz_stats_paired(c->per_rep, res.base.per_rep, 6);
