@@ -205,6 +205,9 @@ static void print_outputs(int md)
     DEFS_COLUMNS(bz_city_defs, BZ_N_CITY_FIELDS, names, units, descs);
     print_defs("Fields of every city of every replicate (they add up to the outcomes)", "field",
                BZ_N_CITY_FIELDS, names, units, descs, md);
+    DEFS_COLUMNS(bz_campaign_defs, BZ_N_CAMPAIGN_FIELDS, names, units, descs);
+    print_defs("Fields of every campaign of every replicate (they add up to the outcomes)", "field",
+               BZ_N_CAMPAIGN_FIELDS, names, units, descs, md);
 }
 
 typedef struct models_opts {

@@ -97,6 +97,10 @@ int bz_market_add_window(bz_sim *sim, double start, double end, int64_t stock, d
     if (!(end > start))
         return bz_error_set(err, BZ_EINVAL, "flash-sale window: end %g d is not after start %g d",
                             end, start);
+    if (owner >= sim->n_campaigns)
+        return bz_error_set(err, BZ_EINVAL,
+                            "flash-sale window: owner %u is not a campaign slot (%zu campaigns)",
+                            (unsigned)owner, sim->n_campaigns);
     if (m->n_windows == m->cap_windows) {
         size_t cap = m->cap_windows ? 2 * m->cap_windows : 4;
         bz_market_window *w = realloc(m->windows, cap * sizeof *w);
@@ -295,11 +299,15 @@ bz_buy_result bz_market_request(bz_sim *sim, uint32_t v)
     m->wait[v] = BZ_WAIT_NONE;
     sim->purchases++;
     sim->revenue += price;
-    sim->discount += list - price;
     bz_city_tally *ct = &m->city[sim->pop->city[v]];
     ct->purchases++;
     ct->revenue += price;
-    if (window >= 0) m->windows[window].sold++;
+    /* A discount is given only inside a window (d > 0 needs one open):
+     * outside, price == list exactly and nothing is tallied. */
+    if (window >= 0) {
+        m->windows[window].sold++;
+        m->windows[window].discount_given += list - price;
+    }
     int referred = 0;
     const int ch = sim->model->adopt(sim, v, &referred);
     bz_sim_adopted(sim, v, ch);
@@ -443,6 +451,15 @@ void bz_market_waiting_by_city(const bz_sim *sim, bz_wait_kind kind, int64_t *ou
                 ? (w != BZ_WAIT_NONE && w != BZ_WAIT_LOST && (m->wait[v] & WAIT_REFUSED))
                 : w == kind;
     }
+}
+
+double bz_market_campaign_discount(const bz_sim *sim, uint32_t slot)
+{
+    const bz_market *m = &sim->market;
+    double d = 0;
+    for (size_t i = 0; i < m->n_windows; i++)
+        if (m->windows[i].owner == slot) d += m->windows[i].discount_given;
+    return d;
 }
 
 double bz_market_unit_costs(const bz_sim *sim, double purchases, double gifted)

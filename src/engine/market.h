@@ -116,7 +116,11 @@ typedef struct bz_market_window {
     int sold_out;           /* the stock ran out while it was open */
     int64_t sold;           /* units bought while it was open */
     double sellout_seconds; /* seconds from its opening to its sell-out, NaN if none */
-    uint32_t owner;         /* campaign slot told of the sell-out (tag | BZ_MARKET_SOLDOUT_TAG) */
+    double discount_given;  /* currency: list price - price paid, summed over its sales in
+                             * the order they happened (the sales it priced) */
+    uint32_t owner;         /* slot of the campaign that registered it (< sim->n_campaigns):
+                             * told of the sell-out (tag | BZ_MARKET_SOLDOUT_TAG), and its
+                             * discounts are that campaign's (bz_market_campaign_discount) */
     uint32_t tag;
 } bz_market_window;
 
@@ -181,8 +185,10 @@ void bz_market_destroy(bz_market *m);
 
 /* Register a window [start, end) that adds `stock` units at `discount` off
  * the list price; `owner`/`tag` name the campaign action told when it sells
- * out. Schedules its opening and closing. *index gets its index.
- * BZ_EINVAL if end <= start, BZ_ENOMEM. */
+ * out: owner is the registering campaign's slot (run->slot), and the
+ * window's discounts count as that campaign's spend. Schedules its opening
+ * and closing. *index gets its index. BZ_EINVAL if end <= start or owner is
+ * not a campaign of the sim (owner >= sim->n_campaigns), BZ_ENOMEM. */
 int bz_market_add_window(struct bz_sim *sim, double start, double end, int64_t stock,
                          double discount, uint32_t owner, uint32_t tag, size_t *index,
                          bz_error *err);
@@ -221,6 +227,14 @@ int64_t bz_market_waiting(const struct bz_sim *sim, bz_wait_kind kind);
 
 /* The same per city: out[c] += the agents of city c waiting for `kind`. O(n). */
 void bz_market_waiting_by_city(const struct bz_sim *sim, bz_wait_kind kind, int64_t *out);
+
+/* The discounts of the campaign in slot `slot`: the discount_given of the
+ * windows it owns, summed in registration order (0 if it owns none). A sale
+ * outside every window is at the list price (no discount), and every window
+ * has an owner, so the sum of this over the slots 0 .. n_campaigns - 1, in
+ * slot order, is all the discount of the run (the `discount` outcome is
+ * exactly that sum, engine/run.c). O(windows). */
+double bz_market_campaign_discount(const struct bz_sim *sim, uint32_t slot);
 
 /* Unit cost of the units delivered: market.unit_cost x (purchases +
  * gifted), or, when some city has its own unit cost, the sum over cities

@@ -117,6 +117,34 @@ const bz_outcome_def bz_city_defs[BZ_N_CITY_FIELDS] = {
                        "its residents refused for want of stock still waiting at the horizon", 1},
 };
 
+const bz_outcome_def bz_campaign_defs[BZ_N_CAMPAIGN_FIELDS] = {
+    [BZ_CAMP_COST] = {"cost", "currency", "what the campaign cost (its part of campaign_cost)", 1},
+    [BZ_CAMP_DISCOUNT] = {"discount", "currency",
+                          "list price - price paid over the units sold in its flash-sale "
+                          "windows (its part of the discount outcome)",
+                          1},
+    [BZ_CAMP_SPEND] = {"spend", "currency", "cost + discount: the money the campaign put in", 1},
+};
+
+int bz_results_alloc_campaigns(const bz_results *r, bz_arm_result *arm, uint32_t n_campaigns,
+                               bz_error *err)
+{
+    size_t failed = 0;
+    if (n_campaigns == 0) return BZ_OK;
+    arm->campaign_names = zalloc(n_campaigns, sizeof *arm->campaign_names, &failed);
+    arm->campaign_spend = zalloc((size_t)r->R * n_campaigns, sizeof *arm->campaign_spend, &failed);
+    if (failed) {
+        free(arm->campaign_names);
+        free(arm->campaign_spend);
+        arm->campaign_names = NULL;
+        arm->campaign_spend = NULL;
+        return bz_error_oom(err, NULL, failed, "the spend of %u campaigns x %u replicates",
+                            n_campaigns, (unsigned)r->R);
+    }
+    arm->n_campaigns = n_campaigns;
+    return BZ_OK;
+}
+
 void bz_results_city_compare(const bz_results *r, size_t arm, uint32_t c, int f, double *work,
                              bz_compare *level, bz_compare *extra)
 {
@@ -315,6 +343,8 @@ void bz_results_destroy(bz_results *r)
             free(arm->outcomes);
             free(arm->windows);
             free(arm->cities);
+            free(arm->campaign_names);
+            free(arm->campaign_spend);
         }
         free(r->arms);
     }

@@ -59,7 +59,9 @@ extern const bz_series_def bz_series_defs[BZ_N_SERIES];
  *   profit = revenue - unit_costs - campaign_cost - fixed_costs
  *   spend  = campaign_cost + discount   (a discount is money given away)
  *   unit_costs = unit_cost x (purchases + gifted)
- * and, for models that buy, final_adopters = purchases + gifted.
+ * and, for models that buy, final_adopters = purchases + gifted;
+ * campaign_cost and discount are the sums of the arm's campaigns' (in
+ * campaign order, bz_campaign_result below).
  *
  * The causal outcomes compare every agent with the same agent in the
  * baseline arm's run of the same replicate (common random numbers; 0 for
@@ -166,6 +168,39 @@ typedef struct bz_city_result {
 
 extern const bz_outcome_def bz_city_defs[BZ_N_CITY_FIELDS];
 
+/* ---- campaigns ---------------------------------------------------------------- */
+
+/* What one campaign of an arm spent in one replicate (currency of the
+ * experiment, like the outcomes). Campaign k of an arm is the k-th campaign
+ * of the arm as written in the experiment file (bz_arm_spec.campaigns[k],
+ * the simulation's slot k); an attribution sub-arm records none. Per
+ * campaign k:
+ *   cost     = its accrued cost (bz_campaign_run.cost at the horizon)
+ *   discount = list price - price paid, summed over the units sold in the
+ *              flash-sale windows it registered (bz_market_campaign_discount;
+ *              0 for a campaign without windows)
+ *   spend    = cost + discount (this one addition, so it holds exactly)
+ * and, exactly (==, bit for bit), per (arm, replicate):
+ *   outcome campaign_cost = cost_0 + cost_1 + ... (in campaign order)
+ *   outcome discount      = discount_0 + discount_1 + ... (in campaign order)
+ * because the outcomes are these sums: a sale outside every window is at
+ * the list price and every window belongs to a campaign, so no discount
+ * belongs to none. The sum of the spends equals the spend outcome
+ * (campaign_cost + discount) only to rounding: derive totals from the
+ * outcomes, caps per campaign from these. */
+typedef enum bz_campaign_field {
+    BZ_CAMP_COST,
+    BZ_CAMP_DISCOUNT,
+    BZ_CAMP_SPEND,
+    BZ_N_CAMPAIGN_FIELDS
+} bz_campaign_field;
+
+typedef struct bz_campaign_result {
+    double v[BZ_N_CAMPAIGN_FIELDS];
+} bz_campaign_result;
+
+extern const bz_outcome_def bz_campaign_defs[BZ_N_CAMPAIGN_FIELDS];
+
 /* ---- attribution ---------------------------------------------------------- */
 
 /* The outcomes whose paired difference attribution splits among an arm's
@@ -197,6 +232,15 @@ typedef struct bz_arm_result {
     bz_window_result *windows;    /* [R][BZ_RESULT_WINDOWS], first n_windows used */
     bz_attrib_result attrib;
     bz_city_result *cities; /* [R][n_cities] (bz_results.n_cities), NULL when 0 */
+    /* Per-campaign spend (bz_campaign_result above): row-major [R][n_campaigns],
+     * replicate rep's campaign k at campaign_spend[rep * n_campaigns + k]
+     * (bz_arm_campaign). n_campaigns 0 and both NULL for an arm without
+     * campaigns, or read from a file written before them. */
+    uint32_t n_campaigns;
+    char (*campaign_names)[BZ_NAME_MAX]; /* [n_campaigns] labels: the campaign's type,
+                                          * "flash_sale #2" (its position) when the arm
+                                          * has that type more than once */
+    bz_campaign_result *campaign_spend;  /* [R][n_campaigns], owned */
 } bz_arm_result;
 
 typedef struct bz_results {
@@ -251,6 +295,18 @@ int bz_results_alloc_attrib(const bz_results *r, bz_arm_result *arm, int method,
  * r->arms[arm].cities must be allocated (r->n_cities > 0). */
 void bz_results_city_compare(const bz_results *r, size_t arm, uint32_t c, int f, double *work,
                              bz_compare *level, bz_compare *extra);
+
+/* Allocate arm->campaign_names and arm->campaign_spend for n_campaigns
+ * campaigns of r's R replicates (names empty, figures 0) and set
+ * arm->n_campaigns; nothing for 0. BZ_ENOMEM (arm left without them). */
+int bz_results_alloc_campaigns(const bz_results *r, bz_arm_result *arm, uint32_t n_campaigns,
+                               bz_error *err);
+
+/* Campaign k of arm a in replicate rep (k < a->n_campaigns, rep < R). */
+static inline bz_campaign_result *bz_arm_campaign(const bz_arm_result *a, uint32_t rep, uint32_t k)
+{
+    return a->campaign_spend + (size_t)rep * a->n_campaigns + k;
+}
 
 /* Allocate the per-city results of every arm of r (arms, R set) for
  * n_cities cities: names empty, agents and fields 0. BZ_ENOMEM. */

@@ -265,10 +265,15 @@ static void outcome(const bz_sim *sim, double *o, int is_base, const float *base
     for (uint32_t c = 0; c < sim->pop->n_cities; c++)
         revenue += city_revenue(sim, c);
     o[BZ_OUT_REVENUE] = revenue;
-    o[BZ_OUT_DISCOUNT] = sim->discount;
-    double cost = 0;
-    for (size_t i = 0; i < sim->n_campaigns; i++)
+    /* Costs and discounts are the sums of the campaigns', in campaign
+     * order, so that the per-campaign spend adds up to them exactly
+     * (record_campaigns, engine/results.h). */
+    double cost = 0, discount = 0;
+    for (size_t i = 0; i < sim->n_campaigns; i++) {
         cost += sim->campaigns[i].cost;
+        discount += bz_market_campaign_discount(sim, (uint32_t)i);
+    }
+    o[BZ_OUT_DISCOUNT] = discount;
     o[BZ_OUT_CAMPAIGN_COST] = cost;
     o[BZ_OUT_UNIT_COSTS] = bz_market_unit_costs(sim, o[BZ_OUT_PURCHASES], o[BZ_OUT_GIFTED]);
     o[BZ_OUT_FIXED_COSTS] = ms->fixed_cost;
@@ -292,6 +297,20 @@ static void outcome(const bz_sim *sim, double *o, int is_base, const float *base
     o[BZ_OUT_ACCELERATION] = p.acceleration;
     o[BZ_OUT_EXPANSION] = p.expansion;
     o[BZ_OUT_EVENTS] = (double)sim->events;
+}
+
+/* What each campaign of the sim spent into arm a's row rep (engine/results.h:
+ * the same terms, in the same order, as the outcomes' sums). Nothing when a
+ * has no row for them. */
+static void record_campaigns(const bz_sim *sim, bz_arm_result *a, uint32_t rep)
+{
+    if (!a->campaign_spend || a->n_campaigns != sim->n_campaigns) return;
+    for (uint32_t k = 0; k < a->n_campaigns; k++) {
+        bz_campaign_result *c = bz_arm_campaign(a, rep, k);
+        c->v[BZ_CAMP_COST] = sim->campaigns[k].cost;
+        c->v[BZ_CAMP_DISCOUNT] = bz_market_campaign_discount(sim, k);
+        c->v[BZ_CAMP_SPEND] = c->v[BZ_CAMP_COST] + c->v[BZ_CAMP_DISCOUNT];
+    }
 }
 
 /* The sale windows of the sim into arm a's row rep. */
@@ -445,6 +464,7 @@ static int run_one(const bz_experiment *x, const bz_world *w, const run_job *job
     if (stats) *stats = (bz_run_stats){sim.events, peak};
     outcome(&sim, job->out[rep].v, job->arm == 0, base_t);
     if (series) record_windows(&sim, &res->arms[job->arm], rep);
+    if (series) record_campaigns(&sim, &res->arms[job->arm], rep);
     if (series && res->arms[job->arm].cities && res->n_cities == w->pop.n_cities)
         BZ_CHECK(record_cities(&sim, &res->arms[job->arm], rep, err));
     if (keep) {
@@ -673,6 +693,29 @@ static int fill_layer_info(bz_results *res, const bz_experiment *x, const bz_wor
     return BZ_OK;
 }
 
+/* The per-campaign rows of arm `spec` in `arm`, with their labels: the
+ * campaign's type, and its position when the arm has that type twice. */
+static int campaign_labels(const bz_results *res, bz_arm_result *arm, const bz_arm_spec *spec,
+                           bz_error *err)
+{
+    if (spec->n_campaigns > UINT32_MAX)
+        return bz_error_set(err, BZ_EINVAL, "arm '%s': %zu campaigns", spec->name,
+                            spec->n_campaigns);
+    int status = bz_results_alloc_campaigns(res, arm, (uint32_t)spec->n_campaigns, err);
+    if (status != BZ_OK) return status;
+    for (size_t k = 0; k < spec->n_campaigns; k++) {
+        const char *name = spec->campaigns[k].type->name;
+        int dup = 0;
+        for (size_t j = 0; j < spec->n_campaigns; j++)
+            dup |= j != k && strcmp(spec->campaigns[j].type->name, name) == 0;
+        if (dup)
+            snprintf(arm->campaign_names[k], BZ_NAME_MAX, "%.40s #%u", name, (unsigned)k);
+        else
+            snprintf(arm->campaign_names[k], BZ_NAME_MAX, "%s", name);
+    }
+    return BZ_OK;
+}
+
 static int init_results(bz_results *res, const bz_experiment *x, bz_error *err)
 {
     const bz_model_type *m = x->model;
@@ -694,6 +737,10 @@ static int init_results(bz_results *res, const bz_experiment *x, bz_error *err)
             return bz_error_oom(
                 err, NULL, strlen(x->arms[a].campaigns_yaml ? x->arms[a].campaigns_yaml : "[]") + 1,
                 "the campaigns of arm '%s'", x->arms[a].name);
+    }
+    for (size_t a = 0; a < x->n_arms; a++) {
+        status = campaign_labels(res, &res->arms[a], &x->arms[a], err);
+        if (status != BZ_OK) return status;
     }
     status = bz_results_alloc_cities(res, x->cities, err);
     if (status != BZ_OK) return status;

@@ -135,7 +135,6 @@ typedef struct bz_sim {
     int64_t gifted;                /* agents made adopters by the seed lever (gifts, seeds) */
     int64_t purchases;             /* units bought through the market */
     double revenue;                /* prices paid (currency) */
-    double discount;               /* list price - price paid, summed over units bought */
     float *t_adopt;                /* [n] time of adoption, NaN if not adopted */
 
     /* sharing levers */

@@ -385,6 +385,9 @@ static int export_compound(xctx *c, hid_t ds, hid_t fspace, const char *obj, int
     } else if (strcmp(base, "cities") == 0) {
         idx0 = "replicate";
         idx1 = "city";
+    } else if (strcmp(base, "campaign_spend") == 0) {
+        idx0 = "replicate";
+        idx1 = "campaign";
     } else {
         idx0 = in_sweep ? "point" : "i";
         idx1 = in_sweep ? "replicate" : "j";

@@ -186,6 +186,56 @@ cleanup:
     return status;
 }
 
+/* /arms/<arm>/campaign_spend [R, K] (optional: files before it have none):
+ * the attribute `campaigns` (K labels, one per line) and the figures of
+ * bz_campaign_defs; a field the file lacks reads as NaN. */
+static int read_campaign_spend(rctx *c, const bz_results *r, bz_arm_result *arm, const char *obj)
+{
+    int status = BZ_OK;
+    hid_t ds = H5I_INVALID_HID, space = H5I_INVALID_HID, mtype = H5I_INVALID_HID;
+    hid_t ftype = H5I_INVALID_HID;
+    char *labels = NULL;
+    hsize_t dims[2] = {0, 0};
+    if ((ds = H5Dopen2(c->file, obj, H5P_DEFAULT)) < 0 || (space = H5Dget_space(ds)) < 0 ||
+        H5Sget_simple_extent_ndims(space) != 2 || H5Sget_simple_extent_dims(space, dims, NULL) < 0)
+        BZ_CHECK(bz_h5_fail(c->err, BZ_EINVAL, c->path, obj, "expected a [R, campaigns] dataset"));
+    if ((ftype = H5Dget_type(ds)) < 0 || H5Tget_class(ftype) != H5T_COMPOUND)
+        BZ_CHECK(bz_h5_fail(c->err, BZ_EINVAL, c->path, obj, "expected a compound dataset"));
+    BZ_CHECK(bz_h5_get_string_attr(ds, c->path, obj, "campaigns", &labels, c->err));
+    uint32_t n = labels[0] ? 1 : 0;
+    for (const char *p = labels; *p; p++)
+        n += *p == '\n';
+    if (dims[0] != r->R || dims[1] == 0 || dims[1] > UINT32_MAX || dims[1] != n)
+        BZ_CHECK(bz_h5_fail(c->err, BZ_EINVAL, c->path, obj,
+                            "expected [%u, %u] (one column per label of 'campaigns'), got "
+                            "[%llu, %llu]",
+                            (unsigned)r->R, (unsigned)n, (unsigned long long)dims[0],
+                            (unsigned long long)dims[1]));
+    BZ_CHECK(bz_results_alloc_campaigns(r, arm, n, c->err));
+    const char *p = labels;
+    for (uint32_t k = 0; k < n; k++) {
+        size_t len = strcspn(p, "\n");
+        if (len >= BZ_NAME_MAX)
+            BZ_CHECK(bz_h5_fail(c->err, BZ_EINVAL, c->path, obj, "campaign label too long"));
+        memcpy(arm->campaign_names[k], p, len);
+        p += len + (p[len] == '\n');
+    }
+    for (size_t i = 0; i < (size_t)r->R * n; i++)
+        for (int f = 0; f < BZ_N_CAMPAIGN_FIELDS; f++)
+            arm->campaign_spend[i].v[f] = NAN;
+    if ((mtype = bz_h5_defs_type(bz_campaign_defs, BZ_N_CAMPAIGN_FIELDS, 0)) < 0)
+        BZ_FAIL(c->err, BZ_EINTERNAL, "cannot build the campaign spend type");
+    if (H5Dread(ds, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, arm->campaign_spend) < 0)
+        BZ_CHECK(bz_h5_fail(c->err, BZ_EINVAL, c->path, obj, "cannot read (corrupt data?)"));
+cleanup:
+    free(labels);
+    if (ftype >= 0) H5Tclose(ftype);
+    if (mtype >= 0) H5Tclose(mtype);
+    if (space >= 0) H5Sclose(space);
+    if (ds >= 0) H5Dclose(ds);
+    return status;
+}
+
 /* /arms/<arm>/attribution (optional): method, players, shares. */
 static int read_attribution(rctx *c, const bz_results *r, bz_arm_result *arm, const char *obj)
 {
@@ -315,6 +365,8 @@ static int read_arm(rctx *c, bz_results *r, bz_arm_result *arm, int first, int w
     BZ_CHECK(read_outcomes(c, obj, r->R, arm->outcomes));
     snprintf(obj, sizeof obj, "/arms/%s/windows", arm->name);
     if (bz_h5_exists(c->file, obj)) BZ_CHECK(read_windows(c, obj, r->R, arm));
+    snprintf(obj, sizeof obj, "/arms/%s/campaign_spend", arm->name);
+    if (bz_h5_exists(c->file, obj)) BZ_CHECK(read_campaign_spend(c, r, arm, obj));
     snprintf(obj, sizeof obj, "/arms/%s/attribution", arm->name);
     if (bz_h5_exists(c->file, obj)) BZ_CHECK(read_attribution(c, r, arm, obj));
     if (!with_series) goto cleanup;

@@ -288,6 +288,40 @@ cleanup:
     return status;
 }
 
+/* /arms/<arm>/campaign_spend: [R, campaigns] compound of bz_campaign_defs,
+ * with attribute `campaigns` naming the columns, one label per line, in
+ * the arm's order (engine/results.h). */
+static int write_campaign_spend(wctx *c, hid_t arm_g, const bz_arm_result *arm)
+{
+    int status = BZ_OK;
+    char obj[4 * BZ_NAME_MAX];
+    char *labels = NULL;
+    hid_t mt = H5I_INVALID_HID, ft = H5I_INVALID_HID, ds = H5I_INVALID_HID;
+    snprintf(obj, sizeof obj, "/arms/%s/campaign_spend", arm->name);
+    /* Labels, one per line (labels hold no line break). */
+    const size_t len = (size_t)arm->n_campaigns * BZ_NAME_MAX + 1;
+    if (!(labels = calloc(len, 1))) BZ_FAIL_OOM(c->err, NULL, len, "writing %s", obj);
+    size_t used = 0;
+    for (uint32_t k = 0; k < arm->n_campaigns; k++)
+        used += (size_t)snprintf(labels + used, len - used, "%s%s", k ? "\n" : "",
+                                 arm->campaign_names[k]);
+    if ((mt = bz_h5_defs_type(bz_campaign_defs, BZ_N_CAMPAIGN_FIELDS, 0)) < 0 ||
+        (ft = bz_h5_defs_type(bz_campaign_defs, BZ_N_CAMPAIGN_FIELDS, 1)) < 0)
+        BZ_CHECK(wfail(c, "(campaign spend type)"));
+    const hsize_t RK[2] = {c->r->R, arm->n_campaigns};
+    BZ_CHECK(write_dataset(c, arm_g, "campaign_spend", obj, 2, RK, ft, mt, H5P_DEFAULT,
+                           arm->campaign_spend));
+    if ((ds = H5Dopen2(arm_g, "campaign_spend", H5P_DEFAULT)) < 0 ||
+        bz_h5_put_string_attr(ds, "campaigns", labels) < 0)
+        BZ_CHECK(wfail(c, obj));
+cleanup:
+    if (ds >= 0 && H5Dclose(ds) < 0 && status == BZ_OK) status = wfail(c, obj);
+    if (mt >= 0) H5Tclose(mt);
+    if (ft >= 0) H5Tclose(ft);
+    free(labels);
+    return status;
+}
+
 static int write_arm(wctx *c, hid_t arms_g, const bz_arm_result *arm)
 {
     int status = BZ_OK;
@@ -328,6 +362,8 @@ static int write_arm(wctx *c, hid_t arms_g, const bz_arm_result *arm)
         snprintf(obj, sizeof obj, "/arms/%s/windows", arm->name);
         BZ_CHECK(write_dataset(c, g, "windows", obj, 2, RW, wtype_f, wtype_m, H5P_DEFAULT, wins));
     }
+    if (arm->n_campaigns > 0 && arm->campaign_spend && arm->campaign_names)
+        BZ_CHECK(write_campaign_spend(c, g, arm));
     if (arm->attrib.method != BZ_ATTRIB_NONE) BZ_CHECK(write_attribution(c, g, arm));
 cleanup:
     free(wins);
