@@ -99,6 +99,12 @@ static void report(const bz_opt_plan *pl, const bz_opt_result *res, const char *
                bz_outcome_defs[pl->terms[t].outcome].name);
     printf("%s of arm '%s'", pl->relative ? " paired with the baseline" : "", pl->arm);
     if (isfinite(pl->budget)) printf(", spend at most %g in every replicate", pl->budget);
+    for (size_t k = 0, first = 1; k < pl->n_campaigns; k++)
+        if (isfinite(pl->cap[k])) {
+            printf("%s campaign %zu (%s) at most %g", first ? "; caps:" : ",", k, pl->campaign[k],
+                   pl->cap[k]);
+            first = 0;
+        }
     printf("\n\n%-6s", "plan");
     for (size_t i = 0; i < pl->n_vars; i++)
         printf("  %-*s", width_of(&pl->vars[i]), pl->vars[i].key);
@@ -119,6 +125,18 @@ static void report(const bz_opt_plan *pl, const bz_opt_result *res, const char *
         if (res->n_final > 1 && isfinite(res->vs_runner_up.mean))
             printf(", ahead of plan 2 by %+.6g [%.6g, %.6g]", res->vs_runner_up.mean,
                    res->vs_runner_up.ci_low, res->vs_runner_up.ci_high);
+        const bz_opt_eval *c = &res->final[res->chosen];
+        double mean_spend = 0;
+        for (uint32_t k = 0; k < c->R; k++)
+            mean_spend += c->spend[k] / c->R;
+        if (pl->n_campaigns) {
+            printf("\nBudget split of plan 1 (spend = cost + discounts given; mean [largest] over "
+                   "the fresh replicates):\n");
+            for (size_t k = 0; k < pl->n_campaigns; k++)
+                printf("  %2zu %-20s %14.6g [%.6g]%s\n", k, pl->campaign[k], c->camp_mean[k],
+                       c->camp_max[k], isfinite(pl->cap[k]) ? "  (capped)" : "");
+            printf("     %-20s %14.6g [%.6g]\n", "total", mean_spend, c->spend_max);
+        }
         printf("\nwrote %s (run it: buzzsim run %s)\n", plan_out, plan_out);
     }
     printf("wrote %s\n", out);

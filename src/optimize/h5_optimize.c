@@ -9,10 +9,11 @@
 #include <hdf5.h>
 
 #include "base/file.h"
+#include "base/text.h"
 #include "io/h5.h"
 #include "io/h5_util.h"
 
-#define COLS_MAX (BZ_OPT_VARS_MAX + BZ_OPT_CONS_MAX + 8)
+#define COLS_MAX (BZ_OPT_VARS_MAX + BZ_OPT_CONS_MAX + 2 * BZ_OPT_CAMPAIGNS_MAX + 8)
 
 typedef struct table {
     size_t n_cols;
@@ -37,6 +38,13 @@ static void columns(const bz_opt_plan *pl, int final, table *t)
         snprintf(t->names[n++], sizeof t->names[0], "vs_base_mean");
         snprintf(t->names[n++], sizeof t->names[0], "vs_base_ci_low");
         snprintf(t->names[n++], sizeof t->names[0], "vs_base_ci_high");
+    }
+    /* Each campaign's spend (cost + the discounts of its sales): the
+     * largest over the replicates (what a cap bounds) and the mean (the
+     * budget split). */
+    for (size_t k = 0; k < pl->n_campaigns; k++) {
+        snprintf(t->names[n++], sizeof t->names[0], "spend_max.%zu.%s", k, pl->campaign[k]);
+        snprintf(t->names[n++], sizeof t->names[0], "spend_mean.%zu.%s", k, pl->campaign[k]);
     }
     t->n_cols = n;
     for (size_t k = 0; k < n; k++)
@@ -66,6 +74,10 @@ static void row(const bz_opt_plan *pl, const bz_opt_eval *e, double index, const
         out[n++] = d.mean;
         out[n++] = d.ci_low;
         out[n++] = d.ci_high;
+    }
+    for (size_t k = 0; k < pl->n_campaigns; k++) {
+        out[n++] = e->camp_max[k];
+        out[n++] = e->camp_mean[k];
     }
 }
 
@@ -133,6 +145,12 @@ static herr_t put_attrs(hid_t file, hid_t g, const bz_opt_plan *pl, const bz_opt
         snprintf(objective + used, sizeof objective - used, "%s%g %s", t ? " + " : "",
                  pl->terms[t].weight, bz_outcome_defs[pl->terms[t].outcome].name);
     }
+    char caps[2048] = "";
+    size_t used = 0;
+    for (size_t k = 0; k < pl->n_campaigns; k++)
+        if (isfinite(pl->cap[k]))
+            used = bz_text_add(caps, sizeof caps, used, "\n", "%zu %s %.17g", k, pl->campaign[k],
+                               pl->cap[k]);
     int32_t complete = 1;
     if (bz_h5_put_provenance(file, command_line) < 0 ||
         bz_h5_put_scalar_attr(file, "complete", H5T_STD_I32LE, H5T_NATIVE_INT32, &complete) < 0)
@@ -147,7 +165,7 @@ static herr_t put_attrs(hid_t file, hid_t g, const bz_opt_plan *pl, const bz_opt
                                             : bz_opt_method_names[pl->method]) < 0 ||
         bz_h5_put_string_attr(g, "objective", objective) < 0 ||
         put_num(g, "relative", pl->relative) < 0 || put_num(g, "budget", pl->budget) < 0 ||
-        put_num(g, "seed", (double)pl->seed) < 0 ||
+        bz_h5_put_string_attr(g, "caps", caps) < 0 || put_num(g, "seed", (double)pl->seed) < 0 ||
         put_num(g, "final_seed", (double)res->final_seed) < 0 ||
         put_num(g, "evaluations", (double)res->n_evals) < 0 ||
         put_num(g, "simulations", (double)res->simulations) < 0 ||

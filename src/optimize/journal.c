@@ -14,7 +14,7 @@
 
 #include "base/durable.h"
 
-#define MAGIC "# buzzsim optimize journal 1 "
+#define MAGIC "# buzzsim optimize journal 2 "
 
 struct bz_opt_journal {
     char *path;
@@ -37,8 +37,8 @@ static size_t series_len(const bz_opt_plan *pl)
 
 static void header_of(const bz_opt_plan *pl, char *buf, size_t size)
 {
-    snprintf(buf, size, MAGIC "%016" PRIx64 " %zu %zu %zu\n", pl->id, pl->n_vars, pl->n_cons,
-             series_len(pl));
+    snprintf(buf, size, MAGIC "%016" PRIx64 " %zu %zu %zu %zu\n", pl->id, pl->n_vars, pl->n_cons,
+             series_len(pl), pl->n_campaigns);
 }
 
 /* Append "\t%.17g" to the line (grown as needed); 0 when out of memory. */
@@ -72,6 +72,8 @@ int bz_opt_journal_append(bz_opt_journal *j, const bz_opt_plan *pl, const bz_opt
                  e->objective, e->spend_max);
     for (size_t c = 0; ok && c < pl->n_cons; c++)
         ok = put(j, &used, "\t%.17g", e->cons[c]);
+    for (size_t k = 0; ok && k < pl->n_campaigns; k++)
+        ok = put(j, &used, "\t%.17g\t%.17g", e->camp_max[k], e->camp_mean[k]);
     for (size_t i = 0; ok && i < pl->n_vars; i++)
         ok = put(j, &used, "\t%.17g\t%.17g", e->u[i], e->value[i]);
     for (size_t o = 0; ok && o < series_len(pl); o++)
@@ -104,6 +106,10 @@ static int parse_record(const bz_opt_plan *pl, char *line, bz_opt_eval *e)
     e->spend_max = strtod(p, &p);
     for (size_t c = 0; c < pl->n_cons; c++)
         e->cons[c] = strtod(p, &p);
+    for (size_t k = 0; k < pl->n_campaigns; k++) {
+        e->camp_max[k] = strtod(p, &p);
+        e->camp_mean[k] = strtod(p, &p);
+    }
     for (size_t i = 0; i < pl->n_vars; i++) {
         e->u[i] = strtod(p, &p);
         e->value[i] = strtod(p, &p);

@@ -79,12 +79,13 @@ static double obs_inc(const bz_opt_plan *pl, size_t o)
 }
 
 /* The figures of one replicate, the unit the ranks exchange (bz_opt_comm):
- *   optimize:    objective, spend, then each constraint's outcome
+ *   optimize:    objective, spend, each constraint's outcome, then each
+ *                campaign's spend
  *   calibration: the arm's increments at the observed times, then their
  *                sum of squared differences with the observed increments */
 static size_t row_width(const bz_opt_plan *pl)
 {
-    return pl->calibrate ? pl->n_obs + 1 : 2 + pl->n_cons;
+    return pl->calibrate ? pl->n_obs + 1 : 2 + pl->n_cons + pl->n_campaigns;
 }
 
 /* Calibration's row of replicate k: the arm's series at the observed times
@@ -136,6 +137,9 @@ static void fill_rows(const bz_opt_plan *pl, const bz_results *r, uint32_t r0, u
         row[1] = a[BZ_OUT_SPEND];
         for (size_t c = 0; c < pl->n_cons; c++)
             row[2 + c] = a[pl->cons[c].outcome];
+        for (uint32_t j = 0; j < pl->n_campaigns; j++)
+            row[2 + pl->n_cons + j] =
+                j < A->n_campaigns ? bz_arm_campaign(A, k, j)->v[BZ_CAMP_SPEND] : 0;
     }
 }
 
@@ -180,11 +184,15 @@ static int reduce_rows(const bz_opt_plan *pl, const double *rows, uint32_t R, in
             free(series);
         return BZ_OK;
     }
-    double sum = 0, cons_sum[BZ_OPT_CONS_MAX] = {0};
+    double sum = 0, cons_sum[BZ_OPT_CONS_MAX] = {0}, camp_sum[BZ_OPT_CAMPAIGNS_MAX] = {0};
     size_t n_ok = 0;
+    const size_t C = pl->n_campaigns;
     e->spend_max = -INFINITY;
+    for (size_t j = 0; j < C; j++)
+        e->camp_max[j] = -INFINITY;
     for (uint32_t k = 0; k < R; k++) {
         const double *row = rows + (size_t)k * W, obj = row[0], spend = row[1];
+        const double *camp = row + 2 + pl->n_cons;
         if (keep) {
             e->per_rep[k] = obj;
             e->spend[k] = spend;
@@ -193,9 +201,17 @@ static int reduce_rows(const bz_opt_plan *pl, const double *rows, uint32_t R, in
         if (spend > e->spend_max) e->spend_max = spend;
         for (size_t c = 0; c < pl->n_cons; c++)
             cons_sum[c] += row[2 + c];
+        for (size_t j = 0; j < C; j++) {
+            camp_sum[j] += camp[j];
+            if (camp[j] > e->camp_max[j]) e->camp_max[j] = camp[j];
+        }
     }
     e->objective = n_ok == R && R ? sum / R : NAN;
     e->feasible = isfinite(e->objective) && e->spend_max <= pl->budget;
+    for (size_t j = 0; j < C; j++) {
+        e->camp_mean[j] = camp_sum[j] / R;
+        if (!(e->camp_max[j] <= pl->cap[j])) e->feasible = 0;
+    }
     for (size_t c = 0; c < pl->n_cons; c++) {
         e->cons[c] = cons_sum[c] / R;
         if (!(e->cons[c] >= pl->cons[c].min && e->cons[c] <= pl->cons[c].max)) e->feasible = 0;
@@ -332,6 +348,8 @@ static double score(const search *s, const bz_opt_eval *e)
     if (e->feasible) return -e->objective;
     double viol = 0;
     if (e->spend_max > pl->budget) viol += e->spend_max / pl->budget - 1;
+    for (size_t j = 0; j < pl->n_campaigns; j++)
+        if (e->camp_max[j] > pl->cap[j]) viol += e->camp_max[j] / pl->cap[j] - 1;
     for (size_t c = 0; c < pl->n_cons; c++) {
         double lo = pl->cons[c].min, hi = pl->cons[c].max, v = e->cons[c];
         if (v < lo) viol += (lo - v) / fmax(fabs(lo), 1);

@@ -9,8 +9,10 @@
  *     sum_k w_k (outcome_k(arm) - outcome_k(baseline))     (relative)
  *     sum_k w_k outcome_k(arm)                              (otherwise)
  * It is feasible when the arm's spend (campaign costs plus discounts) is at
- * most the budget in every replicate and every constraint holds for the
- * arm's mean (its paired difference with the baseline when relative).
+ * most the budget, and each capped campaign's own spend (its cost plus the
+ * discounts of its sales) at most its cap, in every replicate, and every
+ * constraint holds for the arm's mean (its paired difference with the
+ * baseline when relative).
  *
  * Search: NLopt on the unit cube of the variables (each mapped linearly or
  * on a log scale onto [min, max]); integers are rounded to the nearest and
@@ -56,6 +58,9 @@ typedef struct bz_opt_eval {
     double objective;             /* mean over replicates */
     double spend_max;             /* largest spend of the arm over replicates */
     double cons[BZ_OPT_CONS_MAX]; /* constraint values (means) */
+    /* Each campaign's spend (pl->campaign): largest and mean over the
+     * replicates; a cap holds when camp_max <= pl->cap. */
+    double camp_max[BZ_OPT_CAMPAIGNS_MAX], camp_mean[BZ_OPT_CAMPAIGNS_MAX];
     int feasible;
     double *per_rep; /* [R] objective per replicate (final and base only), owned */
     double *spend;   /* [R] spend of the arm per replicate (final and base), owned */

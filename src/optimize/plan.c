@@ -10,7 +10,9 @@
 #include <string.h>
 
 #include "base/file.h"
+#include "base/text.h"
 #include "config/convert.h"
+#include "engine/campaign.h"
 #include "config/yaml_tree.h"
 
 #define MAX_PLAN_BYTES (4u << 20)
@@ -358,6 +360,74 @@ static char *beside(const char *plan, const char *name)
     return out;
 }
 
+/* A budget (the arm's total) or caps: a number, or { total: N, campaigns:
+ * { WHICH: N, ... } } where WHICH is a campaign's position in the arm (as
+ * in the --set keys arms.ARM.I.key) or its type when the arm has one
+ * campaign of that type. Every amount > 0. */
+static int read_amount(bz_cfg_ctx *c, bz_ynode *v, const char *what, const char *why, double *out)
+{
+    char b[96];
+    int status = read_real(c, v, out);
+    if (status != BZ_OK) return status;
+    if (!(*out > 0))
+        return bz_cfg_fail(c, v, 0, NULL, "expected %s > 0 (%s), got %s", what, why,
+                           bz_cfg_shown(v, b, sizeof b));
+    return BZ_OK;
+}
+
+static int parse_budget(bz_cfg_ctx *c, bz_opt_plan *pl, bz_ynode *bud)
+{
+    int status = BZ_OK;
+    static const char *const keys[] = {"total", "campaigns", NULL};
+    static const char why[] = "the most the arm may spend, discounts included";
+    if (bud->kind != BZ_YNODE_MAP) return read_amount(c, bud, "a budget", why, &pl->budget);
+    bz_ynode_use(bud, 0);
+    BZ_CHECK(bz_cfg_check_keys(c, bud, keys, NULL, 0));
+    bz_ynode *t = bz_ynode_child(bud, "total"), *cm = bz_ynode_child(bud, "campaigns");
+    if (t) BZ_CHECK(read_amount(c, t, "a budget", why, &pl->budget));
+    if (!t && !cm)
+        return bz_cfg_fail(c, bud, 0, NULL,
+                           "expected total: and/or campaigns: (caps per campaign)");
+    if (!cm) return BZ_OK;
+    bz_ynode_use(cm, 0);
+    if (cm->kind != BZ_YNODE_MAP || cm->n == 0)
+        return bz_cfg_fail(c, cm, 0, NULL,
+                           "expected a map of campaigns (position in the arm or type) to caps");
+    for (size_t i = 0; i < cm->n; i++) {
+        bz_ynode *e = cm->items[i];
+        const char *key = e->key;
+        char list[1024], *end;
+        size_t used = 0, found = SIZE_MAX, same = 0;
+        list[0] = '\0';
+        for (size_t k = 0; k < pl->n_campaigns; k++)
+            used = bz_text_add(list, sizeof list, used, ", ", "%zu %s", k, pl->campaign[k]);
+        unsigned long idx = strtoul(key, &end, 10);
+        if (key[0] >= '0' && key[0] <= '9' && *end == '\0') {
+            if (idx < pl->n_campaigns) found = idx;
+        } else {
+            for (size_t k = 0; k < pl->n_campaigns; k++)
+                if (!strcmp(pl->campaign[k], key)) found = k, same++;
+            if (same > 1)
+                return bz_cfg_fail(c, e, 1, NULL,
+                                   "arm '%s' has %zu %s campaigns: name one by its position "
+                                   "(%s)",
+                                   pl->arm, same, key, list);
+        }
+        if (found == SIZE_MAX)
+            return bz_cfg_fail(c, e, 1, NULL, "arm '%s' has no campaign '%s' (it has: %s)", pl->arm,
+                               key, pl->n_campaigns ? list : "none");
+        if (isfinite(pl->cap[found]))
+            return bz_cfg_fail(c, e, 1, NULL, "campaign %zu (%s) is capped twice", found,
+                               pl->campaign[found]);
+        BZ_CHECK(read_amount(c, e, "a cap",
+                             "the most the campaign may spend, its discounts included",
+                             &pl->cap[found]));
+        pl->n_caps++;
+    }
+cleanup:
+    return status;
+}
+
 /* Load the base at each variable's bounds (every choice): a key the base
  * does not have, or a value it refuses, is an error at the variable. */
 static int check_variables(bz_cfg_ctx *c, bz_opt_plan *pl)
@@ -425,15 +495,6 @@ static int convert(bz_cfg_ctx *c, bz_opt_plan *pl, bz_ynode *root, const char *n
         BZ_CHECK(parse_var(c, pl, vn->items[i]));
 
     pl->budget = INFINITY;
-    bz_ynode *bud = bz_ynode_child(root, "budget");
-    if (bud) {
-        BZ_CHECK(read_real(c, bud, &pl->budget));
-        if (!(pl->budget > 0))
-            return bz_cfg_fail(c, bud, 0, NULL,
-                               "expected a budget > 0 (the most the arm may spend, discounts "
-                               "included), got %s",
-                               bz_cfg_shown(bud, b, sizeof b));
-    }
     BZ_CHECK(parse_objective(c, pl, bz_ynode_child(root, "objective")));
     BZ_CHECK(parse_constraints(c, pl, bz_ynode_child(root, "constraints")));
 
@@ -508,6 +569,23 @@ static int convert(bz_cfg_ctx *c, bz_opt_plan *pl, bz_ynode *root, const char *n
     }
     pl->seed = x.seed;
     pl->id = bz_opt_hash(pl->id, x.resolved_yaml ? x.resolved_yaml : "", SIZE_MAX);
+    for (size_t a = 0; a < x.n_arms && !pl->calibrate; a++)
+        if (!strcmp(x.arms[a].name, pl->arm)) {
+            const bz_arm_spec *arm = &x.arms[a];
+            pl->n_campaigns =
+                arm->n_campaigns < BZ_OPT_CAMPAIGNS_MAX ? arm->n_campaigns : BZ_OPT_CAMPAIGNS_MAX;
+            for (size_t k = 0; k < pl->n_campaigns; k++) {
+                snprintf(pl->campaign[k], sizeof pl->campaign[k], "%s",
+                         arm->campaigns[k].type->name);
+                pl->cap[k] = INFINITY;
+            }
+            if (arm->n_campaigns > BZ_OPT_CAMPAIGNS_MAX) {
+                bz_experiment_destroy(&x);
+                return bz_cfg_fail(c, bz_ynode_child(root, "arm"), 0, NULL,
+                                   "arm '%s' has %zu campaigns; a plan takes at most %d", pl->arm,
+                                   arm->n_campaigns, BZ_OPT_CAMPAIGNS_MAX);
+            }
+        }
     bz_experiment_destroy(&x);
     bz_ynode *an = bz_ynode_child(root, "arm");
     if (!has_arm)
@@ -527,6 +605,8 @@ static int convert(bz_cfg_ctx *c, bz_opt_plan *pl, bz_ynode *root, const char *n
                                bz_cfg_shown(sn, b, sizeof b));
         pl->seed = (uint64_t)s;
     }
+    bz_ynode *bud = bz_ynode_child(root, "budget");
+    if (bud && has_arm) BZ_CHECK(parse_budget(c, pl, bud));
     const bz_ynode *unused = bz_ynode_first_unused(root);
     if (unused) return bz_cfg_fail(c, unused, 1, NULL, "unknown key");
     BZ_CHECK(check_variables(c, pl));

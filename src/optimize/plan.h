@@ -12,6 +12,9 @@
  *     - { key: arms.ARM.1.reach, min: 0.01, max: 1, scale: log }
  *     - { key: arms.ARM.1.cities, values: ["{top: 3}", all] }
  *   budget: 2000000                   (most `spend` of the arm in any replicate)
+ *   budget: { total: 2000000, campaigns: { kol_seeding: 300000, 0: 500000 } }
+ *                                     (and caps on campaigns' own spend, by
+ *                                     position in the arm or unique type)
  *   objective: profit                 (an outcome, or { weights: { profit: 1, final_adopters: 10 }
  * }) relative: true                    (objective as the paired difference with baseline)
  *   constraints: [ { outcome: unmet_demand, max: 100 } ]   (on the arm's mean)
@@ -49,6 +52,7 @@
 #define BZ_OPT_VARS_MAX 32
 #define BZ_OPT_TERMS_MAX 8 /* outcomes in a weighted objective */
 #define BZ_OPT_CONS_MAX 16
+#define BZ_OPT_CAMPAIGNS_MAX 32 /* campaigns of the planned arm */
 
 typedef enum bz_opt_var_kind { BZ_VAR_REAL, BZ_VAR_INT, BZ_VAR_CHOICE } bz_opt_var_kind;
 
@@ -91,6 +95,14 @@ typedef struct bz_opt_plan {
     size_t n_vars;
     bz_opt_var vars[BZ_OPT_VARS_MAX];
     double budget; /* +inf: none */
+    /* The planned arm's campaigns in the base, in order (their type
+     * names), and the most each may spend (its cost plus the discounts of
+     * its sales: bz_campaign_result) in any replicate, +inf when not
+     * capped; n_caps of them are capped. Calibration: 0 campaigns. */
+    size_t n_campaigns;
+    char campaign[BZ_OPT_CAMPAIGNS_MAX][BZ_NAME_MAX];
+    double cap[BZ_OPT_CAMPAIGNS_MAX];
+    size_t n_caps;
     size_t n_terms;
     bz_opt_term terms[BZ_OPT_TERMS_MAX];
     size_t n_cons;

@@ -106,6 +106,57 @@ read -r d spend <<<"$(awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) { if ($i =
 awk -v d="$d" -v s="$spend" 'BEGIN { exit !(d > 0.05 && d < 0.2 && s <= 1500) }' &&
   ok "the budget binds: discount $d, spend $spend <= 1500" || bad "discount '$d' spend '$spend'"
 
+# Per-campaign caps: the flash sale's own spend (its discounts) is capped
+# below the total budget. Plans within the total but over the cap are
+# refused; the recommended plan keeps the cap in every fresh replicate; the
+# budget split is printed and its parts add up to the arm's spend.
+flash_sale_base cbudget.yaml
+sed -i 's/^  sale:$/  sale:\n    - { campaign: advertising, at: 1d, duration: 5d, reach: 0.2, cpm: 50 }/' cbudget.yaml
+cat >caps.yaml <<'YAML'
+base: cbudget.yaml
+arm: sale
+variables:
+  - { key: arms.sale.1.discount, min: 0, max: 0.6 }
+  - { key: arms.sale.0.reach, min: 0.01, max: 2, scale: log }
+objective: final_adopters
+budget: { total: 5000, campaigns: { flash_sale: 1200 } }
+search: { evaluations: 16, replicates: 2 }
+final: { candidates: 2, replicates: 4 }
+YAML
+"$BZ" optimize caps.yaml -o caps.h5 >caps.out 2>caps.err && ok "capped plan ran" || bad "capped plan: $(tail -1 caps.err)"
+"$BZ" export caps.h5 /optimize/candidates >cc.tsv 2>/dev/null
+"$BZ" export caps.h5 /optimize/final >cf.tsv 2>/dev/null
+col() { awk -F'\t' -v n="$1" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == n) print i - 1 }' "$2"; }
+S=$(col spend_max cc.tsv) F=$(col feasible cc.tsv) C=$(col spend_max.1.flash_sale cc.tsv)
+[ -n "$C" ] && ok "candidates carry each campaign's spend" || bad "no spend_max.1.flash_sale column: $(head -1 cc.tsv)"
+awk -F'\t' -v s="$S" -v f="$F" -v c="$C" 'NR > 1 && $(c + 1) > 1200 && $(s + 1) <= 5000 { within++; if ($(f + 1) != 0) bad++ }
+  NR > 1 && $(f + 1) != 0 && $(c + 1) > 1200 { bad++ } END { exit !(within > 0 && bad == 0) }' cc.tsv &&
+  ok "plans within the budget but over the flash sale's cap were refused" || bad "cap not enforced: $(cat cc.tsv)"
+S=$(col spend_max cf.tsv) F=$(col feasible cf.tsv) C=$(col spend_max.1.flash_sale cf.tsv) A=$(col spend_max.0.advertising cf.tsv)
+awk -F'\t' -v s="$S" -v f="$F" -v c="$C" -v a="$A" 'NR == 3 { ok = $(f + 1) == 1 && $(c + 1) <= 1200 && $(s + 1) <= 5000 &&
+  $(c + 1) + $(a + 1) >= $(s + 1) - 1e-6 * $(s + 1) } END { exit !ok }' cf.tsv &&
+  ok "the recommended plan keeps the cap in every fresh replicate" || bad "recommended plan: $(sed -n 3p cf.tsv)"
+grep -q "caps: campaign 1 (flash_sale) at most 1200" caps.out && grep -q "^Budget split of plan 1" caps.out &&
+  grep -Eq "^ +1 flash_sale .*\(capped\)" caps.out && ok "report shows the caps and the budget split" ||
+  bad "report: $(cat caps.out)"
+# Per replicate the campaigns' spends add up to the arm's spend (the
+# results' exact identity; rounding of the sum only).
+"$BZ" run caps.plan.yaml -o capsrun.h5 -q >/dev/null 2>&1 || bad "run of the capped plan"
+"$BZ" export capsrun.h5 /arms/sale/campaign_spend >cs.tsv 2>/dev/null
+"$BZ" export capsrun.h5 /arms/sale/outcomes >co.tsv 2>/dev/null
+awk -F'\t' 'FNR == 1 && /^#/ { if (FILENAME ~ /cs/) { for (i = 1; i <= NF; i++) if ($i == "spend") sc = i } else { for (i = 1; i <= NF; i++) if ($i == "spend") oc = i } next }
+  FILENAME ~ /cs/ { sum[$1] += $sc; next } { tot[$1] = $oc } END { for (r in tot) { n++; d = sum[r] - tot[r]; if (d < 0) d = -d; if (d > 1e-9 * (tot[r] + 1)) bad++ } exit !(n > 0 && bad == 0) }' cs.tsv co.tsv &&
+  ok "campaign spends add up to the arm's spend in every replicate" || bad "split does not add up: $(head -3 cs.tsv) / $(head -3 co.tsv)"
+plan q1.yaml "budget: { total: 100, campaigns: { kol_seeding: 5 } }"
+expect_fail "cap on a campaign the arm lacks" 2 \
+  "^buzzsim: q1.yaml:8:36: budget.campaigns.kol_seeding: arm 'ads' has no campaign 'kol_seeding' \(it has: 0 advertising\)" \
+  "$BZ" optimize q1.yaml -q
+plan q2.yaml "budget: { campaigns: { 0: 0 } }"
+expect_fail "cap 0" 2 "^buzzsim: q2.yaml:8:27: budget.campaigns.0: expected a cap > 0" "$BZ" optimize q2.yaml -q
+plan q3.yaml "budget: { campaigns: { 0: 10, advertising: 20 } }"
+expect_fail "campaign capped twice" 2 "budget.campaigns.advertising: campaign 0 \(advertising\) is capped twice" \
+  "$BZ" optimize q3.yaml -q
+
 # Calibration: a synthetic series of the model itself is fitted back.
 bass_calibration 2 3 "output: { file: res/cal.h5 }"
 [ "$(wc -l <obs.tsv)" -eq 20 ] && ok "20 observations" || bad "obs.tsv: $(wc -l <obs.tsv) lines"
