@@ -6,7 +6,7 @@ load plotsdir.'/style.gp'
 
 src = bz_src('/optimize/candidates')
 fin = bz_src('/optimize/final')
-hdr = system(sprintf("%s export %s /optimize/candidates | head -1", bz_q(buzzsim), bz_q(file)))
+hdr = system(sprintf("%s export %s /optimize/candidates | sed -n 1p", bz_q(buzzsim), bz_q(file)))
 obj = 0
 do for [k=2:words(hdr)] { if (word(hdr, k) eq 'objective') { obj = k - 1 } }
 if (obj <= 3) {

@@ -8,7 +8,7 @@
 load plotsdir.'/style.gp'
 
 src = bz_src('/sweep/summary')
-hdr = system(sprintf("%s export %s /sweep/summary | head -1", bz_q(buzzsim), bz_q(file)))
+hdr = system(sprintf("%s export %s /sweep/summary | sed -n 1p", bz_q(buzzsim), bz_q(file)))
 # Words of the header: '#', 'point', the axes, then '<outcome>.mean', ...
 first = 0
 do for [k=3:words(hdr)] { if (first == 0 && strstrt(word(hdr, k), '.mean') > 0) { first = k } }

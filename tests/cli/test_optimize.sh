@@ -76,6 +76,14 @@ before=$(md5sum res/opt.h5)
 expect_fail "existing output" 2 "res/opt.h5' exists \(use --force to overwrite\)" "$BZ" optimize good.yaml -q
 [ "$(md5sum res/opt.h5)" = "$before" ] && ok "the existing file is untouched" || bad "res/opt.h5 changed"
 "$BZ" optimize good.yaml -q --force >/dev/null 2>&1 && ok "--force replaces" || bad "--force failed"
+# The two optimize figures, and nothing on stderr (the scripts read the
+# file through `buzzsim export`: no broken pipe).
+if command -v gnuplot >/dev/null; then
+  "$BZ" plot res/opt.h5 --outdir ofigs >oplot.out 2>oplot.err && [ -s ofigs/optimize_search.png ] &&
+    [ -s ofigs/optimize_variables.png ] && [ ! -s oplot.err ] && ok "plot: optimize_search and optimize_variables" ||
+    bad "plot of an optimize file: $(head -3 oplot.err)"
+fi
+
 # Same plan, same bits: the search is deterministic.
 "$BZ" export res/opt.h5 /optimize/candidates >cand2.tsv 2>/dev/null
 cmp -s cand.tsv cand2.tsv && ok "a rerun gives the same candidates" || bad "the candidates changed on rerun"

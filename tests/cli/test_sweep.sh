@@ -147,8 +147,8 @@ expect_fail "partial file needs --resume or --force" 2 "interrupted sweep: use -
 # ---- plots: a sweep file gets the sweep figures (heatmap over the two
 # varying axes, outcomes against the first) and none of the arm figures.
 if "$BZ" plot full.h5 --outdir figs >plot.out 2>plot.err && [ -s figs/sweep_heatmap.png ] &&
-  [ -s figs/sweep_axis.png ] && [ ! -e figs/adoption.png ]; then
-  ok "plot: sweep_heatmap and sweep_axis"
+  [ -s figs/sweep_axis.png ] && [ ! -e figs/adoption.png ] && [ ! -s plot.err ]; then
+  ok "plot: sweep_heatmap and sweep_axis, nothing on stderr"
 else
   bad "plot: $(head -3 plot.err) $(ls figs 2>&1)"
 fi
