@@ -61,36 +61,57 @@ static const char *type_name(bz_ptype t)
 }
 
 /* `extra` (may be NULL): one more line after the summary (the levers). */
-static void print_entry(const char *kind, const char *name, const char *summary, const char *extra,
-                        const bz_param *params, size_t n, int md)
+/* The keys every campaign takes besides its own (enabled): the table of
+ * the config section arms.*[]; NULL, 0 if none. */
+static const bz_param *campaign_common(size_t *n)
+{
+    size_t ns;
+    const bz_cfg_keys *s = bz_cfg_experiment_sections(&ns);
+    for (size_t i = 0; i < ns; i++)
+        if (!strcmp(s[i].path, "arms.*[]")) {
+            *n = s[i].n_params;
+            return s[i].params;
+        }
+    *n = 0;
+    return NULL;
+}
+
+/* One parameter: a Markdown table row or the plain listing's two lines. */
+static void print_param(const bz_param *p, int md)
 {
     char b[256];
+    bounds(p, md ? "\\|" : "|", b, sizeof b);
+    if (md)
+        printf("| `%s` | %s | %s | %s | %s | %s |\n", p->name, type_name(p->type), b,
+               p->def ? p->def : "(required)", p->unit ? p->unit : "", p->desc);
+    else
+        printf("  %-18s %-11s %-16s default %-8s %s\n      %s\n", p->name, type_name(p->type), b,
+               p->def ? p->def : "(required)", p->unit ? p->unit : "", p->desc);
+}
+
+/* An entry and its parameters, then the `common` keys every entry of its
+ * kind takes (campaigns: enabled). */
+static void print_entry(const char *kind, const char *name, const char *summary, const char *extra,
+                        const bz_param *own, size_t n_own, const bz_param *common, size_t n_common,
+                        int md)
+{
     if (md) {
         printf("### %s `%s`\n\n%s\n\n", kind, name, summary);
         if (extra) printf("%s\n\n", extra);
-        if (n == 0) {
+        if (n_own + n_common == 0) {
             printf("No parameters.\n\n");
             return;
         }
         printf("| parameter | type | bounds | default | unit | description |\n");
         printf("|---|---|---|---|---|---|\n");
-        for (size_t i = 0; i < n; i++) {
-            bounds(&params[i], "\\|", b, sizeof b);
-            printf("| `%s` | %s | %s | %s | %s | %s |\n", params[i].name, type_name(params[i].type),
-                   b, params[i].def ? params[i].def : "(required)",
-                   params[i].unit ? params[i].unit : "", params[i].desc);
-        }
-        printf("\n");
-        return;
+    } else {
+        printf("%s %s\n  %s\n", kind, name, summary);
+        if (extra) printf("  %s\n", extra);
     }
-    printf("%s %s\n  %s\n", kind, name, summary);
-    if (extra) printf("  %s\n", extra);
-    for (size_t i = 0; i < n; i++) {
-        bounds(&params[i], "|", b, sizeof b);
-        printf("  %-18s %-11s %-16s default %-8s %s\n      %s\n", params[i].name,
-               type_name(params[i].type), b, params[i].def ? params[i].def : "(required)",
-               params[i].unit ? params[i].unit : "", params[i].desc);
-    }
+    for (size_t i = 0; i < n_own; i++)
+        print_param(&own[i], md);
+    for (size_t i = 0; i < n_common; i++)
+        print_param(&common[i], md);
     printf("\n");
 }
 
@@ -255,7 +276,7 @@ static int print_catalogue(const char *only, int md)
     for (size_t i = 0; bz_netgen_registry[i]; i++) {
         const bz_netgen_type *g = bz_netgen_registry[i];
         if (only && strcmp(only, g->name)) continue;
-        print_entry("network", g->name, g->summary, NULL, g->params, g->n_params, md);
+        print_entry("network", g->name, g->summary, NULL, g->params, g->n_params, NULL, 0, md);
         found++;
     }
     if (md) printf("## Diffusion models\n\n");
@@ -273,7 +294,7 @@ static int print_catalogue(const char *only, int md)
             bz_levers_format(m->honours, lv, sizeof lv);
         }
         snprintf(line, sizeof line, "%s%s", md ? "Honours the levers: " : "honours: ", lv);
-        print_entry("diffusion", m->name, m->summary, line, m->params, m->n_params, md);
+        print_entry("diffusion", m->name, m->summary, line, m->params, m->n_params, NULL, 0, md);
         if (!md) {
             printf("  states:");
             for (int k = 0; k < m->n_states; k++)
@@ -288,7 +309,10 @@ static int print_catalogue(const char *only, int md)
         if (only && strcmp(only, c->name)) continue;
         campaign_levers(c, md, lv, sizeof lv);
         snprintf(line, sizeof line, "%s%s", md ? "Levers: " : "levers: ", lv);
-        print_entry("campaign", c->name, c->summary, line, c->params, c->n_params, md);
+        size_t n_common;
+        const bz_param *common = campaign_common(&n_common);
+        print_entry("campaign", c->name, c->summary, line, c->params, c->n_params, common, n_common,
+                    md);
         found++;
     }
     if (md && !only) {
@@ -300,10 +324,10 @@ static int print_catalogue(const char *only, int md)
         print_entry("section", "market",
                     "the product's market (price, stock, willingness to pay, costs, patience): "
                     "engine/market.h",
-                    NULL, bz_cfg_market_params, bz_cfg_n_market_params, md);
+                    NULL, bz_cfg_market_params, bz_cfg_n_market_params, NULL, 0, md);
         print_entry("section", "market.local",
                     "one entry of the list market.local: a price and value for some cities", NULL,
-                    bz_cfg_local_params, bz_cfg_n_local_params, md);
+                    bz_cfg_local_params, bz_cfg_n_local_params, NULL, 0, md);
         found++;
     }
     return found;

@@ -178,6 +178,7 @@ static void emit_campaign_flow(sbuf *b, const bz_campaign_spec *c)
         sb_printf(b, ", %s: ", c->type->params[i].name);
         emit_value(b, &c->type->params[i], c->params);
     }
+    if (!c->enabled) sb_puts(b, ", enabled: false");
     sb_putn(b, "}", 1);
 }
 
@@ -283,6 +284,7 @@ static void emit_experiment(sbuf *b, const bz_experiment *x)
             emit_string(b, c->type->name);
             sb_putn(b, "\n", 1);
             emit_params_block(b, 6, c->type->params, c->type->n_params, c->params);
+            if (!c->enabled) sb_puts(b, "      enabled: false\n");
         }
     }
     int attributed = 0;

@@ -14,7 +14,8 @@ static int same_campaign(const bz_arm_spec *a, const bz_arm_spec *b, size_t i)
 {
     if (i >= a->n_campaigns || i >= b->n_campaigns) return 0;
     const bz_campaign_spec *p = &a->campaigns[i], *q = &b->campaigns[i];
-    return p->type == q->type && memcmp(p->params, q->params, p->type->params_size) == 0;
+    return p->type == q->type && p->enabled == q->enabled &&
+           memcmp(p->params, q->params, p->type->params_size) == 0;
 }
 
 size_t bz_experiment_players(const bz_experiment *x, size_t arm, uint32_t *pos, size_t max)

@@ -35,6 +35,9 @@ typedef struct bz_layer_spec {
 typedef struct bz_campaign_spec {
     const struct bz_campaign_type *type;
     void *params; /* type->params_size bytes, owned */
+    int enabled;  /* `enabled:` (default 1); 0: the campaign keeps its place (its position
+                   * keys its streams and its results row) but does nothing and costs
+                   * nothing: what a plan's on/off variable switches */
 } bz_campaign_spec;
 
 /* How an arm's effect is split among its campaigns (attribution:). */

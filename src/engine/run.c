@@ -382,6 +382,15 @@ typedef struct run_job {
     bz_outcome *out;  /* [R] outcomes */
 } run_job;
 
+/* What a disabled campaign (enabled: false) runs as: no hooks, so it
+ * schedules nothing, touches no agent and accrues no cost; it keeps its
+ * slot, so the other campaigns' streams and the results' rows do not
+ * move. */
+static const bz_campaign_type disabled_campaign = {
+    .name = "disabled",
+    .summary = "a campaign switched off (enabled: false)",
+};
+
 /* One simulation of job in replicate rep; base_t as for outcome(); *keep
  * (if keep is not NULL) receives its adoption times (the caller frees);
  * stats (if not NULL) its cost. */
@@ -421,7 +430,7 @@ static int run_one(const bz_experiment *x, const bz_world *w, const run_job *job
     sim.n_campaigns = job->n;
     for (size_t i = 0; i < job->n; i++) {
         bz_campaign_run *run = &sim.campaigns[i];
-        run->type = job->camps[i].type;
+        run->type = job->camps[i].enabled ? job->camps[i].type : &disabled_campaign;
         run->params = job->camps[i].params;
         run->index = job->index ? job->index[i] : (uint32_t)i;
         run->slot = (uint32_t)i;

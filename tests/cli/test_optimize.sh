@@ -165,6 +165,27 @@ plan q3.yaml "budget: { campaigns: { 0: 10, advertising: 20 } }"
 expect_fail "campaign capped twice" 2 "budget.campaigns.advertising: campaign 0 \(advertising\) is capped twice" \
   "$BZ" optimize q3.yaml -q
 
+# Campaign on/off: a choice of the ads' `enabled`. Ads bring adopters, so
+# the search keeps them on; the plan written says which.
+cat >onoff.yaml <<'YAML'
+base: base.yaml
+arm: ads
+objective: final_adopters
+variables:
+  - { key: arms.ads.0.enabled, values: [false, true] }
+  - { key: arms.ads.0.reach, min: 0.01, max: 1, scale: log }
+search: { evaluations: 8, replicates: 2 }
+final: { candidates: 2, replicates: 3 }
+YAML
+"$BZ" optimize onoff.yaml -o onoff.h5 -q >onoff.out 2>onoff.err || bad "on/off plan: $(tail -1 onoff.err)"
+"$BZ" export onoff.h5 /optimize/candidates >oc.tsv 2>/dev/null
+"$BZ" export onoff.h5 /optimize/final >of.tsv 2>/dev/null
+E=$(awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "arms.ads.0.enabled") print i }' of.tsv)
+awk -F'\t' -v e="$E" 'NR > 1 { seen[$e]++ } END { exit !(seen[0] > 0 && seen[1] > 0) }' oc.tsv &&
+  ok "the search tried the ads off and on" || bad "on/off not searched: $(cat oc.tsv)"
+[ "$(awk -F'\t' -v e="$E" 'NR == 3 { print $e }' of.tsv)" = 1 ] && ! grep -q "enabled: false" onoff.plan.yaml &&
+  ok "the recommended plan keeps the ads on" || bad "recommended: $(sed -n 3p of.tsv); $(grep -n enabled onoff.plan.yaml)"
+
 # Calibration: a synthetic series of the model itself is fitted back.
 bass_calibration 2 3 "output: { file: res/cal.h5 }"
 [ "$(wc -l <obs.tsv)" -eq 20 ] && ok "20 observations" || bad "obs.tsv: $(wc -l <obs.tsv) lines"

@@ -145,7 +145,7 @@ static void add_campaign(bz_experiment *x, size_t arm, size_t pos, const bz_camp
     CU_ASSERT_FATAL(c != NULL);
     a->campaigns = c;
     memmove(c + pos + 1, c + pos, (a->n_campaigns - pos) * sizeof *c);
-    c[pos] = (bz_campaign_spec){type, params};
+    c[pos] = (bz_campaign_spec){type, params, 1};
     a->n_campaigns++;
 }
 

@@ -270,7 +270,7 @@ static void add_probe(bz_experiment *x, size_t arm, uint32_t lever, int on)
     CU_ASSERT_FATAL(p != NULL && c != NULL);
     *p = (probe_params){lever, on};
     a->campaigns = c;
-    c[a->n_campaigns++] = (bz_campaign_spec){&probe_campaign, p};
+    c[a->n_campaigns++] = (bz_campaign_spec){&probe_campaign, p, 1};
 }
 
 static void test_honest(void)

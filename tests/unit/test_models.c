@@ -339,6 +339,54 @@ static void test_replicate_range(void)
     }
 }
 
+/* enabled: false switches a campaign off where it stands: an arm whose only
+ * campaign is off is the baseline bit for bit, the campaign's spend row is
+ * zero, the campaigns after it draw the same numbers whatever the one
+ * switched off is, and the resolved text says so and loads back. */
+static void test_campaign_off(void)
+{
+    const char *yaml =
+        "seed: 4\ntime: { step: 6h, horizon: 12d }\nreplicates: 3\n"
+        "population: { agents: 2000, cities: 3 }\n"
+        "network: { layers: [ { name: a, directed: true, generator: { model: barabasi_albert, m: 2 "
+        "} } ] }\n"
+        "diffusion: { model: bass, p: 0.01, q: 0.4 }\nmarket: { price: 10 }\n"
+        "arms:\n  baseline: []\n"
+        "  off: [ { campaign: advertising, at: 2d, duration: 2d, reach: 0.3, cpm: 9, enabled: "
+        "false "
+        "} ]\n"
+        "  ads_off: [ { campaign: advertising, at: 1d, duration: 5d, reach: 0.9, cpm: 9, enabled: "
+        "false }, { campaign: kol_seeding, at: 3d, count: 20, layer: a } ]\n"
+        "  other_off: [ { campaign: kol_seeding, count: 5, layer: a, enabled: no }, { campaign: "
+        "kol_seeding, at: 3d, count: 20, layer: a } ]\n";
+    bz_experiment x, y;
+    bz_results r;
+    bz_error err;
+    CU_ASSERT_FATAL(run_yaml(yaml, &x, &r) == BZ_OK);
+    CU_ASSERT_EQUAL(x.arms[1].campaigns[0].enabled, 0);
+    CU_ASSERT_EQUAL(x.arms[2].campaigns[1].enabled, 1);
+    const uint32_t R = r.R, T = r.T;
+    for (uint32_t rep = 0; rep < R; rep++) {
+        CU_ASSERT(memcmp(r.arms[1].outcomes[rep].v, r.arms[0].outcomes[rep].v,
+                         sizeof r.arms[0].outcomes[rep].v) == 0);
+        CU_ASSERT_EQUAL(bz_arm_campaign(&r.arms[1], rep, 0)->v[BZ_CAMP_SPEND], 0);
+        CU_ASSERT(memcmp(r.arms[2].outcomes[rep].v, r.arms[3].outcomes[rep].v,
+                         sizeof r.arms[2].outcomes[rep].v) == 0);
+        CU_ASSERT(r.arms[2].outcomes[rep].v[BZ_OUT_CAMPAIGN_COST] > 0); /* the KOLs act */
+        CU_ASSERT(memcmp(bz_series_row(r.arms[2].series[BZ_SER_ADOPTERS], R, T, 0, rep),
+                         bz_series_row(r.arms[3].series[BZ_SER_ADOPTERS], R, T, 0, rep),
+                         T * sizeof(int64_t)) == 0);
+    }
+    CU_ASSERT(strstr(x.resolved_yaml, "enabled: false") != NULL);
+    CU_ASSERT_FATAL(bz_experiment_load_string(&y, x.resolved_yaml, "r.yaml", NULL, 0, &err) ==
+                    BZ_OK);
+    CU_ASSERT_STRING_EQUAL(y.resolved_yaml, x.resolved_yaml);
+    CU_ASSERT_EQUAL(y.arms[3].campaigns[0].enabled, 0);
+    bz_experiment_destroy(&y);
+    bz_results_destroy(&r);
+    bz_experiment_destroy(&x);
+}
+
 int main(void)
 {
     CU_TestInfo tests[] = {
@@ -348,6 +396,7 @@ int main(void)
         {"KOL degree strategy picks the hubs", test_kol_degree_strategy},
         {"KOL pagerank, kcore and bridges strategies", test_kol_strategies},
         {"a replicate range gives the whole run's rows", test_replicate_range},
+        {"enabled: false switches a campaign off in place", test_campaign_off},
         CU_TEST_INFO_NULL};
     return bz_test_main("models", tests);
 }

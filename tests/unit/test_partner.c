@@ -132,7 +132,7 @@ static void add_probe(bz_experiment *x, size_t arm, probe *pr)
     CU_ASSERT_FATAL(c != NULL && pp != NULL);
     pp->pr = pr;
     a->campaigns = c;
-    c[a->n_campaigns++] = (bz_campaign_spec){&probe_campaign, pp};
+    c[a->n_campaigns++] = (bz_campaign_spec){&probe_campaign, pp, 1};
 }
 
 static int load(const char *yaml, bz_experiment *x)

@@ -120,10 +120,11 @@ static void test_errors(void)
 {
     /* the issue's four: an unknown key as a variable, bounds reversed, a
      * budget <= 0, an objective that is not an outcome */
-    expect_error("  - { key: arms.ads.0.colour, min: 0, max: 1 }\n", "",
-                 "4:12: variables.0.key: arms.ads.0.colour=0: --set arms.ads.0.colour: unknown "
-                 "key (expected one of: campaign, at, duration, reach, cities, cpm, persuasion, "
-                 "fixed)");
+    expect_error(
+        "  - { key: arms.ads.0.colour, min: 0, max: 1 }\n", "",
+        "4:12: variables.0.key: arms.ads.0.colour=0: --set arms.ads.0.colour: unknown "
+        "key (expected one of: campaign, enabled, at, duration, reach, cities, cpm, persuasion, "
+        "fixed)");
     expect_error("  - { key: arms.ads.0.reach, min: 1, max: 0.5 }\n", "",
                  "4:43: variables.0.max: expected max > min (1), got 0.5");
     expect_error(VAR, "budget: 0\n",
