@@ -148,14 +148,26 @@ int bz_cli_optimize_info(const char *path)
     bz_error err;
     if (bz_h5_optimize_read_summary(path, &s, &err) != BZ_OK) return bz_cli_fail(&err);
     printf("%s: %s results of plan '%s' (arm '%s')\n", path, s.kind, s.name, s.arm);
-    printf("  search: %s, %.0f plans, %.0f simulations, %.1f s\n", s.method, s.evaluations,
-           s.simulations, s.seconds);
-    printf("  objective: %s; budget: %g\n", s.objective, s.budget);
-    printf("  recommended: %s\n",
-           s.chosen >= 0 ? "plan 1 of /optimize/final (row 1)" : "none (no feasible plan)");
-    printf("  datasets: /optimize/candidates, /optimize/final, /optimize/replicates "
-           "(buzzsim export %s /optimize/final)\n",
-           path);
+    printf("  search: %s, %.0f %s, %.0f simulations, %.1f s\n", s.method, s.evaluations,
+           strcmp(s.kind, "calibrate") == 0 ? "parameter sets" : "plans", s.simulations, s.seconds);
+    if (strcmp(s.kind, "calibrate") == 0) {
+        printf("  loss: %s; SSE %.6g\n", s.objective, s.sse);
+        if (s.bootstrap > 0)
+            printf("  intervals: parametric bootstrap, %.0f refits\n", s.bootstrap);
+        else
+            printf("  intervals: Gauss-Newton\n");
+        printf("  fitted model: the recommended_yaml attribute (and the .plan.yaml beside it)\n");
+        printf("  datasets: /optimize/fit, /optimize/observed, /optimize/candidates "
+               "(buzzsim export %s /optimize/fit)\n",
+               path);
+    } else {
+        printf("  objective: %s; budget: %g\n", s.objective, s.budget);
+        printf("  recommended: %s\n",
+               s.chosen >= 0 ? "plan 1 of /optimize/final (row 1)" : "none (no feasible plan)");
+        printf("  datasets: /optimize/candidates, /optimize/final, /optimize/replicates "
+               "(buzzsim export %s /optimize/final)\n",
+               path);
+    }
     bz_h5_optimize_summary_destroy(&s);
     if (fflush(stdout) != 0) {
         bz_file_write_error(&err, errno, "standard output");
@@ -312,6 +324,17 @@ static int run_plan(const bz_opts_command *cmd, int argc, char **argv, int calib
         }
     }
     plan_path_of(out, plan_out, sizeof plan_out);
+    if (dry && pl.calibrate) {
+        printf("%s: valid calibration plan '%s': %zu parameters of %s fitted to %zu observations "
+               "of '%s' (arm '%s', %s); DIRECT-L, then Levenberg-Marquardt, a budget of %llu "
+               "parameter sets of "
+               "%u replicates, %llu bootstrap refits; would write %s and %s\n",
+               path, pl.name, pl.n_vars, pl.base_path, pl.n_obs,
+               pl.observed_series == BZ_SER_SALES ? "sales" : "adopters", pl.arm, pl.observed_path,
+               (unsigned long long)pl.evaluations, (unsigned)pl.replicates,
+               (unsigned long long)pl.bootstrap, out, plan_out);
+        goto cleanup;
+    }
     if (dry) {
         printf("%s: valid plan '%s': %zu variables of arm '%s' of %s; %s, %llu plans of %u "
                "replicates, then %llu finalists on %u fresh replicates; would write %s and %s\n",

@@ -139,12 +139,17 @@ static herr_t put_num(hid_t obj, const char *name, double v)
 static herr_t put_attrs(hid_t file, hid_t g, const bz_opt_plan *pl, const bz_opt_result *res,
                         const char *command_line)
 {
-    char objective[512] = "";
+    char objective[4800] = "";
     for (size_t t = 0; t < pl->n_terms; t++) {
         size_t used = strlen(objective);
         snprintf(objective + used, sizeof objective - used, "%s%g %s", t ? " + " : "",
                  pl->terms[t].weight, bz_outcome_defs[pl->terms[t].outcome].name);
     }
+    if (pl->calibrate) /* the loss, not an outcome: plan.c leaves the terms at profit */
+        snprintf(objective, sizeof objective,
+                 "least squares on the increments of '%s' at %zu observations of %s",
+                 pl->observed_series == BZ_SER_SALES ? "sales" : "adopters", pl->n_obs,
+                 pl->observed_path);
     char caps[2048] = "";
     size_t used = 0;
     for (size_t k = 0; k < pl->n_campaigns; k++)
@@ -282,6 +287,12 @@ int bz_h5_optimize_read_summary(const char *path, bz_h5_optimize_summary *s, bz_
     for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++)
         BZ_CHECK(
             bz_h5_get_num_attr(g, path, "/optimize", nnames[i], H5T_NATIVE_DOUBLE, nums[i], err));
+    s->sse = s->bootstrap = NAN;
+    if (strcmp(s->kind, "calibrate") == 0) {
+        BZ_CHECK(bz_h5_get_num_attr(g, path, "/optimize", "sse", H5T_NATIVE_DOUBLE, &s->sse, err));
+        BZ_CHECK(bz_h5_get_num_attr(g, path, "/optimize", "bootstrap", H5T_NATIVE_DOUBLE,
+                                    &s->bootstrap, err));
+    }
 cleanup:
     if (g >= 0) H5Gclose(g);
     if (file >= 0) H5Fclose(file);

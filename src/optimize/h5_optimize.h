@@ -9,6 +9,10 @@
  *   /optimize/final        [k + 1] the same columns for the base plan (row 0) and the
  *                          finalists, plus vs_base_mean, vs_base_ci_low, vs_base_ci_high
  *   /optimize/replicates   [k + 1][R] objective per final replicate, rows as /final
+ * Calibrations (kind "calibrate") add the attributes sse and bootstrap (refits
+ * done) and the tables /optimize/fit (per parameter: estimate, interval, se,
+ * at_edge) and /optimize/observed (time_days, observed, fitted); their
+ * objective attribute names the loss.
  * Written in memory and renamed into place (io/h5_util.h), so a crash or a
  * full disk never leaves a file that looks complete. `buzzsim export FILE
  * /optimize/candidates` prints a table.
@@ -26,6 +30,7 @@ int bz_h5_optimize_write(const char *path, const bz_opt_plan *pl, const bz_opt_r
 typedef struct bz_h5_optimize_summary {
     char *kind, *name, *arm, *method, *objective, *recommended_yaml; /* owned */
     double budget, evaluations, simulations, seconds, chosen;
+    double sse, bootstrap; /* calibrations (kind "calibrate"); NAN otherwise */
 } bz_h5_optimize_summary;
 
 /* Read the /optimize attributes (untrusted file: BZ_EINVAL naming the

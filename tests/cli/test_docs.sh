@@ -152,6 +152,11 @@ expect_fail "unknown model name" 2 "no generator, model or campaign named 'nope'
 for f in "$SRC"/configs/*.yaml; do
   case $(basename "$f") in
     sweep_*) continue ;;
+    calibrate_*)
+      $BZ calibrate --dry-run "$f" >/dev/null 2>"$TMP/v.err" && ok "calibrate --dry-run $(basename "$f")" ||
+        bad "calibrate --dry-run $(basename "$f"): $(head -c 300 "$TMP/v.err")"
+      continue
+      ;;
     optimize_*)
       $BZ optimize --dry-run "$f" >/dev/null 2>"$TMP/v.err" && ok "optimize --dry-run $(basename "$f")" ||
         bad "optimize --dry-run $(basename "$f"): $(head -c 300 "$TMP/v.err")"

@@ -197,11 +197,28 @@ grep -q "parametric bootstrap" cal.out && ok "bootstrap intervals" || bad "inter
   ok "export /optimize/observed: 20 rows" || bad "export /optimize/observed"
 "$BZ" export res/cal.h5 /optimize/fit >fit.tsv 2>/dev/null && [ "$(grep -vc '^#' fit.tsv)" -eq 2 ] &&
   ok "export /optimize/fit: 2 parameters" || bad "export /optimize/fit"
+"$BZ" info res/cal.h5 >cal.info 2>&1 && grep -q "^  loss: least squares on the increments of 'adopters'" cal.info &&
+  grep -q "/optimize/fit, /optimize/observed" cal.info && ! grep -q "budget\|profit" cal.info &&
+  ok "info on a calibration: the loss and its tables" || bad "info: $(cat cal.info)"
+"$BZ" calibrate --dry-run cal.yaml >dry.out 2>&1 && grep -q "valid calibration plan .* fitted to 20 observations of 'adopters'" dry.out &&
+  ! grep -q "finalists" dry.out && ok "calibrate --dry-run describes the fit" || bad "dry-run: $(cat dry.out)"
 [ -s res/cal.plan.yaml ] && "$BZ" validate res/cal.plan.yaml >/dev/null 2>&1 && ok "the fitted model validates" ||
   bad "no valid res/cal.plan.yaml"
 expect_fail "optimize on a calibration plan" 2 "cal.yaml: a calibration plan \(observed:\): use buzzsim calibrate" \
   "$BZ" optimize cal.yaml -q --force
 expect_fail "calibrate on an optimize plan" 2 "good.yaml: not a calibration plan" "$BZ" calibrate good.yaml -q --force
+# The Xiaomi fit of docs/optimize.md (configs/calibrate_xiaomi.yaml; 139 s,
+# so not rerun here): its fitted values reproduce the two sell-outs of the
+# data (300 s and 600 s) within 15 s on replicates of another seed.
+"$BZ" run "$SRC/configs/xiaomi_flash_fit.yaml" --set arms.launches.0.announce_reach=1.588 \
+  --set diffusion.interest=0.1110 --set replicates=3 --set seed=7 -o xf.h5 -q --force >/dev/null 2>xf.err ||
+  bad "xiaomi_flash_fit: $(tail -1 xf.err)"
+"$BZ" export xf.h5 /arms/launches/windows >xf.tsv 2>/dev/null
+awk -F'\t' 'NR > 1 { n[$2]++; s[$2] += $7; if ($6 != $5) short++ }
+  END { a = s[0] / n[0]; b = s[1] / n[1]; print a, b; exit !(n[0] == 3 && n[1] == 3 && !short &&
+        a > 285 && a < 315 && b > 585 && b < 615) }' xf.tsv >xf.out &&
+  ok "the fitted Xiaomi model sells out in 300 s and 600 s ($(cat xf.out))" ||
+  bad "Xiaomi fit: sell-outs $(cat xf.out) s"
 printf '1 10\n1 12\n' >bad.tsv
 sed 's/obs.tsv/bad.tsv/' cal.yaml >calbad.yaml
 expect_fail "observed times not increasing" 2 "bad.tsv:2: times must increase" "$BZ" calibrate calbad.yaml -q
