@@ -263,6 +263,14 @@ static void report_fit(const bz_opt_plan *pl, const bz_opt_result *res, const ch
     }
     printf("\n(intervals: %s)\n",
            res->bootstrap_done ? "parametric bootstrap of the fitted model" : "Gauss-Newton");
+    if (pl->n_vars > 1) {
+        printf("\nCorrelations of the estimates (%s; near +-1: the data tell the two apart "
+               "poorly, and the intervals above are not a joint region):\n",
+               res->bootstrap_done ? "over the refits" : "Gauss-Newton");
+        for (size_t i = 0; i < pl->n_vars; i++)
+            for (size_t j = i + 1; j < pl->n_vars; j++)
+                printf("  %s ~ %s: %+.2f\n", pl->vars[i].key, pl->vars[j].key, res->fit_corr[i][j]);
+    }
     printf("\n%12s  %14s  %14s\n", "time (days)", "observed", "fitted");
     for (size_t o = 0; o < pl->n_obs && res->fitted; o++)
         printf("%12.6g  %14.6g  %14.6g\n", pl->obs_t[o], pl->obs_v[o], res->fitted[o]);

@@ -98,7 +98,8 @@ static int put_table(hid_t g, const char *name, const table *t, size_t rows, con
 }
 
 /* Calibration: /optimize/fit (per variable: estimate, low, high, se_u,
- * at_edge; the keys in the attribute `variables`) and /optimize/observed
+ * at_edge, then corr.KEY per variable: the estimates' correlations; the
+ * keys in the attribute `variables`) and /optimize/observed
  * (time_days, observed, fitted). rows holds enough doubles. */
 static int put_fit(hid_t g, const bz_opt_plan *pl, const bz_opt_result *res, double *rows,
                    const char *path, bz_error *err)
@@ -106,9 +107,13 @@ static int put_fit(hid_t g, const bz_opt_plan *pl, const bz_opt_result *res, dou
     table t;
     static const char *const fit_cols[] = {"estimate", "low", "high", "se_u", "at_edge"};
     static const char *const obs_cols[] = {"time_days", "observed", "fitted"};
-    t.n_cols = 5;
-    for (size_t c = 0; c < t.n_cols; c++)
+    t.n_cols = 5 + pl->n_vars;
+    for (size_t c = 0; c < 5; c++)
         t.ptr[c] = fit_cols[c];
+    for (size_t j = 0; j < pl->n_vars; j++) {
+        snprintf(t.names[5 + j], sizeof t.names[5 + j], "corr.%s", pl->vars[j].key);
+        t.ptr[5 + j] = t.names[5 + j];
+    }
     const bz_opt_eval *f = res->chosen >= 0 ? &res->final[res->chosen] : NULL;
     for (size_t i = 0; i < pl->n_vars; i++) {
         double *r = rows + i * t.n_cols;
@@ -117,6 +122,8 @@ static int put_fit(hid_t g, const bz_opt_plan *pl, const bz_opt_result *res, dou
         r[2] = res->fit_high[i];
         r[3] = res->se_u[i];
         r[4] = res->at_edge[i];
+        for (size_t j = 0; j < pl->n_vars; j++)
+            r[5 + j] = res->fit_corr[i][j];
     }
     int status = put_table(g, "fit", &t, pl->n_vars, rows, path, err);
     if (status != BZ_OK) return status;
@@ -192,7 +199,8 @@ static int build(hid_t file, const char *path, const bz_opt_plan *pl, const bz_o
     const size_t n_final = res->n_final + 1, R = res->base.R;
     size_t n_rows = res->n_evals > n_final ? res->n_evals : n_final;
     if (n_rows < n_final * R) n_rows = n_final * R;
-    if (n_rows < pl->n_obs) n_rows = pl->n_obs; /* /optimize/observed: 3 columns */
+    if (n_rows < pl->n_obs) n_rows = pl->n_obs;   /* /optimize/observed: 3 columns */
+    if (n_rows < pl->n_vars) n_rows = pl->n_vars; /* /optimize/fit: 5 + n_vars columns */
     rows = malloc((n_rows ? n_rows : 1) * COLS_MAX * sizeof *rows);
     if (!rows)
         BZ_FAIL(err, BZ_ENOMEM, "out of memory for the optimize tables (%zu bytes)",

@@ -594,8 +594,11 @@ static int fit_least_squares(search *s, size_t stop_at, int intervals)
     memcpy(series, b->series, n * sizeof *series);
     res->sse_min = -b->objective;
     s->stop_at = res->n_evals + 2 * k; /* the Jacobian may need 2k more */
-    for (size_t i = 0; i < k; i++)
+    for (size_t i = 0; i < k; i++) {
         res->fit_low[i] = res->fit_high[i] = NAN;
+        for (size_t j = 0; j < k; j++)
+            res->fit_corr[i][j] = NAN;
+    }
     if (!jacobian(s, u, step, J)) BZ_CHECK(s->status);
     normal_equations(pl, J, series, 0, A, g);
     int sign;
@@ -614,6 +617,12 @@ static int fit_least_squares(search *s, size_t stop_at, int intervals)
         res->at_edge[i] = u[i] - half <= 0 || u[i] + half >= 1;
         res->se_u[i] = sqrt(var);
     }
+    for (size_t i = 0; i < k; i++)
+        for (size_t j = 0; j < k; j++) {
+            const double r = gsl_matrix_get(inv, i, j) /
+                             sqrt(gsl_matrix_get(inv, i, i) * gsl_matrix_get(inv, j, j));
+            res->fit_corr[i][j] = isfinite(r) ? r : NAN;
+        }
 cleanup:
     free(J);
     free(series);
@@ -643,8 +652,8 @@ static uint64_t final_seed(uint64_t seed)
  * variable's standard error is the sd of its B refits in the unit cube and
  * its interval u +- t(B-1) se. This captures what the Gauss-Newton
  * interval misses: the data's errors are not independent (a stochastic
- * early phase shifts the whole curve). Cost: B (2k + 1) to B (4k + 2)
- * simulated plans. */
+ * early phase shifts the whole curve). The refits' correlations go to
+ * res->fit_corr. Cost: B (2k + 1) to B (4k + 2) simulated plans. */
 static int bootstrap(search *s)
 {
     int status = BZ_OK;
@@ -738,6 +747,22 @@ static int bootstrap(search *s)
         res->fit_high[i] = v;
         res->at_edge[i] = u_fit[i] - t * se <= 0 || u_fit[i] + t * se >= 1;
     }
+    /* The refits' sample correlations (two passes over the rows: the means
+     * first, so no cancellation). */
+    for (size_t i = 0; i < k; i++)
+        for (size_t j = 0; j < k; j++) {
+            const double mi = sum[i] / done, mj = sum[j] / done;
+            double sij = 0, sii = 0, sjj = 0;
+            for (size_t b = 0; b < B; b++) {
+                const double *row = rows + b * W;
+                if (!row[0]) continue;
+                sij += (row[1 + i] - mi) * (row[1 + j] - mj);
+                sii += (row[1 + i] - mi) * (row[1 + i] - mi);
+                sjj += (row[1 + j] - mj) * (row[1 + j] - mj);
+            }
+            const double r = sij / sqrt(sii * sjj);
+            res->fit_corr[i][j] = isfinite(r) ? r : NAN;
+        }
 cleanup:
     free(synth);
     free(rows);

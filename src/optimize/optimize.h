@@ -89,6 +89,12 @@ typedef struct bz_opt_result {
     double sse_min;
     double fit_low[BZ_OPT_VARS_MAX], fit_high[BZ_OPT_VARS_MAX], se_u[BZ_OPT_VARS_MAX];
     size_t bootstrap_done; /* refits behind the intervals (0: Gauss-Newton's) */
+    /* The estimates' correlations (in the unit cube, so the same for values
+     * on a linear scale): the refits' sample correlation, or Gauss-Newton's
+     * from (J^T J)^-1; NAN when unknown. Near +-1: the data tell the two
+     * apart poorly (a ridge), and the per-variable intervals are not a
+     * joint region. */
+    double fit_corr[BZ_OPT_VARS_MAX][BZ_OPT_VARS_MAX];
     int at_edge[BZ_OPT_VARS_MAX];
     double *fitted; /* [n_obs], owned */
     double seconds;

@@ -197,6 +197,13 @@ grep -q "parametric bootstrap" cal.out && ok "bootstrap intervals" || bad "inter
   ok "export /optimize/observed: 20 rows" || bad "export /optimize/observed"
 "$BZ" export res/cal.h5 /optimize/fit >fit.tsv 2>/dev/null && [ "$(grep -vc '^#' fit.tsv)" -eq 2 ] &&
   ok "export /optimize/fit: 2 parameters" || bad "export /optimize/fit"
+# The estimates' correlation matrix: columns corr.KEY, unit diagonal,
+# symmetric, inside [-1, 1], and printed.
+awk -F'\t' 'NR == 1 { ok = ($7 == "corr.diffusion.p" && $8 == "corr.diffusion.q"); next }
+  { c[NR - 1, 1] = $7; c[NR - 1, 2] = $8 }
+  END { exit !(ok && c[1, 1] == 1 && c[2, 2] == 1 && c[1, 2] == c[2, 1] && c[1, 2] >= -1 && c[1, 2] <= 1) }' fit.tsv &&
+  grep -q "^  diffusion.p ~ diffusion.q: [-+][01]\.[0-9][0-9]$" cal.out &&
+  ok "the estimates' correlations: symmetric, unit diagonal, printed" || bad "correlations: $(cat fit.tsv)"
 "$BZ" info res/cal.h5 >cal.info 2>&1 && grep -q "^  loss: least squares on the increments of 'adopters'" cal.info &&
   grep -q "/optimize/fit, /optimize/observed" cal.info && ! grep -q "budget\|profit" cal.info &&
   ok "info on a calibration: the loss and its tables" || bad "info: $(cat cal.info)"

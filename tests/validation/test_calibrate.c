@@ -104,9 +104,9 @@ static void test_recovers(void)
     const double p = res.final[0].value[0], q = res.final[0].value[1];
     fprintf(stderr,
             "\n  p = %.5f [%.5f, %.5f] (true %.4f), q = %.4f [%.4f, %.4f] (true %.2f); SSE %.4g "
-            "in %zu plans\n",
+            "in %zu plans; corr(p, q) %+.3f\n",
             p, res.fit_low[0], res.fit_high[0], P_TRUE, q, res.fit_low[1], res.fit_high[1], Q_TRUE,
-            res.sse_min, res.n_evals);
+            res.sse_min, res.n_evals, res.fit_corr[0][1]);
     CU_ASSERT(res.fit_low[0] <= P_TRUE && P_TRUE <= res.fit_high[0]);
     CU_ASSERT(res.fit_low[1] <= Q_TRUE && Q_TRUE <= res.fit_high[1]);
     CU_ASSERT(fabs(p / P_TRUE - 1) <= 0.25);
