@@ -61,21 +61,6 @@ static const char *type_name(bz_ptype t)
 }
 
 /* `extra` (may be NULL): one more line after the summary (the levers). */
-/* The keys every campaign takes besides its own (enabled): the table of
- * the config section arms.*[]; NULL, 0 if none. */
-static const bz_param *campaign_common(size_t *n)
-{
-    size_t ns;
-    const bz_cfg_keys *s = bz_cfg_experiment_sections(&ns);
-    for (size_t i = 0; i < ns; i++)
-        if (!strcmp(s[i].path, "arms.*[]")) {
-            *n = s[i].n_params;
-            return s[i].params;
-        }
-    *n = 0;
-    return NULL;
-}
-
 /* One parameter: a Markdown table row or the plain listing's two lines. */
 static void print_param(const bz_param *p, int md)
 {
@@ -309,10 +294,8 @@ static int print_catalogue(const char *only, int md)
         if (only && strcmp(only, c->name)) continue;
         campaign_levers(c, md, lv, sizeof lv);
         snprintf(line, sizeof line, "%s%s", md ? "Levers: " : "levers: ", lv);
-        size_t n_common;
-        const bz_param *common = campaign_common(&n_common);
-        print_entry("campaign", c->name, c->summary, line, c->params, c->n_params, common, n_common,
-                    md);
+        print_entry("campaign", c->name, c->summary, line, c->params, c->n_params,
+                    bz_cfg_campaign_common_params, bz_cfg_n_campaign_common_params, md);
         found++;
     }
     if (md && !only) {

@@ -148,9 +148,10 @@ int bz_cli_optimize_info(const char *path)
     bz_error err;
     if (bz_h5_optimize_read_summary(path, &s, &err) != BZ_OK) return bz_cli_fail(&err);
     printf("%s: %s results of plan '%s' (arm '%s')\n", path, s.kind, s.name, s.arm);
+    const int calibration = strcmp(s.kind, "calibrate") == 0;
     printf("  search: %s, %.0f %s, %.0f simulations, %.1f s\n", s.method, s.evaluations,
-           strcmp(s.kind, "calibrate") == 0 ? "parameter sets" : "plans", s.simulations, s.seconds);
-    if (strcmp(s.kind, "calibrate") == 0) {
+           calibration ? "parameter sets" : "plans", s.simulations, s.seconds);
+    if (calibration) {
         printf("  loss: %s; SSE %.6g\n", s.objective, s.sse);
         if (s.bootstrap > 0)
             printf("  intervals: parametric bootstrap, %.0f refits\n", s.bootstrap);
@@ -335,8 +336,7 @@ static int run_plan(const bz_opts_command *cmd, int argc, char **argv, int calib
     if (dry && pl.calibrate) {
         printf("%s: valid calibration plan '%s': %zu parameters of %s fitted to %zu observations "
                "of '%s' (arm '%s', %s); DIRECT-L, then Levenberg-Marquardt, a budget of %llu "
-               "parameter sets of "
-               "%u replicates, %llu bootstrap refits; would write %s and %s\n",
+               "parameter sets of %u replicates, %llu bootstrap refits; would write %s and %s\n",
                path, pl.name, pl.n_vars, pl.base_path, pl.n_obs,
                pl.observed_series == BZ_SER_SALES ? "sales" : "adopters", pl.arm, pl.observed_path,
                (unsigned long long)pl.evaluations, (unsigned)pl.replicates,

@@ -94,6 +94,9 @@ extern const bz_param bz_cfg_market_params[];
 extern const size_t bz_cfg_n_market_params;
 extern const bz_param bz_cfg_local_params[];
 extern const size_t bz_cfg_n_local_params;
+/* Keys every campaign takes besides its type's (enabled), into bz_campaign_spec. */
+extern const bz_param bz_cfg_campaign_common_params[];
+extern const size_t bz_cfg_n_campaign_common_params;
 
 /* One fixed section of the experiment file as the loader checks its keys:
  * the keys read by hand (`extra`, NULL-terminated, may be NULL) and those

@@ -163,16 +163,14 @@ const size_t bz_cfg_n_local_params = BZ_PARAMS_COUNT(bz_cfg_local_params);
 static const char *const model_extra[] = {"model", NULL};
 static const char *const campaign_extra[] = {"campaign", "enabled", NULL};
 /* Keys every campaign has besides its type's (the section's table: it
- * drives the schema and the docs). */
-typedef struct campaign_common {
-    int enabled;
-} campaign_common;
-static const bz_param campaign_common_params[] = {
+ * drives the schema and the docs), read into the campaign's spec. */
+const bz_param bz_cfg_campaign_common_params[] = {
     {"enabled", BZ_PT_BOOL, 0, 0, "true", NULL,
      "false: the campaign keeps its place in the arm but does nothing and costs nothing (an "
      "on/off switch for plans and sweeps)",
-     offsetof(campaign_common, enabled), NULL},
+     offsetof(bz_campaign_spec, enabled), NULL},
 };
+const size_t bz_cfg_n_campaign_common_params = BZ_PARAMS_COUNT(bz_cfg_campaign_common_params);
 static const char *const output_keys[] = {"file", NULL};
 
 static const bz_cfg_keys sections[] = {
@@ -184,7 +182,8 @@ static const bz_cfg_keys sections[] = {
     {"diffusion", model_extra, NULL, 0},
     {"market", market_extra, bz_cfg_market_params, BZ_PARAMS_COUNT(bz_cfg_market_params)},
     {"market.local[]", NULL, bz_cfg_local_params, BZ_PARAMS_COUNT(bz_cfg_local_params)},
-    {"arms.*[]", campaign_extra, campaign_common_params, BZ_PARAMS_COUNT(campaign_common_params)},
+    {"arms.*[]", campaign_extra, bz_cfg_campaign_common_params,
+     BZ_PARAMS_COUNT(bz_cfg_campaign_common_params)},
     {"output", output_keys, NULL, 0},
 };
 
@@ -520,18 +519,13 @@ static int convert_arm(bz_cfg_ctx *c, bz_ynode *list, size_t ai)
         arm->n_campaigns = j + 1;
         BZ_CHECK(bz_cfg_read_model_params(c, item, campaign_extra, t->params, t->n_params,
                                           t->params_size, &arm->campaigns[j].params));
-        /* enabled: read here, beside the type's table (it is in campaign_extra). */
-        bz_ynode *en = bz_ynode_child(item, "enabled");
-        arm->campaigns[j].enabled = 1;
-        if (en) {
-            bz_error e;
-            bz_ynode_use(en, 0);
-            if (en->kind != BZ_YNODE_SCALAR ||
-                bz_param_parse(&campaign_common_params[0], en->text, &arm->campaigns[j].enabled,
-                               &e) != BZ_OK)
-                return bz_cfg_fail(c, en, 0, NULL, "expected true or false, got %s",
-                                   bz_cfg_shown(en, b, sizeof b));
-        }
+        /* The common keys (their names are in campaign_extra, so the
+         * type's key check above let them through) into the spec itself. */
+        BZ_CHECK(bz_params_set_defaults(bz_cfg_campaign_common_params,
+                                        bz_cfg_n_campaign_common_params, &arm->campaigns[j],
+                                        c->err));
+        BZ_CHECK(bz_cfg_read_params(c, item, bz_cfg_campaign_common_params,
+                                    bz_cfg_n_campaign_common_params, &arm->campaigns[j]));
     }
 cleanup:
     return status;

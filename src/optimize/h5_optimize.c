@@ -147,16 +147,17 @@ static herr_t put_attrs(hid_t file, hid_t g, const bz_opt_plan *pl, const bz_opt
                         const char *command_line)
 {
     char objective[4800] = "";
-    for (size_t t = 0; t < pl->n_terms; t++) {
-        size_t used = strlen(objective);
-        snprintf(objective + used, sizeof objective - used, "%s%g %s", t ? " + " : "",
-                 pl->terms[t].weight, bz_outcome_defs[pl->terms[t].outcome].name);
-    }
     if (pl->calibrate) /* the loss, not an outcome: plan.c leaves the terms at profit */
         snprintf(objective, sizeof objective,
                  "least squares on the increments of '%s' at %zu observations of %s",
                  pl->observed_series == BZ_SER_SALES ? "sales" : "adopters", pl->n_obs,
                  pl->observed_path);
+    else
+        for (size_t t = 0; t < pl->n_terms; t++) {
+            size_t used = strlen(objective);
+            snprintf(objective + used, sizeof objective - used, "%s%g %s", t ? " + " : "",
+                     pl->terms[t].weight, bz_outcome_defs[pl->terms[t].outcome].name);
+        }
     char caps[2048] = "";
     size_t used = 0;
     for (size_t k = 0; k < pl->n_campaigns; k++)
